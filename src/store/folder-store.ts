@@ -1,0 +1,79 @@
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { StoreError } from '../errors.ts';
+import type { ObjectStore } from './object-store.ts';
+
+/** The embedded default: a folder with the S3 key layout. Writes are atomic (temp file + rename). */
+export class FolderObjectStore implements ObjectStore {
+  readonly location: string;
+  constructor(readonly root: string) {
+    this.location = root.endsWith('/') ? root : root + '/';
+  }
+
+  private path(key: string): string {
+    if (key.startsWith('/') || key.split('/').includes('..')) {
+      throw new StoreError(`Invalid object key "${key}"`, 'Keys are relative, "/"-separated paths without "..".');
+    }
+    return join(this.root, ...key.split('/'));
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    const path = this.path(key);
+    const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(tmp, body);
+      await rename(tmp, path);
+    } catch (cause) {
+      await rm(tmp, { force: true });
+      throw new StoreError(`Could not write ${this.location}${key}: ${(cause as Error).message}`,
+        'Check that the lake folder is writable and the disk has free space.', { cause });
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(this.path(key)));
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StoreError(`Could not read ${this.location}${key}: ${(cause as Error).message}`,
+        'Check the lake folder permissions.', { cause });
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    // Walk from the deepest existing folder of the prefix, then filter by the full prefix string.
+    const base = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const start = base ? this.path(base) : this.root;
+    const keys: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw cause;
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (!entry.name.includes('.tmp-')) keys.push(relative(this.root, full).split(sep).join('/'));
+      }
+    };
+    await walk(start);
+    return keys.filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((k) => rm(this.path(k), { force: true })));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await stat(this.path(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The object-store seam. Keys use the same layout in a local folder and in S3
+ * (`raw/…`, `curated/<table>/<k>=<v>/part-00000.parquet`, `metrics/…`, `_runs/…`).
+ * Keys are always `/`-separated and never start with `/`.
+ */
+export interface ObjectStore {
+  /** A human-readable location, e.g. `.lake/` or `s3://bucket/prefix/`. */
+  readonly location: string;
+  put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /** Returns undefined when the key does not exist. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Keys under a prefix, sorted ascending. */
+  list(prefix: string): Promise<string[]>;
+  delete(keys: string[]): Promise<void>;
+  exists(key: string): Promise<boolean>;
+}
+
+export const textOf = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** Read a JSON object, or undefined when the key is absent. */
+export async function getJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
+  const bytes = await store.get(key);
+  return bytes === undefined ? undefined : (JSON.parse(textOf(bytes)) as T);
+}
+
+export async function putJson(store: ObjectStore, key: string, value: unknown): Promise<void> {
+  await store.put(key, JSON.stringify(value, null, 2) + '\n', 'application/json');
+}
