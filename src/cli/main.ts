@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { ChainwatchError, UsageError } from '../errors.ts';
+import { ingestStep, metricsStep, reportStep, runLocalPipeline, type LocalPipelineOptions } from '../pipeline.ts';
+
+const HELP = `chainwatch — supply-chain dependence monitor
+
+Usage: chainwatch <command> [options]
+
+Commands:
+  run        ingest → metrics → report (the whole pipeline, offline, on bundled data)
+  ingest     land sources in the lake: raw/, curated/, quarantine/, _runs/
+  metrics    compute the metric tables (SQL files in sql/metrics/) into metrics/
+  report     build the static report site from the lake
+
+Options:
+  --lake <dir>   lake folder (default .lake/)
+  --out <dir>    site output folder (default site/)
+  --data <dir>   bundled data folder (default data/bundled)
+  -h, --help     show this help
+
+Exit codes: 0 success, 1 the run failed (reason on stderr), 2 bad usage.`;
+
+type Command = (o: LocalPipelineOptions) => Promise<void>;
+const COMMANDS: Record<string, Command> = {
+  run: runLocalPipeline,
+  ingest: ingestStep,
+  metrics: metricsStep,
+  report: reportStep,
+};
+
+export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        lake: { type: 'string', default: '.lake' },
+        out: { type: 'string', default: 'site' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    const [name, ...rest] = positionals;
+    if (values.help || !name) {
+      out(HELP);
+      return name || values.help ? 0 : 2;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`Unknown command "${name}"`, `Run "chainwatch --help" for the list of commands.`);
+    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}"`, `Run "chainwatch --help" for usage.`);
+    await command({ lakeDir: values.lake!, outDir: values.out!, dataDir: values.data, log: out });
+    return 0;
+  } catch (error) {
+    if (error instanceof ChainwatchError) {
+      err(`chainwatch: ${error.message}\n  → ${error.hint}`);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`chainwatch: ${error.message}\n  → Run "chainwatch --help" for usage.`);
+      return 2;
+    }
+    err(`chainwatch: unexpected failure: ${(error as Error).message}\n  → This is a bug; please report it with the command you ran.`);
+    if (process.env.CHAINWATCH_DEBUG) err((error as Error).stack ?? '');
+    return 1;
+  }
+}
