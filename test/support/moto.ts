@@ -1,0 +1,119 @@
+/**
+ * A real S3/Athena API on loopback for tests: moto_server, one process per test file.
+ * Tests call `startMoto()` in beforeAll and `stop()` in afterAll; each file gets a fresh server,
+ * so no bucket, canned Athena result or state transition leaks from one file to another.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { S3Client } from '@aws-sdk/client-s3';
+
+export interface Moto {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const MISSING =
+  "moto_server not found: install it with `pip install 'moto[server]'` (or run scripts/setup-test-tools.sh)";
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A port the OS just handed out on 127.0.0.1; moto binds it right after we release it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** moto_server runs behind a pyenv shim or a venv wrapper: kill its whole process group, not just the shim. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+async function waitUntilAnswering(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`moto_server exited before answering (code ${child.exitCode}):\n${stderr()}`);
+    }
+    try {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${stderr()}`);
+}
+
+export async function startMoto(): Promise<Moto> {
+  if (!onPath('moto_server')) throw new Error(MISSING);
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    detached: true, // own process group, so stop() reaches the Python process behind any wrapper
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error(MISSING) : e)),
+  );
+  // If the test worker dies without afterAll, do not leave a server behind.
+  const onExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', onExit);
+
+  try {
+    await Promise.race([waitUntilAnswering(endpoint, child, () => stderr), spawnError]);
+  } catch (e) {
+    killGroup(child, 'SIGKILL');
+    process.removeListener('exit', onExit);
+    throw e;
+  }
+
+  return {
+    endpoint,
+    async stop() {
+      process.removeListener('exit', onExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const clientConfig = (endpoint: string) => ({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+});
+
+export const s3ClientFor = (endpoint: string): S3Client => new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
+
+export const athenaClientFor = (endpoint: string): AthenaClient => new AthenaClient(clientConfig(endpoint));
