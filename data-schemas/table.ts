@@ -53,7 +53,17 @@ function columnType(schema: z.ZodType): ColumnType {
   throw new Error(`Unsupported column schema type "${def.type}"`);
 }
 
+// Deriving columns probes every zod schema (safeParse(null) builds an error object per column);
+// writePartitions asks for the partition columns once per row, so derive once per table.
+const columnCache = new WeakMap<TableDef, Column[]>();
+
 export function columnsOf(table: TableDef): Column[] {
+  let columns = columnCache.get(table);
+  if (!columns) columnCache.set(table, (columns = deriveColumns(table)));
+  return columns;
+}
+
+function deriveColumns(table: TableDef): Column[] {
   return Object.entries(table.schema.shape).map(([name, schema]) => {
     const s = schema as z.ZodType;
     return {
