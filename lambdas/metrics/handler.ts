@@ -1,0 +1,31 @@
+import { AthenaQueryEngine } from '../../src/engine/athena-engine.ts';
+import { UsageError } from '../../src/errors.ts';
+import { S3ObjectStore } from '../../src/store/s3-store.ts';
+import { runMetrics } from './metrics.ts';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new UsageError(`Environment variable ${name} is not set`, `Set ${name} on the metrics Lambda (the pipeline stack does).`);
+  return value;
+}
+
+/**
+ * Metrics step in AWS: rebuild every metric table with Athena over the Glue tables. The SQL files
+ * ship beside the bundle (`sql/metrics/` under the task root), the same files DuckDB runs locally.
+ */
+export async function handler(): Promise<{ tables: Record<string, { rows: number }> }> {
+  const lakeBucket = env('LAKE_BUCKET');
+  const lakePrefix = process.env.LAKE_PREFIX ?? '';
+  const engine = new AthenaQueryEngine({
+    workgroup: env('ATHENA_WORKGROUP'),
+    database: env('GLUE_DATABASE'),
+    lakeBucket,
+    lakePrefix,
+    store: new S3ObjectStore({ bucket: lakeBucket, prefix: lakePrefix }),
+  });
+  try {
+    return await runMetrics({ engine, onProgress: (line) => console.log(line), root: process.env.LAMBDA_TASK_ROOT });
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,50 @@
+-- dependency: share of a trade cell's value from China, allies and US covered nations, with and
+-- without Hong Kong and Macao merged into China (the china_incl_hkg toggle reported both ways).
+--
+--   group share = Σ value of members / Σ value of supplier countries (the HHI denominator, §5)
+--   groups come from the partner_groups table, honouring each membership's valid_from/valid_to:
+--     ALLY_2021_SC  (JPN, KOR, TWN, AUS — the seed article's grouping; TWN includes partner 490)
+--     US_COVERED    (CHN, RUS, IRN, PRK)
+--     CHINA_HKG_MAC (CHN, HKG, MAC)
+--   other_share = value from suppliers in neither ALLY_2021_SC nor US_COVERED
+--                 (= 1 − ally_share − covered_share, the groups being disjoint).
+-- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
+WITH
+membership AS (
+  SELECT s.reporter_iso3, s.hs6, s.flow, s.year, s.partner_iso3, s.value_usd,
+    MAX(CASE WHEN g.group_id = 'ALLY_2021_SC' THEN 1 ELSE 0 END) AS is_ally,
+    MAX(CASE WHEN g.group_id = 'US_COVERED' THEN 1 ELSE 0 END) AS is_covered,
+    MAX(CASE WHEN g.group_id = 'CHINA_HKG_MAC' THEN 1 ELSE 0 END) AS is_china_hkg
+  FROM supplier_shares s
+  LEFT JOIN partner_groups g
+    ON g.iso3 = s.partner_iso3
+    AND s.year >= g.valid_from
+    AND (g.valid_to IS NULL OR s.year <= g.valid_to)
+  GROUP BY s.reporter_iso3, s.hs6, s.flow, s.year, s.partner_iso3, s.value_usd
+),
+cells AS (
+  SELECT m.reporter_iso3, m.hs6, m.flow, m.year,
+    SUM(m.value_usd) AS total_value,
+    SUM(CASE WHEN m.partner_iso3 = 'CHN' THEN m.value_usd ELSE 0e0 END) AS china_value,
+    SUM(CASE WHEN m.is_china_hkg = 1 THEN m.value_usd ELSE 0e0 END) AS china_hkg_value,
+    SUM(CASE WHEN m.is_ally = 1 THEN m.value_usd ELSE 0e0 END) AS ally_value,
+    SUM(CASE WHEN m.is_covered = 1 THEN m.value_usd ELSE 0e0 END) AS covered_value,
+    SUM(CASE WHEN m.is_covered = 1 OR m.is_china_hkg = 1 THEN m.value_usd ELSE 0e0 END) AS covered_hkg_value,
+    SUM(CASE WHEN m.is_ally = 0 AND m.is_covered = 0 THEN m.value_usd ELSE 0e0 END) AS other_value
+  FROM membership m
+  GROUP BY m.reporter_iso3, m.hs6, m.flow, m.year
+)
+SELECT
+  CAST(c.reporter_iso3 AS VARCHAR) AS reporter_iso3,
+  CAST(c.hs6 AS VARCHAR) AS hs6,
+  CAST(c.flow AS VARCHAR) AS flow,
+  CAST(c.year AS INTEGER) AS year,
+  CAST(c.total_value AS DOUBLE) AS total_value_usd,
+  CAST(c.china_value / c.total_value AS DOUBLE) AS china_share,
+  CAST(c.china_hkg_value / c.total_value AS DOUBLE) AS china_hkg_share,
+  CAST(c.ally_value / c.total_value AS DOUBLE) AS ally_share,
+  CAST(c.covered_value / c.total_value AS DOUBLE) AS covered_share,
+  CAST(c.covered_hkg_value / c.total_value AS DOUBLE) AS covered_hkg_share,
+  CAST(c.other_value / c.total_value AS DOUBLE) AS other_share
+FROM cells c
+ORDER BY c.reporter_iso3, c.hs6, c.flow, c.year

@@ -1,0 +1,90 @@
+-- production_shares: share of world per country and year for production, capacity, reserves and
+-- published-share series. A series = sector × commodity × stage × measure × source_id; series
+-- from different sources (e.g. two USGS editions) are never mixed.
+--
+-- Rows used: observations only (value and year present, not a projection, not a growth rate
+-- such as unit_detail 'percent_change'). Aggregate geographies
+-- never appear as countries: World (WLD) is never used; the residual "other countries" row (OTH)
+-- counts in the denominator only; regional groups (EUR, EASIA, …) are dropped.
+--   unit 'percent' (a published share): share = value / 100, as published (not renormalized)
+--   any other unit:  share = value / Σ(countries + OTH) for the same series, unit and year;
+--                    needs at least two rows in that total (a lone country is not a world table)
+--   yoy        = value / value(year − 1) − 1, only when year − 1 is present
+--   share_roll3 = mean share over year−2 … year, only when all three years are present
+--                 (calendar self-join: Athena RANGE-offset frames are avoided)
+-- If a series lists a geography twice for one year (two period labels), the latest period wins.
+-- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
+WITH
+observations AS (
+  SELECT sector, commodity, stage, measure, source_id, unit, geo_iso3, geo_name, geo_is_aggregate, year, value
+  FROM (
+    SELECT p.*,
+      ROW_NUMBER() OVER (
+        PARTITION BY p.sector, p.commodity, p.stage, p.measure, p.source_id, p.unit, p.geo_iso3, p.year
+        ORDER BY p.period DESC, p.value DESC
+      ) AS pick
+    FROM production p
+    WHERE p.value IS NOT NULL AND p.year IS NOT NULL AND NOT p.is_projection
+      -- a growth rate is a percentage but neither a level nor a share
+      AND COALESCE(p.unit_detail, '') <> 'percent_change'
+      AND (NOT p.geo_is_aggregate OR p.geo_iso3 = 'OTH')
+  ) latest
+  WHERE pick = 1
+),
+world AS (
+  SELECT o.*,
+    SUM(o.value) OVER (PARTITION BY o.sector, o.commodity, o.stage, o.measure, o.source_id, o.unit, o.year) AS world_value,
+    COUNT(*) OVER (PARTITION BY o.sector, o.commodity, o.stage, o.measure, o.source_id, o.unit, o.year) AS world_rows
+  FROM observations o
+),
+shares AS (
+  SELECT w.sector, w.commodity, w.stage, w.measure, w.source_id, w.unit, w.geo_iso3, w.geo_name, w.year, w.value,
+    CASE
+      WHEN w.unit = 'percent' THEN w.value / 100
+      WHEN w.world_rows >= 2 THEN w.value / NULLIF(w.world_value, 0)
+    END AS share
+  FROM world w
+  WHERE NOT w.geo_is_aggregate
+),
+country_years AS (
+  SELECT s.*,
+    LAG(s.year) OVER (
+      PARTITION BY s.sector, s.commodity, s.stage, s.measure, s.source_id, s.unit, s.geo_iso3 ORDER BY s.year
+    ) AS prev_year,
+    LAG(s.value) OVER (
+      PARTITION BY s.sector, s.commodity, s.stage, s.measure, s.source_id, s.unit, s.geo_iso3 ORDER BY s.year
+    ) AS prev_value
+  FROM shares s
+  WHERE s.share IS NOT NULL
+),
+rolling AS (
+  SELECT c.sector, c.commodity, c.stage, c.measure, c.source_id, c.unit, c.geo_iso3, c.year,
+    COUNT(*) AS years_present,
+    AVG(w.share) AS mean_share
+  FROM country_years c
+  JOIN country_years w
+    ON w.sector = c.sector AND w.commodity = c.commodity AND w.stage = c.stage AND w.measure = c.measure
+    AND w.source_id = c.source_id AND w.unit = c.unit AND w.geo_iso3 = c.geo_iso3
+    AND w.year BETWEEN c.year - 2 AND c.year
+  GROUP BY c.sector, c.commodity, c.stage, c.measure, c.source_id, c.unit, c.geo_iso3, c.year
+)
+SELECT
+  CAST(c.sector AS VARCHAR) AS sector,
+  CAST(c.commodity AS VARCHAR) AS commodity,
+  CAST(c.stage AS VARCHAR) AS stage,
+  CAST(c.measure AS VARCHAR) AS measure,
+  CAST(c.source_id AS VARCHAR) AS source_id,
+  CAST(c.geo_iso3 AS VARCHAR) AS geo_iso3,
+  CAST(c.geo_name AS VARCHAR) AS geo_name,
+  CAST(c.year AS INTEGER) AS year,
+  CAST(c.value AS DOUBLE) AS value,
+  CAST(c.unit AS VARCHAR) AS unit,
+  CAST(c.share AS DOUBLE) AS share,
+  CAST(CASE WHEN c.prev_year = c.year - 1 AND c.prev_value <> 0
+    THEN c.value / c.prev_value - 1 END AS DOUBLE) AS yoy,
+  CAST(CASE WHEN r.years_present = 3 THEN r.mean_share END AS DOUBLE) AS share_roll3
+FROM country_years c
+JOIN rolling r
+  ON r.sector = c.sector AND r.commodity = c.commodity AND r.stage = c.stage AND r.measure = c.measure
+  AND r.source_id = c.source_id AND r.unit = c.unit AND r.geo_iso3 = c.geo_iso3 AND r.year = c.year
+ORDER BY c.sector, c.commodity, c.stage, c.measure, c.source_id, c.geo_iso3, c.year

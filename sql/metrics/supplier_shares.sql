@@ -1,0 +1,81 @@
+-- supplier_shares: each supplier's value, share and rank in a trade cell
+-- (reporter × HS6 × flow × year, annual rows only).
+--
+-- Conventions (chainwatch metrics spec §1, §4.1, §4.6):
+--   * suppliers are partner countries only: rows flagged partner_is_aggregate (World, "nes"
+--     areas, bunkers, free zones, groups) never count; suppressed (NULL) and zero values drop out;
+--   * Taiwan arrives from ingest as TWN (Comtrade partner 490 "Other Asia, nes" is mapped there);
+--   * one source per cell: when several ingest sources cover the same cell, the preferred one wins
+--     (comtrade, then bundled, then census, then any other by name), so values of different
+--     releases or valuation bases are never added up;
+--   * share = value / total over supplier countries; rank 1 = largest, ties by value desc then ISO3.
+-- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
+WITH
+-- BEGIN trade cell source (identical in supplier_shares.sql and concentration.sql; a test checks)
+source_preference AS (
+  SELECT source, preference
+  FROM (VALUES ('comtrade', 1), ('bundled', 2), ('census', 3)) AS p (source, preference)
+),
+annual AS (
+  SELECT t.source, t.reporter_iso3, t.hs6, t.flow, t.year,
+    t.partner_iso3, t.partner_name, t.partner_is_aggregate, t.value_usd
+  FROM trade_flows t
+  WHERE t.month = 0 AND t.value_usd > 0
+),
+cell_source AS (
+  SELECT reporter_iso3, hs6, flow, year, source
+  FROM (
+    SELECT c.reporter_iso3, c.hs6, c.flow, c.year, c.source,
+      ROW_NUMBER() OVER (
+        PARTITION BY c.reporter_iso3, c.hs6, c.flow, c.year
+        ORDER BY COALESCE(p.preference, 99), c.source
+      ) AS pick
+    FROM (
+      SELECT DISTINCT source, reporter_iso3, hs6, flow, year
+      FROM annual
+      WHERE NOT partner_is_aggregate
+    ) c
+    LEFT JOIN source_preference p ON p.source = c.source
+  ) ranked
+  WHERE pick = 1
+),
+-- END trade cell source
+suppliers AS (
+  SELECT a.reporter_iso3, a.hs6, a.flow, a.year, a.partner_iso3,
+    MIN(a.partner_name) AS source_partner_name,
+    SUM(a.value_usd) AS value_usd
+  FROM annual a
+  JOIN cell_source c
+    ON c.reporter_iso3 = a.reporter_iso3 AND c.hs6 = a.hs6 AND c.flow = a.flow
+    AND c.year = a.year AND c.source = a.source
+  WHERE NOT a.partner_is_aggregate
+  GROUP BY a.reporter_iso3, a.hs6, a.flow, a.year, a.partner_iso3
+),
+ranked AS (
+  SELECT s.*,
+    SUM(s.value_usd) OVER (PARTITION BY s.reporter_iso3, s.hs6, s.flow, s.year) AS cell_total,
+    ROW_NUMBER() OVER (
+      PARTITION BY s.reporter_iso3, s.hs6, s.flow, s.year
+      ORDER BY s.value_usd DESC, s.partner_iso3
+    ) AS supplier_rank
+  FROM suppliers s
+),
+country_names AS (
+  SELECT iso3, MIN(name) AS name
+  FROM countries
+  GROUP BY iso3
+)
+SELECT
+  CAST(r.reporter_iso3 AS VARCHAR) AS reporter_iso3,
+  CAST(r.hs6 AS VARCHAR) AS hs6,
+  CAST(r.flow AS VARCHAR) AS flow,
+  CAST(r.year AS INTEGER) AS year,
+  CAST(r.partner_iso3 AS VARCHAR) AS partner_iso3,
+  -- the reference name, so partner 490 reads "Taiwan" rather than "Other Asia, nes"
+  CAST(COALESCE(n.name, r.source_partner_name) AS VARCHAR) AS partner_name,
+  CAST(r.value_usd AS DOUBLE) AS value_usd,
+  CAST(r.value_usd / r.cell_total AS DOUBLE) AS share,
+  CAST(r.supplier_rank AS INTEGER) AS rank
+FROM ranked r
+LEFT JOIN country_names n ON n.iso3 = r.partner_iso3
+ORDER BY r.reporter_iso3, r.hs6, r.flow, r.year, r.supplier_rank

@@ -1,0 +1,176 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { allTables, tableByName } from '../../data-schemas/index.ts';
+import { columnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
+import { QueryError } from '../errors.ts';
+import { PART_FILE } from '../lake/partitions.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { DUCKDB_TYPE, sqlString, tableHasData, viewDdl } from './duckdb-views.ts';
+import type { QueryEngine, QueryResult, SqlValue } from './query-engine.ts';
+
+export interface DuckDBQueryEngineOptions {
+  /** The lake folder the views read (`.lake/`). */
+  lakeRoot: string;
+  /** The object store on that same folder; materialized tables are written through it. */
+  store: ObjectStore;
+}
+
+/** What to do next for a DuckDB error, by its error class (the prefix DuckDB puts on every message). */
+function hintFor(message: string): string {
+  if (message.startsWith('Catalog Error')) {
+    return `Query the lake tables by their Glue names: ${allTables.map((t) => t.name).join(', ')}.`;
+  }
+  if (message.startsWith('Parser Error')) {
+    return 'Fix the SQL syntax; chainwatch SQL must also run on Athena (Trino), so avoid ::, QUALIFY and ILIKE.';
+  }
+  if (message.startsWith('Binder Error')) {
+    return 'Check the column names against the table schemas in data-schemas/ (the analyst guide lists them).';
+  }
+  if (/prepared statement parameters/.test(message)) return 'Pass one value for each ? placeholder, in order.';
+  return 'See the DuckDB message; check the SQL and that the lake folder holds readable Parquet files.';
+}
+
+/** Rows as plain JS values: integers that fit become numbers (DuckDB sums are HUGEINT), dates become ISO text. */
+function toSqlValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+function bindAll(statement: DuckDBPreparedStatement, params: readonly SqlValue[]): void {
+  if (statement.parameterCount !== params.length) {
+    throw new QueryError(`The SQL has ${statement.parameterCount} ? placeholders but ${params.length} values were given`,
+      'Pass one value for each ? placeholder, in order.');
+  }
+  params.forEach((value, i) => {
+    const index = i + 1;
+    if (value === null) statement.bindNull(index);
+    else if (typeof value === 'string') statement.bindVarchar(index, value);
+    else if (typeof value === 'boolean') statement.bindBoolean(index, value);
+    else if (!Number.isInteger(value)) statement.bindDouble(index, value);
+    else if (Math.abs(value) <= 2 ** 31 - 1) statement.bindInteger(index, value);
+    else statement.bindBigInt(index, BigInt(value));
+  });
+}
+
+/** A SQL file's statement without its trailing `;`, so it can be wrapped in COPY (…). */
+const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
+
+/**
+ * The local query engine: an in-memory DuckDB whose views have the Glue table names and read the
+ * lake folder's Parquet files, configured to behave like Athena (Trino) where the two differ.
+ */
+export class DuckDBQueryEngine implements QueryEngine {
+  readonly name = 'duckdb' as const;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly lakeRoot: string,
+    private readonly store: ObjectStore,
+  ) {}
+
+  static async create({ lakeRoot, store }: DuckDBQueryEngineOptions): Promise<DuckDBQueryEngine> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const engine = new DuckDBQueryEngine(instance, connection, lakeRoot, store);
+    try {
+      // Offline: never download an extension. Trino truncates int/int, so local SQL must too.
+      await connection.run('SET autoinstall_known_extensions = false');
+      await connection.run('SET integer_division = true');
+      await engine.refreshViews();
+    } catch (cause) {
+      await engine.close();
+      throw cause instanceof QueryError ? cause : engine.fail('Could not open the lake in DuckDB', cause);
+    }
+    return engine;
+  }
+
+  /**
+   * Re-point the views at the files now in the lake. A table without files has an empty typed view;
+   * call this after another process landed data. Views over existing files read them lazily, so a
+   * rewritten file is seen without a refresh.
+   */
+  async refreshViews(tables: readonly TableDef[] = allTables): Promise<void> {
+    for (const table of tables) {
+      await this.run(viewDdl(table, this.lakeRoot, await tableHasData(this.store, table)));
+    }
+  }
+
+  async query(sql: string, params: SqlValue[] = []): Promise<QueryResult> {
+    try {
+      const statement = await this.connection.prepare(sql);
+      bindAll(statement, params);
+      const reader = await statement.runAndReadAll();
+      const columns = reader.columnNames().map((name, i) => ({ name, type: reader.columnTypes()[i].toString() }));
+      const rows = reader.getRowObjectsJS().map((row) => {
+        const out: Record<string, SqlValue> = {};
+        for (const [k, v] of Object.entries(row)) out[k] = toSqlValue(v);
+        return out;
+      });
+      return { columns, rows };
+    } catch (cause) {
+      throw cause instanceof QueryError ? cause : this.fail('Query failed', cause);
+    }
+  }
+
+  async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
+    const def = tableByName(table);
+    if (def?.zone !== 'metrics') {
+      throw new QueryError(`"${table}" is not a metric table`, 'Declare the table in data-schemas/metrics.ts before materializing it.');
+    }
+    const body = statementBody(selectSql);
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-'));
+    const file = join(dir, PART_FILE);
+    try {
+      await this.checkColumns(def, body, params);
+      // The newline before ")" ends a trailing "-- comment" in the SQL file.
+      const copy = await this.connection.prepare(`COPY (\n${body}\n) TO ${sqlString(file)} (FORMAT parquet)`);
+      bindAll(copy, params);
+      const result = await copy.run();
+      await this.store.put(tablePrefix(def) + PART_FILE, new Uint8Array(await readFile(file)), 'application/vnd.apache.parquet');
+      await this.refreshViews([def]);
+      return { rows: Number(result.rowsChanged) };
+    } catch (cause) {
+      throw cause instanceof QueryError ? cause : this.fail(`Could not materialize ${table}`, cause);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** The SELECT must yield exactly the schema's columns, in order, with the declared types. */
+  private async checkColumns(def: TableDef, body: string, params: readonly SqlValue[]): Promise<void> {
+    const statement = await this.connection.prepare(body);
+    bindAll(statement, params);
+    const actual = Array.from({ length: statement.columnCount }, (_, i) => `${statement.columnName(i)} ${statement.columnType(i)}`);
+    const expected = columnsOf(def).map((c) => `${c.name} ${DUCKDB_TYPE[c.type]}`);
+    if (actual.join(', ') !== expected.join(', ')) {
+      throw new QueryError(`The SQL for ${def.name} yields (${actual.join(', ')}), but the schema declares (${expected.join(', ')})`,
+        `Select exactly the columns of ${def.name} in data-schemas/metrics.ts, each CAST to its declared type.`);
+    }
+  }
+
+  private async run(sql: string): Promise<void> {
+    try {
+      await this.connection.run(sql);
+    } catch (cause) {
+      throw this.fail('DuckDB statement failed', cause);
+    }
+  }
+
+  private fail(what: string, cause: unknown): QueryError {
+    const message = (cause as Error)?.message ?? String(cause);
+    return new QueryError(`${what}: ${message}`, hintFor(message), { cause });
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
