@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { AthenaClient } from '@aws-sdk/client-athena';
+import { AthenaClient, type GetQueryResultsCommandInput, type GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 
 export interface Moto {
@@ -117,3 +117,61 @@ const clientConfig = (endpoint: string) => ({
 export const s3ClientFor = (endpoint: string): S3Client => new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
 
 export const athenaClientFor = (endpoint: string): AthenaClient => new AthenaClient(clientConfig(endpoint));
+
+/** POST a JSON body to moto's own control API (not an AWS API). */
+async function motoApi(endpoint: string, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`moto-api/${path} answered ${response.status}: ${await response.text()}`);
+}
+
+/** One canned Athena result: rows as Athena returns them (header row first for a SELECT) and the column metadata. */
+export interface CannedAthenaResult {
+  rows: { Data: { VarCharValue?: string }[] }[];
+  column_info: { Name: string; Label?: string; Type: string; Nullable?: string }[];
+}
+
+/**
+ * Queue canned results in moto's Athena (us-east-1, default account). moto does not run SQL: each
+ * StartQueryExecution takes the next queued result, in order; with the queue empty a query has no rows.
+ */
+export const queueAthenaResults = (endpoint: string, results: CannedAthenaResult[]): Promise<void> =>
+  motoApi(endpoint, 'static/athena/query-results', { region: 'us-east-1', results });
+
+/**
+ * Hold Athena executions in QUEUED (moto normally reports SUCCEEDED on the first GetQueryExecution),
+ * so a test can act while a query "runs"; `releaseAthenaQueries` restores the default.
+ */
+export const holdAthenaQueries = (endpoint: string): Promise<void> =>
+  motoApi(endpoint, 'state-manager/set-transition', {
+    model_name: 'athena::execution',
+    transition: { progression: 'manual', times: 1_000_000_000 },
+  });
+
+export const releaseAthenaQueries = (endpoint: string): Promise<void> =>
+  motoApi(endpoint, 'state-manager/unset-transition', { model_name: 'athena::execution' });
+
+/**
+ * moto 5.2.1 returns every result row in one GetQueryResults answer and ignores MaxResults and
+ * NextToken. Real Athena pages (≤ 1000 rows, the header row counted on page one). This client
+ * middleware cuts moto's real answer into the pages Athena would send, so the engine's paging
+ * runs against the same request/response shapes. Returns the NextToken of every request made.
+ */
+export function pageResultsLikeAthena(client: AthenaClient): { requestedTokens: (string | undefined)[] } {
+  const seen = { requestedTokens: [] as (string | undefined)[] };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'GetQueryResultsCommand') return next(args);
+      const input = args.input as GetQueryResultsCommandInput;
+      seen.requestedTokens.push(input.NextToken);
+      const result = await next(args);
+      const output = result.output as GetQueryResultsCommandOutput;
+      const all = output.ResultSet?.Rows ?? [];
+      const start = Number(input.NextToken ?? 0);
+      const end = start + (input.MaxResults ?? 1000);
+      const page = { ...output, ResultSet: { ...output.ResultSet, Rows: all.slice(start, end) }, NextToken: end < all.length ? String(end) : undefined };
+      return { ...result, output: page };
+    },
+    { step: 'initialize', name: 'pageResultsLikeAthena' },
+  );
+  return seen;
+}
