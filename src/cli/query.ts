@@ -1,0 +1,168 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../analyst/format.ts';
+import { parseParamArgs, type ParamDecl } from '../analyst/parameters.ts';
+import { formatPortabilityWarning } from '../analyst/portability.ts';
+import { runAnalystQuery } from '../analyst/run-query.ts';
+import { describeParam, findSavedQuery, loadSavedQueries, parseSavedQuery } from '../analyst/saved-query.ts';
+import { AthenaQueryEngine } from '../engine/athena-engine.ts';
+import { DuckDBQueryEngine } from '../engine/duckdb-engine.ts';
+import type { QueryEngine } from '../engine/query-engine.ts';
+import { UsageError } from '../errors.ts';
+import { FolderObjectStore } from '../store/folder-store.ts';
+import { storeFromUri } from '../store/s3-store.ts';
+
+/** Where a command writes: stdout lines, stderr lines, and whether stdout is a terminal. */
+export interface CommandIO {
+  out(line: string): void;
+  err(line: string): void;
+  isTTY?: boolean;
+}
+
+export const QUERY_HELP = `chainwatch query — ad-hoc SQL on the lake tables (DuckDB locally, Athena in AWS)
+
+Usage:
+  chainwatch query "<sql>" [--param name=value]…
+  chainwatch query --file q.sql [--param name=value]…
+  chainwatch query --saved <name> [--param name=value]…
+  chainwatch query --list
+
+Placeholders are written :name and bound as values, never spliced into the SQL. A file's header
+("-- @param year int = 2024 Reference year") gives their types and defaults; undeclared ones bind as strings.
+
+Options:
+  -f, --file <path>        read the SQL from a file
+  -s, --saved <name>       run a saved query from sql/analyst/ (see --list)
+  -p, --param <name=value> a parameter value (repeatable)
+  -l, --list               list the saved queries and their parameters
+      --format <fmt>       table (default in a terminal), csv (default otherwise), json, parquet
+  -o, --out <file>         write the result to a file (required for parquet)
+      --engine <name>      duckdb (default) or athena
+      --lake <dir|s3://…>  lake folder for DuckDB (default .lake); with athena, the lake's S3 location
+                           (default $CHAINWATCH_LAKE)
+      --workgroup <name>   Athena workgroup (default $CHAINWATCH_WORKGROUP), e.g. chainwatch-prod-analysts
+      --database <name>    Glue database (default $CHAINWATCH_DATABASE), e.g. chainwatch_prod
+  -h, --help               show this help
+
+Athena uses the usual AWS environment (AWS_PROFILE or keys, AWS_REGION).`;
+
+export interface EngineOptions {
+  lake: string;
+  workgroup?: string;
+  database?: string;
+}
+
+export type EngineFactory = (o: EngineOptions) => Promise<QueryEngine>;
+
+const required = (value: string | undefined, option: string, env: string): string => {
+  if (value) return value;
+  throw new UsageError(`--engine athena needs ${option}`, `Pass ${option} <name> or set ${env}.`);
+};
+
+/** The two edges of the query seam; tests pass their own Athena factory (a client on moto_server). */
+export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
+  duckdb: async ({ lake }) => {
+    const store = new FolderObjectStore(lake);
+    if ((await store.list('curated/')).length === 0) {
+      throw new UsageError(`The lake folder "${lake}" holds no tables`, 'Build it first with "chainwatch run", or pass --lake <dir>.');
+    }
+    return DuckDBQueryEngine.create({ lakeRoot: lake, store });
+  },
+  athena: async ({ lake, workgroup, database }) => {
+    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(lake);
+    if (!match) throw new UsageError(`--engine athena needs the lake's S3 location, not "${lake}"`, 'Pass --lake s3://<bucket>/<prefix> or set CHAINWATCH_LAKE.');
+    return new AthenaQueryEngine({
+      workgroup: required(workgroup, '--workgroup', 'CHAINWATCH_WORKGROUP'),
+      database: required(database, '--database', 'CHAINWATCH_DATABASE'),
+      lakeBucket: match[1],
+      lakePrefix: match[2],
+      store: storeFromUri(lake),
+    });
+  },
+};
+
+/** Print the saved queries: name, title, what they answer, their parameters. */
+async function listSaved(io: CommandIO): Promise<void> {
+  for (const q of await loadSavedQueries()) {
+    io.out(`${q.name} — ${q.title}`);
+    io.out(`  ${q.description}`);
+    for (const p of q.params) io.out(`  --param ${describeParam(p)}`);
+    io.out('');
+  }
+}
+
+interface QueryText {
+  sql: string;
+  params: ParamDecl[];
+}
+
+/** The SQL to run, from exactly one of: an argument, --file, --saved. */
+async function queryText(positionals: string[], file?: string, saved?: string): Promise<QueryText> {
+  const given = [positionals.length > 0, file !== undefined, saved !== undefined].filter(Boolean).length;
+  if (given !== 1 || positionals.length > 1) {
+    throw new UsageError('Give the query once: as one quoted argument, with --file, or with --saved', 'Run "chainwatch query --help" for usage.');
+  }
+  if (saved !== undefined) return findSavedQuery(saved);
+  if (file !== undefined) {
+    const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
+      throw new UsageError(`Cannot read ${file}: ${cause.code ?? cause.message}`, 'Check the path of --file.');
+    });
+    // A file with a "-- title:" header declares its parameter types; any other file is plain SQL.
+    return /^\s*--\s*title:/m.test(text) ? parseSavedQuery(basename(file), text) : { sql: text, params: [] };
+  }
+  return { sql: positionals[0], params: [] };
+}
+
+export async function queryCommand(args: string[], io: CommandIO, engines: Record<'duckdb' | 'athena', EngineFactory> = ENGINES): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      file: { type: 'string', short: 'f' },
+      saved: { type: 'string', short: 's' },
+      param: { type: 'string', short: 'p', multiple: true, default: [] },
+      list: { type: 'boolean', short: 'l' },
+      format: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      engine: { type: 'string', default: 'duckdb' },
+      lake: { type: 'string' },
+      workgroup: { type: 'string' },
+      database: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return io.out(QUERY_HELP);
+  if (values.list) return listSaved(io);
+
+  const engineName = values.engine!;
+  if (engineName !== 'duckdb' && engineName !== 'athena') throw new UsageError(`Unknown engine "${engineName}"`, 'Use --engine duckdb or --engine athena.');
+  const format = (values.format ?? (io.isTTY ? 'table' : 'csv')) as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`Unknown format "${format}"`, `Use --format ${OUTPUT_FORMATS.join('|')}.`);
+  if (format === 'parquet' && !values.out) throw new UsageError('Parquet output is binary', 'Pass --out <file.parquet>.');
+
+  const text = await queryText(positionals, values.file, values.saved);
+  const paramValues = parseParamArgs(values.param!);
+  const engine = await engines[engineName]({
+    lake: values.lake ?? (engineName === 'athena' ? process.env.CHAINWATCH_LAKE ?? '' : '.lake'),
+    workgroup: values.workgroup ?? process.env.CHAINWATCH_WORKGROUP,
+    database: values.database ?? process.env.CHAINWATCH_DATABASE,
+  });
+  try {
+    const { result } = await runAnalystQuery(engine, {
+      sql: text.sql,
+      params: text.params,
+      values: paramValues,
+      onWarning: (w) => io.err(`warning: will not run on Athena — ${formatPortabilityWarning(w)}`),
+    });
+    const output = formatResult(result, format);
+    if (values.out) {
+      await writeFile(values.out, output);
+      io.err(`${result.rows.length} rows → ${values.out}`);
+    } else {
+      io.out((output as string).replace(/\n$/, ''));
+    }
+  } finally {
+    await engine.close();
+  }
+}

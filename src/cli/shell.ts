@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { runSession, SESSION_HELP } from '../analyst/shell-session.ts';
+import { duckdbViewsScript } from '../analyst/views-script.ts';
+import { QueryError } from '../errors.ts';
+import { FolderObjectStore } from '../store/folder-store.ts';
+import { ENGINES, type CommandIO } from './query.ts';
+
+export const SHELL_HELP = `chainwatch shell — an interactive SQL session on the lake (DuckDB, views named as the Glue tables)
+
+Usage: chainwatch shell [--lake <dir>]
+
+${SESSION_HELP}
+
+With the DuckDB CLI installed, the same views:
+  chainwatch export-views --lake <dir> > views.sql && duckdb -init views.sql`;
+
+export const EXPORT_VIEWS_HELP = `chainwatch export-views — print the DuckDB views of every lake table
+
+Usage: chainwatch export-views [--lake <dir>] > views.sql
+Then: duckdb -init views.sql   (or run views.sql in any DuckDB client)`;
+
+const lakeOption = { lake: { type: 'string', default: '.lake' }, help: { type: 'boolean', short: 'h' } } as const;
+
+/** The exact commands that give a DuckDB CLI user the same session. */
+const duckdbCliCommand = (lake: string): string => `chainwatch export-views --lake ${JSON.stringify(lake)} > views.sql && duckdb -init views.sql`;
+
+export async function shellCommand(args: string[], io: CommandIO, input: NodeJS.ReadableStream = process.stdin): Promise<void> {
+  const { values } = parseArgs({ args, options: lakeOption });
+  if (values.help) return io.out(SHELL_HELP);
+  const engine = await ENGINES.duckdb({ lake: values.lake });
+  try {
+    io.err(`chainwatch shell on ${values.lake} (DuckDB). Type .help for commands, .quit to leave.`);
+    io.err(`With the DuckDB CLI: ${duckdbCliCommand(values.lake)}`);
+    const failures = await runSession(engine, io, {
+      input,
+      prompt: io.isTTY ? (text) => process.stdout.write(text) : undefined,
+    });
+    // A scripted session (stdin from a file) must tell its caller that a statement failed.
+    if (failures > 0 && !io.isTTY) {
+      throw new QueryError(`${failures} statement${failures === 1 ? '' : 's'} failed`, 'See the errors above.');
+    }
+  } finally {
+    await engine.close();
+  }
+}
+
+export async function exportViewsCommand(args: string[], io: CommandIO): Promise<void> {
+  const { values } = parseArgs({ args, options: lakeOption });
+  if (values.help) return io.out(EXPORT_VIEWS_HELP);
+  io.out((await duckdbViewsScript(values.lake, new FolderObjectStore(values.lake))).replace(/\n$/, ''));
+}
