@@ -1,0 +1,105 @@
+import { columnsOf } from '../../data-schemas/table.ts';
+import { ChainwatchError, UsageError } from '../../src/errors.ts';
+import { orderBy, writePartitions } from '../../src/lake/partitions.ts';
+import { putJson, type ObjectStore } from '../../src/store/object-store.ts';
+import { manifestKey, quarantineKeyOf, type IngestManifest, type SourceRun, type TableWrite } from './manifest.ts';
+import { reject, type Reject } from './rows.ts';
+import { identityOf } from './settle.ts';
+import { readBundled, type SettledTable, type SourceBatch } from './sources/bundled.ts';
+
+export interface IngestOptions {
+  store: ObjectStore;
+  runId: string;
+  /** The run's clock; given, the whole manifest is a function of the inputs (tests, replays). */
+  now?: Date;
+  /** Folder with the bundled CSVs and SOURCES.md (default `data/bundled`). */
+  dataDir?: string;
+  onProgress?: (line: string) => void;
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const CITATION_FILES = 'data/bundled/SOURCES.md or data-schemas/reference/sources.csv';
+
+/**
+ * Provenance is a rule, not a habit: a row whose source_id has no citation in the sources table
+ * (as landed in this run) does not ship.
+ */
+function requireCitations(tables: readonly SettledTable[]): void {
+  const sourcesTable = tables.find((t) => t.table.name === 'sources');
+  const cited = new Set(sourcesTable?.settled.rows.map((c) => c.row.source_id));
+  for (const { table, settled } of tables) {
+    if (table === sourcesTable?.table || !columnsOf(table).some((c) => c.name === 'source_id')) continue;
+    const uncited = settled.rows.filter((c) => !cited.has(c.row.source_id));
+    if (uncited.length === 0) continue;
+    settled.rows = settled.rows.filter((c) => cited.has(c.row.source_id));
+    settled.rejects.push(...uncited.map((c) => reject(c.origin, table.name, `source_id ${String(c.row.source_id)} has no citation in ${CITATION_FILES}`)));
+  }
+}
+
+const byOrigin = (a: Reject, b: Reject): number =>
+  a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
+
+/** Write a source's curated tables and quarantine; return its manifest entry. */
+async function writeBatch(store: ObjectStore, runId: string, batch: SourceBatch, progress: (line: string) => void): Promise<SourceRun> {
+  requireCitations(batch.tables);
+  const tables: Record<string, TableWrite> = {};
+  for (const { table, settled } of batch.tables) {
+    const writes = await writePartitions(store, table, settled.rows.map((c) => c.row), orderBy(...identityOf(table).key));
+    tables[table.name] = { rows: settled.rows.length, partitionsWritten: writes.length };
+    progress(`curated/${table.name}: ${settled.rows.length} rows in ${writes.length} partition${writes.length === 1 ? '' : 's'}`);
+  }
+  const rejects = batch.tables.flatMap((t) => t.settled.rejects).sort(byOrigin);
+  const quarantineKey = rejects.length > 0 ? quarantineKeyOf(batch.source, runId) : null;
+  if (quarantineKey) {
+    await store.put(quarantineKey, rejects.map((r) => JSON.stringify(r)).join('\n') + '\n', 'application/x-ndjson');
+    progress(`${quarantineKey}: ${rejects.length} rows quarantined`);
+  }
+  const run: SourceRun = {
+    inputs: batch.inputs,
+    rowsIn: batch.inputs.reduce((n, i) => n + i.rows, 0),
+    rowsDerived: batch.derived,
+    rowsOut: Object.values(tables).reduce((n, t) => n + t.rows, 0),
+    rowsRejected: rejects.length,
+    rowsDuplicate: batch.tables.reduce((n, t) => n + t.settled.duplicates, 0),
+    quarantineKey,
+    tables,
+  };
+  if (run.rowsIn + run.rowsDerived !== run.rowsOut + run.rowsRejected + run.rowsDuplicate) {
+    throw new Error(`Row accounting broken for ${batch.source}: ${JSON.stringify({ ...run, inputs: undefined, tables: undefined })}`);
+  }
+  return run;
+}
+
+/**
+ * Ingest the bundled source into the lake: raw copies, curated tables (Hive-partitioned Parquet),
+ * quarantined rows with reasons, and the run manifest written last. The same inputs give byte-identical
+ * curated files. A failure still writes a manifest (outcome 'failed', with the error) and rethrows.
+ */
+export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
+  if (!RUN_ID.test(opts.runId)) {
+    throw new UsageError(`Run id "${opts.runId}" cannot be used in an object key`, 'Use letters, digits, ".", "_" and "-" only, e.g. 2026-02-01T00-00-00-000Z.');
+  }
+  const clock = () => (opts.now ?? new Date()).toISOString();
+  const progress = opts.onProgress ?? (() => {});
+  const startedAt = clock();
+  try {
+    const batch = await readBundled(opts.store, { dataDir: opts.dataDir, onProgress: progress });
+    const run = await writeBatch(opts.store, opts.runId, batch, progress);
+    const manifest: IngestManifest = { runId: opts.runId, startedAt, finishedAt: clock(), outcome: 'succeeded', sources: { [batch.source]: run } };
+    await putJson(opts.store, manifestKey(opts.runId), manifest);
+    return manifest;
+  } catch (error) {
+    const e = error as Error;
+    const manifest: IngestManifest = {
+      runId: opts.runId,
+      startedAt,
+      finishedAt: clock(),
+      outcome: 'failed',
+      sources: {},
+      error: { name: e.name, message: e.message, hint: error instanceof ChainwatchError ? error.hint : undefined },
+    };
+    // The original error is what the caller must see; a store that also fails the manifest only adds noise.
+    await putJson(opts.store, manifestKey(opts.runId), manifest).catch(() => {});
+    throw error;
+  }
+}
