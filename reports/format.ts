@@ -1,0 +1,65 @@
+import { html, type SafeHtml } from './html.ts';
+
+/** Number formatting for pages. The locale is fixed so builds are byte-identical on any machine. */
+const LOCALE = 'en-US';
+
+/** A 0–1 share as a percentage: 0.6912 → "69.1%". */
+export const formatShare = (share: number, digits = 1): string => `${(share * 100).toFixed(digits)}%`;
+
+/** HHI on the 0–1 scale with its 0–10,000 points: "0.381 (3,810 points)". */
+export const formatHhi = (hhi: number): string =>
+  `${hhi.toFixed(3)} (${Math.round(hhi * 10_000).toLocaleString(LOCALE)} points)`;
+
+/** US dollars, compact: $6.08 m, $1.36 bn. */
+export function formatUsd(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `$${(value / 1e9).toFixed(2)} bn`;
+  if (abs >= 1e6) return `$${(value / 1e6).toFixed(2)} m`;
+  if (abs >= 1e3) return `$${(value / 1e3).toFixed(1)} k`;
+  return `$${value.toFixed(0)}`;
+}
+
+export const formatNumber = (value: number): string => value.toLocaleString(LOCALE, { maximumFractionDigits: 2 });
+
+const QUALIFIER_PREFIX: Record<string, string> = { about: '≈', almost: 'almost ', '>': '>', e: '' };
+
+/**
+ * A published figure as the source gave it, in its unit: 22 percent with qualifier "about" → "≈22%";
+ * 45000 t_REO with "e" → "45,000 t REO (est.)".
+ */
+export function formatPublished(value: number | null, unit: string, qualifier: string | null): string {
+  if (value === null) return qualifier === 'W' ? 'withheld' : 'n/a';
+  const prefix = qualifier ? (QUALIFIER_PREFIX[qualifier] ?? '') : '';
+  const suffix = qualifier === 'e' ? ' (est.)' : '';
+  const number = formatNumber(value);
+  if (unit.startsWith('percent')) return `${prefix}${number}%${suffix}`;
+  return `${prefix}${number} ${unit.replace(/_/g, ' ')}${suffix}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Source period strings made readable: "2019-12" → "Dec 2019", "2019-01/2019-07" → "Jan 2019–Jul 2019", "" → "undated". */
+export function formatPeriod(period: string): string {
+  if (period === '') return 'undated';
+  return period
+    .split('/')
+    .map((p) => {
+      const m = /^(\d{4})-(\d{2})$/.exec(p);
+      return m ? `${MONTHS[Number(m[2]) - 1]} ${m[1]}` : p.replace(/^(\d{4})-(\d{4})$/, '$1–$2');
+    })
+    .join('–');
+}
+
+/** A year range label: [2018, 2025] → "2018–2025", one year → "2024". */
+export function formatYears(years: readonly number[]): string {
+  if (years.length === 0) return 'undated';
+  const lo = Math.min(...years);
+  const hi = Math.max(...years);
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
+/**
+ * A figure shown to readers with its exact value machine-readable beside it (`<data value>`), so an
+ * analyst or a test can compare the page with the metric tables without parsing rounded text.
+ */
+export const figureValue = (value: number, display: string): SafeHtml => html`<data value="${String(value)}">${display}</data>`;

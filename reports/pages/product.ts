@@ -1,0 +1,99 @@
+import type { ChartSource } from '../charts/chart.ts';
+import { hhiLineChart } from '../charts/hhi-line.ts';
+import { partnerStackChart } from '../charts/partner-stack.ts';
+import { shareLinesChart, type ShareSeries } from '../charts/share-lines.ts';
+import { toCsv } from '../csv.ts';
+import type { SiteFile } from '../figure.ts';
+import { figureValue, formatHhi, formatShare, formatUsd } from '../format.ts';
+import { html } from '../html.ts';
+import type { Product, SiteModel } from '../model.ts';
+import type { PagePlan } from '../page.ts';
+import { paths, slug } from '../paths.ts';
+import { NES_WARNING_SHARE, TOP_SUPPLIERS_SHOWN } from '../thresholds.ts';
+import { columnsOf, supplierShares, type TableDef } from '../../data-schemas/index.ts';
+import { note, sourceLinks } from './parts.ts';
+
+/** How many of the latest year's suppliers the table lists; the CSV has them all. */
+const TABLE_SUPPLIERS = 10;
+
+/** Line labels naming each group's members from the partner_groups table, so the legend says who is in it. */
+export function shareSeries(model: SiteModel): ShareSeries[] {
+  const members = (group: string) =>
+    model.data.partnerGroups.filter((g) => g.group_id === group).map((g) => g.iso3).sort().join(', ');
+  return [
+    { key: 'cr1', label: 'Top supplier (CR1)' },
+    { key: 'china_share', label: 'China' },
+    { key: 'china_hkg_share', label: `China incl. Hong Kong and Macao (${members('CHINA_HKG_MAC')})` },
+    { key: 'ally_share', label: `Allies named in the seed article (${members('ALLY_2021_SC')})` },
+    { key: 'covered_share', label: `US covered nations (${members('US_COVERED')})` },
+  ];
+}
+
+/** The file with every supplier row of the product: what an analyst recomputes HHI, CR1 and shares from. */
+export const suppliersCsvPath = (hs6: string) => paths.data(`product-${slug(hs6)}-suppliers.csv`);
+
+export function productPage(model: SiteModel, product: Product): PagePlan {
+  const m = model.metricsOf(product.hs6);
+  const years = m.concentration.map((c) => c.year);
+  const sources: ChartSource[] = m.sourceIds.map((sourceId) => ({
+    sourceId,
+    years: [...new Set(m.flows.filter((f) => f.source_id === sourceId).map((f) => f.year))],
+  }));
+  const id = (kind: string) => `product-${slug(product.hs6)}-${kind}`;
+  const charts = [
+    partnerStackChart({ id: id('partners'), productLabel: product.label, hs6: product.hs6, shares: m.shares, sources, topN: TOP_SUPPLIERS_SHOWN }),
+    hhiLineChart({ id: id('hhi'), productLabel: product.label, hs6: product.hs6, concentration: m.concentration, sources }),
+    shareLinesChart({ id: id('shares'), productLabel: product.label, hs6: product.hs6, concentration: m.concentration, dependency: m.dependency, series: shareSeries(model), sources }),
+  ].filter((c) => c.rows.length > 0);
+
+  const latestConc = m.concentration.at(-1);
+  const latestDep = m.dependency.find((d) => d.year === latestConc?.year);
+  const latestSuppliers = m.shares.filter((s) => s.year === latestConc?.year).sort((a, b) => a.rank - b.rank);
+  const sector = model.sectors.find((s) => s.id === product.sector);
+  const mapped490 = [...new Set(m.flows.filter((f) => f.partner_code === '490' && f.note).map((f) => f.note!))];
+  const suppliersFile: SiteFile = {
+    path: suppliersCsvPath(product.hs6),
+    body: toCsv(columnsOf(supplierShares as unknown as TableDef).map((c) => c.name), m.shares),
+  };
+
+  return {
+    path: paths.product(product.hs6),
+    title: `${product.label} (HS ${product.hs6})`,
+    nav: 'products',
+    charts,
+    sourceIds: m.sourceIds,
+    files: [suppliersFile],
+    body: (ctx) => html`<h1>${product.label} <span class="code">HS ${product.hs6}</span></h1>
+<p class="lede">US imports by supplier country, ${years.length ? `${Math.min(...years)}–${Math.max(...years)}` : 'no years'}. Sector: <a href="${ctx.href(paths.sector(product.sector))}">${sector?.label ?? product.sector}</a>; supply-chain stage: ${product.stage}. Source: ${sourceLinks(ctx, m.sourceIds)}.</p>
+${
+  latestConc
+    ? html`<section aria-labelledby="key-figures"><h2 id="key-figures">Key figures, ${latestConc.year}</h2>
+<dl class="key-figures">
+<div><dt>US imports</dt><dd>${figureValue(latestConc.total_value_usd, formatUsd(latestConc.total_value_usd))}</dd></div>
+<div><dt>Supplier concentration (HHI)</dt><dd data-metric="hhi">${figureValue(latestConc.hhi, formatHhi(latestConc.hhi))}</dd></div>
+<div><dt>Top supplier share (CR1)</dt><dd data-metric="cr1">${figureValue(latestConc.cr1, formatShare(latestConc.cr1))} <span class="when">${latestSuppliers[0]?.partner_name ?? latestConc.top_supplier_iso3}</span></dd></div>
+${
+  latestDep
+    ? html`<div><dt>China</dt><dd data-metric="china_share">${figureValue(latestDep.china_share, formatShare(latestDep.china_share))}</dd></div>
+<div><dt>China incl. Hong Kong and Macao</dt><dd data-metric="china_hkg_share">${figureValue(latestDep.china_hkg_share, formatShare(latestDep.china_hkg_share))}</dd></div>
+<div><dt>Allies (seed article)</dt><dd data-metric="ally_share">${figureValue(latestDep.ally_share, formatShare(latestDep.ally_share))}</dd></div>`
+    : ''
+}
+<div><dt>Supplier countries</dt><dd data-metric="n_suppliers">${figureValue(latestConc.n_suppliers, String(latestConc.n_suppliers))}</dd></div>
+</dl></section>`
+    : note('No concentration rows', html`<p>The metrics tables have no rows for this product; run the metrics step.</p>`)
+}
+${latestConc && latestConc.nes_share > NES_WARNING_SHARE ? note('Unallocated trade', html`<p>${formatShare(latestConc.nes_share)} of the ${latestConc.year} value was reported against “areas not elsewhere specified” and is left out of the supplier shares.</p>`) : ''}
+${mapped490.length > 0 ? note('Taiwan', html`<p>UN Comtrade publishes Taiwan as “Other Asia, nes” (partner code 490); those rows are counted as Taiwan here.</p><p class="small">Ingest note: ${mapped490.join('; ')}.</p>`) : ''}
+${charts.map((c) => ctx.figure(c))}
+<section aria-labelledby="suppliers"><h2 id="suppliers">Largest suppliers, ${latestConc?.year ?? ''}</h2>
+<div class="table-scroll"><table class="suppliers">
+<thead><tr><th scope="col">Rank</th><th scope="col">Supplier</th><th scope="col" class="num">US imports</th><th scope="col" class="num">Share</th></tr></thead>
+<tbody>${latestSuppliers.slice(0, TABLE_SUPPLIERS).map(
+      (s) => html`<tr><td>${s.rank}</td><td>${s.partner_name} <span class="code">${s.partner_iso3}</span></td><td class="num">${figureValue(s.value_usd, formatUsd(s.value_usd))}</td><td class="num">${figureValue(s.share, formatShare(s.share))}</td></tr>`,
+    )}</tbody>
+</table></div>
+<p class="chart-meta">${latestSuppliers.length} supplier countries in ${latestConc?.year ?? 'the latest year'}; aggregates (World, “nes” areas) are never counted as suppliers. <a href="${ctx.href(suppliersFile.path)}" download>Every supplier, every year (CSV)</a> — HHI, CR1 and the China share above can be recomputed from it.</p>
+</section>`,
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Method constants shown on the pages, each with where it comes from (see the metrics specification).
+ * They are conventions for reading the data, not data.
+ */
+export const HHI_BANDS = [
+  {
+    from: 0.25,
+    to: 0.4,
+    label: 'HHI 0.25–0.40: concentrated (2,500 points, the "highly concentrated" line of the 2010 US merger guidelines)',
+    legend: '0.25–0.40 concentrated (2010 US merger guidelines)',
+    short: 'concentrated',
+  },
+  {
+    from: 0.4,
+    to: 1,
+    label: 'HHI above 0.40: EU-style dependency threshold (European Commission SWD(2021) 352)',
+    legend: 'above 0.40: EU-style dependency threshold',
+    short: 'EU dependency threshold',
+  },
+] as const;
+
+/** The EU dependency test is a strict inequality: HHI > 0.4. */
+export const EU_DEPENDENCY_HHI = HHI_BANDS[1].from;
+
+/** Value reported against "nes" areas above this share of the cell is flagged (metrics specification §4.6). */
+export const NES_WARNING_SHARE = 0.05;
+
+/** How many suppliers a product's stacked bar names before "all other countries". */
+export const TOP_SUPPLIERS_SHOWN = 5;
