@@ -1,0 +1,42 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { curatedTables } from '../../data-schemas/curated.ts';
+import { partitionColumnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
+import { metricSqlFiles } from '../../lambdas/metrics/metrics.ts';
+import { DUCKDB_TYPE } from '../../src/engine/duckdb-views.ts';
+import { contenderArgs, timed } from './result.ts';
+
+/**
+ * The practical limit: the same sql/metrics/*.sql files run by a bare DuckDB on the same Parquet,
+ * as a DuckDB user would — plain `read_parquet` views, `COPY (…) TO` a file per table, nothing else.
+ */
+const { lake, out } = contenderArgs(['lake', 'out']);
+
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+function plainView(table: TableDef, root: string): string {
+  const hive = partitionColumnsOf(table);
+  const options = hive.length
+    ? `, hive_partitioning = true, hive_types = {${hive.map((c) => `${quote(c.name)}: ${DUCKDB_TYPE[c.type]}`).join(', ')}}`
+    : '';
+  return `CREATE VIEW "${table.name}" AS SELECT * FROM read_parquet(${quote(`${resolve(root)}/${tablePrefix(table)}**/*.parquet`)}${options})`;
+}
+
+await timed(async () => {
+  await mkdir(out, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  // The one setting the metric SQL's meaning depends on (Trino truncates int / int).
+  await db.run('SET integer_division = true');
+  for (const table of curatedTables as unknown as TableDef[]) await db.run(plainView(table, lake));
+  const rows: Record<string, number> = {};
+  for (const file of metricSqlFiles()) {
+    const target = `${resolve(out)}/${file.table}.parquet`;
+    const result = await db.run(`COPY (\n${file.sql.trim().replace(/;\s*$/, '')}\n) TO ${quote(target)} (FORMAT parquet)`);
+    rows[file.table] = Number(result.rowsChanged);
+    await db.run(`CREATE VIEW "${file.table}" AS SELECT * FROM read_parquet(${quote(target)})`);
+  }
+  db.closeSync();
+  instance.closeSync();
+  return { rows };
+});
