@@ -26,12 +26,18 @@ export interface AnalystQueryOutput {
 /** DuckDB: `Table with name x does not exist`; Athena (Trino): `Table 'awsdatacatalog.db.x' does not exist`. */
 const MISSING_TABLE = /Table (?:with name )?['"`]?([\w.]+?)['"`]? does not exist/i;
 
-export function explainQueryError(error: unknown): unknown {
+export function explainQueryError(error: unknown, sql: string): unknown {
   const message = (error as Error)?.message ?? '';
   const missing = MISSING_TABLE.exec(message);
-  if (!missing) return error;
-  const name = missing[1].split('.').pop()!;
-  return new QueryError(`Unknown table "${name}"`, `The lake tables are: ${allTables.map((t) => t.name).join(', ')} (docs/columns.md lists their columns).`, { cause: error });
+  if (missing) {
+    const name = missing[1].split('.').pop()!;
+    return new QueryError(`Unknown table "${name}"`, `The lake tables are: ${allTables.map((t) => t.name).join(', ')} (docs/columns.md lists their columns).`, { cause: error });
+  }
+  // DuckDB names the line of a syntax error except when the statement just stops: say where it stops.
+  if (error instanceof QueryError && /syntax error at end of input/.test(message)) {
+    return new QueryError(`${message} (the statement ends unfinished on line ${sql.trimEnd().split('\n').length})`, error.hint, { cause: error });
+  }
+  return error;
 }
 
 export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery): Promise<AnalystQueryOutput> {
@@ -40,7 +46,7 @@ export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery):
   try {
     return { result: await engine.query(bound.sql, bound.params), bound };
   } catch (error) {
-    const explained = explainQueryError(error);
+    const explained = explainQueryError(error, query.sql);
     if (explained instanceof ChainwatchError) throw explained;
     throw new QueryError(`Query failed on ${engine.name}: ${(error as Error)?.message ?? error}`, 'Check the SQL against docs/columns.md.', { cause: error });
   }
