@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { allTables, tableByName } from '../data-schemas/index.ts';
+import { columnsOf } from '../data-schemas/table.ts';
+import { allViewsDdl, viewDdl } from '../src/engine/duckdb-views.ts';
+import { QueryError } from '../src/errors.ts';
+import { fixtureLake, referenceCountries, tradeRows, type FixtureLake } from './metrics-fixtures.ts';
+
+/** The DuckDB type name each schema column type must come back as (what Glue declares on Athena). */
+const EXPECTED_TYPE = { string: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN' } as const;
+
+describe('view DDL (pure)', () => {
+  test('a partitioned table reads its Hive folders with declared partition types and casts every column', () => {
+    const ddl = viewDdl(tableByName('trade_flows')!, '/lake');
+    expect(ddl).toContain('CREATE OR REPLACE VIEW "trade_flows"');
+    expect(ddl).toContain("read_parquet('/lake/curated/trade_flows/**/*.parquet'");
+    expect(ddl).toContain("hive_types = {'source': VARCHAR, 'year': INTEGER, 'month': INTEGER}");
+    expect(ddl).toContain('union_by_name = true');
+    for (const c of columnsOf(tableByName('trade_flows')!)) {
+      expect(ddl).toContain(`CAST("${c.name}" AS ${EXPECTED_TYPE[c.type]}) AS "${c.name}"`);
+    }
+  });
+
+  test('an unpartitioned metric table has no hive options; a table without files gets an empty typed view', () => {
+    const table = tableByName('concentration')!;
+    expect(viewDdl(table, '/lake')).not.toContain('hive');
+    const empty = viewDdl(table, '/lake', false);
+    expect(empty).not.toContain('read_parquet');
+    expect(empty).toContain('CAST(NULL AS DOUBLE) AS "hhi"');
+    expect(empty).toContain('WHERE false');
+  });
+
+  test('allViewsDdl has one view per table and quotes a path with a quote in it', () => {
+    const ddl = allViewsDdl("/it's/lake");
+    expect(ddl.match(/CREATE OR REPLACE VIEW/g)).toHaveLength(allTables.length);
+    expect(ddl).toContain("'/it''s/lake/curated/production/**/*.parquet'");
+  });
+});
+
+describe('DuckDBQueryEngine', () => {
+  let lake: FixtureLake;
+  beforeAll(async () => {
+    const ref = await referenceCountries();
+    lake = await fixtureLake({
+      countries: ref,
+      trade: [
+        ...tradeRows(ref, { year: 2023, hs6: '854231' }, { '156': 60, '392': 40 }),
+        ...tradeRows(ref, { year: 2024, hs6: '854231' }, { '156': 70, '490': 30 }),
+      ],
+    });
+  });
+  afterAll(() => lake.close());
+
+  test('every table is a view with the schema columns and types, also tables without files yet', async () => {
+    for (const table of allTables) {
+      const { rows } = await lake.engine.query(
+        'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position',
+        [table.name],
+      );
+      expect(rows, table.name).toEqual(columnsOf(table).map((c) => ({ column_name: c.name, data_type: EXPECTED_TYPE[c.type] })));
+    }
+    expect((await lake.engine.query('SELECT COUNT(*) AS n FROM supplier_shares')).rows).toEqual([{ n: 0 }]);
+  });
+
+  test('partition columns come back typed from the folder names', async () => {
+    const { rows, columns } = await lake.engine.query(
+      'SELECT source, year, month, COUNT(*) AS n FROM trade_flows GROUP BY source, year, month ORDER BY year',
+    );
+    expect(rows).toEqual([{ source: 'bundled', year: 2023, month: 0, n: 2 }, { source: 'bundled', year: 2024, month: 0, n: 2 }]);
+    expect(columns.map((c) => c.type)).toEqual(['VARCHAR', 'INTEGER', 'INTEGER', 'BIGINT']);
+  });
+
+  test('bound parameters of each JS type; sums and decimals come back as numbers', async () => {
+    const { rows, columns } = await lake.engine.query(
+      'SELECT SUM(value_usd) AS total, SUM(year) AS years, 2.5 AS dec FROM trade_flows WHERE hs6 = ? AND year >= ? AND NOT is_suppressed = ? AND value_usd > ?',
+      ['854231', 2024, true, 0.5],
+    );
+    expect(rows).toEqual([{ total: 100, years: 4048, dec: 2.5 }]);
+    expect(columns.map((c) => c.name)).toEqual(['total', 'years', 'dec']);
+    expect(columns[1].type).toBe('HUGEINT');
+  });
+
+  test('int / int truncates as on Trino', async () => {
+    expect((await lake.engine.query('SELECT 7 / 2 AS q')).rows).toEqual([{ q: 3 }]);
+  });
+
+  test('a value with quotes or SQL in it is only ever a value', async () => {
+    for (const hostile of ["854231' OR '1'='1", "'; DROP TABLE trade_flows; --", 'x"; DROP VIEW trade_flows; --']) {
+      const { rows } = await lake.engine.query('SELECT * FROM trade_flows WHERE hs6 = ?', [hostile]);
+      expect(rows, hostile).toHaveLength(0);
+    }
+    expect((await lake.engine.query('SELECT COUNT(*) AS n FROM trade_flows')).rows).toEqual([{ n: 4 }]);
+  });
+
+  test('errors are QueryErrors with the DuckDB message and a hint', async () => {
+    const cases: [string, unknown[], RegExp, RegExp][] = [
+      ['SELECT * FROM no_such_table', [], /no_such_table/, /trade_flows/],
+      ['SELEC 1', [], /syntax error/, /Trino/],
+      ['SELECT no_such_column FROM trade_flows', [], /no_such_column/, /data-schemas/],
+      ['SELECT * FROM trade_flows WHERE hs6 = ?', [], /1 \? placeholders but 0 values/, /each \? placeholder/],
+    ];
+    for (const [sql, params, message, hint] of cases) {
+      const error = await lake.engine.query(sql, params as never).catch((e: unknown) => e);
+      expect(error, sql).toBeInstanceOf(QueryError);
+      expect((error as QueryError).message, sql).toMatch(message);
+      expect((error as QueryError).hint, sql).toMatch(hint);
+    }
+  });
+
+  test('materialize writes metrics/<table>/part-00000.parquet and the view sees each rewrite', async () => {
+    const sql = `
+      SELECT CAST(? AS VARCHAR) AS reporter_iso3, CAST(hs6 AS VARCHAR) AS hs6, CAST(flow AS VARCHAR) AS flow,
+        CAST(year AS INTEGER) AS year, CAST(COUNT(*) AS INTEGER) AS n_suppliers, CAST(SUM(value_usd) AS DOUBLE) AS total_value_usd,
+        CAST(0.5 AS DOUBLE) AS hhi, CAST(5000 AS DOUBLE) AS hhi_points, CAST(0.6 AS DOUBLE) AS cr1, CAST(1 AS DOUBLE) AS cr3,
+        CAST(2 AS DOUBLE) AS n_eff, CAST(NULL AS DOUBLE) AS hhi_norm, CAST('CHN' AS VARCHAR) AS top_supplier_iso3,
+        CAST(0 AS DOUBLE) AS nes_share
+      FROM trade_flows WHERE year >= ? GROUP BY hs6, flow, year ORDER BY year -- a trailing comment
+    ;`;
+    expect(await lake.engine.materialize('concentration', sql, ['USA', 2023])).toEqual({ rows: 2 });
+    expect(await lake.store.exists('metrics/concentration/part-00000.parquet')).toBe(true);
+    expect((await lake.engine.query('SELECT year, total_value_usd FROM concentration ORDER BY year')).rows)
+      .toEqual([{ year: 2023, total_value_usd: 100 }, { year: 2024, total_value_usd: 100 }]);
+
+    expect(await lake.engine.materialize('concentration', sql, ["it's", 2024])).toEqual({ rows: 1 });
+    expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([{ reporter_iso3: "it's", year: 2024 }]);
+  });
+
+  test('materialize refuses a SELECT whose columns differ from the schema, and a table that is not a metric', async () => {
+    const wrong = await lake.engine.materialize('concentration', 'SELECT 1 AS reporter_iso3').catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(QueryError);
+    expect((wrong as QueryError).message).toMatch(/yields \(reporter_iso3 INTEGER\), but the schema declares \(reporter_iso3 VARCHAR, hs6 VARCHAR/);
+    expect((wrong as QueryError).hint).toMatch(/CAST/);
+    const curated = await lake.engine.materialize('trade_flows', 'SELECT 1').catch((e: unknown) => e);
+    expect(curated).toBeInstanceOf(QueryError);
+    expect((curated as QueryError).hint).toMatch(/data-schemas\/metrics\.ts/);
+  });
+});
