@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { AthenaClient, type GetQueryResultsCommandInput, type GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -29,20 +28,6 @@ function onPath(command: string): boolean {
   });
 }
 
-/** A port the OS just handed out on 127.0.0.1; moto binds it right after we release it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** moto_server runs behind a pyenv shim or a venv wrapper: kill its whole process group, not just the shim. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
@@ -52,42 +37,60 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-async function waitUntilAnswering(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`moto_server exited before answering (code ${child.exitCode}):\n${stderr()}`);
-    }
+/** Wait for moto's "Running on http://127.0.0.1:<port>" line: it binds port 0, so the OS picks a free port and no other process can race us to it. */
+function announcedEndpoint(child: ChildProcess, stderr: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`moto_server did not start within 30 s:\n${stderr()}`)), 30_000);
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      child.stderr!.off('data', onData);
+      child.off('exit', onExit);
+      child.off('error', onError);
+      settle();
+    };
+    const onData = () => {
+      const match = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr());
+      if (match) done(() => resolve(match[1]));
+    };
+    const onExit = (code: number | null) => done(() => reject(new Error(`moto_server exited before serving (code ${code}):\n${stderr()}`)));
+    const onError = (e: NodeJS.ErrnoException) => done(() => reject(e.code === 'ENOENT' ? new Error(MISSING) : e));
+    child.stderr!.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+}
+
+async function answering(endpoint: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      await fetch(`${endpoint}/moto-api/data.json`);
       return;
-    } catch {
-      await sleep(100);
+    } catch (error) {
+      if (attempt >= 50) throw new Error(`moto_server on ${endpoint} does not answer: ${(error as Error).message}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${stderr()}`);
 }
 
 export async function startMoto(): Promise<Moto> {
   if (!onPath('moto_server')) throw new Error(MISSING);
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
     detached: true, // own process group, so stop() reaches the Python process behind any wrapper
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Always drained (moto logs every request to stderr), so the pipe never fills and blocks the server.
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error(MISSING) : e)),
-  );
   // If the test worker dies without afterAll, do not leave a server behind.
   const onExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', onExit);
 
+  let endpoint: string;
   try {
-    await Promise.race([waitUntilAnswering(endpoint, child, () => stderr), spawnError]);
+    endpoint = await announcedEndpoint(child, () => stderr);
+    await answering(endpoint);
   } catch (e) {
     killGroup(child, 'SIGKILL');
     process.removeListener('exit', onExit);
