@@ -15,6 +15,7 @@ export interface IngestSummary {
   source: string;
   outcome: 'succeeded' | 'failed';
   rowsIn: number;
+  rowsDerived: number;
   rowsOut: number;
   rowsRejected: number;
   rowsDuplicate: number;
@@ -46,6 +47,7 @@ export async function handler(event: IngestEvent): Promise<IngestSummary> {
     source: BUNDLED_SOURCE,
     outcome: manifest.outcome,
     rowsIn: run.rowsIn,
+    rowsDerived: run.rowsDerived,
     rowsOut: run.rowsOut,
     rowsRejected: run.rowsRejected,
     rowsDuplicate: run.rowsDuplicate,

@@ -1,0 +1,60 @@
+/**
+ * The ingest Lambda handler as Lambda runs it: configured only by environment (LAKE_BUCKET,
+ * LAKE_PREFIX, and the SDK's own AWS_* settings, pointed at moto_server), invoked with the
+ * Step Functions event.
+ */
+import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { handler } from '../lambdas/ingest/handler.ts';
+import { UsageError } from '../src/errors.ts';
+import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
+
+const ENV = ['LAKE_BUCKET', 'LAKE_PREFIX', 'AWS_ENDPOINT_URL_S3', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
+let moto: Moto;
+let s3: S3Client;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  s3 = s3ClientFor(moto.endpoint);
+  await s3.send(new CreateBucketCommand({ Bucket: 'handler-lake' }));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+  });
+});
+
+afterAll(async () => {
+  for (const k of ENV) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+  s3?.destroy();
+  await moto?.stop();
+});
+
+describe('ingest Lambda handler', () => {
+  it('ingests the bundled source into the bucket under LAKE_PREFIX and returns the summary', async () => {
+    process.env.LAKE_BUCKET = 'handler-lake';
+    process.env.LAKE_PREFIX = 'lake/';
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const summary = await handler({ source: 'bundled', runId: 'sfn-execution-1' });
+    // Progress goes to the function's log (CloudWatch), one line per step.
+    expect(log.mock.calls.map(([line]) => String(line))).toContainEqual(expect.stringMatching(/^curated\/trade_flows: \d+ rows in \d+ partitions$/));
+    log.mockRestore();
+    expect(summary).toMatchObject({ runId: 'sfn-execution-1', source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/sfn-execution-1.json' });
+    expect(summary.rowsIn + summary.rowsDerived).toBe(summary.rowsOut + summary.rowsRejected + summary.rowsDuplicate);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'handler-lake', Prefix: 'lake/_runs/' }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(['lake/_runs/sfn-execution-1.json']);
+  });
+
+  it('refuses an unknown source and a missing LAKE_BUCKET with what to do', async () => {
+    await expect(handler({ source: 'nope' })).rejects.toThrow(/Unknown ingest source "nope"/);
+    delete process.env.LAKE_BUCKET;
+    const error = await handler({ source: 'bundled' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe('Environment variable LAKE_BUCKET is not set');
+  });
+});
