@@ -292,8 +292,13 @@ describe('production (T6, T8, T14, T17)', () => {
         ...productionRows({ measure: 'mine_production', unit: 't' },
           { CHN: { 2024: 70 }, AUS: { 2024: 10 }, USA: { 2024: 6 }, MMR: { 2024: 5 }, OTH: { 2024: 9 }, WLD: { 2024: 100 }, THA: { 2024: null } }),
         ...productionRows({ measure: 'mine_production', unit: 't', is_projection: true }, { CHN: { 2024: 500 } }),
-        // a lone country is not a world table: no share is computed from it
+        // whether the listed rows make up the world: a lone country, or countries that fall short of
+        // the World row (Europe given as a region), get no share; a World row confirms a full listing
+        // without OTH; an OTH residual confirms one without a World row
         ...productionRows({ measure: 'us_production', unit: 't' }, { USA: { 2023: 45000, 2024: 45000 } }),
+        ...productionRows({ measure: 'battery_demand', unit: 'GWh', stage: 'demand' }, { CHN: { 2023: 415 }, USA: { 2023: 100 }, EUR: { 2023: 185 }, WLD: { 2023: 750 } }),
+        ...productionRows({ measure: 'graphite', unit: 't' }, { CHN: { 2024: 79 }, MOZ: { 2024: 15 }, BRA: { 2024: 6 }, WLD: { 2024: 101 } }),
+        ...productionRows({ measure: 'residual_only', unit: 't' }, { CHN: { 2024: 70 }, OTH: { 2024: 30 } }),
       ],
     });
   });
@@ -357,8 +362,15 @@ describe('production (T6, T8, T14, T17)', () => {
     expect(rows.map((r) => r.geo_iso3)).toEqual(['AUS', 'CHN', 'MMR', 'USA']);
   });
 
-  test('a lone country in a non-share series gets no share of world', async () => {
-    const { rows } = await lake.engine.query("SELECT * FROM production_shares WHERE measure = 'us_production'");
-    expect(rows).toHaveLength(0);
+  test('shares of world only where the listed rows make up the world', async () => {
+    const { rows } = await lake.engine.query(
+      "SELECT measure, geo_iso3, share FROM production_shares WHERE measure IN ('us_production', 'battery_demand', 'graphite', 'residual_only') ORDER BY measure, geo_iso3",
+    );
+    expect(rows.map((r) => [r.measure, r.geo_iso3, Number(num(r.share).toFixed(12))])).toEqual([
+      ['graphite', 'BRA', 0.06],
+      ['graphite', 'CHN', 0.79],
+      ['graphite', 'MOZ', 0.15],
+      ['residual_only', 'CHN', 0.7],
+    ]);
   });
 });

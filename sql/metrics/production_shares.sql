@@ -3,12 +3,16 @@
 -- from different sources (e.g. two USGS editions) are never mixed.
 --
 -- Rows used: observations only (value and year present, not a projection, not a growth rate
--- such as unit_detail 'percent_change'). Aggregate geographies
--- never appear as countries: World (WLD) is never used; the residual "other countries" row (OTH)
--- counts in the denominator only; regional groups (EUR, EASIA, …) are dropped.
+-- such as unit_detail 'percent_change'). Aggregate geographies never appear as countries.
 --   unit 'percent' (a published share): share = value / 100, as published (not renormalized)
---   any other unit:  share = value / Σ(countries + OTH) for the same series, unit and year;
---                    needs at least two rows in that total (a lone country is not a world table)
+--   any other unit: share = value / Σ(countries + OTH) for the same series, unit and year, where
+--     OTH is the source's residual "other countries" row (in the denominator only). World (WLD)
+--     is never added in; it only tells whether the listed rows make up the world:
+--       with a World row:    Σ(countries + OTH) ≥ 0.95 · World (USGS rounds world totals to two or
+--                            three significant figures: cobalt reserves list 11.5 Mt of 12 Mt);
+--       without a World row: an OTH row is present and no regional group (EUR, EASIA, …) is.
+--     A series-year that fails this (a lone country, or China + US of a world total with Europe
+--     given as a region) gets no share: a share of the listed rows would overstate every country.
 --   yoy        = value / value(year − 1) − 1, only when year − 1 is present
 --   share_roll3 = mean share over year−2 … year, only when all three years are present
 --                 (calendar self-join: Athena RANGE-offset frames are avoided)
@@ -27,24 +31,31 @@ observations AS (
     WHERE p.value IS NOT NULL AND p.year IS NOT NULL AND NOT p.is_projection
       -- a growth rate is a percentage but neither a level nor a share
       AND COALESCE(p.unit_detail, '') <> 'percent_change'
-      AND (NOT p.geo_is_aggregate OR p.geo_iso3 = 'OTH')
   ) latest
   WHERE pick = 1
 ),
-world AS (
-  SELECT o.*,
-    SUM(o.value) OVER (PARTITION BY o.sector, o.commodity, o.stage, o.measure, o.source_id, o.unit, o.year) AS world_value,
-    COUNT(*) OVER (PARTITION BY o.sector, o.commodity, o.stage, o.measure, o.source_id, o.unit, o.year) AS world_rows
+series_years AS (
+  SELECT o.sector, o.commodity, o.stage, o.measure, o.source_id, o.unit, o.year,
+    SUM(CASE WHEN NOT o.geo_is_aggregate OR o.geo_iso3 = 'OTH' THEN o.value END) AS listed_value,
+    MAX(CASE WHEN o.geo_iso3 = 'WLD' THEN o.value END) AS world_value,
+    MAX(CASE WHEN o.geo_iso3 = 'OTH' THEN 1 ELSE 0 END) AS has_residual,
+    MAX(CASE WHEN o.geo_is_aggregate AND o.geo_iso3 NOT IN ('WLD', 'OTH') THEN 1 ELSE 0 END) AS has_region
   FROM observations o
+  GROUP BY o.sector, o.commodity, o.stage, o.measure, o.source_id, o.unit, o.year
 ),
 shares AS (
-  SELECT w.sector, w.commodity, w.stage, w.measure, w.source_id, w.unit, w.geo_iso3, w.geo_name, w.year, w.value,
+  SELECT o.sector, o.commodity, o.stage, o.measure, o.source_id, o.unit, o.geo_iso3, o.geo_name, o.year, o.value,
     CASE
-      WHEN w.unit = 'percent' THEN w.value / 100
-      WHEN w.world_rows >= 2 THEN w.value / NULLIF(w.world_value, 0)
+      WHEN o.unit = 'percent' THEN o.value / 100
+      WHEN (y.world_value IS NOT NULL AND y.listed_value >= 0.95 * y.world_value)
+        OR (y.world_value IS NULL AND y.has_residual = 1 AND y.has_region = 0)
+        THEN o.value / NULLIF(y.listed_value, 0)
     END AS share
-  FROM world w
-  WHERE NOT w.geo_is_aggregate
+  FROM observations o
+  JOIN series_years y
+    ON y.sector = o.sector AND y.commodity = o.commodity AND y.stage = o.stage AND y.measure = o.measure
+    AND y.source_id = o.source_id AND y.unit = o.unit AND y.year = o.year
+  WHERE NOT o.geo_is_aggregate
 ),
 country_years AS (
   SELECT s.*,
