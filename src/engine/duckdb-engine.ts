@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { allTables, tableByName } from '../../data-schemas/index.ts';
 import { columnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
-import { QueryError } from '../errors.ts';
+import { ChainwatchError, QueryError } from '../errors.ts';
 import { PART_FILE } from '../lake/partitions.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { DUCKDB_TYPE, sqlString, tableHasData, viewDdl } from './duckdb-views.ts';
@@ -87,7 +87,7 @@ export class DuckDBQueryEngine implements QueryEngine {
       await engine.refreshViews();
     } catch (cause) {
       await engine.close();
-      throw cause instanceof QueryError ? cause : engine.fail('Could not open the lake in DuckDB', cause);
+      throw cause instanceof ChainwatchError ? cause : engine.fail('Could not open the lake in DuckDB', cause);
     }
     return engine;
   }
@@ -108,7 +108,8 @@ export class DuckDBQueryEngine implements QueryEngine {
       const statement = await this.connection.prepare(sql);
       bindAll(statement, params);
       const reader = await statement.runAndReadAll();
-      const columns = reader.columnNames().map((name, i) => ({ name, type: reader.columnTypes()[i].toString() }));
+      const types = reader.columnTypes();
+      const columns = reader.columnNames().map((name, i) => ({ name, type: types[i].toString() }));
       const rows = reader.getRowObjectsJS().map((row) => {
         const out: Record<string, SqlValue> = {};
         for (const [k, v] of Object.entries(row)) out[k] = toSqlValue(v);
@@ -116,7 +117,7 @@ export class DuckDBQueryEngine implements QueryEngine {
       });
       return { columns, rows };
     } catch (cause) {
-      throw cause instanceof QueryError ? cause : this.fail('Query failed', cause);
+      throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
     }
   }
 
@@ -138,7 +139,8 @@ export class DuckDBQueryEngine implements QueryEngine {
       await this.refreshViews([def]);
       return { rows: Number(result.rowsChanged) };
     } catch (cause) {
-      throw cause instanceof QueryError ? cause : this.fail(`Could not materialize ${table}`, cause);
+      // a store failure keeps its own type and hint; only engine failures become QueryErrors
+      throw cause instanceof ChainwatchError ? cause : this.fail(`Could not materialize ${table}`, cause);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
