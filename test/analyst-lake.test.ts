@@ -72,7 +72,7 @@ describe('saved queries on the bundled lake', () => {
     expect(queries.length).toBe(5);
     for (const q of queries) {
       const warnings: unknown[] = [];
-      const { result } = await runAnalystQuery(engine, { sql: q.sql, params: q.params, onWarning: (w) => warnings.push(w) });
+      const result = await runAnalystQuery(engine, { sql: q.sql, params: q.params, onWarning: (w) => warnings.push(w) });
       expect(result.rows.length, `${q.name} returns rows`).toBeGreaterThan(0);
       expect(warnings, q.name).toEqual([]);
     }
@@ -100,9 +100,8 @@ describe('saved queries on the bundled lake', () => {
   });
 
   it('concentrated_products lists only products above the threshold, as the concentration table says', async () => {
-    const { result } = await runAnalystQuery(engine, { sql: (await loadSavedQueries()).find((q) => q.name === 'concentrated_products')!.sql,
-      params: [{ name: 'threshold', type: 'double', description: '' }, { name: 'year', type: 'int', description: '' }, { name: 'reporter', type: 'string', description: '' }],
-      values: new Map([['threshold', '0.4'], ['year', '2024'], ['reporter', 'USA']]) });
+    const q = (await loadSavedQueries()).find((s) => s.name === 'concentrated_products')!;
+    const result = await runAnalystQuery(engine, { sql: q.sql, params: q.params, values: new Map([['threshold', '0.4'], ['year', '2024']]) });
     const all = await engine.query("SELECT hs6, hhi FROM concentration WHERE flow = 'M' AND reporter_iso3 = 'USA' AND year = 2024");
     const expected = all.rows.filter((r) => (r.hhi as number) > 0.4).map((r) => r.hs6).sort();
     expect(result.rows.map((r) => r.hs6).sort()).toEqual(expected);
@@ -110,7 +109,7 @@ describe('saved queries on the bundled lake', () => {
 
   it('dependency_screen labels c1 products "exports unknown" on import-only data', async () => {
     const q = (await loadSavedQueries()).find((s) => s.name === 'dependency_screen')!;
-    const { result } = await runAnalystQuery(engine, { sql: q.sql, params: q.params });
+    const result = await runAnalystQuery(engine, { sql: q.sql, params: q.params });
     expect(result.rows.every((r) => r.exports_usd === null && r.c3_ratio === null)).toBe(true);
     expect(new Set(result.rows.map((r) => r.screen))).toEqual(new Set(['c1 met, exports unknown', 'not dependent']));
     for (const r of result.rows) expect(r.screen === 'c1 met, exports unknown').toBe((r.hhi as number) > 0.4);
@@ -123,17 +122,17 @@ describe('parameters are values, never SQL', () => {
   it('a value with quotes or "; drop table" matches nothing and leaves every table in place', async () => {
     const q = (await loadSavedQueries()).find((s) => s.name === 'top_suppliers')!;
     for (const value of hostile) {
-      const { result } = await runAnalystQuery(engine, { sql: q.sql, params: q.params, values: new Map([['hs', value]]) });
+      const result = await runAnalystQuery(engine, { sql: q.sql, params: q.params, values: new Map([['hs', value]]) });
       expect(result.rows, value).toEqual([]);
     }
-    const { result } = await runAnalystQuery(engine, { sql: 'SELECT count(*) AS n FROM basket WHERE hs6 = :hs OR label = :hs', values: new Map([['hs', hostile[1]]]) });
+    const result = await runAnalystQuery(engine, { sql: 'SELECT count(*) AS n FROM basket WHERE hs6 = :hs OR label = :hs', values: new Map([['hs', hostile[1]]]) });
     expect(result.rows).toEqual([{ n: 0 }]);
     for (const table of allTables) await engine.query(`SELECT count(*) FROM ${table.name}`);
     expect((await engine.query('SELECT count(*) AS n FROM basket')).rows[0].n).toBeGreaterThan(0);
   });
 
   it('a string value equal to a real label is found, quotes and all', async () => {
-    const { result } = await runAnalystQuery(engine, {
+    const result = await runAnalystQuery(engine, {
       sql: 'SELECT :v AS echoed, length(:v) AS n',
       values: new Map([['v', "O'Brien\"; --"]]),
     });

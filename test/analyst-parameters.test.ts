@@ -28,7 +28,6 @@ describe('bindNamed', () => {
     const b = bindNamed('SELECT 1 WHERE y = :year AND h = :hs AND y2 = :year', decls, new Map([['year', '2024']]));
     expect(b.sql).toBe('SELECT 1 WHERE y = ? AND h = ? AND y2 = ?');
     expect(b.params).toEqual([2024, '854231', 2024]);
-    expect(b.values).toEqual({ year: 2024, hs: '854231' });
   });
 
   it('keeps a value with quotes and "; drop table" as one string value, never as SQL', () => {

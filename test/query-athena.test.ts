@@ -77,13 +77,13 @@ describe('chainwatch query --engine athena', () => {
     // The real factory, configured like an analyst's shell: AWS settings from the environment only.
     Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
     await queueAthenaResults(moto.endpoint, [
-      selectResult([['rank', 'integer'], ['partner_iso3', 'varchar'], ['partner_name', 'varchar'], ['value_usd', 'double'], ['share', 'double'], ['product', 'varchar']],
-        [['1', 'TWN', 'Taiwan', '1.5E9', '0.5', null]]),
+      selectResult([['rank', 'integer'], ['partner_iso3', 'varchar'], ['partner_name', 'varchar'], ['value_usd', 'double'], ['share', 'double']],
+        [['1', 'TWN', 'Taiwan', '1.5E9', null]]),
     ]);
     const io = capture();
     const hostile = "854231'; drop table basket; --";
     await queryCommand(['--saved', 'top_suppliers', ...ATHENA_ARGS, '--param', `hs=${hostile}`, '--param', 'year=2023', '--format', 'json'], io);
-    expect(JSON.parse(io.lines.join('\n'))).toEqual([{ rank: 1, partner_iso3: 'TWN', partner_name: 'Taiwan', value_usd: 1.5e9, share: 0.5, product: null }]);
+    expect(JSON.parse(io.lines.join('\n'))).toEqual([{ rank: 1, partner_iso3: 'TWN', partner_name: 'Taiwan', value_usd: 1.5e9, share: null }]);
 
     const [execution] = await executions();
     expect(execution.WorkGroup).toBe(WORKGROUP);

@@ -1,10 +1,11 @@
 -- title: Ally coverage for a product
 -- description: Year by year, for one HS6 product: the shares of a reporter's imports from China,
 --   from the US covered nations (CHN, RUS, IRN, PRK) and from the allies of the seed article
---   (ALLY_2021_SC: JPN, KOR, TWN, AUS; memberships apply from their valid_from year), and ally
---   coverage = ally imports / covered-nation imports — how much of the at-risk supply allies
---   already ship (1 = as much; NULL when nothing comes from covered nations). top_ally is the
---   largest ally supplier that year.
+--   (ALLY_2021_SC: JPN, KOR, TWN, AUS), and ally coverage = ally imports / covered-nation
+--   imports — how much of the at-risk supply allies already ship (1 = as much; NULL when
+--   nothing comes from covered nations). top_ally is the largest ally supplier that year.
+--   Group memberships apply from their valid_from year in the partner_groups table (2021 for
+--   both groups), so earlier years show 0 and NULL.
 -- @param hs string = 850511 HS 6-digit product code (the basket table lists them)
 -- @param reporter string = USA Importing country, ISO3
 WITH

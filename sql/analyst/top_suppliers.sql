@@ -12,10 +12,8 @@ SELECT
   s.partner_iso3,
   s.partner_name,
   s.value_usd,
-  s.share,
-  b.label AS product
+  s.share
 FROM supplier_shares s
-LEFT JOIN basket b ON b.hs6 = s.hs6
 WHERE s.flow = 'M'
   AND s.reporter_iso3 = :reporter
   AND s.hs6 = :hs

@@ -90,8 +90,6 @@ const EXAMPLE: Record<ParamType, string> = { string: 'USA', int: '2024', double:
 export interface BoundQuery {
   sql: string;
   params: SqlValue[];
-  /** The value used for each named parameter (after defaults), for display. */
-  values: Record<string, SqlValue>;
 }
 
 /**
@@ -118,5 +116,5 @@ export function bindNamed(sql: string, decls: readonly ParamDecl[], given: Reado
     }
     values[name] = coerceParam(decl, raw);
   }
-  return { sql: positional.sql, params: positional.order.map((p) => values[p.name]), values };
+  return { sql: positional.sql, params: positional.order.map((p) => values[p.name]) };
 }

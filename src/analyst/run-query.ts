@@ -1,7 +1,7 @@
 import { allTables } from '../../data-schemas/index.ts';
 import { ChainwatchError, QueryError } from '../errors.ts';
 import type { QueryEngine, QueryResult } from '../engine/query-engine.ts';
-import { bindNamed, type BoundQuery, type ParamDecl } from './parameters.ts';
+import { bindNamed, type ParamDecl } from './parameters.ts';
 import { checkTrinoPortability, type PortabilityWarning } from './portability.ts';
 
 /**
@@ -16,11 +16,6 @@ export interface AnalystQuery {
   values?: ReadonlyMap<string, string>;
   /** Told about each construct Athena (Trino) will not run, before the query starts. */
   onWarning?: (warning: PortabilityWarning) => void;
-}
-
-export interface AnalystQueryOutput {
-  result: QueryResult;
-  bound: BoundQuery;
 }
 
 /** DuckDB: `Table with name x does not exist`; Athena (Trino): `Table 'awsdatacatalog.db.x' does not exist`. */
@@ -40,11 +35,11 @@ export function explainQueryError(error: unknown, sql: string): unknown {
   return error;
 }
 
-export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery): Promise<AnalystQueryOutput> {
+export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery): Promise<QueryResult> {
   const bound = bindNamed(query.sql, query.params ?? [], query.values ?? new Map());
   for (const warning of checkTrinoPortability(query.sql)) query.onWarning?.(warning);
   try {
-    return { result: await engine.query(bound.sql, bound.params), bound };
+    return await engine.query(bound.sql, bound.params);
   } catch (error) {
     const explained = explainQueryError(error, query.sql);
     if (explained instanceof ChainwatchError) throw explained;

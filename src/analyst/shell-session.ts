@@ -44,7 +44,7 @@ export async function runSession(engine: QueryEngine, io: SessionIO, options: Se
   };
   const run = async (sql: string) => {
     try {
-      const { result } = await runAnalystQuery(engine, {
+      const result = await runAnalystQuery(engine, {
         sql,
         onWarning: (w) => io.err(`warning: will not run on Athena — ${formatPortabilityWarning(w)}`),
       });

@@ -109,7 +109,7 @@ async function queryText(positionals: string[], file?: string, saved?: string): 
       throw new UsageError(`Cannot read ${file}: ${cause.code ?? cause.message}`, 'Check the path of --file.');
     });
     // A file with a "-- title:" header declares its parameter types; any other file is plain SQL.
-    return /^\s*--\s*title:/m.test(text) ? parseSavedQuery(basename(file), text) : { sql: text, params: [] };
+    return /^\s*--\s*title:/.test(text) ? parseSavedQuery(basename(file), text) : { sql: text, params: [] };
   }
   return { sql: positionals[0], params: [] };
 }
@@ -149,7 +149,7 @@ export async function queryCommand(args: string[], io: CommandIO, engines: Recor
     database: values.database ?? process.env.CHAINWATCH_DATABASE,
   });
   try {
-    const { result } = await runAnalystQuery(engine, {
+    const result = await runAnalystQuery(engine, {
       sql: text.sql,
       params: text.params,
       values: paramValues,
