@@ -163,8 +163,8 @@ describe('dependency groups and the Hong Kong toggle', () => {
       trade: [
         // CHN 40, HKG 10, MAC 5, RUS 5, JPN 25, AUS 15
         ...tradeRows(ref, { year: 2023, hs6: '280530' }, { '156': 40, '344': 10, '446': 5, '643': 5, '392': 25, '36': 15 }),
-        // the same partners in 2019, before the groups' valid_from (2021 in partner_groups.csv)
-        ...tradeRows(ref, { year: 2019, hs6: '280530' }, { '156': 40, '344': 10, '446': 5, '643': 5, '392': 25, '36': 15 }),
+        // the same partners in 1989, before every group's valid_from (1990 and 1999 in partner_groups.csv)
+        ...tradeRows(ref, { year: 1989, hs6: '280530' }, { '156': 40, '344': 10, '446': 5, '643': 5, '392': 25, '36': 15 }),
       ],
     });
   });
@@ -181,11 +181,12 @@ describe('dependency groups and the Hong Kong toggle', () => {
     expect(num(d.other_share)).toBeCloseTo(1 - 0.4 - 0.45, 12);
   });
 
-  test('group membership honours valid_from: in 2019 no partner is in a 2021 group, CHINA_HKG_MAC (1999) applies', async () => {
-    const d = await oneRow(lake, 'dependency', 'year = 2019');
+  test('group membership honours valid_from: in 1989 no partner is in any group yet', async () => {
+    const d = await oneRow(lake, 'dependency', 'year = 1989');
     expect(num(d.ally_share)).toBe(0);
     expect(num(d.covered_share)).toBe(0);
-    expect(num(d.china_hkg_share)).toBeCloseTo(0.55, 12);
+    expect(num(d.china_share)).toBeCloseTo(0.4, 12);
+    expect(num(d.china_hkg_share)).toBe(0);
     expect(num(d.other_share)).toBeCloseTo(1, 12);
   });
 });
