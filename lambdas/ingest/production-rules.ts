@@ -66,6 +66,14 @@ export function commodityOf(sector: string, indicator: string): string {
 }
 
 /**
+ * The sector files prefix a few USGS measures with their commodity (`lithium_mine_production`),
+ * while the USGS world-production file names the same series `mine_production`. One measure name
+ * per series lets the two copies of a figure deduplicate and keeps each series in one chart.
+ */
+export const canonicalMeasure = (indicator: string): string =>
+  indicator.replace(/^(lithium|cobalt|graphite_natural)_(mine_production|reserves)$/, '$2');
+
+/**
  * The USGS MCS world-production file names its commodity by the chapter folder of `source_path`.
  * `code` is the suffix of the chapter's source_id (USGS_MCS<edition>_<code>); gallium is filed under
  * semiconductors because the basket has no separate sector for chip materials.

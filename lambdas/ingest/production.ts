@@ -3,7 +3,7 @@ import { production, sources, type CountryRow, type ProductionRow, type SourceRo
 import { transformCandidates } from './candidates-table.ts';
 import { originsOf, requireColumns, type CsvFile } from './csv.ts';
 import { isProjection, periodEndYear, publicationYear } from './period.ts';
-import { commodityOf, sectorOfDataset, stageOfMeasure, USGS_CHAPTERS, USGS_TABLE_MEASURES } from './production-rules.ts';
+import { canonicalMeasure, commodityOf, sectorOfDataset, stageOfMeasure, USGS_CHAPTERS, USGS_TABLE_MEASURES } from './production-rules.ts';
 import { normalizeRows, orNull, parseNonNegative, required, RowProblem, type Candidate, type Normalized } from './rows.ts';
 import { canonicalValue } from './units.ts';
 
@@ -50,7 +50,8 @@ export function normalizeTidyProduction(csv: CsvFile, countries: readonly Countr
   const checked = normalizeRows<RowWithoutFlag>(production.name, originsOf(csv), ({ raw }) => {
     if (/UNVERIFIED/.test(raw.note)) throw new RowProblem(UNVERIFIED_REASON);
     const sector = sectorOfDataset(required(raw, 'dataset'));
-    const measure = required(raw, 'indicator');
+    const indicator = required(raw, 'indicator');
+    const measure = canonicalMeasure(indicator);
     const period = raw.year.trim();
     const year = periodEndYear(period);
     const qualifier = orNull(raw.qualifier);
@@ -58,7 +59,7 @@ export function normalizeTidyProduction(csv: CsvFile, countries: readonly Countr
     const v = canonicalValue(valueOf(raw.value, qualifier === 'W'), required(raw, 'unit'));
     return {
       sector,
-      commodity: commodityOf(sector, measure),
+      commodity: commodityOf(sector, indicator),
       stage: stageOfMeasure(measure),
       measure,
       geo_iso3: knownGeo(geos, required(raw, 'geo')),
