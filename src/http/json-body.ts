@@ -1,0 +1,16 @@
+import { BadBodyError } from './retry.ts';
+import type { HttpResponse } from './http-client.ts';
+
+/**
+ * A JSON body, or BadBodyError (retried) when it does not parse: a truncated transfer is the usual
+ * cause and usually fixes itself on the next attempt. HTTP 204 and an empty 200 body are `undefined`.
+ */
+export function jsonBody(response: HttpResponse): unknown {
+  if (response.status === 204 || response.body.length === 0) return undefined;
+  const text = new TextDecoder().decode(response.body);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new BadBodyError(`not valid JSON (${response.body.length} bytes, ${(e as Error).message}); truncated?`);
+  }
+}
