@@ -4,8 +4,8 @@
 --   (ALLY_2021_SC: JPN, KOR, TWN, AUS), and ally coverage = ally imports / covered-nation
 --   imports — how much of the at-risk supply allies already ship (1 = as much; NULL when
 --   nothing comes from covered nations). top_ally is the largest ally supplier that year.
---   Group memberships apply from their valid_from year in the partner_groups table (2021 for
---   both groups), so earlier years show 0 and NULL.
+--   Group memberships apply within their valid_from/valid_to years in the partner_groups
+--   table; a year outside them shows 0 and NULL.
 -- @param hs string = 850511 HS 6-digit product code (the basket table lists them)
 -- @param reporter string = USA Importing country, ISO3
 WITH
