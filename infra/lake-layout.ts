@@ -1,0 +1,16 @@
+/**
+ * Key prefixes of the data lake, the same in the local folder and in S3 (see the brief's lake
+ * layout). IAM grants are scoped to these, so a Lambda can touch only the part of the lake its
+ * step owns. Table prefixes (`curated/<table>/`, `metrics/<table>/`) come from `tablePrefix`.
+ */
+export const lakePrefix = {
+  raw: (source: string) => `raw/${source}/`,
+  curated: 'curated/',
+  quarantine: (source: string) => `quarantine/${source}/`,
+  metrics: 'metrics/',
+  releases: 'releases/',
+  runs: '_runs/',
+  /** Where the Athena engine UNLOADs before moving files into `metrics/<table>/`. */
+  staging: '_staging/',
+} as const;
+

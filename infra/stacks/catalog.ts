@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { allTables, production, tablePrefix, tradeFlows, type TableDef } from '../../data-schemas/index.ts';
+import { readAnalystQueries } from '../analyst-queries.ts';
+import type { ChainwatchConfig } from '../config.ts';
+import { glueColumnsOf, gluePartitionKeysOf, locationTemplate, partitionProjectionOf } from '../glue-columns.ts';
+import type { ResourceNames } from '../names.ts';
+
+export interface CatalogStackProps extends StackProps {
+  config: ChainwatchConfig;
+  names: ResourceNames;
+  /** Folder of analyst SQL files; one named query per file. */
+  analystSqlDir?: string;
+  /** Tables to catalog (default: every table in data-schemas/). */
+  tables?: readonly TableDef[];
+}
+
+/** The engine version the SQL files are written for (Trino dialect, aws-notes §3). */
+export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
+
+const repoPath = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+
+/** Basket sectors, read from the reference data rather than repeated here. */
+export function basketSectors(csvPath = repoPath('data-schemas/reference/basket.csv')): string[] {
+  const [header, ...rows] = readFileSync(csvPath, 'utf8').trim().split('\n');
+  const at = header.split(',').indexOf('sector');
+  return [...new Set(rows.map((r) => r.split(',')[at]))].sort();
+}
+
+/**
+ * Glue database, one Glue table per curated and metric table (generated from `data-schemas/`,
+ * partition projection instead of crawlers or MSCK REPAIR), the `pipeline` and `analysts`
+ * Athena workgroups, and one saved query per analyst SQL file.
+ */
+export class CatalogStack extends Stack {
+  readonly database: glue.Database;
+  readonly tables: Map<string, glue.S3Table>;
+  readonly pipelineWorkGroup: athena.CfnWorkGroup;
+  readonly analystsWorkGroup: athena.CfnWorkGroup;
+
+  constructor(scope: Construct, id: string, props: CatalogStackProps) {
+    super(scope, id, props);
+    const { config, names } = props;
+    const lakeBucket = s3.Bucket.fromBucketName(this, 'Lake', names.bucket('lake'));
+    const athenaResultsBucket = s3.Bucket.fromBucketName(this, 'AthenaResults', names.bucket('results'));
+
+    this.database = new glue.Database(this, 'Database', {
+      databaseName: names.database,
+      description: 'chainwatch data lake: curated trade and production tables and computed metric tables.',
+    });
+
+    const projection: Record<string, Record<string, glue.PartitionProjectionConfiguration>> = {
+      [tradeFlows.name]: {
+        source: glue.PartitionProjectionConfiguration.enum({ values: [...config.sources] }),
+        year: glue.PartitionProjectionConfiguration.integer({ min: config.tradeYears.min, max: config.tradeYears.max }),
+        // Annual totals are month 0; monthly rows 1–12.
+        month: glue.PartitionProjectionConfiguration.integer({ min: 0, max: 12 }),
+      },
+      [production.name]: {
+        sector: glue.PartitionProjectionConfiguration.enum({ values: basketSectors() }),
+      },
+    };
+
+    this.tables = new Map(
+      (props.tables ?? allTables).map((table) => {
+        const partitionProjection = partitionProjectionOf(table, projection);
+        const s3Table = new glue.S3Table(this, `Table-${table.name}`, {
+          database: this.database,
+          tableName: table.name,
+          description: table.description,
+          columns: glueColumnsOf(table),
+          partitionKeys: gluePartitionKeysOf(table),
+          dataFormat: glue.DataFormat.PARQUET,
+          storage: glue.S3TableStorage.fromBucket(lakeBucket),
+          s3Prefix: tablePrefix(table),
+          // Objects are SSE-S3, which S3 decrypts transparently; `true` would tell Athena to expect CSE-KMS.
+          hasEncryptedData: false,
+          partitionProjection,
+          parameters: partitionProjection ? { 'storage.location.template': locationTemplate(lakeBucket.bucketName, table) } : undefined,
+        });
+        return [table.name, s3Table] as const;
+      }),
+    );
+
+    const workGroup = (name: 'pipeline' | 'analysts', bytesScannedCutoffPerQuery: number, description: string) =>
+      new athena.CfnWorkGroup(this, `WorkGroup-${name}`, {
+        name: names.workGroup(name),
+        description,
+        state: 'ENABLED',
+        workGroupConfiguration: {
+          enforceWorkGroupConfiguration: true,
+          engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
+          bytesScannedCutoffPerQuery,
+          publishCloudWatchMetricsEnabled: true,
+          resultConfiguration: {
+            outputLocation: athenaResultsBucket.s3UrlForObject(`${name}/`),
+            encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+          },
+        },
+      });
+    this.pipelineWorkGroup = workGroup('pipeline', config.athena.pipelineBytesScannedCutoff, 'Monthly metric refresh run by the pipeline.');
+    this.analystsWorkGroup = workGroup('analysts', config.athena.analystsBytesScannedCutoff, 'Ad-hoc analyst queries over the chainwatch tables.');
+
+    for (const query of readAnalystQueries(props.analystSqlDir ?? repoPath('sql/analyst'))) {
+      new athena.CfnNamedQuery(this, `Query-${query.name}`, {
+        name: query.name,
+        description: query.description,
+        database: this.database.databaseName,
+        queryString: query.sql,
+        workGroup: this.analystsWorkGroup.ref,
+      });
+    }
+  }
+}

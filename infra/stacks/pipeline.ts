@@ -1,0 +1,358 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { ChainwatchConfig, SourceName } from '../config.ts';
+import { lakePrefix } from '../lake-layout.ts';
+import { acknowledgeGrantWildcards, acknowledgePrefixResource, renderResource } from '../nag.ts';
+import type { ResourceNames } from '../names.ts';
+import type { CatalogStack } from './catalog.ts';
+
+export interface PipelineStackProps extends StackProps {
+  config: ChainwatchConfig;
+  names: ResourceNames;
+  distribution: cloudfront.IDistribution;
+  catalog: CatalogStack;
+}
+
+/**
+ * The only actions allowed on `"Resource": "*"`: they have no resource-level permissions.
+ * X-Ray trace upload (Lambda and Step Functions tracing) and CloudWatch Logs vended-log delivery
+ * (Step Functions execution logging). The IAM test holds every statement to this list.
+ */
+export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+const RESOURCE_STAR_REASON =
+  'Only X-Ray trace upload and CloudWatch Logs log-delivery actions, which have no resource-level permissions, are allowed on "*" (ACTIONS_WITHOUT_RESOURCE_SCOPE).';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Native modules cannot be bundled and DuckDB is the local engine only: keep it out of every Lambda. */
+export const LAMBDA_EXTERNAL_MODULES = ['@duckdb/node-api', '@duckdb/node-bindings'];
+
+/** Errors worth retrying: Lambda and AWS API throttling, surfaced either by Step Functions or by a handler. */
+const THROTTLING_ERRORS = ['Lambda.TooManyRequestsException', 'TooManyRequestsException', 'ThrottlingException', 'ThrottledException'];
+const retryThrottling: sfn.RetryProps = {
+  errors: THROTTLING_ERRORS,
+  interval: Duration.seconds(5),
+  backoffRate: 2,
+  maxAttempts: 5,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+interface HandlerOptions {
+  /** Folder under `lambdas/` with `handler.ts`. */
+  name: 'ingest' | 'metrics' | 'report';
+  description: string;
+  environment: Record<string, string>;
+  timeout: Duration;
+  memorySize: number;
+  /** Repository folders the handler reads at run time → where they go in the bundle (the task root). */
+  bundleFiles?: Record<string, string>;
+}
+
+/**
+ * The monthly refresh: one ingest Lambda per enabled source, the metrics Lambda (Athena), the
+ * report Lambda (build + publish), a Step Functions state machine that runs them and
+ * invalidates CloudFront, an alarm on failed runs, and the monthly schedule.
+ */
+export class PipelineStack extends Stack {
+  readonly ingestFunctions: Map<SourceName, nodejs.NodejsFunction>;
+  readonly metricsFunction: nodejs.NodejsFunction;
+  readonly reportFunction: nodejs.NodejsFunction;
+  readonly stateMachine: sfn.StateMachine;
+  readonly alarmTopic: sns.Topic;
+
+  private readonly config: ChainwatchConfig;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { config, names, distribution, catalog } = props;
+    this.config = config;
+    const lakeBucket = s3.Bucket.fromBucketName(this, 'Lake', names.bucket('lake'));
+    const athenaResultsBucket = s3.Bucket.fromBucketName(this, 'AthenaResults', names.bucket('results'));
+    const siteBucket = s3.Bucket.fromBucketName(this, 'Site', names.bucket('site'));
+
+    this.ingestFunctions = new Map(
+      config.sources.map((source) => {
+        const parameter = config.apiKeyParameters[source as keyof ChainwatchConfig['apiKeyParameters']];
+        const fn = this.handler(`Ingest-${source}`, {
+          name: 'ingest',
+          description: `chainwatch ingest of source "${source}": fetch → raw/, validate → curated/ or quarantine/`,
+          // The ingest code reads `<SOURCE>_API_KEY_PARAM` (lambdas/ingest/api-keys.ts) and resolves it in SSM.
+          environment: { LAKE_BUCKET: lakeBucket.bucketName, ...(parameter ? { [`${source.toUpperCase()}_API_KEY_PARAM`]: parameter } : {}) },
+          timeout: Duration.minutes(10),
+          memorySize: 1024,
+          bundleFiles: { 'data/bundled': 'data/bundled', 'data-schemas/reference': 'data-schemas/reference' },
+        });
+        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.raw(source)}*`, `ingest of ${source} keeps what it fetched under its own raw/ prefix`);
+        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.quarantine(source)}*`, `ingest of ${source} writes rejected rows under its own quarantine/ prefix`);
+        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.curated}*`, 'ingest replaces the curated partitions it lands');
+        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.runs}*`, 'each step records its part of the run manifest');
+        if (parameter) {
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['ssm:GetParameter'],
+              resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameter.replace(/^\//, '') })],
+            }),
+          );
+        }
+        return [source, fn] as const;
+      }),
+    );
+
+    this.metricsFunction = this.handler('Metrics', {
+      name: 'metrics',
+      description: 'chainwatch metrics: run every metric SQL file on Athena, UNLOAD to metrics/<table>/',
+      environment: {
+        LAKE_BUCKET: lakeBucket.bucketName,
+        ATHENA_WORKGROUP: names.workGroup('pipeline'),
+        GLUE_DATABASE: names.database,
+      },
+      timeout: Duration.minutes(15),
+      memorySize: 512,
+      bundleFiles: { 'sql/metrics': 'sql/metrics' },
+    });
+    this.metricsFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+        resources: [this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: names.workGroup('pipeline') })],
+      }),
+    );
+    // Athena reads the catalog and the table files with the caller's credentials.
+    this.metricsFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase'],
+        resources: [catalog.database.catalog.catalogArn, catalog.database.databaseArn],
+      }),
+    );
+    for (const table of catalog.tables.values()) {
+      table.grantRead(this.metricsFunction);
+      acknowledgePrefixResource(this.metricsFunction.role!, lakeBucket.arnForObjects(`${table.s3Prefix}*`), `Athena reads the files of table ${table.s3Prefix}`);
+    }
+    this.grantLake(this.metricsFunction, lakeBucket, 'readWrite', `${lakePrefix.metrics}*`, 'the metrics step replaces the metric tables');
+    this.grantLake(this.metricsFunction, lakeBucket, 'readWrite', `${lakePrefix.staging}${lakePrefix.metrics}*`, 'Athena UNLOADs here before files move into metrics/');
+    this.grantLake(this.metricsFunction, athenaResultsBucket, 'readWrite', 'pipeline/*', 'Athena writes the pipeline workgroup\'s query results here');
+
+    this.reportFunction = this.handler('Report', {
+      name: 'report',
+      description: 'chainwatch report: build the site from metrics/, publish releases/<YYYY-MM>/ and the site bucket',
+      environment: { LAKE_BUCKET: lakeBucket.bucketName, SITE_BUCKET: siteBucket.bucketName },
+      timeout: Duration.minutes(10),
+      memorySize: 1769,
+      // reports/build-site.ts reads its stylesheet beside the module, which in the bundle is the task root.
+      bundleFiles: { 'reports/assets': 'assets' },
+    });
+    this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.curated}*`, 'the report cites sources and reference tables');
+    this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.metrics}*`, 'the report is built from the metric tables');
+    this.grantLake(this.reportFunction, lakeBucket, 'readWrite', `${lakePrefix.releases}*`, 'the report keeps each published release');
+    this.grantLake(this.reportFunction, lakeBucket, 'readWrite', `${lakePrefix.runs}*`, 'each step records its part of the run manifest');
+    this.grantLake(this.reportFunction, siteBucket, 'readWrite', '*', 'the site bucket holds only the published site, which the report replaces');
+
+    this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `chainwatch ${config.stage} pipeline`, enforceSSL: true });
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Messages carry only run ids and error names of a public-statistics pipeline. CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key would add a key and its policy for no confidentiality gain.',
+    });
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+
+    this.stateMachine = new sfn.StateMachine(this, 'Refresh', {
+      stateMachineName: names.stateMachine,
+      comment: 'chainwatch monthly refresh: ingest (parallel) → metrics → report → CloudFront invalidation',
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(distribution)),
+      timeout: Duration.hours(2),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'RefreshLogs', {
+          logGroupName: `/aws/vendedlogs/states/chainwatch-${config.stage}-refresh`,
+          retention: config.logRetentionDays as logs.RetentionDays,
+        }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+    });
+
+    const stateMachineRole = this.stateMachine.role;
+    Validations.of(stateMachineRole).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: RESOURCE_STAR_REASON });
+    for (const fn of [...this.ingestFunctions.values(), this.metricsFunction, this.reportFunction]) {
+      Validations.of(stateMachineRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${renderResource(stateMachineRole, `${fn.functionArn}:*`)}]`,
+        reason: 'LambdaInvoke is granted the function and its versions and aliases (<function arn>:*); no other function is reachable.',
+      });
+    }
+
+    const failedRuns = new cloudwatch.MathExpression({
+      label: 'failed or timed-out runs',
+      expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+      usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut() },
+      period: Duration.minutes(5),
+    });
+    new cloudwatch.Alarm(this, 'RefreshFailed', {
+      alarmDescription: `A chainwatch ${config.stage} refresh run failed or timed out; see the state machine's execution history.`,
+      metric: failedRuns,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+
+    const { schedule } = config;
+    new scheduler.Schedule(this, 'Monthly', {
+      description: `chainwatch ${config.stage}: monthly refresh on day ${schedule.day} at ${schedule.hour}:${String(schedule.minute).padStart(2, '0')} ${schedule.timeZone}`,
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: String(schedule.minute),
+        hour: String(schedule.hour),
+        day: String(schedule.day),
+        timeZone: TimeZone.of(schedule.timeZone),
+      }),
+      enabled: schedule.enabled,
+      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+      }),
+    });
+  }
+
+  /**
+   * ingest sources in parallel (a failed source is reported on the alarm topic and the run goes
+   * on) → metrics → report → invalidate CloudFront. A failure after ingest is reported and ends
+   * the run in a Fail state (which the alarm counts); the last published site stays in place.
+   */
+  private definition(distribution: cloudfront.IDistribution): sfn.IChainable {
+    const runId = sfn.JsonPath.stringAt('$$.Execution.Name');
+    const notify = (id: string, subject: string, what: string) =>
+      new tasks.SnsPublish(this, id, {
+        topic: this.alarmTopic,
+        subject,
+        message: sfn.TaskInput.fromText(
+          sfn.JsonPath.format(`${what} in run {}: {} — {}`, runId, sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')),
+        ),
+        resultPath: sfn.JsonPath.DISCARD,
+      }).addRetry({ ...retryThrottling, errors: [sfn.Errors.TASKS_FAILED], maxAttempts: 3 });
+
+    const ingest = new sfn.Parallel(this, 'Ingest sources', { resultPath: '$.ingest' });
+    for (const [source, fn] of this.ingestFunctions) {
+      const failed = notify(`Report ${source} failure`, `chainwatch ${this.config.stage}: ingest of ${source} failed`, `Ingest of ${source} failed`).next(
+        new sfn.Pass(this, `${source} failed`, {
+          parameters: { source, status: 'failed', error: sfn.JsonPath.stringAt('$.error.Error') },
+        }),
+      );
+      // The branch's output is the handler's summary, or the failure record: `$.ingest` lists one per source.
+      ingest.branch(this.invoke(`Ingest ${source}`, fn, { source, runId }, '$').addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' }));
+    }
+
+    const failed = notify('Report run failure', `chainwatch ${this.config.stage}: refresh failed`, 'The refresh failed').next(
+      new sfn.Fail(this, 'Refresh failed', { error: 'RefreshFailed', cause: 'A step after ingest failed; the previous release stays published.' }),
+    );
+    const onFailure = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
+
+    const metrics = this.invoke('Compute metrics', this.metricsFunction, { runId }, '$.metrics').addCatch(failed, onFailure);
+    const report = this.invoke('Build and publish report', this.reportFunction, { runId, ingest: sfn.JsonPath.objectAt('$.ingest') }, '$.report').addCatch(
+      failed,
+      onFailure,
+    );
+    const invalidate = new tasks.CallAwsService(this, 'Invalidate CloudFront', {
+      service: 'cloudfront',
+      action: 'createInvalidation',
+      parameters: {
+        DistributionId: distribution.distributionId,
+        InvalidationBatch: { CallerReference: runId, Paths: { Quantity: 1, Items: ['/*'] } },
+      },
+      iamAction: 'cloudfront:CreateInvalidation',
+      iamResources: [distribution.distributionArn],
+      resultPath: sfn.JsonPath.DISCARD,
+    })
+      .addRetry({ ...retryThrottling, errors: ['CloudFront.TooManyInvalidationsInProgressException', 'CloudFront.ThrottlingException'] })
+      .addCatch(failed, onFailure);
+
+    return ingest.next(metrics).next(report).next(invalidate).next(new sfn.Succeed(this, 'Published'));
+  }
+
+  /** A Lambda task that returns the handler's result, retrying throttling with backoff. */
+  private invoke(id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string): sfn.TaskStateBase {
+    return new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: fn,
+      payload: sfn.TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      resultPath,
+    }).addRetry(retryThrottling);
+  }
+
+  /** Grant a Lambda read or read-write on one key prefix of a bucket, acknowledging the grant's wildcards. */
+  private grantLake(fn: lambda.IFunction, bucket: s3.IBucket, mode: 'read' | 'readWrite', keyPattern: string, why: string): void {
+    const grant = mode === 'read' ? bucket.grantRead(fn, keyPattern) : bucket.grantReadWrite(fn, keyPattern);
+    acknowledgeGrantWildcards(fn.role!, grant, why);
+  }
+
+  /** A thin NodejsFunction over `lambdas/<name>/handler.ts`: Node 22 on ARM64, its own role and log group. */
+  private handler(id: string, o: HandlerOptions): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}-Logs`, { retention: this.config.logRetentionDays as logs.RetentionDays });
+    // An own role instead of AWSLambdaBasicExecutionRole, whose logs:* on every log group is broader than needed.
+    const role = new iam.Role(this, `${id}-Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    const fn = new nodejs.NodejsFunction(this, id, {
+      description: o.description,
+      entry: `${repoRoot}lambdas/${o.name}/handler.ts`,
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: `${repoRoot}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: o.memorySize,
+      timeout: o.timeout,
+      role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: { ...o.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // ESM output still meets CommonJS dependencies that call require().
+        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        externalModules: LAMBDA_EXTERNAL_MODULES,
+        // Ship the SDK versions the code was tested with instead of whatever the runtime carries.
+        bundleAwsSDK: true,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) =>
+            Object.entries(o.bundleFiles ?? {}).map(([from, to]) => `mkdir -p "${outputDir}/${to}" && cp -R "${inputDir}/${from}/." "${outputDir}/${to}/"`),
+        },
+      },
+    });
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: RESOURCE_STAR_REASON });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'The project targets Node.js 22 (an LTS Lambda runtime) on purpose; moving to a newer runtime is a tested change, not a side effect of a CDK upgrade.',
+    });
+    return fn;
+  }
+}

@@ -1,0 +1,80 @@
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { ResourceNames } from '../names.ts';
+import { accessLogPrefix, hardened } from './storage.ts';
+
+export interface SiteStackProps extends StackProps {
+  names: ResourceNames;
+}
+
+/**
+ * Content-Security-Policy of the published report. The pages are static HTML with inline SVG
+ * charts and no inline scripts or styles, so everything is same-origin.
+ */
+export const SITE_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+/**
+ * The report site: a private bucket served only through CloudFront with origin access control,
+ * security response headers and access logging. The bucket lives here, with its distribution,
+ * because the OAC bucket policy names the distribution: across two stacks that is a cycle.
+ */
+export class SiteStack extends Stack {
+  readonly siteBucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: SiteStackProps) {
+    super(scope, id, props);
+
+    const { names } = props;
+    const logsBucket = s3.Bucket.fromBucketName(this, 'AccessLogs', names.bucket('logs'));
+    this.siteBucket = new s3.Bucket(this, 'Site', { ...hardened(logsBucket, accessLogPrefix('site')), bucketName: names.bucket('site') });
+    Validations.of(this.siteBucket).acknowledge({
+      id: '@aws-cdk/aws-s3:accessLogsPolicyNotAdded',
+      reason: 'The logs bucket is in the storage stack; its policy allows log delivery from this bucket by name (StorageStack).',
+    });
+
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'chainwatch report: CSP, HSTS, nosniff, no framing, strict referrer',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: SITE_CSP, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+      },
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'chainwatch report site',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        compress: true,
+      },
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: logsBucket,
+      logFilePrefix: 'cloudfront/',
+    });
+
+    const acknowledge = (id: string, reason: string) => Validations.of(this.distribution).acknowledge({ id, reason });
+    acknowledge('AwsSolutions-CFR1', 'The report publishes public statistics for readers in any country; there is no audience to geo-restrict.');
+    acknowledge(
+      'AwsSolutions-CFR2',
+      'Static, read-only site (GET/HEAD only, no forms, no origin compute): a WAF web ACL would have nothing to inspect that CloudFront does not already reject.',
+    );
+    acknowledge(
+      'AwsSolutions-CFR4',
+      'No custom domain is configured, so the distribution uses the default *.cloudfront.net certificate, whose TLS policy CloudFront fixes; viewers are redirected to HTTPS.',
+    );
+  }
+}
