@@ -1,0 +1,88 @@
+import { parquetReadObjects } from 'hyparquet';
+import { columnsOf, type TableDef } from '../../data-schemas/table.ts';
+import { encodeParquet } from '../../src/lake/parquet.ts';
+import { orderBy, PART_FILE, partitionPath } from '../../src/lake/partitions.ts';
+import type { ObjectStore } from '../../src/store/object-store.ts';
+import { identityOf } from './settle.ts';
+import type { Coverage } from './sources/live-source.ts';
+
+export interface MergeResult {
+  /** Partition files whose bytes changed and were replaced (or created). */
+  written: string[];
+  /** Partition files a merge emptied, now deleted. */
+  deleted: string[];
+  /** Covered partitions whose new bytes equal the old: not touched, so readers and caches see no change. */
+  unchanged: string[];
+}
+
+/** A total order over a table's rows: its identity key first, then every other column. */
+export const rowOrder = (table: TableDef) => {
+  const key = identityOf(table).key;
+  return orderBy(...key, ...columnsOf(table).map((c) => c.name).filter((n) => !key.includes(n)));
+};
+
+async function rowsOf(bytes: Uint8Array | undefined, values: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+  if (!bytes) return [];
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+  for (const row of rows) for (const [k, v] of Object.entries(row)) if (typeof v === 'bigint') row[k] = Number(v);
+  return rows.map((row) => ({ ...row, ...values }));
+}
+
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean =>
+  a !== undefined && a.length === b.length && Buffer.compare(a, b) === 0;
+
+/**
+ * Replace what some responses are authoritative for, and nothing else. For each partition any
+ * coverage names: keep the stored rows no covering response owns, add the new rows, sort by the
+ * table's total order, and write the file only if its bytes change. Each partition is one file
+ * replaced by one atomic put (temp file + rename, or an S3 PUT), so a reader sees the old partition
+ * or the new one, never half of either; a crash between partitions leaves each one whole and the next
+ * run rewrites whatever differs. `rows` must all lie in covered partitions.
+ */
+export async function mergePartitions(
+  store: ObjectStore,
+  table: TableDef,
+  coverages: readonly Coverage[],
+  rows: readonly Record<string, unknown>[],
+): Promise<MergeResult> {
+  const covering = new Map<string, { values: Record<string, string | number>; owners: Coverage[] }>();
+  for (const coverage of coverages) {
+    for (const values of coverage.partitions) {
+      const path = partitionPath(table, values);
+      const entry = covering.get(path) ?? { values, owners: [] };
+      entry.owners.push(coverage);
+      covering.set(path, entry);
+    }
+  }
+  const incoming = new Map<string, Record<string, unknown>[]>();
+  for (const row of rows) {
+    const path = partitionPath(table, row);
+    if (!covering.has(path)) throw new Error(`mergePartitions: a ${table.name} row for ${path} lies outside every coverage`);
+    incoming.set(path, [...(incoming.get(path) ?? []), row]);
+  }
+  const order = rowOrder(table);
+  const result: MergeResult = { written: [], deleted: [], unchanged: [] };
+  for (const [path, { values, owners }] of [...covering].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const key = path + PART_FILE;
+    const storedBytes = await store.get(key);
+    const stored = await rowsOf(storedBytes, values);
+    const kept = stored.filter((row) => !owners.some((o) => o.owns(row)));
+    const merged = [...kept, ...(incoming.get(path) ?? [])].sort(order);
+    if (merged.length === 0) {
+      if (storedBytes) {
+        await store.delete([key]);
+        result.deleted.push(key);
+      }
+      continue;
+    }
+    const bytes = encodeParquet(table, merged);
+    if (sameBytes(storedBytes, bytes)) {
+      result.unchanged.push(key);
+      continue;
+    }
+    await store.put(key, bytes, 'application/vnd.apache.parquet');
+    result.written.push(key);
+  }
+  return result;
+}
