@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { orderBy, writePartitions } from '../src/lake/partitions.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { comtradeCsvHeader, comtradeCsvLine, toComtradeRecord, toTradeFlow, withDefect } from './synthetic/comtrade-shape.ts';
 import { AnnualTotals, badRowsOf, batchRows, DEFAULT_SHAPE, generateMonth, monthsOf, planCells, type SyntheticRow, type TradeShape } from './synthetic/trade-rows.ts';
-import { loadUniverse } from './synthetic/universe.ts';
+import { loadUniverse, type UniverseSize } from './synthetic/universe.ts';
 
 /**
  * `npm run bench:data -- --rows 10000000`: a deterministic synthetic trade table, written one
@@ -55,10 +55,17 @@ async function closeStream(stream: WriteStream): Promise<void> {
   await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
-export async function generate(options: { rows: number; dir: string; seed?: number; log?: (line: string) => void }): Promise<GeneratedData> {
+export interface GenerateOptions extends UniverseSize {
+  rows: number;
+  dir: string;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export async function generate(options: GenerateOptions): Promise<GeneratedData> {
   const log = options.log ?? (() => {});
   const shape: TradeShape = { ...DEFAULT_SHAPE, ...(options.seed === undefined ? {} : { seed: options.seed }), rows: options.rows };
-  const u = await loadUniverse(shape.seed);
+  const u = await loadUniverse(shape.seed, { reporters: options.reporters, products: options.products });
   const months = monthsOf(shape);
   const cells = planCells(u, Math.ceil(shape.rows / months.length));
   const dir = options.dir;
@@ -128,8 +135,21 @@ export async function generate(options: { rows: number; dir: string; seed?: numb
   // the metric SQL joins, production data, and the real bundled trade rows.
   await runIngest({ store, runId: 'bench-bundled', now: new Date(0), dataDir: fileURLToPath(new URL('../data/bundled', import.meta.url)) });
 
-  await writeFile(join(dir, MANIFEST), JSON.stringify({ generatorVersion: GENERATOR_VERSION, ...result }, null, 2) + '\n');
+  await writeFile(join(dir, MANIFEST), JSON.stringify({ generatorVersion: GENERATOR_VERSION, size: sizeOf(options), ...result }, null, 2) + '\n');
   return result;
+}
+
+const sizeOf = (o: GenerateOptions) => ({ rows: o.rows, seed: o.seed ?? DEFAULT_SHAPE.seed, reporters: o.reporters ?? null, products: o.products ?? null });
+
+/** Reuse a work folder generated with the same options and generator version; generate it otherwise. */
+export async function ensureGenerated(options: GenerateOptions): Promise<GeneratedData> {
+  try {
+    const manifest = JSON.parse(await readFile(join(options.dir, MANIFEST), 'utf8')) as GeneratedData & { generatorVersion: number; size: unknown };
+    if (manifest.generatorVersion === GENERATOR_VERSION && JSON.stringify(manifest.size) === JSON.stringify(sizeOf(options))) return manifest;
+  } catch {
+    // No manifest yet (or unreadable): generate.
+  }
+  return generate(options);
 }
 
 async function main(): Promise<void> {

@@ -12,9 +12,10 @@ def supplier_shares(annual, countries):
     cells = cells.sort_values(KEYS + ["preference", "source"]).drop_duplicates(KEYS)[KEYS + ["source"]]
     chosen = annual.merge(cells, on=KEYS + ["source"])
 
-    s = (chosen.loc[~chosen.partner_is_aggregate]
+    # MIN(partner_name) as "first after sorting by name": a string min falls back to a Python loop per group.
+    s = (chosen.loc[~chosen.partner_is_aggregate].sort_values("partner_name", kind="stable")
          .groupby(KEYS + ["partner_iso3"], as_index=False, sort=False)
-         .agg(source_partner_name=("partner_name", "min"), value_usd=("value_usd", "sum")))
+         .agg(source_partner_name=("partner_name", "first"), value_usd=("value_usd", "sum")))
     s["cell_total"] = s.groupby(KEYS, sort=False).value_usd.transform("sum")
     s = s.sort_values(KEYS + ["value_usd", "partner_iso3"], ascending=[True] * 4 + [False, True], ignore_index=True)
     s["rank"] = s.groupby(KEYS, sort=False).cumcount() + 1

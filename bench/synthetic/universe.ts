@@ -52,7 +52,18 @@ async function csv(path: string): Promise<Record<string, string>[]> {
   return fromCSV(text, { autoType: false }).objects() as Record<string, string>[];
 }
 
-export async function loadUniverse(seed: number): Promise<Universe> {
+/** Narrow or widen the cast: the report benchmark wants one reporter and a thousand products. */
+export interface UniverseSize {
+  /** Keep the N biggest reporters (1 = the USA only). */
+  reporters?: number;
+  /** Total products: the basket first, then synthetic HS6 codes (9500xx…) to reach N. */
+  products?: number;
+}
+
+/** Synthetic HS6 codes beyond the basket: chapter 95, which the basket does not use. */
+const syntheticHs6 = (i: number): string => String(950000 + i);
+
+export async function loadUniverse(seed: number, size: UniverseSize = {}): Promise<Universe> {
   const countries = await csv('data-schemas/reference/countries.csv');
   const basket = await csv('data-schemas/reference/basket.csv');
   const usImports = await csv('data/bundled/us_imports_by_partner_hs6.csv');
@@ -85,7 +96,7 @@ export async function loadUniverse(seed: number): Promise<Universe> {
   const r = rng(seed, 1);
   // The US reports (it is the bundled reporter); the others follow the bundled supplier ranking.
   const bigTraders = ['USA', ...ranked(overall).filter((iso) => iso !== 'USA')];
-  const reporterOrder = headThenTail(bigTraders, r).filter((i) => !NOT_A_REPORTER.has(partners[i].code));
+  const reporterOrder = headThenTail(bigTraders, r).filter((i) => !NOT_A_REPORTER.has(partners[i].code)).slice(0, size.reporters);
   const reporters = reporterOrder.map((i) => partners[i]);
   const reporterWeight = reporters.map((_, rank) => 1 / (rank + 1));
   const destinations = headThenTail(bigTraders, r);
@@ -97,7 +108,12 @@ export async function loadUniverse(seed: number): Promise<Universe> {
   // A product the bundled table does not cover gets its dominant suppliers from the big traders.
   const supplierHead = (hs6: string): string[] =>
     perProduct.has(hs6) ? ranked(perProduct.get(hs6)) : shuffled(bigTraders.slice(0, 12), r);
-  const products: Product[] = basket.map((b) => ({
+  const wanted = size.products ?? basket.length;
+  const codes = [
+    ...basket.map((b) => ({ hs6: b.hs6, label: b.label })),
+    ...Array.from({ length: Math.max(0, wanted - basket.length) }, (_, i) => ({ hs6: syntheticHs6(i), label: `Synthetic product ${syntheticHs6(i)}` })),
+  ].slice(0, wanted);
+  const products: Product[] = codes.map((b) => ({
     hs6: b.hs6,
     label: b.label,
     suppliers: headThenTail(supplierHead(b.hs6), r),

@@ -1,0 +1,135 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureGenerated } from './generate.ts';
+import { describeMachine } from './harness/machine.ts';
+import { BenchSetupError, requireGnuTime } from './harness/measure.ts';
+import { writeResults, type BenchResults, type StageReport } from './harness/results.ts';
+import { figureOf, type FigureResult } from './harness/stage.ts';
+import { REPO, type StageContext } from './stages/context.ts';
+import { metricsStage } from './stages/metrics.ts';
+import { reportStage, type ReportSize } from './stages/report.ts';
+
+export const STAGES = ['metrics', 'report', 'scaling'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface BenchOptions {
+  /** Monthly rows of the trade table, smallest first (default 1M and 10M). */
+  sizes: number[];
+  /** Runs per figure below `largeFrom` rows, and at or above it. */
+  runs: number;
+  runsLarge: number;
+  largeFrom: number;
+  stages: readonly StageName[];
+  report: ReportSize;
+  work: string;
+  /** Where results.md / results.json go; none for a smoke run that only checks. */
+  resultsDir?: string;
+  command: string;
+  log: (line: string) => void;
+}
+
+export const DEFAULTS: Omit<BenchOptions, 'log' | 'command'> = {
+  sizes: [1_000_000, 10_000_000],
+  runs: 5,
+  runsLarge: 3,
+  largeFrom: 5_000_000,
+  stages: STAGES,
+  report: { products: 1000, rows: 600_000 },
+  work: join(REPO, 'bench', 'work'),
+  resultsDir: join(REPO, 'bench'),
+};
+
+const sizeLabel = (rows: number, annual: number): string =>
+  `${rows.toLocaleString('en-US')} monthly + ${annual.toLocaleString('en-US')} annual rows`;
+
+/** Time at the largest size over time at the smallest, run by run: linear scaling is the size ratio. */
+function scalingFigures(stages: StageReport[], sizes: number[]): FigureResult[] {
+  const [small, large] = [sizes[0], sizes.at(-1)!];
+  if (small === large) return [];
+  const growth = large / small;
+  return ['metrics'].flatMap((stage) => {
+    const a = stages.find((s) => s.stage === stage && s.size === small)?.contenders.find((c) => c.name === 'chainwatch');
+    const b = stages.find((s) => s.stage === stage && s.size === large)?.contenders.find((c) => c.name === 'chainwatch');
+    if (!a || !b) return [];
+    const pairs = Math.min(a.runs.length, b.runs.length);
+    const values = Array.from({ length: pairs }, (_, i) => b.runs[i].seconds / a.runs[i].seconds);
+    return [figureOf({ id: `scaling.${stage}`, label: `${stage}: time at ${large.toLocaleString('en-US')} / time at ${small.toLocaleString('en-US')} rows (chainwatch)`, unit: '×', target: { op: '<=', value: growth * 1.05 } }, values)];
+  });
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchResults> {
+  requireGnuTime();
+  await mkdir(o.work, { recursive: true });
+  const stages: StageReport[] = [];
+  const runsFor = (rows: number) => (rows >= o.largeFrom ? o.runsLarge : o.runs);
+  const want = (s: StageName) => o.stages.includes(s);
+
+  for (const rows of o.sizes) {
+    if (!want('metrics') && !want('scaling')) break;
+    const data = await ensureGenerated({ rows, dir: join(o.work, `rows-${rows}`), log: o.log });
+    const ctx: StageContext & { data: typeof data } = { work: o.work, runs: runsFor(rows), log: o.log, data };
+    o.log(`metrics at ${sizeLabel(data.rows, data.annualRows)}`);
+    stages.push({ ...(await metricsStage(ctx)), sizeLabel: sizeLabel(data.rows, data.annualRows) });
+  }
+  if (want('report')) {
+    o.log(`report with ${o.report.products} product pages`);
+    stages.push(await reportStage({ work: o.work, runs: runsFor(o.report.rows), log: o.log }, o.report));
+  }
+
+  const results: BenchResults = {
+    date: new Date().toISOString().slice(0, 10),
+    command: o.command,
+    machine: describeMachine(),
+    runs: Object.fromEntries(o.sizes.map((s) => [`${s.toLocaleString('en-US')} rows`, runsFor(s)])),
+    stages,
+    figures: want('scaling') ? scalingFigures(stages, o.sizes) : [],
+  };
+  if (o.resultsDir) await writeResults(results, o.resultsDir, join(REPO, 'bench', 'analysis.md'));
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string' },
+      runs: { type: 'string' },
+      'runs-large': { type: 'string' },
+      stages: { type: 'string' },
+      products: { type: 'string' },
+      work: { type: 'string' },
+      smoke: { type: 'boolean' },
+    },
+  });
+  const list = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter(Boolean);
+  const stages = (list(values.stages) ?? [...STAGES]) as StageName[];
+  const unknown = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
+  if (unknown.length) throw new BenchSetupError(`Unknown stage ${unknown.join(', ')}`, `Stages: ${STAGES.join(', ')}`);
+  const smoke = values.smoke ?? false;
+  const options: BenchOptions = {
+    ...DEFAULTS,
+    ...(smoke ? { sizes: [10_000], runs: 1, runsLarge: 1, report: { products: 20, rows: 20_000 }, resultsDir: undefined } : {}),
+    stages,
+    log: console.log,
+    command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+  };
+  if (values.sizes) options.sizes = list(values.sizes)!.map(Number);
+  if (values.runs) options.runs = Number(values.runs);
+  if (values['runs-large']) options.runsLarge = Number(values['runs-large']);
+  if (values.products) options.report = { ...options.report, products: Number(values.products) };
+  if (values.work) options.work = values.work;
+  const results = await runBench(options);
+  const checks = results.stages.flatMap((s) => s.checks ?? []);
+  const failed = checks.filter((c) => !c.ok);
+  if (checks.length) console.log(`bench: cross-check ${checks.length - failed.length}/${checks.length} table comparisons equal within 1e-9`);
+  for (const c of failed) console.error(`bench: ${c.table} differs between ${c.a} and ${c.b} (${c.onlyInA + c.onlyInB} unmatched, ${c.differing} differing rows)`);
+  if (options.resultsDir) console.log(`bench: wrote ${join(options.resultsDir, 'results.md')} and results.json`);
+  if (failed.length) process.exitCode = 1;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(`bench: ${(error as Error).message}${error instanceof BenchSetupError ? `\n  → ${error.hint}` : ''}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import type { GeneratedData } from '../generate.ts';
+
+/** What every stage gets from the harness. */
+export interface StageContext {
+  /** Folder for generated data and outputs (git-ignored bench/work/ by default). */
+  work: string;
+  runs: number;
+  log: (line: string) => void;
+}
+
+export interface SizedContext extends StageContext {
+  data: GeneratedData;
+}
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const bench = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+/** A TypeScript contender, run by node with the tsx loader (the way the CLI runs). */
+export const nodeContender = (script: string, ...args: string[]): string[] => ['node', '--import', 'tsx', bench(`contenders/${script}`), ...args];
+export const pythonContender = (script: string, ...args: string[]): string[] => ['python3', bench(`baselines/${script}`), ...args];

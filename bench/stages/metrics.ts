@@ -1,0 +1,63 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { metricTables } from '../../data-schemas/metrics.ts';
+import type { TableDef } from '../../data-schemas/table.ts';
+import { crossCheck, type TableCheck } from '../cross-check.ts';
+import { BenchSetupError } from '../harness/measure.ts';
+import { runStage, type StageResult } from '../harness/stage.ts';
+import { nodeContender, pythonContender, type SizedContext } from './context.ts';
+
+export const PYTHON_SETUP = 'pip install pandas polars pyarrow duckdb';
+/** The tables the pandas and polars baselines reproduce (bench/baselines/common.py TABLES). */
+const TRADE_METRICS = ['supplier_shares', 'concentration', 'dependency', 'trade_trend'];
+
+export function requirePython(): void {
+  try {
+    execFileSync('python3', ['-c', 'import pandas, polars, pyarrow'], { stdio: 'pipe' });
+  } catch (cause) {
+    const detail = (cause as { stderr?: Buffer }).stderr?.toString().trim().split('\n').at(-1) ?? (cause as Error).message;
+    throw new BenchSetupError(`The Python baselines cannot run: ${detail}`, `Install them: ${PYTHON_SETUP}`);
+  }
+}
+
+export interface MetricsStageResult extends StageResult {
+  checks: TableCheck[];
+}
+
+/**
+ * Metrics: chainwatch's metrics step against the same SQL files on bare DuckDB (the practical
+ * limit) and against pandas and polars implementations of the same metrics; then the four outputs
+ * of the last run are cross-checked.
+ */
+export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResult> {
+  requirePython();
+  const lake = ctx.data.lake;
+  const out = (name: string) => join(ctx.work, 'out', `metrics-${ctx.data.rows}`, name);
+  const clean = (name: string) => async () => rm(out(name), { recursive: true, force: true });
+  const result = await runStage({
+    stage: 'metrics',
+    size: ctx.data.rows,
+    runs: ctx.runs,
+    log: ctx.log,
+    contenders: [
+      { name: 'chainwatch', label: 'chainwatch metrics step (runMetrics on DuckDBQueryEngine)', command: nodeContender('chainwatch-metrics.ts', '--lake', lake) },
+      { name: 'duckdb', label: 'the same SQL files on bare DuckDB (COPY … TO parquet)', command: nodeContender('duckdb-metrics.ts', '--lake', lake, '--out', out('duckdb')), before: clean('duckdb') },
+      { name: 'pandas', label: 'pandas baseline (bench/baselines/metrics_pandas.py)', command: pythonContender('metrics_pandas.py', '--lake', lake, '--out', out('pandas')), before: clean('pandas') },
+      { name: 'polars', label: 'polars baseline (bench/baselines/metrics_polars.py)', command: pythonContender('metrics_polars.py', '--lake', lake, '--out', out('polars')), before: clean('polars') },
+    ],
+    comparisons: [
+      { id: 'metrics.vs_duckdb', label: 'chainwatch time / bare DuckDB time', unit: '×', value: (r) => r.chainwatch.seconds / r.duckdb.seconds, target: { op: '<=', value: 1.15 } },
+      { id: 'metrics.vs_pandas', label: 'speed-up over pandas (pandas time / chainwatch time)', unit: '×', value: (r) => r.pandas.seconds / r.chainwatch.seconds, target: { op: '>=', value: 5 } },
+      { id: 'metrics.vs_polars', label: 'speed-up over polars (polars time / chainwatch time)', unit: '×', value: (r) => r.polars.seconds / r.chainwatch.seconds, target: { op: '>=', value: 1 } },
+    ],
+  });
+  const tables = metricTables as unknown as TableDef[];
+  const chainwatch = { contender: 'chainwatch', file: (t: string) => join(lake, 'metrics', t, 'part-00000.parquet') };
+  const other = (name: string) => ({ contender: name, file: (t: string) => join(out(name), `${t}.parquet`) });
+  const checks = [
+    ...(await crossCheck(tables, chainwatch, [other('duckdb')])),
+    ...(await crossCheck(tables.filter((t) => TRADE_METRICS.includes(t.name)), chainwatch, [other('pandas'), other('polars')])),
+  ];
+  return { ...result, checks };
+}
