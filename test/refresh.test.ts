@@ -134,6 +134,19 @@ describe('refresh', () => {
     expect((await getJson<SourceState>(store, '_state/comtrade.json'))?.status).toBe('fresh');
   });
 
+  it('a source that fails on its first run lands nothing and has no last good run', async () => {
+    const manifest = await refresh('2025-06', world({ comtrade: [{ error: new TypeError('fetch failed') }] }), 'r1');
+    expect(manifest.sources.comtrade).toMatchObject({ status: 'stale', lastSuccess: null, error: { message: expect.stringMatching(/network error \(fetch failed\)/) } });
+    expect(await store.list('curated/trade_flows/source=comtrade/')).toEqual([]);
+    expect(await store.list('raw/comtrade/')).toEqual([]);
+  });
+
+  it('a failure that is not a source being down fails the run and still records a manifest', async () => {
+    const routes = world().filter((r) => r.path !== '/mcs2026-rare-earths-world.csv');
+    await expect(refresh('2025-06', routes, 'r1')).rejects.toThrow(/no route/);
+    expect(await getJson<LiveManifest>(store, '_runs/r1.json')).toMatchObject({ outcome: 'failed', error: { message: expect.stringMatching(/no route/) } });
+  });
+
   it('quarantines rejects per source and run with their reasons, and lands raw responses by content hash', async () => {
     const manifest = await refresh('2025-06', world(), 'r1');
     const census = manifest.sources.census;

@@ -1,7 +1,7 @@
 import { FLOWS } from '../../data-schemas/curated.ts';
 import { UsageError } from '../../src/errors.ts';
 import type { LiveReference } from './live-reference.ts';
-import { addMonths, formatMonth, parseMonth, type Month } from './months.ts';
+import { addMonths, formatMonth, monthIndex, parseMonth, type Month } from './months.ts';
 import type { CensusScope } from './sources/census.ts';
 import type { ComtradeScope } from './sources/comtrade.ts';
 import { LIVE_SOURCES, type LiveSourceId } from './sources/live-source.ts';
@@ -127,8 +127,8 @@ export function ingestSelection(o: IngestCliOptions, ref: LiveReference, now: Da
     const latest = addMonths({ year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 }, -2);
     const to = o.to ? monthOrYear(o.to, '--to', 12) : latest;
     const from = o.from ? monthOrYear(o.from, '--from', 1) : addMonths(to, -11);
-    if (from.year * 12 + from.month > to.year * 12 + to.month) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, 'Give --from before --to.');
-    if (from.year * 12 + from.month < CENSUS_FIRST_MONTH.year * 12 + CENSUS_FIRST_MONTH.month) {
+    if (monthIndex(from) > monthIndex(to)) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, 'Give --from before --to.');
+    if (monthIndex(from) < monthIndex(CENSUS_FIRST_MONTH)) {
       throw new UsageError(`--from ${formatMonth(from)} is before 2010-01`, 'Census monthly HS6 data start in January 2010.');
     }
     return { census: { from, to, hs: basketCodes(hs, ref), flows: [...FLOWS] } };
@@ -145,7 +145,7 @@ export function ingestSelection(o: IngestCliOptions, ref: LiveReference, now: Da
     const from = parseMonth(o.from ?? o.to!, '--from');
     const to = parseMonth(o.to ?? o.from!, '--to');
     const periods: string[] = [];
-    for (let m = from; m.year * 12 + m.month <= to.year * 12 + to.month; m = addMonths(m, 1)) periods.push(formatMonth(m).replace('-', ''));
+    for (let m = from; monthIndex(m) <= monthIndex(to); m = addMonths(m, 1)) periods.push(formatMonth(m).replace('-', ''));
     if (periods.length === 0) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, 'Give --from before --to.');
     return { comtrade: { freq: 'M', periods, reporters: comtradeRep, hs: codes, flows: [...FLOWS] } };
   }

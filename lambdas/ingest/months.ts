@@ -20,16 +20,14 @@ export function parseMonth(text: string, option = '--period'): Month {
 
 export const formatMonth = ({ year, month }: Month): string => `${year}-${String(month).padStart(2, '0')}`;
 
-export function addMonths({ year, month }: Month, n: number): Month {
-  const index = year * 12 + (month - 1) + n;
-  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
-}
-
 export const monthIndex = ({ year, month }: Month): number => year * 12 + month - 1;
+const monthAt = (index: number): Month => ({ year: Math.floor(index / 12), month: (index % 12) + 1 });
+
+export const addMonths = (m: Month, n: number): Month => monthAt(monthIndex(m) + n);
 
 /** Every month from `from` to `to`, both included. */
 export function monthsBetween(from: Month, to: Month): Month[] {
   const out: Month[] = [];
-  for (let i = monthIndex(from); i <= monthIndex(to); i++) out.push(addMonths({ year: 0, month: 1 }, i));
+  for (let i = monthIndex(from); i <= monthIndex(to); i++) out.push(monthAt(i));
   return out;
 }

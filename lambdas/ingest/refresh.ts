@@ -1,6 +1,6 @@
 import { sources as sourcesTable } from '../../data-schemas/curated.ts';
 import type { TableDef } from '../../data-schemas/table.ts';
-import { SourceError, UsageError } from '../../src/errors.ts';
+import { ChainwatchError, SourceError, UsageError } from '../../src/errors.ts';
 import { fetchHttpClient } from '../../src/http/http-client.ts';
 import { redactHeaders, redactUrl } from '../../src/http/redact.ts';
 import type { HttpContext } from '../../src/http/retry.ts';
@@ -222,12 +222,21 @@ async function runLive(kind: 'refresh' | 'ingest', o: LiveRunOptions, select: (r
     http: o.http ?? { http: fetchHttpClient }, progress: o.onProgress ?? (() => {}),
   };
   const sources: Record<string, LiveSourceRun> = {};
-  for (const plan of plansFor(selection, ref, keys)) sources[plan.source] = await runSource(plan, context);
+  const base = { runId, kind, ...(selection.period ? { period: selection.period } : {}), startedAt: context.at };
+  try {
+    for (const plan of plansFor(selection, ref, keys)) sources[plan.source] = await runSource(plan, context);
+  } catch (error) {
+    // Not a source being down (that is a stale source) but a bug or a broken lake: record it and stop.
+    const e = error as Error;
+    const failed: LiveManifest = {
+      ...base, finishedAt: now().toISOString(), outcome: 'failed', sources, staleSources: [],
+      error: { name: e.name, message: e.message, hint: error instanceof ChainwatchError ? error.hint : undefined },
+    };
+    await putJson(o.store, manifestKey(runId), failed).catch(() => {});
+    throw error;
+  }
   const manifest: LiveManifest = {
-    runId,
-    kind,
-    ...(selection.period ? { period: selection.period } : {}),
-    startedAt: context.at,
+    ...base,
     finishedAt: now().toISOString(),
     // A stale source does not fail the run: the site publishes with its last good data and says so.
     outcome: 'succeeded',
