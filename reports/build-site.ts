@@ -20,13 +20,6 @@ import { loadSiteData } from './site-data.ts';
 /** The report build failed for a reason that is not the store's (a chart or page could not be made). */
 export class ReportError extends ChainwatchError {}
 
-export interface BuildProgress {
-  phase: 'read' | 'plan' | 'render' | 'write' | 'done';
-  message: string;
-  done?: number;
-  total?: number;
-}
-
 export interface BuildSiteOptions {
   /** The lake to read (folder or S3). */
   store: ObjectStore;
@@ -34,7 +27,8 @@ export interface BuildSiteOptions {
   outDir: string;
   /** Shown in every footer; pass a fixed date for reproducible output. */
   builtAt?: Date;
-  onProgress?: (progress: BuildProgress) => void;
+  /** One line per step, like the ingest and metrics steps. */
+  onProgress?: (line: string) => void;
 }
 
 export interface BuildSummary {
@@ -57,7 +51,7 @@ export function planPages(model: SiteModel): PagePlan[] {
 const STYLESHEET = new URL('./assets/site.css', import.meta.url);
 
 /** Draw every chart and write every page, in memory. */
-export async function renderSite(model: SiteModel, pages: readonly PagePlan[], onProgress?: (p: BuildProgress) => void): Promise<SiteFile[]> {
+export async function renderSite(model: SiteModel, pages: readonly PagePlan[]): Promise<SiteFile[]> {
   const charts = pages.flatMap((p) => p.charts);
   const duplicate = charts.find((c, i) => charts.findIndex((d) => d.id === c.id) !== i);
   if (duplicate) throw new ReportError(`Two charts share the id "${duplicate.id}"`, 'Chart ids name their files; make the page give each chart a distinct id.');
@@ -66,7 +60,6 @@ export async function renderSite(model: SiteModel, pages: readonly PagePlan[], o
   const rendered = new Map<string, RenderedChart>();
   for (const chart of charts) {
     rendered.set(chart.id, await renderChart(chart, colours));
-    onProgress?.({ phase: 'render', message: chart.id, done: rendered.size, total: charts.length });
   }
 
   const cite = (sourceId: string) => {
@@ -124,15 +117,15 @@ export async function writeSiteFolder(outDir: string, files: readonly SiteFile[]
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary> {
   const { store, outDir, onProgress } = options;
   try {
-    const data = await loadSiteData(store, (table, rows) => onProgress?.({ phase: 'read', message: `${table}: ${rows} rows` }));
+    const data = await loadSiteData(store);
+    onProgress?.(`read ${Object.values(data).reduce((n, rows) => n + rows.length, 0)} rows from ${store.location}`);
     const model = buildModel(data, options.builtAt ?? new Date());
     const pages = planPages(model);
     const charts = pages.reduce((n, p) => n + p.charts.length, 0);
-    onProgress?.({ phase: 'plan', message: `${pages.length} pages, ${charts} charts` });
-    const files = await renderSite(model, pages, onProgress);
-    onProgress?.({ phase: 'write', message: `${files.length} files to ${outDir}` });
+    const files = await renderSite(model, pages);
+    onProgress?.(`rendered ${pages.length} pages and ${charts} charts`);
     const bytes = await writeSiteFolder(outDir, files);
-    onProgress?.({ phase: 'done', message: `${pages.length} pages, ${charts} charts, ${bytes} bytes` });
+    onProgress?.(`wrote ${files.length} files to ${outDir}`);
     return { pages: pages.length, charts, bytes };
   } catch (cause) {
     if (cause instanceof ChainwatchError) throw cause;

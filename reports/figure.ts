@@ -1,6 +1,7 @@
 import type { ChartDef } from './charts/chart.ts';
 import type { CountryColours } from './charts/palette.ts';
 import { renderChartSvg } from './charts/render.ts';
+import { CHART_SIZES, type ChartSize } from './charts/theme.ts';
 import { toCsv, type Cell } from './csv.ts';
 import { formatShare, formatUsd, formatYears } from './format.ts';
 import { html, trustedMarkup, type SafeHtml } from './html.ts';
@@ -11,21 +12,25 @@ export interface SiteFile {
   body: string;
 }
 
-/** A chart drawn: its SVG and the two downloads that travel with it. */
+/** A chart drawn: one SVG per size variant and the two downloads that travel with it. */
 export interface RenderedChart {
   chart: ChartDef;
-  svg: string;
+  svgs: { size: ChartSize; svg: string }[];
   csv: SiteFile;
+  /** The wide variant's spec: the one to open in the Vega editor. */
   spec: SiteFile;
 }
 
 export async function renderChart(chart: ChartDef, colours: CountryColours): Promise<RenderedChart> {
-  const spec = chart.spec(colours);
+  const svgs = [];
+  for (const size of CHART_SIZES) {
+    svgs.push({ size, svg: await renderChartSvg(size.name === 'wide' ? chart.id : `${chart.id}-${size.name}`, chart.spec(colours, size)) });
+  }
   return {
     chart,
-    svg: await renderChartSvg(chart.id, spec),
+    svgs,
     csv: { path: paths.data(`${chart.id}.csv`), body: toCsv(chart.columns, chart.rows) },
-    spec: { path: paths.data(`${chart.id}.vl.json`), body: JSON.stringify(spec, null, 2) + '\n' },
+    spec: { path: paths.data(`${chart.id}.vl.json`), body: JSON.stringify(chart.spec(colours, CHART_SIZES[0]), null, 2) + '\n' },
   };
 }
 
@@ -51,7 +56,7 @@ export function figureHtml(rendered: RenderedChart, pagePath: string, citeName: 
       html`${i > 0 ? '; ' : ''}<a href="${href(paths.sources)}#${paths.sourceAnchor(s.sourceId)}">${citeName(s.sourceId)}</a> (${formatYears(s.years)})`,
   );
   return html`<figure class="chart" id="${chart.id}">
-<div class="chart-svg">${trustedMarkup(rendered.svg)}</div>
+<div class="chart-svg">${rendered.svgs.map(({ size, svg }) => html`<div class="chart-${size.name}">${trustedMarkup(svg)}</div>`)}</div>
 <figcaption>
 <p class="takeaway">${chart.takeaway}</p>
 <p class="chart-meta">Source: ${sources}. <a href="${href(rendered.csv.path)}" download>Data (CSV)</a> · <a href="${href(rendered.spec.path)}">Chart spec (Vega-Lite)</a></p>

@@ -2,6 +2,7 @@ import type { ProductionRow } from '../data-schemas/index.ts';
 import { formatPeriod, formatPublished, formatShare } from './format.ts';
 import type { SiteModel } from './model.ts';
 import { paths } from './paths.ts';
+import { worldShareSeries } from './production-series.ts';
 import { seriesName } from './sectors.ts';
 
 /** One number on the overview: its exact value, how it is shown, when it applies, and its source. */
@@ -70,16 +71,13 @@ export function seedHeadlines(model: SiteModel): Headline[] {
  */
 export function sectorHeadlines(model: SiteModel, sector: string): Headline[] {
   const out: Headline[] = [];
-  const shares = model.data.productionShares.filter((r) => r.sector === sector && (r.stage === 'mining' || r.stage === 'refining'));
-  const series = [...new Set(shares.map((r) => `${r.commodity}|${r.measure}`))].sort();
-  for (const key of series) {
-    const rows = shares.filter((r) => `${r.commodity}|${r.measure}` === key);
+  const { groups } = worldShareSeries(model.data.productionShares, sector);
+  for (const { commodity, measure, rows } of groups.filter((g) => g.stage === 'mining' || g.stage === 'refining')) {
     const year = Math.max(...rows.map((r) => r.year));
     const sourceId = rows.filter((r) => r.year === year).map((r) => r.source_id).sort().at(-1)!;
     const cell = rows.filter((r) => r.year === year && r.source_id === sourceId).sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3));
     const china = cell.find((r) => r.geo_iso3 === 'CHN');
     const leader = cell[0];
-    const [commodity, measure] = key.split('|');
     const figures: HeadlineFigure[] = [];
     if (china) figures.push({ value: china.share, display: formatShare(china.share), when: String(year), sourceIds: [sourceId], qualifier: 'China' });
     if (leader && leader.geo_iso3 !== 'CHN') {

@@ -38,10 +38,25 @@ export const sectorText = (sector: string): SectorText =>
 
 /** `fab_capacity_share` → "Fab capacity share". */
 export const humanize = (id: string): string => {
-  const s = id.replace(/_/g, ' ').trim();
+  const s = id.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
-/** "rare_earths" + "mine_production" → "Rare earths mine production"; no repeat when the measure already names the commodity. */
+/** Measure-name tokens made readable: "lt10nm" → "<10 nm", "10_22nm" → "10–22 nm", "300mm" → "300 mm". */
+const readableMeasure = (measure: string): string =>
+  measure
+    .replace(/_share(?=_|$)/g, '')
+    .replace(/(\d+)_(\d+)nm/g, '$1–$2 nm')
+    .replace(/(^|_)lt(\d+)nm/g, '$1<$2 nm')
+    .replace(/(^|_)gt(\d+)nm/g, '$1>$2 nm')
+    .replace(/(^|_)ge(\d+)nm/g, '$1≥$2 nm')
+    .replace(/(\d+)mm/g, '$1 mm')
+    .replace(/_/g, ' ');
+
+/**
+ * A series name from commodity and measure: ("rare_earths", "mine_production") → "Rare earths mine
+ * production"; ("chips", "logic_capacity_share_10_22nm") → "Chips logic capacity 10–22 nm"; no
+ * repeat when the measure already names the commodity.
+ */
 export const seriesName = (commodity: string, measure: string): string =>
-  measure.startsWith(commodity) ? humanize(measure) : `${humanize(commodity)} ${measure.replace(/_/g, ' ')}`;
+  humanize(measure.startsWith(commodity) ? readableMeasure(measure) : `${commodity.replace(/_/g, ' ')} ${readableMeasure(measure)}`);

@@ -68,11 +68,10 @@ const TABLES: Record<keyof SiteData, TableDef> = {
 const REQUIRED: (keyof SiteData)[] = ['sources', 'basket', 'tradeFlows', 'supplierShares', 'concentration', 'dependency'];
 
 /** Read the lake tables the site is built from, straight from the object store (no query engine). */
-export async function loadSiteData(store: ObjectStore, onTable?: (name: string, rows: number) => void): Promise<SiteData> {
+export async function loadSiteData(store: ObjectStore): Promise<SiteData> {
   const entries = await Promise.all(
     Object.entries(TABLES).map(async ([key, table]) => {
       const rows = await readTable(store, table);
-      onTable?.(table.name, rows.length);
       return [key, rows] as const;
     }),
   );

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Cell } from '../csv.ts';
 import type { CountryColours } from './palette.ts';
+import type { ChartSize } from './theme.ts';
 
 export type ChartRow = Record<string, Cell>;
 
@@ -28,5 +29,5 @@ export interface ChartDef {
   rows: ChartRow[];
   /** Countries coloured by the site-wide country colour map, in legend order. */
   countries: string[];
-  spec(colours: CountryColours): TopLevelSpec;
+  spec(colours: CountryColours, size: ChartSize): TopLevelSpec;
 }

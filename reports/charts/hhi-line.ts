@@ -39,8 +39,8 @@ export function hhiLineChart(input: HhiLineInput): ChartDef {
     columns: ['year', 'hhi'],
     rows,
     countries: [],
-    spec: () => ({
-      ...baseSpec(title, subtitle, description),
+    spec: (_colours, size) => ({
+      ...baseSpec(title, subtitle, description, size),
       layer: [
         {
           data: { values: HHI_BANDS.map((b) => ({ band: b.legend, from: b.from, to: b.to })) },

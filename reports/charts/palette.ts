@@ -1,8 +1,13 @@
 /**
- * Country colours. Okabe–Ito (Wong, Nature Methods 2011), a colour-blind-safe set, without its black
- * so the same colours read on light and dark pages. Grey is reserved for "all other countries".
+ * Country colours. First Okabe–Ito (Wong, Nature Methods 2011), the colour-blind-safe set, without
+ * its black so the same colours read on light and dark pages, ordered so the most-charted countries
+ * get the most distinct hues; then four of Paul Tol's "muted" colours for sites with more countries
+ * sharing charts. Grey is reserved for "all other countries".
  */
-export const COUNTRY_PALETTE = ['#D55E00', '#0072B2', '#009E73', '#E69F00', '#56B4E9', '#CC79A7', '#F0E442'] as const;
+export const COUNTRY_PALETTE = [
+  '#D55E00', '#0072B2', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#F0E442',
+  '#882255', '#44AA99', '#999933', '#DDCC77',
+] as const;
 export const OTHER_GREY = '#9E9E9E';
 
 export type CountryColours = ReadonlyMap<string, string>;

@@ -72,8 +72,8 @@ export function partnerStackChart(input: PartnerStackInput): ChartDef {
     columns: ['year', 'series_rank', 'partner_iso3', 'partner_name', 'value_usd', 'share'],
     rows,
     countries: top,
-    spec: (colours) => ({
-      ...baseSpec(title, subtitle, description),
+    spec: (colours, size) => ({
+      ...baseSpec(title, subtitle, description, size),
       data: { values: rows },
       mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
       encoding: {
@@ -89,7 +89,7 @@ export function partnerStackChart(input: PartnerStackInput): ChartDef {
           type: 'nominal',
           title: null,
           scale: { domain: legend, range: [...top.map((iso3) => colourOf(colours, iso3)), OTHER_GREY] },
-          legend: { orient: 'bottom', columns: 3 },
+          legend: { orient: 'bottom', columns: size.legendColumns },
         },
         order: { field: 'series_rank', type: 'quantitative', sort: 'ascending' },
       },

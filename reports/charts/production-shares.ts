@@ -13,7 +13,8 @@ export interface ProductionSharesInput {
   maxGeos: number;
 }
 
-const SOURCE_DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+const SOURCE_DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4]];
+const SOURCE_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross'];
 
 /**
  * Share of world production or capacity over time for the leading countries. A line is one country
@@ -44,8 +45,12 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
       ? `${leader.geo_name} held the largest share in ${leader.year}: ${formatShare(leader.share)} (${leader.source_id}).`
       : `${leader.geo_name} held the largest share in ${leader.year}: ${formatShare(leader.share)}, against ${formatShare(start.share)} in ${start.year} (${leader.source_id}).`;
   const title = `${input.subject}: share of world`;
-  const subtitle = `Leading countries, one line per country and source`;
+  const geoCount = maxShare.size;
+  const subtitle = `${geoCount > geos.length ? `Largest ${geos.length} of ${geoCount} countries` : `All ${geoCount} countries with a figure`}; one line per country and source`;
   const description = `Line chart of the share of world ${input.subject.toLowerCase()} held by ${geos.map((g) => names.get(g)).join(', ')}, by year, one line per country and source (${sourceIds.join(', ')}).`;
+
+  const sourceLegend =
+    sourceIds.length > 1 ? { orient: 'bottom' as const, columns: 1, symbolFillColor: 'currentColor', symbolStrokeColor: 'transparent' } : null;
 
   return {
     id: input.id,
@@ -56,8 +61,8 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
     columns: ['year', 'geo_iso3', 'geo_name', 'source_id', 'share'],
     rows,
     countries: geos,
-    spec: (colours) => ({
-      ...baseSpec(title, subtitle, description),
+    spec: (colours, size) => ({
+      ...baseSpec(title, subtitle, description, size),
       data: { values: rows },
       mark: { type: 'line', point: true },
       encoding: {
@@ -68,14 +73,22 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
           type: 'nominal',
           title: null,
           scale: { domain: geos.map((g) => names.get(g)!), range: geos.map((g) => colourOf(colours, g)) },
-          legend: { orient: 'bottom', columns: 3 },
+          legend: { orient: 'bottom', columns: size.legendColumns },
         },
+        // Dash and point shape both tell sources apart (a single point has no dash); one merged legend shows the shapes.
         strokeDash: {
           field: 'source_id',
           type: 'nominal',
           title: 'Source',
           scale: { domain: sourceIds, range: sourceIds.map((_, i) => SOURCE_DASHES[i % SOURCE_DASHES.length]) },
-          legend: sourceIds.length > 1 ? { orient: 'bottom', columns: 1, symbolType: 'stroke', symbolStrokeColor: 'currentColor' } : null,
+          legend: sourceLegend,
+        },
+        shape: {
+          field: 'source_id',
+          type: 'nominal',
+          title: 'Source',
+          scale: { domain: sourceIds, range: sourceIds.map((_, i) => SOURCE_SHAPES[i % SOURCE_SHAPES.length]) },
+          legend: sourceLegend,
         },
         detail: { field: 'source_id', type: 'nominal' },
       },

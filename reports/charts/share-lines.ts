@@ -7,6 +7,8 @@ import { baseSpec, shareAxis, yearAxis } from './theme.ts';
 export interface ShareSeries {
   key: 'cr1' | 'china_share' | 'china_hkg_share' | 'ally_share' | 'covered_share';
   label: string;
+  /** First year the group is defined (partner_groups.valid_from); earlier years are not drawn, because the metric is 0 there by construction, not by trade. */
+  validFrom: number | null;
 }
 
 export interface ShareLinesInput {
@@ -39,16 +41,16 @@ export function shareLinesChart(input: ShareLinesInput): ChartDef {
     const d = byYear.get(c.year);
     for (const s of input.series) {
       const share = s.key === 'cr1' ? c.cr1 : d?.[s.key];
-      if (share !== undefined) rows.push({ year: c.year, measure: s.label, share });
+      if (share !== undefined && (s.validFrom === null || c.year >= s.validFrom)) rows.push({ year: c.year, measure: s.label, share });
     }
   }
-  const first = input.dependency[0];
-  const last = input.dependency.at(-1);
-  const label = (key: ShareSeries['key']) => input.series.find((s) => s.key === key)!.label;
-  const takeaway =
-    first && last
-      ? `${label('china_share')}: ${formatShare(first.china_share)} in ${first.year}, ${formatShare(last.china_share)} in ${last.year}; ${label('ally_share')}: ${formatShare(first.ally_share)} → ${formatShare(last.ally_share)}.`
-      : 'No dependency rows for this product.';
+  const series = (key: ShareSeries['key']) => input.series.find((s) => s.key === key)!;
+  const span = (key: ShareSeries['key']) => {
+    const drawn = rows.filter((r) => r.measure === series(key).label);
+    const [a, b] = [drawn[0], drawn.at(-1)];
+    return a && b ? `${series(key).label}: ${formatShare(Number(a.share))} in ${a.year}, ${formatShare(Number(b.share))} in ${b.year}` : '';
+  };
+  const takeaway = input.dependency.length > 0 ? `${[span('china_share'), span('ally_share')].filter((t) => t).join('; ')}.` : 'No dependency rows for this product.';
   const title = 'Who supplies US imports';
   const subtitle = `${input.productLabel} (HS ${input.hs6}), share of US imports by value`;
   const description = `Line chart of shares of US imports of ${input.productLabel} (HS ${input.hs6}) per year, from 0 to 100 percent: ${input.series.map((s) => s.label).join('; ')}.`;
@@ -62,8 +64,8 @@ export function shareLinesChart(input: ShareLinesInput): ChartDef {
     columns: ['year', 'measure', 'share'],
     rows,
     countries: [],
-    spec: () => ({
-      ...baseSpec(title, subtitle, description),
+    spec: (_colours, size) => ({
+      ...baseSpec(title, subtitle, description, size),
       data: { values: rows },
       mark: { type: 'line', point: true },
       encoding: {

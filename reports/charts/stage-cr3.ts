@@ -24,10 +24,15 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
     const seen = latest.get(key);
     if (!seen || r.year > seen.year) latest.set(key, r);
   }
-  const rows: ChartRow[] = [...latest.values()]
-    .sort((a, b) => b.cr3 - a.cr3 || a.commodity.localeCompare(b.commodity) || a.measure.localeCompare(b.measure) || a.source_id.localeCompare(b.source_id))
+  const picked = [...latest.values()].sort(
+    (a, b) => b.cr3 - a.cr3 || a.commodity.localeCompare(b.commodity) || a.measure.localeCompare(b.measure) || a.source_id.localeCompare(b.source_id),
+  );
+  // The source goes into the bar label only when two bars would otherwise read the same.
+  const plain = (r: ProductionConcentrationRow) => `${seriesName(r.commodity, r.measure)}, ${r.year}`;
+  const clash = (r: ProductionConcentrationRow) => picked.filter((o) => plain(o) === plain(r)).length > 1;
+  const rows: ChartRow[] = picked
     .map((r) => ({
-      series: `${seriesName(r.commodity, r.measure)} (${r.year}, ${r.source_id})`,
+      series: clash(r) ? `${plain(r)} (${r.source_id})` : plain(r),
       commodity: r.commodity,
       stage: r.stage,
       measure: r.measure,
@@ -51,13 +56,13 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
     columns: ['series', 'commodity', 'stage', 'measure', 'source_id', 'year', 'cr3'],
     rows,
     countries: [],
-    spec: () => ({
-      ...baseSpec(title, subtitle, description, Math.max(60, rows.length * 28)),
+    spec: (_colours, size) => ({
+      ...baseSpec(title, subtitle, description, size, Math.max(60, rows.length * 28)),
       data: { values: rows },
       mark: { type: 'bar', height: { band: 0.7 } },
       encoding: {
-        y: { field: 'series', type: 'nominal', sort: null, axis: { title: null, labelLimit: 320 } },
-        x: { field: 'cr3', type: 'quantitative', scale: { domain: [0, 1] }, axis: { ...shareAxis, title: 'Share of the three largest countries (CR3)' } },
+        y: { field: 'series', type: 'nominal', sort: null, axis: { title: null, labelLimit: size.labelLimit } },
+        x: { field: 'cr3', type: 'quantitative', scale: { domain: [0, 1] }, axis: { ...shareAxis, title: 'Top-3 share (CR3)' } },
         color: {
           field: 'stage',
           type: 'nominal',

@@ -15,8 +15,8 @@ const HELVETICA = [
   556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p … ~
 ];
 const DEFAULT_WIDTH = 556;
-/** System UI fonts run a little wider than Helvetica, and bold wider still; err on the side of room. */
-const FONT_FACTOR = 1.06;
+/** System UI fonts run wider than Helvetica (DejaVu Sans, Linux's default, by about a tenth), bold wider still; err on the side of room. */
+const FONT_FACTOR = 1.12;
 const BOLD_FACTOR = 1.08;
 
 export function estimateTextWidth(text: string, fontSize: number, bold: boolean): number {

@@ -1,14 +1,29 @@
 import type { Config } from 'vega-lite';
+import { estimateTextWidth } from './text-metrics.ts';
 
 /** A fixed font list, the same as the page's, so text width estimates (and so layouts) never vary by machine. */
 export const CHART_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 /**
- * Every chart is laid out to the same total width (axes and legends included, autosize fit-x), so
- * all SVGs scale by the same factor into the page column and their text comes out the same size.
+ * Each chart is drawn twice: wide for the page column and narrow for phones (CSS shows one). A
+ * variant lays every chart out to the same total width (axes and legends included, autosize fit-x),
+ * so all SVGs scale by the same factor and their text comes out the same size.
  */
-export const CHART_WIDTH = 640;
+export interface ChartSize {
+  name: 'wide' | 'narrow';
+  width: number;
+  legendColumns: number;
+  /** Longest category label (bar charts), px. */
+  labelLimit: number;
+}
+
+export const CHART_SIZES: readonly ChartSize[] = [
+  { name: 'wide', width: 640, legendColumns: 3, labelLimit: 280 },
+  { name: 'narrow', width: 360, legendColumns: 1, labelLimit: 150 },
+];
 export const CHART_HEIGHT = 260;
+const TITLE_SIZE = 15;
+const SUBTITLE_SIZE = 12;
 
 /**
  * Dark mode: all chart ink is `currentColor` and the background is transparent, so the inline SVG
@@ -44,7 +59,7 @@ export const chartConfig: Config = {
     columns: 2,
     labelLimit: 300,
   },
-  title: { color: 'currentColor', subtitleColor: 'currentColor', fontSize: 15, subtitleFontSize: 12, anchor: 'start', offset: 12, limit: CHART_WIDTH },
+  title: { color: 'currentColor', subtitleColor: 'currentColor', fontSize: TITLE_SIZE, subtitleFontSize: SUBTITLE_SIZE, anchor: 'start', offset: 12 },
   text: { color: 'currentColor' },
   line: { strokeWidth: 2.5 },
   point: { size: 45, filled: true },
@@ -57,12 +72,12 @@ export const yearAxis = { format: 'd', tickMinStep: 1, title: null, labelAngle: 
 export const shareAxis = { format: '.0%', title: null } as const;
 
 /** The parts every chart spec shares: schema, title, description (→ aria-label), size and config. */
-export const baseSpec = (title: string, subtitle: string, description: string, height = CHART_HEIGHT) =>
+export const baseSpec = (title: string, subtitle: string, description: string, size: ChartSize, height = CHART_HEIGHT) =>
   ({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle },
+    title: { text: wrapLines(title, TITLE_SIZE, true, size.width), subtitle: wrapLines(subtitle, SUBTITLE_SIZE, false, size.width) },
     description,
-    width: CHART_WIDTH,
+    width: size.width,
     height,
     autosize: { type: 'fit-x', contains: 'padding' },
     config: chartConfig,
@@ -70,3 +85,14 @@ export const baseSpec = (title: string, subtitle: string, description: string, h
 
 /** d3 SI labels in words readers expect: "$1.2G" → "$1.2 bn", "$300M" → "$300 m". */
 export const usdAxisLabels = "replace(replace(datum.label, 'G', ' bn'), 'M', ' m')";
+
+/** Greedy word wrap to the chart width (Vega titles do not wrap by themselves). */
+export function wrapLines(text: string, fontSize: number, bold: boolean, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && estimateTextWidth(`${last} ${word}`, fontSize, bold) <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}

@@ -37,7 +37,7 @@ ${bySector.map(
 ${
   headlines.length > 0
     ? headlineCards(ctx, headlines, false)
-    : html`<p class="missing">No computed figures: the lake has neither US import data nor production series for this sector. <a href="${ctx.href(paths.sector(sector.id))}">See the published figures and what is missing</a>.</p>`
+    : html`<p class="missing">No computed figures for this sector: the lake has no US import data by product and no world production series for it. <a href="${ctx.href(paths.sector(sector.id))}">See its ${model.data.production.filter((r) => r.sector === sector.id).length} published figures and what is missing</a>.</p>`
 }
 </section>`,
 )}

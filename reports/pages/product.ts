@@ -18,14 +18,15 @@ const TABLE_SUPPLIERS = 10;
 
 /** Line labels naming each group's members from the partner_groups table, so the legend says who is in it. */
 export function shareSeries(model: SiteModel): ShareSeries[] {
-  const members = (group: string) =>
-    model.data.partnerGroups.filter((g) => g.group_id === group).map((g) => g.iso3).sort().join(', ');
+  const rows = (group: string) => model.data.partnerGroups.filter((g) => g.group_id === group);
+  const members = (group: string, except = '') => rows(group).map((g) => g.iso3).filter((c) => c !== except).sort().join(', ');
+  const validFrom = (group: string) => (rows(group).length ? Math.min(...rows(group).map((g) => g.valid_from)) : null);
   return [
-    { key: 'cr1', label: 'Top supplier (CR1)' },
-    { key: 'china_share', label: 'China' },
-    { key: 'china_hkg_share', label: `China incl. Hong Kong and Macao (${members('CHINA_HKG_MAC')})` },
-    { key: 'ally_share', label: `Allies named in the seed article (${members('ALLY_2021_SC')})` },
-    { key: 'covered_share', label: `US covered nations (${members('US_COVERED')})` },
+    { key: 'cr1', label: 'Top supplier (CR1)', validFrom: null },
+    { key: 'china_share', label: 'China', validFrom: null },
+    { key: 'china_hkg_share', label: `China incl. ${members('CHINA_HKG_MAC', 'CHN')}`, validFrom: validFrom('CHINA_HKG_MAC') },
+    { key: 'ally_share', label: `Allies (${members('ALLY_2021_SC')})`, validFrom: validFrom('ALLY_2021_SC') },
+    { key: 'covered_share', label: `Covered nations (${members('US_COVERED')})`, validFrom: validFrom('US_COVERED') },
   ];
 }
 
@@ -46,6 +47,10 @@ export function productPage(model: SiteModel, product: Product): PagePlan {
     shareLinesChart({ id: id('shares'), productLabel: product.label, hs6: product.hs6, concentration: m.concentration, dependency: m.dependency, series: shareSeries(model), sources }),
   ].filter((c) => c.rows.length > 0);
 
+  const firstYear = years.length ? Math.min(...years) : null;
+  const groupNotes = shareSeries(model)
+    .filter((s) => s.validFrom !== null && firstYear !== null && s.validFrom > firstYear)
+    .map((s) => `${s.label}: defined from ${s.validFrom}.`);
   const latestConc = m.concentration.at(-1);
   const latestDep = m.dependency.find((d) => d.year === latestConc?.year);
   const latestSuppliers = m.shares.filter((s) => s.year === latestConc?.year).sort((a, b) => a.rank - b.rank);
@@ -85,6 +90,7 @@ ${
 }
 ${latestConc && latestConc.nes_share > NES_WARNING_SHARE ? note('Unallocated trade', html`<p>${formatShare(latestConc.nes_share)} of the ${latestConc.year} value was reported against “areas not elsewhere specified” and is left out of the supplier shares.</p>`) : ''}
 ${mapped490.length > 0 ? note('Taiwan', html`<p>UN Comtrade publishes Taiwan as “Other Asia, nes” (partner code 490); those rows are counted as Taiwan here.</p><p class="small">Ingest note: ${mapped490.join('; ')}.</p>`) : ''}
+${groupNotes.length > 0 ? note('Partner groups', html`<p>${groupNotes.map((g, i) => html`${i > 0 ? ' ' : ''}${g}`)} The metrics count a group only from its first year, so earlier years are left out of the chart rather than drawn as zero.</p>`) : ''}
 ${charts.map((c) => ctx.figure(c))}
 <section aria-labelledby="suppliers"><h2 id="suppliers">Largest suppliers, ${latestConc?.year ?? ''}</h2>
 <div class="table-scroll"><table class="suppliers">

@@ -1,4 +1,5 @@
 import type { ChartDef } from '../charts/chart.ts';
+import { productionBarsChart } from '../charts/production-bars.ts';
 import { productionSharesChart } from '../charts/production-shares.ts';
 import { stageCr3Chart } from '../charts/stage-cr3.ts';
 import { figureValue, formatHhi, formatPeriod, formatPublished, formatShare } from '../format.ts';
@@ -7,34 +8,41 @@ import { html } from '../html.ts';
 import type { Sector, SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
 import { paths, slug } from '../paths.ts';
+import { seriesKey, worldShareSeries } from '../production-series.ts';
 import { humanize, seriesName } from '../sectors.ts';
 import { headlineCards, note, sourceLink } from './parts.ts';
 
 /** Countries drawn per production chart; the CSV of the chart has exactly these. */
 const MAX_GEOS = 6;
+/** Fewer figures than this make a poor chart; they are listed in the published-figures table instead. */
+const MIN_CHART_ROWS = 3;
 /** A top-3 share over fewer countries than this says nothing about concentration. */
 const MIN_COUNTRIES_FOR_CR3 = 3;
+/** Supply-chain stages in the IEA-style concentration chart (reserves and demand are not production). */
+const CR3_STAGES = ['mining', 'refining', 'manufacturing'];
 
 export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
-  const shares = model.data.productionShares.filter((r) => r.sector === sector.id);
-  const seriesKeys = [...new Set(shares.map((r) => `${r.commodity}|${r.measure}`))].sort();
-  const charts: ChartDef[] = seriesKeys.map((key) => {
-    const [commodity, measure] = key.split('|');
-    return productionSharesChart({
-      id: `sector-${slug(sector.id)}-${slug(commodity)}-${slug(measure)}`,
-      subject: seriesName(commodity, measure),
-      rows: shares.filter((r) => r.commodity === commodity && r.measure === measure),
+  const { groups, duplicates } = worldShareSeries(model.data.productionShares, sector.id);
+  const drawn = groups.filter((g) => g.rows.length >= MIN_CHART_ROWS);
+  const charts: ChartDef[] = drawn.map((g) => {
+    const input = {
+      id: `sector-${slug(sector.id)}-${slug(g.commodity)}-${slug(g.measure)}`,
+      subject: seriesName(g.commodity, g.measure),
+      rows: g.rows,
       maxGeos: MAX_GEOS,
-    });
+    };
+    return new Set(g.rows.map((r) => r.year)).size > 1 ? productionSharesChart(input) : productionBarsChart(input);
   });
-  const cr3Rows = model.data.productionConcentration.filter((r) => r.sector === sector.id && r.n_countries >= MIN_COUNTRIES_FOR_CR3);
+  const drawnKeys = new Set(drawn.map(seriesKey));
+  const cr3Rows = model.data.productionConcentration.filter(
+    (r) => r.sector === sector.id && CR3_STAGES.includes(r.stage) && drawnKeys.has(seriesKey(r)) && r.n_countries >= MIN_COUNTRIES_FOR_CR3,
+  );
   if (cr3Rows.length > 0) charts.push(stageCr3Chart({ id: `sector-${slug(sector.id)}-cr3`, sectorLabel: sector.label, rows: cr3Rows }));
 
   const headlines = sectorHeadlines(model, sector.id);
   const products = model.productsOf(sector.id);
-  const charted = new Set(shares.map((r) => r.measure));
   const published = model.data.production
-    .filter((r) => r.sector === sector.id && !charted.has(r.measure))
+    .filter((r) => r.sector === sector.id && !drawnKeys.has(seriesKey(r)) && !duplicates.has(seriesKey(r)))
     .sort((a, b) => a.commodity.localeCompare(b.commodity) || a.measure.localeCompare(b.measure) || a.geo_name.localeCompare(b.geo_name) || a.period.localeCompare(b.period) || a.source_id.localeCompare(b.source_id));
   const publishedSources = [...new Set(published.map((r) => r.source_id))].sort();
   const secondary = publishedSources.filter((id) => model.source(id)?.is_secondary);
@@ -42,7 +50,7 @@ export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
   const gaps = [
     basketWithoutTrade.length > 0 &&
       html`<li>No US import data in the lake for ${basketWithoutTrade.length === 1 ? 'one basket product' : `${basketWithoutTrade.length} basket products`}: ${basketWithoutTrade.map((b, i) => html`${i > 0 ? ', ' : ''}${b.label} (HS ${b.hs6})`)}.</li>`,
-    shares.length === 0 && html`<li>No production or capacity series from which world shares can be computed.</li>`,
+    drawn.length === 0 && html`<li>No production or capacity series from which world shares can be drawn.</li>`,
     secondary.length > 0 &&
       html`<li>${secondary.length} of the ${publishedSources.length} sources of the published figures below were seen only in a secondary restatement: ${secondary.join(', ')}.</li>`,
     published.some((r) => r.is_projection) && html`<li>Some published figures are projections, not observations; they are marked below.</li>`,
