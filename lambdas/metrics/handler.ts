@@ -24,7 +24,7 @@ export async function handler(): Promise<{ tables: Record<string, { rows: number
     store: new S3ObjectStore({ bucket: lakeBucket, prefix: lakePrefix }),
   });
   try {
-    return await runMetrics({ engine, onProgress: (line) => console.log(line), root: process.env.LAMBDA_TASK_ROOT });
+    return await runMetrics({ engine, onProgress: (line) => console.log(line) });
   } finally {
     await engine.close();
   }

@@ -1,15 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { metricTables } from '../../data-schemas/metrics.ts';
 import type { QueryEngine } from '../../src/engine/query-engine.ts';
 import { UsageError } from '../../src/errors.ts';
+import { PROJECT_ROOT } from '../../src/paths.ts';
 
 /** Repository-relative folder of the metric SQL files; reports link to `<folder><table>.sql`. */
 export const METRIC_SQL_DIR = 'sql/metrics/';
 
-/** The repository root, where `sql/metrics/` lives (a bundled Lambda passes its own root instead). */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface MetricSql {
   /** Metric table the file produces (the file is `<table>.sql`). */
@@ -48,7 +46,7 @@ function dependencyOrder(files: MetricSql[]): MetricSql[] {
  * The metric SQL files, one per metric table, in the order they must run. Every metric table of
  * data-schemas/metrics.ts has exactly one file and every file names a metric table.
  */
-export function metricSqlFiles(root: string = repoRoot): MetricSql[] {
+export function metricSqlFiles(root: string = PROJECT_ROOT): MetricSql[] {
   const sqlDir = join(root, METRIC_SQL_DIR);
   const names = readdirSync(sqlDir).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -'.sql'.length));
   const unknown = names.filter((n) => !metricNames.includes(n));

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { PARAM_TYPES, toPositional, type ParamDecl, type ParamType } from './parameters.ts';
 
@@ -28,7 +28,7 @@ export interface SavedQuery {
 }
 
 /** Where the saved queries ship: the top-level `sql/analyst/` folder of the repository. */
-export const SAVED_QUERY_DIR = fileURLToPath(new URL('../../sql/analyst/', import.meta.url));
+export const SAVED_QUERY_DIR = projectPath('sql', 'analyst');
 
 const PARAM_LINE = /^@param\s+([A-Za-z_][A-Za-z0-9_]*)\s+(\S+)(?:\s+=\s*(\S+))?\s*(.*)$/;
 

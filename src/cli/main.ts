@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ChainwatchError, UsageError } from '../errors.ts';
 import { ingestStep, metricsStep, reportStep, runLocalPipeline, type LocalPipelineOptions } from '../pipeline.ts';
+import { queryCommand, type CommandIO } from './query.ts';
+import { exportViewsCommand, shellCommand } from './shell.ts';
 
 const HELP = `chainwatch — supply-chain dependence monitor
 
@@ -11,6 +13,11 @@ Commands:
   ingest     land sources in the lake: raw/, curated/, quarantine/, _runs/
   metrics    compute the metric tables (SQL files in sql/metrics/) into metrics/
   report     build the static report site from the lake
+  query         ad-hoc SQL on the lake tables (DuckDB; --engine athena for AWS)
+  shell         interactive SQL session, every table as a view
+  export-views  print DuckDB views of the lake (duckdb -init views.sql)
+
+Each command takes --help.
 
 Options:
   --lake <dir>   lake folder (default .lake/)
@@ -28,8 +35,20 @@ const COMMANDS: Record<string, Command> = {
   report: reportStep,
 };
 
+/** Commands that parse their own options. */
+const ANALYST_COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<void>> = {
+  query: queryCommand,
+  shell: shellCommand,
+  'export-views': exportViewsCommand,
+};
+
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
   try {
+    const analyst = ANALYST_COMMANDS[argv[0]];
+    if (analyst) {
+      await analyst(argv.slice(1), { out, err, isTTY: Boolean(process.stdout.isTTY) });
+      return 0;
+    }
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,

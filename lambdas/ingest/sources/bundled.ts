@@ -21,13 +21,13 @@ import { referenceRows } from '../reference.ts';
 import { concatNormalized, type Normalized } from '../rows.ts';
 import { settle, type Settled } from '../settle.ts';
 import { sourcesFromMarkdown } from '../sources-md.ts';
+import { projectPath } from '../../../src/paths.ts';
 import { tableDef } from '../tables.ts';
 import { normalizeTrade } from '../trade.ts';
 
 export const BUNDLED_SOURCE = 'bundled';
-/** Resolved against the working directory: the repo root for the CLI, the asset root in the Lambda. */
-export const DEFAULT_DATA_DIR = 'data/bundled';
-export const DEFAULT_REFERENCE_DIR = 'data-schemas/reference';
+export const DEFAULT_DATA_DIR = projectPath('data', 'bundled');
+export const DEFAULT_REFERENCE_DIR = projectPath('data-schemas', 'reference');
 
 const CITATIONS_FILE = 'SOURCES.md';
 const TRADE_FILE = /^us_imports_by_partner_hs6\.csv$/;
