@@ -46,7 +46,7 @@ const QUOTED_RUN = /^(?:["“][^"”]+["”](?:,\s*)?)+/;
  */
 function titleOf(rest: string): string {
   const firstQuote = rest.search(/["“]/);
-  const clause = rest.split(/,\s|;\s|\s—\s/)[0].trim();
+  const clause = rest.split(/,\s|;\s|\s—\s|\s\(/)[0].trim();
   const titleLike = /^[A-Z]/.test(clause) && !clause.startsWith('"') && !/^\d/.test(clause);
   const run = firstQuote >= 0 && firstQuote < MAX_SHORT ? QUOTED_RUN.exec(rest.slice(firstQuote))?.[0] : undefined;
   if (run && !(titleLike && rest.startsWith(clause + ', "'))) return [...run.matchAll(QUOTED)].map((m) => m[1]).join(', ');

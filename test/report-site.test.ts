@@ -7,6 +7,7 @@ import { buildSite } from '../reports/build-site.ts';
 import { StoreError } from '../src/errors.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { fixtureLake, IMG_NAME, SCRIPT_NAME, writeFixtureLake, type FixtureLake } from './fixtures/report/fixture-lake.ts';
+import { parseCsv } from './fixtures/report/read-csv.ts';
 
 const BUILT_AT = new Date('2026-02-01T06:00:00Z');
 let work: string;
@@ -25,27 +26,6 @@ async function buildFixture(name: string, lake: FixtureLake = fixtureLake()): Pr
   const out = join(work, `${name}-site`);
   await buildSite({ store, outDir: out, builtAt: BUILT_AT });
   return out;
-}
-
-/** A small RFC 4180 reader, independent of the writer under test. */
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else if (c !== '\r') cell += c;
-  }
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
 interface Figure {

@@ -36,8 +36,15 @@ export async function renderChartSvg(id: string, spec: TopLevelSpec): Promise<st
     const compiled = vl.compile(spec).spec;
     useTextWidthTable();
     vega.resetSVGDefIds();
-    view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(), logLevel: vega.Error });
+    // Vega only warns about a failed data load and draws on without the data; a chart must fail instead.
+    const errors: string[] = [];
+    const logger = vega.logger(vega.Error);
+    const record = (...args: readonly unknown[]) => errors.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+    logger.error = (...args: readonly unknown[]) => (record(...args), logger);
+    logger.warn = (...args: readonly unknown[]) => (/^(Loading|Data ingestion) failed/.test(String(args[0])) && record(...args), logger);
+    view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(), logger });
     const svg = await view.toSVG();
+    if (errors.length > 0) throw new ChartError(`Chart ${id} could not be rendered: ${errors.join('; ')}`, 'Charts must carry their data inline (data.values); remove any URL from the spec.');
     return finishSvg(svg, id, spec.description ?? '');
   } catch (cause) {
     if (cause instanceof ChainwatchError) throw cause;

@@ -1,0 +1,128 @@
+/** The report's small parts: rendering, escaping, CSV, links, colours, citation names, labels. */
+import type { TopLevelSpec } from 'vega-lite';
+import { describe, expect, it } from 'vitest';
+import { assignCountryColours, COUNTRY_PALETTE } from '../reports/charts/palette.ts';
+import { ChartError, renderChartSvg } from '../reports/charts/render.ts';
+import { estimateTextWidth } from '../reports/charts/text-metrics.ts';
+import { wrapLines } from '../reports/charts/theme.ts';
+import { shortCitation } from '../reports/citations.ts';
+import { toCsv } from '../reports/csv.ts';
+import { formatPeriod, formatPublished } from '../reports/format.ts';
+import { escapeHtml, html, trustedMarkup } from '../reports/html.ts';
+import { relativeHref } from '../reports/paths.ts';
+import { seriesName } from '../reports/sectors.ts';
+
+const bars = (values: Record<string, unknown>[]): TopLevelSpec => ({
+  description: 'Two bars',
+  width: 200,
+  height: 100,
+  data: { values },
+  mark: 'bar',
+  encoding: { x: { field: 'k', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } },
+});
+
+describe('renderChartSvg', () => {
+  it('renders the same spec to the same bytes, ids prefixed with the chart id, sized by its viewBox only', async () => {
+    const spec: TopLevelSpec = { ...bars([{ k: 'a', v: 1 }, { k: 'b', v: 2 }]), layer: undefined } as TopLevelSpec;
+    const clipped = { ...spec, mark: { type: 'bar', clip: true } } as TopLevelSpec;
+    const first = await renderChartSvg('chart-a', clipped);
+    const second = await renderChartSvg('chart-a', clipped);
+    expect(second).toBe(first);
+    const ids = [...first.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(id.startsWith('chart-a-')).toBe(true);
+    expect(first).toMatch(/^<svg [^>]*viewBox="0 0 [\d.]+ [\d.]+"[^>]*aria-label="Two bars"/);
+    expect(/^<svg[^>]*>/.exec(first)![0]).not.toMatch(/\s(width|height)=/);
+  });
+
+  it('refuses a spec that would load data from a URL', async () => {
+    const remote = { ...bars([]), data: { url: 'https://example.com/data.csv' } } as TopLevelSpec;
+    await expect(renderChartSvg('remote', remote)).rejects.toThrow(ChartError);
+    const local = { ...bars([]), data: { url: 'file:///etc/passwd' } } as TopLevelSpec;
+    await expect(renderChartSvg('local', local)).rejects.toThrow(/Charts must carry their data inline|could not be rendered/);
+  });
+
+  it('escapes data text in labels and aria descriptions', async () => {
+    const svg = await renderChartSvg('x', bars([{ k: '<script>alert(1)</script>', v: 1 }]));
+    expect(svg).not.toContain('<script>');
+    expect(svg).toContain('&lt;script&gt;');
+  });
+});
+
+describe('html', () => {
+  it('escapes every interpolated value, attribute quotes included, and keeps nested html', () => {
+    const name = `"><img src=x onerror=alert(1)> & 'x'`;
+    const out = html`<a title="${name}">${name}</a>${html`<b>${'<i>'}</b>`}${[1, null, false, undefined, 'y']}`.value;
+    expect(out).toBe('<a title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;x&#39;">&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;x&#39;</a><b>&lt;i&gt;</b>1y');
+    expect(escapeHtml('<&>"\'')).toBe('&lt;&amp;&gt;&quot;&#39;');
+    expect(html`${trustedMarkup('<svg/>')}`.value).toBe('<svg/>');
+  });
+});
+
+describe('toCsv', () => {
+  it('quotes separators and quotes, keeps full number precision, blanks nulls and defuses spreadsheet formulas', () => {
+    const csv = toCsv(['a', 'b', 'c'], [
+      { a: 'x, "y"', b: 0.1 + 0.2, c: null },
+      { a: '=HYPERLINK("http://evil")', b: -1, c: '+1' },
+    ]);
+    expect(csv).toBe('a,b,c\r\n"x, ""y""",0.30000000000000004,\r\n"\'=HYPERLINK(""http://evil"")",-1,\'+1\r\n');
+  });
+});
+
+describe('relativeHref', () => {
+  it('links between pages at any depth without leaving the site folder', () => {
+    expect(relativeHref('index.html', 'products/280530.html')).toBe('products/280530.html');
+    expect(relativeHref('products/280530.html', 'data/x.csv')).toBe('../data/x.csv');
+    expect(relativeHref('products/280530.html', 'products/854231.html')).toBe('854231.html');
+    expect(relativeHref('sectors/a.html', 'index.html')).toBe('../index.html');
+  });
+});
+
+describe('assignCountryColours', () => {
+  it('gives countries sharing a chart different colours, the most charted country the first colour, and is deterministic', () => {
+    const charts = [{ countries: ['CHN', 'JPN', 'TWN'] }, { countries: ['CHN', 'KOR'] }, { countries: ['JPN', 'KOR', 'DEU'] }];
+    const colours = assignCountryColours(charts);
+    expect(colours.get('CHN')).toBe(COUNTRY_PALETTE[0]);
+    for (const { countries } of charts) expect(new Set(countries.map((c) => colours.get(c))).size).toBe(countries.length);
+    expect([...assignCountryColours([...charts].reverse())]).toEqual([...colours].sort(([a], [b]) => [...colours.keys()].indexOf(a) - [...colours.keys()].indexOf(b)));
+  });
+});
+
+describe('shortCitation', () => {
+  it('names publisher, title and year for the citation styles of the bundled sources', () => {
+    const cite = (citation: string) => shortCitation({ citation });
+    expect(cite('Varas, Varadarajan, Goodrich, Yinug (BCG & SIA), Government Incentives and US Competitiveness (Sept 2020; chapter)')).toBe(
+      'BCG & SIA, Government Incentives and US Competitiveness (2020)',
+    );
+    expect(cite('Financial Times, "In charts: Asia\'s manufacturing dominance", 2021-03-23, https://www.ft.com/x')).toBe(
+      "Financial Times, In charts: Asia's manufacturing dominance (2021)",
+    );
+    expect(cite('USGS, MCS 2026 (Feb 2026), "Gallium"')).toBe('USGS, MCS 2026, Gallium');
+    expect(cite('UN Comtrade API v1 /data/v1/get/C/A/HS, reporter 842 (USA), flowCode M, 2018–2025')).toBe('UN Comtrade API v1');
+  });
+});
+
+describe('labels', () => {
+  it('reads measure names as words', () => {
+    expect(seriesName('rare_earths', 'mine_production')).toBe('Rare earths mine production');
+    expect(seriesName('chips', 'logic_capacity_share_10_22nm')).toBe('Chips logic capacity 10–22 nm');
+    expect(seriesName('chips', 'advanced_logic_lt10nm_share')).toBe('Chips advanced logic <10 nm');
+    expect(seriesName('lithium', 'lithium_reserves')).toBe('Lithium reserves');
+  });
+
+  it('formats published figures and periods as the source gave them', () => {
+    expect(formatPublished(22, 'percent_of_global', 'about')).toBe('≈22%');
+    expect(formatPublished(45000, 't_REO', 'e')).toBe('45,000 t REO (est.)');
+    expect(formatPublished(null, 't', 'W')).toBe('withheld');
+    expect(formatPeriod('2019-12')).toBe('Dec 2019');
+    expect(formatPeriod('2019-01/2019-07')).toBe('Jan 2019–Jul 2019');
+    expect(formatPeriod('2020-2030')).toBe('2020–2030');
+  });
+
+  it('wraps titles to the chart width by estimated text width', () => {
+    expect(estimateTextWidth('iiii', 10, false)).toBeLessThan(estimateTextWidth('MMMM', 10, false));
+    const lines = wrapLines('Supplier concentration of US imports of processors and controllers', 15, true, 200);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(estimateTextWidth(line, 15, true)).toBeLessThanOrEqual(200);
+  });
+});
