@@ -10,6 +10,8 @@ export const lakePrefix = {
   metrics: 'metrics/',
   releases: 'releases/',
   runs: '_runs/',
+  /** One state object per live source: what it last fetched, whether it is stale. */
+  state: (source: string) => `_state/${source}.json`,
   /** Where the Athena engine UNLOADs before moving files into `metrics/<table>/`. */
   staging: '_staging/',
 } as const;

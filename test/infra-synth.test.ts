@@ -3,7 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestStep, metricsStep } from '../src/pipeline.ts';
+import { FolderObjectStore } from '../src/store/folder-store.ts';
+import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 
 /**
  * The real thing: `cdk synth` through the CLI, as `cdk.json` runs it, with esbuild bundling every
@@ -65,6 +69,16 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
     }
   });
 
+  it('loads every bundle as an ES module exporting the handler', () => {
+    for (const { id, dir } of bundles()) {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); console.log(typeof m.handler);`], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(run.stdout.trim(), `${id}: ${run.stderr}`).toBe('function');
+    }
+  });
+
   it('ships the files the handlers read at run time next to the bundle', () => {
     const sqlFiles = readdirSync(join(root, 'sql', 'metrics')).filter((f) => f.endsWith('.sql'));
     const byId = (prefix: string) => bundles().filter((b) => b.id.startsWith(prefix));
@@ -74,5 +88,70 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       expect(existsSync(join(dir, 'data-schemas', 'reference', 'basket.csv'))).toBe(true);
     }
     for (const { dir } of byId('Report')) expect(existsSync(join(dir, 'assets', 'site.css'))).toBe(true);
+  });
+
+  describe('the bundles run as Lambda runs them', () => {
+    let moto: Moto;
+    let s3: S3Client;
+    let work: string;
+    beforeAll(async () => {
+      moto = await startMoto();
+      s3 = s3ClientFor(moto.endpoint);
+      for (const bucket of ['lake', 'site']) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      // Athena cannot run here, so the metric tables come from the local engine (DuckDB) and are copied in.
+      work = mkdtempSync(join(tmpdir(), 'chainwatch-bundles-'));
+      const options = { lakeDir: join(work, 'lake'), outDir: join(work, 'site'), runId: 'seed' };
+      await ingestStep(options);
+      await metricsStep(options);
+      const local = new FolderObjectStore(options.lakeDir);
+      for (const key of await local.list('metrics/')) await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: await local.get(key) }));
+    }, 180_000);
+    afterAll(async () => {
+      s3?.destroy();
+      await moto?.stop();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    /** Invoke a bundle's handler in a fresh Node process whose working directory is the task root, like /var/task. */
+    const invoke = (prefix: string, event: unknown, environment: Record<string, string>) => {
+      const { dir } = bundles().find((b) => b.id.startsWith(prefix))!;
+      const run = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', "const { handler } = await import(process.env.ENTRY); console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVENT))));"],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 120_000,
+          env: {
+            PATH: process.env.PATH,
+            ENTRY: join(dir, 'index.mjs'),
+            EVENT: JSON.stringify(event),
+            LAMBDA_TASK_ROOT: dir,
+            AWS_ENDPOINT_URL_S3: moto.endpoint,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'testing',
+            AWS_SECRET_ACCESS_KEY: 'testing',
+            ...environment,
+          },
+        },
+      );
+      expect(run.status, `${prefix}: ${run.stdout}\n${run.stderr}`).toBe(0);
+      return JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1]) as Record<string, unknown>;
+    };
+    const keys = async (bucket: string, prefix: string) =>
+      ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+
+    it('ingest lands the bundled data from the files shipped in its asset', async () => {
+      const summary = invoke('Ingestbundled', { source: 'bundled', runId: 'bundle-run' }, { LAKE_BUCKET: 'lake' });
+      expect(summary).toMatchObject({ source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/bundle-run.json' });
+      expect(await keys('lake', 'curated/trade_flows/')).not.toEqual([]);
+    }, 120_000);
+
+    it('report builds the site from the lake and publishes it with its stylesheet', async () => {
+      invoke('Report', { runId: 'bundle-run' }, { LAKE_BUCKET: 'lake', SITE_BUCKET: 'site' });
+      const published = await keys('site', '');
+      expect(published).toContain('index.html');
+      expect(published).toContain('assets/site.css');
+    }, 120_000);
   });
 });

@@ -113,7 +113,8 @@ export class PipelineStack extends Stack {
         this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.raw(source)}*`, `ingest of ${source} keeps what it fetched under its own raw/ prefix`);
         this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.quarantine(source)}*`, `ingest of ${source} writes rejected rows under its own quarantine/ prefix`);
         this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.curated}*`, 'ingest replaces the curated partitions it lands');
-        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.runs}*`, 'each step records its part of the run manifest');
+        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.runs}*`, 'ingest records the run manifest');
+        this.grantLake(fn, lakeBucket, 'readWrite', lakePrefix.state(source), `ingest of ${source} keeps what it last fetched in its state object`);
         if (parameter) {
           fn.addToRolePolicy(
             new iam.PolicyStatement({
@@ -171,7 +172,6 @@ export class PipelineStack extends Stack {
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.curated}*`, 'the report cites sources and reference tables');
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.metrics}*`, 'the report is built from the metric tables');
     this.grantLake(this.reportFunction, lakeBucket, 'readWrite', `${lakePrefix.releases}*`, 'the report keeps each published release');
-    this.grantLake(this.reportFunction, lakeBucket, 'readWrite', `${lakePrefix.runs}*`, 'each step records its part of the run manifest');
     this.grantLake(this.reportFunction, siteBucket, 'readWrite', '*', 'the site bucket holds only the published site, which the report replaces');
 
     this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `chainwatch ${config.stage} pipeline`, enforceSSL: true });
