@@ -1,10 +1,56 @@
 import { parquetReadObjects } from 'hyparquet';
-import { columnsOf, type TableDef } from '../../data-schemas/table.ts';
+import { columnsOf, partitionColumnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
 import { encodeParquet } from '../../src/lake/parquet.ts';
 import { orderBy, PART_FILE, partitionPath } from '../../src/lake/partitions.ts';
 import type { ObjectStore } from '../../src/store/object-store.ts';
 import { identityOf } from './settle.ts';
-import type { Coverage } from './sources/live-source.ts';
+
+/**
+ * What a batch is authoritative for in a curated table: within `partitions`, every row for which
+ * `owns` is true is replaced by the batch's rows (and removed if the batch no longer has it). Rows
+ * others own in the same partition are left alone, so sources that share a partition (bundled and
+ * USGS production, every source's citations) and requests that share a month never clobber each other.
+ */
+export interface Coverage {
+  table: TableDef;
+  /** Partition values, e.g. `{ source: 'census', year: 2025, month: 6 }`; `{}` for an unpartitioned table. */
+  partitions: Record<string, string | number>[];
+  owns: (row: Record<string, unknown>) => boolean;
+}
+
+/** The partitions of a table that exist in the store, typed by the schema (`year=2024` → 2024). */
+export async function storedPartitions(store: ObjectStore, table: TableDef): Promise<Record<string, string | number>[]> {
+  const columns = partitionColumnsOf(table);
+  const keys = (await store.list(tablePrefix(table))).filter((k) => k.endsWith(PART_FILE));
+  return keys.map((key) => {
+    const segments = key.slice(tablePrefix(table).length).split('/');
+    return Object.fromEntries(columns.map((c, i) => {
+      const text = decodeURIComponent(segments[i].slice(c.name.length + 1));
+      return [c.name, c.type === 'string' ? text : Number(text)];
+    }));
+  });
+}
+
+/**
+ * A batch that owns a slice of a table outright (everything it ever wrote there): its coverage is every
+ * stored partition that may hold its rows plus the partitions of its new rows, so a partition it no
+ * longer has rows for is emptied rather than left behind.
+ */
+export async function ownedCoverage(
+  store: ObjectStore,
+  table: TableDef,
+  rows: readonly Record<string, unknown>[],
+  owns: Coverage['owns'],
+  mayHold: (partition: Record<string, string | number>) => boolean = () => true,
+): Promise<Coverage> {
+  const partitions = new Map<string, Record<string, string | number>>();
+  for (const p of (await storedPartitions(store, table)).filter(mayHold)) partitions.set(partitionPath(table, p), p);
+  for (const row of rows) {
+    const values = Object.fromEntries(partitionColumnsOf(table).map((c) => [c.name, row[c.name] as string | number]));
+    partitions.set(partitionPath(table, values), values);
+  }
+  return { table, partitions: [...partitions.values()], owns };
+}
 
 export interface MergeResult {
   /** Partition files whose bytes changed and were replaced (or created). */
@@ -59,7 +105,10 @@ export async function mergePartitions(
   for (const row of rows) {
     const path = partitionPath(table, row);
     if (!covering.has(path)) throw new Error(`mergePartitions: a ${table.name} row for ${path} lies outside every coverage`);
-    incoming.set(path, [...(incoming.get(path) ?? []), row]);
+    // Appended in place: copying the list for every row made a partition of n rows cost n²/2 copies.
+    const list = incoming.get(path);
+    if (list) list.push(row);
+    else incoming.set(path, [row]);
   }
   const order = rowOrder(table);
   const result: MergeResult = { written: [], deleted: [], unchanged: [] };

@@ -248,8 +248,10 @@ function splitChunk(c: ComtradeChunk): [ComtradeChunk, ComtradeChunk] {
 const describe = (c: ComtradeChunk) =>
   `comtrade ${c.freq} ${c.period} reporter ${c.reporters.join(',')} flow ${c.flows.join(',')} HS ${c.cmdCodes.length === 1 ? c.cmdCodes[0] : `${c.cmdCodes.length} codes`}`;
 
+/** A list in a file name: one value as is, several as a count and the first (all ~200 reporters would pass the 255-byte name limit). */
+const listPart = (values: readonly string[], noun: string) => (values.length === 1 ? values[0] : `${values.length}${noun}-${values[0]}`);
 const fileOf = (c: ComtradeChunk) =>
-  `comtrade_${c.freq}_${c.period}_r${c.reporters.join('-')}_${c.flows.join('')}_${c.cmdCodes.length === 1 ? c.cmdCodes[0] : `${c.cmdCodes.length}codes-${c.cmdCodes[0]}`}.json`;
+  `comtrade_${c.freq}_${c.period}_r${listPart(c.reporters, 'reporters')}_${c.flows.join('')}_${listPart(c.cmdCodes, 'codes')}.json`;
 
 /**
  * Plan Comtrade calls for a scope. With a key: one call per period for all reporters, HS codes and
