@@ -1,4 +1,3 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,17 +7,19 @@ import { tradeFlows } from '../data-schemas/curated.ts';
 import type { TableDef } from '../data-schemas/table.ts';
 import { orderBy, writePartitions } from '../src/lake/partitions.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
-import { comtradeCsvHeader, comtradeCsvLine, toComtradeRecord, toTradeFlow, withDefect } from './synthetic/comtrade-shape.ts';
-import { AnnualTotals, badRowsOf, batchRows, DEFAULT_SHAPE, generateMonth, monthsOf, planCells, type SyntheticRow, type TradeShape } from './synthetic/trade-rows.ts';
+import { toTradeFlow } from './synthetic/comtrade-shape.ts';
+import { writeApiIndex, writeRawPeriod } from './synthetic/raw-files.ts';
+import { AnnualTotals, batchRows, DEFAULT_SHAPE, generateMonth, monthsOf, planCells, type SyntheticRow, type TradeShape } from './synthetic/trade-rows.ts';
 import { loadUniverse, type UniverseSize } from './synthetic/universe.ts';
 
 /**
  * `npm run bench:data -- --rows 10000000`: a deterministic synthetic trade table, written one
  * month at a time (bounded memory at any size) in two shapes:
  *   <out>/lake/curated/trade_flows/source=comtrade/year=Y/month=M/part-00000.parquet  (curated, via writePartitions)
- *   <out>/raw/comtrade/YYYY-MM.csv   Comtrade API v1 monthly records, plus ~0.5 % defective rows to quarantine
- *   <out>/raw/comtrade/YYYY.csv      the annual dataset (month 0 in curated): sums of the year's months
- *   <out>/next/comtrade/YYYY-MM.csv  the month after the decade: input of the incremental-refresh benchmark
+ *   <out>/raw/comtrade/              Comtrade API v1 records of every month, and the annual dataset (month 0
+ *                                    in curated: sums of the year's months), plus ~0.5 % defective records,
+ *                                    as CSV and as API reply fragments (synthetic/raw-files.ts)
+ *   <out>/next/comtrade/             the month after the decade: input of the incremental-refresh benchmark
  *   and, in the same lake, the bundled source (runIngest): reference tables, production, real trade rows
  *   <out>/manifest.json              shape, row counts, files
  * `--rows` counts the good monthly rows; annual totals come on top (about an eighth more), and the
@@ -30,30 +31,23 @@ export interface GeneratedData {
   rows: number;
   /** Annual totals (month 0) derived from them, on top. */
   annualRows: number;
+  /** Raw records (good and defective), all periods; and of the monthly periods only. */
   rawRows: number;
+  rawMonthlyRows: number;
   badRows: number;
   nextMonthRows: number;
   shape: TradeShape;
-  rawFiles: string[];
-  nextFiles: string[];
+  /** Folders: the curated lake, the decade's raw records, and the next month's. */
   lake: string;
+  raw: string;
+  next: string;
 }
 
 export const MANIFEST = 'manifest.json';
 /** zod object types are invariant in their shape, so a specific table is widened explicitly (same object). */
 const TRADE_FLOWS = tradeFlows as unknown as TableDef;
 /** Bump when the generated rows change, so a stale work folder is regenerated. */
-export const GENERATOR_VERSION = 1;
-
-const monthKey = (year: number, month: number): string => `${year}-${String(month).padStart(2, '0')}`;
-
-async function write(stream: WriteStream, text: string): Promise<void> {
-  if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
-}
-
-async function closeStream(stream: WriteStream): Promise<void> {
-  await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
+export const GENERATOR_VERSION = 2;
 
 export interface GenerateOptions extends UniverseSize {
   rows: number;
@@ -70,43 +64,21 @@ export async function generate(options: GenerateOptions): Promise<GeneratedData>
   const cells = planCells(u, Math.ceil(shape.rows / months.length));
   const dir = options.dir;
   await rm(dir, { recursive: true, force: true });
-  await mkdir(join(dir, 'raw', 'comtrade'), { recursive: true });
-  await mkdir(join(dir, 'next', 'comtrade'), { recursive: true });
   const store = new FolderObjectStore(join(dir, 'lake'));
   const order = orderBy('reporter_iso3', 'flow', 'hs6', 'partner_iso3');
 
-  const writeRaw = async (path: string, year: number, month: number, rows: readonly SyntheticRow[]): Promise<number> => {
-    const stream = createWriteStream(path);
-    await write(stream, comtradeCsvHeader());
-    const bad = badRowsOf(rows, shape, year, month);
-    // Defective rows are spread through the file, as they would be in a real response.
-    const every = bad.length ? Math.max(1, Math.floor(rows.length / bad.length)) : Infinity;
-    let chunk = '';
-    let b = 0;
-    for (let i = 0; i < rows.length; i++) {
-      chunk += comtradeCsvLine(toComtradeRecord(u, rows[i]));
-      if ((i + 1) % every === 0 && b < bad.length) chunk += comtradeCsvLine(withDefect(toComtradeRecord(u, bad[b].row), bad[b++].defect));
-      if (chunk.length > 1 << 20) {
-        await write(stream, chunk);
-        chunk = '';
-      }
-    }
-    while (b < bad.length) chunk += comtradeCsvLine(withDefect(toComtradeRecord(u, bad[b].row), bad[b++].defect));
-    await write(stream, chunk);
-    await closeStream(stream);
-    return bad.length;
-  };
-
   const result: GeneratedData = {
-    dir, rows: 0, annualRows: 0, rawRows: 0, badRows: 0, nextMonthRows: 0, shape, rawFiles: [], nextFiles: [], lake: join(dir, 'lake'),
+    dir, rows: 0, annualRows: 0, rawRows: 0, rawMonthlyRows: 0, badRows: 0, nextMonthRows: 0, shape,
+    lake: join(dir, 'lake'), raw: join(dir, 'raw', 'comtrade'), next: join(dir, 'next', 'comtrade'),
   };
+  const index: Record<string, Record<string, number>> = {};
   const land = async (rows: SyntheticRow[], year: number, month: number): Promise<void> => {
     await writePartitions(store, TRADE_FLOWS, rows.map((r) => toTradeFlow(u, r)), order);
-    const file = join('raw', 'comtrade', `${month === 0 ? year : monthKey(year, month)}.csv`);
-    const bad = await writeRaw(join(dir, file), year, month, rows);
-    result.badRows += bad;
-    result.rawRows += rows.length + bad;
-    result.rawFiles.push(file);
+    const raw = await writeRawPeriod(result.raw, u, shape, year, month, rows);
+    index[raw.apiKey] = raw.counts;
+    result.badRows += raw.bad;
+    result.rawRows += raw.records;
+    if (month !== 0) result.rawMonthlyRows += raw.records;
   };
   const started = performance.now();
   const annual = new AnnualTotals();
@@ -123,13 +95,13 @@ export async function generate(options: GenerateOptions): Promise<GeneratedData>
       log(`bench:data ${year}: ${result.rows.toLocaleString('en-US')} monthly rows, ${result.annualRows.toLocaleString('en-US')} annual (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
   }
+  await writeApiIndex(result.raw, index);
   // The month after the decade, for the incremental refresh: same shape, same per-month size.
   const next = { year: shape.firstYear + shape.years, month: 1 };
   const nextRows = generateMonth(u, cells, shape, next.year, next.month, batchRows(shape.rows, 0, months.length));
-  const nextFile = join('next', 'comtrade', `${monthKey(next.year, next.month)}.csv`);
-  const nextBad = await writeRaw(join(dir, nextFile), next.year, next.month, nextRows);
-  result.nextMonthRows = nextRows.length + nextBad;
-  result.nextFiles.push(nextFile);
+  const nextRaw = await writeRawPeriod(result.next, u, shape, next.year, next.month, nextRows);
+  await writeApiIndex(result.next, { [nextRaw.apiKey]: nextRaw.counts });
+  result.nextMonthRows = nextRaw.records;
 
   // The bundled source lands beside the synthetic one: reference tables (countries, partner groups)
   // the metric SQL joins, production data, and the real bundled trade rows.

@@ -6,11 +6,13 @@ import { describeMachine } from './harness/machine.ts';
 import { BenchSetupError, requireGnuTime } from './harness/measure.ts';
 import { writeResults, type BenchResults, type StageReport } from './harness/results.ts';
 import { figureOf, type FigureResult } from './harness/stage.ts';
-import { REPO, type StageContext } from './stages/context.ts';
+import { REPO } from './stages/context.ts';
+import { ingestStage } from './stages/ingest.ts';
 import { metricsStage } from './stages/metrics.ts';
+import { refreshStage } from './stages/refresh.ts';
 import { reportStage, type ReportSize } from './stages/report.ts';
 
-export const STAGES = ['metrics', 'report', 'scaling'] as const;
+export const STAGES = ['metrics', 'ingest', 'report', 'refresh', 'scaling'] as const;
 export type StageName = (typeof STAGES)[number];
 
 export interface BenchOptions {
@@ -22,6 +24,8 @@ export interface BenchOptions {
   largeFrom: number;
   stages: readonly StageName[];
   report: ReportSize;
+  /** Size (monthly rows) the refresh-vs-rebuild stage runs at. */
+  refreshSize: number;
   work: string;
   /** Where results.md / results.json go; none for a smoke run that only checks. */
   resultsDir?: string;
@@ -36,6 +40,7 @@ export const DEFAULTS: Omit<BenchOptions, 'log' | 'command'> = {
   largeFrom: 5_000_000,
   stages: STAGES,
   report: { products: 1000, rows: 600_000 },
+  refreshSize: 1_000_000,
   work: join(REPO, 'bench', 'work'),
   resultsDir: join(REPO, 'bench'),
 };
@@ -48,7 +53,7 @@ function scalingFigures(stages: StageReport[], sizes: number[]): FigureResult[] 
   const [small, large] = [sizes[0], sizes.at(-1)!];
   if (small === large) return [];
   const growth = large / small;
-  return ['metrics'].flatMap((stage) => {
+  return ['metrics', 'ingest'].flatMap((stage) => {
     const a = stages.find((s) => s.stage === stage && s.size === small)?.contenders.find((c) => c.name === 'chainwatch');
     const b = stages.find((s) => s.stage === stage && s.size === large)?.contenders.find((c) => c.name === 'chainwatch');
     if (!a || !b) return [];
@@ -65,12 +70,27 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const runsFor = (rows: number) => (rows >= o.largeFrom ? o.runsLarge : o.runs);
   const want = (s: StageName) => o.stages.includes(s);
 
-  for (const rows of o.sizes) {
-    if (!want('metrics') && !want('scaling')) break;
+  const sized = async (rows: number) => {
     const data = await ensureGenerated({ rows, dir: join(o.work, `rows-${rows}`), log: o.log });
-    const ctx: StageContext & { data: typeof data } = { work: o.work, runs: runsFor(rows), log: o.log, data };
-    o.log(`metrics at ${sizeLabel(data.rows, data.annualRows)}`);
-    stages.push({ ...(await metricsStage(ctx)), sizeLabel: sizeLabel(data.rows, data.annualRows) });
+    return { work: o.work, runs: runsFor(rows), log: o.log, data };
+  };
+  for (const rows of o.sizes) {
+    const ctx = await sized(rows);
+    const { data } = ctx;
+    if (want('metrics') || want('scaling')) {
+      o.log(`metrics at ${sizeLabel(data.rows, data.annualRows)}`);
+      stages.push({ ...(await metricsStage(ctx)), sizeLabel: sizeLabel(data.rows, data.annualRows) });
+    }
+    if (want('ingest')) {
+      const label = `${data.rawMonthlyRows.toLocaleString('en-US')} raw monthly records (${data.badRows.toLocaleString('en-US')} defective across all periods)`;
+      o.log(`ingest of ${label}`);
+      stages.push({ ...(await ingestStage(ctx)), sizeLabel: label });
+    }
+  }
+  if (want('refresh')) {
+    const ctx = await sized(o.refreshSize);
+    o.log(`refresh vs rebuild at ${ctx.data.rows.toLocaleString('en-US')} monthly rows`);
+    stages.push({ ...(await refreshStage(ctx)), sizeLabel: `${ctx.data.rows.toLocaleString('en-US')} monthly rows, one more month` });
   }
   if (want('report')) {
     o.log(`report with ${o.report.products} product pages`);
@@ -97,6 +117,7 @@ async function main(): Promise<void> {
       'runs-large': { type: 'string' },
       stages: { type: 'string' },
       products: { type: 'string' },
+      'refresh-size': { type: 'string' },
       work: { type: 'string' },
       smoke: { type: 'boolean' },
     },
@@ -108,7 +129,7 @@ async function main(): Promise<void> {
   const smoke = values.smoke ?? false;
   const options: BenchOptions = {
     ...DEFAULTS,
-    ...(smoke ? { sizes: [10_000], runs: 1, runsLarge: 1, report: { products: 20, rows: 20_000 }, resultsDir: undefined } : {}),
+    ...(smoke ? { sizes: [10_000], runs: 1, runsLarge: 1, report: { products: 20, rows: 20_000 }, refreshSize: 10_000, resultsDir: undefined } : {}),
     stages,
     log: console.log,
     command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
@@ -117,6 +138,7 @@ async function main(): Promise<void> {
   if (values.runs) options.runs = Number(values.runs);
   if (values['runs-large']) options.runsLarge = Number(values['runs-large']);
   if (values.products) options.report = { ...options.report, products: Number(values.products) };
+  if (values['refresh-size']) options.refreshSize = Number(values['refresh-size']);
   if (values.work) options.work = values.work;
   const results = await runBench(options);
   const checks = results.stages.flatMap((s) => s.checks ?? []);

@@ -30,6 +30,7 @@ const targetText = (t: Target | undefined, unit: string): string => (t ? `${t.op
 
 /** How far a median is from its target, in the direction that matters. */
 function status(f: FigureResult): string {
+  if (!Number.isFinite(f.summary.median)) return '**not measured: a contender failed (see its stage)**';
   if (!f.target) return 'reported';
   if (f.met) return 'met';
   const miss = f.target.op === '<=' ? f.summary.median / f.target.value - 1 : 1 - f.summary.median / f.target.value;
@@ -41,7 +42,7 @@ function figureRow(f: FigureResult, size: string): string {
   return `| ${f.label} | ${size} | ${fixed(median, f.unit)} | ${fixed(min, f.unit)} – ${fixed(max, f.unit)} | ${targetText(f.target, f.unit)} | ${status(f)} |`;
 }
 
-const seconds = (s: number): string => (s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`);
+const seconds = (s: number): string => (!Number.isFinite(s) ? '—' : s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`);
 
 function stageSection(s: StageReport): string {
   const lines = [
@@ -52,6 +53,8 @@ function stageSection(s: StageReport): string {
     ...s.contenders.map((c) =>
       `| ${c.label} | ${seconds(c.seconds.median)} | ${seconds(c.seconds.min)} – ${seconds(c.seconds.max)} | ${n(Math.round(c.peakRssMb.median))} MB | ${seconds(c.wallSeconds.median)} |`),
   ];
+  const failures = s.contenders.flatMap((c) => c.runs.filter((m) => m.error).map((m) => `- ${c.name} failed after ${seconds(m.wallSeconds)} at ${n(Math.round(m.peakRssMb))} MB peak RSS: ${m.error}`));
+  if (failures.length) lines.push('', 'Failed runs:', '', ...failures);
   if (s.checks?.length) {
     lines.push('', `Cross-check of the last run's outputs (values equal within 1e-9, relative above 1):`, '',
       '| table | compared | rows | only in one | differing | largest difference | equal |', '|---|---|---:|---:|---:|---:|---|',

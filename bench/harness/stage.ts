@@ -6,6 +6,7 @@ export interface Contender {
   name: string;
   label: string;
   command: string[];
+  timeoutSeconds?: number;
   /** Untimed preparation before every run (e.g. empty its output folder). */
   before?: () => Promise<void>;
 }
@@ -37,6 +38,8 @@ export interface StagePlan {
 export interface ContenderSummary {
   name: string;
   label: string;
+  /** Failures, one per failed run. */
+  errors: string[];
   seconds: Summary;
   wallSeconds: Summary;
   peakRssMb: Summary;
@@ -80,9 +83,10 @@ export async function runStage(plan: StagePlan): Promise<StageResult> {
     for (let j = 0; j < n; j++) {
       const c = plan.contenders[(i + j) % n];
       await c.before?.();
-      const m = await measure(c.command);
+      const m = await measure(c.command, { timeoutSeconds: c.timeoutSeconds });
       run[c.name] = m;
-      log(`  ${plan.stage} ${plan.size.toLocaleString('en-US')} run ${i + 1}/${plan.runs} ${c.name}: ${m.seconds.toFixed(2)} s, ${m.peakRssMb.toFixed(0)} MB`);
+      const outcome = m.error ? `FAILED after ${m.wallSeconds.toFixed(1)} s (${m.error})` : `${m.seconds.toFixed(2)} s`;
+      log(`  ${plan.stage} ${plan.size.toLocaleString('en-US')} run ${i + 1}/${plan.runs} ${c.name}: ${outcome}, ${m.peakRssMb.toFixed(0)} MB`);
     }
     perRun.push(run);
   }
@@ -94,6 +98,7 @@ export async function runStage(plan: StagePlan): Promise<StageResult> {
       return {
         name: c.name,
         label: c.label,
+        errors: runs.flatMap((m) => (m.error ? [m.error] : [])),
         seconds: summarize(runs.map((m) => m.seconds)),
         wallSeconds: summarize(runs.map((m) => m.wallSeconds)),
         peakRssMb: summarize(runs.map((m) => m.peakRssMb)),

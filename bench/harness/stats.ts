@@ -6,8 +6,9 @@ export interface Summary {
   n: number;
 }
 
+/** Over the finite values only: a failed run (NaN) is reported apart, not averaged in. */
 export function summarize(values: readonly number[]): Summary {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   const n = sorted.length;
   if (n === 0) return { median: NaN, min: NaN, max: NaN, n };
   const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

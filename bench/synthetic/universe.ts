@@ -69,7 +69,7 @@ export async function loadUniverse(seed: number, size: UniverseSize = {}): Promi
   const usImports = await csv('data/bundled/us_imports_by_partner_hs6.csv');
 
   const partners: Area[] = countries
-    .filter((c) => c.comtrade_code !== '')
+    .filter((c) => (c.comtrade_code ?? '') !== '')
     .map((c) => ({ iso3: c.iso3, name: c.name, code: Number(c.comtrade_code), isAggregate: c.is_aggregate === 'true' }));
   const byIso = new Map(partners.map((p, i) => [p.iso3, i]));
   const countryIdx = partners.flatMap((p, i) => (p.isAggregate ? [] : [i]));

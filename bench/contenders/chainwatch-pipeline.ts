@@ -1,0 +1,44 @@
+import { runLiveIngest } from '../../lambdas/ingest/refresh.ts';
+import { COMTRADE_BASE_URL } from '../../lambdas/ingest/sources/comtrade.ts';
+import { runMetrics } from '../../lambdas/metrics/metrics.ts';
+import { DuckDBQueryEngine } from '../../src/engine/duckdb-engine.ts';
+import { fetchHttpClient } from '../../src/http/http-client.ts';
+import type { HttpContext } from '../../src/http/retry.ts';
+import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { contenderArgs, timed } from './result.ts';
+
+/**
+ * chainwatch's data steps for a span of months: the Comtrade ingest (`chainwatch ingest --source
+ * comtrade --from … --to …`, against the local API of bench/harness/comtrade-api.ts) and, with
+ * `--metrics yes`, the metrics step over the whole lake. The ingest benchmark runs the decade into an
+ * empty lake; the refresh benchmark runs one new month into the decade's lake, and the full rebuild
+ * the decade again, both followed by metrics. The one-call-per-second pacing is network etiquette,
+ * not work: its sleep is skipped.
+ */
+const { lake, api, from, to, reporters, metrics } = contenderArgs(['lake', 'api', 'from', 'to', 'reporters', 'metrics']);
+const http: HttpContext = {
+  http: (request, signal) => fetchHttpClient({ ...request, url: request.url.replace(COMTRADE_BASE_URL, api) }, signal),
+  sleep: async () => {},
+};
+await timed(async () => {
+  const store = new FolderObjectStore(lake);
+  const started = performance.now();
+  const manifest = await runLiveIngest({
+    store,
+    http,
+    env: { COMTRADE_API_KEY: 'bench-local-api' },
+    now: () => new Date(0),
+    ingest: { source: 'comtrade', from, to, reporters },
+  });
+  const run = manifest.sources.comtrade;
+  if (!run || run.status !== 'fresh') throw new Error(`comtrade ingest did not succeed: ${run?.error?.message ?? 'no run'}`);
+  const ingestSeconds = (performance.now() - started) / 1000;
+  if (metrics !== 'yes') return { rowsIn: run.rowsIn, rowsOut: run.rowsOut, rowsRejected: run.rowsRejected, rowsDuplicate: run.rowsDuplicate };
+  const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+  try {
+    await runMetrics({ engine });
+  } finally {
+    await engine.close();
+  }
+  return { rowsIn: run.rowsIn, ingestSeconds, metricsSeconds: (performance.now() - started) / 1000 - ingestSeconds };
+});

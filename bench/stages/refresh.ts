@@ -1,0 +1,65 @@
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runIngest } from '../../lambdas/ingest/ingest.ts';
+import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { measure } from '../harness/measure.ts';
+import { runStage, type StageResult } from '../harness/stage.ts';
+import { loadUniverse } from '../synthetic/universe.ts';
+import { REPO, nodeContender, type SizedContext } from './context.ts';
+import { INGEST_TIMEOUT_SECONDS, withComtradeApi } from './ingest.ts';
+
+/**
+ * Incremental refresh: one new month of Comtrade records into the decade's lake, then the metrics
+ * step — against the full rebuild: the whole decade into a fresh lake, then the metrics step. Both
+ * lakes start with the bundled source (reference tables the metric SQL joins).
+ */
+export async function refreshStage(ctx: SizedContext): Promise<StageResult> {
+  const { data } = ctx;
+  const reporters = (await loadUniverse(data.shape.seed)).reporters.map((r) => r.code).join(',');
+  const out = join(ctx.work, 'out', `refresh-${data.rows}`);
+  const decade = { from: `${data.shape.firstYear}-01`, to: `${data.shape.firstYear + data.shape.years - 1}-12` };
+  const nextMonth = `${data.shape.firstYear + data.shape.years}-01`;
+  const lakes = { base: join(out, 'base'), decade: join(out, 'decade'), rebuild: join(out, 'rebuild'), refresh: join(out, 'refresh') };
+  const fresh = async (lake: string, from: string) => {
+    await rm(lake, { recursive: true, force: true });
+    await cp(from, lake, { recursive: true });
+  };
+
+  await rm(out, { recursive: true, force: true });
+  await runIngest({ store: new FolderObjectStore(lakes.base), runId: 'bench-bundled', now: new Date(0), dataDir: join(REPO, 'data', 'bundled') });
+  return withComtradeApi(data.raw, (decadeApi) =>
+    withComtradeApi(data.next, async (nextApi) => {
+      const pipeline = (lake: string, api: string, span: { from: string; to: string }) =>
+        nodeContender('chainwatch-pipeline.ts', '--lake', lake, '--api', api, '--from', span.from, '--to', span.to, '--reporters', reporters, '--metrics', 'yes');
+      // Untimed: the lake a monthly refresh finds, the decade already in it.
+      await fresh(lakes.decade, lakes.base);
+      const prepared = await measure(pipeline(lakes.decade, decadeApi, decade), { timeoutSeconds: INGEST_TIMEOUT_SECONDS });
+      if (prepared.error) throw new Error(`could not prepare the decade's lake for the refresh benchmark: ${prepared.error}`);
+      return runStage({
+        stage: 'refresh',
+        size: data.rows,
+        runs: ctx.runs,
+        log: ctx.log,
+        contenders: [
+          {
+            name: 'refresh',
+            label: `one-month refresh: ingest ${nextMonth} (${data.nextMonthRows.toLocaleString('en-US')} records) into the decade's lake + metrics`,
+            command: pipeline(lakes.refresh, nextApi, { from: nextMonth, to: nextMonth }),
+            before: () => fresh(lakes.refresh, lakes.decade),
+            timeoutSeconds: INGEST_TIMEOUT_SECONDS,
+          },
+          {
+            name: 'rebuild',
+            label: `full rebuild: ingest ${decade.from}…${decade.to} (${data.rawMonthlyRows.toLocaleString('en-US')} records) into a fresh lake + metrics`,
+            command: pipeline(lakes.rebuild, decadeApi, decade),
+            before: () => fresh(lakes.rebuild, lakes.base),
+            timeoutSeconds: INGEST_TIMEOUT_SECONDS,
+          },
+        ],
+        comparisons: [
+          { id: 'refresh.vs_rebuild', label: 'one-month refresh time / full rebuild time', unit: '×', value: (r) => r.refresh.seconds / r.rebuild.seconds, target: { op: '<=', value: 0.05 } },
+        ],
+      });
+    }),
+  );
+}
