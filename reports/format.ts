@@ -33,6 +33,7 @@ export function formatPublished(value: number | null, unit: string, qualifier: s
   const suffix = qualifier === 'e' ? ' (est.)' : '';
   const number = formatNumber(value);
   if (unit.startsWith('percent')) return `${prefix}${number}%${suffix}`;
+  if (unit === 'usd') return `${prefix}${formatUsd(value)}${suffix}`;
   return `${prefix}${number} ${unit.replace(/_/g, ' ')}${suffix}`;
 }
 

@@ -36,9 +36,18 @@ export const SECTOR_ORDER = Object.keys(SECTOR_TEXT);
 export const sectorText = (sector: string): SectorText =>
   SECTOR_TEXT[sector] ?? { label: humanize(sector), intro: '' };
 
-/** `fab_capacity_share` → "Fab capacity share". */
+/** Abbreviations that stay upper case in labels. */
+const ACRONYMS = new Set(['us', 'eu', 'hk', 'ppe', 'ev', 'ic', 'ics', 'reo', 'usd']);
+
+/** `fab_capacity_share` → "Fab capacity share"; `us_imports_ppe` → "US imports PPE". */
 export const humanize = (id: string): string => {
-  const s = id.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = id
+    .replace(/_/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
+    .join(' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 

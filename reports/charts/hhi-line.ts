@@ -53,7 +53,7 @@ export function hhiLineChart(input: HhiLineInput): ChartDef {
               type: 'nominal',
               title: null,
               scale: { domain: HHI_BANDS.map((b) => b.legend), range: BAND_COLOURS },
-              legend: { orient: 'bottom', columns: 1, symbolType: 'square', symbolOpacity: 0.5 },
+              legend: { orient: 'bottom', columns: 1, symbolType: 'square', symbolOpacity: 0.5, labelLimit: 0 },
             },
           },
         },

@@ -89,7 +89,7 @@ ${
 ${
   published.length > 0
     ? html`<section aria-labelledby="published"><h2 id="published">Published figures</h2>
-<p>Figures as the sources state them, for measures that are not drawn above (shares of a different base, US statistics, reserves, projections). Each row keeps its source’s period, unit and qualifier.</p>
+<p>Figures as the sources state them that no chart on this page draws: shares of another base (such as US imports), US statistics, single figures, projections. Each row keeps its source’s period, unit, qualifier and note.</p>
 <details${charts.length === 0 ? html` open` : ''}><summary>${published.length} published figures</summary>
 <div class="table-scroll"><table class="published">
 <thead><tr><th scope="col">Measure</th><th scope="col">Geography</th><th scope="col">Period</th><th scope="col" class="num">Value</th><th scope="col">Source</th><th scope="col">Note</th></tr></thead>
