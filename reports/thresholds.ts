@@ -19,9 +19,6 @@ export const HHI_BANDS = [
   },
 ] as const;
 
-/** The EU dependency test is a strict inequality: HHI > 0.4. */
-export const EU_DEPENDENCY_HHI = HHI_BANDS[1].from;
-
 /** Value reported against "nes" areas above this share of the cell is flagged (metrics specification §4.6). */
 export const NES_WARNING_SHARE = 0.05;
 

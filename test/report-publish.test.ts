@@ -84,6 +84,7 @@ describe('report Lambda handler on S3', () => {
   });
 
   afterAll(async () => {
+    await rm(join(tmpdir(), 'chainwatch-site'), { recursive: true, force: true }); // the handler's build folder
     for (const k of ENV) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];

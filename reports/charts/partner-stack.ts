@@ -4,8 +4,8 @@ import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { colourOf, OTHER_GREY } from './palette.ts';
 import { baseSpec, usdAxisLabels, yearAxis } from './theme.ts';
 
-export const OTHER_ISO3 = 'OTHER';
-export const OTHER_NAME = 'All other countries';
+const OTHER_ISO3 = 'OTHER';
+const OTHER_NAME = 'All other countries';
 
 export interface PartnerStackInput {
   id: string;
