@@ -8,7 +8,6 @@ export const lakePrefix = {
   curated: 'curated/',
   quarantine: (source: string) => `quarantine/${source}/`,
   metrics: 'metrics/',
-  releases: 'releases/',
   runs: '_runs/',
   /** One state object per live source: what it last fetched, whether it is stale. */
   state: (source: string) => `_state/${source}.json`,

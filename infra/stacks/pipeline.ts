@@ -162,7 +162,7 @@ export class PipelineStack extends Stack {
 
     this.reportFunction = this.handler('Report', {
       name: 'report',
-      description: 'chainwatch report: build the site from metrics/, publish releases/<YYYY-MM>/ and the site bucket',
+      description: 'chainwatch report: build the site from the lake tables and publish it to the site bucket',
       environment: { LAKE_BUCKET: lakeBucket.bucketName, SITE_BUCKET: siteBucket.bucketName },
       timeout: Duration.minutes(10),
       memorySize: 1769,
@@ -171,7 +171,6 @@ export class PipelineStack extends Stack {
     });
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.curated}*`, 'the report cites sources and reference tables');
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.metrics}*`, 'the report is built from the metric tables');
-    this.grantLake(this.reportFunction, lakeBucket, 'readWrite', `${lakePrefix.releases}*`, 'the report keeps each published release');
     this.grantLake(this.reportFunction, siteBucket, 'readWrite', '*', 'the site bucket holds only the published site, which the report replaces');
 
     this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `chainwatch ${config.stage} pipeline`, enforceSSL: true });
