@@ -43,10 +43,19 @@ beforeAll(() => {
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  it('reports zero unacknowledged findings', () => {
-    const report = built.nag.validateScope(built.app);
-    const findings = report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
-    expect(findings).toEqual([]);
+  const findingsOf = ({ nag, app }: ChainwatchApp) =>
+    nag.validateScope(app).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+
+  it('reports zero unacknowledged findings, with the defaults and with every option set', () => {
+    expect(findingsOf(built)).toEqual([]);
+    const configured = synthesize({
+      stage: 'prod',
+      comtradeApiKeyParameter: '/chainwatch/prod/comtrade/api-key',
+      censusApiKeyParameter: '/chainwatch/prod/census/api-key',
+      alarmEmail: 'ops@example.org',
+      scheduleEnabled: 'false',
+    });
+    expect(findingsOf(configured)).toEqual([]);
   });
 
   it('fails synthesis when a new finding appears', () => {
