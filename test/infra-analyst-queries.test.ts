@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAnalystQueries } from '../infra/analyst-queries.ts';
-import { UsageError } from '../src/errors.ts';
+import { InputError, UsageError } from '../src/errors.ts';
+import { SAVED_QUERY_DIR } from '../src/analyst/saved-query.ts';
 
 describe('analyst named queries from sql/analyst/*.sql', () => {
   let dir: string;
@@ -17,21 +18,32 @@ describe('analyst named queries from sql/analyst/*.sql', () => {
     expect(readAnalystQueries(dir)).toEqual([]);
   });
 
-  it('makes one query per .sql file, sorted, described by its leading comment', () => {
-    writeFileSync(join(dir, 'top_suppliers.sql'), '-- Largest suppliers per product.\n-- Edit the year.\nSELECT 1\n-- trailing\n');
-    writeFileSync(join(dir, 'a_first.sql'), 'SELECT 2');
+  it('makes one query per .sql file, sorted, with :name placeholders turned into ordered ? for Athena', () => {
+    writeFileSync(
+      join(dir, 'top_suppliers.sql'),
+      '-- title: Top suppliers\n-- description: Largest suppliers of a product.\n-- @param hs string HS6 code\n-- @param year int Year\nSELECT * FROM supplier_shares WHERE hs6 = :hs AND year = :year AND hs6 <> :hs\n',
+    );
+    writeFileSync(join(dir, 'a_first.sql'), '-- title: First\nSELECT 2');
     writeFileSync(join(dir, 'notes.md'), 'not sql');
-    expect(readAnalystQueries(dir)).toEqual([
-      { name: 'a_first', description: 'Analyst query from sql/analyst/a_first.sql', sql: 'SELECT 2' },
-      { name: 'top_suppliers', description: 'Largest suppliers per product. Edit the year.', sql: '-- Largest suppliers per product.\n-- Edit the year.\nSELECT 1\n-- trailing' },
-    ]);
+    const queries = readAnalystQueries(dir);
+    expect(queries.map((q) => q.name)).toEqual(['a_first', 'top_suppliers']);
+    const top = queries[1];
+    expect(top.sql).not.toMatch(/:hs|:year/);
+    expect(top.sql).toMatch(/hs6 = \? AND year = \? AND hs6 <> \?/);
+    expect(top.description).toMatch(/^Top suppliers\. Largest suppliers of a product\. Parameters in order: \?1=hs, \?2=year, \?3=hs\.$/);
   });
 
-  it('refuses an empty file and a name Athena cannot save', () => {
-    writeFileSync(join(dir, 'empty.sql'), '  \n');
+  it('refuses a file without a title and a name Athena cannot save', () => {
+    writeFileSync(join(dir, 'untitled.sql'), 'SELECT 1');
+    expect(() => readAnalystQueries(dir)).toThrow(InputError);
+    rmSync(join(dir, 'untitled.sql'));
+    writeFileSync(join(dir, 'bad name.sql'), '-- title: Bad\nSELECT 1');
     expect(() => readAnalystQueries(dir)).toThrow(UsageError);
-    rmSync(join(dir, 'empty.sql'));
-    writeFileSync(join(dir, 'bad name.sql'), 'SELECT 1');
-    expect(() => readAnalystQueries(dir)).toThrow(/cannot save/);
+  });
+
+  it('deploys every shipped saved query without a :name placeholder', () => {
+    const shipped = readAnalystQueries(SAVED_QUERY_DIR);
+    expect(shipped.length).toBeGreaterThanOrEqual(5);
+    for (const q of shipped) expect(q.sql).not.toMatch(/(^|[^:]):[a-z_]+\b/);
   });
 });
