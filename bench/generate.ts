@@ -53,12 +53,14 @@ export interface GenerateOptions extends UniverseSize {
   rows: number;
   dir: string;
   seed?: number;
+  /** Years of data (default 10: a decade); the smoke test uses fewer. */
+  years?: number;
   log?: (line: string) => void;
 }
 
 export async function generate(options: GenerateOptions): Promise<GeneratedData> {
   const log = options.log ?? (() => {});
-  const shape: TradeShape = { ...DEFAULT_SHAPE, ...(options.seed === undefined ? {} : { seed: options.seed }), rows: options.rows };
+  const shape: TradeShape = { ...DEFAULT_SHAPE, seed: options.seed ?? DEFAULT_SHAPE.seed, years: options.years ?? DEFAULT_SHAPE.years, rows: options.rows };
   const u = await loadUniverse(shape.seed, { reporters: options.reporters, products: options.products });
   const months = monthsOf(shape);
   const cells = planCells(u, Math.ceil(shape.rows / months.length));
@@ -111,7 +113,9 @@ export async function generate(options: GenerateOptions): Promise<GeneratedData>
   return result;
 }
 
-const sizeOf = (o: GenerateOptions) => ({ rows: o.rows, seed: o.seed ?? DEFAULT_SHAPE.seed, reporters: o.reporters ?? null, products: o.products ?? null });
+const sizeOf = (o: GenerateOptions) => ({
+  rows: o.rows, seed: o.seed ?? DEFAULT_SHAPE.seed, years: o.years ?? DEFAULT_SHAPE.years, reporters: o.reporters ?? null, products: o.products ?? null,
+});
 
 /** Reuse a work folder generated with the same options and generator version; generate it otherwise. */
 export async function ensureGenerated(options: GenerateOptions): Promise<GeneratedData> {

@@ -26,6 +26,8 @@ export interface BenchOptions {
   report: ReportSize;
   /** Size (monthly rows) the refresh-vs-rebuild stage runs at. */
   refreshSize: number;
+  /** Years of trade data (10; fewer only for the smoke run). */
+  years: number;
   work: string;
   /** Where results.md / results.json go; none for a smoke run that only checks. */
   resultsDir?: string;
@@ -41,8 +43,14 @@ export const DEFAULTS: Omit<BenchOptions, 'log' | 'command'> = {
   stages: STAGES,
   report: { products: 1000, rows: 600_000 },
   refreshSize: 1_000_000,
+  years: 10,
   work: join(REPO, 'bench', 'work'),
   resultsDir: join(REPO, 'bench'),
+};
+
+/** A run small enough for `npm test` (test/bench-smoke.test.ts): every stage and the cross-check, no figures worth quoting. */
+export const SMOKE: Partial<BenchOptions> = {
+  sizes: [10_000], runs: 1, runsLarge: 1, years: 2, report: { products: 10, rows: 10_000 }, refreshSize: 10_000, resultsDir: undefined,
 };
 
 const sizeLabel = (rows: number, annual: number): string =>
@@ -71,7 +79,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const want = (s: StageName) => o.stages.includes(s);
 
   const sized = async (rows: number) => {
-    const data = await ensureGenerated({ rows, dir: join(o.work, `rows-${rows}`), log: o.log });
+    const data = await ensureGenerated({ rows, years: o.years, dir: join(o.work, `rows-${rows}`), log: o.log });
     return { work: o.work, runs: runsFor(rows), log: o.log, data };
   };
   for (const rows of o.sizes) {
@@ -129,7 +137,7 @@ async function main(): Promise<void> {
   const smoke = values.smoke ?? false;
   const options: BenchOptions = {
     ...DEFAULTS,
-    ...(smoke ? { sizes: [10_000], runs: 1, runsLarge: 1, report: { products: 20, rows: 20_000 }, refreshSize: 10_000, resultsDir: undefined } : {}),
+    ...(smoke ? SMOKE : {}),
     stages,
     log: console.log,
     command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,

@@ -33,12 +33,13 @@ await timed(async () => {
   const run = manifest.sources.comtrade;
   if (!run || run.status !== 'fresh') throw new Error(`comtrade ingest did not succeed: ${run?.error?.message ?? 'no run'}`);
   const ingestSeconds = (performance.now() - started) / 1000;
-  if (metrics !== 'yes') return { rowsIn: run.rowsIn, rowsOut: run.rowsOut, rowsRejected: run.rowsRejected, rowsDuplicate: run.rowsDuplicate };
+  const rows = { rowsIn: run.rowsIn, rowsDerived: run.rowsDerived, rowsOut: run.rowsOut, rowsRejected: run.rowsRejected, rowsDuplicate: run.rowsDuplicate };
+  if (metrics !== 'yes') return rows;
   const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
   try {
     await runMetrics({ engine });
   } finally {
     await engine.close();
   }
-  return { rowsIn: run.rowsIn, ingestSeconds, metricsSeconds: (performance.now() - started) / 1000 - ingestSeconds };
+  return { ...rows, ingestSeconds, metricsSeconds: (performance.now() - started) / 1000 - ingestSeconds };
 });
