@@ -10,7 +10,8 @@ import type { HttpContext } from '../src/http/retry.ts';
 import { readTable } from '../src/lake/read-table.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { getJson, textOf, type ObjectStore } from '../src/store/object-store.ts';
-import { planRequests, runLiveIngest, runRefresh, type LiveManifest, type RefreshOptions } from '../lambdas/ingest/refresh.ts';
+import type { IngestManifest } from '../lambdas/ingest/manifest.ts';
+import { planRequests, runLiveIngest, runRefresh, type RefreshOptions } from '../lambdas/ingest/refresh.ts';
 import { readSourceFreshness, type SourceState } from '../lambdas/ingest/source-state.ts';
 import type { UsgsCsv } from '../lambdas/ingest/sources/usgs.ts';
 import { tableDef } from '../lambdas/ingest/tables.ts';
@@ -76,7 +77,7 @@ describe('refresh', () => {
     expect(await snapshot('curated/')).toEqual(curated);
     expect(await snapshot('raw/')).toEqual(raw);
     for (const s of Object.values(second.sources)) {
-      expect(s.requests.unchanged).toBe(s.requests.responses);
+      expect(s.requests!.unchanged).toBe(s.requests!.responses);
       expect(s.partitions.written).toEqual([]);
     }
   });
@@ -121,7 +122,7 @@ describe('refresh', () => {
     expect(await snapshot('curated/trade_flows/source=comtrade/')).toEqual(comtradeBefore);
     expect(changedKeys(before, await snapshot('curated/'))).toEqual(manifest.sources.census.partitions.written);
 
-    const stored = await getJson<LiveManifest>(store, '_runs/r2.json');
+    const stored = await getJson<IngestManifest>(store, '_runs/r2.json');
     expect(stored?.staleSources).toEqual(['comtrade']);
     const freshness = new Map((await readSourceFreshness(store)).map((s) => [s.source, s]));
     expect(freshness.get('comtrade')).toMatchObject({ status: 'stale', lastSuccess: { runId: 'r1', period: '2025-06' }, lastFailure: { runId: 'r2', period: '2025-07' } });
@@ -144,7 +145,7 @@ describe('refresh', () => {
   it('a failure that is not a source being down fails the run and still records a manifest', async () => {
     const routes = world().filter((r) => r.path !== '/mcs2026-rare-earths-world.csv');
     await expect(refresh('2025-06', routes, 'r1')).rejects.toThrow(/no route/);
-    expect(await getJson<LiveManifest>(store, '_runs/r1.json')).toMatchObject({ outcome: 'failed', error: { message: expect.stringMatching(/no route/) } });
+    expect(await getJson<IngestManifest>(store, '_runs/r1.json')).toMatchObject({ outcome: 'failed', error: { message: expect.stringMatching(/no route/) } });
   });
 
   it('quarantines rejects per source and run with their reasons, and lands raw responses by content hash', async () => {

@@ -28,7 +28,7 @@ export async function apiKeysFromEnv(
     else if (parameter) {
       if (!resolveParameter) {
         throw new UsageError(`${name}_PARAM is set (${parameter}) but this runtime has no parameter store reader`,
-          `Set ${name} directly, or run where a parameter resolver is wired in (reading SSM needs @aws-sdk/client-ssm).`);
+          `Set ${name} directly; the ingest Lambda resolves ${name}_PARAM in SSM (ssmParameterResolver), the CLI does not.`);
       }
       keys[source] = (await resolveParameter(parameter)).trim();
     }

@@ -1,19 +1,29 @@
 import { UsageError } from '../../src/errors.ts';
+import type { HttpContext } from '../../src/http/retry.ts';
 import { S3ObjectStore } from '../../src/store/s3-store.ts';
 import { runIngest } from './ingest.ts';
+import { defaultRefreshPeriod, INGEST_SOURCES } from './live-selection.ts';
 import { manifestKey } from './manifest.ts';
+import { progressBar } from './progress-bar.ts';
+import { runRefresh } from './refresh.ts';
+import { ssmParameterResolver } from './ssm-parameters.ts';
 import { BUNDLED_SOURCE } from './sources/bundled.ts';
+import type { LiveSourceId } from './sources/live-source.ts';
 
 export interface IngestEvent {
   source: string;
   /** The Step Functions execution passes one id to every step; a manual invoke may leave it out. */
   runId?: string;
+  /** Live sources: the month to refresh, YYYY-MM; default two months back (the release lag of monthly trade data). */
+  period?: string;
 }
 
 export interface IngestSummary {
   runId: string;
   source: string;
   outcome: 'succeeded' | 'failed';
+  /** 'stale' when a live source was down: the run went on with its last good data. */
+  status: 'fresh' | 'stale';
   rowsIn: number;
   rowsDerived: number;
   rowsOut: number;
@@ -23,6 +33,12 @@ export interface IngestSummary {
   manifestKey: string;
 }
 
+/** What the Lambda runtime does not provide in tests: the HTTP seam for live sources. */
+export interface HandlerDeps {
+  http?: HttpContext;
+  now?: () => Date;
+}
+
 function env(name: string): string {
   const value = process.env[name];
   if (!value) throw new UsageError(`Environment variable ${name} is not set`, `Set ${name} on the ingest Lambda (the pipeline stack does).`);
@@ -30,22 +46,37 @@ function env(name: string): string {
 }
 
 /**
- * Ingest step in AWS: the bundled data ships in the Lambda asset (`data/bundled`, `data-schemas/reference`
- * under the task root, which is the working directory) and lands in the S3 lake.
+ * Ingest step in AWS, one invocation per source. The bundled data ship in the Lambda asset
+ * (`data/bundled`, `data-schemas/reference` under the task root) and land in the S3 lake. A live source
+ * runs the monthly refresh for its period, with its API key read from the SSM parameter named in
+ * `<SOURCE>_API_KEY_PARAM`; its manifest is `_runs/<runId>-<source>.json`, so parallel sources of one
+ * execution never overwrite each other's manifest.
  */
-export async function handler(event: IngestEvent): Promise<IngestSummary> {
-  if (event?.source !== BUNDLED_SOURCE) {
-    throw new UsageError(`Unknown ingest source "${event?.source}"`, `Invoke with {"source": "${BUNDLED_SOURCE}", "runId": "<optional run id>"}.`);
+export async function handleIngest(event: IngestEvent, deps: HandlerDeps = {}): Promise<IngestSummary> {
+  const source = event?.source;
+  if (!(INGEST_SOURCES as readonly string[]).includes(source)) {
+    throw new UsageError(`Unknown ingest source "${source}"`, `Invoke with {"source": "${INGEST_SOURCES.join('|')}", "runId": "<optional run id>", "period": "<YYYY-MM, live sources>"}.`);
   }
   const store = new S3ObjectStore({ bucket: env('LAKE_BUCKET'), prefix: process.env.LAKE_PREFIX ?? '' });
+  const now = deps.now ?? (() => new Date());
   // Same shape as the CLI's run ids: an ISO timestamp made key-safe.
-  const runId = event.runId ?? new Date().toISOString().replace(/[:.]/g, '-');
-  const manifest = await runIngest({ store, runId, onProgress: (line) => console.log(line) });
-  const run = manifest.sources[BUNDLED_SOURCE];
+  const baseId = event.runId ?? now().toISOString().replace(/[:.]/g, '-');
+  const runId = source === BUNDLED_SOURCE ? baseId : `${baseId}-${source}`;
+  const manifest = source === BUNDLED_SOURCE
+    ? await runIngest({ store, runId, onProgress: (line) => console.log(line) })
+    : await runRefresh({
+      store, runId, now, http: deps.http,
+      period: event.period ?? defaultRefreshPeriod(now()),
+      sources: [source as LiveSourceId],
+      resolveParameter: ssmParameterResolver(),
+      onProgress: progressBar((text) => console.log(text.trimEnd())),
+    });
+  const run = manifest.sources[source];
   return {
     runId,
-    source: BUNDLED_SOURCE,
+    source,
     outcome: manifest.outcome,
+    status: run.status,
     rowsIn: run.rowsIn,
     rowsDerived: run.rowsDerived,
     rowsOut: run.rowsOut,
@@ -55,3 +86,5 @@ export async function handler(event: IngestEvent): Promise<IngestSummary> {
     manifestKey: manifestKey(runId),
   };
 }
+
+export const handler = (event: IngestEvent): Promise<IngestSummary> => handleIngest(event);

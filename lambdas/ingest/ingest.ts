@@ -1,20 +1,26 @@
 import { columnsOf } from '../../data-schemas/table.ts';
-import { ChainwatchError, UsageError } from '../../src/errors.ts';
-import { orderBy, writePartitions } from '../../src/lake/partitions.ts';
+import { ChainwatchError, SourceError, UsageError } from '../../src/errors.ts';
+import { partitionPath } from '../../src/lake/partitions.ts';
 import { putJson, type ObjectStore } from '../../src/store/object-store.ts';
 import { manifestKey, quarantineKeyOf, type IngestManifest, type SourceRun, type TableWrite } from './manifest.ts';
+import { mergePartitions } from './partition-merge.ts';
 import { reject, type Reject } from './rows.ts';
-import { identityOf } from './settle.ts';
-import { readBundled, type SettledTable, type SourceBatch } from './sources/bundled.ts';
+import type { IngestContext, IngestSource, SettledTable, SourceBatch } from './source.ts';
+import { bundledSource } from './sources/bundled.ts';
 
 export interface IngestOptions {
   store: ObjectStore;
   runId: string;
   /** The run's clock; given, the whole manifest is a function of the inputs (tests, replays). */
   now?: Date;
-  /** Folder with the bundled CSVs and SOURCES.md (default `data/bundled`). */
+  /** Folder with the bundled CSVs and SOURCES.md (default `data/bundled`), for the default source. */
   dataDir?: string;
   onProgress?: (line: string) => void;
+  /** Sources in run order; default: the bundled data. */
+  sources?: readonly IngestSource[];
+  kind?: IngestManifest['kind'];
+  /** The month a refresh is for, YYYY-MM. */
+  period?: string;
 }
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -39,14 +45,24 @@ function requireCitations(tables: readonly SettledTable[]): void {
 const byOrigin = (a: Reject, b: Reject): number =>
   a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
 
-/** Write a source's curated tables and quarantine; return its manifest entry. */
+/**
+ * Write a source's curated tables and quarantine; return its manifest entry. Each table is merged
+ * into exactly the partitions its coverages name, and a partition file is rewritten only when its
+ * bytes change, so a rerun with the same inputs touches nothing.
+ */
 async function writeBatch(store: ObjectStore, runId: string, batch: SourceBatch, progress: (line: string) => void): Promise<SourceRun> {
   requireCitations(batch.tables);
   const tables: Record<string, TableWrite> = {};
-  for (const { table, settled } of batch.tables) {
-    const writes = await writePartitions(store, table, settled.rows.map((c) => c.row), orderBy(...identityOf(table).key));
-    tables[table.name] = { rows: settled.rows.length, partitionsWritten: writes.length };
-    progress(`curated/${table.name}: ${settled.rows.length} rows in ${writes.length} partition${writes.length === 1 ? '' : 's'}`);
+  const partitions: SourceRun['partitions'] = { written: [], deleted: [], unchanged: 0 };
+  for (const { table, settled, coverages } of batch.tables) {
+    const rows = settled.rows.map((c) => c.row);
+    const merged = await mergePartitions(store, table, coverages, rows);
+    tables[table.name] = { rows: rows.length, partitionsWritten: merged.written.length };
+    partitions.written.push(...merged.written);
+    partitions.deleted.push(...merged.deleted);
+    partitions.unchanged += merged.unchanged.length;
+    const holding = new Set(rows.map((r) => partitionPath(table, r))).size;
+    progress(`curated/${table.name}: ${rows.length} rows in ${holding} partition${holding === 1 ? '' : 's'}`);
   }
   const rejects = batch.tables.flatMap((t) => t.settled.rejects).sort(byOrigin);
   const quarantineKey = rejects.length > 0 ? quarantineKeyOf(batch.source, runId) : null;
@@ -63,17 +79,33 @@ async function writeBatch(store: ObjectStore, runId: string, batch: SourceBatch,
     rowsDuplicate: batch.tables.reduce((n, t) => n + t.settled.duplicates, 0),
     quarantineKey,
     tables,
+    status: 'fresh',
+    partitions,
   };
   if (run.rowsIn + run.rowsDerived !== run.rowsOut + run.rowsRejected + run.rowsDuplicate) {
-    throw new Error(`Row accounting broken for ${batch.source}: ${JSON.stringify({ ...run, inputs: undefined, tables: undefined })}`);
+    throw new Error(`Row accounting broken for ${batch.source}: ${JSON.stringify({ ...run, inputs: undefined, tables: undefined, partitions: undefined })}`);
   }
   return run;
 }
 
+/** Collect and write one source; a live source that is down becomes a stale entry instead of failing the run. */
+async function runSource(ctx: IngestContext, source: IngestSource): Promise<SourceRun> {
+  let batch: SourceBatch;
+  try {
+    batch = await source.collect(ctx);
+  } catch (error) {
+    if (error instanceof SourceError && source.failed) return source.failed(ctx, error);
+    throw error;
+  }
+  const run = await writeBatch(ctx.store, ctx.runId, batch, ctx.progress);
+  return source.committed ? source.committed(ctx, run) : run;
+}
+
 /**
- * Ingest the bundled source into the lake: raw copies, curated tables (Hive-partitioned Parquet),
- * quarantined rows with reasons, and the run manifest written last. The same inputs give byte-identical
- * curated files. A failure still writes a manifest (outcome 'failed', with the error) and rethrows.
+ * Ingest sources into the lake, in order (the bundled data by default): raw copies, curated tables
+ * (Hive-partitioned Parquet), quarantined rows with reasons, and the run manifest written last. The
+ * same inputs give byte-identical curated files. A live source that is down is recorded as stale and
+ * the run goes on; any other failure still writes a manifest (outcome 'failed', with the error) and rethrows.
  */
 export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
   if (!RUN_ID.test(opts.runId)) {
@@ -82,20 +114,28 @@ export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
   const clock = () => (opts.now ?? new Date()).toISOString();
   const progress = opts.onProgress ?? (() => {});
   const startedAt = clock();
+  const ctx: IngestContext = { store: opts.store, runId: opts.runId, at: startedAt, period: opts.period, progress };
+  const head = { runId: opts.runId, kind: opts.kind ?? 'ingest', ...(opts.period ? { period: opts.period } : {}), startedAt } as const;
+  const runs: Record<string, SourceRun> = {};
   try {
-    const batch = await readBundled(opts.store, { dataDir: opts.dataDir, onProgress: progress });
-    const run = await writeBatch(opts.store, opts.runId, batch, progress);
-    const manifest: IngestManifest = { runId: opts.runId, startedAt, finishedAt: clock(), outcome: 'succeeded', sources: { [batch.source]: run } };
+    for (const source of opts.sources ?? [bundledSource({ dataDir: opts.dataDir })]) runs[source.id] = await runSource(ctx, source);
+    const manifest: IngestManifest = {
+      ...head,
+      finishedAt: clock(),
+      outcome: 'succeeded',
+      sources: runs,
+      staleSources: Object.entries(runs).filter(([, r]) => r.status === 'stale').map(([id]) => id),
+    };
     await putJson(opts.store, manifestKey(opts.runId), manifest);
     return manifest;
   } catch (error) {
     const e = error as Error;
     const manifest: IngestManifest = {
-      runId: opts.runId,
-      startedAt,
+      ...head,
       finishedAt: clock(),
       outcome: 'failed',
-      sources: {},
+      sources: runs,
+      staleSources: [],
       error: { name: e.name, message: e.message, hint: error instanceof ChainwatchError ? error.hint : undefined },
     };
     // The original error is what the caller must see; a store that also fails the manifest only adds noise.

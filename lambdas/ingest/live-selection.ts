@@ -78,6 +78,10 @@ function basketCodes(tokens: readonly string[] | undefined, ref: LiveReference):
   return [...tokens];
 }
 
+/** The latest month monthly trade data are out for: two months back (Census publishes month m early in m+2). */
+export const defaultRefreshPeriod = (now: Date): string =>
+  formatMonth(addMonths({ year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 }, -2));
+
 const yearsBetween = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
 /** A monthly refresh: the window of each requested source ending at `period`. */
@@ -124,8 +128,7 @@ export function ingestSelection(o: IngestCliOptions, ref: LiveReference, now: Da
     if (reporters && !(reporters.length === 1 && comtradeReporters(reporters, ref)[0] === '842')) {
       throw new UsageError('--reporters does not apply to --source census', 'Census data are US trade only; drop --reporters (or use --source comtrade).');
     }
-    const latest = addMonths({ year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 }, -2);
-    const to = o.to ? monthOrYear(o.to, '--to', 12) : latest;
+    const to = o.to ? monthOrYear(o.to, '--to', 12) : parseMonth(defaultRefreshPeriod(now));
     const from = o.from ? monthOrYear(o.from, '--from', 1) : addMonths(to, -11);
     if (monthIndex(from) > monthIndex(to)) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, 'Give --from before --to.');
     if (monthIndex(from) < monthIndex(CENSUS_FIRST_MONTH)) {

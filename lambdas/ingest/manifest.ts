@@ -12,7 +12,23 @@ export interface IngestInput {
 
 export interface TableWrite {
   rows: number;
+  /** Partition files replaced or created: a partition whose bytes would not change is not rewritten. */
   partitionsWritten: number;
+}
+
+/** When a run last succeeded or failed for a source. */
+export interface RunMark {
+  runId: string;
+  at: string;
+  /** `--period` of a refresh; absent for a plain ingest. */
+  period?: string;
+}
+
+/** What a live source fetched: planned calls, responses (after any splitting), and those identical to the last run's. */
+export interface RequestCounts {
+  planned: number;
+  responses: number;
+  unchanged: number;
 }
 
 /**
@@ -32,15 +48,32 @@ export interface SourceRun {
   /** `quarantine/<source>/<run-id>/rejects.jsonl`, or null when no row was rejected. */
   quarantineKey: string | null;
   tables: Record<string, TableWrite>;
+  /** 'stale' when a live source failed after retries: its curated data are the last good ones, untouched. */
+  status: 'fresh' | 'stale';
+  /** Curated partition files this source replaced or deleted; the ones whose bytes stayed the same are only counted. */
+  partitions: { written: string[]; deleted: string[]; unchanged: number };
+  /** Live sources only. */
+  requests?: RequestCounts;
+  /** Tolerated schema drift, e.g. "unknown record field newField ignored". */
+  warnings?: string[];
+  /** The run whose data a live source now serves. */
+  lastSuccess?: RunMark | null;
+  /** Why a stale source failed. */
+  error?: { name: string; message: string; hint?: string };
 }
 
 /** `_runs/<run-id>.json`. Written last: a run without a succeeded manifest did not publish. */
 export interface IngestManifest {
   runId: string;
+  kind: 'ingest' | 'refresh';
+  /** The month a refresh was for, YYYY-MM. */
+  period?: string;
   startedAt: string;
   finishedAt: string;
   outcome: 'succeeded' | 'failed';
   sources: Record<string, SourceRun>;
+  /** Sources that failed this run and are served from their last good data (the site says so). */
+  staleSources: string[];
   /** Why the run failed (the typed error's message and what to do next). */
   error?: { name: string; message: string; hint?: string };
 }

@@ -1,7 +1,7 @@
-/** Progress of a live run: one event before each request and one when a source is done. */
+/** Progress of a run: a request event before each call and when a source is done, and plain progress lines. */
 export type LiveProgress =
   | { kind: 'request'; source: string; done: number; total: number; label: string }
-  | { kind: 'note'; source: string; message: string };
+  | { kind: 'line'; text: string };
 
 /**
  * A text progress bar for multi-request fetches. On a terminal it redraws one line per source
@@ -10,8 +10,8 @@ export type LiveProgress =
 export function progressBar(write: (text: string) => void, o: { tty?: boolean; width?: number } = {}): (p: LiveProgress) => void {
   const width = o.width ?? 24;
   return (p) => {
-    if (p.kind === 'note') {
-      write(`${p.source}: ${p.message}\n`);
+    if (p.kind === 'line') {
+      write(`${o.tty ? '\r\x1b[2K' : ''}${p.text}\n`);
       return;
     }
     const filled = p.total === 0 ? width : Math.round((p.done / p.total) * width);

@@ -1,4 +1,5 @@
 import { getJson, putJson, type ObjectStore } from '../../src/store/object-store.ts';
+import type { RunMark } from './manifest.ts';
 import type { LiveSourceId } from './sources/live-source.ts';
 
 /** What the last fetch of one request returned. */
@@ -7,13 +8,6 @@ export interface ResponseState {
   rawKey: string;
   /** Run that first landed this content. */
   runId: string;
-}
-
-export interface RunMark {
-  runId: string;
-  at: string;
-  /** `--period` of a refresh; absent for an ad-hoc ingest. */
-  period?: string;
 }
 
 /**

@@ -19,11 +19,14 @@ import { normalizeTidyProduction, normalizeUsgsProduction, usgsCitations } from 
 import { landRaw } from '../raw.ts';
 import { referenceRows } from '../reference.ts';
 import { concatNormalized, type Normalized } from '../rows.ts';
+import { ownedCoverage } from '../partition-merge.ts';
 import { settle, type Settled } from '../settle.ts';
+import type { IngestSource, SettledTable, SourceBatch } from '../source.ts';
 import { sourcesFromMarkdown } from '../sources-md.ts';
 import { projectPath } from '../../../src/paths.ts';
 import { tableDef } from '../tables.ts';
 import { normalizeTrade } from '../trade.ts';
+import { isLiveSourceId } from './live-source.ts';
 
 export const BUNDLED_SOURCE = 'bundled';
 export const DEFAULT_DATA_DIR = projectPath('data', 'bundled');
@@ -49,19 +52,16 @@ export interface BundledOptions {
   onProgress?: (line: string) => void;
 }
 
-export interface SettledTable {
-  table: TableDef;
-  settled: Settled;
-}
-
-/** Everything one source produced, ready to check and write. */
-export interface SourceBatch {
-  source: string;
-  inputs: IngestInput[];
-  tables: SettledTable[];
-  /** Rows built from an input's metadata rather than read (see SourceRun.rowsDerived). */
-  derived: number;
-}
+/**
+ * What the bundled data own, besides the reference tables (whole): their own trade partitions, and
+ * every production and citation row whose source_id no live connector writes (USGS data-release rows
+ * share the production partitions; live citations share the sources table).
+ */
+const BUNDLED_OWNS: Record<string, (row: Record<string, unknown>) => boolean> = {
+  [tradeFlows.name]: (row) => row.source === BUNDLED_SOURCE,
+  [production.name]: (row) => !isLiveSourceId(row.source_id),
+  [sources.name]: (row) => !isLiveSourceId(row.source_id),
+};
 
 async function readDir(dir: string): Promise<string[]> {
   try {
@@ -157,17 +157,29 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
   ]);
   for (const input of inputs) input.rows = counts.get(input.file) ?? 0;
 
+  const covered = async (table: TableDef, settled: Settled): Promise<SettledTable> => ({
+    table,
+    settled,
+    coverages: [await ownedCoverage(store, table, settled.rows.map((c) => c.row), BUNDLED_OWNS[table.name] ?? (() => true),
+      table === TRADE_FLOWS ? (p) => p.source === BUNDLED_SOURCE : undefined)],
+  });
   return {
     source: BUNDLED_SOURCE,
     inputs,
     derived: derivedCitations.length,
     tables: [
-      { table: TRADE_FLOWS, settled: settle(TRADE_FLOWS, trade) },
-      { table: PRODUCTION, settled: settle(PRODUCTION, productionRows) },
-      { table: SOURCES, settled: settle(SOURCES, citations) },
-      { table: COUNTRIES, settled: settledCountries },
-      { table: PARTNER_GROUPS, settled: settle(PARTNER_GROUPS, reference.get(partnerGroups.name)!) },
-      { table: BASKET, settled: settledBasket },
+      await covered(TRADE_FLOWS, settle(TRADE_FLOWS, trade)),
+      await covered(PRODUCTION, settle(PRODUCTION, productionRows)),
+      await covered(SOURCES, settle(SOURCES, citations)),
+      await covered(COUNTRIES, settledCountries),
+      await covered(PARTNER_GROUPS, settle(PARTNER_GROUPS, reference.get(partnerGroups.name)!)),
+      await covered(BASKET, settledBasket),
     ],
   };
 }
+
+/** The bundled data as a source of the ingest. */
+export const bundledSource = (opts: Omit<BundledOptions, 'onProgress'> = {}): IngestSource => ({
+  id: BUNDLED_SOURCE,
+  collect: (ctx) => readBundled(ctx.store, { ...opts, onProgress: ctx.progress }),
+});

@@ -1,23 +1,17 @@
 import type { SourceRow } from '../../../data-schemas/curated.ts';
-import type { TableDef } from '../../../data-schemas/table.ts';
 import type { HttpContext } from '../../../src/http/retry.ts';
+import type { Coverage } from '../partition-merge.ts';
 import type { Normalized } from '../rows.ts';
 
 export const LIVE_SOURCES = ['comtrade', 'census', 'usgs'] as const;
 export type LiveSourceId = (typeof LIVE_SOURCES)[number];
 
 /**
- * What one response is authoritative for in a curated table: within `partitions`, every row for which
- * `owns` is true is replaced by the response's rows (and removed if the response no longer has it).
- * Rows of other requests in the same partition are left alone, so a partition can be refreshed one
- * request at a time.
+ * Every source_id a live connector writes matches this (a test checks each connector's citations);
+ * all other ids belong to the bundled data, which owns their rows in shared partitions.
  */
-export interface Coverage {
-  table: TableDef;
-  /** Partition values, e.g. `{ source: 'census', year: 2025, month: 6 }`. */
-  partitions: Record<string, string | number>[];
-  owns: (row: Record<string, unknown>) => boolean;
-}
+export const LIVE_SOURCE_ID = /^(COMTRADE_API_V1|CENSUS_INTLTRADE_API|USGS_MCS\d{4}_DR_[A-Z]+)$/;
+export const isLiveSourceId = (id: unknown): boolean => typeof id === 'string' && LIVE_SOURCE_ID.test(id);
 
 /** What a response parses into: rows for the coverage table, rejects with reasons, and schema-drift notes. */
 export interface Parsed extends Normalized {

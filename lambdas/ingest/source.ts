@@ -1,0 +1,48 @@
+import type { TableDef } from '../../data-schemas/table.ts';
+import type { SourceError } from '../../src/errors.ts';
+import type { ObjectStore } from '../../src/store/object-store.ts';
+import type { IngestInput, SourceRun } from './manifest.ts';
+import type { Coverage } from './partition-merge.ts';
+import type { Settled } from './settle.ts';
+
+/** One curated table of a batch: its validated rows and what in the lake they replace. */
+export interface SettledTable {
+  table: TableDef;
+  settled: Settled;
+  /** Within these partitions, the rows these coverages own are replaced by `settled.rows`; nothing else is touched. */
+  coverages: Coverage[];
+}
+
+/** Everything one source produced, ready to check and write. */
+export interface SourceBatch {
+  source: string;
+  inputs: IngestInput[];
+  tables: SettledTable[];
+  /** Rows built from an input's metadata rather than read (see SourceRun.rowsDerived). */
+  derived: number;
+}
+
+/** What a source sees of the run. */
+export interface IngestContext {
+  store: ObjectStore;
+  runId: string;
+  /** The run's start, ISO 8601. */
+  at: string;
+  /** `--period` of a refresh. */
+  period?: string;
+  progress: (line: string) => void;
+}
+
+/**
+ * A source of the ingest: bundled files or a live API. `collect` lands its raw inputs and returns
+ * validated rows; the ingest writes them the same way for every source. A live source that is down
+ * throws a SourceError from `collect`: `failed` records it and the run goes on without it.
+ */
+export interface IngestSource {
+  id: string;
+  collect(ctx: IngestContext): Promise<SourceBatch>;
+  /** After the batch is written and the manifest entry built (e.g. remember what was fetched). */
+  committed?(ctx: IngestContext, run: SourceRun): Promise<SourceRun>;
+  /** The manifest entry of a source that failed with a SourceError; without it, the error fails the run. */
+  failed?(ctx: IngestContext, error: SourceError): Promise<SourceRun>;
+}
