@@ -12,6 +12,7 @@ import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { getJson, textOf, type ObjectStore } from '../src/store/object-store.ts';
 import type { IngestManifest } from '../lambdas/ingest/manifest.ts';
 import { planRequests, runLiveIngest, runRefresh, type RefreshOptions } from '../lambdas/ingest/refresh.ts';
+import { progressBar } from '../lambdas/ingest/progress-bar.ts';
 import { readSourceFreshness, type SourceState } from '../lambdas/ingest/source-state.ts';
 import type { UsgsCsv } from '../lambdas/ingest/sources/usgs.ts';
 import { tableDef } from '../lambdas/ingest/tables.ts';
@@ -202,6 +203,18 @@ describe('ad-hoc live ingest and --dry-run', () => {
     await expect(planRequests({ ingest: { source: 'comtrade', hs: '999999' } }, { env: {} })).rejects.toThrow(/not in the basket/);
     await expect(planRequests({ ingest: { source: 'comtrade', from: '2021', to: '2022-03' } }, { env: {} })).rejects.toThrow(/both years or both months/);
     await expect(planRequests({ period: '2025-13' }, { env: {} })).rejects.toThrow(/is not a month/);
+    await expect(planRequests({ period: '2025-06', sources: ['ustr' as never] }, { env: {} })).rejects.toThrow(/Unknown live source "ustr"/);
     await expect(planRequests({ period: '2025-06' }, { env: { COMTRADE_API_KEY_PARAM: '/chainwatch/comtrade' } })).rejects.toThrow(/COMTRADE_API_KEY_PARAM/);
+  });
+});
+
+describe('progress bar', () => {
+  it('draws one bar per request and the progress lines of the run', async () => {
+    const out: string[] = [];
+    await refresh('2025-06', world(), 'r1', { onProgress: progressBar((t) => out.push(t), { width: 4 }) });
+    const census = out.filter((l) => l.startsWith('census '));
+    expect(census).toEqual(['census   [....] 0/2 census imports HS 280530 2024-07..2025-06\n', 'census   [##..] 1/2 census imports HS 854231 2024-07..2025-06\n', 'census   [####] 2/2 done\n']);
+    expect(out).toContainEqual(expect.stringMatching(/^curated\/trade_flows: \d+ rows in \d+ partitions\n$/));
+    expect(out).toContainEqual('comtrade: no COMTRADE_API_KEY, using the keyless preview (500 records per call, one product per call)\n');
   });
 });

@@ -91,6 +91,9 @@ export function refreshSelection(
   ref: LiveReference,
   o: { window?: Partial<RefreshWindow>; overrides?: ScopeOverrides; usgs?: UsgsOptions } = {},
 ): LiveSelection {
+  for (const s of sources) {
+    if (!(LIVE_SOURCES as readonly string[]).includes(s)) throw new UsageError(`Unknown live source "${s}"`, `Use ${LIVE_SOURCES.join(', ')}.`);
+  }
   const to = parseMonth(period);
   const window = { ...DEFAULT_REFRESH_WINDOW, ...o.window };
   const hs = basketCodes(o.overrides?.hs, ref);
