@@ -39,7 +39,7 @@ const mark = (ctx: IngestContext): RunMark => ({ runId: ctx.runId, at: ctx.at, .
  */
 export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetch: (p: LiveProgress) => void = () => {}): IngestSource {
   let state: SourceState;
-  let seen: SourceState['responses'] = {};
+  const seen: SourceState['responses'] = {};
   const requests = { planned: plan.requests.length, responses: 0, unchanged: 0 };
   const warnings: string[] = [];
 
@@ -111,7 +111,6 @@ export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetc
 
     async failed(ctx, error: SourceError): Promise<SourceRun> {
       state ??= await readSourceState(ctx.store, plan.source);
-      seen = {};
       ctx.progress(`${plan.source}: stale, serving the data of ${state.lastSuccess ? `run ${state.lastSuccess.runId}` : 'no earlier run'}: ${error.message}`);
       await writeSourceState(ctx.store, { ...state, status: 'stale', lastFailure: { ...mark(ctx), error: error.message, hint: error.hint } });
       return {
