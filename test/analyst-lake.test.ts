@@ -31,7 +31,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'chainwatch-analyst-'));
   lakeDir = join(dir, 'lake');
   siteDir = join(dir, 'site');
-  await runLocalPipeline({ lakeDir, outDir: siteDir });
+  await runLocalPipeline({ lake: lakeDir, outDir: siteDir });
   engine = await DuckDBQueryEngine.create({ lakeRoot: lakeDir, store: new FolderObjectStore(lakeDir) });
 });
 

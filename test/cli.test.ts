@@ -61,3 +61,35 @@ describe('chainwatch CLI', () => {
     });
   });
 });
+
+describe('chainwatch ingest and refresh options', () => {
+  it('prints the requests of a live ingest with --dry-run and fetches nothing', async () => {
+    const c = capture();
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-dry-'));
+    try {
+      const code = await main(['ingest', '--source', 'comtrade', '--from', '2023', '--to', '2023', '--hs', '280530', '--dry-run', '--lake', dir], c.o, c.e);
+      expect(c.err).toEqual([]);
+      expect(code).toBe(0);
+      expect(c.out.filter((l) => l.startsWith('comtrade GET https://comtradeapi.un.org/'))).toHaveLength(2); // flows M and X
+      expect(c.out.join('\n')).toMatch(/cmdCode=280530/);
+      expect(c.out.at(-1)).toBe('2 request(s) planned; nothing was fetched (--dry-run).');
+      expect(await readdir(dir)).toEqual([]); // nothing landed
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unknown source, an unknown live source, and live options on the bundled source', async () => {
+    for (const args of [['ingest', '--source', 'nope'], ['refresh', '--sources', 'comtrade,nope', '--dry-run'], ['ingest', '--hs', '280530']]) {
+      const c = capture();
+      expect(await main(args, c.o, c.e)).toBe(2);
+      expect(c.err[0]).toMatch(/^chainwatch: .+\n {2}→ /);
+    }
+  });
+
+  it('refuses the local metrics step on an s3:// lake with what to do instead', async () => {
+    const c = capture();
+    expect(await main(['metrics', '--lake', 's3://bucket/lake'], c.o, c.e)).toBe(2);
+    expect(c.err[0]).toMatch(/folder lake[\s\S]*Athena/);
+  });
+});

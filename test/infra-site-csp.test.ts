@@ -32,7 +32,7 @@ describe('site pages under the CloudFront Content-Security-Policy', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}; install it with apt-get install chromium.`);
     work = mkdtempSync(join(tmpdir(), 'chainwatch-csp-'));
     siteDir = join(work, 'site');
-    await runLocalPipeline({ lakeDir: join(work, 'lake'), outDir: siteDir });
+    await runLocalPipeline({ lake: join(work, 'lake'), outDir: siteDir });
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       // CloudFront's default root object; every other link names its file.

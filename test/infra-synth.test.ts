@@ -100,10 +100,10 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       for (const bucket of ['lake', 'site']) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       // Athena cannot run here, so the metric tables come from the local engine (DuckDB) and are copied in.
       work = mkdtempSync(join(tmpdir(), 'chainwatch-bundles-'));
-      const options = { lakeDir: join(work, 'lake'), outDir: join(work, 'site'), runId: 'seed' };
+      const options = { lake: join(work, 'lake'), outDir: join(work, 'site'), runId: 'seed' };
       await ingestStep(options);
       await metricsStep(options);
-      const local = new FolderObjectStore(options.lakeDir);
+      const local = new FolderObjectStore(options.lake);
       for (const key of await local.list('metrics/')) await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: await local.get(key) }));
     }, 180_000);
     afterAll(async () => {

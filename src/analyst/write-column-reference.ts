@@ -20,8 +20,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const dir = await mkdtemp(join(tmpdir(), 'chainwatch-columns-'));
   try {
     const lakeDir = join(dir, 'lake');
-    await ingestStep({ lakeDir, outDir: join(dir, 'site') });
-    await metricsStep({ lakeDir, outDir: join(dir, 'site') });
+    await ingestStep({ lake: lakeDir, outDir: join(dir, 'site') });
+    await metricsStep({ lake: lakeDir, outDir: join(dir, 'site') });
     await writeFile(COLUMN_REFERENCE_FILE, await bundledColumnReference(lakeDir));
     console.log(`wrote ${COLUMN_REFERENCE_FILE}`);
   } finally {

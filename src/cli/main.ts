@@ -1,6 +1,17 @@
 import { parseArgs } from 'node:util';
+import { defaultRefreshPeriod, INGEST_SOURCES } from '../../lambdas/ingest/live-selection.ts';
+import { LIVE_SOURCES, type LiveSourceId } from '../../lambdas/ingest/sources/live-source.ts';
 import { ChainwatchError, UsageError } from '../errors.ts';
-import { ingestStep, metricsStep, reportStep, runLocalPipeline, type LocalPipelineOptions } from '../pipeline.ts';
+import {
+  dryRun,
+  ingestStep,
+  liveIngestStep,
+  metricsStep,
+  refreshStep,
+  reportStep,
+  runLocalPipeline,
+  type PipelineOptions,
+} from '../pipeline.ts';
 import { queryCommand, type CommandIO } from './query.ts';
 import { exportViewsCommand, shellCommand } from './shell.ts';
 
@@ -9,37 +20,90 @@ const HELP = `chainwatch — supply-chain dependence monitor
 Usage: chainwatch <command> [options]
 
 Commands:
-  run        ingest → metrics → report (the whole pipeline, offline, on bundled data)
-  ingest     land sources in the lake: raw/, curated/, quarantine/, _runs/
-  metrics    compute the metric tables (SQL files in sql/metrics/) into metrics/
-  report     build the static report site from the lake
+  run           ingest → metrics → report (the whole pipeline, offline, on bundled data)
+  ingest        land a source in the lake: raw/, curated/, quarantine/, _runs/
+  refresh       the monthly refresh of the live sources (incremental, idempotent)
+  metrics       compute the metric tables (SQL files in sql/metrics/) into metrics/
+  report        build the static report site from the lake
   query         ad-hoc SQL on the lake tables (DuckDB; --engine athena for AWS)
   shell         interactive SQL session, every table as a view
   export-views  print DuckDB views of the lake (duckdb -init views.sql)
 
-Each command takes --help.
-
 Options:
-  --lake <dir>   lake folder (default .lake/)
-  --out <dir>    site output folder (default site/)
-  --data <dir>   bundled data folder (default data/bundled)
-  -h, --help     show this help
+  --lake <dir|s3://bucket/prefix>  the lake (default .lake/; metrics need a folder)
+  --out <dir>          site output folder (default site/)
+  --data <dir>         bundled data folder (default data/bundled)
+  ingest:  --source bundled|comtrade|census|usgs (default bundled)
+           --from <YYYY|YYYY-MM> --to <YYYY|YYYY-MM> --reporters USA,DEU --hs 280530,854231
+           --dry-run   print the requests a live source would make; fetch nothing
+  refresh: --period <YYYY-MM> (default: two months ago) --sources comtrade,census,usgs --dry-run
+  -h, --help           show this help (query, shell, export-views take their own --help)
 
+Live sources read API keys from COMTRADE_API_KEY and CENSUS_API_KEY (optional; never logged).
 Exit codes: 0 success, 1 the run failed (reason on stderr), 2 bad usage.`;
-
-type Command = (o: LocalPipelineOptions) => Promise<void>;
-const COMMANDS: Record<string, Command> = {
-  run: runLocalPipeline,
-  ingest: ingestStep,
-  metrics: metricsStep,
-  report: reportStep,
-};
 
 /** Commands that parse their own options. */
 const ANALYST_COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<void>> = {
   query: queryCommand,
   shell: shellCommand,
   'export-views': exportViewsCommand,
+};
+
+const OPTIONS = {
+  lake: { type: 'string', default: '.lake' },
+  out: { type: 'string', default: 'site' },
+  data: { type: 'string' },
+  source: { type: 'string', default: 'bundled' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  reporters: { type: 'string' },
+  hs: { type: 'string' },
+  period: { type: 'string' },
+  sources: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function liveSources(list: string | undefined): LiveSourceId[] | undefined {
+  if (list === undefined) return undefined;
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(LIVE_SOURCES as readonly string[]).includes(n)) {
+      throw new UsageError(`Unknown live source "${n}"`, `Use a comma-separated list of ${LIVE_SOURCES.join(', ')}.`);
+    }
+  }
+  return names as LiveSourceId[];
+}
+
+async function ingest(o: PipelineOptions, v: Values): Promise<void> {
+  const source = v.source!;
+  if (!(INGEST_SOURCES as readonly string[]).includes(source)) {
+    throw new UsageError(`Unknown source "${source}"`, `Use --source ${INGEST_SOURCES.join('|')}.`);
+  }
+  if (source === 'bundled') {
+    if (v['dry-run'] || v.from || v.to || v.reporters || v.hs) {
+      throw new UsageError('--from, --to, --reporters, --hs and --dry-run apply to live sources', 'The bundled source always lands all of data/bundled.');
+    }
+    return ingestStep(o);
+  }
+  const options = { source, from: v.from, to: v.to, reporters: v.reporters, hs: v.hs };
+  return v['dry-run'] ? dryRun(o, { ingest: options }) : liveIngestStep(o, options);
+}
+
+async function refresh(o: PipelineOptions, v: Values): Promise<void> {
+  const period = v.period ?? defaultRefreshPeriod(new Date());
+  const sources = liveSources(v.sources);
+  return v['dry-run'] ? dryRun(o, { period, sources }) : refreshStep(o, period, sources);
+}
+
+const COMMANDS: Record<string, (o: PipelineOptions, v: Values) => Promise<void>> = {
+  run: (o) => runLocalPipeline(o),
+  ingest,
+  refresh,
+  metrics: (o) => metricsStep(o),
+  report: (o) => reportStep(o),
 };
 
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
@@ -49,16 +113,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
       await analyst(argv.slice(1), { out, err, isTTY: Boolean(process.stdout.isTTY) });
       return 0;
     }
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        lake: { type: 'string', default: '.lake' },
-        out: { type: 'string', default: 'site' },
-        data: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
     const [name, ...rest] = positionals;
     if (values.help || !name) {
       out(HELP);
@@ -67,7 +122,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`Unknown command "${name}"`, `Run "chainwatch --help" for the list of commands.`);
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}"`, `Run "chainwatch --help" for usage.`);
-    await command({ lakeDir: values.lake!, outDir: values.out!, dataDir: values.data, log: out });
+    await command({ lake: values.lake!, outDir: values.out!, dataDir: values.data, log: out, tty: Boolean(process.stdout.isTTY) }, values);
     return 0;
   } catch (error) {
     if (error instanceof ChainwatchError) {
