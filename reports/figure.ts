@@ -12,14 +12,28 @@ export interface SiteFile {
   body: string;
 }
 
-/** A chart drawn: one SVG per size variant and the two downloads that travel with it. */
+/** A chart drawn: one SVG per size variant and the downloads that travel with it. */
 export interface RenderedChart {
   chart: ChartDef;
   svgs: { size: ChartSize; svg: string }[];
   csv: SiteFile;
+  /** The same rows as JSON, with what they are and where they come from (a Datasette-style read API). */
+  json: SiteFile;
   /** The wide variant's spec: the one to open in the Vega editor. */
   spec: SiteFile;
 }
+
+/** What a figure says about where its numbers stand: the release they are published in. */
+export interface FigureContext {
+  release: string;
+  cite(sourceId: string): string;
+}
+
+/** The last year a chart's rows cover (its sources' years). */
+export const dataThrough = (chart: ChartDef): number | null => {
+  const years = chart.sources.flatMap((s) => s.years);
+  return years.length ? Math.max(...years) : null;
+};
 
 export async function renderChart(chart: ChartDef, colours: CountryColours): Promise<RenderedChart> {
   const svgs = [];
@@ -30,8 +44,22 @@ export async function renderChart(chart: ChartDef, colours: CountryColours): Pro
     chart,
     svgs,
     csv: { path: paths.data(`${chart.id}.csv`), body: toCsv(chart.columns, chart.rows) },
+    json: { path: paths.data(`${chart.id}.json`), body: chartJson(chart) },
     spec: { path: paths.data(`${chart.id}.vl.json`), body: JSON.stringify(chart.spec(colours, CHART_SIZES[0]), null, 2) + '\n' },
   };
+}
+
+function chartJson(chart: ChartDef): string {
+  const doc = {
+    id: chart.id,
+    title: chart.title,
+    description: chart.description,
+    sources: chart.sources.map((s) => ({ source_id: s.sourceId, years: [...new Set(s.years)].sort((a, b) => a - b) })),
+    sql: chart.tables.map(paths.sql),
+    columns: chart.columns,
+    rows: chart.rows.map((r) => Object.fromEntries(chart.columns.map((c) => [c, r[c] ?? null]))),
+  };
+  return JSON.stringify(doc, null, 1) + '\n';
 }
 
 /** Table cells formatted like the rest of the page; the CSV keeps full precision. */
@@ -48,18 +76,22 @@ function formatCell(column: string, value: Cell): string {
  * (short name and years, linked to the full citation), links to the CSV and the spec, and the same
  * rows as a table for readers who cannot see the chart.
  */
-export function figureHtml(rendered: RenderedChart, pagePath: string, citeName: (sourceId: string) => string): SafeHtml {
+export function figureHtml(rendered: RenderedChart, pagePath: string, ctx: FigureContext): SafeHtml {
   const { chart } = rendered;
   const href = (to: string) => relativeHref(pagePath, to);
   const sources = chart.sources.map(
     (s, i) =>
-      html`${i > 0 ? '; ' : ''}<a href="${href(paths.sources)}#${paths.sourceAnchor(s.sourceId)}">${citeName(s.sourceId)}</a> (${formatYears(s.years)})`,
+      html`${i > 0 ? '; ' : ''}<a href="${href(paths.sources)}#${paths.sourceAnchor(s.sourceId)}">${ctx.cite(s.sourceId)}</a> (${formatYears(s.years)})`,
   );
+  const through = dataThrough(chart);
   return html`<figure class="chart" id="${chart.id}">
 <div class="chart-svg">${rendered.svgs.map(({ size, svg }) => html`<div class="chart-${size.name}">${trustedMarkup(svg)}</div>`)}</div>
 <figcaption>
 <p class="takeaway">${chart.takeaway}</p>
-<p class="chart-meta">Source: ${sources}. <a href="${href(rendered.csv.path)}" download>Data (CSV)</a> · <a href="${href(rendered.spec.path)}">Chart spec (Vega-Lite)</a></p>
+<p class="chart-meta">Source: ${sources}. As of: data through ${through ?? 'n/a'}, release ${ctx.release}.</p>
+<p class="chart-meta">Data: <a href="${href(rendered.csv.path)}" download>CSV</a> · <a href="${href(rendered.json.path)}">JSON</a> · <a href="${href(rendered.spec.path)}">Chart spec (Vega-Lite)</a> · SQL: ${chart.tables.map(
+    (t, i) => html`${i > 0 ? ', ' : ''}<a href="${href(paths.sql(t))}">${t}.sql</a>`,
+  )}</p>
 </figcaption>
 <details class="chart-data"><summary>Data table</summary>
 <div class="table-scroll"><table>

@@ -24,15 +24,16 @@ export const formatNumber = (value: number): string => value.toLocaleString(LOCA
 const QUALIFIER_PREFIX: Record<string, string> = { about: '≈', almost: 'almost ', '>': '>', e: '' };
 
 /**
- * A published figure as the source gave it, in its unit: 22 percent with qualifier "about" → "≈22%";
+ * A published figure as the source gave it, in its unit: 22 percent with qualifier "about" → "≈22.0%";
  * 45000 t_REO with "e" → "45,000 t REO (est.)".
  */
 export function formatPublished(value: number | null, unit: string, qualifier: string | null): string {
   if (value === null) return qualifier === 'W' ? 'withheld' : 'n/a';
   const prefix = qualifier ? (QUALIFIER_PREFIX[qualifier] ?? '') : '';
   const suffix = qualifier === 'e' ? ' (est.)' : '';
+  // Percentages read alike everywhere: one decimal, as the computed shares are shown.
+  if (unit.startsWith('percent')) return `${prefix}${value.toFixed(1)}%${suffix}`;
   const number = formatNumber(value);
-  if (unit.startsWith('percent')) return `${prefix}${number}%${suffix}`;
   if (unit === 'usd') return `${prefix}${formatUsd(value)}${suffix}`;
   return `${prefix}${number} ${unit.replace(/_/g, ' ')}${suffix}`;
 }
@@ -57,6 +58,18 @@ export function formatYears(years: readonly number[]): string {
   const lo = Math.min(...years);
   const hi = Math.max(...years);
   return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
+/** Years as runs: [2018, 2019, 2020, 2022] → "2018–2020, 2022". */
+export function formatYearRuns(years: readonly number[]): string {
+  const sorted = [...new Set(years)].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const y of sorted) {
+    const last = runs.at(-1);
+    if (last && y === last[1] + 1) last[1] = y;
+    else runs.push([y, y]);
+  }
+  return runs.map(([a, b]) => (a === b ? String(a) : `${a}–${b}`)).join(', ');
 }
 
 /**

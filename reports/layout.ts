@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from './html.ts';
 import type { SiteModel } from './model.ts';
-import { paths, relativeHref } from './paths.ts';
+import { mounts, paths, relativeHref } from './paths.ts';
 
 export interface NavEntry {
   key: string;
@@ -8,21 +8,55 @@ export interface NavEntry {
   path: string;
 }
 
+/** The header: what a reader came for. */
 export const navEntries = (model: SiteModel): NavEntry[] => [
   { key: 'overview', label: 'Overview', path: paths.overview },
   ...model.sectors.map((s) => ({ key: `sector:${s.id}`, label: s.label, path: paths.sector(s.id) })),
   { key: 'products', label: 'Products', path: paths.productsIndex },
+  { key: 'countries', label: 'Countries', path: paths.countriesIndex },
+  { key: 'production', label: 'Production', path: paths.productionIndex },
+  { key: 'claims', label: 'Claims check', path: paths.claims },
+];
+
+/** The footer: how the figures are made and kept. */
+export const aboutEntries: NavEntry[] = [
+  { key: 'changes', label: 'What changed', path: paths.changes },
+  { key: 'methodology', label: 'Methodology', path: paths.methodology },
+  { key: 'quality', label: 'Data quality', path: paths.quality },
   { key: 'sources', label: 'Sources', path: paths.sources },
 ];
 
 /**
- * The shared page frame: local stylesheet only, nav, and a footer with the build time and how recent
- * the data is. No script, no remote resource: a page opened from disk renders completely.
+ * Where a copy of the release is served from: the site root and `latest/` (both the newest release)
+ * or `releases/<YYYY-MM>/` (that release, kept as it is). Pages differ between mounts only in the
+ * footer's links to the other copies.
  */
-export function layout(model: SiteModel, page: { path: string; title: string; nav: string }, body: SafeHtml): string {
+export type Mount = string;
+
+const navList = (entries: readonly NavEntry[], current: string, href: (to: string) => string): SafeHtml =>
+  html`<ul>${entries.map((e) => html`<li><a href="${href(e.path)}"${e.key === current ? html` aria-current="page"` : ''}>${e.label}</a></li>`)}</ul>`;
+
+/**
+ * The shared page frame: local stylesheet only, nav, and a footer with the release, how recent the
+ * data are and the page's permanent address. No script, no remote resource, no build clock: a page
+ * opened from disk renders completely, and the same lake gives the same bytes.
+ */
+export interface FramedPage {
+  path: string;
+  title: string;
+  nav: string;
+  /** A page about the releases themselves (outside any release): no permanent copy. */
+  archive?: boolean;
+}
+
+export function layout(model: SiteModel, page: FramedPage, body: SafeHtml, mount: Mount): string {
   const href = (to: string) => relativeHref(page.path, to);
-  const built = model.builtAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const archiveHref = (to: string) => relativeHref(mount + page.path, to);
   const { tradeThrough, productionThrough } = model.asOf;
+  const { month } = model.release;
+  const permanent = mounts.release(month) + page.path;
+  const isReleaseCopy = mount === mounts.release(month);
+  const stale = model.quality.staleSources;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -32,21 +66,29 @@ export function layout(model: SiteModel, page: { path: string; title: string; na
 <meta name="generator" content="chainwatch">
 <title>${page.title} · chainwatch</title>
 <link rel="stylesheet" href="${href(paths.css)}">
+<link rel="alternate" type="application/atom+xml" title="chainwatch alerts" href="${href(paths.alertsAtom)}">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site-header">
 <a class="brand" href="${href(paths.overview)}">chainwatch</a>
-<nav aria-label="Site"><ul>${navEntries(model).map(
-    (e) => html`<li><a href="${href(e.path)}"${e.key === page.nav ? html` aria-current="page"` : ''}>${e.label}</a></li>`,
-  )}</ul></nav>
+<nav aria-label="Site">${navList(navEntries(model), page.nav, href)}</nav>
 </header>
 <main id="main">
+${stale.length ? html`<p class="note stale" role="status">Stale: ${stale.join(', ')} could not be refreshed; the figures from ${stale.length === 1 ? 'it' : 'them'} are the last good ones. <a href="${href(paths.quality)}">Data quality</a></p>` : ''}
 ${body}
 </main>
 <footer class="site-footer">
-<p>Data as of: trade through ${tradeThrough ?? 'n/a'}; production and capacity figures through ${productionThrough === null ? 'n/a' : String(productionThrough)} (latest observed year, projections excluded). The latest trade year may be provisional and revised by the source.</p>
-<p>Built <time datetime="${built}">${built}</time> by chainwatch from the lake tables. Every figure names its source; full citations on the <a href="${href(paths.sources)}">sources page</a>.</p>
+<nav aria-label="About the data">${navList(aboutEntries, page.nav, href)}</nav>
+<p>Release ${month}. Data as of: trade through ${tradeThrough ?? 'n/a'}; production and capacity figures through ${productionThrough === null ? 'n/a' : String(productionThrough)} (latest observed year, projections excluded). The latest trade year may be provisional and revised by the source.</p>
+<p>${
+    page.archive
+      ? html`<a href="${archiveHref(mounts.latest + paths.overview)}">Latest release</a>`
+      : isReleaseCopy
+      ? html`This is the permanent copy of this page in release ${month}; it never changes. <a href="${archiveHref(mounts.latest + page.path)}">Latest release</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
+      : html`Permanent link to this page as of this release: <a href="${archiveHref(permanent)}">${permanent}</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
+  } · <a href="${href(paths.alertsAtom)}" type="application/atom+xml">Alerts feed</a></p>
+<p>Built by chainwatch from the lake tables. Every figure names its source; full citations on the <a href="${href(paths.sources)}">sources page</a>.</p>
 </footer>
 </body>
 </html>

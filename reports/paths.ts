@@ -6,15 +6,37 @@
 /** A path segment from an id (HS code, sector, source id): only characters that are safe in a file name and a URL. */
 export const slug = (id: string): string => id.replace(/[^A-Za-z0-9_-]/g, '_');
 
+/** Paths inside one release (the same under the site root, `latest/` and `releases/<YYYY-MM>/`). */
 export const paths = {
   overview: 'index.html',
   sources: 'sources.html',
+  claims: 'claims.html',
+  changes: 'changes.html',
+  methodology: 'methodology.html',
+  quality: 'data-quality.html',
   productsIndex: 'products/index.html',
+  countriesIndex: 'countries/index.html',
+  productionIndex: 'production/index.html',
   css: 'assets/site.css',
   sector: (sector: string) => `sectors/${slug(sector)}.html`,
   product: (hs6: string) => `products/${slug(hs6)}.html`,
+  country: (iso3: string) => `countries/${slug(iso3)}.html`,
+  production: (commodity: string) => `production/${slug(commodity)}.html`,
   data: (file: string) => `data/${file}`,
+  /** A metric table's SQL file, copied into the site from the repository's sql/metrics/. */
+  sql: (table: string) => `sql/metrics/${slug(table)}.sql`,
+  snapshot: 'data/metrics-snapshot.json',
+  alertsJson: 'alerts.json',
+  alertsAtom: 'alerts.xml',
   sourceAnchor: (sourceId: string) => `src-${slug(sourceId)}`,
+};
+
+/** Folders of the site root that hold whole releases: the moving alias and the immutable monthly copies. */
+export const mounts = {
+  latest: 'latest/',
+  release: (month: string) => `releases/${month}/`,
+  releasesIndex: 'releases/index.html',
+  releasesJson: 'releases/index.json',
 };
 
 /** The relative URL from one site path to another: ('products/x.html', 'data/a.csv') → '../data/a.csv'. */

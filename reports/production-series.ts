@@ -54,3 +54,12 @@ export function worldShareSeries(rows: readonly ProductionShareRow[], sector: st
     duplicates,
   };
 }
+
+/** Fewer figures than this make a poor chart; they stay in the sector's published-figures table instead. */
+export const MIN_CHART_ROWS = 3;
+
+/** A sector's world-share series that get a chart (on their commodity's production page), and the keys left out as duplicates. */
+export function drawnSeries(rows: readonly ProductionShareRow[], sector: string): { drawn: ShareSeriesGroup[]; duplicates: Set<string> } {
+  const { groups, duplicates } = worldShareSeries(rows, sector);
+  return { drawn: groups.filter((g) => g.rows.length >= MIN_CHART_ROWS), duplicates };
+}

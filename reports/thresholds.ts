@@ -24,3 +24,6 @@ export const NES_WARNING_SHARE = 0.05;
 
 /** How many suppliers a product's stacked bar names before "all other countries". */
 export const TOP_SUPPLIERS_SHOWN = 5;
+
+/** A supplier with more than this share of a product's imports is a single-country dependence (KIET "sensitive item", metrics specification §2). */
+export const MAJORITY_SHARE = 0.5;

@@ -7,7 +7,8 @@ import { estimateTextWidth } from '../reports/charts/text-metrics.ts';
 import { wrapLines } from '../reports/charts/theme.ts';
 import { shortCitation } from '../reports/citations.ts';
 import { toCsv } from '../reports/csv.ts';
-import { formatPeriod, formatPublished } from '../reports/format.ts';
+import { formatPeriod, formatPublished, formatShare, formatUsd, formatYearRuns } from '../reports/format.ts';
+import { hhiBand } from '../reports/release.ts';
 import { escapeHtml, html, trustedMarkup } from '../reports/html.ts';
 import { relativeHref } from '../reports/paths.ts';
 import { seriesName } from '../reports/sectors.ts';
@@ -111,12 +112,31 @@ describe('labels', () => {
   });
 
   it('formats published figures and periods as the source gave them', () => {
-    expect(formatPublished(22, 'percent_of_global', 'about')).toBe('≈22%');
+    expect(formatPublished(22, 'percent_of_global', 'about')).toBe('≈22.0%');
+    expect(formatPublished(85.43, 'percent', null)).toBe('85.4%');
+    expect(formatPublished(10_800_000_000, 'usd', null)).toBe('$10.80 bn');
     expect(formatPublished(45000, 't_REO', 'e')).toBe('45,000 t REO (est.)');
     expect(formatPublished(null, 't', 'W')).toBe('withheld');
     expect(formatPeriod('2019-12')).toBe('Dec 2019');
     expect(formatPeriod('2019-01/2019-07')).toBe('Jan 2019–Jul 2019');
     expect(formatPeriod('2020-2030')).toBe('2020–2030');
+  });
+
+  it('writes every share with one decimal and dollars with their unit', () => {
+    expect(formatShare(0.6912)).toBe('69.1%');
+    expect(formatShare(0.5, 0)).toBe('50%');
+    expect(formatUsd(6_081_534)).toBe('$6.08 m');
+    expect(formatUsd(1_360_000_000)).toBe('$1.36 bn');
+    expect(formatUsd(43_600)).toBe('$43.6 k');
+  });
+
+  it('writes years as runs', () => {
+    expect(formatYearRuns([2020, 2018, 2019, 2022, 2024, 2025])).toBe('2018–2020, 2022, 2024–2025');
+    expect(formatYearRuns([2021])).toBe('2021');
+  });
+
+  it('puts an HHI in its band: below 0.25, 0.25–0.40, above 0.40 (a value on a line stays below it)', () => {
+    expect([0.1, 0.25, 0.2501, 0.4, 0.41, 1].map(hhiBand)).toEqual([-1, -1, 0, 0, 1, 1]);
   });
 
   it('wraps titles to the chart width by estimated text width', () => {

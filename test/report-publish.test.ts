@@ -13,7 +13,9 @@ import { publishSite } from '../reports/publish-site.ts';
 import { UsageError } from '../src/errors.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { S3ObjectStore } from '../src/store/s3-store.ts';
-import { writeFixtureLake } from './fixtures/report/fixture-lake.ts';
+import { fixtureLake, writeFixtureLake } from './fixtures/report/fixture-lake.ts';
+
+const EARLIER = '2000-01';
 import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 
 let work: string;
@@ -48,13 +50,17 @@ describe('publishSite', () => {
     const store = new RecordingStore(join(work, 'bucket'));
     await store.put('products/000000.html', 'a product that is gone');
     await store.put('data/old-chart.csv', 'year\n');
+    await store.put('releases/2026-02/products/000000.html', 'gone from the month being rebuilt');
+    // An earlier month's release is not this build's: it stays published as it is.
+    await store.put('releases/2025-12/index.html', 'an earlier release');
     store.puts.length = 0;
 
     const summary = await publishSite(site, store);
 
-    expect(summary).toEqual({ uploaded: siteFiles.length, deleted: 2 });
+    expect(summary).toEqual({ uploaded: siteFiles.length, deleted: 3 });
     expect(store.puts.map((p) => p.key).sort()).toEqual(siteFiles);
-    expect(await store.list('')).toEqual(siteFiles);
+    expect(await store.list('')).toEqual([...siteFiles, 'releases/2025-12/index.html'].sort());
+    await store.delete(['releases/2025-12/index.html']);
     for (const f of siteFiles) expect(await store.get(f), f).toEqual(new Uint8Array(await readFile(join(site, f))));
     const order = store.puts.map((p) => p.key);
     expect(order.at(-1)).toBe('index.html');
@@ -65,6 +71,8 @@ describe('publishSite', () => {
     expect(type('assets/site.css')).toBe('text/css; charset=utf-8');
     expect(type('data/product-280530-partners.csv')).toBe('text/csv; charset=utf-8');
     expect(type('data/product-280530-partners.vl.json')).toBe('application/json');
+    expect(type('alerts.xml')).toBe('application/atom+xml; charset=utf-8');
+    expect(type('sql/metrics/concentration.sql')).toBe('text/plain; charset=utf-8');
   });
 });
 
@@ -79,6 +87,13 @@ describe('report Lambda handler on S3', () => {
     s3 = s3ClientFor(moto.endpoint);
     for (const Bucket of ['report-lake', 'report-site']) await s3.send(new CreateBucketCommand({ Bucket }));
     await writeFixtureLake(new S3ObjectStore({ bucket: 'report-lake', prefix: 'lake/', client: s3 }));
+    // An earlier release already published: built from a lake where one value differed.
+    const earlierLake = fixtureLake();
+    earlierLake.tradeFlows.find((f) => f.hs6 === '280530' && f.year === 2024 && f.partner_iso3 === 'CHN')!.value_usd = 9_000_000;
+    const earlierStore = new FolderObjectStore(join(work, 'earlier-lake'));
+    await writeFixtureLake(earlierStore, earlierLake);
+    await buildSite({ store: earlierStore, outDir: join(work, 'earlier-site'), releaseMonth: EARLIER });
+    await publishSite(join(work, 'earlier-site'), new S3ObjectStore({ bucket: 'report-site', client: s3 }));
     await s3.send(new PutObjectCommand({ Bucket: 'report-site', Key: 'products/000000.html', Body: 'gone' }));
     Object.assign(process.env, { AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   });
@@ -93,14 +108,26 @@ describe('report Lambda handler on S3', () => {
     await moto?.stop();
   });
 
-  it('builds the site from the lake bucket and publishes it to the site bucket', async () => {
+  it('builds this month’s release from the lake bucket, compares it with the release in the site bucket, and publishes it beside it', async () => {
     Object.assign(process.env, { LAKE_BUCKET: 'report-lake', LAKE_PREFIX: 'lake/', SITE_BUCKET: 'report-site' });
+    const bucket = new S3ObjectStore({ bucket: 'report-site', client: s3 });
+    const earlier = await bucket.list(`releases/${EARLIER}/`);
+    const earlierIndex = await bucket.get(`releases/${EARLIER}/index.html`);
+    const month = new Date().toISOString().slice(0, 7);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const summary = await handler();
     log.mockRestore();
-    expect(summary).toMatchObject({ pages: siteFiles.filter((f) => f.endsWith('.html')).length, uploaded: siteFiles.length, deleted: 1 });
-    const published = await new S3ObjectStore({ bucket: 'report-site', client: s3 }).list('');
-    expect(published).toEqual(siteFiles);
+    const local = join(tmpdir(), 'chainwatch-site');
+    const built = (await readdir(local, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => relative(local, join(e.parentPath, e.name)).split(sep).join('/'));
+    expect(summary).toMatchObject({ release: month, pages: siteFiles.filter((f) => f.endsWith('.html') && !f.startsWith('latest/') && !f.startsWith('releases/')).length, uploaded: built.length, deleted: 1 });
+    const published = await bucket.list('');
+    expect(published).toEqual([...built, ...earlier].sort());
+    // The earlier release is untouched; the new one says what changed since it.
+    expect(await bucket.get(`releases/${EARLIER}/index.html`)).toEqual(earlierIndex);
+    const changes = new TextDecoder().decode(await bucket.get('latest/changes.html'));
+    expect(changes).toContain(`Compared with release ${EARLIER}`);
+    expect(changes).toContain('Rare-earth metals (HS 280530)');
+    expect(JSON.parse(new TextDecoder().decode(await bucket.get('releases/index.json'))).releases.map((r: { month: string }) => r.month)).toEqual([EARLIER, month]);
     const head = await s3.send(new HeadObjectCommand({ Bucket: 'report-site', Key: 'products/280530.html' }));
     expect(head.ContentType).toBe('text/html; charset=utf-8');
   });

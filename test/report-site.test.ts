@@ -6,10 +6,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../reports/build-site.ts';
 import { StoreError } from '../src/errors.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
-import { fixtureLake, IMG_NAME, SCRIPT_NAME, writeFixtureLake, type FixtureLake } from './fixtures/report/fixture-lake.ts';
+import {
+  ALLY_EXPORT_PRODUCT,
+  ALLY_EXPORT_YEAR,
+  ALLY_EXPORTS,
+  computeMetrics,
+  fixtureLake,
+  IMG_NAME,
+  QUARANTINE_REASONS,
+  RUN_ID,
+  SCRIPT_NAME,
+  writeFixtureLake,
+  writeRunHistory,
+  type FixtureLake,
+} from './fixtures/report/fixture-lake.ts';
 import { parseCsv } from './fixtures/report/read-csv.ts';
 
 const BUILT_AT = new Date('2026-02-01T06:00:00Z');
+const MONTH = '2026-02';
 let work: string;
 let site: string;
 
@@ -20,13 +34,17 @@ async function filesOf(dir: string): Promise<string[]> {
 
 const read = (path: string) => readFile(join(site, path), 'utf8');
 
-async function buildFixture(name: string, lake: FixtureLake = fixtureLake()): Promise<string> {
+async function buildFixture(name: string, lake: FixtureLake = fixtureLake(), withRuns = false): Promise<string> {
   const store = new FolderObjectStore(join(work, `${name}-lake`));
   await writeFixtureLake(store, lake);
+  if (withRuns) await writeRunHistory(store);
   const out = join(work, `${name}-site`);
   await buildSite({ store, outDir: out, builtAt: BUILT_AT });
   return out;
 }
+
+/** The pages of one copy of the release (the root), leaving out `latest/` and `releases/`. */
+const rootPages = async (dir: string) => (await filesOf(dir)).filter((f) => f.endsWith('.html') && !f.startsWith('latest/') && !f.startsWith('releases/'));
 
 interface Figure {
   page: string;
@@ -44,7 +62,7 @@ const resolveLink = (page: string, href: string) => posix.normalize(posix.join(p
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-report-'));
-  site = await buildFixture('base');
+  site = await buildFixture('base', fixtureLake(), true);
 });
 
 afterAll(async () => {
@@ -52,21 +70,44 @@ afterAll(async () => {
 });
 
 describe('report site from a fixture lake', () => {
-  it('has the overview, one page per sector, one per traded HS6 product, the product index and the sources page', async () => {
+  it('has the overview, sector, product, top-supplier country and production pages, and the claims, changes, methodology, data-quality and sources pages', async () => {
     const lake = fixtureLake();
-    const hs6 = [...new Set(lake.tradeFlows.map((f) => f.hs6))].sort();
+    const imports = lake.tradeFlows.filter((f) => f.reporter_iso3 === 'USA' && f.flow === 'M');
+    const hs6 = [...new Set(imports.map((f) => f.hs6))].sort();
     const sectors = [...new Set([...lake.basket.map((b) => b.sector), ...lake.production.map((p) => p.sector)])].sort();
-    const pages = (await filesOf(site)).filter((f) => f.endsWith('.html'));
-    expect(pages).toEqual(
-      ['index.html', 'products/index.html', 'sources.html', ...hs6.map((h) => `products/${h}.html`), ...sectors.map((s) => `sectors/${s}.html`)].sort(),
-    );
+    const leaders = [...new Set(computeMetrics(lake).supplierShares.filter((s) => s.rank === 1).map((s) => s.partner_iso3))].sort();
+    const pages = await rootPages(site);
+    const fixed = ['index.html', 'claims.html', 'changes.html', 'methodology.html', 'data-quality.html', 'sources.html', 'products/index.html', 'countries/index.html', 'production/index.html'];
+    const expected = [...fixed, ...hs6.map((h) => `products/${h}.html`), ...sectors.map((s) => `sectors/${s}.html`), ...leaders.map((c) => `countries/${c}.html`)];
+    // Production pages: the commodities with a world-share series (mine production, fab capacity).
+    expect(pages.filter((p) => p.startsWith('production/') && p !== 'production/index.html')).toEqual(['production/chips.html', 'production/rare_earths.html']);
+    expect(pages.filter((p) => !p.startsWith('production/')).sort()).toEqual(expected.filter((p) => !p.startsWith('production/')).sort());
     // A basket product without trade rows gets no page.
     expect(pages).not.toContain('products/284610.html');
   });
 
+  it('writes the release three times: releases/<month>/, latest/ and the site root, the same files framed for each', async () => {
+    const files = await filesOf(site);
+    const root = files.filter((f) => !f.startsWith('latest/') && !f.startsWith('releases/'));
+    const under = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
+    expect(under('latest/')).toEqual(root);
+    expect(under(`releases/${MONTH}/`)).toEqual(root);
+    expect(files).toContain('releases/index.json');
+    expect(files).toContain('releases/index.html');
+    for (const f of root.filter((f) => !f.endsWith('.html'))) {
+      expect(await read(`latest/${f}`), f).toBe(await read(f));
+      expect(await read(`releases/${MONTH}/${f}`), f).toBe(await read(f));
+    }
+    // Pages differ only in the footer: the release copy says it is permanent and links to latest.
+    const strip = (page: string) => page.replace(/<footer[\s\S]*<\/footer>/, '');
+    expect(strip(await read(`releases/${MONTH}/products/280530.html`))).toBe(strip(await read('products/280530.html')));
+    expect(await read('products/280530.html')).toContain(`href="../releases/${MONTH}/products/280530.html">releases/${MONTH}/products/280530.html</a>`);
+    expect(await read(`releases/${MONTH}/products/280530.html`)).toContain('href="../../../latest/products/280530.html">Latest release</a>');
+    expect(JSON.parse(await read('releases/index.json'))).toEqual({ releases: [{ month: MONTH, builtAt: BUILT_AT.toISOString() }] });
+  });
+
   it('draws every chart as SVG with an aria-label, with a CSV of exactly the drawn rows and the spec beside it', async () => {
-    const pages = (await filesOf(site)).filter((f) => f.endsWith('.html'));
-    const figures = (await Promise.all(pages.map(figuresOf))).flat();
+    const figures = (await Promise.all((await rootPages(site)).map(figuresOf))).flat();
     expect(figures.length).toBeGreaterThanOrEqual(8);
     for (const fig of figures) {
       const svgs = [...fig.markup.matchAll(/<svg [^>]*aria-label="([^"]+)"[^>]*>/g)];
@@ -76,11 +117,22 @@ describe('report site from a fixture lake', () => {
         expect(svg[0]).toMatch(/viewBox="0 0 [\d.]+ [\d.]+"/);
         expect(svg[0]).not.toMatch(/\s(width|height)="/);
       }
-      const csvHref = /<a href="([^"]+\.csv)" download>Data \(CSV\)<\/a>/.exec(fig.markup)![1];
+      const csvHref = /<a href="([^"]+\.csv)" download>CSV<\/a>/.exec(fig.markup)![1];
+      const jsonHref = /<a href="([^"]+\.json)">JSON<\/a>/.exec(fig.markup)![1];
       const specHref = /<a href="([^"]+\.vl\.json)">/.exec(fig.markup)![1];
       expect(resolveLink(fig.page, csvHref)).toBe(`data/${fig.id}.csv`);
       const csv = parseCsv(await read(resolveLink(fig.page, csvHref)));
       const spec = JSON.parse(await read(resolveLink(fig.page, specHref)));
+      // The JSON download: the same rows as the CSV, with the chart's sources and SQL files.
+      const json = JSON.parse(await read(resolveLink(fig.page, jsonHref)));
+      expect(json.rows.map((r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])))).toEqual(csv);
+      const sqlHrefs = [...fig.markup.matchAll(/<a href="([^"]+\.sql)">([\w]+)\.sql<\/a>/g)];
+      expect(sqlHrefs.length, fig.id).toBeGreaterThan(0);
+      expect(sqlHrefs.map((m) => resolveLink(fig.page, m[1]))).toEqual(json.sql);
+      for (const [, href, table] of sqlHrefs) expect(await read(resolveLink(fig.page, href))).toBe(await readFile(join('sql/metrics', `${table}.sql`), 'utf8'));
+      // As of: the last year of the chart's sources, and the release.
+      const through = Math.max(...json.sources.flatMap((s: { years: number[] }) => s.years));
+      expect(fig.markup).toContain(`As of: data through ${through}, release ${MONTH}.`);
       expect(spec.description.length).toBeGreaterThan(20);
       expect(spec.title.text.join(' ').length).toBeGreaterThan(5);
       // The data the spec draws (a layer may add constant reference bands, which are not data).
@@ -96,15 +148,17 @@ describe('report site from a fixture lake', () => {
   });
 
   it('names the takeaway and the source with its years in every figure caption', async () => {
-    const figures = (await Promise.all(['products/280530.html', 'sectors/rare_earths.html'].map(figuresOf))).flat();
+    const figures = (await Promise.all(['products/280530.html', 'production/rare_earths.html', 'sectors/rare_earths.html', 'countries/CHN.html'].map(figuresOf))).flat();
+    expect(figures.length).toBeGreaterThanOrEqual(6);
     for (const fig of figures) {
       expect(fig.markup).toMatch(/<p class="takeaway">[^<]{20,}<\/p>/);
       expect(fig.markup).toMatch(/Source: <a href="\.\.\/sources\.html#src-[A-Z0-9_]+">[^<]+<\/a> \((\d{4}|\d{4}–\d{4})\)/);
+      expect(fig.markup).toMatch(/<details class="chart-data"><summary>Data table/);
     }
   });
 
-  it('escapes hostile partner names everywhere: tables, legends, aria-labels', async () => {
-    const pages = (await filesOf(site)).filter((f) => f.endsWith('.html'));
+  it('escapes hostile partner names everywhere: tables, legends, aria-labels, quarantine reasons, feeds', async () => {
+    const pages = (await filesOf(site)).filter((f) => f.endsWith('.html') || f.endsWith('.xml'));
     for (const page of pages) {
       const html = await read(page);
       expect(html, page).not.toContain(SCRIPT_NAME);
@@ -120,6 +174,7 @@ describe('report site from a fixture lake', () => {
     const sources = await read('sources.html');
     expect(sources).toContain('&lt;b&gt;bold&lt;/b&gt;');
     expect(sources).not.toContain('href="javascript:');
+    expect(await read('data-quality.html')).toContain('year &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; is not a whole number');
   });
 
   it('loads nothing from outside the site, and every internal link resolves to a file', async () => {
@@ -137,7 +192,7 @@ describe('report site from a fixture lake', () => {
         if (url.startsWith('#')) continue;
         expect(files, `${page} links to ${url}`).toContain(resolveLink(page, url));
       }
-      for (const m of html.matchAll(/sources\.html#([\w-]+)"/g)) expect(await read('sources.html')).toContain(`id="${m[1]}"`);
+      for (const m of html.matchAll(/href="([^"]*sources\.html)#([\w-]+)"/g)) expect(await read(resolveLink(page, m[1])), `${page} → ${m[0]}`).toContain(`id="${m[2]}"`);
       // Inline SVG references only its own defs.
       for (const m of html.matchAll(/url\(([^)]*)\)/g)) expect(m[1], page).toMatch(/^#/);
     }
@@ -147,13 +202,13 @@ describe('report site from a fixture lake', () => {
 
   it('shows HHI, CR1 and China share equal to a recomputation from the product’s supplier CSV', async () => {
     const lake = fixtureLake();
-    for (const hs6 of [...new Set(lake.tradeFlows.map((f) => f.hs6))]) {
+    for (const hs6 of [...new Set(lake.tradeFlows.filter((f) => f.flow === 'M').map((f) => f.hs6))]) {
       const page = await read(`products/${hs6}.html`);
       const rows = parseCsv(await read(`data/product-${hs6}-suppliers.csv`));
       const year = Math.max(...rows.map((r) => Number(r.year)));
       const cell = rows.filter((r) => Number(r.year) === year).map((r) => ({ iso3: r.partner_iso3, value: Number(r.value_usd) }));
       // The CSV holds exactly the fixture's supplier countries (aggregates excluded).
-      const flows = lake.tradeFlows.filter((f) => f.hs6 === hs6 && f.year === year && !f.partner_is_aggregate);
+      const flows = lake.tradeFlows.filter((f) => f.hs6 === hs6 && f.year === year && f.flow === 'M' && !f.partner_is_aggregate);
       expect(cell.map((c) => c.iso3).sort()).toEqual(flows.map((f) => f.partner_iso3).sort());
       const total = cell.reduce((s, c) => s + c.value, 0);
       const expected = {
@@ -178,18 +233,22 @@ describe('report site from a fixture lake', () => {
     expect(medical).toContain('What the data does not cover');
     expect(medical).toContain('Made-up textile articles incl. face masks (HS 630790)');
     expect(medical).toContain('BOWN_JAPANTIMES_2020, FORBES_2020');
-    expect(medical).toMatch(/<details open><summary>2 published figures<\/summary>/);
-    expect(medical).toContain('<data value="48">48%</data>');
+    expect(medical).toMatch(/<details open><summary>3 published figures<\/summary>/);
+    expect(medical).toContain('<data value="48">48.0%</data>');
   });
 
   it('lists every cited source once with its full citation and the pages that use it', async () => {
     const sources = await read('sources.html');
     const ids = [...sources.matchAll(/<div class="source" id="src-([\w-]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['AKASHOK1_COMTRADE', 'BCG_2020_WEB', 'BOWN_JAPANTIMES_2020', 'DIGITIMES_2020', 'FORBES_2020', 'FT_2021', 'USGS_MCS2025_REE']);
+    expect(ids).toEqual(['AKASHOK1_COMTRADE', 'BCG_2020_WEB', 'BOWN_JAPANTIMES_2020', 'DIGITIMES_2020', 'FORBES_2020', 'FT_2021', 'HUNCHMAG_2021', 'SCMP_PANJIVA_2020', 'SEED_ARTICLE_2021', 'USGS_MCS2025_REE']);
     expect(sources).toContain('U.S. Geological Survey, Mineral Commodity Summaries 2025, &quot;Rare Earths&quot;');
     const comtrade = /<div class="source" id="src-AKASHOK1_COMTRADE">([\s\S]*?)<\/div>/.exec(sources)![1];
     expect(comtrade).toContain('href="products/280530.html"');
     expect(comtrade).toContain('href="products/854231.html"');
+    // Retrieved: when the run manifest says the source's rows were landed.
+    expect(comtrade).toContain(`Retrieved: landed in the lake 2026-01-31 by the <code>bundled</code> source (run ${RUN_ID})`);
+    const secondary = /<div class="source" id="src-FORBES_2020">([\s\S]*?)<\/div>/.exec(sources)![1];
+    expect(secondary).toContain('Licence: not stated by the publisher');
   });
 
   it('gives each country one colour across charts, distinct within a chart, grey only for all other countries', async () => {
@@ -209,11 +268,65 @@ describe('report site from a fixture lake', () => {
     expect(colourOf.get('China')).toBeDefined();
   });
 
-  it('produces byte-identical sites from the same lake and build time', async () => {
-    const again = await buildFixture('again');
+  it('writes the same bytes from the same lake in the same month, whatever the clock says (only the release index records the build time)', async () => {
+    const store = new FolderObjectStore(join(work, 'again-lake'));
+    await writeFixtureLake(store);
+    await writeRunHistory(store);
+    const again = join(work, 'again-site');
+    await buildSite({ store, outDir: again, builtAt: new Date('2026-02-27T23:59:00Z') });
     const a = await filesOf(site);
     expect(await filesOf(again)).toEqual(a);
-    for (const f of a) expect(await readFile(join(again, f)), f).toEqual(await readFile(join(site, f)));
+    for (const f of a.filter((f) => !f.startsWith('releases/index.'))) expect(await readFile(join(again, f)), f).toEqual(await readFile(join(site, f)));
+  });
+
+  it('shows the exposure of a product: CR1 and the China share at risk, and ally cover from allied exports where the lake has them', async () => {
+    const lake = fixtureLake();
+    const page = await read(`products/${ALLY_EXPORT_PRODUCT}.html`);
+    const year = ALLY_EXPORT_YEAR;
+    const cell = lake.tradeFlows.filter((f) => f.hs6 === ALLY_EXPORT_PRODUCT && f.year === year && f.flow === 'M' && !f.partner_is_aggregate);
+    const total = cell.reduce((s, f) => s + f.value_usd!, 0);
+    const china = cell.find((f) => f.partner_iso3 === 'CHN')!.value_usd!;
+    const metric = (name: string) => Number(new RegExp(`data-metric="${name}"><data value="([^"]+)">`).exec(page)![1]);
+    expect(page).toContain(`<h2 id="exposure">Exposure, ${year}</h2>`);
+    expect(metric('risk_top')).toBeCloseTo(Math.max(...cell.map((f) => f.value_usd!)) / total, 12);
+    expect(metric('risk_china')).toBeCloseTo(china / total, 12);
+    // Each ally's World row when it has one, else the sum of its partner rows.
+    const byReporter = new Map<string, typeof ALLY_EXPORTS>();
+    for (const e of ALLY_EXPORTS) byReporter.set(e.reporter, [...(byReporter.get(e.reporter) ?? []), e]);
+    const allied = [...byReporter.values()].reduce((s, rows) => s + (rows.find((r) => r.partner === 'WLD')?.value ?? rows.reduce((t, r) => t + r.value, 0)), 0);
+    expect(metric('ally_cover')).toBeCloseTo(allied / china, 12);
+    // Another product has no export rows: the figure is declared missing, not estimated.
+    const chips = await read('products/854231.html');
+    expect(chips).toContain('<dd data-metric="ally_cover"><span class="missing">not available</span></dd>');
+    expect(chips).toContain('Ally cover is not available in the bundled data');
+  });
+
+  it('accounts for every source on the data-quality page: rows in, landed, quarantined with reasons, stale sources', async () => {
+    const page = await read('data-quality.html');
+    expect(page).toContain('<h2>Stale sources</h2><p>comtrade:');
+    const bundledRow = /<tr><td><code>bundled<\/code><\/td>([\s\S]*?)<\/tr>/.exec(page)![1];
+    expect([...bundledRow.matchAll(/<td class="num">([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['40', '1', '36', String(QUARANTINE_REASONS.length), '2']);
+    for (const reason of QUARANTINE_REASONS) expect(page).toContain(`<tr><td>${reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</td><td class="num">1</td></tr>`);
+    expect(page).toMatch(/<td><code>comtrade<\/code><\/td><td><span class="badge">stale<\/span><\/td><td>2025-12-31 \(period 2025-12\)<\/td><td>2026-01-31: comtrade answered 503 after 5 tries<\/td>/);
+    // Every page says which source is stale, not only this one.
+    expect(await read('products/280530.html')).toContain('Stale: comtrade could not be refreshed');
+  });
+
+  it('gives each top-supplier country a page with its products and its share chart in its own colour', async () => {
+    const page = await read('countries/TWN.html');
+    expect(page).toContain('<a href="../products/854231.html">Processors and controllers (ICs)</a>');
+    const spec = JSON.parse(await read('data/country-TWN-shares.vl.json'));
+    const partners = JSON.parse(await read('data/product-854231-partners.vl.json'));
+    const { domain, range } = partners.encoding.color.scale as { domain: string[]; range: string[] };
+    expect(spec.mark.color).toBe(range[domain.indexOf('Taiwan')]);
+  });
+
+  it('explains every metric with a link to the SQL file that computes it', async () => {
+    const page = await read('methodology.html');
+    for (const file of await readdir('sql/metrics')) expect(page, file).toContain(`href="sql/metrics/${file}"`);
+    for (const pitfall of ['Taiwan is “Other Asia, nes” (code 490)', 'Aggregates are not suppliers', 'CIF and FOB', 'HS vintages']) expect(page).toContain(pitfall);
+    expect(page).toContain('HHI 0.25');
+    expect(page).toContain('HHI 0.40');
   });
 });
 
@@ -234,10 +347,10 @@ describe('headline figures come from the lake rows', () => {
   it('shows the US capacity share and Taiwan’s wafer share with source and year', async () => {
     const index = await read('index.html');
     const us = /<article class="card" id="headline-us-fab-capacity">([\s\S]*?)<\/article>/.exec(index)![1];
-    expect(us).toMatch(/<data value="37">37%<\/data><\/strong> <span class="when">1990<\/span>.*<data value="12">12%<\/data><\/strong> <span class="when">2020<\/span>/s);
+    expect(us).toMatch(/<data value="37">37\.0%<\/data><\/strong> <span class="when">1990<\/span>.*<data value="12">12\.0%<\/data><\/strong> <span class="when">2020<\/span>/s);
     expect(us).toContain('href="sources.html#src-BCG_2020_WEB"');
     const tw = /<article class="card" id="headline-taiwan-wafer-capacity">([\s\S]*?)<\/article>/.exec(index)![1];
-    expect(tw).toMatch(/<data value="22">≈22%<\/data><\/strong> <span class="when">Dec 2019<\/span>/);
+    expect(tw).toMatch(/<data value="22">≈22\.0%<\/data><\/strong> <span class="when">Dec 2019<\/span>/);
     expect(tw).toContain('href="sources.html#src-DIGITIMES_2020"');
   });
 
@@ -250,7 +363,7 @@ describe('headline figures come from the lake rows', () => {
     const changed = await buildFixture('changed', lake);
     const index = await readFile(join(changed, 'index.html'), 'utf8');
     expect(index).toContain('<data value="14.5">14.5%</data>');
-    expect(index).not.toContain('<data value="12">12%</data>');
+    expect(index).not.toContain('<data value="12">12.0%</data>');
     const world2024 = lake.production.filter((r) => r.measure === 'mine_production' && r.year === 2024).reduce((s, r) => s + r.value!, 0);
     const share = 300_000 / world2024;
     expect(index).toContain(`<data value="${share}">${(share * 100).toFixed(1)}%</data>`);

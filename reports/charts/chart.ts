@@ -5,6 +5,7 @@ import type { ChartSize } from './theme.ts';
 
 export type ChartRow = Record<string, Cell>;
 
+
 /** Where a chart's numbers come from: a citation id and the years of its rows. */
 export interface ChartSource {
   sourceId: string;
@@ -25,6 +26,8 @@ export interface ChartDef {
   /** The one sentence a reader should take away, computed from the rows. */
   takeaway: string;
   sources: ChartSource[];
+  /** Metric tables (data-schemas/metrics.ts) the rows come from: the figure links the SQL file that produced each. */
+  tables: string[];
   columns: string[];
   rows: ChartRow[];
   /** Countries coloured by the site-wide country colour map, in legend order. */

@@ -36,6 +36,7 @@ export function hhiLineChart(input: HhiLineInput): ChartDef {
     description,
     takeaway,
     sources: input.sources,
+    tables: ['concentration'],
     columns: ['year', 'hhi'],
     rows,
     countries: [],

@@ -69,6 +69,7 @@ export function partnerStackChart(input: PartnerStackInput): ChartDef {
     description,
     takeaway,
     sources: input.sources,
+    tables: ['supplier_shares'],
     columns: ['year', 'series_rank', 'partner_iso3', 'partner_name', 'value_usd', 'share'],
     rows,
     countries: top,

@@ -46,6 +46,7 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
     description,
     takeaway: `${leader.geo_name} held the largest share in ${year}: ${formatShare(leader.share)} (${leader.source_id}).`,
     sources: sourceIds.map((sourceId) => ({ sourceId, years: [year] })),
+    tables: ['production_shares'],
     columns: ['bar', 'geo_iso3', 'geo_name', 'source_id', 'year', 'share'],
     rows,
     countries: geos,

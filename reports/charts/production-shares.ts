@@ -58,6 +58,7 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
     description,
     takeaway,
     sources: sourceIds.map((sourceId) => ({ sourceId, years: input.rows.filter((r) => r.source_id === sourceId).map((r) => r.year) })),
+    tables: ['production_shares'],
     columns: ['year', 'geo_iso3', 'geo_name', 'source_id', 'share'],
     rows,
     countries: geos,

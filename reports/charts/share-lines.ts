@@ -61,6 +61,7 @@ export function shareLinesChart(input: ShareLinesInput): ChartDef {
     description,
     takeaway,
     sources: input.sources,
+    tables: ['concentration', 'dependency'],
     columns: ['year', 'measure', 'share'],
     rows,
     countries: [],

@@ -53,6 +53,7 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
     description,
     takeaway: `Most concentrated: ${top.series}, where three countries held ${formatShare(Number(top.cr3))}.`,
     sources: sources.map((sourceId) => ({ sourceId, years: rows.filter((r) => r.source_id === sourceId).map((r) => Number(r.year)) })),
+    tables: ['production_concentration'],
     columns: ['series', 'commodity', 'stage', 'measure', 'source_id', 'year', 'cr3'],
     rows,
     countries: [],

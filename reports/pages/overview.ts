@@ -1,15 +1,19 @@
 import { figureValue, formatHhi, formatShare } from '../format.ts';
 import { seedHeadlines, sectorHeadlines } from '../headlines.ts';
+import type { ClaimResult } from '../claims.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
 import { paths } from '../paths.ts';
+import type { ReleaseChanges } from '../release.ts';
+import { claimsPanel } from './claims.ts';
 import { headlineCards } from './parts.ts';
 
 /** How many products the "most concentrated" list shows. */
 const MOST_CONCENTRATED = 5;
 
-export function overviewPage(model: SiteModel): PagePlan {
+export function overviewPage(model: SiteModel, claims: readonly ClaimResult[], changes: ReleaseChanges): PagePlan {
+  const previous = model.release.previous;
   const seed = seedHeadlines(model);
   const bySector = model.sectors.map((s) => ({ sector: s, headlines: sectorHeadlines(model, s.id) }));
   const latest = model.products
@@ -24,11 +28,22 @@ export function overviewPage(model: SiteModel): PagePlan {
     title: 'Overview',
     nav: 'overview',
     charts: [],
-    sourceIds: [...new Set([...headlineSources, ...latest.flatMap((x) => model.metricsOf(x.product.hs6).sourceIds)])].sort(),
+    sourceIds: [...new Set([...headlineSources, ...claims.flatMap((c) => c.sourceIds), ...latest.flatMap((x) => model.metricsOf(x.product.hs6).sourceIds)])].sort(),
     body: (ctx) => html`<h1>How dependent is the United States on a few suppliers?</h1>
 <p class="lede">Trade and production statistics for critical supply chains — ${model.sectors.map((s) => s.label).join(', ')} — with every figure traced to its source. Shares of world capacity come from published reports; import concentration is computed from US import statistics by supplier country.</p>
 <section aria-labelledby="chips"><h2 id="chips">Chip manufacturing capacity</h2>
-${headlineCards(ctx, seed, true)}
+${headlineCards(ctx, seed, true, previous)}
+</section>
+<section aria-labelledby="claims"><h2 id="claims">The seed article’s claims, checked</h2>
+${claimsPanel(ctx, claims)}
+<p><a href="${ctx.href(paths.claims)}">The evidence for each verdict</a></p>
+</section>
+<section aria-labelledby="release"><h2 id="release">Release ${model.release.month}</h2>
+<p>${
+  changes.previousMonth === null
+    ? 'The first release: nothing to compare with yet.'
+    : html`Since release ${changes.previousMonth}: ${changes.moves.filter((m) => m.kind === 'change').length} moves from new data, ${changes.moves.filter((m) => m.kind === 'revision').length} revisions of history, ${changes.alerts.length} threshold crossings.`
+} <a href="${ctx.href(paths.changes)}">What changed</a> · <a href="${ctx.href(paths.alertsAtom)}" type="application/atom+xml">Subscribe to alerts (Atom)</a></p>
 </section>
 <section aria-labelledby="sectors"><h2 id="sectors">By sector</h2>
 ${bySector.map(
@@ -36,7 +51,7 @@ ${bySector.map(
 <h3 id="sector-${sector.id}"><a href="${ctx.href(paths.sector(sector.id))}">${sector.label}</a></h3>
 ${
   headlines.length > 0
-    ? headlineCards(ctx, headlines, false)
+    ? headlineCards(ctx, headlines, false, previous)
     : html`<p class="missing">No computed figures for this sector: the lake has no US import data by product and no world production series for it. <a href="${ctx.href(paths.sector(sector.id))}">See its ${model.data.production.filter((r) => r.sector === sector.id).length} published figures and what is missing</a>.</p>`
 }
 </section>`,

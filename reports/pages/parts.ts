@@ -3,6 +3,7 @@ import type { Headline } from '../headlines.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { PageContext } from '../page.ts';
 import { paths } from '../paths.ts';
+import { headlineKey, type ReleaseSnapshot } from '../release.ts';
 
 /** A source citation link: short name, pointing at the full citation on the sources page. */
 export const sourceLink = (ctx: PageContext, sourceId: string): SafeHtml =>
@@ -11,8 +12,22 @@ export const sourceLink = (ctx: PageContext, sourceId: string): SafeHtml =>
 export const sourceLinks = (ctx: PageContext, sourceIds: readonly string[]): SafeHtml[] =>
   sourceIds.map((id, i) => html`${i > 0 ? '; ' : ''}${sourceLink(ctx, id)}`);
 
-/** Headline cards: each figure with its period and source, and the method in small print. */
-export function headlineCards(ctx: PageContext, headlines: readonly Headline[], withLinks: boolean): SafeHtml {
+/** Values this close are the same figure (float noise between engines). */
+const SAME = 1e-9;
+
+/** How a headline figure compares with the previous release: unchanged, revised (same period, new value) or moved on (a newer period). */
+function sinceLast(previous: ReleaseSnapshot | null, h: Headline, i: number): SafeHtml | '' {
+  if (!previous) return '';
+  const before = previous.headlines[headlineKey(h, i)];
+  const f = h.figures[i];
+  if (!before) return html`<span class="since">new since release ${previous.release}</span>`;
+  if (before.when === f.when && Math.abs(before.value - f.value) <= SAME) return html`<span class="since">unchanged since release ${previous.release}</span>`;
+  if (before.when === f.when) return html`<span class="since">revised: ${before.display} in release ${previous.release}</span>`;
+  return html`<span class="since">release ${previous.release}: ${before.display} (${before.when})</span>`;
+}
+
+/** Headline cards: each figure with its period, source and change since the previous release, and the method in small print. */
+export function headlineCards(ctx: PageContext, headlines: readonly Headline[], withLinks: boolean, previous: ReleaseSnapshot | null = null): SafeHtml {
   return html`<div class="cards">${headlines.map(
     (h) => html`<article class="card" id="headline-${h.id}">
 <h3>${h.label}</h3>
@@ -22,9 +37,9 @@ ${
     : h.figures.every((f) => !f.qualifier)
       ? html`<p class="figures">${h.figures.map(
           (f, i) => html`${i > 0 ? html`<span class="arrow" aria-label="to"> → </span>` : ''}<span class="figure"><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.when}</span></span>`,
-        )}</p>`
+        )}</p>${previous ? html`<p class="since-line">${h.figures.map((_, i) => html`${i > 0 ? '; ' : ''}${sinceLast(previous, h, i)}`)}</p>` : ''}`
       : html`<ul class="figures">${h.figures.map(
-          (f) => html`<li><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.qualifier}, ${f.when}</span></li>`,
+          (f, i) => html`<li><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.qualifier}, ${f.when}</span> ${sinceLast(previous, h, i)}</li>`,
         )}</ul>`
 }
 <p class="card-source">Source: ${sourceLinks(ctx, [...new Set(h.figures.flatMap((f) => f.sourceIds))])}. <span class="method">${h.method}</span></p>

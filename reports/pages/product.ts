@@ -5,12 +5,12 @@ import { shareLinesChart, type ShareSeries } from '../charts/share-lines.ts';
 import { toCsv } from '../csv.ts';
 import type { SiteFile } from '../figure.ts';
 import { figureValue, formatHhi, formatShare, formatUsd } from '../format.ts';
-import { html } from '../html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import type { Product, SiteModel } from '../model.ts';
-import type { PagePlan } from '../page.ts';
+import type { PageContext, PagePlan } from '../page.ts';
 import { paths, slug } from '../paths.ts';
 import { NES_WARNING_SHARE, TOP_SUPPLIERS_SHOWN } from '../thresholds.ts';
-import { columnsOf, supplierShares, type TableDef } from '../../data-schemas/index.ts';
+import { columnsOf, supplierShares, type ConcentrationRow, type DependencyRow, type TableDef } from '../../data-schemas/index.ts';
 import { note, sourceLinks } from './parts.ts';
 
 /** How many of the latest year's suppliers the table lists; the CSV has them all. */
@@ -28,6 +28,55 @@ export function shareSeries(model: SiteModel): ShareSeries[] {
     { key: 'ally_share', label: `Allies (${members('ALLY_2021_SC')})`, validFrom: validFrom('ALLY_2021_SC') },
     { key: 'covered_share', label: `Covered nations (${members('US_COVERED')})`, validFrom: validFrom('US_COVERED') },
   ];
+}
+
+/** The shock test: what share of a year's imports is at risk if a supplier or bloc stops, and whether allies' exports could cover it. */
+export interface Exposure {
+  year: number;
+  total: number;
+  risks: { id: string; label: string; share: number }[];
+  /** Allies' exports of the product to the world over US imports from China; null without export rows for the year. */
+  allyCover: { ratio: number; exports: number; reporters: string[] } | null;
+}
+
+export function exposureOf(model: SiteModel, hs6: string, c: ConcentrationRow, d: DependencyRow | undefined): Exposure {
+  const top = model.metricsOf(hs6).shares.find((s) => s.year === c.year && s.rank === 1);
+  const risks = [{ id: 'top', label: `the top supplier (${top?.partner_name ?? model.countryName(c.top_supplier_iso3)}) stops`, share: c.cr1 }];
+  if (d) {
+    risks.push(
+      { id: 'china', label: 'China stops', share: d.china_share },
+      { id: 'china_hkg', label: 'China, Hong Kong and Macao stop', share: d.china_hkg_share },
+      { id: 'covered', label: 'the covered nations stop (with Hong Kong and Macao)', share: d.covered_hkg_share },
+    );
+  }
+  const exports = model.allyExports(hs6).find((e) => e.year === c.year);
+  const atRisk = (d?.china_share ?? 0) * c.total_value_usd;
+  return {
+    year: c.year,
+    total: c.total_value_usd,
+    risks,
+    allyCover: exports && atRisk > 0 ? { ratio: exports.value_usd / atRisk, exports: exports.value_usd, reporters: exports.reporters } : null,
+  };
+}
+
+function exposureSection(ctx: PageContext, e: Exposure): SafeHtml {
+  return html`<section aria-labelledby="exposure"><h2 id="exposure">Exposure, ${e.year}</h2>
+<p>The share of ${formatUsd(e.total)} of US imports that would be at risk if:</p>
+<dl class="key-figures">${e.risks.map(
+    (r) => html`<div><dt>${r.label}</dt><dd data-metric="risk_${r.id}">${figureValue(r.share, formatShare(r.share))} <span class="when">${formatUsd(r.share * e.total)}</span></dd></div>`,
+  )}
+<div><dt>Ally cover: allies’ exports to the world ÷ imports from China</dt><dd data-metric="ally_cover">${
+    e.allyCover
+      ? html`${figureValue(e.allyCover.ratio, `${e.allyCover.ratio.toFixed(1)}×`)} <span class="when">${formatUsd(e.allyCover.exports)} from ${e.allyCover.reporters.join(', ')}</span>`
+      : html`<span class="missing">not available</span>`
+  }</dd></div>
+</dl>
+${
+  e.allyCover
+    ? html`<p class="small">Allies already export ${e.allyCover.ratio.toFixed(1)} times what the US buys from China; that is capacity in principle, most of it sold to other buyers.</p>`
+    : html`<p class="small">Ally cover is not available in the bundled data: it needs world export data for the allied countries (trade rows with flow X, from the Comtrade connector). It is left blank rather than estimated.</p>`
+}
+</section>`;
 }
 
 /** The file with every supplier row of the product: what an analyst recomputes HHI, CR1 and shares from. */
@@ -56,6 +105,7 @@ export function productPage(model: SiteModel, product: Product): PagePlan {
   const latestSuppliers = m.shares.filter((s) => s.year === latestConc?.year).sort((a, b) => a.rank - b.rank);
   const sector = model.sectors.find((s) => s.id === product.sector);
   const mapped490 = [...new Set(m.flows.filter((f) => f.partner_code === '490' && f.note).map((f) => f.note!))];
+  const exposure = latestConc ? exposureOf(model, product.hs6, latestConc, latestDep) : null;
   const suppliersFile: SiteFile = {
     path: suppliersCsvPath(product.hs6),
     body: toCsv(columnsOf(supplierShares as unknown as TableDef).map((c) => c.name), m.shares),
@@ -88,6 +138,7 @@ ${
 </dl></section>`
     : note('No concentration rows', html`<p>The metrics tables have no rows for this product; run the metrics step.</p>`)
 }
+${exposure ? exposureSection(ctx, exposure) : ''}
 ${latestConc && latestConc.nes_share > NES_WARNING_SHARE ? note('Unallocated trade', html`<p>${formatShare(latestConc.nes_share)} of the ${latestConc.year} value was reported against “areas not elsewhere specified” and is left out of the supplier shares.</p>`) : ''}
 ${mapped490.length > 0 ? note('Taiwan', html`<p>UN Comtrade publishes Taiwan as “Other Asia, nes” (partner code 490); those rows are counted as Taiwan here.</p><p class="small">Ingest note: ${mapped490.join('; ')}.</p>`) : ''}
 ${groupNotes.length > 0 ? note('Partner groups', html`<p>${groupNotes.map((g, i) => html`${i > 0 ? ' ' : ''}${g}`)} The metrics count a group only from its first year, so earlier years are left out of the chart rather than drawn as zero.</p>`) : ''}

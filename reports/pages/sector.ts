@@ -1,6 +1,4 @@
 import type { ChartDef } from '../charts/chart.ts';
-import { productionBarsChart } from '../charts/production-bars.ts';
-import { productionSharesChart } from '../charts/production-shares.ts';
 import { stageCr3Chart } from '../charts/stage-cr3.ts';
 import { figureValue, formatHhi, formatPeriod, formatPublished, formatShare } from '../format.ts';
 import { sectorHeadlines } from '../headlines.ts';
@@ -8,36 +6,20 @@ import { html } from '../html.ts';
 import type { Sector, SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
 import { paths, slug } from '../paths.ts';
-import { seriesKey, worldShareSeries } from '../production-series.ts';
+import { drawnSeries, seriesKey } from '../production-series.ts';
 import { humanize, seriesName } from '../sectors.ts';
+import { cr3Rows } from './production.ts';
 import { headlineCards, note, sourceLink } from './parts.ts';
 
-/** Countries drawn per production chart; the CSV of the chart has exactly these. */
-const MAX_GEOS = 6;
-/** Fewer figures than this make a poor chart; they are listed in the published-figures table instead. */
-const MIN_CHART_ROWS = 3;
-/** A top-3 share over fewer countries than this says nothing about concentration. */
-const MIN_COUNTRIES_FOR_CR3 = 3;
-/** Supply-chain stages in the IEA-style concentration chart (reserves and demand are not production). */
-const CR3_STAGES = ['mining', 'refining', 'manufacturing'];
-
+/**
+ * A sector at a glance: headline figures, concentration by supply-chain stage, links to the
+ * production pages of its commodities, its traded products, and the published figures no chart draws.
+ */
 export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
-  const { groups, duplicates } = worldShareSeries(model.data.productionShares, sector.id);
-  const drawn = groups.filter((g) => g.rows.length >= MIN_CHART_ROWS);
-  const charts: ChartDef[] = drawn.map((g) => {
-    const input = {
-      id: `sector-${slug(sector.id)}-${slug(g.commodity)}-${slug(g.measure)}`,
-      subject: seriesName(g.commodity, g.measure),
-      rows: g.rows,
-      maxGeos: MAX_GEOS,
-    };
-    return new Set(g.rows.map((r) => r.year)).size > 1 ? productionSharesChart(input) : productionBarsChart(input);
-  });
+  const { drawn, duplicates } = drawnSeries(model.data.productionShares, sector.id);
   const drawnKeys = new Set(drawn.map(seriesKey));
-  const cr3Rows = model.data.productionConcentration.filter(
-    (r) => r.sector === sector.id && CR3_STAGES.includes(r.stage) && drawnKeys.has(seriesKey(r)) && r.n_countries >= MIN_COUNTRIES_FOR_CR3,
-  );
-  if (cr3Rows.length > 0) charts.push(stageCr3Chart({ id: `sector-${slug(sector.id)}-cr3`, sectorLabel: sector.label, rows: cr3Rows }));
+  const stageRows = cr3Rows(model, drawnKeys).filter((r) => r.sector === sector.id);
+  const charts: ChartDef[] = stageRows.length > 0 ? [stageCr3Chart({ id: `sector-${slug(sector.id)}-cr3`, sectorLabel: sector.label, rows: stageRows })] : [];
 
   const headlines = sectorHeadlines(model, sector.id);
   const products = model.productsOf(sector.id);
@@ -66,7 +48,18 @@ export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
 ${sector.intro ? html`<p class="lede">${sector.intro}</p>` : ''}
 ${headlines.length > 0 ? html`<section aria-labelledby="headlines"><h2 id="headlines">Headline figures</h2>${headlineCards(ctx, headlines, false)}</section>` : ''}
 ${gaps.length > 0 ? note('What the data does not cover', html`<ul>${gaps}</ul>`) : ''}
-${charts.length > 0 ? html`<section aria-labelledby="production"><h2 id="production">Production and capacity</h2>${charts.map((c) => ctx.figure(c))}</section>` : ''}
+${
+  drawn.length > 0
+    ? html`<section aria-labelledby="production"><h2 id="production">Production and capacity</h2>
+${charts.map((c) => ctx.figure(c))}
+<p>Share of world by country over time, series by series:</p>
+<ul class="series-links">${drawn.map((g) => {
+        const latest = Math.max(...g.rows.map((r) => r.year));
+        const leader = g.rows.filter((r) => r.year === latest).sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3))[0];
+        return html`<li><a href="${ctx.href(paths.production(g.commodity))}">${seriesName(g.commodity, g.measure)}</a> <span class="small">(${g.stage}; largest in ${latest}: ${leader.geo_name}, ${figureValue(leader.share, formatShare(leader.share))})</span></li>`;
+      })}</ul></section>`
+    : ''
+}
 ${
   products.length > 0
     ? html`<section aria-labelledby="products"><h2 id="products">US imports by product</h2>
@@ -90,7 +83,7 @@ ${
   published.length > 0
     ? html`<section aria-labelledby="published"><h2 id="published">Published figures</h2>
 <p>Figures as the sources state them that no chart on this page draws: shares of another base (such as US imports), US statistics, single figures, projections. Each row keeps its source’s period, unit, qualifier and note.</p>
-<details${charts.length === 0 ? html` open` : ''}><summary>${published.length} published figures</summary>
+<details${drawn.length === 0 ? html` open` : ''}><summary>${published.length} published figures</summary>
 <div class="table-scroll"><table class="published">
 <thead><tr><th scope="col">Measure</th><th scope="col">Geography</th><th scope="col">Period</th><th scope="col" class="num">Value</th><th scope="col">Source</th><th scope="col">Note</th></tr></thead>
 <tbody>${published.map(

@@ -2,6 +2,43 @@ import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
 import { pageSourceIds, type PagePlan } from '../page.ts';
 import { paths } from '../paths.ts';
+import { latestBySource } from '../quality.ts';
+
+/** When a source's rows came into the lake: the latest run of each ingest source that carries them. */
+export interface Landing {
+  source: string;
+  runId: string;
+  at: string;
+}
+
+/**
+ * Which ingest sources carry each citation's rows: trade rows name their ingest source; production
+ * and reference rows are carried by whichever ingest sources wrote those tables in their latest run.
+ * The retrieval date shown is when those rows were landed, the date the lake can vouch for.
+ */
+export function landingsBySource(model: SiteModel): Map<string, Landing[]> {
+  const latest = latestBySource(model.quality.runs);
+  const landing = (source: string): Landing[] => {
+    const l = latest.find((x) => x.source === source);
+    return l ? [{ source, runId: l.run.runId, at: l.run.finishedAt }] : [];
+  };
+  const writers = (table: string) => latest.filter((l) => (l.entry.tables[table]?.rows ?? 0) > 0).flatMap((l) => landing(l.source));
+  const out = new Map<string, Landing[]>();
+  const add = (sourceId: string, ls: Landing[]) => {
+    const list = out.get(sourceId) ?? [];
+    for (const l of ls) if (!list.some((x) => x.source === l.source)) list.push(l);
+    out.set(sourceId, list);
+  };
+  for (const key of new Set(model.data.tradeFlows.map((f) => `${f.source_id}|${f.source}`))) {
+    const [sourceId, source] = key.split('|');
+    add(sourceId, landing(source));
+  }
+  const production = writers('production');
+  for (const id of new Set(model.data.production.map((r) => r.source_id))) add(id, production);
+  const reference = writers('sources');
+  for (const s of model.data.sources) if (!out.has(s.source_id)) add(s.source_id, reference);
+  return out;
+}
 
 /**
  * Every source id any page cites, with its full citation from the sources table and the pages that
@@ -11,6 +48,7 @@ export function sourcesPage(model: SiteModel, pages: readonly PagePlan[]): PageP
   const usedBy = new Map<string, PagePlan[]>();
   for (const page of pages) for (const id of pageSourceIds(page)) usedBy.set(id, [...(usedBy.get(id) ?? []), page]);
   const ids = [...usedBy.keys()].sort();
+  const landings = landingsBySource(model);
   return {
     path: paths.sources,
     title: 'Sources',
@@ -28,7 +66,12 @@ export function sourcesPage(model: SiteModel, pages: readonly PagePlan[]): PageP
         s
           ? html`<p class="citation">${s.citation}</p>
 ${s.url ? html`<p>${/^https?:\/\//i.test(s.url) ? html`<a href="${s.url}" rel="external noopener">${s.url}</a>` : s.url}</p>` : ''}
-<p class="small">Where seen: ${s.where_seen}${s.licence ? html`. Licence: ${s.licence}` : ''}. Topic: ${s.topic}.</p>`
+<p class="small">Where seen: ${s.where_seen}. Licence: ${s.licence ?? 'not stated by the publisher'}. Topic: ${s.topic}.</p>
+<p class="small">Retrieved: ${
+              (landings.get(id) ?? []).length
+                ? landings.get(id)!.map((l, i) => html`${i > 0 ? '; ' : ''}landed in the lake ${l.at.slice(0, 10)} by the <code>${l.source}</code> source (run ${l.runId})`)
+                : 'no run manifest records it'
+            }.</p>`
           : html`<p class="missing">No citation for this id in the sources table.</p>`
       }
 <p class="small">Used on: ${pagesUsing.map((p, i) => html`${i > 0 ? ', ' : ''}<a href="${ctx.href(p.path)}">${p.title}</a>`)}</p></dd>
