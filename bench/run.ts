@@ -67,7 +67,13 @@ function scalingFigures(stages: StageReport[], sizes: number[]): FigureResult[] 
     if (!a || !b) return [];
     const pairs = Math.min(a.runs.length, b.runs.length);
     const values = Array.from({ length: pairs }, (_, i) => b.runs[i].seconds / a.runs[i].seconds);
-    return [figureOf({ id: `scaling.${stage}`, label: `${stage}: time at ${large.toLocaleString('en-US')} / time at ${small.toLocaleString('en-US')} rows (chainwatch)`, unit: '×', target: { op: '<=', value: growth * 1.05 } }, values)];
+    // 10× the largest size, not run: the measured growth carried one step further (t ∝ rows^k).
+    const k = Math.log(b.seconds.median / a.seconds.median) / Math.log(growth);
+    const extrapolated = b.seconds.median * 10 ** k;
+    return [
+      figureOf({ id: `scaling.${stage}`, label: `${stage}: time at ${large.toLocaleString('en-US')} / time at ${small.toLocaleString('en-US')} rows (chainwatch)`, unit: '×', target: { op: '<=', value: growth * 1.05 } }, values),
+      figureOf({ id: `extrapolated.${stage}`, label: `${stage}: extrapolated time at ${(10 * large).toLocaleString('en-US')} rows (t ∝ rows^${k.toFixed(2)}, not run)`, unit: 's' }, [extrapolated]),
+    ];
   });
 }
 

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { contenderArgs, timed } from './result.ts';
 
@@ -10,6 +11,7 @@ import { contenderArgs, timed } from './result.ts';
 const { csv, out } = contenderArgs(['csv', 'out']);
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 await timed(async () => {
+  await mkdir(dirname(resolve(out)), { recursive: true });
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   // Monthly files only (YYYY-MM.csv), the same periods chainwatch ingests.

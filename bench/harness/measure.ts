@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,20 @@ export interface MeasureOptions {
   env?: NodeJS.ProcessEnv;
   /** Kill the contender (its whole process group) after this many seconds and record the failure. */
   timeoutSeconds?: number;
+  /** Kill it when its processes hold more than this much memory: the machine is shared, the OOM killer is not a referee. */
+  memoryCapMb?: number;
+}
+
+export const DEFAULT_MEMORY_CAP_MB = 6144;
+
+/** Resident memory of a process group, in MB (ps sums every member). */
+function groupRssMb(pgid: number): number {
+  try {
+    const out = execFileSync('ps', ['-o', 'rss=', '-g', String(pgid)], { encoding: 'utf8' });
+    return out.split('\n').reduce((sum, line) => sum + (Number(line.trim()) || 0), 0) / 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** The last line of a failing contender's stderr that says what went wrong. */
@@ -52,7 +66,9 @@ export async function measure(command: readonly string[], options: MeasureOption
   const timeFile = join(dir, 'time');
   const started = performance.now();
   try {
-    let timedOut = false;
+    let stopped: string | undefined;
+    let observedRssMb = NaN;
+    const cap = options.memoryCapMb ?? DEFAULT_MEMORY_CAP_MB;
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(GNU_TIME, ['-f', '%e %M', '-o', timeFile, ...command], {
         cwd: options.cwd,
@@ -60,12 +76,16 @@ export async function measure(command: readonly string[], options: MeasureOption
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
-      const timer = options.timeoutSeconds
-        ? setTimeout(() => {
-            timedOut = true;
-            process.kill(-child.pid!, 'SIGKILL');
-          }, options.timeoutSeconds * 1000)
-        : undefined;
+      const stop = (reason: string) => {
+        stopped ??= reason;
+        process.kill(-child.pid!, 'SIGKILL');
+      };
+      const timer = options.timeoutSeconds ? setTimeout(() => stop(`killed at the ${options.timeoutSeconds} s limit`), options.timeoutSeconds * 1000) : undefined;
+      const watch = setInterval(() => {
+        const rss = groupRssMb(child.pid!);
+        observedRssMb = Number.isFinite(observedRssMb) ? Math.max(observedRssMb, rss) : rss;
+        if (rss > cap) stop(`killed at the ${cap.toLocaleString('en-US')} MB memory cap (held ${Math.round(rss).toLocaleString('en-US')} MB after ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      }, 1000);
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out = (out + d).slice(-100_000)));
@@ -73,15 +93,17 @@ export async function measure(command: readonly string[], options: MeasureOption
       child.on('error', reject);
       child.on('close', (c) => {
         clearTimeout(timer);
+        clearInterval(watch);
         resolve({ code: c, stdout: out, stderr: err });
       });
     });
-    const timing = await readFile(timeFile, 'utf8').catch(() => '');
-    const [wall, rssKb] = timing.trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+    // A contender killed with its group leaves no GNU time report: fall back to our clock and the watchdog's view.
+    const timing = (await readFile(timeFile, 'utf8').catch(() => '')).trim().split('\n').at(-1) ?? '';
+    const [wall, rssKb] = /^[\d.]+ \d+$/.test(timing) ? timing.split(' ').map(Number) : [NaN, NaN];
     const wallSeconds = Number.isFinite(wall) ? wall : (performance.now() - started) / 1000;
-    const peakRssMb = Number.isFinite(rssKb) ? rssKb / 1024 : NaN;
+    const peakRssMb = Number.isFinite(rssKb) ? rssKb / 1024 : observedRssMb;
     const failed = (error: string): Measurement => ({ seconds: NaN, wallSeconds, peakRssMb, result: { seconds: NaN }, error });
-    if (timedOut) return failed(`killed at the ${options.timeoutSeconds} s limit`);
+    if (stopped) return failed(stopped);
     if (code !== 0) return failed(`exit ${code}: ${reasonOf(stderr)}`);
     const last = stdout.trim().split('\n').at(-1) ?? '';
     try {

@@ -82,6 +82,12 @@ export async function runStage(plan: StagePlan): Promise<StageResult> {
     const n = plan.contenders.length;
     for (let j = 0; j < n; j++) {
       const c = plan.contenders[(i + j) % n];
+      const failedBefore = perRun.find((r) => r[c.name].error)?.[c.name];
+      if (failedBefore) {
+        // A contender that failed (out of memory, time limit) fails again: do not spend the budget on it.
+        run[c.name] = { ...failedBefore, error: `not rerun after: ${failedBefore.error!.replace(/^not rerun after: /, '')}` };
+        continue;
+      }
       await c.before?.();
       const m = await measure(c.command, { timeoutSeconds: c.timeoutSeconds });
       run[c.name] = m;

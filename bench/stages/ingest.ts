@@ -31,7 +31,7 @@ export async function withComtradeApi<T>(raw: string, work: (url: string) => Pro
 }
 
 /** Contender time limit: a connector that cannot stream is stopped rather than left to eat the budget. */
-export const INGEST_TIMEOUT_SECONDS = 900;
+export const INGEST_TIMEOUT_SECONDS = 600;
 
 /**
  * Ingest: the decade's monthly Comtrade records through chainwatch's connector (normalize,
