@@ -66,6 +66,7 @@ export function layout(model: SiteModel, page: FramedPage, body: SafeHtml, mount
 <meta name="generator" content="chainwatch">
 <title>${page.title} · chainwatch</title>
 <link rel="stylesheet" href="${href(paths.css)}">
+<link rel="icon" type="image/svg+xml" href="${href(paths.favicon)}">
 <link rel="alternate" type="application/atom+xml" title="chainwatch alerts" href="${href(paths.alertsAtom)}">
 </head>
 <body>

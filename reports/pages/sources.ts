@@ -12,8 +12,9 @@ export interface Landing {
 }
 
 /**
- * Which ingest sources carry each citation's rows: trade rows name their ingest source; production
- * and reference rows are carried by whichever ingest sources wrote those tables in their latest run.
+ * Which ingest sources carry each citation's rows: rows that name the ingest source that landed them
+ * (trade, and production and citations where the lake has that column) give it exactly; otherwise every
+ * ingest source that wrote the table in its latest run.
  * The retrieval date shown is when those rows were landed, the date the lake can vouch for.
  */
 export function landingsBySource(model: SiteModel): Map<string, Landing[]> {
@@ -33,10 +34,10 @@ export function landingsBySource(model: SiteModel): Map<string, Landing[]> {
     const [sourceId, source] = key.split('|');
     add(sourceId, landing(source));
   }
-  const production = writers('production');
-  for (const id of new Set(model.data.production.map((r) => r.source_id))) add(id, production);
-  const reference = writers('sources');
-  for (const s of model.data.sources) if (!out.has(s.source_id)) add(s.source_id, reference);
+  // Rows that name the ingest source that landed them are exact; older lakes without that column fall back to every source that wrote the table.
+  const landedBy = (row: object, table: string) => ('source' in row && typeof row.source === 'string' ? landing(row.source) : writers(table));
+  for (const r of model.data.production) add(r.source_id, landedBy(r, 'production'));
+  for (const s of model.data.sources) if (!out.has(s.source_id)) add(s.source_id, landedBy(s, 'sources'));
   return out;
 }
 
