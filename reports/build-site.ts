@@ -82,7 +82,6 @@ export function planPages(model: SiteModel, claimsFile: ClaimsFile, claims: read
 }
 
 const STYLESHEET = new URL('./assets/site.css', import.meta.url);
-const FAVICON = new URL('./assets/favicon.svg', import.meta.url);
 
 /** One page written once, framed per mount. */
 interface RenderedPage {
@@ -116,7 +115,7 @@ export async function renderRelease(model: SiteModel, pages: readonly PagePlan[]
   for (const chart of charts) rendered.set(chart.id, await renderChart(chart, colours));
 
   const cite = citeIn(model);
-  const files: SiteFile[] = [{ path: paths.css, body: await readFile(STYLESHEET, 'utf8') }, { path: paths.favicon, body: await readFile(FAVICON, 'utf8') }, ...sql.map((f) => ({ path: paths.sql(f.table), body: f.sql }))];
+  const files: SiteFile[] = [{ path: paths.css, body: await readFile(STYLESHEET, 'utf8') }, ...sql.map((f) => ({ path: paths.sql(f.table), body: f.sql }))];
   const out: RenderedPage[] = [];
   for (const plan of pages) {
     const body = plan.body({

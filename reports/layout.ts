@@ -2,6 +2,12 @@ import { html, type SafeHtml } from './html.ts';
 import type { SiteModel } from './model.ts';
 import { mounts, paths, relativeHref } from './paths.ts';
 
+/**
+ * The site icon, inline (the CSP allows data: images): without one the browser asks every origin for
+ * /favicon.ico, a request that fails on disk and in the bucket.
+ */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0a5ea8"/><path d="M3 12h2V7H3zm4 0h2V4H7zm4 0h2V9h-2z" fill="#fff"/></svg>')}`;
+
 export interface NavEntry {
   key: string;
   label: string;
@@ -66,7 +72,7 @@ export function layout(model: SiteModel, page: FramedPage, body: SafeHtml, mount
 <meta name="generator" content="chainwatch">
 <title>${page.title} · chainwatch</title>
 <link rel="stylesheet" href="${href(paths.css)}">
-<link rel="icon" type="image/svg+xml" href="${href(paths.favicon)}">
+<link rel="icon" type="image/svg+xml" href="${FAVICON}">
 <link rel="alternate" type="application/atom+xml" title="chainwatch alerts" href="${href(paths.alertsAtom)}">
 </head>
 <body>

@@ -18,7 +18,6 @@ export const paths = {
   countriesIndex: 'countries/index.html',
   productionIndex: 'production/index.html',
   css: 'assets/site.css',
-  favicon: 'assets/favicon.svg',
   sector: (sector: string) => `sectors/${slug(sector)}.html`,
   product: (hs6: string) => `products/${slug(hs6)}.html`,
   country: (iso3: string) => `countries/${slug(iso3)}.html`,
