@@ -13,6 +13,7 @@ import {
   type PipelineOptions,
 } from '../pipeline.ts';
 import { queryCommand, type CommandIO } from './query.ts';
+import { serveCommand } from './serve.ts';
 import { exportViewsCommand, shellCommand } from './shell.ts';
 
 const HELP = `chainwatch — supply-chain dependence monitor
@@ -28,6 +29,7 @@ Commands:
   query         ad-hoc SQL on the lake tables (DuckDB; --engine athena for AWS)
   shell         interactive SQL session, every table as a view
   export-views  print DuckDB views of the lake (duckdb -init views.sql)
+  serve         preview the built site on http://127.0.0.1 with the CloudFront CSP
 
 Options:
   --lake <dir|s3://bucket/prefix>  the lake (default .lake/; metrics need a folder)
@@ -37,7 +39,7 @@ Options:
            --from <YYYY|YYYY-MM> --to <YYYY|YYYY-MM> --reporters USA,DEU --hs 280530,854231
            --dry-run   print the requests a live source would make; fetch nothing
   refresh: --period <YYYY-MM> (default: two months ago) --sources comtrade,census,usgs --dry-run
-  -h, --help           show this help (query, shell, export-views take their own --help)
+  -h, --help           show this help (query, shell, export-views, serve take their own --help)
 
 Live sources read API keys from COMTRADE_API_KEY and CENSUS_API_KEY (optional; never logged).
 Exit codes: 0 success, 1 the run failed (reason on stderr), 2 bad usage.`;
@@ -47,6 +49,7 @@ const ANALYST_COMMANDS: Record<string, (args: string[], io: CommandIO) => Promis
   query: queryCommand,
   shell: shellCommand,
   'export-views': exportViewsCommand,
+  serve: (args, io) => serveCommand(args, io),
 };
 
 const OPTIONS = {
