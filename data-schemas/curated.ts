@@ -43,8 +43,11 @@ export const production = defineTable({
   name: 'production',
   zone: 'curated',
   description: 'Production, capacity, reserves and published shares by country and period, with qualifiers.',
-  partitionKeys: ['sector'],
+  // `source` first: each ingest source writes only its own objects, so sources ingested in parallel never
+  // read-merge-write the same file (bundled and USGS production share sectors).
+  partitionKeys: ['source', 'sector'],
   schema: z.object({
+    source: col.string('Ingest source that landed the row: bundled, usgs.'),
     sector: col.string('Basket sector: semiconductors, ev_batteries, rare_earths, medical_supplies.'),
     commodity: col.string('Commodity or product group, e.g. rare_earths, lithium, chips.'),
     stage: z.enum(STAGES).describe('Supply-chain stage: mining, refining, manufacturing, trade, demand, reserves.'),
@@ -68,8 +71,10 @@ export const sources = defineTable({
   name: 'sources',
   zone: 'curated',
   description: 'One citation per source_id: publisher, title, where the figure was read, licence.',
-  partitionKeys: [],
+  // Every ingest source lands the citations of its own rows, in its own partition.
+  partitionKeys: ['source'],
   schema: z.object({
+    source: col.string('Ingest source that landed the citation: bundled, comtrade, census, usgs.'),
     source_id: col.string('Citation id referenced by every data row.'),
     topic: col.string('Which part of the data it supports (Semiconductors, Rare earths, …).'),
     citation: col.string('Full citation: author or publisher, title, date.'),

@@ -1,3 +1,6 @@
+import { allTables, tablePrefix } from '../data-schemas/index.ts';
+import { stagingPrefixOf } from '../lambdas/ingest/manifest.ts';
+
 /**
  * Key prefixes of the data lake, the same in the local folder and in S3 (see the brief's lake
  * layout). IAM grants are scoped to these, so a Lambda can touch only the part of the lake its
@@ -15,3 +18,18 @@ export const lakePrefix = {
   staging: '_staging/',
 } as const;
 
+
+/**
+ * Key patterns the ingest of one source may write, and nothing else: its own `source=<id>/` partition
+ * of every curated table several sources write, the reference tables (only the bundled data land
+ * them), its staging area and its own run manifests (`_runs/<run-id>-<source>.json`).
+ */
+export function ingestWritePatterns(source: string): string[] {
+  const tables = allTables.filter((t) => t.zone === 'curated');
+  return [
+    ...tables.filter((t) => t.partitionKeys.includes('source')).map((t) => `${tablePrefix(t)}source=${source}/*`),
+    ...(source === 'bundled' ? tables.filter((t) => !t.partitionKeys.includes('source')).map((t) => `${tablePrefix(t)}*`) : []),
+    `${stagingPrefixOf(source)}*`,
+    `${lakePrefix.runs}*-${source}.json`,
+  ];
+}

@@ -60,7 +60,7 @@ describe('partition location template', () => {
     const template = locationTemplate('lake-bucket', tradeFlows);
     const filled = template.replace(/\$\{(\w+)\}/g, (_, k: string) => String(row[k as keyof typeof row]));
     expect(filled).toBe(`s3://lake-bucket/${partitionPath(tradeFlows, row)}`);
-    expect(locationTemplate('b', production)).toBe('s3://b/curated/production/sector=${sector}/');
+    expect(locationTemplate('b', production)).toBe('s3://b/curated/production/source=${source}/sector=${sector}/');
   });
 });
 

@@ -181,13 +181,21 @@ describe('catalog', () => {
     );
   });
 
-  it('projects production partitions on the basket sectors', () => {
+  it('projects production partitions on the enabled sources and the basket sectors', () => {
     const csv = readFileSync(new URL('../data-schemas/reference/basket.csv', import.meta.url), 'utf8').trim().split('\n').slice(1);
     const sectors = [...new Set(csv.map((line) => line.split(',')[0]))].sort();
     const p = glueTable(catalog, production.name).Parameters;
+    expect(p['projection.source.type']).toBe('enum');
+    expect(p['projection.source.values']).toBe(built.config.sources.join(','));
     expect(p['projection.sector.type']).toBe('enum');
     expect(p['projection.sector.values'].split(',').sort()).toEqual(sectors);
-    expect(text(p['storage.location.template'])).toBe('s3://chainwatch-dev-lake-<token>-<token>/curated/production/sector=${sector}/');
+    expect(text(p['storage.location.template'])).toBe('s3://chainwatch-dev-lake-<token>-<token>/curated/production/source=${source}/sector=${sector}/');
+  });
+
+  it('projects the sources table on the enabled sources', () => {
+    const p = glueTable(catalog, 'sources').Parameters;
+    expect(p).toMatchObject({ 'projection.enabled': 'true', 'projection.source.type': 'enum', 'projection.source.values': built.config.sources.join(',') });
+    expect(text(p['storage.location.template'])).toBe('s3://chainwatch-dev-lake-<token>-<token>/curated/sources/source=${source}/');
   });
 
   it('leaves unpartitioned tables without projection', () => {
@@ -293,15 +301,19 @@ describe('pipeline', () => {
       expect(definition.States.Published.Type).toBe('Succeed');
     });
 
-    it('reports a failed source and lets the other sources go on', () => {
+    it('reports a failed source, finishes or discards its staged writes, and lets the other sources go on', () => {
       for (const branch of definition.States['Ingest sources'].Branches!) {
         const task = branch.States[branch.StartAt];
         expect(task.Type).toBe('Task');
         expect(retriesThrottling(task), branch.StartAt).toBe(true);
         const handler = only(task.Catch!);
         expect(handler.ErrorEquals).toEqual(['States.ALL']);
-        const [report, record] = follow(branch.States, handler.Next).map((name) => branch.States[name]);
+        const [report, recover, record] = follow(branch.States, handler.Next).map((name) => branch.States[name]);
         expect(report.Resource).toMatch(/:states:::sns:publish$/);
+        // The same source's function, in recovery mode; a failed recovery still ends in the record.
+        const payload = (state: State) => (state as State & { Parameters: Record<string, unknown> }).Parameters;
+        expect(payload(recover)).toEqual({ ...payload(task), recover: true });
+        expect(only(recover.Catch!).Next).toBe(follow(branch.States, handler.Next)[2]);
         expect(record.Type).toBe('Pass');
         expect(record.End).toBe(true);
       }

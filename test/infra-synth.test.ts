@@ -143,7 +143,7 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
 
     it('ingest lands the bundled data from the files shipped in its asset', async () => {
       const summary = invoke('Ingestbundled', { source: 'bundled', runId: 'bundle-run' }, { LAKE_BUCKET: 'lake' });
-      expect(summary).toMatchObject({ source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/bundle-run.json' });
+      expect(summary).toMatchObject({ source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/bundle-run-bundled.json' });
       expect(await keys('lake', 'curated/trade_flows/')).not.toEqual([]);
     }, 120_000);
 

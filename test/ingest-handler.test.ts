@@ -44,10 +44,10 @@ describe('ingest Lambda handler', () => {
     // Progress goes to the function's log (CloudWatch), one line per step.
     expect(log.mock.calls.map(([line]) => String(line))).toContainEqual(expect.stringMatching(/^curated\/trade_flows: \d+ rows in \d+ partitions$/));
     log.mockRestore();
-    expect(summary).toMatchObject({ runId: 'sfn-execution-1', source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/sfn-execution-1.json' });
+    expect(summary).toMatchObject({ runId: 'sfn-execution-1-bundled', source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/sfn-execution-1-bundled.json' });
     expect(summary.rowsIn + summary.rowsDerived).toBe(summary.rowsOut + summary.rowsRejected + summary.rowsDuplicate);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'handler-lake', Prefix: 'lake/_runs/' }));
-    expect(listed.Contents?.map((o) => o.Key)).toEqual(['lake/_runs/sfn-execution-1.json']);
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(['lake/_runs/sfn-execution-1-bundled.json']);
   });
 
   it('refuses an unknown source and a missing LAKE_BUCKET with what to do', async () => {

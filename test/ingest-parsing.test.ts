@@ -59,10 +59,10 @@ describe('SOURCES.md tables', () => {
   it('expands shorthand ids and reads topic, URL, licence and the secondary flag', () => {
     const { candidates, rejects } = sourcesFromMarkdown(md, 'SOURCES.md');
     expect(candidates.map((c) => c.row)).toEqual([
-      { source_id: 'NEWS_2019', topic: 'Rare earths', citation: 'Investing News, Top countries, https://example.org/a.', url: 'https://example.org/a', where_seen: 'pages corpus — SECONDARY', is_secondary: true, licence: null },
-      { source_id: 'NEWS_2021', topic: 'Rare earths', citation: 'Investing News, Top countries, https://example.org/a.', url: 'https://example.org/a', where_seen: 'pages corpus — SECONDARY', is_secondary: true, licence: null },
-      { source_id: 'IEA_X', topic: 'Rare earths', citation: 'IEA (2024), Outlook, CC BY 4.0', url: 'https://www.iea.org/x', where_seen: 'https://www.iea.org/x', is_secondary: false, licence: 'CC BY 4.0' },
-      { source_id: 'FORUM_1', topic: 'Trade', citation: 'Forbes article', url: 'http://forum.example/t?1', where_seen: 'forum repost http://forum.example/t?1', is_secondary: true, licence: null },
+      { source: 'bundled', source_id: 'NEWS_2019', topic: 'Rare earths', citation: 'Investing News, Top countries, https://example.org/a.', url: 'https://example.org/a', where_seen: 'pages corpus — SECONDARY', is_secondary: true, licence: null },
+      { source: 'bundled', source_id: 'NEWS_2021', topic: 'Rare earths', citation: 'Investing News, Top countries, https://example.org/a.', url: 'https://example.org/a', where_seen: 'pages corpus — SECONDARY', is_secondary: true, licence: null },
+      { source: 'bundled', source_id: 'IEA_X', topic: 'Rare earths', citation: 'IEA (2024), Outlook, CC BY 4.0', url: 'https://www.iea.org/x', where_seen: 'https://www.iea.org/x', is_secondary: false, licence: 'CC BY 4.0' },
+      { source: 'bundled', source_id: 'FORUM_1', topic: 'Trade', citation: 'Forbes article', url: 'http://forum.example/t?1', where_seen: 'forum repost http://forum.example/t?1', is_secondary: true, licence: null },
     ]);
     expect(rejects).toHaveLength(1);
     expect(rejects[0]).toMatchObject({ file: 'SOURCES.md', line: 7, table: 'sources' });

@@ -118,6 +118,8 @@ export interface ProductionSeries {
   commodity?: string;
   stage?: ProductionRow['stage'];
   source_id?: string;
+  /** Ingest source (the `source` partition); default bundled. */
+  source?: string;
   is_projection?: boolean;
   unit_detail?: string | null;
 }
@@ -128,6 +130,7 @@ const AGGREGATE_GEOS = new Set(['WLD', 'OTH', 'EUR', 'EASIA', 'EU', 'CHN_HKG']);
 export function productionRows(series: ProductionSeries, values: Record<string, Record<number, number | null>>): ProductionRow[] {
   return Object.entries(values).flatMap(([geo, byYear]) =>
     Object.entries(byYear).map(([year, value]) => ({
+      source: series.source ?? 'bundled',
       sector: series.sector ?? 'test_sector',
       commodity: series.commodity ?? 'test_commodity',
       stage: series.stage ?? 'mining',

@@ -72,7 +72,7 @@ describe('refresh', () => {
     const raw = await snapshot('raw/');
     expect([...curated.keys()].some((k) => k.includes('source=comtrade/year=2021/month=0'))).toBe(true);
     expect([...curated.keys()].some((k) => k.includes('source=census/year=2025/month=6'))).toBe(true);
-    expect([...curated.keys()].some((k) => k.includes('production/sector=rare_earths'))).toBe(true);
+    expect([...curated.keys()].some((k) => k.includes('production/source=usgs/sector=rare_earths'))).toBe(true);
 
     const second = await refresh('2025-06', world(), 'r2');
     expect(await snapshot('curated/')).toEqual(curated);
@@ -180,7 +180,7 @@ describe('ad-hoc live ingest and --dry-run', () => {
     expect(manifest.sources.census.requests).toEqual({ planned: 2, responses: 2, unchanged: 0 });
     const written = manifest.sources.census.partitions.written.filter((k) => k.startsWith('curated/trade_flows/')).map((k) => k.split('/').slice(3, 5).join('/'));
     expect(written).toHaveLength(13);
-    expect(manifest.sources.census.partitions.written).toContain('curated/sources/part-00000.parquet');
+    expect(manifest.sources.census.partitions.written).toContain('curated/sources/source=census/part-00000.parquet');
     expect(written).toContain('year=2024/month=0');
   });
 

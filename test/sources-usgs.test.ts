@@ -86,7 +86,7 @@ describe('USGS fetch', () => {
     const { http, plan, responses } = await run([{ status: 500 }, { body: REE.slice(0, REE.indexOf('"Mine') + 10) }, { body: REE }]);
     expect(http.calls).toHaveLength(3);
     const [r] = responses;
-    expect(r.coverage.partitions).toEqual([{ sector: 'rare_earths' }]);
+    expect(r.coverage.partitions).toEqual([{ source: 'usgs', sector: 'rare_earths' }]);
     expect(r.coverage.owns({ source_id: 'USGS_MCS2026_DR_REE' })).toBe(true);
     expect(r.coverage.owns({ source_id: 'USGS_MCS2026_REE' })).toBe(false);
     expect(plan.citations[0]).toMatchObject({ source_id: usgsSourceId(REE_CSV), url: REE_CSV.url, is_secondary: false });

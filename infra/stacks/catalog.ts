@@ -5,7 +5,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { allTables, production, tablePrefix, tradeFlows, type TableDef } from '../../data-schemas/index.ts';
+import { allTables, production, sources, tablePrefix, tradeFlows, type TableDef } from '../../data-schemas/index.ts';
 import { readAnalystQueries } from '../analyst-queries.ts';
 import type { ChainwatchConfig } from '../config.ts';
 import { glueColumnsOf, gluePartitionKeysOf, locationTemplate, partitionProjectionOf } from '../glue-columns.ts';
@@ -54,16 +54,20 @@ export class CatalogStack extends Stack {
       description: 'chainwatch data lake: curated trade and production tables and computed metric tables.',
     });
 
+    // Every table more than one source writes is partitioned by source first: the enabled sources.
+    const source = glue.PartitionProjectionConfiguration.enum({ values: [...config.sources] });
     const projection: Record<string, Record<string, glue.PartitionProjectionConfiguration>> = {
       [tradeFlows.name]: {
-        source: glue.PartitionProjectionConfiguration.enum({ values: [...config.sources] }),
+        source,
         year: glue.PartitionProjectionConfiguration.integer({ min: config.tradeYears.min, max: config.tradeYears.max }),
         // Annual totals are month 0; monthly rows 1–12.
         month: glue.PartitionProjectionConfiguration.integer({ min: 0, max: 12 }),
       },
       [production.name]: {
+        source,
         sector: glue.PartitionProjectionConfiguration.enum({ values: basketSectors() }),
       },
+      [sources.name]: { source },
     };
 
     this.tables = new Map(

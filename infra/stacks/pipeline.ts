@@ -16,7 +16,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { ChainwatchConfig, SourceName } from '../config.ts';
-import { lakePrefix } from '../lake-layout.ts';
+import { ingestWritePatterns, lakePrefix } from '../lake-layout.ts';
 import { acknowledgeGrantWildcards, acknowledgePrefixResource, renderResource } from '../nag.ts';
 import type { ResourceNames } from '../names.ts';
 import type { CatalogStack } from './catalog.ts';
@@ -112,8 +112,9 @@ export class PipelineStack extends Stack {
         });
         this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.raw(source)}*`, `ingest of ${source} keeps what it fetched under its own raw/ prefix`);
         this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.quarantine(source)}*`, `ingest of ${source} writes rejected rows under its own quarantine/ prefix`);
-        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.curated}*`, 'ingest replaces the curated partitions it lands');
-        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.runs}*`, 'ingest records the run manifest');
+        for (const pattern of ingestWritePatterns(source)) {
+          this.grantLake(fn, lakeBucket, 'readWrite', pattern, `ingest of ${source} stages and replaces only its own curated partitions and records its own run manifest`);
+        }
         this.grantLake(fn, lakeBucket, 'readWrite', lakePrefix.state(source), `ingest of ${source} keeps what it last fetched in its state object`);
         if (parameter) {
           fn.addToRolePolicy(
@@ -256,11 +257,15 @@ export class PipelineStack extends Stack {
 
     const ingest = new sfn.Parallel(this, 'Ingest sources', { resultPath: '$.ingest' });
     for (const [source, fn] of this.ingestFunctions) {
-      const failed = notify(`Report ${source} failure`, `chainwatch ${this.config.stage}: ingest of ${source} failed`, `Ingest of ${source} failed`).next(
-        new sfn.Pass(this, `${source} failed`, {
-          parameters: { source, status: 'failed', error: sfn.JsonPath.stringAt('$.error.Error') },
-        }),
-      );
+      const record = new sfn.Pass(this, `${source} failed`, {
+        parameters: { source, status: 'failed', error: sfn.JsonPath.stringAt('$.error.Error') },
+      });
+      // The failed run may have died between its commit marker and its last partition file: finish (or
+      // discard) its staged writes now, so metrics never read a half-applied source. If that fails too,
+      // the source's next run does it first.
+      const recover = this.invoke(`Recover ${source}`, fn, { source, runId, recover: true }, sfn.JsonPath.DISCARD)
+        .addCatch(record, { errors: [sfn.Errors.ALL], resultPath: '$.recoverError' });
+      const failed = notify(`Report ${source} failure`, `chainwatch ${this.config.stage}: ingest of ${source} failed`, `Ingest of ${source} failed`).next(recover.next(record));
       // The branch's output is the handler's summary, or the failure record: `$.ingest` lists one per source.
       ingest.branch(this.invoke(`Ingest ${source}`, fn, { source, runId }, '$').addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' }));
     }

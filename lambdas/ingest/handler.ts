@@ -1,7 +1,8 @@
 import { UsageError } from '../../src/errors.ts';
 import type { HttpContext } from '../../src/http/retry.ts';
 import { S3ObjectStore } from '../../src/store/s3-store.ts';
-import { runIngest } from './ingest.ts';
+import type { Recovery } from '../../src/lake/staged-commit.ts';
+import { recoverSource, runIngest } from './ingest.ts';
 import { defaultRefreshPeriod, INGEST_SOURCES } from './live-selection.ts';
 import { manifestKey } from './manifest.ts';
 import { progressBar } from './progress-bar.ts';
@@ -16,6 +17,16 @@ export interface IngestEvent {
   runId?: string;
   /** Live sources: the month to refresh, YYYY-MM; default two months back (the release lag of monthly trade data). */
   period?: string;
+  /**
+   * The state machine's failure path: only finish or discard what the failed run of this source staged
+   * (it may have died between its commit marker and the last partition), so metrics read a decided lake.
+   */
+  recover?: boolean;
+}
+
+export interface RecoverySummary {
+  source: string;
+  recovered: Recovery[];
 }
 
 export interface IngestSummary {
@@ -45,23 +56,30 @@ function env(name: string): string {
   return value;
 }
 
-/**
- * Ingest step in AWS, one invocation per source. The bundled data ship in the Lambda asset
- * (`data/bundled`, `data-schemas/reference` under the task root) and land in the S3 lake. A live source
- * runs the monthly refresh for its period, with its API key read from the SSM parameter named in
- * `<SOURCE>_API_KEY_PARAM`; its manifest is `_runs/<runId>-<source>.json`, so parallel sources of one
- * execution never overwrite each other's manifest.
- */
-export async function handleIngest(event: IngestEvent, deps: HandlerDeps = {}): Promise<IngestSummary> {
+function sourceOf(event: IngestEvent): string {
   const source = event?.source;
   if (!(INGEST_SOURCES as readonly string[]).includes(source)) {
     throw new UsageError(`Unknown ingest source "${source}"`, `Invoke with {"source": "${INGEST_SOURCES.join('|')}", "runId": "<optional run id>", "period": "<YYYY-MM, live sources>"}.`);
   }
-  const store = new S3ObjectStore({ bucket: env('LAKE_BUCKET'), prefix: process.env.LAKE_PREFIX ?? '' });
+  return source;
+}
+
+const lakeStore = () => new S3ObjectStore({ bucket: env('LAKE_BUCKET'), prefix: process.env.LAKE_PREFIX ?? '' });
+
+/**
+ * Ingest step in AWS, one invocation per source. The bundled data ship in the Lambda asset
+ * (`data/bundled`, `data-schemas/reference` under the task root) and land in the S3 lake. A live source
+ * runs the monthly refresh for its period, with its API key read from the SSM parameter named in
+ * `<SOURCE>_API_KEY_PARAM`. Every source's manifest is `_runs/<runId>-<source>.json`, so parallel
+ * sources of one execution never overwrite each other's manifest.
+ */
+export async function handleIngest(event: IngestEvent, deps: HandlerDeps = {}): Promise<IngestSummary> {
+  const source = sourceOf(event);
+  const store = lakeStore();
   const now = deps.now ?? (() => new Date());
   // Same shape as the CLI's run ids: an ISO timestamp made key-safe.
   const baseId = event.runId ?? now().toISOString().replace(/[:.]/g, '-');
-  const runId = source === BUNDLED_SOURCE ? baseId : `${baseId}-${source}`;
+  const runId = `${baseId}-${source}`;
   const manifest = source === BUNDLED_SOURCE
     ? await runIngest({ store, runId, onProgress: (line) => console.log(line) })
     : await runRefresh({
@@ -87,4 +105,16 @@ export async function handleIngest(event: IngestEvent, deps: HandlerDeps = {}): 
   };
 }
 
-export const handler = (event: IngestEvent): Promise<IngestSummary> => handleIngest(event);
+/** The failure path of the state machine: finish or discard what the failed run of `event.source` staged. */
+export async function handleRecover(event: IngestEvent): Promise<RecoverySummary> {
+  const source = sourceOf(event);
+  const recovered = await recoverSource(lakeStore(), source);
+  for (const r of recovered) console.log(`${source}: ${r.action} the staged writes of run ${r.id} (${r.objects} objects)`);
+  return { source, recovered };
+}
+
+export function handler(event: IngestEvent & { recover: true }): Promise<RecoverySummary>;
+export function handler(event: IngestEvent): Promise<IngestSummary>;
+export function handler(event: IngestEvent): Promise<IngestSummary | RecoverySummary> {
+  return event?.recover ? handleRecover(event) : handleIngest(event);
+}

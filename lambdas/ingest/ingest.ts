@@ -1,9 +1,10 @@
 import { columnsOf } from '../../data-schemas/table.ts';
 import { ChainwatchError, SourceError, UsageError } from '../../src/errors.ts';
 import { partitionPath } from '../../src/lake/partitions.ts';
+import { commitStaged, recoverStaged, type CommitPlan, type Recovery } from '../../src/lake/staged-commit.ts';
 import { putJson, type ObjectStore } from '../../src/store/object-store.ts';
-import { manifestKey, quarantineKeyOf, type IngestManifest, type SourceRun, type TableWrite } from './manifest.ts';
-import { mergePartitions } from './partition-merge.ts';
+import { manifestKey, quarantineKeyOf, stagingPrefixOf, type IngestManifest, type SourceRun, type TableWrite } from './manifest.ts';
+import { planMerge } from './partition-merge.ts';
 import { reject, type Reject } from './rows.ts';
 import type { IngestContext, IngestSource, SettledTable, SourceBatch } from './source.ts';
 import { bundledSource } from './sources/bundled.ts';
@@ -46,30 +47,36 @@ const byOrigin = (a: Reject, b: Reject): number =>
   a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
 
 /**
- * Write a source's curated tables and quarantine; return its manifest entry. Each table is merged
+ * Write a source's quarantine and curated tables; return its manifest entry. Each table is merged
  * into exactly the partitions its coverages name, and a partition file is rewritten only when its
- * bytes change, so a rerun with the same inputs touches nothing.
+ * bytes change, so a rerun with the same inputs touches nothing. The changed files of all of the
+ * source's tables are staged and switched in by one commit marker: a crash before it leaves the
+ * curated tables exactly as they were, one after it is finished by the source's next run.
  */
 async function writeBatch(store: ObjectStore, runId: string, batch: SourceBatch, progress: (line: string) => void): Promise<SourceRun> {
   requireCitations(batch.tables);
-  const tables: Record<string, TableWrite> = {};
-  const partitions: SourceRun['partitions'] = { written: [], deleted: [], unchanged: 0 };
-  for (const { table, settled, coverages } of batch.tables) {
-    const rows = settled.rows.map((c) => c.row);
-    const merged = await mergePartitions(store, table, coverages, rows);
-    tables[table.name] = { rows: rows.length, partitionsWritten: merged.written.length };
-    partitions.written.push(...merged.written);
-    partitions.deleted.push(...merged.deleted);
-    partitions.unchanged += merged.unchanged.length;
-    const holding = new Set(rows.map((r) => partitionPath(table, r))).size;
-    progress(`curated/${table.name}: ${rows.length} rows in ${holding} partition${holding === 1 ? '' : 's'}`);
-  }
   const rejects = batch.tables.flatMap((t) => t.settled.rejects).sort(byOrigin);
   const quarantineKey = rejects.length > 0 ? quarantineKeyOf(batch.source, runId) : null;
   if (quarantineKey) {
     await store.put(quarantineKey, rejects.map((r) => JSON.stringify(r)).join('\n') + '\n', 'application/x-ndjson');
     progress(`${quarantineKey}: ${rejects.length} rows quarantined`);
   }
+  const tables: Record<string, TableWrite> = {};
+  const partitions: SourceRun['partitions'] = { written: [], deleted: [], unchanged: 0 };
+  const commit: CommitPlan = { puts: [], deletes: [] };
+  for (const { table, settled, coverages } of batch.tables) {
+    const rows = settled.rows.map((c) => c.row);
+    const plan = await planMerge(store, table, coverages, rows);
+    commit.puts.push(...plan.puts);
+    commit.deletes.push(...plan.deletes);
+    tables[table.name] = { rows: rows.length, partitionsWritten: plan.puts.length };
+    partitions.written.push(...plan.puts.map((p) => p.key));
+    partitions.deleted.push(...plan.deletes);
+    partitions.unchanged += plan.unchanged.length;
+    const holding = new Set(rows.map((r) => partitionPath(table, r))).size;
+    progress(`curated/${table.name}: ${rows.length} rows in ${holding} partition${holding === 1 ? '' : 's'}`);
+  }
+  await commitStaged(store, stagingPrefixOf(batch.source), runId, commit);
   const run: SourceRun = {
     inputs: batch.inputs,
     rowsIn: batch.inputs.reduce((n, i) => n + i.rows, 0),
@@ -88,17 +95,31 @@ async function writeBatch(store: ObjectStore, runId: string, batch: SourceBatch,
   return run;
 }
 
-/** Collect and write one source; a live source that is down becomes a stale entry instead of failing the run. */
+/**
+ * Finish (committed) or discard (uncommitted) what interrupted runs of a source left staged. Every run
+ * of the source does this first; the pipeline also does it right after a source's run failed, so the
+ * next steps never read a half-applied commit.
+ */
+export const recoverSource = (store: ObjectStore, source: string): Promise<Recovery[]> => recoverStaged(store, stagingPrefixOf(source));
+
+/**
+ * Collect and write one source; a live source that is down becomes a stale entry instead of failing
+ * the run. First, whatever an earlier run of this source left staged is finished (it had committed)
+ * or thrown away (it had not), so the merge starts from a decided lake.
+ */
 async function runSource(ctx: IngestContext, source: IngestSource): Promise<SourceRun> {
-  let batch: SourceBatch;
+  const recovered = await recoverSource(ctx.store, source.id);
+  for (const r of recovered) ctx.progress(`${source.id}: ${r.action} the staged writes of interrupted run ${r.id} (${r.objects} objects)`);
+  let run: SourceRun;
   try {
-    batch = await source.collect(ctx);
+    const batch = await source.collect(ctx);
+    run = await writeBatch(ctx.store, ctx.runId, batch, ctx.progress);
+    if (source.committed) run = await source.committed(ctx, run);
   } catch (error) {
-    if (error instanceof SourceError && source.failed) return source.failed(ctx, error);
-    throw error;
+    if (!(error instanceof SourceError && source.failed)) throw error;
+    run = await source.failed(ctx, error);
   }
-  const run = await writeBatch(ctx.store, ctx.runId, batch, ctx.progress);
-  return source.committed ? source.committed(ctx, run) : run;
+  return recovered.length > 0 ? { ...run, recovered } : run;
 }
 
 /**
@@ -117,6 +138,18 @@ export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
   const ctx: IngestContext = { store: opts.store, runId: opts.runId, at: startedAt, period: opts.period, progress };
   const head = { runId: opts.runId, kind: opts.kind ?? 'ingest', ...(opts.period ? { period: opts.period } : {}), startedAt } as const;
   const runs: Record<string, SourceRun> = {};
+  // Temp files of writers that died mid-put are invisible to readers; remove them before writing anew.
+  const leftovers = (await opts.store.removeLeftovers?.()) ?? [];
+  if (leftovers.length > 0) progress(`removed ${leftovers.length} temp file${leftovers.length === 1 ? '' : 's'} of interrupted writers`);
+  // Replaced at the end by the real outcome: a killed or timed-out run leaves this behind.
+  await putJson(opts.store, manifestKey(opts.runId), {
+    ...head, finishedAt: startedAt, outcome: 'failed', sources: {}, staleSources: [],
+    error: {
+      name: 'Unfinished',
+      message: `Run ${opts.runId} started at ${startedAt} and did not record an outcome (it is still running, or it was killed or timed out)`,
+      hint: 'Run the ingest again: each source first finishes or discards the staged writes of an interrupted run.',
+    },
+  } satisfies IngestManifest);
   try {
     for (const source of opts.sources ?? [bundledSource({ dataDir: opts.dataDir })]) runs[source.id] = await runSource(ctx, source);
     const manifest: IngestManifest = {

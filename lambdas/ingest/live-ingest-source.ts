@@ -89,7 +89,7 @@ export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetc
         const origin = { file: `${plan.source} citations`, line: 0, raw: {} };
         byTable.set(sourcesTable.name, {
           table,
-          coverages: [{ table, partitions: [{}], owns: (row) => ids.has(row.source_id as string) }],
+          coverages: [{ table, partitions: [{ source: plan.source }], owns: (row) => ids.has(row.source_id as string) }],
           parts: [{ candidates: plan.citations.map((row) => ({ table: sourcesTable.name, origin, row, derived: true })), rejects: [] }],
         });
         derived += plan.citations.length;

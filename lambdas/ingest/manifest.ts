@@ -1,3 +1,5 @@
+import type { Recovery } from '../../src/lake/staged-commit.ts';
+
 /** One input file of a run: what was read, where its exact bytes are kept, how many rows it held. */
 export interface IngestInput {
   /** File name as landed (e.g. `us_imports_by_partner_hs6.csv`). */
@@ -60,15 +62,22 @@ export interface SourceRun {
   lastSuccess?: RunMark | null;
   /** Why a stale source failed. */
   error?: { name: string; message: string; hint?: string };
+  /** Staged writes of earlier, interrupted runs of this source that this run finished or discarded before its own. */
+  recovered?: Recovery[];
 }
 
-/** `_runs/<run-id>.json`. Written last: a run without a succeeded manifest did not publish. */
+/**
+ * `_runs/<run-id>.json`. Written first as an unfinished run (outcome 'failed', error 'Unfinished'),
+ * replaced by the real outcome last: a run that is killed or times out leaves the first one behind,
+ * and a run without a succeeded manifest did not publish.
+ */
 export interface IngestManifest {
   runId: string;
   kind: 'ingest' | 'refresh';
   /** The month a refresh was for, YYYY-MM. */
   period?: string;
   startedAt: string;
+  /** When the outcome was recorded; equals startedAt while the run has not finished. */
   finishedAt: string;
   outcome: 'succeeded' | 'failed';
   sources: Record<string, SourceRun>;
@@ -80,3 +89,5 @@ export interface IngestManifest {
 
 export const manifestKey = (runId: string): string => `_runs/${runId}.json`;
 export const quarantineKeyOf = (source: string, runId: string): string => `quarantine/${source}/${runId}/rejects.jsonl`;
+/** Where a source's run stages its curated files before its commit marker switches them in (one writer per source). */
+export const stagingPrefixOf = (source: string): string => `_staging/ingest/${source}/`;

@@ -1,15 +1,18 @@
 import { parquetReadObjects } from 'hyparquet';
 import { columnsOf, partitionColumnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
 import { encodeParquet } from '../../src/lake/parquet.ts';
-import { orderBy, PART_FILE, partitionPath } from '../../src/lake/partitions.ts';
+import { orderBy, PARQUET_CONTENT_TYPE, PART_FILE, partitionPath } from '../../src/lake/partitions.ts';
+import type { StagedPut } from '../../src/lake/staged-commit.ts';
 import type { ObjectStore } from '../../src/store/object-store.ts';
 import { identityOf } from './settle.ts';
 
 /**
  * What a batch is authoritative for in a curated table: within `partitions`, every row for which
  * `owns` is true is replaced by the batch's rows (and removed if the batch no longer has it). Rows
- * others own in the same partition are left alone, so sources that share a partition (bundled and
- * USGS production, every source's citations) and requests that share a month never clobber each other.
+ * others own in the same partition are left alone, so requests of one source that share a partition
+ * (two Comtrade calls for one month, two USGS chapters of one sector) never clobber each other.
+ * Different sources never share a partition: every table more than one source writes has a leading
+ * `source` partition key.
  */
 export interface Coverage {
   table: TableDef;
@@ -52,11 +55,11 @@ export async function ownedCoverage(
   return { table, partitions: [...partitions.values()], owns };
 }
 
-export interface MergeResult {
-  /** Partition files whose bytes changed and were replaced (or created). */
-  written: string[];
-  /** Partition files a merge emptied, now deleted. */
-  deleted: string[];
+export interface MergePlan {
+  /** Partition files whose bytes change (or that are new), with their new bytes. */
+  puts: StagedPut[];
+  /** Partition files the merge empties, to delete. */
+  deletes: string[];
   /** Covered partitions whose new bytes equal the old: not touched, so readers and caches see no change. */
   unchanged: string[];
 }
@@ -79,19 +82,19 @@ const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean =>
   a !== undefined && a.length === b.length && Buffer.compare(a, b) === 0;
 
 /**
- * Replace what some responses are authoritative for, and nothing else. For each partition any
- * coverage names: keep the stored rows no covering response owns, add the new rows, sort by the
- * table's total order, and write the file only if its bytes change. Each partition is one file
- * replaced by one atomic put (temp file + rename, or an S3 PUT), so a reader sees the old partition
- * or the new one, never half of either; a crash between partitions leaves each one whole and the next
- * run rewrites whatever differs. `rows` must all lie in covered partitions.
+ * Work out what replacing what some responses are authoritative for, and nothing else, changes.
+ * For each partition any coverage names: keep the stored rows no covering response owns, add the
+ * new rows, sort by the table's total order, and plan a new file only if its bytes change (an
+ * emptied partition is deleted). Nothing is written here: the ingest stages and commits the plan of
+ * all of a source's tables as one switch (src/lake/staged-commit.ts). `rows` must all lie in
+ * covered partitions.
  */
-export async function mergePartitions(
+export async function planMerge(
   store: ObjectStore,
   table: TableDef,
   coverages: readonly Coverage[],
   rows: readonly Record<string, unknown>[],
-): Promise<MergeResult> {
+): Promise<MergePlan> {
   const covering = new Map<string, { values: Record<string, string | number>; owners: Coverage[] }>();
   for (const coverage of coverages) {
     for (const values of coverage.partitions) {
@@ -104,14 +107,14 @@ export async function mergePartitions(
   const incoming = new Map<string, Record<string, unknown>[]>();
   for (const row of rows) {
     const path = partitionPath(table, row);
-    if (!covering.has(path)) throw new Error(`mergePartitions: a ${table.name} row for ${path} lies outside every coverage`);
+    if (!covering.has(path)) throw new Error(`planMerge: a ${table.name} row for ${path} lies outside every coverage`);
     // Appended in place: copying the list for every row made a partition of n rows cost n²/2 copies.
     const list = incoming.get(path);
     if (list) list.push(row);
     else incoming.set(path, [row]);
   }
   const order = rowOrder(table);
-  const result: MergeResult = { written: [], deleted: [], unchanged: [] };
+  const plan: MergePlan = { puts: [], deletes: [], unchanged: [] };
   for (const [path, { values, owners }] of [...covering].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const key = path + PART_FILE;
     const storedBytes = await store.get(key);
@@ -119,19 +122,12 @@ export async function mergePartitions(
     const kept = stored.filter((row) => !owners.some((o) => o.owns(row)));
     const merged = [...kept, ...(incoming.get(path) ?? [])].sort(order);
     if (merged.length === 0) {
-      if (storedBytes) {
-        await store.delete([key]);
-        result.deleted.push(key);
-      }
+      if (storedBytes) plan.deletes.push(key);
       continue;
     }
-    const bytes = encodeParquet(table, merged);
-    if (sameBytes(storedBytes, bytes)) {
-      result.unchanged.push(key);
-      continue;
-    }
-    await store.put(key, bytes, 'application/vnd.apache.parquet');
-    result.written.push(key);
+    const body = encodeParquet(table, merged);
+    if (sameBytes(storedBytes, body)) plan.unchanged.push(key);
+    else plan.puts.push({ key, body, contentType: PARQUET_CONTENT_TYPE });
   }
-  return result;
+  return plan;
 }

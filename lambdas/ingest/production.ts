@@ -5,6 +5,7 @@ import { originsOf, requireColumns, type CsvFile } from './csv.ts';
 import { isProjection, periodEndYear, publicationYear } from './period.ts';
 import { canonicalMeasure, commodityOf, sectorOfDataset, stageOfMeasure, USGS_CHAPTERS, USGS_TABLE_MEASURES } from './production-rules.ts';
 import { normalizeRows, orNull, parseNonNegative, required, RowProblem, type Candidate, type Normalized } from './rows.ts';
+import { BUNDLED_SOURCE } from './source.ts';
 import { canonicalValue } from './units.ts';
 
 /** The tidy layout shared by the sector files (semiconductors, rare earths, EV batteries, medical supplies). */
@@ -58,6 +59,7 @@ export function normalizeTidyProduction(csv: CsvFile, countries: readonly Countr
     const sourceId = required(raw, 'source_id');
     const v = canonicalValue(valueOf(raw.value, qualifier === 'W'), required(raw, 'unit'));
     return {
+      source: BUNDLED_SOURCE,
       sector,
       commodity: commodityOf(sector, indicator),
       stage: stageOfMeasure(measure),
@@ -116,6 +118,7 @@ export function normalizeUsgsProduction(csv: CsvFile, countries: readonly Countr
     const withheld = raw.raw_value.trim() === 'W';
     const v = canonicalValue(valueOf(raw.value, withheld), required(raw, 'unit'));
     return {
+      source: BUNDLED_SOURCE,
       sector: chapter.sector,
       commodity: chapter.commodity,
       stage: stageOfMeasure(measure),
@@ -154,6 +157,7 @@ export function usgsCitations(csv: CsvFile): Candidate<SourceRow>[] {
     }
     if (citations.has(chapter.sourceId)) continue;
     const row: SourceRow = {
+      source: BUNDLED_SOURCE,
       source_id: chapter.sourceId,
       topic: 'USGS world production',
       citation: `USGS, ${raw.edition.trim()}, "${raw.commodity.trim()}"`,

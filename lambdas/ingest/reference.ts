@@ -30,12 +30,14 @@ export function typedCell(text: string | undefined, column: Column): unknown {
 
 /**
  * A reference CSV whose header is the table's own column list (countries, partner_groups, basket,
- * sources.csv): the columns come from the schema, so nothing here names them twice.
+ * sources.csv): the columns come from the schema, so nothing here names them twice. Columns the
+ * ingest sets itself (`fixed`, e.g. the `source` partition of sources.csv) are not in the file.
  */
-export function referenceRows(csv: CsvFile, table: TableDef): Normalized {
-  const columns = columnsOf(table);
+export function referenceRows(csv: CsvFile, table: TableDef, fixed: Record<string, unknown> = {}): Normalized {
+  const columns = columnsOf(table).filter((c) => !(c.name in fixed));
   requireColumns(csv, columns.map((c) => c.name));
-  return normalizeRows(table.name, originsOf(csv), ({ raw }) =>
-    Object.fromEntries(columns.map((c) => [c.name, typedCell(raw[c.name], c)])),
-  );
+  return normalizeRows(table.name, originsOf(csv), ({ raw }) => ({
+    ...fixed,
+    ...Object.fromEntries(columns.map((c) => [c.name, typedCell(raw[c.name], c)])),
+  }));
 }

@@ -12,8 +12,8 @@ interface RowIdentity {
 
 export const ROW_IDENTITY: Record<string, RowIdentity> = {
   trade_flows: { key: ['source', 'year', 'month', 'reporter_iso3', 'flow', 'hs6', 'partner_code', 'source_id'], ignore: ['partner_name', 'note'] },
-  production: { key: ['sector', 'commodity', 'measure', 'geo_iso3', 'period', 'source_id'], ignore: ['geo_name', 'unit_detail', 'note'] },
-  sources: { key: ['source_id'], ignore: [] },
+  production: { key: ['source', 'sector', 'commodity', 'measure', 'geo_iso3', 'period', 'source_id'], ignore: ['geo_name', 'unit_detail', 'note'] },
+  sources: { key: ['source', 'source_id'], ignore: [] },
   countries: { key: ['iso3'], ignore: [] },
   partner_groups: { key: ['group_id', 'iso3', 'valid_from'], ignore: [] },
   basket: { key: ['sector', 'hs6'], ignore: [] },

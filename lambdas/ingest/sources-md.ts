@@ -1,6 +1,7 @@
 import { InputError } from '../../src/errors.ts';
 import { sources, type SourceRow } from '../../data-schemas/curated.ts';
 import { normalizeRows, RowProblem, type Normalized, type Origin } from './rows.ts';
+import { BUNDLED_SOURCE } from './source.ts';
 
 /** The columns every citation table in SOURCES.md must have, as written in its header row. */
 const HEADER = ['source_id', 'citation', 'where seen'] as const;
@@ -81,6 +82,7 @@ export function sourcesFromMarkdown(text: string, file: string): Normalized<Sour
     const whereSeen = plain(raw['where seen']);
     if (citation === '') throw new RowProblem('required field citation is empty');
     return {
+      source: BUNDLED_SOURCE,
       source_id: raw.source_id,
       topic: raw.topic,
       citation,

@@ -3,6 +3,7 @@ import { tradeFlows, type BasketRow, type CountryRow, type TradeFlow } from '../
 import { constantColumns, transformCandidates } from './candidates-table.ts';
 import { originsOf, requireColumns, type CsvFile } from './csv.ts';
 import { normalizeRows, parseDecimal, parseNonNegative, required, RowProblem, type Normalized } from './rows.ts';
+import { BUNDLED_SOURCE } from './source.ts';
 
 /** Columns of the bundled Comtrade mart that ingest reads; its share/rank columns are ignored (metrics recompute them). */
 export const TRADE_MART_COLUMNS = ['canonical_product_id', 'year', 'partner_code', 'partner_iso3', 'partner_name', 'import_value_usd'] as const;
@@ -16,7 +17,7 @@ const BRIDGED_NOTE = 'canonical HS6 bridged across HS2017 (H5) and HS2022 (H6) b
  * the customs value (metrics.md §4.3). The mart bridged H5/H6 codes, so no single vintage applies.
  */
 const MART_CONSTANTS = {
-  source: 'bundled',
+  source: BUNDLED_SOURCE,
   month: 0,
   reporter_iso3: 'USA',
   reporter_code: '842',

@@ -4,6 +4,7 @@ import { encodeParquet } from './parquet.ts';
 
 /** The one file name inside a partition folder; deterministic so a rewrite replaces it atomically. */
 export const PART_FILE = 'part-00000.parquet';
+export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
 
 /** `curated/trade_flows/source=bundled/year=2024/month=0/` for a row. */
 export function partitionPath(table: TableDef, row: Record<string, unknown>): string {
@@ -42,7 +43,7 @@ export async function writePartitions(
   const groups = [...groupByPartition(table, rows)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [prefix, group] of groups) {
     const key = prefix + PART_FILE;
-    await store.put(key, encodeParquet(table, [...group].sort(order)), 'application/vnd.apache.parquet');
+    await store.put(key, encodeParquet(table, [...group].sort(order)), PARQUET_CONTENT_TYPE);
     writes.push({ key, rows: group.length });
   }
   return writes;

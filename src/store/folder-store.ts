@@ -3,6 +3,20 @@ import { dirname, join, relative, sep } from 'node:path';
 import { StoreError } from '../errors.ts';
 import type { ObjectStore } from './object-store.ts';
 
+/** A temp file is `<final name>.tmp-<writer pid>-<random>`; readers never list it. */
+const TEMP_MARK = '.tmp-';
+const TEMP_FILE = /\.tmp-(\d+)-[0-9a-z]*$/;
+
+/** Whether a process id names a running process (EPERM: it runs, under another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The embedded default: a folder with the S3 key layout. Writes are atomic (temp file + rename). */
 export class FolderObjectStore implements ObjectStore {
   readonly location: string;
@@ -19,7 +33,7 @@ export class FolderObjectStore implements ObjectStore {
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
     const path = this.path(key);
-    const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const tmp = `${path}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(tmp, body);
@@ -57,11 +71,36 @@ export class FolderObjectStore implements ObjectStore {
       for (const entry of entries) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
-        else if (!entry.name.includes('.tmp-')) keys.push(relative(this.root, full).split(sep).join('/'));
+        else if (!entry.name.includes(TEMP_MARK)) keys.push(relative(this.root, full).split(sep).join('/'));
       }
     };
     await walk(start);
     return keys.filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  /**
+   * Delete the temp files of writers that are no longer running (a process killed between writing its
+   * temp file and renaming it). A running writer's temp file, this process's included, is left alone.
+   */
+  async removeLeftovers(): Promise<string[]> {
+    const removed: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch((cause: NodeJS.ErrnoException) => {
+        if (cause.code === 'ENOENT') return [];
+        throw new StoreError(`Could not list ${dir}: ${cause.message}`, 'Check the lake folder permissions.', { cause });
+      });
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        const pid = Number(TEMP_FILE.exec(entry.name)?.[1]);
+        if (entry.isDirectory()) await walk(full);
+        else if (pid && pid !== process.pid && !isRunning(pid)) {
+          await rm(full, { force: true });
+          removed.push(relative(this.root, full).split(sep).join('/'));
+        }
+      }
+    };
+    await walk(this.root);
+    return removed.sort();
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -13,6 +13,12 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
   delete(keys: string[]): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /**
+   * Remove what writers that died mid-write left behind (never visible to readers). Only stores that
+   * can leave such leftovers implement it: the folder store's temp files; an S3 PUT leaves nothing,
+   * and incomplete multipart uploads are aborted by the bucket's lifecycle rule.
+   */
+  removeLeftovers?(): Promise<string[]>;
 }
 
 export const textOf = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);

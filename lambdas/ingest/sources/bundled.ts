@@ -21,14 +21,13 @@ import { referenceRows } from '../reference.ts';
 import { concatNormalized, type Normalized } from '../rows.ts';
 import { ownedCoverage } from '../partition-merge.ts';
 import { settle, type Settled } from '../settle.ts';
-import type { IngestSource, SettledTable, SourceBatch } from '../source.ts';
+import { BUNDLED_SOURCE, type IngestSource, type SettledTable, type SourceBatch } from '../source.ts';
 import { sourcesFromMarkdown } from '../sources-md.ts';
 import { projectPath } from '../../../src/paths.ts';
 import { tableDef } from '../tables.ts';
 import { normalizeTrade } from '../trade.ts';
-import { isLiveSourceId } from './live-source.ts';
 
-export const BUNDLED_SOURCE = 'bundled';
+export { BUNDLED_SOURCE } from '../source.ts';
 export const DEFAULT_DATA_DIR = projectPath('data', 'bundled');
 export const DEFAULT_REFERENCE_DIR = projectPath('data-schemas', 'reference');
 
@@ -53,15 +52,11 @@ export interface BundledOptions {
 }
 
 /**
- * What the bundled data own, besides the reference tables (whole): their own trade partitions, and
- * every production and citation row whose source_id no live connector writes (USGS data-release rows
- * share the production partitions; live citations share the sources table).
+ * What the bundled data own: the reference tables whole, and in every table that other sources also
+ * write, all of its own `source=bundled` partitions (and nothing of anyone else's).
  */
-const BUNDLED_OWNS: Record<string, (row: Record<string, unknown>) => boolean> = {
-  [tradeFlows.name]: (row) => row.source === BUNDLED_SOURCE,
-  [production.name]: (row) => !isLiveSourceId(row.source_id),
-  [sources.name]: (row) => !isLiveSourceId(row.source_id),
-};
+const isSourcePartitioned = (table: TableDef): boolean => table.partitionKeys.includes('source');
+const ownPartitions = (table: TableDef) => (isSourcePartitioned(table) ? (p: Record<string, unknown>) => p.source === BUNDLED_SOURCE : undefined);
 
 async function readDir(dir: string): Promise<string[]> {
   try {
@@ -125,7 +120,7 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
   for (const file of dataFiles) await land(dataDir, file);
   for (const [file] of REFERENCE_FILES) await land(referenceDir, file);
   const csv = (file: string): CsvFile => parseCsv(texts.get(file)!, file);
-  const reference = new Map(REFERENCE_FILES.map(([file, table]) => [table.name, referenceRows(csv(file), table)]));
+  const reference = new Map(REFERENCE_FILES.map(([file, table]) => [table.name, referenceRows(csv(file), table, isSourcePartitioned(table) ? { source: BUNDLED_SOURCE } : {})]));
 
   const settledCountries = settle<CountryRow>(COUNTRIES, reference.get(countries.name)!);
   const settledBasket = settle<BasketRow>(BASKET, reference.get(basket.name)!);
@@ -160,8 +155,7 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
   const covered = async (table: TableDef, settled: Settled): Promise<SettledTable> => ({
     table,
     settled,
-    coverages: [await ownedCoverage(store, table, settled.rows.map((c) => c.row), BUNDLED_OWNS[table.name] ?? (() => true),
-      table === TRADE_FLOWS ? (p) => p.source === BUNDLED_SOURCE : undefined)],
+    coverages: [await ownedCoverage(store, table, settled.rows.map((c) => c.row), () => true, ownPartitions(table))],
   });
   return {
     source: BUNDLED_SOURCE,

@@ -18,6 +18,7 @@ export const CENSUS_BASE_URL = 'https://api.census.gov/data/timeseries/intltrade
 const US_REPORTER = 'USA';
 
 export const CENSUS_CITATION: SourceRow = {
+  source: 'census',
   source_id: CENSUS_SOURCE_ID,
   topic: 'Trade flows',
   citation: 'U.S. Census Bureau, International Trade API, timeseries/intltrade imports/hs (general imports, customs value) and exports/hs (total exports, FAS value), monthly by country, HS6',

@@ -23,6 +23,7 @@ export const KEYED_RECORD_LIMIT = 100_000;
 export const COMTRADE_MIN_INTERVAL_MS = 1_000;
 
 export const COMTRADE_CITATION: SourceRow = {
+  source: 'comtrade',
   source_id: COMTRADE_SOURCE_ID,
   topic: 'Trade flows',
   citation: 'United Nations Statistics Division, UN Comtrade database, API v1 (final data, HS as reported; partner2Code 0, customsCode C00, motCode 0)',

@@ -8,7 +8,8 @@ export type LiveSourceId = (typeof LIVE_SOURCES)[number];
 
 /**
  * Every source_id a live connector writes matches this (a test checks each connector's citations);
- * all other ids belong to the bundled data, which owns their rows in shared partitions.
+ * all other ids belong to the bundled data. Each source lands its citations in its own `source=`
+ * partition of the sources table, so keeping the id namespaces apart keeps one row per source_id.
  */
 export const LIVE_SOURCE_ID = /^(COMTRADE_API_V1|CENSUS_INTLTRADE_API|USGS_MCS\d{4}_DR_[A-Z]+)$/;
 export const isLiveSourceId = (id: unknown): boolean => typeof id === 'string' && LIVE_SOURCE_ID.test(id);

@@ -47,6 +47,7 @@ export const usgsSourceId = (csv: UsgsCsv): string => `USGS_MCS${csv.edition}_DR
 export function usgsCitation(csv: UsgsCsv): SourceRow {
   const doi = RELEASE_DOI[csv.edition];
   return {
+    source: 'usgs',
     source_id: usgsSourceId(csv),
     topic: 'USGS world production',
     citation: `National Minerals Information Center, ${csv.edition}, U.S. Geological Survey Mineral Commodity Summaries ${csv.edition} Data Release, ${csv.chapter} world production (CSV)${doi ? `, https://doi.org/${doi}` : ''}`,
@@ -138,6 +139,7 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
     if (unitRule.factor !== 1) notes.push(`value converted from ${token} (×${unitRule.factor})`);
     const year = prod ? Number(prod[3]) : latestYear;
     return {
+      source: 'usgs',
       sector: chapter.sector,
       commodity: chapter.commodity,
       stage: stageOfMeasure(measure),
@@ -183,7 +185,7 @@ export function planUsgs(ref: LiveReference, options: UsgsOptions = {}): LiveSou
           file,
           status: response.status,
           body: response.body,
-          coverage: { table: tableDef(production), partitions: [{ sector: chapter.sector }], owns: (row) => row.source_id === sourceId },
+          coverage: { table: tableDef(production), partitions: [{ source: 'usgs', sector: chapter.sector }], owns: (row) => row.source_id === sourceId },
           parse: (rawKey) => parseUsgsCsv({ ...value, file: rawKey }, csv, ref),
         }];
       },
