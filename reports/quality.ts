@@ -52,12 +52,18 @@ export async function loadQuality(store: ObjectStore): Promise<QualityData> {
   const states = (await readSourceFreshness(store)).sort((a, b) => a.source.localeCompare(b.source));
 
   // Only a source's newest run counts: an older quarantine describes rows that have since been replaced.
+  const latest = latestBySource(runs);
   const quarantine: Record<string, QuarantineSummary> = {};
-  for (const { source, entry } of latestBySource(runs)) {
+  for (const { source, entry } of latest) {
     const summary = entry.quarantineKey ? await quarantineOf(store, entry.quarantineKey) : undefined;
     if (summary) quarantine[source] = summary;
   }
-  const stale = new Set([...(runs[0]?.staleSources ?? []), ...states.filter((s) => s.status === 'stale').map((s) => s.source)]);
+  // Runs may write one manifest per source (in AWS, sources ingest in parallel): each source's own newest entry says whether it is stale.
+  const stale = new Set([
+    ...(runs[0]?.staleSources ?? []),
+    ...latest.filter((l) => l.entry.status === 'stale').map((l) => l.source),
+    ...states.filter((s) => s.status === 'stale').map((s) => s.source),
+  ]);
   return { runs, states, quarantine, staleSources: [...stale].sort() };
 }
 

@@ -6,6 +6,7 @@ import type { SiteModel, SupplierCountry } from '../model.ts';
 import type { PagePlan } from '../page.ts';
 import { paths, slug } from '../paths.ts';
 import { seriesName } from '../sectors.ts';
+import { sourceLink } from './parts.ts';
 
 const GROUP_NAMES: Record<string, string> = {
   ALLY_2021_SC: 'allies named in the seed article',
@@ -53,7 +54,7 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Series</th><th scope="col">Year</th><th scope="col" class="num">Share of world</th><th scope="col">Source</th></tr></thead>
 <tbody>${productionRows.map(
-        (r) => html`<tr><td><a href="${ctx.href(paths.production(r.commodity))}">${seriesName(r.commodity, r.measure)}</a></td><td>${r.year}</td><td class="num">${figureValue(r.share, formatShare(r.share))}</td><td><a href="${ctx.href(paths.sources)}#${paths.sourceAnchor(r.source_id)}">${ctx.cite(r.source_id)}</a></td></tr>`,
+        (r) => html`<tr><td><a href="${ctx.href(paths.production(r.commodity))}">${seriesName(r.commodity, r.measure)}</a></td><td>${r.year}</td><td class="num">${figureValue(r.share, formatShare(r.share))}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''

@@ -10,6 +10,7 @@ import type { PagePlan } from '../page.ts';
 import { paths, slug } from '../paths.ts';
 import { drawnSeries, seriesKey, type ShareSeriesGroup } from '../production-series.ts';
 import { humanize, seriesName } from '../sectors.ts';
+import { sourceLink } from './parts.ts';
 
 /** Countries drawn per production chart; the CSV of the chart has exactly these. */
 const MAX_GEOS = 6;
@@ -75,7 +76,7 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Stage</th><th scope="col">Series</th><th scope="col">Year</th><th scope="col" class="num">Countries</th><th scope="col" class="num">CR3</th><th scope="col" class="num">HHI</th><th scope="col">Largest</th><th scope="col">Source</th></tr></thead>
 <tbody>${concentration.map(
-        (r) => html`<tr><td>${r.stage}</td><td>${seriesName(r.commodity, r.measure)}</td><td>${r.year}</td><td class="num">${r.n_countries}</td><td class="num">${figureValue(r.cr3, formatShare(r.cr3))}</td><td class="num">${figureValue(r.hhi, r.hhi.toFixed(3))}</td><td>${model.countryName(r.top_geo_iso3)}</td><td><a href="${ctx.href(paths.sources)}#${paths.sourceAnchor(r.source_id)}">${ctx.cite(r.source_id)}</a></td></tr>`,
+        (r) => html`<tr><td>${r.stage}</td><td>${seriesName(r.commodity, r.measure)}</td><td>${r.year}</td><td class="num">${r.n_countries}</td><td class="num">${figureValue(r.cr3, formatShare(r.cr3))}</td><td class="num">${figureValue(r.hhi, r.hhi.toFixed(3))}</td><td>${model.countryName(r.top_geo_iso3)}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''
@@ -86,7 +87,7 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Series</th><th scope="col">Country</th><th scope="col">Years</th><th scope="col" class="num">First share</th><th scope="col" class="num">Last share</th><th scope="col" class="num">Change</th><th scope="col">Source</th></tr></thead>
 <tbody>${trend.map(
-        (t) => html`<tr><td>${seriesName(t.commodity, t.measure)}</td><td>${model.countryName(t.geo_iso3)}</td><td>${t.first_year}–${t.last_year}</td><td class="num">${figureValue(t.first_share, formatShare(t.first_share))}</td><td class="num">${figureValue(t.last_share, formatShare(t.last_share))}</td><td class="num">${figureValue(t.change_pp, `${t.change_pp >= 0 ? '+' : '−'}${Math.abs(t.change_pp).toFixed(1)} pp`)}</td><td>${t.source_id}</td></tr>`,
+        (t) => html`<tr><td>${seriesName(t.commodity, t.measure)}</td><td>${model.countryName(t.geo_iso3)}</td><td>${t.first_year}–${t.last_year}</td><td class="num">${figureValue(t.first_share, formatShare(t.first_share))}</td><td class="num">${figureValue(t.last_share, formatShare(t.last_share))}</td><td class="num">${figureValue(t.change_pp, `${t.change_pp >= 0 ? '+' : '−'}${Math.abs(t.change_pp).toFixed(1)} pp`)}</td><td>${sourceLink(ctx, t.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''
