@@ -93,7 +93,7 @@ export function figureHtml(rendered: RenderedChart, pagePath: string, ctx: Figur
     (t, i) => html`${i > 0 ? ', ' : ''}<a href="${href(paths.sql(t))}">${t}.sql</a>`,
   )}</p>
 </figcaption>
-<details class="chart-data"><summary>Data table</summary>
+<details class="chart-data"><summary>Data table<span class="visually-hidden">: ${chart.title}</span></summary>
 <div class="table-scroll"><table>
 <thead><tr>${chart.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>${chart.rows.map((r) => html`<tr>${chart.columns.map((c) => html`<td>${formatCell(c, r[c] ?? null)}</td>`)}</tr>`)}</tbody>

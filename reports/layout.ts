@@ -51,8 +51,8 @@ export interface FramedPage {
   path: string;
   title: string;
   nav: string;
-  /** A page about the releases themselves (outside any release): no permanent copy. */
-  archive?: boolean;
+  /** A page with no copy in the release folder (the release list, a page only earlier releases had): no permanent link. */
+  outsideRelease?: boolean;
 }
 
 export function layout(model: SiteModel, page: FramedPage, body: SafeHtml, mount: Mount): string {
@@ -89,8 +89,8 @@ ${body}
 <nav aria-label="About the data">${navList(aboutEntries, page.nav, href)}</nav>
 <p>Release ${month}. Data as of: trade through ${tradeThrough ?? 'n/a'}; production and capacity figures through ${productionThrough === null ? 'n/a' : String(productionThrough)} (latest observed year, projections excluded). The latest trade year may be provisional and revised by the source.</p>
 <p>${
-    page.archive
-      ? html`<a href="${archiveHref(mounts.latest + paths.overview)}">Latest release</a>`
+    page.outsideRelease
+      ? html`<a href="${archiveHref(mounts.latest + paths.overview)}">Latest release</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
       : isReleaseCopy
       ? html`This is the permanent copy of this page in release ${month}; it never changes. <a href="${archiveHref(mounts.latest + page.path)}">Latest release</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
       : html`Permanent link to this page as of this release: <a href="${archiveHref(permanent)}">${permanent}</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`

@@ -146,6 +146,21 @@ describe('two consecutive releases with a changed input', () => {
   });
 });
 
+describe('links across the copies', () => {
+  it('resolve to a file from every page of every copy, the gone pages included', async () => {
+    const files = new Set(await filesOf(site));
+    const broken: string[] = [];
+    for (const page of [...files].filter((f) => f.endsWith('.html'))) {
+      for (const m of (await read(page)).matchAll(/\shref="([^"#]+)(#[^"]*)?"/g)) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(m[1])) continue;
+        const target = posix.normalize(posix.join(posix.dirname(page), m[1]));
+        if (!files.has(target)) broken.push(`${page} → ${m[1]}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
 describe('rebuilding', () => {
   it('the same month from the same lake rewrites the same release files, and leaves the other month alone', async () => {
     const before = await hashes(join(site, 'releases', SECOND));

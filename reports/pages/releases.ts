@@ -6,14 +6,14 @@ import { mounts, paths, relativeHref } from '../paths.ts';
 import type { ReleaseIndex } from '../release.ts';
 
 /** `releases/index.html`: every release, newest first, each a permanent copy of the whole site. */
-export function releasesPage(model: SiteModel, index: ReleaseIndex): PagePlan & { archive: true } {
+export function releasesPage(model: SiteModel, index: ReleaseIndex): PagePlan & { outsideRelease: true } {
   const path = mounts.releasesIndex;
   const newestFirst = [...index.releases].reverse();
   return {
     path,
     title: 'All releases',
     nav: 'releases',
-    archive: true,
+    outsideRelease: true,
     charts: [],
     sourceIds: [],
     body: () => html`<h1>All releases</h1>
@@ -31,9 +31,10 @@ export function releasesPage(model: SiteModel, index: ReleaseIndex): PagePlan & 
  * A page an earlier release had and this one does not (a product no longer traded, a country no
  * longer a top supplier): its `latest/` address stays valid and points to the last release that had it.
  */
-export function gonePage(path: string, lastRelease: string, mount: Mount): PagePlan {
+export function gonePage(path: string, lastRelease: string, mount: Mount): PagePlan & { outsideRelease: true } {
   return {
     path,
+    outsideRelease: true,
     title: 'Not in this release',
     nav: '',
     charts: [],
