@@ -90,7 +90,6 @@ export const claimsFileSchema = z
 export type ClaimsFile = z.infer<typeof claimsFileSchema>;
 export type Claim = z.infer<typeof claim>;
 export type ClaimCheck = z.infer<typeof check>;
-export type ClaimRule = NonNullable<ClaimCheck['rule']>;
 export type ClaimSelector = ClaimCheck['select'];
 
 /** Parse a claims file; a malformed one stops the build with the exact problem. */
