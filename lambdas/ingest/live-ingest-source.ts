@@ -14,15 +14,20 @@ import { readSourceState, writeSourceState, type SourceState } from './source-st
 import type { FetchedResponse, LiveSourcePlan } from './sources/live-source.ts';
 import { tableDef } from './tables.ts';
 
-/** A row outside every partition its response covers (e.g. a 2020 record in a 2021 reply) is not trusted. */
+/**
+ * A row a response is not authoritative for is not trusted: one outside every partition it covers (a
+ * 2020 record in a 2021 reply), or one it does not own (an HS code or flow that was not asked for).
+ * Landing it would also keep it forever: no later response would own, and so replace, it.
+ */
 function withinCoverage(table: TableDef, coverage: Coverage, parsed: Normalized): Normalized {
   const covered = new Set(coverage.partitions.map((p) => partitionPath(table, p)));
   const candidates: Candidate[] = [];
   const rejects = [...parsed.rejects];
   for (const c of parsed.candidates) {
     const path = partitionPath(table, c.row);
-    if (covered.has(path)) candidates.push(c);
-    else rejects.push(reject(c.origin, table.name, `row for ${path} lies outside the partitions the request covers`));
+    if (!covered.has(path)) rejects.push(reject(c.origin, table.name, `row for ${path} lies outside the partitions the request covers`));
+    else if (!coverage.owns(c.row)) rejects.push(reject(c.origin, table.name, 'row is for a product, flow, reporter or source the request did not ask for'));
+    else candidates.push(c);
   }
   return { candidates, rejects };
 }

@@ -43,9 +43,10 @@ function withAggregateFlag(countries: readonly CountryRow[], rows: Candidate<Row
 
 /**
  * A tidy sector file → production rows. Rows whose note says UNVERIFIED never ship: they go to
- * quarantine with a pointer to SOURCES.md.
+ * quarantine with a pointer to SOURCES.md. A period ending after its source's publication year, or
+ * after the run's year (`asOfYear`) when the source id names no year, is a projection.
  */
-export function normalizeTidyProduction(csv: CsvFile, countries: readonly CountryRow[]): Normalized<ProductionRow> {
+export function normalizeTidyProduction(csv: CsvFile, countries: readonly CountryRow[], asOfYear: number): Normalized<ProductionRow> {
   requireColumns(csv, TIDY_COLUMNS);
   const geos = new Set(countries.map((c) => c.iso3));
   const checked = normalizeRows<RowWithoutFlag>(production.name, originsOf(csv), ({ raw }) => {
@@ -72,7 +73,7 @@ export function normalizeTidyProduction(csv: CsvFile, countries: readonly Countr
       unit: v.unit,
       unit_detail: v.unitDetail,
       qualifier,
-      is_projection: isProjection(measure, year, publicationYear(sourceId)),
+      is_projection: isProjection(measure, year, Math.min(publicationYear(sourceId) ?? asOfYear, asOfYear)),
       source_id: sourceId,
       note: joinNotes(orNull(raw.note), v.conversion),
     };

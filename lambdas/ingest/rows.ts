@@ -37,13 +37,32 @@ export const concatNormalized = <R>(parts: readonly Normalized<R>[]): Normalized
   rejects: parts.flatMap((p) => p.rejects),
 });
 
+/**
+ * No field of any input chainwatch reads is longer than this (the longest bundled one has a few hundred
+ * characters): a longer one is a broken file — a lost line break or quote — or a hostile one.
+ */
+export const MAX_FIELD_CHARS = 10_000;
+/** How much of an over-long field a quarantine line repeats; the raw/ copy keeps every byte. */
+const QUARANTINE_FIELD_CHARS = 1_000;
+
+const shortened = (raw: Record<string, string>): Record<string, string> => {
+  if (Object.values(raw).every((v) => v.length <= QUARANTINE_FIELD_CHARS)) return raw;
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) =>
+    [k, v.length <= QUARANTINE_FIELD_CHARS ? v : `${v.slice(0, QUARANTINE_FIELD_CHARS)}… (${v.length} characters in all; see the raw file)`]));
+};
+
 export const reject = (origin: Origin, table: string, reason: string): Reject => ({
   file: origin.file,
   line: origin.line,
-  row: origin.raw,
+  row: shortened(origin.raw),
   reason,
   table,
 });
+
+function overLong(raw: Record<string, string>): string | undefined {
+  const entry = Object.entries(raw).find(([, v]) => v.length > MAX_FIELD_CHARS);
+  return entry && `field ${entry[0]} is ${entry[1].length} characters long (at most ${MAX_FIELD_CHARS}): a lost line break or quote, not a value`;
+}
 
 /** Thrown inside a per-row normalizer to send that row to quarantine with a reason. */
 export class RowProblem extends Error {}
@@ -59,8 +78,9 @@ export function normalizeRows<R>(
 ): Normalized<R> {
   const out: Normalized<R> = { candidates: [], rejects: [] };
   for (const origin of origins) {
-    if (origin.problem) {
-      out.rejects.push(reject(origin, table, origin.problem));
+    const problem = origin.problem ?? overLong(origin.raw);
+    if (problem) {
+      out.rejects.push(reject(origin, table, problem));
       continue;
     }
     try {
@@ -79,13 +99,31 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 export function parseDecimal(text: string, column: string): number {
   const t = text.trim();
   if (!DECIMAL.test(t)) throw new RowProblem(`${column} "${text}" is not a number`);
-  return Number(t);
+  const n = Number(t);
+  // "1e999" is decimal text but no double: it would land as Infinity.
+  if (!Number.isFinite(n)) throw new RowProblem(`${column} "${text}" is out of range`);
+  return n;
+}
+
+/**
+ * No statistic chainwatch reads comes near this (world trade is ~3e13 USD a year, the largest bundled
+ * value is ~2e10): a value this large is a unit or parsing error, and sums of a few such overflow.
+ */
+export const MAX_AMOUNT = 1e15;
+
+/** A trade value, quantity or production figure: finite, not negative, below MAX_AMOUNT. */
+export function checkAmount(n: number, column: string): number {
+  if (!Number.isFinite(n)) throw new RowProblem(`${column} ${n} is not a finite number`);
+  if (n < 0) throw new RowProblem(`${column} ${n} is negative`);
+  if (n >= MAX_AMOUNT) throw new RowProblem(`${column} ${n} is implausibly large (at least ${MAX_AMOUNT}): a unit or parsing error`);
+  return n;
 }
 
 export function parseNonNegative(text: string, column: string): number {
   const n = parseDecimal(text, column);
-  if (n < 0) throw new RowProblem(`${column} ${text} is negative`);
-  return n;
+  // Said as written ("-5.0"), so the reason matches the file.
+  if (n < 0) throw new RowProblem(`${column} ${text.trim()} is negative`);
+  return checkAmount(n, column);
 }
 
 /** A required text field; empty is a row problem. */

@@ -36,6 +36,8 @@ const MART_CONSTANTS = {
 export interface TradeReference {
   countries: readonly CountryRow[];
   basket: readonly BasketRow[];
+  /** The year of the run: a trade figure for a later year cannot have been recorded yet. */
+  latestYear: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export function normalizeTrade(csv: CsvFile, ref: TradeReference): Normalized<Tr
     if (!basketCodes.has(hs6)) throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
     const year = parseDecimal(required(raw, 'year'), 'year');
     if (!Number.isInteger(year)) throw new RowProblem(`year "${raw.year}" is not a whole number`);
+    if (year > ref.latestYear) throw new RowProblem(`year ${year} is after ${ref.latestYear}, the year of this run: not a recorded trade figure`);
     const partnerCode = required(raw, 'partner_code');
     const partner = byCode.get(partnerCode);
     if (!partner) throw new RowProblem(`unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`);

@@ -12,8 +12,8 @@ import {
 } from '../../../data-schemas/curated.ts';
 import type { TableDef } from '../../../data-schemas/table.ts';
 import { InputError } from '../../../src/errors.ts';
-import { textOf, type ObjectStore } from '../../../src/store/object-store.ts';
-import { parseCsv, type CsvFile } from '../csv.ts';
+import type { ObjectStore } from '../../../src/store/object-store.ts';
+import { decodeUtf8, parseCsv, type CsvFile } from '../csv.ts';
 import type { IngestInput } from '../manifest.ts';
 import { normalizeTidyProduction, normalizeUsgsProduction, usgsCitations } from '../production.ts';
 import { landRaw } from '../raw.ts';
@@ -48,6 +48,8 @@ const REFERENCE_FILES: readonly [string, TableDef][] = [
 export interface BundledOptions {
   dataDir?: string;
   referenceDir?: string;
+  /** The run's start (ISO 8601): no figure of a later year is an observation. Default: now. */
+  asOf?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -115,7 +117,7 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
     const landed = await landRaw(store, BUNDLED_SOURCE, file, bytes);
     opts.onProgress?.(`${landed.written ? 'landed' : 'unchanged'} ${landed.rawKey}`);
     inputs.push({ file, rawKey: landed.rawKey, sha256: landed.sha256, rows: 0 });
-    texts.set(file, textOf(bytes));
+    texts.set(file, decodeUtf8(bytes, file));
   };
   for (const file of dataFiles) await land(dataDir, file);
   for (const [file] of REFERENCE_FILES) await land(referenceDir, file);
@@ -126,11 +128,12 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
   const settledBasket = settle<BasketRow>(BASKET, reference.get(basket.name)!);
   const countryRows = settledCountries.rows.map((c) => c.row);
 
-  const trade = normalizeTrade(csv(tradeFile), { countries: countryRows, basket: settledBasket.rows.map((c) => c.row) });
+  const asOfYear = new Date(opts.asOf ?? Date.now()).getUTCFullYear();
+  const trade = normalizeTrade(csv(tradeFile), { countries: countryRows, basket: settledBasket.rows.map((c) => c.row), latestYear: asOfYear });
   const usgsCsv = csv(usgsFile);
   const tidyFiles = dataFiles.filter((f) => f.endsWith('.csv') && f !== tradeFile && f !== usgsFile);
   const productionRows = concatNormalized<Record<string, unknown>>([
-    ...tidyFiles.map((f) => normalizeTidyProduction(csv(f), countryRows)),
+    ...tidyFiles.map((f) => normalizeTidyProduction(csv(f), countryRows, asOfYear)),
     normalizeUsgsProduction(usgsCsv, countryRows),
   ]);
 
@@ -175,5 +178,5 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
 /** The bundled data as a source of the ingest. */
 export const bundledSource = (opts: Omit<BundledOptions, 'onProgress'> = {}): IngestSource => ({
   id: BUNDLED_SOURCE,
-  collect: (ctx) => readBundled(ctx.store, { ...opts, onProgress: ctx.progress }),
+  collect: (ctx) => readBundled(ctx.store, { ...opts, asOf: ctx.at, onProgress: ctx.progress }),
 });

@@ -6,7 +6,7 @@ import { redactUrl } from '../../../src/http/redact.ts';
 import { fetchWithRetry, type HttpContext } from '../../../src/http/retry.ts';
 import type { LiveReference } from '../live-reference.ts';
 import { formatMonth, monthsBetween, type Month } from '../months.ts';
-import { normalizeRows, parseDecimal, RowProblem, type Origin } from '../rows.ts';
+import { normalizeRows, parseNonNegative, RowProblem, type Origin } from '../rows.ts';
 import { tableDef } from '../tables.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
 
@@ -126,7 +126,7 @@ export function parseCensusResponse(response: HttpResponse, request: CensusReque
   };
   const value = (raw: Record<string, string>, field: string) => {
     if ((raw[field] ?? '') === '') throw new RowProblem(`missing required field ${field}`);
-    return parseDecimal(raw[field], field);
+    return parseNonNegative(raw[field], field);
   };
 
   const monthly = normalizeRows<TradeFlow>(tradeFlows.name, origins, ({ raw }) => ({ ...base(raw), value_usd: value(raw, vars.monthly) }) as TradeFlow);

@@ -7,7 +7,7 @@ import { pacer } from '../../../src/http/pace.ts';
 import { redactUrl } from '../../../src/http/redact.ts';
 import { fetchWithRetry, type HttpContext } from '../../../src/http/retry.ts';
 import type { LiveReference } from '../live-reference.ts';
-import { normalizeRows, RowProblem, type Origin } from '../rows.ts';
+import { checkAmount, normalizeRows, RowProblem, type Origin } from '../rows.ts';
 import { tableDef } from '../tables.ts';
 import { TAIWAN_NOTE } from '../trade.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
@@ -149,6 +149,7 @@ export function normalizeComtradeRecord(record: Record<string, unknown>, ref: Li
   if (!/^\d{6}$/.test(r.cmdCode)) throw new RowProblem(`cmdCode ${r.cmdCode} is not an HS6 code`);
   if (r.freqCode === 'A' && r.refMonth !== 52) throw new RowProblem(`annual record with refMonth ${r.refMonth} (annual rows carry 52)`);
   if (r.freqCode === 'M' && (r.refMonth < 1 || r.refMonth > 12)) throw new RowProblem(`monthly record with refMonth ${r.refMonth}`);
+  checkAmount(r.primaryValue, 'primaryValue');
   const reporter = ref.byComtradeCode.get(String(r.reporterCode));
   if (!reporter) throw new RowProblem(`unknown Comtrade reporter code ${r.reporterCode}: not in data-schemas/reference/countries.csv`);
   const partner = ref.byComtradeCode.get(String(r.partnerCode));

@@ -3,10 +3,10 @@ import { InputError } from '../../../src/errors.ts';
 import type { HttpResponse } from '../../../src/http/http-client.ts';
 import { redactUrl } from '../../../src/http/redact.ts';
 import { BadBodyError, fetchWithRetry, type HttpContext } from '../../../src/http/retry.ts';
-import { parseCsv, type CsvFile } from '../csv.ts';
+import { decodeUtf8, parseCsv, type CsvFile } from '../csv.ts';
 import type { LiveReference } from '../live-reference.ts';
 import { stageOfMeasure, USGS_CHAPTERS } from '../production-rules.ts';
-import { normalizeRows, parseDecimal, RowProblem, type Origin } from '../rows.ts';
+import { checkAmount, normalizeRows, parseDecimal, RowProblem, type Origin } from '../rows.ts';
 import { tableDef } from '../tables.ts';
 import { canonicalValue } from '../units.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
@@ -71,7 +71,7 @@ const UNIT_TOKENS: Record<string, { unit: string; factor: number }> = {
 
 function csvOf(response: HttpResponse, file: string): CsvFile {
   try {
-    return parseCsv(new TextDecoder().decode(response.body), file);
+    return parseCsv(decodeUtf8(response.body, file), file);
   } catch (e) {
     // An unclosed quote or an empty file is what a cut-off transfer looks like: fetch again.
     if (e instanceof InputError) throw new BadBodyError(e.message);
@@ -92,7 +92,8 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
   const reservesColumn = header.find((h) => RESERVES_COLUMN.test(h));
   const unknown = header.filter((h) => !KNOWN_COLUMNS.has(h) && !PROD_COLUMN.test(h) && !RESERVES_COLUMN.test(h));
   const missing = ['Country', 'Type'].filter((h) => !header.includes(h));
-  const latestYear = Math.max(...prodColumns.map((c) => Number(PROD_COLUMN.exec(c)![3])));
+  // An edition reports years before its own; reserves are dated by the latest of those.
+  const latestYear = Math.max(...prodColumns.map((c) => Number(PROD_COLUMN.exec(c)![3])).filter((y) => y <= source.edition));
 
   // Melt: one origin per country and non-empty value cell.
   const origins: Origin[] = [];
@@ -131,13 +132,16 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
       notes.push("USGS '—' (zero) stored as 0");
     } else {
       const more = raw.value.startsWith('>');
-      amount = parseDecimal(raw.value.replace(/^>/, '').replace(/,/g, ''), raw.column);
+      amount = checkAmount(parseDecimal(raw.value.replace(/^>/, '').replace(/,/g, ''), raw.column), raw.column);
       if (more) qualifier = '>';
     }
     const reo = unitRule.unit === 't' && /rare-earth-oxide|\bREO\b/i.test(raw.Type);
     const v = canonicalValue(amount === null ? null : amount * unitRule.factor, reo ? 't_REO' : unitRule.unit);
     if (unitRule.factor !== 1) notes.push(`value converted from ${token} (×${unitRule.factor})`);
     const year = prod ? Number(prod[3]) : latestYear;
+    if (!Number.isFinite(year) || year > source.edition) {
+      throw new RowProblem(`${raw.column}: no year at or before the MCS ${source.edition} edition that publishes it`);
+    }
     return {
       source: 'usgs',
       sector: chapter.sector,
