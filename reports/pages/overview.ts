@@ -9,6 +9,8 @@ import type { ReleaseChanges } from '../release.ts';
 import { claimsPanel } from './claims.ts';
 import { headlineCards } from './parts.ts';
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** How many products the "most concentrated" list shows. */
 const MOST_CONCENTRATED = 5;
 
@@ -42,7 +44,7 @@ ${claimsPanel(ctx, claims)}
 <p>${
   changes.previousMonth === null
     ? 'The first release: nothing to compare with yet.'
-    : html`Since release ${changes.previousMonth}: ${changes.moves.filter((m) => m.kind === 'change').length} moves from new data, ${changes.moves.filter((m) => m.kind === 'revision').length} revisions of history, ${changes.alerts.length} threshold crossings.`
+    : html`Since release ${changes.previousMonth}: ${count(changes.moves.filter((m) => m.kind === 'change').length, 'move')} from new data, ${count(changes.moves.filter((m) => m.kind === 'revision').length, 'revision')} of history, ${count(changes.alerts.length, 'threshold crossing')}.`
 } <a href="${ctx.href(paths.changes)}">What changed</a> · <a href="${ctx.href(paths.alertsAtom)}" type="application/atom+xml">Subscribe to alerts (Atom)</a></p>
 </section>
 <section aria-labelledby="sectors"><h2 id="sectors">By sector</h2>

@@ -26,6 +26,9 @@ function sinceLast(previous: ReleaseSnapshot | null, h: Headline, i: number): Sa
   return html`<span class="since">release ${previous.release}: ${before.display} (${before.when})</span>`;
 }
 
+/** Notes said once: two figures of a card that are both unchanged get one "unchanged". */
+const distinct = (notes: readonly (SafeHtml | '')[]): (SafeHtml | '')[] => notes.filter((n, i) => notes.findIndex((m) => m.toString() === n.toString()) === i);
+
 /** Headline cards: each figure with its period, source and change since the previous release, and the method in small print. */
 export function headlineCards(ctx: PageContext, headlines: readonly Headline[], withLinks: boolean, previous: ReleaseSnapshot | null = null): SafeHtml {
   return html`<div class="cards">${headlines.map(
@@ -37,7 +40,7 @@ ${
     : h.figures.every((f) => !f.qualifier)
       ? html`<p class="figures">${h.figures.map(
           (f, i) => html`${i > 0 ? html`<span class="arrow" aria-label="to"> → </span>` : ''}<span class="figure"><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.when}</span></span>`,
-        )}</p>${previous ? html`<p class="since-line">${h.figures.map((_, i) => html`${i > 0 ? '; ' : ''}${sinceLast(previous, h, i)}`)}</p>` : ''}`
+        )}</p>${previous ? html`<p class="since-line">${distinct(h.figures.map((_, i) => sinceLast(previous, h, i))).map((s, i) => html`${i > 0 ? '; ' : ''}${s}`)}</p>` : ''}`
       : html`<ul class="figures">${h.figures.map(
           (f, i) => html`<li><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.qualifier}, ${f.when}</span> ${sinceLast(previous, h, i)}</li>`,
         )}</ul>`
