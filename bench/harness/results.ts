@@ -21,7 +21,7 @@ export interface BenchResults {
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const fixed = (x: number, unit: string): string => {
-  if (!Number.isFinite(x)) return String(x);
+  if (!Number.isFinite(x)) return '—';
   if (unit === '×') return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`;
   if (unit === '%') return `${x.toFixed(1)} %`;
   return `${x >= 100 ? n(Math.round(x)) : x.toFixed(2)} ${unit}`;
@@ -51,7 +51,7 @@ function stageSection(s: StageReport): string {
     '| contender | work time (median) | min – max | peak RSS (median) | process wall (median) |',
     '|---|---:|---:|---:|---:|',
     ...s.contenders.map((c) =>
-      `| ${c.label} | ${seconds(c.seconds.median)} | ${seconds(c.seconds.min)} – ${seconds(c.seconds.max)} | ${n(Math.round(c.peakRssMb.median))} MB | ${seconds(c.wallSeconds.median)} |`),
+      `| ${c.label} | ${seconds(c.seconds.median)} | ${seconds(c.seconds.min)} – ${seconds(c.seconds.max)} | ${Number.isFinite(c.peakRssMb.median) ? `${n(Math.round(c.peakRssMb.median))} MB` : '—'} | ${seconds(c.wallSeconds.median)} |`),
   ];
   const failures = s.contenders.flatMap((c) => c.runs.filter((m) => m.error).map((m) => `- ${c.name} failed after ${seconds(m.wallSeconds)} at ${n(Math.round(m.peakRssMb))} MB peak RSS: ${m.error}`));
   if (failures.length) lines.push('', 'Failed runs:', '', ...failures);

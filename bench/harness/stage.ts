@@ -88,7 +88,13 @@ export async function runStage(plan: StagePlan): Promise<StageResult> {
         run[c.name] = { ...failedBefore, error: `not rerun after: ${failedBefore.error!.replace(/^not rerun after: /, '')}` };
         continue;
       }
-      await c.before?.();
+      try {
+        await c.before?.();
+      } catch (error) {
+        run[c.name] = { seconds: NaN, wallSeconds: NaN, peakRssMb: NaN, result: { seconds: NaN }, error: `preparation failed: ${(error as Error).message}` };
+        log(`  ${plan.stage} ${plan.size.toLocaleString('en-US')} run ${i + 1}/${plan.runs} ${c.name}: ${run[c.name].error}`);
+        continue;
+      }
       const m = await measure(c.command, { timeoutSeconds: c.timeoutSeconds });
       run[c.name] = m;
       const outcome = m.error ? `FAILED after ${m.wallSeconds.toFixed(1)} s (${m.error})` : `${m.seconds.toFixed(2)} s`;

@@ -57,7 +57,7 @@ export async function ingestStage(ctx: SizedContext): Promise<StageResult> {
         {
           name: 'chainwatch',
           label: `chainwatch Comtrade ingest (${months} keyed API replies from a local server → raw/, quarantine/, curated/ partitions)`,
-          command: nodeContender('chainwatch-pipeline.ts', '--lake', join(out, 'lake'), '--api', api, '--from', from, '--to', to, '--reporters', reporters, '--metrics', 'no'),
+          command: nodeContender('chainwatch-pipeline.ts', '--lake', join(out, 'lake'), '--api', api, '--spans', `${from}:${to}`, '--reporters', reporters, '--metrics', 'no'),
           before: () => rm(join(out, 'lake'), { recursive: true, force: true }),
           timeoutSeconds: INGEST_TIMEOUT_SECONDS,
         },
@@ -71,7 +71,8 @@ export async function ingestStage(ctx: SizedContext): Promise<StageResult> {
       ],
       comparisons: [
         { id: 'ingest.throughput', label: 'ingest throughput: chainwatch rows/s ÷ DuckDB rows/s', unit: '×', value: (r) => r.duckdb.seconds / r.chainwatch.seconds, target: { op: '>=', value: 0.5 } },
-        { id: 'ingest.rss', label: 'ingest peak RSS (chainwatch)', unit: 'MB', value: (r) => (r.chainwatch.error ? NaN : r.chainwatch.peakRssMb), target: { op: '<=', value: 512 } },
+        // Also for a run killed at the memory cap: what it held by then is a lower bound worth showing.
+        { id: 'ingest.rss', label: 'ingest peak RSS (chainwatch; a lower bound if it was killed)', unit: 'MB', value: (r) => r.chainwatch.peakRssMb, target: { op: '<=', value: 512 } },
         { id: 'ingest.rows_per_s', label: 'ingest rows/s (chainwatch)', unit: 'rows/s', value: (r) => rows / r.chainwatch.seconds },
         { id: 'ingest.duckdb_rows_per_s', label: 'ingest rows/s (DuckDB COPY)', unit: 'rows/s', value: (r) => rows / r.duckdb.seconds },
       ],
