@@ -95,18 +95,22 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
   // An edition reports years before its own; reserves are dated by the latest of those.
   const latestYear = Math.max(...prodColumns.map((c) => Number(PROD_COLUMN.exec(c)![3])).filter((y) => y <= source.edition));
 
-  // Melt: one origin per country and non-empty value cell.
+  // Melt: one origin per country and non-empty value cell; a record that cannot be read is one origin
+  // with its problem, so every record of the file is accounted for (even with no value column at all).
   const origins: Origin[] = [];
   for (const record of csvText.records) {
     const problem = missing.length > 0 ? `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`
       : prodColumns.length === 0 ? 'no Prod_<unit>_<year> column in the file' : record.fieldCountError;
+    if (problem) {
+      origins.push({ file: csvText.file, line: record.line, raw: record.values, problem });
+      continue;
+    }
     for (const column of [...prodColumns, ...(reservesColumn ? [reservesColumn] : [])]) {
       const value = (record.values[column] ?? '').trim();
-      if (!problem && (value === '' || value === 'NA')) continue;
+      if (value === '' || value === 'NA') continue;
       const { Country = '', Type = '' } = record.values;
       const notes = column === reservesColumn ? record.values.Reserves_notes : record.values.Prod_notes;
-      origins.push({ file: csvText.file, line: record.line, raw: { Country, Type, column, value, notes: notes ?? '' }, problem });
-      if (problem) break;
+      origins.push({ file: csvText.file, line: record.line, raw: { Country, Type, column, value, notes: notes ?? '' } });
     }
   }
 
