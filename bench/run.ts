@@ -37,7 +37,7 @@ export interface BenchOptions {
 
 export const DEFAULTS: Omit<BenchOptions, 'log' | 'command'> = {
   sizes: [1_000_000, 10_000_000],
-  runs: 5,
+  runs: 3,
   runsLarge: 3,
   largeFrom: 5_000_000,
   stages: STAGES,
