@@ -36,6 +36,8 @@ export interface TableCheck {
   /** Largest scaled difference over all double columns. */
   worst: number;
   ok: boolean;
+  /** Why the tables could not be compared (an output is missing because its contender failed). */
+  error?: string;
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -75,8 +77,14 @@ export async function crossCheck(tables: readonly TableDef[], reference: TableOu
   try {
     for (const other of others) {
       for (const table of tables) {
-        const reader = await db.runAndReadAll(checkSql(table, reference.file(table.name), other.file(table.name), tolerance));
-        const [r] = reader.getRowObjectsJS() as Record<string, number>[];
+        let r: Record<string, number>;
+        try {
+          const reader = await db.runAndReadAll(checkSql(table, reference.file(table.name), other.file(table.name), tolerance));
+          r = (reader.getRowObjectsJS() as Record<string, number>[])[0];
+        } catch (error) {
+          checks.push({ table: table.name, a: reference.contender, b: other.contender, rowsA: NaN, rowsB: NaN, onlyInA: NaN, onlyInB: NaN, differing: NaN, worst: NaN, ok: false, error: (error as Error).message.split('\n')[0] });
+          continue;
+        }
         checks.push({
           table: table.name, a: reference.contender, b: other.contender,
           rowsA: r.rows_a, rowsB: r.rows_b, onlyInA: r.only_a, onlyInB: r.only_b, differing: r.differing, worst: r.worst,

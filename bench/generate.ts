@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runIngest } from '../lambdas/ingest/ingest.ts';
-import { tradeFlows } from '../data-schemas/curated.ts';
-import type { TableDef } from '../data-schemas/table.ts';
+import { createHash } from 'node:crypto';
+import { curatedTables, tradeFlows } from '../data-schemas/curated.ts';
+import { columnsOf, type TableDef } from '../data-schemas/table.ts';
 import { orderBy, writePartitions } from '../src/lake/partitions.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { toTradeFlow } from './synthetic/comtrade-shape.ts';
@@ -113,8 +114,16 @@ export async function generate(options: GenerateOptions): Promise<GeneratedData>
   return result;
 }
 
+/** The curated tables' layout: generated lakes are rewritten when a schema or a partitioning changes. */
+const schemaFingerprint = (): string =>
+  createHash('sha256')
+    .update(JSON.stringify((curatedTables as unknown as TableDef[]).map((t) => [t.name, t.partitionKeys, columnsOf(t).map((c) => [c.name, c.type, c.nullable])])))
+    .digest('hex')
+    .slice(0, 16);
+
 const sizeOf = (o: GenerateOptions) => ({
   rows: o.rows, seed: o.seed ?? DEFAULT_SHAPE.seed, years: o.years ?? DEFAULT_SHAPE.years, reporters: o.reporters ?? null, products: o.products ?? null,
+  schema: schemaFingerprint(),
 });
 
 /** Reuse a work folder generated with the same options and generator version; generate it otherwise. */

@@ -53,8 +53,10 @@ function groupRssMb(pgid: number): number {
 }
 
 /** The last line of a failing contender's stderr that says what went wrong. */
-const reasonOf = (stderr: string): string =>
-  stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ') && !/^Node\.js v/.test(l) && !/^\^+$/.test(l)).at(-1) ?? 'no message';
+const reasonOf = (stderr: string): string => {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ') && !/^Node\.js v/.test(l) && !/^[\^\]}]+$/.test(l));
+  return (lines.find((l) => /Error\b/.test(l)) ?? lines.at(-1) ?? 'no message').slice(0, 300);
+};
 
 /**
  * Run one contender process to completion; its last stdout line is its result (contenders/result.ts).

@@ -58,7 +58,9 @@ function stageSection(s: StageReport): string {
   if (s.checks?.length) {
     lines.push('', `Cross-check of the last run's outputs (values equal within 1e-9, relative above 1):`, '',
       '| table | compared | rows | only in one | differing | largest difference | equal |', '|---|---|---:|---:|---:|---:|---|',
-      ...s.checks.map((c) => `| ${c.table} | ${c.a} vs ${c.b} | ${n(c.rowsA)} / ${n(c.rowsB)} | ${n(c.onlyInA + c.onlyInB)} | ${n(c.differing)} | ${c.worst.toExponential(1)} | ${c.ok ? 'yes' : '**no**'} |`));
+      ...s.checks.map((c) => c.error
+        ? `| ${c.table} | ${c.a} vs ${c.b} | — | — | — | — | **not compared**: ${c.error} |`
+        : `| ${c.table} | ${c.a} vs ${c.b} | ${n(c.rowsA)} / ${n(c.rowsB)} | ${n(c.onlyInA + c.onlyInB)} | ${n(c.differing)} | ${c.worst.toExponential(1)} | ${c.ok ? 'yes' : '**no**'} |`));
   }
   return lines.join('\n');
 }
