@@ -173,8 +173,8 @@ export function buildModel(data: SiteData, context: ModelContext): SiteModel {
   const countryName = (iso3: string) => supplierNames.get(iso3) ?? countryNames.get(iso3) ?? iso3;
   const exportsByProduct = allyExportsByProduct(data);
 
-  const tradePeriods = data.tradeFlows.map((r) => r.year * 100 + r.month);
-  const lastTrade = tradePeriods.length ? Math.max(...tradePeriods) : null;
+  // A loop, not Math.max(...rows): spreading every trade row into one call overflows the stack above ~120k rows.
+  const lastTrade = data.tradeFlows.reduce<number | null>((last, r) => Math.max(last ?? -Infinity, r.year * 100 + r.month), null);
   const observedYears = data.production.filter((r) => !r.is_projection && r.year !== null).map((r) => r.year as number);
 
   return {
