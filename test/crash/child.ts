@@ -1,0 +1,40 @@
+/**
+ * The process the crash tests kill. It imports only what its step needs, so it starts fast, and it
+ * runs exactly what the CLI runs for that step, on a folder lake:
+ *
+ *   ingest <lake> <data-dir> <run-id> [<kill-before-put regex> <nth>]   the bundled ingest (runIngest)
+ *   report <lake> <site-dir> <release-month>                            the report build (buildSite)
+ *   publish - <site-dir> <release-month> <files.json>                   only its last step: the site folder
+ *                                                                       swap (writeSiteFolder) of rendered files
+ *
+ * It prints "start" when the step begins (the tests time their kills from there) and the step's own
+ * progress lines. Clocks are fixed so that the same inputs give the same bytes.
+ */
+import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { killBeforePut } from './hooked-store.ts';
+
+const [mode, lake, target, third, killPattern, killNth] = process.argv.slice(2);
+const log = (line: string) => console.log(line);
+const lakeStore = new FolderObjectStore(lake);
+
+if (mode === 'ingest') {
+  const { runIngest } = await import('../../lambdas/ingest/ingest.ts');
+  const store = killPattern ? killBeforePut(lakeStore, new RegExp(killPattern), Number(killNth)) : lakeStore;
+  log('start');
+  await runIngest({ store, runId: third, dataDir: target, now: new Date('2026-03-01T06:00:00Z'), onProgress: log });
+  log('done');
+} else if (mode === 'report') {
+  const { buildSite } = await import('../../reports/build-site.ts');
+  log('start');
+  await buildSite({ store: lakeStore, outDir: target, builtAt: new Date('2026-03-15T00:00:00Z'), releaseMonth: third, onProgress: log });
+  log('done');
+} else if (mode === 'publish') {
+  const { readFile } = await import('node:fs/promises');
+  const { writeSiteFolder } = await import('../../reports/build-site.ts');
+  const files = JSON.parse(await readFile(killPattern, 'utf8')) as { path: string; body: string }[];
+  log('start');
+  await writeSiteFolder(target, files, third);
+  log('done');
+} else {
+  throw new Error(`child.ts: unknown mode ${mode}; use ingest, report or publish`);
+}

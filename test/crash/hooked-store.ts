@@ -1,0 +1,36 @@
+import type { ObjectStore } from '../../src/store/object-store.ts';
+
+/** Hooks on a store's writes: throw to fail the write, or kill the process to crash at that point. */
+export interface WriteHooks {
+  beforePut?: (key: string, body: Uint8Array | string) => void | Promise<void>;
+  beforeDelete?: (keys: string[]) => void | Promise<void>;
+}
+
+/** A store that runs `hooks` before passing each write on; reads are untouched. */
+export function hookedStore(inner: ObjectStore, hooks: WriteHooks): ObjectStore {
+  return {
+    location: inner.location,
+    get: (key) => inner.get(key),
+    list: (prefix) => inner.list(prefix),
+    exists: (key) => inner.exists(key),
+    put: async (key, body, contentType) => {
+      await hooks.beforePut?.(key, body);
+      return inner.put(key, body, contentType);
+    },
+    delete: async (keys) => {
+      await hooks.beforeDelete?.(keys);
+      return inner.delete(keys);
+    },
+    ...(inner.removeLeftovers ? { removeLeftovers: () => inner.removeLeftovers!() } : {}),
+  };
+}
+
+/** Before the `nth` put whose key matches `pattern`, kill this process: a crash at exactly that point. */
+export const killBeforePut = (inner: ObjectStore, pattern: RegExp, nth: number): ObjectStore => {
+  let seen = 0;
+  return hookedStore(inner, {
+    beforePut: (key) => {
+      if (pattern.test(key) && ++seen === nth) process.kill(process.pid, 'SIGKILL');
+    },
+  });
+};
