@@ -41,8 +41,9 @@ export const DEFAULTS: Omit<BenchOptions, 'log' | 'command'> = {
   runsLarge: 3,
   largeFrom: 5_000_000,
   stages: STAGES,
-  // 50k monthly rows (91k with annual totals): the report step reads every trade_flows row into
-  // memory and fails above ~120k rows (bench/analysis.md), so its lake is kept under that.
+  // The figure is about pages: a small trade lake (50k monthly rows, 91k with the annual totals)
+  // keeps three runs inside the budget. The report reads every trade_flows row, so a bigger lake
+  // costs more (bench/analysis.md).
   report: { products: 1000, rows: 50_000 },
   refreshSize: 1_000_000,
   years: 10,
