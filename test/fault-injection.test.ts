@@ -210,7 +210,7 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
   }
   const curatedOf = async (store: ObjectStore) => digests(store, 'curated/');
   const readable = async (store: ObjectStore) => {
-    for (const t of [tradeFlows, production]) await readTable(store, tableDef(t));
+    for (const t of [tableDef(tradeFlows), tableDef(production)]) await readTable(store, t);
   };
 
   it('PutObject fails (500 InternalError, after the SDK’s retries) while curated files are replaced: the commit is finished by the next run', async () => {
