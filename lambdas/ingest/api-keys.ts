@@ -1,4 +1,5 @@
 import { UsageError } from '../../src/errors.ts';
+import { registerSecret } from '../../src/log.ts';
 
 export interface ApiKeys {
   comtrade?: string;
@@ -14,7 +15,8 @@ const KEYS = { comtrade: 'COMTRADE_API_KEY', census: 'CENSUS_API_KEY' } as const
  * API keys from the environment: `COMTRADE_API_KEY` / `CENSUS_API_KEY`, or the name of a secret
  * parameter in `COMTRADE_API_KEY_PARAM` / `CENSUS_API_KEY_PARAM`, read through `resolveParameter`.
  * No key is fine (Comtrade falls back to its keyless preview, Census to anonymous calls). Keys are
- * never logged: the HTTP layer redacts them from every URL, header and message.
+ * never logged: the HTTP layer redacts them from every URL, header and message, and every key found
+ * is registered with the log (src/log.ts), which masks it in any line.
  */
 export async function apiKeysFromEnv(
   env: Record<string, string | undefined> = process.env,
@@ -32,6 +34,7 @@ export async function apiKeysFromEnv(
       }
       keys[source] = (await resolveParameter(parameter)).trim();
     }
+    if (keys[source]) registerSecret(keys[source]);
   }
   return keys;
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../../src/errors.ts';
+import { redactingLog } from '../../src/log.ts';
 import type { HttpContext } from '../../src/http/retry.ts';
 import { S3ObjectStore } from '../../src/store/s3-store.ts';
 import type { Recovery } from '../../src/lake/staged-commit.ts';
@@ -64,6 +65,9 @@ function sourceOf(event: IngestEvent): string {
   return source;
 }
 
+/** The function's log (CloudWatch): every line with the keys this process knows masked. */
+const log = redactingLog();
+
 const lakeStore = () => new S3ObjectStore({ bucket: env('LAKE_BUCKET'), prefix: process.env.LAKE_PREFIX ?? '' });
 
 /**
@@ -81,13 +85,13 @@ export async function handleIngest(event: IngestEvent, deps: HandlerDeps = {}): 
   const baseId = event.runId ?? now().toISOString().replace(/[:.]/g, '-');
   const runId = `${baseId}-${source}`;
   const manifest = source === BUNDLED_SOURCE
-    ? await runIngest({ store, runId, onProgress: (line) => console.log(line) })
+    ? await runIngest({ store, runId, onProgress: log })
     : await runRefresh({
       store, runId, now, http: deps.http,
       period: event.period ?? defaultRefreshPeriod(now()),
       sources: [source as LiveSourceId],
       resolveParameter: ssmParameterResolver(),
-      onProgress: progressBar((text) => console.log(text.trimEnd())),
+      onProgress: progressBar((text) => log(text.trimEnd())),
     });
   const run = manifest.sources[source];
   return {
@@ -109,7 +113,7 @@ export async function handleIngest(event: IngestEvent, deps: HandlerDeps = {}): 
 export async function handleRecover(event: IngestEvent): Promise<RecoverySummary> {
   const source = sourceOf(event);
   const recovered = await recoverSource(lakeStore(), source);
-  for (const r of recovered) console.log(`${source}: ${r.action} the staged writes of run ${r.id} (${r.objects} objects)`);
+  for (const r of recovered) log(`${source}: ${r.action} the staged writes of run ${r.id} (${r.objects} objects)`);
   return { source, recovered };
 }
 

@@ -1,10 +1,12 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { UsageError } from '../../src/errors.ts';
+import { registerSecret } from '../../src/log.ts';
 import type { ParameterResolver } from './api-keys.ts';
 
 /**
  * The AWS edge of apiKeysFromEnv: reads a SecureString parameter, decrypted, from SSM Parameter
- * Store. The value is returned, never logged; an error names the parameter, not its value.
+ * Store. The value is returned and registered with the log (src/log.ts), so no log line can carry
+ * it; an error names the parameter, not its value.
  */
 export function ssmParameterResolver(client: SSMClient = new SSMClient({})): ParameterResolver {
   return async (name) => {
@@ -16,6 +18,7 @@ export function ssmParameterResolver(client: SSMClient = new SSMClient({})): Par
         `Create it as a SecureString (aws ssm put-parameter --type SecureString --name ${name} --value …) and allow ssm:GetParameter on it for this role.`, { cause });
     }
     if (!value) throw new UsageError(`SSM parameter ${name} is empty`, `Put the API key in ${name}, or unset the *_API_KEY_PARAM variable to run keyless.`);
+    registerSecret(value);
     return value;
   };
 }
