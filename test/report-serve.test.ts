@@ -8,7 +8,6 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SITE_CSP as CLOUDFRONT_CSP } from '../infra/stacks/site.ts';
 import { buildSite } from '../reports/build-site.ts';
 import { SITE_CSP } from '../reports/csp.ts';
 import { serveSite, type SiteServer } from '../reports/serve-site.ts';
@@ -48,10 +47,6 @@ afterAll(async () => {
 });
 
 describe('serveSite', () => {
-  it('sends the same Content-Security-Policy as CloudFront', () => {
-    expect(SITE_CSP).toBe(CLOUDFRONT_CSP);
-  });
-
   it('serves pages, folders and downloads with their content types and the security headers, on loopback', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const cases: [string, string][] = [

@@ -167,11 +167,14 @@ export class PipelineStack extends Stack {
       environment: { LAKE_BUCKET: lakeBucket.bucketName, SITE_BUCKET: siteBucket.bucketName },
       timeout: Duration.minutes(10),
       memorySize: 1769,
-      // reports/build-site.ts reads its stylesheet beside the module, which in the bundle is the task root.
-      bundleFiles: { 'reports/assets': 'assets' },
+      // The stylesheet and the metric SQL files (linked from every chart) ship beside the bundle.
+      bundleFiles: { 'reports/assets': 'assets', 'sql/metrics': 'sql/metrics' },
     });
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.curated}*`, 'the report cites sources and reference tables');
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.metrics}*`, 'the report is built from the metric tables');
+    this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.runs}*`, 'the data-quality page reads the run manifests');
+    this.grantLake(this.reportFunction, lakeBucket, 'read', '_state/*', 'the data-quality page and stale banners read each source\'s state');
+    this.grantLake(this.reportFunction, lakeBucket, 'read', 'quarantine/*', 'the data-quality page counts quarantined rows');
     this.grantLake(this.reportFunction, siteBucket, 'readWrite', '*', 'the site bucket holds only the published site, which the report replaces');
 
     this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `chainwatch ${config.stage} pipeline`, enforceSSL: true });

@@ -3,6 +3,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { SITE_CSP } from '../../reports/csp.ts';
 import type { ResourceNames } from '../names.ts';
 import { accessLogPrefix, hardened } from './storage.ts';
 
@@ -10,12 +11,6 @@ export interface SiteStackProps extends StackProps {
   names: ResourceNames;
 }
 
-/**
- * Content-Security-Policy of the published report. The pages are static HTML with inline SVG
- * charts and no inline scripts or styles, so everything is same-origin.
- */
-export const SITE_CSP =
-  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
 /**
  * The report site: a private bucket served only through CloudFront with origin access control,

@@ -4,7 +4,8 @@
  * so no bucket, canned Athena result or state transition leaks from one file to another.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { AthenaClient, type GetQueryResultsCommandInput, type GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -37,27 +38,29 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Wait for moto's "Running on http://127.0.0.1:<port>" line: it binds port 0, so the OS picks a free port and no other process can race us to it. */
-function announcedEndpoint(child: ChildProcess, stderr: () => string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`moto_server did not start within 30 s:\n${stderr()}`)), 30_000);
-    const done = (settle: () => void) => {
-      clearTimeout(timer);
-      child.stderr!.off('data', onData);
-      child.off('exit', onExit);
-      child.off('error', onError);
-      settle();
-    };
-    const onData = () => {
-      const match = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr());
-      if (match) done(() => resolve(match[1]));
-    };
-    const onExit = (code: number | null) => done(() => reject(new Error(`moto_server exited before serving (code ${code}):\n${stderr()}`)));
-    const onError = (e: NodeJS.ErrnoException) => done(() => reject(e.code === 'ENOENT' ? new Error(MISSING) : e));
-    child.stderr!.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', onError);
-  });
+/**
+ * Wait for moto's "Running on http://127.0.0.1:<port>" line in its log file: it binds port 0, so the
+ * OS picks a free port and no other process can race us to it.
+ */
+async function announcedEndpoint(child: ChildProcess, log: () => string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  let failure: Error | undefined;
+  const onExit = (code: number | null) => (failure = new Error(`moto_server exited before serving (code ${code}):\n${log()}`));
+  const onError = (e: NodeJS.ErrnoException) => (failure = e.code === 'ENOENT' ? new Error(MISSING) : e);
+  child.once('exit', onExit);
+  child.once('error', onError);
+  try {
+    for (;;) {
+      const match = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(log());
+      if (match) return match[1];
+      if (failure) throw failure;
+      if (Date.now() > deadline) throw new Error(`moto_server did not start within 30 s:\n${log()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    child.off('exit', onExit);
+    child.off('error', onError);
+  }
 }
 
 async function answering(endpoint: string): Promise<void> {
@@ -74,26 +77,29 @@ async function answering(endpoint: string): Promise<void> {
 
 export async function startMoto(): Promise<Moto> {
   if (!onPath('moto_server')) throw new Error(MISSING);
+  // moto logs every request to stderr. It goes to a file, not a pipe: a pipe drained by this process
+  // fills up and blocks the server whenever this event loop waits (a test's spawnSync of a Lambda bundle).
+  const logDir = mkdtempSync(join(tmpdir(), 'moto-log-'));
+  const logFile = join(logDir, 'stderr.log');
+  const logFd = openSync(logFile, 'w');
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
     detached: true, // own process group, so stop() reaches the Python process behind any wrapper
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', logFd],
   });
-  // Always drained (moto logs every request to stderr), so the pipe never fills and blocks the server.
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
+  closeSync(logFd);
+  const stderr = () => readFileSync(logFile, 'utf8').slice(-4000);
   // If the test worker dies without afterAll, do not leave a server behind.
   const onExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', onExit);
 
   let endpoint: string;
   try {
-    endpoint = await announcedEndpoint(child, () => stderr);
+    endpoint = await announcedEndpoint(child, stderr);
     await answering(endpoint);
   } catch (e) {
     killGroup(child, 'SIGKILL');
     process.removeListener('exit', onExit);
+    rmSync(logDir, { recursive: true, force: true });
     throw e;
   }
 
@@ -101,12 +107,14 @@ export async function startMoto(): Promise<Moto> {
     endpoint,
     async stop() {
       process.removeListener('exit', onExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        killGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(logDir, { recursive: true, force: true });
     },
   };
 }
