@@ -30,6 +30,8 @@ export interface StagePlan {
   stage: string;
   size: number;
   runs: number;
+  /** Untimed, once before the first run: e.g. read the inputs so the first contender does not pay a cold page cache. */
+  warmUp?: () => Promise<void>;
   contenders: Contender[];
   comparisons: Comparison[];
   log?: (line: string) => void;
@@ -77,6 +79,7 @@ export function figureOf(c: Omit<Comparison, 'value'>, values: number[]): Figure
 export async function runStage(plan: StagePlan): Promise<StageResult> {
   const log = plan.log ?? (() => {});
   const perRun: Record<string, Measurement>[] = [];
+  await plan.warmUp?.();
   for (let i = 0; i < plan.runs; i++) {
     const run: Record<string, Measurement> = {};
     const n = plan.contenders.length;
