@@ -49,12 +49,18 @@ const markerKey = (prefix: string, id: string) => `${prefix}${id}/_COMMIT.json`;
 const stagedKey = (prefix: string, id: string, key: string) => `${prefix}${id}/objects/${key}`;
 
 async function apply(store: ObjectStore, prefix: string, marker: CommitMarker, staged: Map<string, Uint8Array>): Promise<void> {
+  // Every staged copy is checked against the marker before the first object is replaced, so a damaged
+  // staging area changes nothing.
+  const bodies: (Uint8Array | undefined)[] = [];
   for (const put of marker.puts) {
-    let body = staged.get(put.key) ?? (await store.get(stagedKey(prefix, marker.id, put.key)));
+    const body = staged.get(put.key) ?? (await store.get(stagedKey(prefix, marker.id, put.key)));
     if (body === undefined) {
       // An earlier recovery applied this object and removed its staged copy before it was interrupted.
-      body = await store.get(put.key);
-      if (body !== undefined && sha256(body) === put.sha256) continue;
+      const current = await store.get(put.key);
+      if (current !== undefined && sha256(current) === put.sha256) {
+        bodies.push(undefined);
+        continue;
+      }
       throw new StoreError(`Commit ${marker.id} lost the staged copy of ${put.key}`,
         `Run the ingest again without the leftover commit: delete ${markerKey(prefix, marker.id)} (the next run rewrites every partition it covers).`);
     }
@@ -62,8 +68,9 @@ async function apply(store: ObjectStore, prefix: string, marker: CommitMarker, s
       throw new StoreError(`The staged copy of ${put.key} in commit ${marker.id} does not match its marker`,
         `The staging area was changed by hand; delete ${prefix}${marker.id}/ and run the ingest again.`);
     }
-    await store.put(put.key, body, put.contentType);
+    bodies.push(body);
   }
+  for (const [i, put] of marker.puts.entries()) if (bodies[i]) await store.put(put.key, bodies[i]!, put.contentType);
   if (marker.deletes.length > 0) await store.delete(marker.deletes);
 }
 
