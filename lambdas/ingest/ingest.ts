@@ -76,7 +76,6 @@ async function writeBatch(store: ObjectStore, runId: string, batch: SourceBatch,
     const holding = new Set(rows.map((r) => partitionPath(table, r))).size;
     progress(`curated/${table.name}: ${rows.length} rows in ${holding} partition${holding === 1 ? '' : 's'}`);
   }
-  await commitStaged(store, stagingPrefixOf(batch.source), runId, commit);
   const run: SourceRun = {
     inputs: batch.inputs,
     rowsIn: batch.inputs.reduce((n, i) => n + i.rows, 0),
@@ -92,6 +91,8 @@ async function writeBatch(store: ObjectStore, runId: string, batch: SourceBatch,
   if (run.rowsIn + run.rowsDerived !== run.rowsOut + run.rowsRejected + run.rowsDuplicate) {
     throw new Error(`Row accounting broken for ${batch.source}: ${JSON.stringify({ ...run, inputs: undefined, tables: undefined, partitions: undefined })}`);
   }
+  // Only a batch whose every row is accounted for is switched in.
+  await commitStaged(store, stagingPrefixOf(batch.source), runId, commit);
   return run;
 }
 
@@ -124,9 +125,10 @@ async function runSource(ctx: IngestContext, source: IngestSource): Promise<Sour
 
 /**
  * Ingest sources into the lake, in order (the bundled data by default): raw copies, curated tables
- * (Hive-partitioned Parquet), quarantined rows with reasons, and the run manifest written last. The
- * same inputs give byte-identical curated files. A live source that is down is recorded as stale and
- * the run goes on; any other failure still writes a manifest (outcome 'failed', with the error) and rethrows.
+ * (Hive-partitioned Parquet, switched in per source by a commit marker), quarantined rows with
+ * reasons, and the run manifest — first as "unfinished", last with the outcome. The same inputs give
+ * byte-identical curated files. A live source that is down is recorded as stale and the run goes on;
+ * any other failure still writes a manifest (outcome 'failed', with the error) and rethrows.
  */
 export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
   if (!RUN_ID.test(opts.runId)) {
