@@ -12,7 +12,7 @@ import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { production, tradeFlows } from '../data-schemas/curated.ts';
 import { buildSite } from '../reports/build-site.ts';
 import { DuckDBQueryEngine } from '../src/engine/duckdb-engine.ts';
@@ -23,6 +23,7 @@ import { readTable } from '../src/lake/read-table.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { getJson, type ObjectStore } from '../src/store/object-store.ts';
 import { S3ObjectStore } from '../src/store/s3-store.ts';
+import { handler } from '../lambdas/ingest/handler.ts';
 import { runIngest } from '../lambdas/ingest/ingest.ts';
 import type { IngestManifest } from '../lambdas/ingest/manifest.ts';
 import { runRefresh } from '../lambdas/ingest/refresh.ts';
@@ -213,7 +214,7 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     for (const t of [tableDef(tradeFlows), tableDef(production)]) await readTable(store, t);
   };
 
-  it('PutObject fails (500 InternalError, after the SDK’s retries) while curated files are replaced: the commit is finished by the next run', async () => {
+  it('PutObject fails (500 InternalError, after the SDK’s retries) while curated files are replaced: the recovery step finishes the commit', async () => {
     const store = await lakeA('put-failure/');
     const before = await curatedOf(store);
     let curatedPuts = 0;
@@ -229,12 +230,29 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     for (const [key, hash] of await curatedOf(store)) expect([before.get(key), after.get(key)], key).toContain(hash);
     await readable(store);
 
+    // The state machine's failure path: the same Lambda, in recovery mode, finishes the commit before metrics run.
     proxy.setRule(() => 'forward');
-    const rerun = await runIngest({ store, runId: 'rerun', dataDir: dataB, now: NOW });
-    expect(rerun.sources.bundled.recovered).toEqual([expect.objectContaining({ id: 'faulty', action: 'rolled-forward' })]);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      LAKE_BUCKET: 'lake', LAKE_PREFIX: 'put-failure/', AWS_ENDPOINT_URL_S3: proxy.endpoint,
+      AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
+    });
+    const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await handler({ source: 'bundled', runId: 'sfn', recover: true })).toEqual({
+        source: 'bundled', recovered: [{ id: 'faulty', action: 'rolled-forward', objects: expect.any(Number) }],
+      });
+    } finally {
+      quiet.mockRestore();
+      process.env = saved;
+    }
     expect(await curatedOf(store)).toEqual(after);
     expect(await store.list('_staging/')).toEqual([]);
-    figures.push(`S3 PutObject 500 mid-apply: run failed (${(error as Error).name}), commit rolled forward by the re-run`);
+    const rerun = await runIngest({ store, runId: 'rerun', dataDir: dataB, now: NOW });
+    expect(rerun.outcome).toBe('succeeded');
+    expect(rerun.sources.bundled.recovered).toBeUndefined();
+    expect(await curatedOf(store)).toEqual(after);
+    figures.push(`S3 PutObject 500 mid-apply: run failed (${(error as Error).name}), commit finished by the Lambda's recovery mode, re-run had nothing left to do`);
   }, 60_000);
 
   it('S3 slows down (503 SlowDown): once per request the SDK retries and the run completes; without end the run fails before its commit', async () => {
