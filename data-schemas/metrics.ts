@@ -11,6 +11,17 @@ const tradeCell = {
   year: col.int('Reference year (annual rows only).'),
 };
 
+export const tradeCellSources = defineTable({
+  name: 'trade_cell_sources',
+  zone: 'metrics',
+  description: 'The one ingest source each trade cell is computed from (comtrade, then bundled, then census).',
+  partitionKeys: [],
+  schema: z.object({
+    ...tradeCell,
+    source: col.string('Ingest source whose rows the cell’s metrics use; values of different sources are never added up.'),
+  }),
+});
+
 export const supplierShares = defineTable({
   name: 'supplier_shares',
   zone: 'metrics',
@@ -144,6 +155,7 @@ export const productionConcentration = defineTable({
 });
 
 export const metricTables = [
+  tradeCellSources,
   supplierShares,
   concentration,
   dependency,
@@ -153,6 +165,7 @@ export const metricTables = [
   productionConcentration,
 ] as const;
 
+export type TradeCellSourceRow = z.infer<typeof tradeCellSources.schema>;
 export type SupplierShareRow = z.infer<typeof supplierShares.schema>;
 export type ConcentrationRow = z.infer<typeof concentration.schema>;
 export type DependencyRow = z.infer<typeof dependency.schema>;

@@ -30,8 +30,9 @@ describe('metricSqlFiles', () => {
       for (const read of file.reads) expect(files.findIndex((f) => f.table === read), `${file.table} reads ${read}`).toBeLessThan(i);
     }
     const reads = Object.fromEntries(files.map((f) => [f.table, f.reads]));
-    expect(reads.supplier_shares).toEqual([]);
-    expect(reads.concentration).toEqual(['supplier_shares']);
+    expect(reads.trade_cell_sources).toEqual([]);
+    expect(reads.supplier_shares).toEqual(['trade_cell_sources']);
+    expect(reads.concentration.sort()).toEqual(['supplier_shares', 'trade_cell_sources']);
     expect(reads.trade_trend).toEqual(['dependency']);
     expect(reads.production_concentration).toEqual(['production_shares']);
   });
@@ -85,7 +86,7 @@ describe('runMetrics on an empty lake', () => {
       expect((await parquetColumns(lake, t.name)).rows).toBe(0);
     }
     expect(lines).toHaveLength(metricTables.length);
-    expect(lines[0]).toBe('supplier_shares: 0 rows (sql/metrics/supplier_shares.sql)');
+    expect(lines[0]).toBe('trade_cell_sources: 0 rows (sql/metrics/trade_cell_sources.sql)');
   });
 });
 

@@ -227,6 +227,8 @@ describe('trade cells: rows that never count, one source per cell', () => {
     expect(num(c2023.cr1)).toBeCloseTo(0.8, 12);
     const shares = await lake.engine.query("SELECT COUNT(*) AS n FROM supplier_shares WHERE hs6 = '854231' AND year = 2022");
     expect(shares.rows[0].n).toBe(2);
+    const chosen = await lake.engine.query("SELECT year, source FROM trade_cell_sources WHERE hs6 = '854231' ORDER BY year");
+    expect(chosen.rows).toEqual([{ year: 2022, source: 'comtrade' }, { year: 2023, source: 'census' }]);
   });
 });
 

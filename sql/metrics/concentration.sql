@@ -11,39 +11,16 @@
 -- metrics-spec HHI bounds are hhi · (1 − nes_share)² (lower) and that + nes_share² (upper).
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
 WITH
--- BEGIN trade cell source (identical in supplier_shares.sql and concentration.sql; a test checks)
-source_preference AS (
-  SELECT source, preference
-  FROM (VALUES ('comtrade', 1), ('bundled', 2), ('census', 3)) AS p (source, preference)
-),
 annual AS (
   SELECT t.source, t.reporter_iso3, t.hs6, t.flow, t.year,
     t.partner_iso3, t.partner_name, t.partner_is_aggregate, t.value_usd
   FROM trade_flows t
   WHERE t.month = 0 AND t.value_usd > 0
 ),
-cell_source AS (
-  SELECT reporter_iso3, hs6, flow, year, source
-  FROM (
-    SELECT c.reporter_iso3, c.hs6, c.flow, c.year, c.source,
-      ROW_NUMBER() OVER (
-        PARTITION BY c.reporter_iso3, c.hs6, c.flow, c.year
-        ORDER BY COALESCE(p.preference, 99), c.source
-      ) AS pick
-    FROM (
-      SELECT DISTINCT source, reporter_iso3, hs6, flow, year
-      FROM annual
-      WHERE NOT partner_is_aggregate
-    ) c
-    LEFT JOIN source_preference p ON p.source = c.source
-  ) ranked
-  WHERE pick = 1
-),
--- END trade cell source
 nes AS (
   SELECT a.reporter_iso3, a.hs6, a.flow, a.year, SUM(a.value_usd) AS nes_value
   FROM annual a
-  JOIN cell_source c
+  JOIN trade_cell_sources c
     ON c.reporter_iso3 = a.reporter_iso3 AND c.hs6 = a.hs6 AND c.flow = a.flow
     AND c.year = a.year AND c.source = a.source
   WHERE a.partner_is_aggregate AND a.partner_iso3 NOT IN ('WLD', 'X097', 'EU')

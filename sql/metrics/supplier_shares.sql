@@ -5,47 +5,22 @@
 --   * suppliers are partner countries only: rows flagged partner_is_aggregate (World, "nes"
 --     areas, bunkers, free zones, groups) never count; suppressed (NULL) and zero values drop out;
 --   * Taiwan arrives from ingest as TWN (Comtrade partner 490 "Other Asia, nes" is mapped there);
---   * one source per cell: when several ingest sources cover the same cell, the preferred one wins
---     (comtrade, then bundled, then census, then any other by name), so values of different
---     releases or valuation bases are never added up;
+--   * one source per cell: only the rows of the source trade_cell_sources chose for the cell;
 --   * share = value / total over supplier countries; rank 1 = largest, ties by value desc then ISO3.
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
 WITH
--- BEGIN trade cell source (identical in supplier_shares.sql and concentration.sql; a test checks)
-source_preference AS (
-  SELECT source, preference
-  FROM (VALUES ('comtrade', 1), ('bundled', 2), ('census', 3)) AS p (source, preference)
-),
 annual AS (
   SELECT t.source, t.reporter_iso3, t.hs6, t.flow, t.year,
     t.partner_iso3, t.partner_name, t.partner_is_aggregate, t.value_usd
   FROM trade_flows t
   WHERE t.month = 0 AND t.value_usd > 0
 ),
-cell_source AS (
-  SELECT reporter_iso3, hs6, flow, year, source
-  FROM (
-    SELECT c.reporter_iso3, c.hs6, c.flow, c.year, c.source,
-      ROW_NUMBER() OVER (
-        PARTITION BY c.reporter_iso3, c.hs6, c.flow, c.year
-        ORDER BY COALESCE(p.preference, 99), c.source
-      ) AS pick
-    FROM (
-      SELECT DISTINCT source, reporter_iso3, hs6, flow, year
-      FROM annual
-      WHERE NOT partner_is_aggregate
-    ) c
-    LEFT JOIN source_preference p ON p.source = c.source
-  ) ranked
-  WHERE pick = 1
-),
--- END trade cell source
 suppliers AS (
   SELECT a.reporter_iso3, a.hs6, a.flow, a.year, a.partner_iso3,
     MIN(a.partner_name) AS source_partner_name,
     SUM(a.value_usd) AS value_usd
   FROM annual a
-  JOIN cell_source c
+  JOIN trade_cell_sources c
     ON c.reporter_iso3 = a.reporter_iso3 AND c.hs6 = a.hs6 AND c.flow = a.flow
     AND c.year = a.year AND c.source = a.source
   WHERE NOT a.partner_is_aggregate

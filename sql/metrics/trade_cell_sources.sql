@@ -1,0 +1,33 @@
+-- trade_cell_sources: which ingest source a trade cell (reporter × HS6 × flow × year, annual rows)
+-- is computed from. When several sources cover a cell, the preferred one wins — comtrade, then
+-- bundled, then census, then any other by name — so values of different releases or valuation
+-- bases are never added up. supplier_shares and concentration read only the chosen source's rows.
+-- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
+WITH
+source_preference AS (
+  SELECT source, preference
+  FROM (VALUES ('comtrade', 1), ('bundled', 2), ('census', 3)) AS p (source, preference)
+),
+covered AS (
+  SELECT DISTINCT t.source, t.reporter_iso3, t.hs6, t.flow, t.year
+  FROM trade_flows t
+  WHERE t.month = 0 AND t.value_usd > 0 AND NOT t.partner_is_aggregate
+),
+ranked AS (
+  SELECT c.reporter_iso3, c.hs6, c.flow, c.year, c.source,
+    ROW_NUMBER() OVER (
+      PARTITION BY c.reporter_iso3, c.hs6, c.flow, c.year
+      ORDER BY COALESCE(p.preference, 99), c.source
+    ) AS pick
+  FROM covered c
+  LEFT JOIN source_preference p ON p.source = c.source
+)
+SELECT
+  CAST(r.reporter_iso3 AS VARCHAR) AS reporter_iso3,
+  CAST(r.hs6 AS VARCHAR) AS hs6,
+  CAST(r.flow AS VARCHAR) AS flow,
+  CAST(r.year AS INTEGER) AS year,
+  CAST(r.source AS VARCHAR) AS source
+FROM ranked r
+WHERE r.pick = 1
+ORDER BY r.reporter_iso3, r.hs6, r.flow, r.year
