@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ensureGenerated } from './generate.ts';
 import { describeMachine } from './harness/machine.ts';
 import { BenchSetupError, requireGnuTime } from './harness/measure.ts';
-import { writeResults, type BenchResults, type StageReport } from './harness/results.ts';
+import { readResults, writeResults, type BenchResults, type StageReport } from './harness/results.ts';
 import { figureOf, type FigureResult } from './harness/stage.ts';
 import { REPO } from './stages/context.ts';
 import { ingestStage } from './stages/ingest.ts';
@@ -31,6 +31,8 @@ export interface BenchOptions {
   work: string;
   /** Where results.md / results.json go; none for a smoke run that only checks. */
   resultsDir?: string;
+  /** Keep the stages of the results already there that this run does not measure again. */
+  merge?: boolean;
   command: string;
   log: (line: string) => void;
 }
@@ -114,13 +116,19 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     stages.push(await reportStage({ work: o.work, runs: runsFor(o.report.rows), log: o.log }, o.report));
   }
 
+  const measuredAt = new Date().toISOString();
+  for (const s of stages) s.measuredAt = measuredAt;
+  // `--stages metrics` on top of an earlier full run: the new stages replace theirs, the rest stay.
+  const earlier = o.merge && o.resultsDir ? await readResults(o.resultsDir) : undefined;
+  const kept = (earlier?.stages ?? []).filter((e) => !stages.some((s) => s.stage === e.stage && s.size === e.size));
+  const all = [...kept, ...stages].sort((a, b) => STAGES.indexOf(a.stage as StageName) - STAGES.indexOf(b.stage as StageName) || a.size - b.size);
   const results: BenchResults = {
-    date: new Date().toISOString().slice(0, 10),
-    command: o.command,
+    date: measuredAt.slice(0, 10),
+    command: earlier?.command ?? o.command,
     machine: describeMachine(),
-    runs: Object.fromEntries(o.sizes.map((s) => [`${s.toLocaleString('en-US')} rows`, runsFor(s)])),
-    stages,
-    figures: want('scaling') ? scalingFigures(stages, o.sizes) : [],
+    runs: { ...earlier?.runs, ...Object.fromEntries(o.sizes.map((s) => [`${s.toLocaleString('en-US')} rows`, runsFor(s)])) },
+    stages: all,
+    figures: scalingFigures(all, o.sizes),
   };
   if (o.resultsDir) await writeResults(results, o.resultsDir, join(REPO, 'bench', 'analysis.md'));
   return results;
@@ -137,6 +145,7 @@ async function main(): Promise<void> {
       'refresh-size': { type: 'string' },
       work: { type: 'string' },
       smoke: { type: 'boolean' },
+      merge: { type: 'boolean' },
     },
   });
   const list = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter(Boolean);
@@ -157,6 +166,7 @@ async function main(): Promise<void> {
   if (values.products) options.report = { ...options.report, products: Number(values.products) };
   if (values['refresh-size']) options.refreshSize = Number(values['refresh-size']);
   if (values.work) options.work = values.work;
+  if (values.merge) options.merge = true;
   const results = await runBench(options);
   const checks = results.stages.flatMap((s) => s.checks ?? []);
   const failed = checks.filter((c) => !c.ok);

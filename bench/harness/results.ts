@@ -7,6 +7,8 @@ export interface StageReport extends StageResult {
   /** What the size means for this stage (e.g. "10,000,000 monthly + 1,234,567 annual rows"). */
   sizeLabel: string;
   checks?: TableCheck[];
+  /** When this stage was measured (a merged results file holds stages of more than one run). */
+  measuredAt?: string;
 }
 
 export interface BenchResults {
@@ -48,6 +50,7 @@ function stageSection(s: StageReport): string {
   const lines = [
     `### ${s.stage}, ${s.sizeLabel}`,
     '',
+    ...(s.measuredAt ? [`Measured ${s.measuredAt.slice(0, 16).replace('T', ' ')} UTC.`, ''] : []),
     '| contender | work time (median) | min – max | peak RSS (median) | process wall (median) |',
     '|---|---:|---:|---:|---:|',
     ...s.contenders.map((c) =>
@@ -96,6 +99,10 @@ export function resultsMarkdown(r: BenchResults, analysis: string): string {
     analysis.trim(),
     '',
   ].join('\n');
+}
+
+export async function readResults(dir: string): Promise<BenchResults | undefined> {
+  return readFile(`${dir}/results.json`, 'utf8').then((t) => JSON.parse(t) as BenchResults, () => undefined);
 }
 
 export async function writeResults(r: BenchResults, dir: string, analysisFile?: string): Promise<void> {
