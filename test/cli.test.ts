@@ -93,3 +93,25 @@ describe('chainwatch ingest and refresh options', () => {
     expect(c.err[0]).toMatch(/folder lake[\s\S]*Athena/);
   });
 });
+
+describe('secrets never reach the CLI output', () => {
+  it('masks an API key from the environment in every printed line', async () => {
+    const secret = 'cli-test-secret-9f3a';
+    const previous = process.env.COMTRADE_API_KEY;
+    process.env.COMTRADE_API_KEY = secret;
+    try {
+      const c = capture();
+      const code = await main(['ingest', '--source', 'comtrade', '--from', '2023', '--to', '2023', '--hs', '280530', '--dry-run'], c.o, c.e);
+      expect(code).toBe(0);
+      expect(c.out.join('\n')).toMatch(/comtrade GET/);
+      expect([...c.out, ...c.err].join('\n')).not.toContain(secret);
+      // The mask is on the sink itself: even a line that carried the key verbatim is masked.
+      const direct = capture();
+      await main(['frobnicate-' + secret], direct.o, direct.e);
+      expect(direct.err.join('\n')).not.toContain(secret);
+    } finally {
+      if (previous === undefined) delete process.env.COMTRADE_API_KEY;
+      else process.env.COMTRADE_API_KEY = previous;
+    }
+  });
+});

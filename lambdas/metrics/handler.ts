@@ -1,6 +1,7 @@
 import { AthenaQueryEngine } from '../../src/engine/athena-engine.ts';
 import { UsageError } from '../../src/errors.ts';
 import { S3ObjectStore } from '../../src/store/s3-store.ts';
+import { redactingLog } from '../../src/log.ts';
 import { runMetrics } from './metrics.ts';
 
 function env(name: string): string {
@@ -24,7 +25,7 @@ export async function handler(): Promise<{ tables: Record<string, { rows: number
     store: new S3ObjectStore({ bucket: lakeBucket, prefix: lakePrefix }),
   });
   try {
-    return await runMetrics({ engine, onProgress: (line) => console.log(line) });
+    return await runMetrics({ engine, onProgress: redactingLog() });
   } finally {
     await engine.close();
   }

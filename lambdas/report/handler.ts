@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors.ts';
+import { redactingLog } from '../../src/log.ts';
 import { S3ObjectStore } from '../../src/store/s3-store.ts';
 import { buildSite, type BuildSummary } from '../../reports/build-site.ts';
 import { publishSite, type PublishSummary } from '../../reports/publish-site.ts';
@@ -22,7 +23,7 @@ export async function handler(): Promise<BuildSummary & PublishSummary> {
   const lake = new S3ObjectStore({ bucket: env('LAKE_BUCKET'), prefix: process.env.LAKE_PREFIX ?? '' });
   const site = new S3ObjectStore({ bucket: env('SITE_BUCKET'), prefix: process.env.SITE_PREFIX ?? '' });
   const outDir = join(tmpdir(), 'chainwatch-site');
-  const log = (line: string) => console.log(line);
+  const log = redactingLog();
   // A warm Lambda keeps /tmp: start from nothing, so the upload is exactly this build (earlier releases come from the bucket).
   await rm(outDir, { recursive: true, force: true });
   const built = await buildSite({ store: lake, outDir, archive: site, onProgress: log });

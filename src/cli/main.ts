@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { defaultRefreshPeriod, INGEST_SOURCES } from '../../lambdas/ingest/live-selection.ts';
 import { LIVE_SOURCES, type LiveSourceId } from '../../lambdas/ingest/sources/live-source.ts';
 import { ChainwatchError, UsageError } from '../errors.ts';
+import { redactingLog } from '../log.ts';
 import {
   dryRun,
   ingestStep,
@@ -109,7 +110,10 @@ const COMMANDS: Record<string, (o: PipelineOptions, v: Values) => Promise<void>>
   report: (o) => reportStep(o),
 };
 
-export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
+export async function main(argv: string[], rawOut = console.log, rawErr = console.error): Promise<number> {
+  // Every line the CLI prints goes through the secret mask (API keys, AWS secrets).
+  const out = redactingLog(rawOut);
+  const err = redactingLog(rawErr);
   try {
     const analyst = ANALYST_COMMANDS[argv[0]];
     if (analyst) {
