@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { metricSqlFiles } from '../lambdas/metrics/metrics.ts';
 import { ChainwatchError, StoreError } from '../src/errors.ts';
@@ -151,13 +151,10 @@ const MONTH_DIR = /^\d{4}-\d{2}$/;
  */
 export async function writeSiteFolder(outDir: string, files: readonly SiteFile[], month: string): Promise<number> {
   const target = resolve(outDir);
+  await recoverSiteFolder(target);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = join(dirname(target), `.${basename(target)}.tmp-${suffix}`);
   const retired = join(dirname(target), `.${basename(target)}.old-${suffix}`);
-  const carried: string[] = [];
-  const putBack = async () => {
-    for (const m of carried.splice(0)) await rename(join(staging, 'releases', m), join(target, 'releases', m));
-  };
   let bytes = 0;
   try {
     for (const file of files) {
@@ -166,12 +163,10 @@ export async function writeSiteFolder(outDir: string, files: readonly SiteFile[]
       await writeFile(path, file.body);
       bytes += Buffer.byteLength(file.body);
     }
-    const hadSite = await stat(target).then(() => true, () => false);
+    const hadSite = await exists(target);
+    // Earlier months are copied, never moved: the live site keeps them whatever happens to this build.
     const earlier = hadSite ? (await readdir(join(target, 'releases')).catch(() => [] as string[])).filter((m) => MONTH_DIR.test(m) && m !== month) : [];
-    for (const m of earlier) {
-      await rename(join(target, 'releases', m), join(staging, 'releases', m));
-      carried.push(m);
-    }
+    for (const m of earlier) await cp(join(target, 'releases', m), join(staging, 'releases', m), { recursive: true });
     if (hadSite) await rename(target, retired);
     try {
       await rename(staging, target);
@@ -179,14 +174,38 @@ export async function writeSiteFolder(outDir: string, files: readonly SiteFile[]
       if (hadSite) await rename(retired, target);
       throw cause;
     }
-    carried.length = 0;
     if (hadSite) await rm(retired, { recursive: true, force: true });
     return bytes;
   } catch (cause) {
-    await putBack().catch(() => {});
     await rm(staging, { recursive: true, force: true });
     throw new StoreError(`Could not write the site to ${target}: ${(cause as Error).message}`, 'Check that the folder and its parent are writable; the previous site is unchanged.', { cause });
   }
+}
+
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
+const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Undo what a build killed mid-swap left beside the site: if the site folder itself is gone (killed
+ * between its two renames), the retired copy is the last good site and goes back in place; then the
+ * staging and retired folders of builds whose process is dead are removed.
+ */
+export async function recoverSiteFolder(target: string): Promise<void> {
+  const parent = dirname(target);
+  const leftover = new RegExp(`^\\.${basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-(\\d+)-[0-9a-f]+$`);
+  const entries = (await readdir(parent).catch(() => [] as string[])).map((name) => ({ name, match: leftover.exec(name) })).filter((e) => e.match);
+  const dead = entries.filter((e) => !pidAlive(Number(e.match![2])));
+  const retired = dead.find((e) => e.match![1] === 'old');
+  if (retired && !(await exists(target))) await rename(join(parent, retired.name), target);
+  for (const e of dead) if (e !== retired || (await exists(join(parent, e.name)))) await rm(join(parent, e.name), { recursive: true, force: true });
 }
 
 /**

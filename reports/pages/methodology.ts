@@ -14,6 +14,7 @@ interface MetricDoc {
 
 /** Each metric, its formula as computed, and the SQL file that computes it. */
 const METRICS: MetricDoc[] = [
+  { name: 'Source of a trade cell', formula: 'one source per reporter × product × flow × year', notes: 'When several sources cover a cell, UN Comtrade is used, then the bundled mart, then US Census; values of different releases or valuation bases are never added up.', table: 'trade_cell_sources' },
   { name: 'Supplier share', formula: 'sᵢ = xᵢ / X, X = Σ xᵢ over supplier countries', notes: 'xᵢ is the value of US imports from country i. Aggregates (World, “areas not elsewhere specified”, bunkers, free zones) are never suppliers; ties are ranked by value, then ISO3.', table: 'supplier_shares' },
   { name: 'HHI (Herfindahl–Hirschman index)', formula: 'HHI = Σ sᵢ², on 0–1; × 10,000 for “points”', notes: '1 when one country supplies everything, 1/N for N equal suppliers. Normalized HHI (HHI − 1/N)/(1 − 1/N) is in the table but never used for thresholds: it moves with N.', table: 'concentration' },
   { name: 'CR1, CR3', formula: 'sum of the 1 or 3 largest shares', notes: 'CR1 is also the share of imports at risk if the top supplier stops.', table: 'concentration' },
