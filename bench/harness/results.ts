@@ -56,7 +56,12 @@ function stageSection(s: StageReport): string {
     ...s.contenders.map((c) =>
       `| ${c.label} | ${seconds(c.seconds.median)} | ${seconds(c.seconds.min)} – ${seconds(c.seconds.max)} | ${Number.isFinite(c.peakRssMb.median) ? `${n(Math.round(c.peakRssMb.median))} MB` : '—'} | ${seconds(c.wallSeconds.median)} |`),
   ];
-  const failures = s.contenders.flatMap((c) => c.runs.filter((m) => m.error).map((m) => `- ${c.name} failed after ${seconds(m.wallSeconds)} at ${n(Math.round(m.peakRssMb))} MB peak RSS: ${m.error}`));
+  const failures = s.contenders.flatMap((c) => {
+    const failed = c.runs.filter((m) => m.error && !m.error.startsWith('not rerun after'));
+    const skipped = c.runs.length - c.runs.filter((m) => !m.error).length - failed.length;
+    return failed.map((m, i) => `- ${c.name} failed after ${seconds(m.wallSeconds)} at ${n(Math.round(m.peakRssMb))} MB peak RSS: ${m.error}` +
+      (i === failed.length - 1 && skipped > 0 ? ` (not rerun in the ${skipped} later run${skipped > 1 ? 's' : ''})` : ''));
+  });
   if (failures.length) lines.push('', 'Failed runs:', '', ...failures);
   if (s.checks?.length) {
     lines.push('', `Cross-check of the last run's outputs (values equal within 1e-9, relative above 1):`, '',
