@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,25 @@ describe('secrets never reach the CLI output', () => {
     } finally {
       if (previous === undefined) delete process.env.COMTRADE_API_KEY;
       else process.env.COMTRADE_API_KEY = previous;
+    }
+  });
+});
+
+describe('metrics after an interrupted ingest', () => {
+  it('refuses to compute over a half-applied commit and says which ingest to re-run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-pending-'));
+    try {
+      const lake = join(dir, 'lake');
+      expect(await main(['ingest', '--lake', lake], () => {}, () => {})).toBe(0);
+      // What a kill between the commit marker and the end of the write-out leaves behind.
+      const marker = join(lake, '_staging', 'ingest', 'bundled', 'run-killed');
+      await mkdir(marker, { recursive: true });
+      await writeFile(join(marker, '_COMMIT.json'), '{}');
+      const c = capture();
+      expect(await main(['metrics', '--lake', lake], c.o, c.e)).toBe(1);
+      expect(c.err[0]).toMatch(/interrupted ingest of bundled[\s\S]*chainwatch ingest --source bundled/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
