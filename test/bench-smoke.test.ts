@@ -6,7 +6,7 @@ import { tradeFlows, type TradeFlow } from '../data-schemas/curated.ts';
 import { metricTables } from '../data-schemas/metrics.ts';
 import type { TableDef } from '../data-schemas/table.ts';
 import { generate } from '../bench/generate.ts';
-import { COMTRADE_FIELDS } from '../bench/synthetic/comtrade-shape.ts';
+import { COMTRADE_FIELDS } from '../lambdas/ingest/sources/comtrade.ts';
 import { DEFAULTS, runBench, SMOKE, STAGES } from '../bench/run.ts';
 import type { BenchResults } from '../bench/harness/results.ts';
 import { readTable } from '../src/lake/read-table.ts';

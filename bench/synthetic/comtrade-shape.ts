@@ -1,20 +1,13 @@
 import type { TradeFlow } from '../../data-schemas/curated.ts';
+import { COMTRADE_FIELDS } from '../../lambdas/ingest/sources/comtrade.ts';
 import type { Defect, SyntheticRow } from './trade-rows.ts';
 import type { Universe } from './universe.ts';
 
 /**
- * The two shapes of a synthetic row: a Comtrade API v1 record (the 47 fields of
- * /work/shared/data/api-shapes.md §A1, monthly frequency) as the raw source, and the curated
- * `trade_flows` row that ingest is expected to land from it.
+ * The two shapes of a synthetic row: a Comtrade API v1 record (the connector's 47 record fields,
+ * monthly frequency) as the raw source, and the curated `trade_flows` row that ingest is expected
+ * to land from it.
  */
-export const COMTRADE_FIELDS = [
-  'typeCode', 'freqCode', 'refPeriodId', 'refYear', 'refMonth', 'period', 'reporterCode', 'reporterISO', 'reporterDesc',
-  'flowCode', 'flowDesc', 'partnerCode', 'partnerISO', 'partnerDesc', 'partner2Code', 'partner2ISO', 'partner2Desc',
-  'classificationCode', 'classificationSearchCode', 'isOriginalClassification', 'cmdCode', 'cmdDesc', 'aggrLevel', 'isLeaf',
-  'customsCode', 'customsDesc', 'mosCode', 'motCode', 'motDesc', 'qtyUnitCode', 'qtyUnitAbbr', 'qty', 'isQtyEstimated',
-  'altQtyUnitCode', 'altQtyUnitAbbr', 'altQty', 'isAltQtyEstimated', 'netWgt', 'isNetWgtEstimated', 'grossWgt',
-  'isGrossWgtEstimated', 'cifvalue', 'fobvalue', 'primaryValue', 'legacyEstimationFlag', 'isReported', 'isAggregate',
-] as const;
 export type ComtradeRecord = Record<(typeof COMTRADE_FIELDS)[number], string | number | boolean | null>;
 
 export const SYNTHETIC_SOURCE_ID = 'BENCH_SYNTHETIC';
