@@ -5,7 +5,7 @@ import { S3ObjectStore } from '../../src/store/s3-store.ts';
 import type { Recovery } from '../../src/lake/staged-commit.ts';
 import { recoverSource, runIngest } from './ingest.ts';
 import { defaultRefreshPeriod, INGEST_SOURCES } from './live-selection.ts';
-import { manifestKey } from './manifest.ts';
+import { manifestKey, type IngestManifest, type SourceRun } from './manifest.ts';
 import { progressBar } from './progress-bar.ts';
 import { runRefresh } from './refresh.ts';
 import { ssmParameterResolver } from './ssm-parameters.ts';
@@ -30,20 +30,16 @@ export interface RecoverySummary {
   recovered: Recovery[];
 }
 
-export interface IngestSummary {
+/** The source's counts and status from its manifest entry, plus where the manifest is. */
+export type IngestSummary = Pick<
+  SourceRun,
+  'status' | 'rowsIn' | 'rowsDerived' | 'rowsOut' | 'rowsRejected' | 'rowsDuplicate' | 'quarantineKey'
+> & {
   runId: string;
   source: string;
-  outcome: 'succeeded' | 'failed';
-  /** 'stale' when a live source was down: the run went on with its last good data. */
-  status: 'fresh' | 'stale';
-  rowsIn: number;
-  rowsDerived: number;
-  rowsOut: number;
-  rowsRejected: number;
-  rowsDuplicate: number;
-  quarantineKey: string | null;
+  outcome: IngestManifest['outcome'];
   manifestKey: string;
-}
+};
 
 /** What the Lambda runtime does not provide in tests: the HTTP seam for live sources. */
 export interface HandlerDeps {
