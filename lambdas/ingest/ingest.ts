@@ -1,12 +1,9 @@
-import { columnsOf } from '../../data-schemas/table.ts';
 import { ChainwatchError, SourceError, UsageError } from '../../src/errors.ts';
-import { partitionPath } from '../../src/lake/partitions.ts';
-import { commitStaged, recoverStaged, type CommitPlan, type Recovery } from '../../src/lake/staged-commit.ts';
+import { recoverStaged, type Recovery } from '../../src/lake/staged-commit.ts';
 import { putJson, type ObjectStore } from '../../src/store/object-store.ts';
-import { manifestKey, quarantineKeyOf, stagingPrefixOf, type IngestManifest, type SourceRun, type TableWrite } from './manifest.ts';
-import { planMerge } from './partition-merge.ts';
-import { reject, type Reject } from './rows.ts';
-import type { IngestContext, IngestSource, SettledTable, SourceBatch } from './source.ts';
+import { manifestKey, stagingPrefixOf, type IngestManifest, type SourceRun } from './manifest.ts';
+import type { IngestContext, IngestSource } from './source.ts';
+import { SourceWriter } from './source-writer.ts';
 import { bundledSource } from './sources/bundled.ts';
 
 export interface IngestOptions {
@@ -25,77 +22,6 @@ export interface IngestOptions {
 }
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const CITATION_FILES = 'data/bundled/SOURCES.md or data-schemas/reference/sources.csv';
-
-/**
- * Provenance is a rule, not a habit: a row whose source_id has no citation in the sources table
- * (as landed in this run) does not ship.
- */
-function requireCitations(tables: readonly SettledTable[]): void {
-  const sourcesTable = tables.find((t) => t.table.name === 'sources');
-  const cited = new Set(sourcesTable?.settled.rows.map((c) => c.row.source_id));
-  for (const { table, settled } of tables) {
-    if (table === sourcesTable?.table || !columnsOf(table).some((c) => c.name === 'source_id')) continue;
-    const uncited = settled.rows.filter((c) => !cited.has(c.row.source_id));
-    if (uncited.length === 0) continue;
-    settled.rows = settled.rows.filter((c) => cited.has(c.row.source_id));
-    settled.rejects.push(...uncited.map((c) => reject(c.origin, table.name, `source_id ${String(c.row.source_id)} has no citation in ${CITATION_FILES}`)));
-  }
-}
-
-const byOrigin = (a: Reject, b: Reject): number =>
-  a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
-
-/**
- * Write a source's quarantine and curated tables; return its manifest entry. Each table is merged
- * into exactly the partitions its coverages name, and a partition file is rewritten only when its
- * bytes change, so a rerun with the same inputs touches nothing. The changed files of all of the
- * source's tables are staged and switched in by one commit marker: a crash before it leaves the
- * curated tables exactly as they were, one after it is finished by the source's next run.
- */
-async function writeBatch(store: ObjectStore, runId: string, batch: SourceBatch, progress: (line: string) => void): Promise<SourceRun> {
-  requireCitations(batch.tables);
-  const rejects = batch.tables.flatMap((t) => t.settled.rejects).sort(byOrigin);
-  const quarantineKey = rejects.length > 0 ? quarantineKeyOf(batch.source, runId) : null;
-  if (quarantineKey) {
-    await store.put(quarantineKey, rejects.map((r) => JSON.stringify(r)).join('\n') + '\n', 'application/x-ndjson');
-    progress(`${quarantineKey}: ${rejects.length} rows quarantined`);
-  }
-  const tables: Record<string, TableWrite> = {};
-  const partitions: SourceRun['partitions'] = { written: [], deleted: [], unchanged: 0 };
-  const commit: CommitPlan = { puts: [], deletes: [] };
-  for (const { table, settled, coverages } of batch.tables) {
-    const rows = settled.rows.map((c) => c.row);
-    const plan = await planMerge(store, table, coverages, rows);
-    commit.puts.push(...plan.puts);
-    commit.deletes.push(...plan.deletes);
-    tables[table.name] = { rows: rows.length, partitionsWritten: plan.puts.length };
-    partitions.written.push(...plan.puts.map((p) => p.key));
-    partitions.deleted.push(...plan.deletes);
-    partitions.unchanged += plan.unchanged.length;
-    const holding = new Set(rows.map((r) => partitionPath(table, r))).size;
-    progress(`curated/${table.name}: ${rows.length} rows in ${holding} partition${holding === 1 ? '' : 's'}`);
-  }
-  const run: SourceRun = {
-    inputs: batch.inputs,
-    rowsIn: batch.inputs.reduce((n, i) => n + i.rows, 0),
-    rowsDerived: batch.derived,
-    rowsOut: Object.values(tables).reduce((n, t) => n + t.rows, 0),
-    rowsRejected: rejects.length,
-    rowsDuplicate: batch.tables.reduce((n, t) => n + t.settled.duplicates, 0),
-    quarantineKey,
-    tables,
-    status: 'fresh',
-    partitions,
-  };
-  if (run.rowsIn + run.rowsDerived !== run.rowsOut + run.rowsRejected + run.rowsDuplicate) {
-    throw new Error(`Row accounting broken for ${batch.source}: ${JSON.stringify({ ...run, inputs: undefined, tables: undefined, partitions: undefined })}`);
-  }
-  // Only a batch whose every row is accounted for is switched in.
-  await commitStaged(store, stagingPrefixOf(batch.source), runId, commit);
-  return run;
-}
-
 /**
  * Finish (committed) or discard (uncommitted) what interrupted runs of a source left staged. Every run
  * of the source does this first; the pipeline also does it right after a source's run failed, so the
@@ -112,12 +38,14 @@ async function runSource(ctx: IngestContext, source: IngestSource): Promise<Sour
   const recovered = await recoverSource(ctx.store, source.id);
   for (const r of recovered) ctx.progress(`${source.id}: ${r.action} the staged writes of interrupted run ${r.id} (${r.objects} objects)`);
   let run: SourceRun;
+  const writer = new SourceWriter(ctx.store, source.id, ctx.runId, ctx.progress);
   try {
-    const batch = await source.collect(ctx);
-    run = await writeBatch(ctx.store, ctx.runId, batch, ctx.progress);
+    for await (const part of source.collect(ctx)) await writer.write(part);
+    run = await writer.finish();
     if (source.committed) run = await source.committed(ctx, run);
   } catch (error) {
     if (!(error instanceof SourceError && source.failed)) throw error;
+    await writer.discard();
     run = await source.failed(ctx, error);
   }
   return recovered.length > 0 ? { ...run, recovered } : run;

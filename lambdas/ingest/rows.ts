@@ -2,10 +2,12 @@
 export interface Origin {
   file: string;
   line: number;
-  /** The input row as read (header name → text). */
-  raw: Record<string, string>;
+  /** The input row as read (header name → text). A reader may build it on first use: only rejects need it. */
+  readonly raw: Record<string, string>;
   /** A problem found while reading (e.g. a wrong field count): the row is rejected before it is normalized. */
   problem?: string;
+  /** The reader already held every field to MAX_FIELD_CHARS (so `raw` need not be built to check it). */
+  lengthsChecked?: true;
 }
 
 /** A normalized row on its way to a curated table. */
@@ -59,9 +61,12 @@ export const reject = (origin: Origin, table: string, reason: string): Reject =>
   table,
 });
 
-function overLong(raw: Record<string, string>): string | undefined {
-  const entry = Object.entries(raw).find(([, v]) => v.length > MAX_FIELD_CHARS);
-  return entry && `field ${entry[0]} is ${entry[1].length} characters long (at most ${MAX_FIELD_CHARS}): a lost line break or quote, not a value`;
+/** The reason a row with an over-long field is rejected, if it has one. */
+export function overLong(fields: Iterable<[string, string]>): string | undefined {
+  for (const [name, value] of fields) {
+    if (value.length > MAX_FIELD_CHARS) return `field ${name} is ${value.length} characters long (at most ${MAX_FIELD_CHARS}): a lost line break or quote, not a value`;
+  }
+  return undefined;
 }
 
 /** Thrown inside a per-row normalizer to send that row to quarantine with a reason. */
@@ -78,7 +83,7 @@ export function normalizeRows<R>(
 ): Normalized<R> {
   const out: Normalized<R> = { candidates: [], rejects: [] };
   for (const origin of origins) {
-    const problem = origin.problem ?? overLong(origin.raw);
+    const problem = origin.problem ?? (origin.lengthsChecked ? undefined : overLong(Object.entries(origin.raw)));
     if (problem) {
       out.rejects.push(reject(origin, table, problem));
       continue;

@@ -16,9 +16,13 @@ export interface SettledTable {
   coverages: Coverage[];
 }
 
-/** Everything one source produced, ready to check and write. */
-export interface SourceBatch {
-  source: string;
+/**
+ * A piece of what one source produced, ready to check and write: the inputs it read and the rows it
+ * validated from them. The parts of one run cover disjoint partitions (a row's duplicates can only be
+ * in its own part), so each is merged and staged as soon as it comes, and the run holds one at a time.
+ * A part whose rows cite sources must come after (or carry) the part with those citations.
+ */
+export interface SourcePart {
   inputs: IngestInput[];
   tables: SettledTable[];
   /** Rows built from an input's metadata rather than read (see SourceRun.rowsDerived). */
@@ -37,13 +41,14 @@ export interface IngestContext {
 }
 
 /**
- * A source of the ingest: bundled files or a live API. `collect` lands its raw inputs and returns
- * validated rows; the ingest writes them the same way for every source. A live source that is down
- * throws a SourceError from `collect`: `failed` records it and the run goes on without it.
+ * A source of the ingest: bundled files or a live API. `collect` lands its raw inputs and yields
+ * validated rows part by part; the ingest writes them the same way for every source, and switches
+ * them in only after the last part. A live source that is down throws a SourceError from `collect`:
+ * what its earlier parts staged is thrown away, `failed` records it and the run goes on without it.
  */
 export interface IngestSource {
   id: string;
-  collect(ctx: IngestContext): Promise<SourceBatch>;
+  collect(ctx: IngestContext): AsyncIterable<SourcePart>;
   /** After the batch is written and the manifest entry built (e.g. remember what was fetched). */
   committed?(ctx: IngestContext, run: SourceRun): Promise<SourceRun>;
   /** The manifest entry of a source that failed with a SourceError; without it, the error fails the run. */

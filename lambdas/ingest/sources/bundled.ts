@@ -21,7 +21,7 @@ import { referenceRows } from '../reference.ts';
 import { concatNormalized, type Normalized } from '../rows.ts';
 import { ownedCoverage } from '../partition-merge.ts';
 import { settle, type Settled } from '../settle.ts';
-import { BUNDLED_SOURCE, type IngestSource, type SettledTable, type SourceBatch } from '../source.ts';
+import { BUNDLED_SOURCE, type IngestSource, type SettledTable, type SourcePart } from '../source.ts';
 import { sourcesFromMarkdown } from '../sources-md.ts';
 import { projectPath } from '../../../src/paths.ts';
 import { tableDef } from '../tables.ts';
@@ -94,7 +94,7 @@ function rowsPerFile(parts: readonly Normalized[]): Map<string, number> {
  * reference tables first (trade and production are checked against them), the trade mart, the
  * production files and the citations (SOURCES.md plus reference sources.csv).
  */
-export async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourceBatch> {
+export async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourcePart> {
   const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   const referenceDir = resolve(opts.referenceDir ?? DEFAULT_REFERENCE_DIR);
   const dataFiles = (await readDir(dataDir)).filter((f) => f.endsWith('.csv') || f === CITATIONS_FILE);
@@ -161,7 +161,6 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
     coverages: [await ownedCoverage(store, table, settled.rows.map((c) => c.row), () => true, ownPartitions(table))],
   });
   return {
-    source: BUNDLED_SOURCE,
     inputs,
     derived: derivedCitations.length,
     tables: [
@@ -178,5 +177,8 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
 /** The bundled data as a source of the ingest. */
 export const bundledSource = (opts: Omit<BundledOptions, 'onProgress'> = {}): IngestSource => ({
   id: BUNDLED_SOURCE,
-  collect: (ctx) => readBundled(ctx.store, { ...opts, asOf: ctx.at, onProgress: ctx.progress }),
+  // One part: the bundled files are small, and their tables are checked against each other.
+  async *collect(ctx) {
+    yield await readBundled(ctx.store, { ...opts, asOf: ctx.at, onProgress: ctx.progress });
+  },
 });

@@ -190,6 +190,8 @@ export function planCensus(scope: CensusScope, ref: LiveReference, options: Cens
     return {
       source: 'census',
       label,
+      // Every request covers the same months (one window, split by flow and HS code).
+      group: 'census',
       url,
       headers: {},
       fetch: async (ctx: HttpContext): Promise<FetchedResponse[]> => {

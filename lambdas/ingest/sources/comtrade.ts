@@ -7,7 +7,7 @@ import { pacer } from '../../../src/http/pace.ts';
 import { redactUrl } from '../../../src/http/redact.ts';
 import { fetchWithRetry, type HttpContext } from '../../../src/http/retry.ts';
 import type { LiveReference } from '../live-reference.ts';
-import { checkAmount, normalizeRows, RowProblem, type Origin } from '../rows.ts';
+import { checkAmount, MAX_FIELD_CHARS, normalizeRows, overLong, RowProblem, type Origin } from '../rows.ts';
 import { tableDef } from '../tables.ts';
 import { TAIWAN_NOTE } from '../trade.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
@@ -188,13 +188,38 @@ export function normalizeComtradeRecord(record: Record<string, unknown>, ref: Li
   };
 }
 
+/**
+ * The origin of a record; its fields not in the API's list are added to `unknown`. The text copy
+ * (`raw`) is built on first use: only a reject shows it, and building 47 strings per record for a
+ * reply of 80,000 records was most of a keyed ingest's time. Only text and nested values can be
+ * over-long, so only those are measured.
+ */
+function recordOrigin(file: string, line: number, record: Record<string, unknown>, unknown: Set<string>): Origin {
+  let problem: string | undefined;
+  for (const k in record) {
+    if (!KNOWN_FIELDS.has(k)) unknown.add(k);
+    const v = record[k];
+    const long = typeof v === 'string' ? v : typeof v === 'object' && v !== null ? text(v) : '';
+    if (long.length > MAX_FIELD_CHARS) problem ??= overLong([[k, long]]);
+  }
+  let raw: Record<string, string> | undefined;
+  return {
+    file,
+    line,
+    get raw() {
+      return (raw ??= Object.fromEntries(Object.entries(record).map(([k, v]) => [k, text(v)])));
+    },
+    problem,
+    lengthsChecked: true,
+  };
+}
+
 /** A data response → rows and rejects; unknown record fields are tolerated and reported once. */
 export function parseComtradeRecords(envelope: ComtradeEnvelope, rawKey: string, ref: LiveReference): Parsed {
   const unknown = new Set<string>();
   const origins: Origin[] = envelope.records.map((record, i) => {
-    if (typeof record !== 'object' || record === null) return { file: rawKey, line: i + 1, raw: { record: text(record) }, problem: 'record is not an object' };
-    for (const k of Object.keys(record)) if (!KNOWN_FIELDS.has(k)) unknown.add(k);
-    return { file: rawKey, line: i + 1, raw: Object.fromEntries(Object.entries(record).map(([k, v]) => [k, text(v)])) };
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return { file: rawKey, line: i + 1, raw: { record: text(record) }, problem: 'record is not an object' };
+    return recordOrigin(rawKey, i + 1, record, unknown);
   });
   const normalized = normalizeRows(tradeFlows.name, origins, (o) => normalizeComtradeRecord(envelope.records[o.line - 1], ref));
   const warnings = [...envelope.warnings];
@@ -323,6 +348,7 @@ export function planComtrade(scope: ComtradeScope, ref: LiveReference, options: 
   const requests: LiveRequest[] = chunks.map((c) => ({
     source: 'comtrade',
     label: describe(c),
+    group: `${c.freq}-${c.period}`,
     url: chunkUrl(base, keyed, c, limit, false),
     headers,
     fetch: (ctx) => fetchChunk(ctx, c),

@@ -43,6 +43,13 @@ export interface LiveRequest {
   source: LiveSourceId;
   /** Human label for progress and --dry-run, e.g. "census imports HS 854231 2024-07..2025-06". */
   label: string;
+  /**
+   * Requests of one group are validated and merged together, as one part of the run; requests of
+   * different groups cover disjoint partitions, so each group is written as soon as it is fetched and
+   * a run holds one group in memory (a Comtrade month: one period's partition). A plan lists each
+   * group's requests one after the other.
+   */
+  group: string;
   /** Full URL; may hold a key, so print it only through redactUrl. */
   url: string;
   headers: Record<string, string>;

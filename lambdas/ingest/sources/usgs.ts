@@ -183,6 +183,8 @@ export function planUsgs(ref: LiveReference, options: UsgsOptions = {}): LiveSou
     return {
       source: 'usgs',
       label: `usgs MCS ${csv.edition} ${csv.chapter} world production`,
+      // Chapters of one sector share its partition; the files are small, so all are one group.
+      group: 'usgs',
       url: csv.url,
       headers: {},
       fetch: async (ctx: HttpContext): Promise<FetchedResponse[]> => {
