@@ -8,8 +8,8 @@ import type { LiveSourceId } from '../lambdas/ingest/sources/live-source.ts';
 import { runMetrics } from '../lambdas/metrics/metrics.ts';
 import { buildSite } from '../reports/build-site.ts';
 import { DuckDBQueryEngine } from './engine/duckdb-engine.ts';
-import { InputError, UsageError } from './errors.ts';
-import { pendingCommits } from './lake/staged-commit.ts';
+import { UsageError } from './errors.ts';
+import { refuseOverPendingIngest } from './pending-ingest.ts';
 import { FolderObjectStore } from './store/folder-store.ts';
 import { storeFromUri } from './store/s3-store.ts';
 
@@ -89,13 +89,7 @@ export async function metricsStep(o: PipelineOptions): Promise<void> {
   const log = o.log ?? noop;
   const start = performance.now();
   const store = new FolderObjectStore(o.lake);
-  // An ingest that committed but died before moving all its files leaves a source half old, half new:
-  // metrics computed now would mix them, so finish that ingest first.
-  const pending = [...new Set(await pendingCommits(store, '_staging/ingest/'))];
-  if (pending.length > 0) {
-    throw new InputError(`An interrupted ingest of ${pending.join(', ')} has not finished moving its files into the lake`,
-      `Run "chainwatch ingest --source ${pending[0]}" again (it completes the interrupted commit first), then the metrics.`);
-  }
+  await refuseOverPendingIngest(store, (source) => `Run "chainwatch ingest --source ${source}" again`);
   const engine = await DuckDBQueryEngine.create({ lakeRoot: o.lake, store });
   try {
     const result = await runMetrics({ engine, onProgress: (line) => log(`  ${line}`) });

@@ -1,5 +1,6 @@
 import { AthenaQueryEngine } from '../../src/engine/athena-engine.ts';
 import { UsageError } from '../../src/errors.ts';
+import { refuseOverPendingIngest } from '../../src/pending-ingest.ts';
 import { S3ObjectStore } from '../../src/store/s3-store.ts';
 import { redactingLog } from '../../src/log.ts';
 import { runMetrics } from './metrics.ts';
@@ -13,16 +14,24 @@ function env(name: string): string {
 /**
  * Metrics step in AWS: rebuild every metric table with Athena over the Glue tables. The SQL files
  * ship beside the bundle (`sql/metrics/` under the task root), the same files DuckDB runs locally.
+ * It refuses to run over an ingest that committed but did not finish, as the local CLI does: the state
+ * machine's recover step normally finishes one, but a failed recovery or a manual invoke must not
+ * compute metrics from half-replaced partitions.
  */
 export async function handler(): Promise<{ tables: Record<string, { rows: number }> }> {
   const lakeBucket = env('LAKE_BUCKET');
   const lakePrefix = process.env.LAKE_PREFIX ?? '';
+  const store = new S3ObjectStore({ bucket: lakeBucket, prefix: lakePrefix });
+  await refuseOverPendingIngest(
+    store,
+    (source) => `Start the refresh again, or invoke the ingest Lambda of ${source} with {"source": "${source}", "recover": true}`,
+  );
   const engine = new AthenaQueryEngine({
     workgroup: env('ATHENA_WORKGROUP'),
     database: env('GLUE_DATABASE'),
     lakeBucket,
     lakePrefix,
-    store: new S3ObjectStore({ bucket: lakeBucket, prefix: lakePrefix }),
+    store,
   });
   try {
     return await runMetrics({ engine, onProgress: redactingLog() });
