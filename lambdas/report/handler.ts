@@ -1,11 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { UsageError } from '../../src/errors.ts';
 import { redactingLog } from '../../src/log.ts';
 import { S3ObjectStore } from '../../src/store/s3-store.ts';
 import { buildSite, type BuildSummary } from '../../reports/build-site.ts';
-import { publishSite, type PublishSummary } from '../../reports/publish-site.ts';
+import { KvsSitePointer } from '../../reports/kvs-site-pointer.ts';
+import { liveSite, publishSite, type PublishSummary } from '../../reports/publish-site.ts';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -13,20 +15,30 @@ function env(name: string): string {
   return value;
 }
 
+/** What the Lambda runtime does not let tests reach: the KeyValueStore API, which has no local emulator. */
+export interface ReportDeps {
+  kvsClient?: CloudFrontKeyValueStoreClient;
+}
+
 /**
  * Report step in AWS: build this month's release from the lake bucket into the Lambda's /tmp,
- * reading the earlier releases (for "what changed") from the site bucket, then publish it there
- * (pages before index.html; files of this release that are gone removed; earlier months untouched).
+ * reading the earlier releases (for "what changed") from the build the site serves now, then publish
+ * it as a new build in the site bucket and switch the site's KeyValueStore pointer to it (earlier
+ * months carried over as published; retired builds removed after the switch).
  * The stylesheet ships beside the bundle as assets/site.css; the metric SQL as sql/metrics/.
  */
-export async function handler(): Promise<BuildSummary & PublishSummary> {
+export async function publishReport(deps: ReportDeps = {}): Promise<BuildSummary & PublishSummary> {
   const lake = new S3ObjectStore({ bucket: env('LAKE_BUCKET'), prefix: process.env.LAKE_PREFIX ?? '' });
   const site = new S3ObjectStore({ bucket: env('SITE_BUCKET'), prefix: process.env.SITE_PREFIX ?? '' });
+  const pointer = new KvsSitePointer(env('SITE_KVS_ARN'), deps.kvsClient);
   const outDir = join(tmpdir(), 'chainwatch-site');
   const log = redactingLog();
+  const live = await pointer.read();
   // A warm Lambda keeps /tmp: start from nothing, so the upload is exactly this build (earlier releases come from the bucket).
   await rm(outDir, { recursive: true, force: true });
-  const built = await buildSite({ store: lake, outDir, archive: site, onProgress: log });
-  const published = await publishSite(outDir, site, log);
+  const built = await buildSite({ store: lake, outDir, archive: liveSite(site, live), onProgress: log });
+  const published = await publishSite(outDir, site, pointer, { live, onProgress: log });
   return { ...built, ...published };
 }
+
+export const handler = (): Promise<BuildSummary & PublishSummary> => publishReport();
