@@ -1,5 +1,6 @@
 import { allTables, tablePrefix } from '../data-schemas/index.ts';
 import { stagingPrefixOf } from '../lambdas/ingest/manifest.ts';
+import { METRIC_STATE_PREFIX } from '../lambdas/metrics/metric-inputs.ts';
 
 /**
  * Key prefixes of the data lake, the same in the local folder and in S3 (see the brief's lake
@@ -14,6 +15,8 @@ export const lakePrefix = {
   runs: '_runs/',
   /** One state object per live source: what it last fetched, whether it is stale. */
   state: (source: string) => `_state/${source}.json`,
+  /** What each metric table was computed from, so an unchanged one is kept. */
+  metricState: METRIC_STATE_PREFIX,
   /** Where the Athena engine UNLOADs before moving files into `metrics/<table>/`. */
   staging: '_staging/',
 } as const;

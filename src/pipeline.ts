@@ -81,7 +81,8 @@ export async function dryRun(o: PipelineOptions, job: PlanJob): Promise<void> {
   log(`${requests.length} request(s) planned; nothing was fetched (--dry-run).`);
 }
 
-export async function metricsStep(o: PipelineOptions): Promise<void> {
+/** `force`: recompute every table, even those whose inputs are unchanged since they were written. */
+export async function metricsStep(o: PipelineOptions, { force = false } = {}): Promise<void> {
   if (o.lake.startsWith('s3://')) {
     throw new UsageError('The local metrics step needs a folder lake (DuckDB reads local Parquet only)',
       'Run metrics in AWS (the Step Functions pipeline runs them on Athena), or use a folder with --lake.');
@@ -92,9 +93,11 @@ export async function metricsStep(o: PipelineOptions): Promise<void> {
   await refuseOverPendingIngest(store, (source) => `Run "chainwatch ingest --source ${source}" again`);
   const engine = await DuckDBQueryEngine.create({ lakeRoot: o.lake, store });
   try {
-    const result = await runMetrics({ engine, onProgress: (line) => log(`  ${line}`) });
-    const rows = Object.values(result.tables).reduce((n, t) => n + t.rows, 0);
-    log(`metrics  ${Object.keys(result.tables).length} tables, ${count(rows)} rows (${seconds(start)})`);
+    const result = await runMetrics({ engine, store, force, onProgress: (line) => log(`  ${line}`) });
+    const tables = Object.values(result.tables);
+    const rows = tables.reduce((n, t) => n + t.rows, 0);
+    const kept = tables.filter((t) => t.kept).length;
+    log(`metrics  ${tables.length} tables, ${count(rows)} rows${kept > 0 ? `, ${kept} kept (inputs unchanged)` : ''} (${seconds(start)})`);
   } finally {
     await engine.close();
   }

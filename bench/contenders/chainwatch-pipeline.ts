@@ -42,7 +42,7 @@ await timed(async () => {
   if (metrics !== 'yes') return rows;
   const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
   try {
-    await runMetrics({ engine });
+    await runMetrics({ engine, store });
   } finally {
     await engine.close();
   }

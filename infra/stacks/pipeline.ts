@@ -159,6 +159,7 @@ export class PipelineStack extends Stack {
     }
     this.grantLake(this.metricsFunction, lakeBucket, 'readWrite', `${lakePrefix.metrics}*`, 'the metrics step replaces the metric tables');
     this.grantLake(this.metricsFunction, lakeBucket, 'readWrite', `${lakePrefix.staging}${lakePrefix.metrics}*`, 'Athena UNLOADs here before files move into metrics/');
+    this.grantLake(this.metricsFunction, lakeBucket, 'readWrite', `${lakePrefix.metricState}*`, 'the metrics step records what each table was computed from, to keep unchanged ones');
     this.grantLake(this.metricsFunction, athenaResultsBucket, 'readWrite', 'pipeline/*', 'Athena writes the pipeline workgroup\'s query results here');
 
     this.reportFunction = this.handler('Report', {

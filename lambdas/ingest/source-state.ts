@@ -41,7 +41,8 @@ export async function writeSourceState(store: ObjectStore, state: SourceState): 
 
 /** Freshness of every live source that has ever run, for the site's "data as of" notes. */
 export async function readSourceFreshness(store: ObjectStore): Promise<SourceState[]> {
-  const keys = (await store.list('_state/')).filter((k) => k.endsWith('.json'));
+  // Only `_state/<source>.json`: other steps keep state in folders below (`_state/metrics/`).
+  const keys = (await store.list('_state/')).filter((k) => /^_state\/[^/]+\.json$/.test(k));
   const states = await Promise.all(keys.map((k) => getJson<SourceState>(store, k)));
   return states.filter((s): s is SourceState => s !== undefined);
 }

@@ -34,7 +34,7 @@ export async function handler(): Promise<{ tables: Record<string, { rows: number
     store,
   });
   try {
-    return await runMetrics({ engine, onProgress: redactingLog() });
+    return await runMetrics({ engine, store, onProgress: redactingLog() });
   } finally {
     await engine.close();
   }

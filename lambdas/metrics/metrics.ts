@@ -4,6 +4,8 @@ import { metricTables } from '../../data-schemas/metrics.ts';
 import type { QueryEngine } from '../../src/engine/query-engine.ts';
 import { UsageError } from '../../src/errors.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
+import type { ObjectStore } from '../../src/store/object-store.ts';
+import { fingerprintInputs, partitionFiltersOf, recordInputs, tablesReadBy, unchangedRows, type PartitionFilter } from './metric-inputs.ts';
 
 /** Repository-relative folder of the metric SQL files; reports link to `<folder><table>.sql`. */
 export const METRIC_SQL_DIR = 'sql/metrics/';
@@ -17,15 +19,13 @@ export interface MetricSql {
   sql: string;
   /** Other metric tables the SQL reads, which must be materialized first. */
   reads: string[];
+  /** Every table of the lake the SQL reads (curated, reference and metric). */
+  inputs: string[];
+  /** Partitions it reads of its inputs, as its header declares (`-- partitions: trade_flows month=0`). */
+  partitions: PartitionFilter[];
 }
 
 const metricNames = metricTables.map((t) => t.name);
-
-/** Metric tables a statement reads (`FROM supplier_shares`, `JOIN dependency …`), ignoring comments. */
-function readsOf(sql: string, self: string): string[] {
-  const code = sql.replace(/--.*$/gm, '');
-  return metricNames.filter((name) => name !== self && new RegExp(`\\b(from|join)\\s+${name}\\b`, 'i').test(code));
-}
 
 /** Order files so every table comes after the metric tables it reads (stable: schema order otherwise). */
 function dependencyOrder(files: MetricSql[]): MetricSql[] {
@@ -63,24 +63,50 @@ export function metricSqlFiles(root: string = PROJECT_ROOT): MetricSql[] {
   return dependencyOrder(
     metricNames.map((table) => {
       const sql = readFileSync(join(sqlDir, `${table}.sql`), 'utf8');
-      return { table, path: `${METRIC_SQL_DIR}${table}.sql`, sql, reads: readsOf(sql, table) };
+      const path = `${METRIC_SQL_DIR}${table}.sql`;
+      const inputs = tablesReadBy(sql, table);
+      return { table, path, sql, inputs, reads: inputs.filter((t) => metricNames.includes(t)), partitions: partitionFiltersOf(sql, path, inputs) };
     }),
   );
 }
 
 export interface RunMetricsOptions {
   engine: QueryEngine;
+  /**
+   * The lake the engine reads. Given, a table whose inputs (SQL, and every input file it reads) are
+   * unchanged since it was last written is kept instead of recomputed; without it, every table is.
+   */
+  store?: ObjectStore;
+  /** Recompute every table even when its inputs are unchanged. */
+  force?: boolean;
   /** One line per table as it is written. */
   onProgress?: (line: string) => void;
   /** Folder that holds `sql/metrics/`; defaults to this repository (a bundled Lambda passes its task root). */
   root?: string;
 }
 
-/** Rebuild every metric table from the curated tables, each replacing its `metrics/<table>/` file. */
-export async function runMetrics({ engine, onProgress, root }: RunMetricsOptions): Promise<{ tables: Record<string, { rows: number }> }> {
-  const tables: Record<string, { rows: number }> = {};
+export interface MetricsResult {
+  /** Rows per table; `kept` when its inputs were unchanged and the table was not recomputed. */
+  tables: Record<string, { rows: number; kept?: true }>;
+}
+
+/**
+ * Bring every metric table up to date with the curated tables, each replacing its `metrics/<table>/`
+ * file, in dependency order. With a store, a table whose inputs are unchanged since it was written is
+ * kept (and so, usually, are the tables that read only it).
+ */
+export async function runMetrics({ engine, store, force, onProgress, root }: RunMetricsOptions): Promise<MetricsResult> {
+  const tables: MetricsResult['tables'] = {};
   for (const file of metricSqlFiles(root)) {
+    const fingerprint = store && (await fingerprintInputs(store, file.sql, file.inputs, file.partitions));
+    const kept = store && fingerprint && !force ? await unchangedRows(store, file.table, fingerprint) : undefined;
+    if (kept !== undefined) {
+      tables[file.table] = { rows: kept, kept: true };
+      onProgress?.(`${file.table}: ${kept.toLocaleString('en-US')} rows, kept: inputs unchanged (${file.path})`);
+      continue;
+    }
     const { rows } = await engine.materialize(file.table, file.sql);
+    if (store && fingerprint) await recordInputs(store, file.table, fingerprint, rows);
     tables[file.table] = { rows };
     onProgress?.(`${file.table}: ${rows.toLocaleString('en-US')} rows (${file.path})`);
   }

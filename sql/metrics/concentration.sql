@@ -10,6 +10,7 @@
 -- Shares are over countries only, so hhi is the "residual excluded, renormalized" figure; the
 -- metrics-spec HHI bounds are hhi · (1 − nes_share)² (lower) and that + nes_share² (upper).
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
+-- partitions: trade_flows month=0
 WITH
 annual AS (
   SELECT t.source, t.reporter_iso3, t.hs6, t.flow, t.year,

@@ -8,6 +8,7 @@
 --   * one source per cell: only the rows of the source trade_cell_sources chose for the cell;
 --   * share = value / total over supplier countries; rank 1 = largest, ties by value desc then ISO3.
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
+-- partitions: trade_flows month=0
 WITH
 annual AS (
   SELECT t.source, t.reporter_iso3, t.hs6, t.flow, t.year,

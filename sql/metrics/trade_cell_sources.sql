@@ -3,6 +3,7 @@
 -- bundled, then census, then any other by name — so values of different releases or valuation
 -- bases are never added up. supplier_shares and concentration read only the chosen source's rows.
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
+-- partitions: trade_flows month=0
 WITH
 source_preference AS (
   SELECT source, preference

@@ -40,6 +40,7 @@ Options:
            --from <YYYY|YYYY-MM> --to <YYYY|YYYY-MM> --reporters USA,DEU --hs 280530,854231
            --dry-run   print the requests a live source would make; fetch nothing
   refresh: --period <YYYY-MM> (default: two months ago) --sources comtrade,census,usgs --dry-run
+  metrics: --force     recompute every table (default: keep a table whose inputs are unchanged)
   -h, --help           show this help (query, shell, export-views, serve take their own --help)
 
 Live sources read API keys from COMTRADE_API_KEY and CENSUS_API_KEY (optional; never logged).
@@ -65,6 +66,7 @@ const OPTIONS = {
   period: { type: 'string' },
   sources: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -106,7 +108,7 @@ const COMMANDS: Record<string, (o: PipelineOptions, v: Values) => Promise<void>>
   run: (o) => runLocalPipeline(o),
   ingest,
   refresh,
-  metrics: (o) => metricsStep(o),
+  metrics: (o, v) => metricsStep(o, { force: v.force }),
   report: (o) => reportStep(o),
 };
 
