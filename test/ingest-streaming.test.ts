@@ -42,7 +42,7 @@ const ingest = (runId: string, routes: Route[], onRequest: (url: string) => Prom
     random: () => 0,
     policy: { retries: 1 },
   };
-  return runLiveIngest({ store, runId, http, env: {}, ingest: { source: 'comtrade', from: '2019', to: '2021', hs: '280530', reporters: 'USA', flows: 'M' } });
+  return runLiveIngest({ store, runId, http, env: {}, ingest: { source: 'comtrade', from: '2019', to: '2021', hs: '280530', reporters: 'USA' } });
 };
 const curated = async () => (await store.list('curated/')).sort();
 const staged = async (runId: string) => (await store.list(`_staging/ingest/comtrade/${runId}/objects/`)).map((k) => k.split('/objects/')[1]).sort();

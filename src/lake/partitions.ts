@@ -53,9 +53,10 @@ export async function writePartitions(
 export const orderBy =
   (...columns: string[]) =>
   (a: Record<string, unknown>, b: Record<string, unknown>): number => {
-    for (const c of columns) {
-      const x = a[c] ?? '';
-      const y = b[c] ?? '';
+    // An indexed loop: this comparator runs n·log n times per partition file written.
+    for (let i = 0; i < columns.length; i++) {
+      const x = a[columns[i]] ?? '';
+      const y = b[columns[i]] ?? '';
       if (x < y) return -1;
       if (x > y) return 1;
     }
