@@ -47,7 +47,7 @@ export function buildApp(options: BuildAppOptions = {}): ChainwatchApp {
   const pipeline = new PipelineStack(app, names.stack('pipeline'), {
     ...common,
     description: 'chainwatch monthly refresh: Lambdas, Step Functions, schedule, alarm',
-    distribution: site.distribution,
+    sitePointer: site.pointerStore,
     catalog,
   });
   // Stacks find each other's buckets by name, so the deploy order is stated rather than inferred.

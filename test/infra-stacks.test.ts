@@ -287,14 +287,8 @@ describe('pipeline', () => {
     const retriesThrottling = (state: State) =>
       state.Retry?.some((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException') && (r.BackoffRate ?? 1) > 1);
 
-    it('ingests the sources in parallel, then metrics → report → invalidation', () => {
-      expect(follow(definition.States, definition.StartAt)).toEqual([
-        'Ingest sources',
-        'Compute metrics',
-        'Build and publish report',
-        'Invalidate CloudFront',
-        'Published',
-      ]);
+    it('ingests the sources in parallel, then metrics → report (which switches the site itself: no invalidation)', () => {
+      expect(follow(definition.States, definition.StartAt)).toEqual(['Ingest sources', 'Compute metrics', 'Build and publish report', 'Published']);
       const ingest = definition.States['Ingest sources'];
       expect(ingest.Type).toBe('Parallel');
       expect(ingest.Branches!.map((b) => b.StartAt)).toEqual(built.config.sources.map((s) => `Ingest ${s}`));
@@ -320,13 +314,13 @@ describe('pipeline', () => {
     });
 
     it('sends any later failure to a notification and a Fail state', () => {
-      for (const name of ['Compute metrics', 'Build and publish report', 'Invalidate CloudFront']) {
+      for (const name of ['Compute metrics', 'Build and publish report']) {
         const handler = only(definition.States[name].Catch!);
         expect(handler.ErrorEquals, name).toEqual(['States.ALL']);
         expect(follow(definition.States, handler.Next).map((s) => definition.States[s].Type), name).toEqual(['Task', 'Fail']);
       }
       expect(retriesThrottling(definition.States['Compute metrics'])).toBe(true);
-      expect(definition.States['Invalidate CloudFront'].Retry![0].ErrorEquals).toContain('CloudFront.TooManyInvalidationsInProgressException');
+      expect(retriesThrottling(definition.States['Build and publish report'])).toBe(true);
     });
 
     it('logs every execution and traces with X-Ray', () => {
@@ -361,6 +355,17 @@ describe('site', () => {
         ]),
       },
     });
+  });
+
+  it('serves every request from the build the key value store names, through a viewer-request function', () => {
+    const store = only(Object.entries(resourcesOf(site, 'AWS::CloudFront::KeyValueStore')));
+    const fn = only(Object.values(resourcesOf(site, 'AWS::CloudFront::Function')));
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    expect(fn.Properties.FunctionConfig.KeyValueStoreAssociations).toEqual([{ KeyValueStoreARN: { 'Fn::GetAtt': [store[0], 'Arn'] } }]);
+    expect(fn.Properties.FunctionCode).toBe(readFileSync(new URL('../infra/functions/site-router.js', import.meta.url), 'utf8'));
+    expect(fn.Properties.AutoPublish).toBe(true);
+    const behavior = only(Object.values(resourcesOf(site, 'AWS::CloudFront::Distribution'))).Properties.DistributionConfig.DefaultCacheBehavior;
+    expect(behavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [Object.keys(resourcesOf(site, 'AWS::CloudFront::Function'))[0], 'FunctionARN'] } }]);
   });
 
   it('sends the CSP the pages are written for, and the other security headers', () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestStep, metricsStep } from '../src/pipeline.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
+import { KVS_ARN, KvsStandIn } from './support/kvs-stand-in.ts';
 import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 
 /**
@@ -112,29 +113,38 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       rmSync(work, { recursive: true, force: true });
     });
 
-    /** Invoke a bundle's handler in a fresh Node process whose working directory is the task root, like /var/task. */
-    const invoke = (prefix: string, event: unknown, environment: Record<string, string>) => {
+    /**
+     * Invoke a bundle's handler in a fresh Node process whose working directory is the task root, like
+     * /var/task. Asynchronously: a stand-in this process serves must keep answering while the handler runs.
+     */
+    const invoke = async (prefix: string, event: unknown, environment: Record<string, string>, preload: string[] = []) => {
       const { dir } = bundles().find((b) => b.id.startsWith(prefix))!;
-      const run = spawnSync(
-        process.execPath,
-        ['--input-type=module', '-e', "const { handler } = await import(process.env.ENTRY); console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVENT))));"],
-        {
-          cwd: dir,
-          encoding: 'utf8',
-          timeout: 120_000,
-          env: {
-            PATH: process.env.PATH,
-            ENTRY: join(dir, 'index.mjs'),
-            EVENT: JSON.stringify(event),
-            LAMBDA_TASK_ROOT: dir,
-            AWS_ENDPOINT_URL_S3: moto.endpoint,
-            AWS_REGION: 'us-east-1',
-            AWS_ACCESS_KEY_ID: 'testing',
-            AWS_SECRET_ACCESS_KEY: 'testing',
-            ...environment,
+      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [...preload.flatMap((p) => ['--import', p]), '--input-type=module', '-e', "const { handler } = await import(process.env.ENTRY); console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVENT))));"],
+          {
+            cwd: dir,
+            timeout: 120_000,
+            env: {
+              PATH: process.env.PATH,
+              ENTRY: join(dir, 'index.mjs'),
+              EVENT: JSON.stringify(event),
+              LAMBDA_TASK_ROOT: dir,
+              AWS_ENDPOINT_URL_S3: moto.endpoint,
+              AWS_REGION: 'us-east-1',
+              AWS_ACCESS_KEY_ID: 'testing',
+              AWS_SECRET_ACCESS_KEY: 'testing',
+              ...environment,
+            },
           },
-        },
-      );
+        );
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
       expect(run.status, `${prefix}: ${run.stdout}\n${run.stderr}`).toBe(0);
       return JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1]) as Record<string, unknown>;
     };
@@ -142,16 +152,28 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
 
     it('ingest lands the bundled data from the files shipped in its asset', async () => {
-      const summary = invoke('Ingestbundled', { source: 'bundled', runId: 'bundle-run' }, { LAKE_BUCKET: 'lake' });
+      const summary = await invoke('Ingestbundled', { source: 'bundled', runId: 'bundle-run' }, { LAKE_BUCKET: 'lake' });
       expect(summary).toMatchObject({ source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/bundle-run-bundled.json' });
       expect(await keys('lake', 'curated/trade_flows/')).not.toEqual([]);
     }, 120_000);
 
-    it('report builds the site from the lake and publishes it with its stylesheet', async () => {
-      invoke('Report', { runId: 'bundle-run' }, { LAKE_BUCKET: 'lake', SITE_BUCKET: 'site' });
-      const published = await keys('site', '');
-      expect(published).toContain('index.html');
-      expect(published).toContain('assets/site.css');
+    it('report builds the site, publishes it as a build with its stylesheet and switches the key value store to it (SigV4A bundled)', async () => {
+      // The KeyValueStore API has no local emulator: the bundle's real, signed requests go to the
+      // stand-in on loopback (test/support/kvs-stand-in.ts, kvs-redirect.mjs).
+      const kvs = new KvsStandIn();
+      const server = await kvs.serve();
+      try {
+        const redirect = fileURLToPath(new URL('./support/kvs-redirect.mjs', import.meta.url));
+        const summary = await invoke('Report', { runId: 'bundle-run' }, { LAKE_BUCKET: 'lake', SITE_BUCKET: 'site', SITE_KVS_ARN: KVS_ARN, KVS_STAND_IN: server.url }, [redirect]);
+        expect(summary).toMatchObject({ switched: true });
+        expect(kvs.items.get('current')).toBe(summary.build);
+        expect(kvs.requests.at(-1)!.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 /);
+        const published = await keys('site', '');
+        expect(published).toContain(`builds/${summary.build}/index.html`);
+        expect(published).toContain(`builds/${summary.build}/assets/site.css`);
+      } finally {
+        await server.close();
+      }
     }, 120_000);
   });
 });

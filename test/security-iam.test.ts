@@ -32,17 +32,21 @@ let built: ChainwatchApp;
 let pipeline: Template;
 /** Function logical id → its description and the S3 object patterns it may write. */
 let writes: Map<string, { description: string; patterns: string[] }>;
+/** Function description → every statement of its role. */
+let statementsOf: Map<string, Statement[]>;
 
 beforeAll(() => {
   built = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], comtradeApiKeyParameter: '/chainwatch/dev/comtrade' }, builtinCloudFormationValidation: false });
   pipeline = Template.fromStack(built.pipeline);
   const policies = pipeline.findResources('AWS::IAM::Policy') as Resources;
   writes = new Map();
+  statementsOf = new Map();
   for (const [id, fn] of Object.entries(pipeline.findResources('AWS::Lambda::Function') as Resources)) {
     const role = fn.Properties.Role['Fn::GetAtt'][0];
     const statements: Statement[] = Object.values(policies)
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    statementsOf.set(fn.Properties.Description, statements);
     const patterns = statements
       .filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => WRITE.test(a)))
       .flatMap((s) => [s.Resource].flat().map(arn))
@@ -87,6 +91,31 @@ describe('IAM least privilege (synthesized template)', () => {
   it('lets metrics write only the metric tables (their UNLOAD staging and input state), and the report no lake object', () => {
     expect(lambda(/^chainwatch metrics/)).toEqual(['<lake>/_staging/metrics/*', '<lake>/_state/metrics/*', '<lake>/metrics/*', '<results>/pipeline/*']);
     expect(lambda(/^chainwatch report/)).toEqual(['<site>/*']);
+  });
+
+  it('lets only the report switch the site pointer: read it and update it, on that one key value store', () => {
+    const kvsStatements = [...statementsOf].flatMap(([description, statements]) =>
+      statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('cloudfront-keyvaluestore:'))).map((st) => ({ description, ...st })));
+    const only = kvsStatements.length === 1 ? kvsStatements[0] : expect.fail(`${kvsStatements.length} statements grant KeyValueStore actions`);
+    expect(only.description).toMatch(/^chainwatch report/);
+    expect(only).toMatchObject({
+      Effect: 'Allow',
+      Action: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:GetKey', 'cloudfront-keyvaluestore:UpdateKeys'],
+    });
+    // The site stack's one key value store, by the ARN the site stack outputs, and nothing else.
+    const store = Object.keys(Template.fromStack(built.site).findResources('AWS::CloudFront::KeyValueStore'));
+    expect(store).toHaveLength(1);
+    const output = (only.Resource as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })['Fn::GetStackOutput'];
+    expect(output?.StackName).toBe(built.site.stackName);
+    expect(output?.OutputName).toMatch(new RegExp(`FnGetAtt${store[0]}Arn`));
+    const env = Object.values(pipeline.findResources('AWS::Lambda::Function') as Resources).find((f) => /^chainwatch report/.test(f.Properties.Description))!.Properties.Environment.Variables;
+    expect(env.SITE_KVS_ARN).toEqual(only.Resource);
+  });
+
+  it('lets the metrics Lambda list the lake, so it can refuse to run over a pending ingest commit', () => {
+    const metrics = [...statementsOf].find(([description]) => /^chainwatch metrics/.test(description))![1];
+    const lists = metrics.filter((st) => st.Effect === 'Allow' && [st.Action].flat().some((a) => a === 's3:List*' || a === 's3:ListBucket'));
+    expect(lists.flatMap((st) => [st.Resource].flat().map(arn))).toContain('<lake>');
   });
 
   it('puts no secret in any Lambda environment: a keyed source gets the name of its SSM parameter', () => {

@@ -24,7 +24,8 @@ import type { CatalogStack } from './catalog.ts';
 export interface PipelineStackProps extends StackProps {
   config: ChainwatchConfig;
   names: ResourceNames;
-  distribution: cloudfront.IDistribution;
+  /** The site pointer (the site stack's key value store): the report Lambda switches the site by writing it. */
+  sitePointer: cloudfront.IKeyValueStore;
   catalog: CatalogStack;
 }
 
@@ -78,8 +79,8 @@ interface HandlerOptions {
 
 /**
  * The monthly refresh: one ingest Lambda per enabled source, the metrics Lambda (Athena), the
- * report Lambda (build + publish), a Step Functions state machine that runs them and
- * invalidates CloudFront, an alarm on failed runs, and the monthly schedule.
+ * report Lambda (build + publish), a Step Functions state machine that runs them, an alarm on
+ * failed runs, and the monthly schedule.
  */
 export class PipelineStack extends Stack {
   readonly ingestFunctions: Map<SourceName, nodejs.NodejsFunction>;
@@ -92,7 +93,7 @@ export class PipelineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
-    const { config, names, distribution, catalog } = props;
+    const { config, names, sitePointer, catalog } = props;
     this.config = config;
     const lakeBucket = s3.Bucket.fromBucketName(this, 'Lake', names.bucket('lake'));
     const athenaResultsBucket = s3.Bucket.fromBucketName(this, 'AthenaResults', names.bucket('results'));
@@ -165,7 +166,7 @@ export class PipelineStack extends Stack {
     this.reportFunction = this.handler('Report', {
       name: 'report',
       description: 'chainwatch report: build the site from the lake tables and publish it to the site bucket',
-      environment: { LAKE_BUCKET: lakeBucket.bucketName, SITE_BUCKET: siteBucket.bucketName },
+      environment: { LAKE_BUCKET: lakeBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, SITE_KVS_ARN: sitePointer.keyValueStoreArn },
       timeout: Duration.minutes(10),
       memorySize: 1769,
       // The stylesheet and the metric SQL files (linked from every chart) ship beside the bundle.
@@ -176,7 +177,14 @@ export class PipelineStack extends Stack {
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.runs}*`, 'the data-quality page reads the run manifests');
     this.grantLake(this.reportFunction, lakeBucket, 'read', '_state/*', 'the data-quality page and stale banners read each source\'s state');
     this.grantLake(this.reportFunction, lakeBucket, 'read', 'quarantine/*', 'the data-quality page counts quarantined rows');
-    this.grantLake(this.reportFunction, siteBucket, 'readWrite', '*', 'the site bucket holds only the published site, which the report replaces');
+    this.grantLake(this.reportFunction, siteBucket, 'readWrite', '*', 'the site bucket holds only the published site builds, which the report writes and retires');
+    // Read the pointer (and its ETag) and switch it in one UpdateKeys call: nothing else, on that one store.
+    this.reportFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:GetKey', 'cloudfront-keyvaluestore:UpdateKeys'],
+        resources: [sitePointer.keyValueStoreArn],
+      }),
+    );
 
     this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `chainwatch ${config.stage} pipeline`, enforceSSL: true });
     Validations.of(this.alarmTopic).acknowledge({
@@ -188,8 +196,8 @@ export class PipelineStack extends Stack {
 
     this.stateMachine = new sfn.StateMachine(this, 'Refresh', {
       stateMachineName: names.stateMachine,
-      comment: 'chainwatch monthly refresh: ingest (parallel) → metrics → report → CloudFront invalidation',
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(distribution)),
+      comment: 'chainwatch monthly refresh: ingest (parallel) → metrics → report (publish a build, switch the site to it)',
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
       timeout: Duration.hours(2),
       tracingEnabled: true,
       logs: {
@@ -244,10 +252,12 @@ export class PipelineStack extends Stack {
 
   /**
    * ingest sources in parallel (a failed source is reported on the alarm topic and the run goes
-   * on) → metrics → report → invalidate CloudFront. A failure after ingest is reported and ends
-   * the run in a Fail state (which the alarm counts); the last published site stays in place.
+   * on) → metrics → report. A failure after ingest is reported and ends the run in a Fail state
+   * (which the alarm counts); the last published site stays in place. There is no CloudFront
+   * invalidation: the site's function rewrites every request into the current build's folder, and
+   * the rewritten path is the cache key, so nothing cached can answer for a new build.
    */
-  private definition(distribution: cloudfront.IDistribution): sfn.IChainable {
+  private definition(): sfn.IChainable {
     const runId = sfn.JsonPath.stringAt('$$.Execution.Name');
     const notify = (id: string, subject: string, what: string) =>
       new tasks.SnsPublish(this, id, {
@@ -284,21 +294,7 @@ export class PipelineStack extends Stack {
       failed,
       onFailure,
     );
-    const invalidate = new tasks.CallAwsService(this, 'Invalidate CloudFront', {
-      service: 'cloudfront',
-      action: 'createInvalidation',
-      parameters: {
-        DistributionId: distribution.distributionId,
-        InvalidationBatch: { CallerReference: runId, Paths: { Quantity: 1, Items: ['/*'] } },
-      },
-      iamAction: 'cloudfront:CreateInvalidation',
-      iamResources: [distribution.distributionArn],
-      resultPath: sfn.JsonPath.DISCARD,
-    })
-      .addRetry({ ...retryThrottling, errors: ['CloudFront.TooManyInvalidationsInProgressException', 'CloudFront.ThrottlingException'] })
-      .addCatch(failed, onFailure);
-
-    return ingest.next(metrics).next(report).next(invalidate).next(new sfn.Succeed(this, 'Published'));
+    return ingest.next(metrics).next(report).next(new sfn.Succeed(this, 'Published'));
   }
 
   /** A Lambda task that returns the handler's result, retrying throttling with backoff. */

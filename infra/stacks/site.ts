@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -16,10 +17,14 @@ export interface SiteStackProps extends StackProps {
  * The report site: a private bucket served only through CloudFront with origin access control,
  * security response headers and access logging. The bucket lives here, with its distribution,
  * because the OAC bucket policy names the distribution: across two stacks that is a cycle.
+ * The bucket holds whole builds (`builds/<id>/`); the key value store's `current` names the one
+ * readers get, and a viewer-request function maps every request onto it (reports/publish-site.ts).
  */
 export class SiteStack extends Stack {
   readonly siteBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  /** The site pointer: the report Lambda switches builds by writing it. */
+  readonly pointerStore: cloudfront.KeyValueStore;
 
   constructor(scope: Construct, id: string, props: SiteStackProps) {
     super(scope, id, props);
@@ -43,6 +48,16 @@ export class SiteStack extends Stack {
       },
     });
 
+    this.pointerStore = new cloudfront.KeyValueStore(this, 'SitePointer', {
+      comment: 'chainwatch report: "current" names the build under builds/ that the site serves, "previous" the one before it',
+    });
+    const router = new cloudfront.Function(this, 'SiteRouter', {
+      comment: 'chainwatch report: serve every request from the current build named in the site pointer',
+      code: cloudfront.FunctionCode.fromFile({ filePath: fileURLToPath(new URL('../functions/site-router.js', import.meta.url)) }),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      keyValueStore: this.pointerStore,
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'chainwatch report site',
       defaultRootObject: 'index.html',
@@ -53,6 +68,7 @@ export class SiteStack extends Stack {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
         compress: true,
+        functionAssociations: [{ function: router, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,

@@ -5,16 +5,20 @@
 // the original host travels in x-original-host. No other request is touched.
 import http from 'node:http';
 import https from 'node:https';
+import { syncBuiltinESMExports } from 'node:module';
 
 const target = new URL(process.env.KVS_STAND_IN);
 const KVS_HOST = /\.cloudfront-kvs\.global\.api\.aws$/;
 const original = https.request;
 
 https.request = function request(options, ...rest) {
-  if (options && typeof options === 'object' && !(options instanceof URL) && KVS_HOST.test(options.hostname ?? '')) {
+  const host = options && typeof options === 'object' && !(options instanceof URL) ? (options.hostname ?? options.host ?? '') : '';
+  if (KVS_HOST.test(host)) {
     const { agent: _agent, ...plain } = options;
-    const headers = { ...plain.headers, 'x-original-host': options.hostname };
-    return http.request({ ...plain, headers, protocol: 'http:', hostname: target.hostname, port: target.port }, ...rest);
+    const headers = { ...plain.headers, 'x-original-host': host };
+    return http.request({ ...plain, headers, protocol: 'http:', host: target.hostname, hostname: target.hostname, port: target.port }, ...rest);
   }
   return original.call(this, options, ...rest);
 };
+// The bundle imports node:https as an ES module: make its named export see the replacement too.
+syncBuiltinESMExports();
