@@ -6,6 +6,9 @@
  *   report <lake> <site-dir> <release-month>                            the report build (buildSite)
  *   publish - <site-dir> <release-month> <files.json>                   only its last step: the site folder
  *                                                                       swap (writeSiteFolder) of rendered files
+ *   publish-build - <site-dir> <bucket-dir>                             the report Lambda's publish (publishSite) of a
+ *                                                                       built site into <bucket-dir>/site as a new
+ *                                                                       build, switching <bucket-dir>/pointer
  *
  * It prints "start" when the step begins (the tests time their kills from there) and the step's own
  * progress lines. Clocks are fixed so that the same inputs give the same bytes.
@@ -35,6 +38,13 @@ if (mode === 'ingest') {
   log('start');
   await writeSiteFolder(target, files, third);
   log('done');
+} else if (mode === 'publish-build') {
+  const { publishSite } = await import('../../reports/publish-site.ts');
+  const { siteBucket } = await import('./site-bucket.ts');
+  const { store, pointer } = siteBucket(third);
+  log('start');
+  await publishSite(target, store, pointer, { onProgress: log });
+  log('done');
 } else {
-  throw new Error(`child.ts: unknown mode ${mode}; use ingest, report or publish`);
+  throw new Error(`child.ts: unknown mode ${mode}; use ingest, report, publish or publish-build`);
 }
