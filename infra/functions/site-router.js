@@ -20,7 +20,9 @@ async function handler(event) {
   try {
     build = await pointer.get('current');
   } catch (e) {
-    // No build switched in yet: the bucket still has the site at its root (the layout before builds).
+    // No "current" yet: no build was ever switched in, and the bucket still has the site at its root
+    // (the layout before builds). Once builds exist the root is emptied, so a failed lookup then
+    // gets an error from the bucket, never a page of another build.
     request.uri = path;
     return request;
   }
