@@ -3,7 +3,8 @@
  * exactly its own part of it. An ingest Lambda writes only its own source's raw/, quarantine/, state,
  * staging, manifests and `source=<id>` curated partitions (the bundled one also the reference tables),
  * so one source's run cannot touch another's data; metrics write only metric tables; the report writes
- * no lake object at all. No Lambda gets a secret in its environment: only the name of an SSM parameter.
+ * no lake object at all, and it alone may switch the site's key value store. No Lambda gets a secret in
+ * its environment: only the name of an SSM parameter.
  */
 import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -96,7 +97,8 @@ describe('IAM least privilege (synthesized template)', () => {
   it('lets only the report switch the site pointer: read it and update it, on that one key value store', () => {
     const kvsStatements = [...statementsOf].flatMap(([description, statements]) =>
       statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('cloudfront-keyvaluestore:'))).map((st) => ({ description, ...st })));
-    const only = kvsStatements.length === 1 ? kvsStatements[0] : expect.fail(`${kvsStatements.length} statements grant KeyValueStore actions`);
+    expect(kvsStatements).toHaveLength(1);
+    const [only] = kvsStatements;
     expect(only.description).toMatch(/^chainwatch report/);
     expect(only).toMatchObject({
       Effect: 'Allow',
