@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFlows, type TradeFlow } from '../data-schemas/curated.ts';
 import { metricTables } from '../data-schemas/metrics.ts';
-import { tablePrefix } from '../data-schemas/table.ts';
 import { runIngest } from '../lambdas/ingest/ingest.ts';
 import { rowOrder } from '../lambdas/ingest/partition-merge.ts';
 import { tableDef } from '../lambdas/ingest/tables.ts';
@@ -56,7 +55,7 @@ async function copyOfBase(): Promise<string> {
 async function metricFiles(lakeRoot: string): Promise<Record<string, string>> {
   const store = new FolderObjectStore(lakeRoot);
   const out: Record<string, string> = {};
-  for (const t of metricTables) for (const key of await store.list(tablePrefix(tableDef(t)))) out[key] = Buffer.from((await store.get(key))!).toString('base64');
+  for (const t of metricTables) for (const key of await store.list(`metrics/${t.name}/`)) out[key] = Buffer.from((await store.get(key))!).toString('base64');
   return out;
 }
 /** Rewrite the bundled source's trade rows of one year as they are, or as another month, with `change` applied. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TradeFlow } from '../data-schemas/curated.ts';
 import { SourceError } from '../src/errors.ts';
+import { eachElement } from '../src/http/json-envelope.ts';
 import { replayHttp, type Reply, type Route } from '../src/http/replay-http.ts';
 import type { HttpContext } from '../src/http/retry.ts';
 import { parseCsv } from '../lambdas/ingest/csv.ts';
@@ -65,8 +66,10 @@ function bundledValues(hs: string, year: string): Map<string, number> {
 describe('Comtrade envelope', () => {
   it('reads the verbatim preview capture (A1): one HS4 record, quarantined because it is not HS6', () => {
     const env = parseComtradeEnvelope({ status: 200, headers: {}, body: new TextEncoder().encode(A1) });
-    expect([env.count, env.records.length, env.countOnly]).toEqual([1, 1, false]);
-    expect(Object.keys(env.records[0])).toEqual([...COMTRADE_FIELDS]);
+    expect([env.count, env.recordCount, env.countOnly]).toEqual([1, 1, false]);
+    const records: unknown[] = [];
+    eachElement(env.records!, (record) => records.push(record));
+    expect(Object.keys(records[0] as object)).toEqual([...COMTRADE_FIELDS]);
     const parsed = parseComtradeRecords(env, 'raw/comtrade/a1.json', ref);
     expect(parsed.candidates).toHaveLength(0);
     expect(parsed.rejects.map((r) => r.reason)).toEqual(['cmdCode 1201 is not an HS6 code']);
@@ -84,7 +87,7 @@ describe('Comtrade envelope', () => {
 
   it('reads the countOnly shape (A2), whose data is an object of nulls: only count counts', () => {
     const env = parseComtradeEnvelope({ status: 200, headers: {}, body: new TextEncoder().encode(A2) });
-    expect([env.count, env.countOnly, env.records]).toEqual([63, true, []]);
+    expect([env.count, env.countOnly, env.recordCount, env.records]).toEqual([63, true, 0, undefined]);
   });
 
   it('refuses an error envelope without retrying', async () => {

@@ -81,11 +81,14 @@ export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetc
     };
   };
 
-  /** A group's fetched responses → one part (or none of its rows, when every response is unchanged). */
-  const partOf = async (ctx: IngestContext, responses: readonly FetchedResponse[]): Promise<SourcePart> => {
+  /**
+   * A group's fetched responses → one part (or none of its rows, when every response is unchanged).
+   * Takes the responses out of the list one by one, so each body can go as soon as it is landed and parsed.
+   */
+  const partOf = async (ctx: IngestContext, responses: FetchedResponse[]): Promise<SourcePart> => {
     const part: SourcePart = { inputs: [], tables: [], derived: 0 };
     const byTable = new Map<string, { table: TableDef; coverages: Coverage[]; parts: Normalized[] }>();
-    for (const response of responses) {
+    for (let response = responses.shift(); response; response = responses.shift()) {
       const landed = await landRaw(ctx.store, plan.source, response.file, response.body);
       const input: IngestInput = { file: response.file, rawKey: landed.rawKey, sha256: landed.sha256, rows: 0 };
       part.inputs.push(input);
@@ -126,8 +129,6 @@ export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetc
         }
         requests.responses += responses.length;
         const part = await partOf(ctx, responses);
-        // The bodies are landed and parsed: let them go before the part is written.
-        responses.length = 0;
         if (part.tables.length > 0 && !cited) {
           cited = true;
           yield citationsPart();

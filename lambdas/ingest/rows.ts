@@ -73,28 +73,31 @@ export function overLong(fields: Iterable<[string, string]>): string | undefined
 export class RowProblem extends Error {}
 
 /**
- * Run a per-row normalizer over records: a RowProblem becomes a reject with its message as reason;
- * any other error is a bug and propagates.
+ * Run a per-row normalizer over one record, adding it to `out`: a RowProblem becomes a reject with its
+ * message as reason; any other error is a bug and propagates.
  */
+export function normalizeRow<R>(table: string, origin: Origin, normalize: (origin: Origin) => R, out: Normalized<R>): void {
+  const problem = origin.problem ?? (origin.lengthsChecked ? undefined : overLong(Object.entries(origin.raw)));
+  if (problem) {
+    out.rejects.push(reject(origin, table, problem));
+    return;
+  }
+  try {
+    out.candidates.push({ table, origin, row: normalize(origin) });
+  } catch (e) {
+    if (!(e instanceof RowProblem)) throw e;
+    out.rejects.push(reject(origin, table, e.message));
+  }
+}
+
+/** normalizeRow over records. */
 export function normalizeRows<R>(
   table: string,
   origins: readonly Origin[],
   normalize: (origin: Origin) => R,
 ): Normalized<R> {
   const out: Normalized<R> = { candidates: [], rejects: [] };
-  for (const origin of origins) {
-    const problem = origin.problem ?? (origin.lengthsChecked ? undefined : overLong(Object.entries(origin.raw)));
-    if (problem) {
-      out.rejects.push(reject(origin, table, problem));
-      continue;
-    }
-    try {
-      out.candidates.push({ table, origin, row: normalize(origin) });
-    } catch (e) {
-      if (!(e instanceof RowProblem)) throw e;
-      out.rejects.push(reject(origin, table, e.message));
-    }
-  }
+  for (const origin of origins) normalizeRow(table, origin, normalize, out);
   return out;
 }
 

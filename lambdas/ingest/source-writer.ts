@@ -80,6 +80,10 @@ export class SourceWriter {
       for (const p of paths) this.covered.add(p);
 
       const rows = settled.rows.map((c) => c.row);
+      // The part is consumed: its candidates hold their input records (for a reject's copy), which
+      // are no longer needed and are most of a part's memory — let them go before the merge.
+      settled.rows = [];
+      settled.rejects = [];
       const plan = await planMerge(this.store, table, coverages, rows);
       for (const put of plan.puts) await this.commit.stage(put);
       for (const key of plan.deletes) this.commit.remove(key);

@@ -20,7 +20,8 @@ export interface SettledTable {
  * A piece of what one source produced, ready to check and write: the inputs it read and the rows it
  * validated from them. The parts of one run cover disjoint partitions (a row's duplicates can only be
  * in its own part), so each is merged and staged as soon as it comes, and the run holds one at a time.
- * A part whose rows cite sources must come after (or carry) the part with those citations.
+ * A part whose rows cite sources must come after (or carry) the part with those citations. The
+ * writer consumes a part (it drops the part's rows once they are merged): do not use it after yielding it.
  */
 export interface SourcePart {
   inputs: IngestInput[];

@@ -116,7 +116,7 @@ export const CASES: CorpusCase[] = [
   { id: 'good', format: 'comtrade', what: 'baseline: World, China, Japan, 490', expect: lands(4, { check: rowWith('partner_code', '490', { partner_iso3: 'TWN' }) }) },
   { id: 'truncated', format: 'comtrade', what: 'body cut off halfway (retried, then the source is stale)', expect: fails(/unusable response body \(not valid JSON/) },
   { id: 'latin1', format: 'comtrade', what: 'Latin-1 byte in a name', expect: fails(/unusable response body \(not valid UTF-8/) },
-  { id: 'nan-literal', format: 'comtrade', what: 'NaN literal (not JSON)', expect: fails(/unusable response body \(not valid JSON/) },
+  { id: 'nan-literal', format: 'comtrade', what: 'NaN literal (not JSON) in one record: that record is quarantined', expect: quarantines(3, 1, /record is not valid JSON/) },
   { id: 'bom', format: 'comtrade', what: 'UTF-8 byte-order mark', expect: lands(4) },
   { id: 'field-renamed', format: 'comtrade', what: 'schema drift: primaryValue renamed primary_value', expect: quarantines(0, 4, /missing required field primaryValue/, { warning: /unknown record field primary_value ignored/ }) },
   { id: 'field-missing', format: 'comtrade', what: 'one record without partnerCode', expect: quarantines(3, 1, /missing required field partnerCode/) },

@@ -3,11 +3,12 @@ import { FLOWS, tradeFlows, type SourceRow, type TradeFlow } from '../../../data
 import { SourceError } from '../../../src/errors.ts';
 import type { HttpResponse } from '../../../src/http/http-client.ts';
 import { jsonBody } from '../../../src/http/json-body.ts';
+import { eachElement, InvalidElement, scanJsonEnvelope, type JsonEnvelope } from '../../../src/http/json-envelope.ts';
 import { pacer } from '../../../src/http/pace.ts';
 import { redactUrl } from '../../../src/http/redact.ts';
 import { fetchWithRetry, type HttpContext } from '../../../src/http/retry.ts';
 import type { LiveReference } from '../live-reference.ts';
-import { checkAmount, MAX_FIELD_CHARS, normalizeRows, overLong, RowProblem, type Origin } from '../rows.ts';
+import { checkAmount, MAX_FIELD_CHARS, normalizeRow, overLong, RowProblem, type Origin } from '../rows.ts';
 import { tableDef } from '../tables.ts';
 import { TAIWAN_NOTE } from '../trade.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
@@ -76,35 +77,42 @@ const REQUIRED_FIELDS = Object.entries(comtradeRecord.shape)
   .filter(([, t]) => !(t as z.ZodType).safeParse(undefined).success)
   .map(([name]) => name);
 
-/** A parsed envelope `{elapsedTime, count, data, error}`; with countOnly, `data` is one object of nulls. */
+/**
+ * A read envelope `{elapsedTime, count, data, error}`; with countOnly, `data` is one object of nulls.
+ * The records are located, not parsed: `parseComtradeRecords` parses them a batch at a time.
+ */
 export interface ComtradeEnvelope {
   count: number;
-  records: Record<string, unknown>[];
+  /** Records in `data`. */
+  recordCount: number;
+  records?: NonNullable<JsonEnvelope['array']>;
   countOnly: boolean;
   warnings: string[];
 }
+
+const notAnEnvelope = (body: unknown) => new SourceError(`Comtrade answered with JSON that is not a data envelope: ${JSON.stringify(body).slice(0, 200)}`,
+  'The API shape may have changed; compare with docs (elapsedTime, count, data, error) and update lambdas/ingest/sources/comtrade.ts.');
 
 /**
  * Read the envelope. A non-empty `error` is the API saying no (not retried); a body that is JSON but
  * not an envelope is a changed API, also not retried. HTTP 204 or an empty body is an empty result.
  */
 export function parseComtradeEnvelope(response: HttpResponse): ComtradeEnvelope {
-  const body = jsonBody(response);
-  if (body === undefined) return { count: 0, records: [], countOnly: false, warnings: [] };
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
-    throw new SourceError(`Comtrade answered with JSON that is not a data envelope: ${JSON.stringify(body).slice(0, 200)}`,
-      'The API shape may have changed; compare with docs (elapsedTime, count, data, error) and update lambdas/ingest/sources/comtrade.ts.');
-  }
-  const env = body as Record<string, unknown>;
+  if (response.status === 204 || response.body.length === 0) return { count: 0, recordCount: 0, countOnly: false, warnings: [] };
+  const scanned = scanJsonEnvelope(response.body, 'data');
+  // Not an object: read it whole, for a retry if it is broken or for the message if it is other JSON.
+  if (!scanned) throw notAnEnvelope(jsonBody(response));
+  const env = scanned.members;
+  if (!scanned.array && !('data' in env)) throw notAnEnvelope(env);
   if (typeof env.error === 'string' && env.error.trim() !== '') {
     throw new SourceError(`Comtrade returned an error: ${env.error.trim()}`,
       'Check the reporter, period and HS codes (the keyless preview allows one period per call).');
   }
-  const extra = Object.keys(env).filter((k) => !ENVELOPE_FIELDS.has(k));
+  const extra = [...Object.keys(env), ...(scanned.array ? ['data'] : [])].filter((k) => !ENVELOPE_FIELDS.has(k));
   const warnings = extra.length > 0 ? [`unknown envelope field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ignored`] : [];
   const count = typeof env.count === 'number' ? env.count : 0;
-  if (Array.isArray(env.data)) return { count, records: env.data as Record<string, unknown>[], countOnly: false, warnings };
-  if (typeof env.data === 'object' && env.data !== null) return { count, records: [], countOnly: true, warnings };
+  if (scanned.array) return { count, recordCount: scanned.array.offsets.length / 2, records: scanned.array, countOnly: false, warnings };
+  if (typeof env.data === 'object' && env.data !== null) return { count, recordCount: 0, countOnly: true, warnings };
   throw new SourceError(`Comtrade envelope has data of type ${env.data === null ? 'null' : typeof env.data}`,
     'The API shape may have changed; update lambdas/ingest/sources/comtrade.ts.');
 }
@@ -217,14 +225,20 @@ function recordOrigin(file: string, line: number, record: Record<string, unknown
 /** A data response → rows and rejects; unknown record fields are tolerated and reported once. */
 export function parseComtradeRecords(envelope: ComtradeEnvelope, rawKey: string, ref: LiveReference): Parsed {
   const unknown = new Set<string>();
-  const origins: Origin[] = envelope.records.map((record, i) => {
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) return { file: rawKey, line: i + 1, raw: { record: text(record) }, problem: 'record is not an object' };
-    return recordOrigin(rawKey, i + 1, record, unknown);
-  });
-  const normalized = normalizeRows(tradeFlows.name, origins, (o) => normalizeComtradeRecord(envelope.records[o.line - 1], ref));
-  const warnings = [...envelope.warnings];
-  if (unknown.size > 0) warnings.push(`unknown record field${unknown.size > 1 ? 's' : ''} ${[...unknown].sort().join(', ')} ignored`);
-  return { ...normalized, rowsRead: origins.length, rowsDerived: 0, warnings };
+  const out: Parsed = { candidates: [], rejects: [], rowsRead: envelope.recordCount, rowsDerived: 0, warnings: [...envelope.warnings] };
+  if (envelope.records) {
+    // Normalized as they are parsed, a batch at a time: the records a batch holds are dropped with it.
+    eachElement(envelope.records, (record, i) => {
+      const origin: Origin = record instanceof InvalidElement
+        ? { file: rawKey, line: i + 1, raw: { record: record.text }, problem: `record is not valid JSON: ${record.message}` }
+        : typeof record !== 'object' || record === null || Array.isArray(record)
+          ? { file: rawKey, line: i + 1, raw: { record: text(record) }, problem: 'record is not an object' }
+          : recordOrigin(rawKey, i + 1, record as Record<string, unknown>, unknown);
+      normalizeRow(tradeFlows.name, origin, () => normalizeComtradeRecord(record as Record<string, unknown>, ref), out);
+    });
+  }
+  if (unknown.size > 0) out.warnings.push(`unknown record field${unknown.size > 1 ? 's' : ''} ${[...unknown].sort().join(', ')} ignored`);
+  return out;
 }
 
 export interface ComtradeScope {
@@ -318,9 +332,9 @@ export function planComtrade(scope: ComtradeScope, ref: LiveReference, options: 
       if (value.count > limit) return splitAndFetch();
     }
     const { response, value } = await get(ctx, c, false);
-    if (value.records.length >= limit) {
+    if (value.recordCount >= limit) {
       if (splittable(c)) return splitAndFetch();
-      throw new SourceError(`${describe(c)} returned ${value.records.length} records, the limit of one call: the reply may be cut off`,
+      throw new SourceError(`${describe(c)} returned ${value.recordCount} records, the limit of one call: the reply may be cut off`,
         keyed ? 'Raise recordLimit or narrow the request; this should not happen for one reporter, code, flow and period.'
           : 'Set COMTRADE_API_KEY: the keyless preview returns at most 500 records per call.');
     }
