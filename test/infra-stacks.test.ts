@@ -8,6 +8,7 @@ import { allTables, col, defineTable, tableByName, tablePrefix, type TableDef } 
 import { buildApp, type ChainwatchApp } from '../infra/build-app.ts';
 import { readConfig } from '../infra/config.ts';
 import { glueColumnsOf, gluePartitionKeysOf } from '../infra/glue-columns.ts';
+import { INGEST_HEAP_MB, INGEST_MEMORY_MB } from '../infra/lambda-budgets.ts';
 import { resourceNames } from '../infra/names.ts';
 import { CatalogStack } from '../infra/stacks/catalog.ts';
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from '../infra/stacks/pipeline.ts';
@@ -243,6 +244,15 @@ describe('pipeline', () => {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
       expect(logGroups[logGroupId].Properties.RetentionInDays).toBe(built.config.logRetentionDays);
+    }
+  });
+
+  it('runs each ingest Lambda in the memory budget the ingest benchmark measures (infra/lambda-budgets.ts)', () => {
+    const ingest = functions().filter((fn) => /^chainwatch ingest/.test(fn.Properties.Description));
+    expect(ingest).toHaveLength(built.config.sources.length);
+    for (const fn of ingest) {
+      expect(fn.Properties.MemorySize).toBe(INGEST_MEMORY_MB);
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe(`--enable-source-maps --max-old-space-size=${INGEST_HEAP_MB}`);
     }
   });
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,18 +27,25 @@ const server = createServer((req, res) => {
   const counts = index[`${freq}-${period}`] ?? {};
   const codes = (url.searchParams.get('cmdCode') ?? '').split(',').filter((c) => counts[c] > 0);
   const count = codes.reduce((n, c) => n + counts[c], 0);
-  res.writeHead(200, { 'content-type': 'application/json' });
   if (url.searchParams.get('countOnly') === 'true') {
+    res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ elapsedTime: '0 secs', count, data: { count: null }, error: '' }));
     return;
   }
   void (async () => {
-    res.write(`{"elapsedTime":"0 secs","count":${count},"data":[`);
-    for (const [i, code] of codes.entries()) {
+    // The length is known from the files, so it is sent, as a server with the reply at hand would.
+    const head = `{"elapsedTime":"0 secs","count":${count},"data":[`;
+    const tail = '],"error":""}';
+    const files = codes.map((code) => join(root, 'api', `${freq}-${period}`, `${code}.json`));
+    const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+    const length = head.length + tail.length + Math.max(0, files.length - 1) + sizes.reduce((n, s) => n + s, 0);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(length) });
+    res.write(head);
+    for (const [i, file] of files.entries()) {
       if (i > 0) res.write(',');
-      await pipeFile(res, join(root, 'api', `${freq}-${period}`, `${code}.json`));
+      await pipeFile(res, file);
     }
-    res.end('],"error":""}');
+    res.end(tail);
   })().catch((error: unknown) => res.destroy(error as Error));
 });
 server.listen(0, '127.0.0.1', () => {

@@ -3,9 +3,10 @@ import { createInterface } from 'node:readline';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INGEST_HEAP_MB } from '../../infra/lambda-budgets.ts';
 import { runStage, type StageResult } from '../harness/stage.ts';
 import { loadUniverse } from '../synthetic/universe.ts';
-import { nodeContender, type SizedContext } from './context.ts';
+import { ingestContender, nodeContender, type SizedContext } from './context.ts';
 
 const API_SCRIPT = fileURLToPath(new URL('../harness/comtrade-api.ts', import.meta.url));
 
@@ -56,8 +57,8 @@ export async function ingestStage(ctx: SizedContext): Promise<StageResult> {
       contenders: [
         {
           name: 'chainwatch',
-          label: `chainwatch Comtrade ingest (${months} keyed API replies from a local server → raw/, quarantine/, curated/ partitions)`,
-          command: nodeContender('chainwatch-pipeline.ts', '--lake', join(out, 'lake'), '--api', api, '--spans', `${from}:${to}`, '--reporters', reporters, '--metrics', 'no'),
+          label: `chainwatch Comtrade ingest (${months} keyed API replies from a local server → raw/, quarantine/, curated/ partitions; the ingest Lambda's ${INGEST_HEAP_MB} MB heap limit)`,
+          command: ingestContender('chainwatch-pipeline.ts', '--lake', join(out, 'lake'), '--api', api, '--spans', `${from}:${to}`, '--reporters', reporters, '--metrics', 'no'),
           before: () => rm(join(out, 'lake'), { recursive: true, force: true }),
           timeoutSeconds: INGEST_TIMEOUT_SECONDS,
         },

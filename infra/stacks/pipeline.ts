@@ -19,6 +19,7 @@ import type { ChainwatchConfig, SourceName } from '../config.ts';
 import { ingestWritePatterns, lakePrefix } from '../lake-layout.ts';
 import { acknowledgeGrantWildcards, acknowledgePrefixResource, renderResource } from '../nag.ts';
 import type { ResourceNames } from '../names.ts';
+import { INGEST_HEAP_MB, INGEST_MEMORY_MB } from '../lambda-budgets.ts';
 import type { CatalogStack } from './catalog.ts';
 
 export interface PipelineStackProps extends StackProps {
@@ -73,6 +74,8 @@ interface HandlerOptions {
   environment: Record<string, string>;
   timeout: Duration;
   memorySize: number;
+  /** V8 heap limit in MB (NODE_OPTIONS), for a step whose memory is budgeted (see infra/lambda-budgets.ts). */
+  heapMb?: number;
   /** Repository folders the handler reads at run time → where they go in the bundle (the task root). */
   bundleFiles?: Record<string, string>;
 }
@@ -108,7 +111,8 @@ export class PipelineStack extends Stack {
           // The ingest code reads `<SOURCE>_API_KEY_PARAM` (lambdas/ingest/api-keys.ts) and resolves it in SSM.
           environment: { LAKE_BUCKET: lakeBucket.bucketName, ...(parameter ? { [`${source.toUpperCase()}_API_KEY_PARAM`]: parameter } : {}) },
           timeout: Duration.minutes(10),
-          memorySize: 1024,
+          memorySize: INGEST_MEMORY_MB,
+          heapMb: INGEST_HEAP_MB,
           bundleFiles: { 'data/bundled': 'data/bundled', 'data-schemas/reference': 'data-schemas/reference' },
         });
         this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.raw(source)}*`, `ingest of ${source} keeps what it fetched under its own raw/ prefix`);
@@ -332,7 +336,7 @@ export class PipelineStack extends Stack {
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...o.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...o.environment, NODE_OPTIONS: ['--enable-source-maps', ...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : [])].join(' ') },
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: 'node22',
