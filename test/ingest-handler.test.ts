@@ -7,18 +7,20 @@ import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-s
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler } from '../lambdas/ingest/handler.ts';
 import { UsageError } from '../src/errors.ts';
+import { setEnv } from './support/env.ts';
 import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 
-const ENV = ['LAKE_BUCKET', 'LAKE_PREFIX', 'AWS_ENDPOINT_URL_S3', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
-const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 let moto: Moto;
 let s3: S3Client;
+let restoreEnv: () => void;
 
 beforeAll(async () => {
   moto = await startMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'handler-lake' }));
-  Object.assign(process.env, {
+  restoreEnv = setEnv({
+    LAKE_BUCKET: undefined,
+    LAKE_PREFIX: undefined,
     AWS_ENDPOINT_URL_S3: moto.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'testing',
@@ -27,10 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv?.();
   s3?.destroy();
   await moto?.stop();
 });

@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler } from '../lambdas/metrics/handler.ts';
 import { metricSqlFiles } from '../lambdas/metrics/metrics.ts';
 import { InputError } from '../src/errors.ts';
+import { setEnv } from './support/env.ts';
 import { athenaClientFor, s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 
-const ENV = ['LAKE_BUCKET', 'LAKE_PREFIX', 'ATHENA_WORKGROUP', 'GLUE_DATABASE', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
-const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 const BUCKET = 'metrics-lake';
 const WORKGROUP = 'chainwatch-metrics-test';
 /** What a kill between an ingest's commit marker and the end of its write-out leaves behind. */
@@ -21,6 +20,7 @@ const MARKER = 'lake/_staging/ingest/census/run-killed/_COMMIT.json';
 let moto: Moto;
 let s3: S3Client;
 let athena: AthenaClient;
+let restoreEnv: () => void;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -28,7 +28,7 @@ beforeAll(async () => {
   athena = athenaClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   await athena.send(new CreateWorkGroupCommand({ Name: WORKGROUP, Configuration: {} }));
-  Object.assign(process.env, {
+  restoreEnv = setEnv({
     LAKE_BUCKET: BUCKET,
     LAKE_PREFIX: 'lake/',
     ATHENA_WORKGROUP: WORKGROUP,
@@ -41,10 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv?.();
   s3?.destroy();
   athena?.destroy();
   await moto?.stop();

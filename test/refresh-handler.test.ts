@@ -10,11 +10,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replayHttp, type Route } from '../src/http/replay-http.ts';
 import { UsageError } from '../src/errors.ts';
 import { handleIngest } from '../lambdas/ingest/handler.ts';
+import { setEnv } from './support/env.ts';
 import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 
-const ENV = ['LAKE_BUCKET', 'LAKE_PREFIX', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_SSM', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
-  'CENSUS_API_KEY', 'CENSUS_API_KEY_PARAM', 'COMTRADE_API_KEY', 'COMTRADE_API_KEY_PARAM'] as const;
-const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 const SECRET = 'census-key-from-ssm';
 const IMPORTS = readFileSync(new URL('./fixtures/census/imports-854231-2024-07_2025-06.synthetic.json', import.meta.url), 'utf8');
 const CENSUS: Route[] = [
@@ -29,6 +27,7 @@ const deps = (routes: Route[]) => {
 
 let moto: Moto;
 let s3: S3Client;
+let restoreEnv: () => void;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -37,22 +36,23 @@ beforeAll(async () => {
   const ssm = new SSMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   await ssm.send(new PutParameterCommand({ Name: '/chainwatch/census-key', Type: 'SecureString', Value: SECRET }));
   ssm.destroy();
-  for (const k of ENV) delete process.env[k];
-  Object.assign(process.env, {
+  restoreEnv = setEnv({
     LAKE_BUCKET: 'refresh-lake',
+    LAKE_PREFIX: undefined,
     AWS_ENDPOINT_URL_S3: moto.endpoint,
     AWS_ENDPOINT_URL_SSM: moto.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
+    CENSUS_API_KEY: undefined,
+    CENSUS_API_KEY_PARAM: undefined,
+    COMTRADE_API_KEY: undefined,
+    COMTRADE_API_KEY_PARAM: undefined,
   });
 });
 
 afterAll(async () => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv?.();
   s3?.destroy();
   await moto?.stop();
 });
