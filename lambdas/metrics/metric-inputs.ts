@@ -57,14 +57,33 @@ async function inputKeys(store: ObjectStore, table: TableDef, filters: readonly 
   return keys.filter((k) => wanted.every((w) => k.includes(w))).sort();
 }
 
+/**
+ * Content hashes of curated files, kept for one metrics run: several metric tables read the same
+ * curated partitions, and the metrics step never writes curated/ (metric files, which it does
+ * write, are always read afresh).
+ */
+export type CuratedHashes = Map<string, string>;
+
 /** The fingerprint of a metric's inputs as they are in the lake now. */
-export async function fingerprintInputs(store: ObjectStore, sql: string, reads: readonly string[], filters: readonly PartitionFilter[]): Promise<string> {
+export async function fingerprintInputs(
+  store: ObjectStore,
+  sql: string,
+  reads: readonly string[],
+  filters: readonly PartitionFilter[],
+  curated: CuratedHashes = new Map(),
+): Promise<string> {
   const hash = createHash('sha256').update(sql).update('\0');
   for (const name of reads) {
     const table = allTables.find((t) => t.name === name)!;
     for (const key of await inputKeys(store, table, filters)) {
-      const bytes = await store.get(key);
-      if (bytes) hash.update(`${key}\0${sha256(bytes)}\0`);
+      let digest = curated.get(key);
+      if (digest === undefined) {
+        const bytes = await store.get(key);
+        if (!bytes) continue;
+        digest = sha256(bytes);
+        if (table.zone === 'curated') curated.set(key, digest);
+      }
+      hash.update(`${key}\0${digest}\0`);
     }
   }
   return hash.digest('hex');

@@ -5,7 +5,7 @@ import type { QueryEngine } from '../../src/engine/query-engine.ts';
 import { UsageError } from '../../src/errors.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 import type { ObjectStore } from '../../src/store/object-store.ts';
-import { fingerprintInputs, partitionFiltersOf, recordInputs, tablesReadBy, unchangedRows, type PartitionFilter } from './metric-inputs.ts';
+import { fingerprintInputs, partitionFiltersOf, recordInputs, tablesReadBy, unchangedRows, type CuratedHashes, type PartitionFilter } from './metric-inputs.ts';
 
 /** Repository-relative folder of the metric SQL files; reports link to `<folder><table>.sql`. */
 export const METRIC_SQL_DIR = 'sql/metrics/';
@@ -97,8 +97,9 @@ export interface MetricsResult {
  */
 export async function runMetrics({ engine, store, force, onProgress, root }: RunMetricsOptions): Promise<MetricsResult> {
   const tables: MetricsResult['tables'] = {};
+  const curatedHashes: CuratedHashes = new Map();
   for (const file of metricSqlFiles(root)) {
-    const fingerprint = store && (await fingerprintInputs(store, file.sql, file.inputs, file.partitions));
+    const fingerprint = store && (await fingerprintInputs(store, file.sql, file.inputs, file.partitions, curatedHashes));
     const kept = store && fingerprint && !force ? await unchangedRows(store, file.table, fingerprint) : undefined;
     if (kept !== undefined) {
       tables[file.table] = { rows: kept, kept: true };
