@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { StoreError } from '../errors.ts';
+import { ChainwatchError, StoreError } from '../errors.ts';
 import type { ObjectStore } from './object-store.ts';
 
 /** A temp file is `<final name>.tmp-<writer pid>-<random>`; readers never list it. */
@@ -32,14 +32,19 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
+    await this.putWith(key, (tmp) => writeFile(tmp, body));
+  }
+
+  async putWith(key: string, write: (path: string) => Promise<void>): Promise<void> {
     const path = this.path(key);
     const tmp = `${path}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(tmp, body);
+      await write(tmp);
       await rename(tmp, path);
     } catch (cause) {
       await rm(tmp, { force: true });
+      if (cause instanceof ChainwatchError) throw cause;
       throw new StoreError(`Could not write ${this.location}${key}: ${(cause as Error).message}`,
         'Check that the lake folder is writable and the disk has free space.', { cause });
     }

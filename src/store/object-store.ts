@@ -7,6 +7,13 @@ export interface ObjectStore {
   /** A human-readable location, e.g. `.lake/` or `s3://bucket/prefix/`. */
   readonly location: string;
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /**
+   * Publish at `key`, atomically, the file `write` creates at the local path it is given. Only a store
+   * on a local disk has it (the folder store): a local writer such as DuckDB's COPY then writes the
+   * object where it will live instead of to a temp file that `put` reads back and writes again.
+   * An error `write` throws as a ChainwatchError passes through unchanged.
+   */
+  putWith?(key: string, write: (path: string) => Promise<void>): Promise<void>;
   /** Returns undefined when the key does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
   /** Keys under a prefix, sorted ascending. */
