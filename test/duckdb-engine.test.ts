@@ -1,8 +1,13 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { allTables, tableByName } from '../data-schemas/index.ts';
-import { columnsOf } from '../data-schemas/table.ts';
+import { columnsOf, type TableDef } from '../data-schemas/table.ts';
+import { DuckDBQueryEngine } from '../src/engine/duckdb-engine.ts';
 import { allViewsDdl, viewDdl } from '../src/engine/duckdb-views.ts';
 import { QueryError } from '../src/errors.ts';
+import { orderBy, writePartitions } from '../src/lake/partitions.ts';
+import type { ObjectStore } from '../src/store/object-store.ts';
 import { fixtureLake, referenceCountries, tradeRows, type FixtureLake } from './metrics-fixtures.ts';
 
 /** The DuckDB type name each schema column type must come back as (what Glue declares on Athena). */
@@ -18,6 +23,10 @@ describe('view DDL (pure)', () => {
     for (const c of columnsOf(tableByName('trade_flows')!)) {
       expect(ddl).toContain(`CAST("${c.name}" AS ${EXPECTED_TYPE[c.type]}) AS "${c.name}"`);
     }
+    // a reader that knows every file has every column reads them without union_by_name
+    const plain = viewDdl(tableByName('trade_flows')!, '/lake', true, false);
+    expect(plain).not.toContain('union_by_name');
+    expect(plain).toContain("hive_types = {'source': VARCHAR, 'year': INTEGER, 'month': INTEGER})");
   });
 
   test('an unpartitioned metric table has no hive options; a table without files gets an empty typed view', () => {
@@ -106,8 +115,8 @@ describe('DuckDBQueryEngine', () => {
     }
   });
 
-  test('materialize writes metrics/<table>/part-00000.parquet and the view sees each rewrite', async () => {
-    const sql = `
+  /** A concentration table from trade_flows: the reporter is the first parameter, years from the second on. */
+  const concentrationSql = `
       SELECT CAST(? AS VARCHAR) AS reporter_iso3, CAST(hs6 AS VARCHAR) AS hs6, CAST(flow AS VARCHAR) AS flow,
         CAST(year AS INTEGER) AS year, CAST(COUNT(*) AS INTEGER) AS n_suppliers, CAST(SUM(value_usd) AS DOUBLE) AS total_value_usd,
         CAST(0.5 AS DOUBLE) AS hhi, CAST(5000 AS DOUBLE) AS hhi_points, CAST(0.6 AS DOUBLE) AS cr1, CAST(1 AS DOUBLE) AS cr3,
@@ -115,13 +124,65 @@ describe('DuckDBQueryEngine', () => {
         CAST(0 AS DOUBLE) AS nes_share
       FROM trade_flows WHERE year >= ? GROUP BY hs6, flow, year ORDER BY year -- a trailing comment
     ;`;
-    expect(await lake.engine.materialize('concentration', sql, ['USA', 2023])).toEqual({ rows: 2 });
+
+  test('materialize writes metrics/<table>/part-00000.parquet and the view sees each rewrite', async () => {
+    expect(await lake.engine.materialize('concentration', concentrationSql, ['USA', 2023])).toEqual({ rows: 2 });
     expect(await lake.store.exists('metrics/concentration/part-00000.parquet')).toBe(true);
     expect((await lake.engine.query('SELECT year, total_value_usd FROM concentration ORDER BY year')).rows)
       .toEqual([{ year: 2023, total_value_usd: 100 }, { year: 2024, total_value_usd: 100 }]);
 
-    expect(await lake.engine.materialize('concentration', sql, ["it's", 2024])).toEqual({ rows: 1 });
+    expect(await lake.engine.materialize('concentration', concentrationSql, ["it's", 2024])).toEqual({ rows: 1 });
     expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([{ reporter_iso3: "it's", year: 2024 }]);
+  });
+
+  test('a materialize that fails mid-COPY leaves the previous file and no temp file behind', async () => {
+    await lake.engine.materialize('concentration', concentrationSql, ['DEU', 2023]);
+    const before = await lake.store.get('metrics/concentration/part-00000.parquet');
+    // the types check out; the error comes from the rows, while DuckDB writes the file
+    const failing = concentrationSql.replace("CAST('CHN' AS VARCHAR)", "CAST(CASE WHEN year > 2023 THEN error('injected failure') END AS VARCHAR)");
+    const error = await lake.engine.materialize('concentration', failing, ['DEU', 2023]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).message).toMatch(/Could not materialize concentration: .*injected failure/);
+    expect(await lake.store.get('metrics/concentration/part-00000.parquet')).toEqual(before);
+    expect(await readdir(join(lake.root, 'metrics/concentration'))).toEqual(['part-00000.parquet']);
+  });
+
+  test('materialize through a store without local files (as S3) puts the bytes of a COPY to a temp file', async () => {
+    // The folder store seen through the ObjectStore basics only, as S3 offers them (no putWith):
+    // the engine cannot COPY into the store, so it must COPY to a temp file and put that.
+    const folder = lake.store;
+    const plain: ObjectStore = {
+      location: folder.location,
+      put: (key, body) => folder.put(key, body),
+      get: (key) => folder.get(key),
+      list: (prefix) => folder.list(prefix),
+      delete: (keys) => folder.delete(keys),
+      exists: (key) => folder.exists(key),
+    };
+    const engine = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: plain });
+    try {
+      expect(await engine.materialize('concentration', concentrationSql, ['POL', 2024])).toEqual({ rows: 1 });
+      expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([{ reporter_iso3: 'POL', year: 2024 }]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  test('a table whose older files lack a column (written before it was added) reads NULL there', async () => {
+    const ref = await referenceCountries();
+    const flows = tableByName('trade_flows')!;
+    const withoutNote = { ...flows, schema: flows.schema.omit({ note: true }) } as unknown as TableDef;
+    const older = await fixtureLake();
+    try {
+      await writePartitions(older.store, withoutNote, tradeRows(ref, { year: 2022, hs6: '854231' }, { '156': 5 }), orderBy('partner_iso3'));
+      await writePartitions(older.store, flows, tradeRows(ref, { year: 2023, hs6: '854231' }, { '156': 6 }).map((r) => ({ ...r, note: 'revised' })),
+        orderBy('partner_iso3'));
+      await older.engine.refreshViews([flows]);
+      expect((await older.engine.query('SELECT year, note, value_usd FROM trade_flows ORDER BY year')).rows)
+        .toEqual([{ year: 2022, note: null, value_usd: 5 }, { year: 2023, note: 'revised', value_usd: 6 }]);
+    } finally {
+      await older.close();
+    }
   });
 
   test('materialize refuses a SELECT whose columns differ from the schema, and a table that is not a metric', async () => {

@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { allTables, tableByName } from '../../data-schemas/index.ts';
-import { columnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
+import { columnsOf, fileColumnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
 import { ChainwatchError, QueryError } from '../errors.ts';
-import { PART_FILE } from '../lake/partitions.ts';
+import { PARQUET_CONTENT_TYPE, PART_FILE } from '../lake/partitions.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { DUCKDB_TYPE, sqlString, tableHasData, viewDdl } from './duckdb-views.ts';
+import { DUCKDB_TYPE, emptyTempViewDdl, sqlString, tableFiles, viewDdl } from './duckdb-views.ts';
 import type { QueryEngine, QueryResult, SqlValue } from './query-engine.ts';
 
 export interface DuckDBQueryEngineOptions {
@@ -68,10 +68,18 @@ const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
  */
 export class DuckDBQueryEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
+  /** Tables whose view reads files; a table without files has the empty typed view until one is written. */
+  private readonly viewsOverFiles = new Set<string>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /**
+     * A second session with an empty typed TEMP view per table, for the column check of materialize:
+     * binding against them gives the same types as the real views (both cast every column to its
+     * declared type) without listing or opening a single file.
+     */
+    private readonly typeChecker: DuckDBConnection,
     private readonly lakeRoot: string,
     private readonly store: ObjectStore,
   ) {}
@@ -79,11 +87,15 @@ export class DuckDBQueryEngine implements QueryEngine {
   static async create({ lakeRoot, store }: DuckDBQueryEngineOptions): Promise<DuckDBQueryEngine> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    const engine = new DuckDBQueryEngine(instance, connection, lakeRoot, store);
+    const typeChecker = await instance.connect();
+    const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store);
     try {
-      // Offline: never download an extension. Trino truncates int/int, so local SQL must too.
-      await connection.run('SET autoinstall_known_extensions = false');
-      await connection.run('SET integer_division = true');
+      for (const session of [connection, typeChecker]) {
+        // Offline: never download an extension. Trino truncates int/int, so local SQL must too (a session setting).
+        await session.run('SET autoinstall_known_extensions = false');
+        await session.run('SET integer_division = true');
+      }
+      for (const table of allTables) await typeChecker.run(emptyTempViewDdl(table));
       await engine.refreshViews();
     } catch (cause) {
       await engine.close();
@@ -99,7 +111,28 @@ export class DuckDBQueryEngine implements QueryEngine {
    */
   async refreshViews(tables: readonly TableDef[] = allTables): Promise<void> {
     for (const table of tables) {
-      await this.run(viewDdl(table, this.lakeRoot, await tableHasData(this.store, table)));
+      const files = await tableFiles(this.store, table);
+      const unionByName = files.length > 1 && (await this.someFileLacksColumns(table, files));
+      await this.run(viewDdl(table, this.lakeRoot, files.length > 0, unionByName));
+      if (files.length > 0) this.viewsOverFiles.add(table.name);
+      else this.viewsOverFiles.delete(table.name);
+    }
+  }
+
+  /**
+   * Whether a file of the table lacks a column the schema stores in its files (one written before the
+   * column was added). Only then does its view need `union_by_name`, which would otherwise read every
+   * footer of the table each time a query binds the view; reading them here costs that once.
+   */
+  private async someFileLacksColumns(table: TableDef, keys: readonly string[]): Promise<boolean> {
+    try {
+      const reader = await this.connection.runAndReadAll(
+        'SELECT COUNT(*) AS lacking FROM (SELECT list(name) AS names FROM parquet_schema(?) GROUP BY file_name) WHERE NOT list_has_all(names, ?)',
+        [listValue(keys.map((k) => resolve(this.lakeRoot, k))), listValue(fileColumnsOf(table).map((c) => c.name))],
+      );
+      return Number(reader.getRowsJS()[0][0]) > 0;
+    } catch (cause) {
+      throw this.fail(`Could not read the Parquet schemas of ${table.name}`, cause);
     }
   }
 
@@ -127,20 +160,32 @@ export class DuckDBQueryEngine implements QueryEngine {
       throw new QueryError(`"${table}" is not a metric table`, 'Declare the table in data-schemas/metrics.ts before materializing it.');
     }
     const body = statementBody(selectSql);
+    let rows = 0;
+    const copyTo = async (file: string): Promise<void> => {
+      try {
+        // The newline before ")" ends a trailing "-- comment" in the SQL file.
+        const copy = await this.connection.prepare(`COPY (\n${body}\n) TO ${sqlString(file)} (FORMAT parquet)`);
+        bindAll(copy, params);
+        rows = Number((await copy.run()).rowsChanged);
+      } catch (cause) {
+        throw cause instanceof ChainwatchError ? cause : this.fail(`Could not materialize ${table}`, cause);
+      }
+    };
+    await this.checkColumns(def, body, params);
+    const key = tablePrefix(def) + PART_FILE;
+    if (this.store.putWith) await this.store.putWith(key, copyTo);
+    else await this.putThroughTempFile(key, copyTo);
+    if (!this.viewsOverFiles.has(def.name)) await this.refreshViews([def]);
+    return { rows };
+  }
+
+  /** For a store without local files (S3): COPY to a temp file, then put its bytes. */
+  private async putThroughTempFile(key: string, copyTo: (file: string) => Promise<void>): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-'));
-    const file = join(dir, PART_FILE);
     try {
-      await this.checkColumns(def, body, params);
-      // The newline before ")" ends a trailing "-- comment" in the SQL file.
-      const copy = await this.connection.prepare(`COPY (\n${body}\n) TO ${sqlString(file)} (FORMAT parquet)`);
-      bindAll(copy, params);
-      const result = await copy.run();
-      await this.store.put(tablePrefix(def) + PART_FILE, new Uint8Array(await readFile(file)), 'application/vnd.apache.parquet');
-      await this.refreshViews([def]);
-      return { rows: Number(result.rowsChanged) };
-    } catch (cause) {
-      // a store failure keeps its own type and hint; only engine failures become QueryErrors
-      throw cause instanceof ChainwatchError ? cause : this.fail(`Could not materialize ${table}`, cause);
+      const file = join(dir, PART_FILE);
+      await copyTo(file);
+      await this.store.put(key, new Uint8Array(await readFile(file)), PARQUET_CONTENT_TYPE);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -148,9 +193,14 @@ export class DuckDBQueryEngine implements QueryEngine {
 
   /** The SELECT must yield exactly the schema's columns, in order, with the declared types. */
   private async checkColumns(def: TableDef, body: string, params: readonly SqlValue[]): Promise<void> {
-    const statement = await this.connection.prepare(body);
-    bindAll(statement, params);
-    const actual = Array.from({ length: statement.columnCount }, (_, i) => `${statement.columnName(i)} ${statement.columnType(i)}`);
+    let actual: string[];
+    try {
+      const statement = await this.typeChecker.prepare(body);
+      bindAll(statement, params);
+      actual = Array.from({ length: statement.columnCount }, (_, i) => `${statement.columnName(i)} ${statement.columnType(i)}`);
+    } catch (cause) {
+      throw cause instanceof ChainwatchError ? cause : this.fail(`Could not materialize ${def.name}`, cause);
+    }
     const expected = columnsOf(def).map((c) => `${c.name} ${DUCKDB_TYPE[c.type]}`);
     if (actual.join(', ') !== expected.join(', ')) {
       throw new QueryError(`The SQL for ${def.name} yields (${actual.join(', ')}), but the schema declares (${expected.join(', ')})`,
@@ -172,6 +222,7 @@ export class DuckDBQueryEngine implements QueryEngine {
   }
 
   async close(): Promise<void> {
+    this.typeChecker.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }
