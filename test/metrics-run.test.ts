@@ -10,11 +10,13 @@ import { metricSqlFiles, runMetrics } from '../lambdas/metrics/metrics.ts';
 import { UsageError } from '../src/errors.ts';
 import {
   bundledMart,
+  computedLake,
   fixtureLake,
   martTradeRows,
   productionRows,
   referenceCountries,
   referencePartnerGroups,
+  tradeRows,
   type FixtureLake,
   type MartRecord,
 } from './metrics-fixtures.ts';
@@ -141,5 +143,28 @@ describe('runMetrics on the bundled US import mart', () => {
       expect(r.cr1).toBeCloseTo(Math.max(...values) / total, 12);
       expect(r.n_suppliers).toBe(values.length);
     }
+  });
+});
+
+describe('supplier names', () => {
+  let lake: FixtureLake;
+  beforeAll(async () => {
+    const ref = await referenceCountries();
+    const rows = tradeRows(ref, { year: 2023 }, { '156': 50, '490': 30, '392': 15 });
+    // Japan comes twice under names of the source's own; the lake's countries table does not list it
+    const japan = rows.find((r) => r.partner_iso3 === 'JPN')!;
+    lake = await computedLake({
+      countries: ref.filter((c) => c.iso3 !== 'JPN'),
+      trade: [...rows.map((r) => (r === japan ? { ...japan, partner_name: 'Zipangu' } : r)), { ...japan, partner_code: '392b', partner_name: 'Nippon', value_usd: 5 }],
+    });
+  });
+  afterAll(() => lake.close());
+
+  test('come from the countries table, and from the source (its first name) where that table has none', async () => {
+    expect(await lake.rows('supplier_shares', 'rank')).toMatchObject([
+      { partner_iso3: 'CHN', partner_name: 'China', value_usd: 50, rank: 1 },
+      { partner_iso3: 'TWN', partner_name: 'Taiwan', value_usd: 30, rank: 2 },
+      { partner_iso3: 'JPN', partner_name: 'Nippon', value_usd: 20, rank: 3 },
+    ]);
   });
 });

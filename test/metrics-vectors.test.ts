@@ -191,6 +191,29 @@ describe('dependency groups and the Hong Kong toggle', () => {
   });
 });
 
+describe('group membership that ended (valid_to)', () => {
+  let lake: FixtureLake;
+  beforeAll(async () => {
+    const cell = { '156': 40, '392': 25, '36': 15, '76': 20 }; // CHN, JPN, AUS, BRA
+    lake = await computedLake({
+      countries: ref,
+      // Australia an ally up to 2020 only
+      partnerGroups: groups.map((g) => (g.group_id === 'ALLY_2021_SC' && g.iso3 === 'AUS' ? { ...g, valid_to: 2020 } : g)),
+      trade: [2020, 2021].flatMap((year) => tradeRows(ref, { year, hs6: '280530' }, cell)),
+    });
+  });
+  afterAll(() => lake.close());
+
+  test('counts a partner in its group up to valid_to and as other after it', async () => {
+    const [y2020, y2021] = [await oneRow(lake, 'dependency', 'year = 2020'), await oneRow(lake, 'dependency', 'year = 2021')];
+    expect(num(y2020.ally_share)).toBeCloseTo(0.4, 12);
+    expect(num(y2020.other_share)).toBeCloseTo(0.2, 12);
+    expect(num(y2021.ally_share)).toBeCloseTo(0.25, 12);
+    expect(num(y2021.other_share)).toBeCloseTo(0.35, 12);
+    expect(num(y2021.covered_share)).toBeCloseTo(0.4, 12);
+  });
+});
+
 describe('trade cells: rows that never count, one source per cell', () => {
   let lake: FixtureLake;
   beforeAll(async () => {

@@ -12,15 +12,19 @@ def supplier_shares(annual, countries):
     cells = cells.sort_values(KEYS + ["preference", "source"]).drop_duplicates(KEYS)[KEYS + ["source"]]
     chosen = annual.merge(cells, on=KEYS + ["source"])
 
-    # MIN(partner_name) as "first after sorting by name": a string min falls back to a Python loop per group.
-    s = (chosen.loc[~chosen.partner_is_aggregate].sort_values("partner_name", kind="stable")
-         .groupby(KEYS + ["partner_iso3"], as_index=False, sort=False)
-         .agg(source_partner_name=("partner_name", "first"), value_usd=("value_usd", "sum")))
+    suppliers = chosen.loc[~chosen.partner_is_aggregate]
+    s = suppliers.groupby(KEYS + ["partner_iso3"], as_index=False, sort=False).value_usd.sum()
     s["cell_total"] = s.groupby(KEYS, sort=False).value_usd.transform("sum")
     s = s.sort_values(KEYS + ["value_usd", "partner_iso3"], ascending=[True] * 4 + [False, True], ignore_index=True)
     s["rank"] = s.groupby(KEYS, sort=False).cumcount() + 1
-    names = countries.groupby("iso3").name.min()
-    s["partner_name"] = s.partner_iso3.map(names).fillna(s.source_partner_name)
+    names = countries.groupby("iso3").name.min().dropna()
+    s["partner_name"] = s.partner_iso3.map(names)
+    # The source's name only where countries has none (as supplier_shares.sql): MIN(partner_name) as
+    # "first after sorting by name", since a string min falls back to a Python loop per group.
+    unnamed = s.partner_name.isna()
+    source_names = (suppliers.loc[~suppliers.partner_iso3.isin(names.index)].sort_values("partner_name", kind="stable")
+                    .groupby(KEYS + ["partner_iso3"], sort=False).partner_name.first().rename("source_name"))
+    s.loc[unnamed, "partner_name"] = s.loc[unnamed].join(source_names, on=KEYS + ["partner_iso3"]).source_name
     s["share"] = s.value_usd / s.cell_total
     out = s[KEYS + ["partner_iso3", "partner_name", "value_usd", "share", "rank"]]
     return out, chosen

@@ -17,13 +17,16 @@ def supplier_shares(annual, countries):
     chosen = annual.join(cells, on=KEYS + ["source"])
     names = countries.group_by("iso3").agg(pl.col("name").min())
     shares = (chosen.filter(~pl.col("partner_is_aggregate"))
+              .join(names, left_on="partner_iso3", right_on="iso3", how="left")
               .group_by(KEYS + ["partner_iso3"])
-              .agg(pl.col("partner_name").min().alias("source_partner_name"), pl.col("value_usd").sum())
+              # the source's name only where countries has none (as supplier_shares.sql)
+              .agg(pl.col("name").first(),
+                   pl.col("partner_name").filter(pl.col("name").is_null()).min().alias("source_partner_name"),
+                   pl.col("value_usd").sum())
               .sort(KEYS + ["value_usd", "partner_iso3"], descending=[False] * 4 + [True, False])
               .with_columns(
                   (pl.col("value_usd") / pl.col("value_usd").sum().over(KEYS)).alias("share"),
                   pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(KEYS).alias("rank"))
-              .join(names, left_on="partner_iso3", right_on="iso3", how="left")
               .with_columns(pl.coalesce("name", "source_partner_name").alias("partner_name"))
               .select(KEYS + ["partner_iso3", "partner_name", "value_usd", "share", "rank"]))
     return shares, chosen

@@ -10,29 +10,35 @@
 --                 (= 1 − ally_share − covered_share, the groups being disjoint).
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
 WITH
-membership AS (
-  SELECT s.reporter_iso3, s.hs6, s.flow, s.year, s.partner_iso3, s.value_usd,
+-- Group memberships per partner and year, looked up once for the few (partner, year) pairs of
+-- partner_groups instead of joined into every supplier row and grouped back.
+supplier_years AS (
+  SELECT DISTINCT s.year
+  FROM supplier_shares s
+),
+memberships AS (
+  SELECT g.iso3, y.year,
     MAX(CASE WHEN g.group_id = 'ALLY_2021_SC' THEN 1 ELSE 0 END) AS is_ally,
     MAX(CASE WHEN g.group_id = 'US_COVERED' THEN 1 ELSE 0 END) AS is_covered,
     MAX(CASE WHEN g.group_id = 'CHINA_HKG_MAC' THEN 1 ELSE 0 END) AS is_china_hkg
-  FROM supplier_shares s
-  LEFT JOIN partner_groups g
-    ON g.iso3 = s.partner_iso3
-    AND s.year >= g.valid_from
-    AND (g.valid_to IS NULL OR s.year <= g.valid_to)
-  GROUP BY s.reporter_iso3, s.hs6, s.flow, s.year, s.partner_iso3, s.value_usd
+  FROM partner_groups g
+  JOIN supplier_years y
+    ON y.year >= g.valid_from AND (g.valid_to IS NULL OR y.year <= g.valid_to)
+  GROUP BY g.iso3, y.year
 ),
 cells AS (
-  SELECT m.reporter_iso3, m.hs6, m.flow, m.year,
-    SUM(m.value_usd) AS total_value,
-    SUM(CASE WHEN m.partner_iso3 = 'CHN' THEN m.value_usd ELSE 0e0 END) AS china_value,
-    SUM(CASE WHEN m.is_china_hkg = 1 THEN m.value_usd ELSE 0e0 END) AS china_hkg_value,
-    SUM(CASE WHEN m.is_ally = 1 THEN m.value_usd ELSE 0e0 END) AS ally_value,
-    SUM(CASE WHEN m.is_covered = 1 THEN m.value_usd ELSE 0e0 END) AS covered_value,
-    SUM(CASE WHEN m.is_covered = 1 OR m.is_china_hkg = 1 THEN m.value_usd ELSE 0e0 END) AS covered_hkg_value,
-    SUM(CASE WHEN m.is_ally = 0 AND m.is_covered = 0 THEN m.value_usd ELSE 0e0 END) AS other_value
-  FROM membership m
-  GROUP BY m.reporter_iso3, m.hs6, m.flow, m.year
+  SELECT s.reporter_iso3, s.hs6, s.flow, s.year,
+    SUM(s.value_usd) AS total_value,
+    SUM(CASE WHEN s.partner_iso3 = 'CHN' THEN s.value_usd ELSE 0e0 END) AS china_value,
+    SUM(CASE WHEN m.is_china_hkg = 1 THEN s.value_usd ELSE 0e0 END) AS china_hkg_value,
+    SUM(CASE WHEN m.is_ally = 1 THEN s.value_usd ELSE 0e0 END) AS ally_value,
+    SUM(CASE WHEN m.is_covered = 1 THEN s.value_usd ELSE 0e0 END) AS covered_value,
+    SUM(CASE WHEN m.is_covered = 1 OR m.is_china_hkg = 1 THEN s.value_usd ELSE 0e0 END) AS covered_hkg_value,
+    -- a supplier in no group has no memberships row (NULL flags)
+    SUM(CASE WHEN COALESCE(m.is_ally, 0) = 0 AND COALESCE(m.is_covered, 0) = 0 THEN s.value_usd ELSE 0e0 END) AS other_value
+  FROM supplier_shares s
+  LEFT JOIN memberships m ON m.iso3 = s.partner_iso3 AND m.year = s.year
+  GROUP BY s.reporter_iso3, s.hs6, s.flow, s.year
 )
 SELECT
   CAST(c.reporter_iso3 AS VARCHAR) AS reporter_iso3,

@@ -16,36 +16,42 @@ annual AS (
   FROM trade_flows t
   WHERE t.month = 0 AND t.value_usd > 0
 ),
-suppliers AS (
-  SELECT a.reporter_iso3, a.hs6, a.flow, a.year, a.partner_iso3,
-    MIN(a.partner_name) AS source_partner_name,
-    SUM(a.value_usd) AS value_usd
-  FROM annual a
-  JOIN trade_cell_sources c
-    ON c.reporter_iso3 = a.reporter_iso3 AND c.hs6 = a.hs6 AND c.flow = a.flow
-    AND c.year = a.year AND c.source = a.source
-  WHERE NOT a.partner_is_aggregate
-  GROUP BY a.reporter_iso3, a.hs6, a.flow, a.year, a.partner_iso3
-),
-ranked AS (
-  SELECT s.*,
-    SUM(s.value_usd) OVER (PARTITION BY s.reporter_iso3, s.hs6, s.flow, s.year) AS cell_total,
-    ROW_NUMBER() OVER (
-      PARTITION BY s.reporter_iso3, s.hs6, s.flow, s.year
-      ORDER BY s.value_usd DESC, s.partner_iso3
-    ) AS supplier_rank
-  FROM suppliers s
+-- The cells numbered in output order (one row per cell there), so grouping, ranking and sorting
+-- work on one integer instead of four strings.
+cells AS (
+  SELECT c.reporter_iso3, c.hs6, c.flow, c.year, c.source,
+    ROW_NUMBER() OVER (ORDER BY c.reporter_iso3, c.hs6, c.flow, c.year) AS cell_id
+  FROM trade_cell_sources c
 ),
 country_names AS (
   SELECT iso3, MIN(name) AS name
   FROM countries
   GROUP BY iso3
+),
+suppliers AS (
+  SELECT c.cell_id, a.partner_iso3,
+    -- the source's name is needed only where the countries table has none (a string MIN is costly)
+    MIN(CASE WHEN n.name IS NULL THEN a.partner_name END) AS source_partner_name,
+    SUM(a.value_usd) AS value_usd
+  FROM annual a
+  JOIN cells c
+    ON c.reporter_iso3 = a.reporter_iso3 AND c.hs6 = a.hs6 AND c.flow = a.flow
+    AND c.year = a.year AND c.source = a.source
+  LEFT JOIN country_names n ON n.iso3 = a.partner_iso3
+  WHERE NOT a.partner_is_aggregate
+  GROUP BY c.cell_id, a.partner_iso3
+),
+ranked AS (
+  SELECT s.*,
+    SUM(s.value_usd) OVER (PARTITION BY s.cell_id) AS cell_total,
+    ROW_NUMBER() OVER (PARTITION BY s.cell_id ORDER BY s.value_usd DESC, s.partner_iso3) AS supplier_rank
+  FROM suppliers s
 )
 SELECT
-  CAST(r.reporter_iso3 AS VARCHAR) AS reporter_iso3,
-  CAST(r.hs6 AS VARCHAR) AS hs6,
-  CAST(r.flow AS VARCHAR) AS flow,
-  CAST(r.year AS INTEGER) AS year,
+  CAST(c.reporter_iso3 AS VARCHAR) AS reporter_iso3,
+  CAST(c.hs6 AS VARCHAR) AS hs6,
+  CAST(c.flow AS VARCHAR) AS flow,
+  CAST(c.year AS INTEGER) AS year,
   CAST(r.partner_iso3 AS VARCHAR) AS partner_iso3,
   -- the reference name, so partner 490 reads "Taiwan" rather than "Other Asia, nes"
   CAST(COALESCE(n.name, r.source_partner_name) AS VARCHAR) AS partner_name,
@@ -53,5 +59,6 @@ SELECT
   CAST(r.value_usd / r.cell_total AS DOUBLE) AS share,
   CAST(r.supplier_rank AS INTEGER) AS rank
 FROM ranked r
+JOIN cells c ON c.cell_id = r.cell_id
 LEFT JOIN country_names n ON n.iso3 = r.partner_iso3
-ORDER BY r.reporter_iso3, r.hs6, r.flow, r.year, r.supplier_rank
+ORDER BY r.cell_id, r.supplier_rank
