@@ -77,6 +77,28 @@ describe('incremental metrics', () => {
     expect(result.tables.supplier_shares.rows).toBeGreaterThan(0);
   });
 
+  it('reads no data file again when nothing was replaced since the last run (the stamps recorded match)', async () => {
+    const lake = await copyOfBase();
+    // The copy has new mtimes: this run reads and hashes every input once and records the new stamps.
+    expect(kept(await metrics(lake))).toEqual(metricTables.map((t) => t.name).sort());
+    const store = new FolderObjectStore(lake);
+    const reads: string[] = [];
+    const counting = Object.assign(Object.create(store) as FolderObjectStore, {
+      get: (key: string) => {
+        reads.push(key);
+        return store.get(key);
+      },
+    });
+    const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+    try {
+      const result = await runMetrics({ engine, store: counting });
+      expect(kept(result)).toEqual(metricTables.map((t) => t.name).sort());
+    } finally {
+      await engine.close();
+    }
+    expect(reads.filter((k) => k.endsWith('.parquet'))).toEqual([]);
+  });
+
   it('keeps every table after a new monthly partition, and that is what a full recomputation writes', async () => {
     const lake = await copyOfBase();
     // Monthly rows with values no annual total has: any metric that read them would change.

@@ -91,6 +91,18 @@ describe.each([
     expect(await getJson(store, 'nope/missing.json')).toBeUndefined();
   });
 
+  it('stamps an object: the same until its bytes are replaced, undefined when it is missing', async () => {
+    expect(await store.stamp!('s/x.parquet')).toBeUndefined();
+    await store.put('s/x.parquet', 'first');
+    const first = await store.stamp!('s/x.parquet');
+    expect(first).toEqual(expect.any(String));
+    expect(await store.stamp!('s/x.parquet')).toBe(first);
+    // Same length, other bytes: a size alone would not tell.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.put('s/x.parquet', 'fresh');
+    expect(await store.stamp!('s/x.parquet')).not.toBe(first);
+  });
+
   it('overwrites a key in place', async () => {
     await store.put('_runs/r.json', 'first');
     await store.put('_runs/r.json', 'second, longer body');

@@ -16,7 +16,13 @@ export interface MetricInputState {
   /** The table's own files as written, so a file changed or removed by hand is never kept. */
   outputs: { key: string; sha256: string }[];
   rows: number;
+  /** Content hash of every input and output file by its store stamp, so the next run need not read a file that was not replaced. */
+  hashes: Record<string, { stamp: string; sha256: string }>;
 }
+
+/** Where the metrics step keeps what each table was computed from (beside the live sources' `_state/<source>.json`). */
+export const METRIC_STATE_PREFIX = '_state/metrics/';
+const stateKey = (table: string) => `${METRIC_STATE_PREFIX}${table}.json`;
 
 /** Partition values a metric reads of a table, declared in its SQL as `-- partitions: trade_flows month=0`. */
 export interface PartitionFilter {
@@ -58,61 +64,91 @@ async function inputKeys(store: ObjectStore, table: TableDef, filters: readonly 
 }
 
 /**
- * Content hashes of curated files, kept for one metrics run: several metric tables read the same
- * curated partitions, and the metrics step never writes curated/ (metric files, which it does
- * write, are always read afresh).
+ * Content hashes of lake files for one metrics run, seeded from what earlier runs recorded: a file
+ * whose store stamp (size and mtime, or size and ETag) is the one recorded is not read again. A file
+ * replaced since, including a metric table rewritten in this run, has a new stamp and is hashed anew;
+ * a store without stamps is always read.
  */
-export type CuratedHashes = Map<string, string>;
+export class FileHashes {
+  private readonly known = new Map<string, { stamp: string; sha256: string }>();
+  /** Files hashed or looked up, with their stamps, to be recorded with a table's state. */
+  used(keys: readonly string[]): MetricInputState['hashes'] {
+    return Object.fromEntries(keys.flatMap((k) => (this.known.has(k) ? [[k, this.known.get(k)!]] : [])));
+  }
 
-/** The fingerprint of a metric's inputs as they are in the lake now. */
+  static async load(store: ObjectStore, tables: readonly string[]): Promise<FileHashes> {
+    const hashes = new FileHashes();
+    for (const table of tables) {
+      const state = await getJson<Partial<MetricInputState>>(store, stateKey(table));
+      for (const [key, entry] of Object.entries(state?.hashes ?? {})) hashes.known.set(key, entry);
+    }
+    return hashes;
+  }
+
+  /** The SHA-256 of a file's bytes, or undefined when it does not exist. */
+  async of(store: ObjectStore, key: string): Promise<string | undefined> {
+    const stamp = await store.stamp?.(key);
+    const known = this.known.get(key);
+    if (stamp !== undefined && known?.stamp === stamp) return known.sha256;
+    const bytes = await store.get(key);
+    if (!bytes) return undefined;
+    const digest = sha256(bytes);
+    if (stamp !== undefined) this.known.set(key, { stamp, sha256: digest });
+    return digest;
+  }
+}
+
+/** The fingerprint of a metric's inputs as they are in the lake now, and the input files it covers. */
 export async function fingerprintInputs(
   store: ObjectStore,
   sql: string,
   reads: readonly string[],
   filters: readonly PartitionFilter[],
-  curated: CuratedHashes = new Map(),
-): Promise<string> {
+  hashes: FileHashes,
+): Promise<{ fingerprint: string; files: string[] }> {
   const hash = createHash('sha256').update(sql).update('\0');
+  const files: string[] = [];
   for (const name of reads) {
     const table = allTables.find((t) => t.name === name)!;
     for (const key of await inputKeys(store, table, filters)) {
-      let digest = curated.get(key);
-      if (digest === undefined) {
-        const bytes = await store.get(key);
-        if (!bytes) continue;
-        digest = sha256(bytes);
-        if (table.zone === 'curated') curated.set(key, digest);
-      }
+      const digest = await hashes.of(store, key);
+      if (digest === undefined) continue;
       hash.update(`${key}\0${digest}\0`);
+      files.push(key);
     }
   }
-  return hash.digest('hex');
+  return { fingerprint: hash.digest('hex'), files };
 }
 
-/** Where the metrics step keeps what each table was computed from (beside the live sources' `_state/<source>.json`). */
-export const METRIC_STATE_PREFIX = '_state/metrics/';
-const stateKey = (table: string) => `${METRIC_STATE_PREFIX}${table}.json`;
 
-async function outputsOf(store: ObjectStore, table: string): Promise<MetricInputState['outputs']> {
+async function outputsOf(store: ObjectStore, table: string, hashes: FileHashes): Promise<MetricInputState['outputs']> {
   const def = allTables.find((t) => t.name === table)!;
-  const keys = (await store.list(tablePrefix(def))).sort();
   const outputs: MetricInputState['outputs'] = [];
-  for (const key of keys) {
-    const bytes = await store.get(key);
-    if (bytes) outputs.push({ key, sha256: sha256(bytes) });
+  for (const key of (await store.list(tablePrefix(def))).sort()) {
+    const digest = await hashes.of(store, key);
+    if (digest !== undefined) outputs.push({ key, sha256: digest });
   }
   return outputs;
 }
 
-/** The row count of a table whose inputs and files are as its state recorded them; undefined when it must be recomputed. */
-export async function unchangedRows(store: ObjectStore, table: string, fingerprint: string): Promise<number | undefined> {
+/**
+ * The row count of a table whose inputs and files are as its state recorded them; undefined when it
+ * must be recomputed. A kept table's state is rewritten when its files' stamps changed (a copied
+ * lake), so the next run finds them and reads nothing.
+ */
+export async function unchangedRows(store: ObjectStore, table: string, inputs: { fingerprint: string; files: readonly string[] }, hashes: FileHashes): Promise<number | undefined> {
   const state = await getJson<MetricInputState>(store, stateKey(table));
-  if (!state || state.fingerprint !== fingerprint) return undefined;
-  const outputs = await outputsOf(store, table);
-  return JSON.stringify(outputs) === JSON.stringify(state.outputs) ? state.rows : undefined;
+  if (!state || state.fingerprint !== inputs.fingerprint) return undefined;
+  const outputs = await outputsOf(store, table, hashes);
+  if (JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return undefined;
+  const now = hashes.used([...inputs.files, ...outputs.map((o) => o.key)]);
+  if (JSON.stringify(now) !== JSON.stringify(state.hashes)) await putJson(store, stateKey(table), { ...state, hashes: now } satisfies MetricInputState);
+  return state.rows;
 }
 
-/** Record what a table was just computed from. */
-export async function recordInputs(store: ObjectStore, table: string, fingerprint: string, rows: number): Promise<void> {
-  await putJson(store, stateKey(table), { fingerprint, outputs: await outputsOf(store, table), rows } satisfies MetricInputState);
+/** Record what a table was just computed from (`inputs`: the files its fingerprint covers). */
+export async function recordInputs(store: ObjectStore, table: string, fingerprint: string, inputs: readonly string[], rows: number, hashes: FileHashes): Promise<void> {
+  const outputs = await outputsOf(store, table, hashes);
+  const state: MetricInputState = { fingerprint, outputs, rows, hashes: hashes.used([...inputs, ...outputs.map((o) => o.key)]) };
+  await putJson(store, stateKey(table), state);
 }

@@ -5,7 +5,7 @@ import type { QueryEngine } from '../../src/engine/query-engine.ts';
 import { UsageError } from '../../src/errors.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 import type { ObjectStore } from '../../src/store/object-store.ts';
-import { fingerprintInputs, partitionFiltersOf, recordInputs, tablesReadBy, unchangedRows, type CuratedHashes, type PartitionFilter } from './metric-inputs.ts';
+import { FileHashes, fingerprintInputs, partitionFiltersOf, recordInputs, tablesReadBy, unchangedRows, type PartitionFilter } from './metric-inputs.ts';
 
 /** Repository-relative folder of the metric SQL files; reports link to `<folder><table>.sql`. */
 export const METRIC_SQL_DIR = 'sql/metrics/';
@@ -97,17 +97,18 @@ export interface MetricsResult {
  */
 export async function runMetrics({ engine, store, force, onProgress, root }: RunMetricsOptions): Promise<MetricsResult> {
   const tables: MetricsResult['tables'] = {};
-  const curatedHashes: CuratedHashes = new Map();
-  for (const file of metricSqlFiles(root)) {
-    const fingerprint = store && (await fingerprintInputs(store, file.sql, file.inputs, file.partitions, curatedHashes));
-    const kept = store && fingerprint && !force ? await unchangedRows(store, file.table, fingerprint) : undefined;
+  const files = metricSqlFiles(root);
+  const hashes = store && (await FileHashes.load(store, files.map((f) => f.table)));
+  for (const file of files) {
+    const inputs = store && hashes && (await fingerprintInputs(store, file.sql, file.inputs, file.partitions, hashes));
+    const kept = store && hashes && inputs && !force ? await unchangedRows(store, file.table, inputs, hashes) : undefined;
     if (kept !== undefined) {
       tables[file.table] = { rows: kept, kept: true };
       onProgress?.(`${file.table}: ${kept.toLocaleString('en-US')} rows, kept: inputs unchanged (${file.path})`);
       continue;
     }
     const { rows } = await engine.materialize(file.table, file.sql);
-    if (store && fingerprint) await recordInputs(store, file.table, fingerprint, rows);
+    if (store && hashes && inputs) await recordInputs(store, file.table, inputs.fingerprint, inputs.files, rows, hashes);
     tables[file.table] = { rows };
     onProgress?.(`${file.table}: ${rows.toLocaleString('en-US')} rows (${file.path})`);
   }

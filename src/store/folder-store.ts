@@ -112,6 +112,16 @@ export class FolderObjectStore implements ObjectStore {
     await Promise.all(keys.map((k) => rm(this.path(k), { force: true })));
   }
 
+  async stamp(key: string): Promise<string | undefined> {
+    try {
+      const s = await stat(this.path(key));
+      return `${s.size}:${s.mtimeMs}`;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StoreError(`Could not read ${this.location}${key}: ${(cause as Error).message}`, 'Check the lake folder permissions.', { cause });
+    }
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await stat(this.path(key));

@@ -21,6 +21,13 @@ export interface ObjectStore {
   delete(keys: string[]): Promise<void>;
   exists(key: string): Promise<boolean>;
   /**
+   * A stamp of the object's current bytes that changes whenever they are replaced (size and
+   * modification time of a file; size and ETag in S3), or undefined when the key does not exist. It can
+   * also change when the bytes do not (a copied file): a cache key for what was computed from the
+   * bytes, never a stand-in for them.
+   */
+  stamp?(key: string): Promise<string | undefined>;
+  /**
    * Remove what writers that died mid-write left behind (never visible to readers). Only stores that
    * can leave such leftovers implement it: the folder store's temp files; an S3 PUT leaves nothing,
    * and incomplete multipart uploads are aborted by the bucket's lifecycle rule.

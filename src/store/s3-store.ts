@@ -158,6 +158,17 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async stamp(key: string): Promise<string | undefined> {
+    const Key = this.objectKey(key);
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      return `${head.ContentLength}:${head.ETag}`;
+    } catch (cause) {
+      if (errorName(cause) === 'NotFound' || errorName(cause) === 'NoSuchKey') return undefined;
+      throw this.fail('check', key, cause);
+    }
+  }
+
   async exists(key: string): Promise<boolean> {
     const Key = this.objectKey(key);
     try {
