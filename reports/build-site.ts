@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { metricSqlFiles } from '../lambdas/metrics/metrics.ts';
 import { ChainwatchError, StoreError } from '../src/errors.ts';
 import { FolderObjectStore } from '../src/store/folder-store.ts';
@@ -28,6 +26,7 @@ import { releasesPage, gonePage } from './pages/releases.ts';
 import { sectorPage } from './pages/sector.ts';
 import { sourcesPage } from './pages/sources.ts';
 import { mounts, paths, relativeHref } from './paths.ts';
+import { writeSiteFolder } from './site-folder.ts';
 import { loadQuality } from './quality.ts';
 import { checkMonth, diffReleases, nextIndex, readHistory, releaseMonthOf, snapshotOf, withPages, type ReleaseChanges } from './release.ts';
 import { loadSiteData } from './site-data.ts';
@@ -140,73 +139,6 @@ const mountFiles = (model: SiteModel, mount: Mount, release: { pages: RenderedPa
   ...release.files.map((f) => ({ path: mount + f.path, body: f.body })),
   ...release.pages.map(({ plan, body }) => ({ path: mount + plan.path, body: layout(model, plan, body, mount) })),
 ];
-
-const MONTH_DIR = /^\d{4}-\d{2}$/;
-
-/**
- * Write the files into a fresh folder beside `outDir`, move the earlier releases of the old site into
- * it, then swap it in: rename the old site aside, rename the new one into place, delete the old one.
- * A build that fails before the swap leaves the previous site exactly as it was; a release of the
- * month being written is replaced, every other month is carried over untouched.
- */
-export async function writeSiteFolder(outDir: string, files: readonly SiteFile[], month: string): Promise<number> {
-  const target = resolve(outDir);
-  await recoverSiteFolder(target);
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const staging = join(dirname(target), `.${basename(target)}.tmp-${suffix}`);
-  const retired = join(dirname(target), `.${basename(target)}.old-${suffix}`);
-  let bytes = 0;
-  try {
-    for (const file of files) {
-      const path = join(staging, ...file.path.split('/'));
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, file.body);
-      bytes += Buffer.byteLength(file.body);
-    }
-    const hadSite = await exists(target);
-    // Earlier months are copied, never moved: the live site keeps them whatever happens to this build.
-    const earlier = hadSite ? (await readdir(join(target, 'releases')).catch(() => [] as string[])).filter((m) => MONTH_DIR.test(m) && m !== month) : [];
-    for (const m of earlier) await cp(join(target, 'releases', m), join(staging, 'releases', m), { recursive: true });
-    if (hadSite) await rename(target, retired);
-    try {
-      await rename(staging, target);
-    } catch (cause) {
-      if (hadSite) await rename(retired, target);
-      throw cause;
-    }
-    if (hadSite) await rm(retired, { recursive: true, force: true });
-    return bytes;
-  } catch (cause) {
-    await rm(staging, { recursive: true, force: true });
-    throw new StoreError(`Could not write the site to ${target}: ${(cause as Error).message}`, 'Check that the folder and its parent are writable; the previous site is unchanged.', { cause });
-  }
-}
-
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
-
-const pidAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/**
- * Undo what a build killed mid-swap left beside the site: if the site folder itself is gone (killed
- * between its two renames), the retired copy is the last good site and goes back in place; then the
- * staging and retired folders of builds whose process is dead are removed.
- */
-export async function recoverSiteFolder(target: string): Promise<void> {
-  const parent = dirname(target);
-  const leftover = new RegExp(`^\\.${basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-(\\d+)-[0-9a-f]+$`);
-  const entries = (await readdir(parent).catch(() => [] as string[])).map((name) => ({ name, match: leftover.exec(name) })).filter((e) => e.match);
-  const dead = entries.filter((e) => !pidAlive(Number(e.match![2])));
-  const retired = dead.find((e) => e.match![1] === 'old');
-  if (retired && !(await exists(target))) await rename(join(parent, retired.name), target);
-  for (const e of dead) if (e !== retired || (await exists(join(parent, e.name)))) await rm(join(parent, e.name), { recursive: true, force: true });
-}
 
 /**
  * Build the static report site from the lake tables in `store` into `outDir`: this month's release

@@ -33,7 +33,7 @@ if (mode === 'ingest') {
   log('done');
 } else if (mode === 'publish') {
   const { readFile } = await import('node:fs/promises');
-  const { writeSiteFolder } = await import('../../reports/build-site.ts');
+  const { writeSiteFolder } = await import('../../reports/site-folder.ts');
   const files = JSON.parse(await readFile(killPattern, 'utf8')) as { path: string; body: string }[];
   log('start');
   await writeSiteFolder(target, files, third);
