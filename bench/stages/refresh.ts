@@ -1,4 +1,5 @@
-import { cp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runIngest } from '../../lambdas/ingest/ingest.ts';
 import { FolderObjectStore } from '../../src/store/folder-store.ts';
@@ -21,9 +22,11 @@ export async function refreshStage(ctx: SizedContext): Promise<StageResult> {
   const decade = `${data.shape.firstYear}-01:${last}-12,${data.shape.firstYear}:${last}`;
   const nextMonth = `${data.shape.firstYear + data.shape.years}-01`;
   const lakes = { base: join(out, 'base'), rebuild: join(out, 'rebuild'), refresh: join(out, 'refresh') };
+  // `cp -a` keeps modification times to the nanosecond: the copy is the lake as the last run left it,
+  // file stamps included (the metrics step keys what it already knows by them).
   const fresh = async (lake: string, from: string) => {
     await rm(lake, { recursive: true, force: true });
-    await cp(from, lake, { recursive: true });
+    execFileSync('cp', ['-a', from, lake]);
   };
 
   await rm(out, { recursive: true, force: true });

@@ -9,14 +9,19 @@ import { getJson, putJson, type ObjectStore } from '../../src/store/object-store
  * annual rows only, so the trade metrics need not be recomputed, and neither do the production ones
  * when no production file changed. The state lives at `_state/metrics/<table>.json`, outside every
  * table location (Athena reads every object under a table's location as its data).
+ *
+ * A table's fingerprint covers its SQL text, the content of every curated file it reads and, for a
+ * metric table it reads, that table's own fingerprint: a metric table is a function of its inputs, so
+ * its fingerprint stands for its content as long as its files are the ones written for it — which the
+ * recorded stamps check. So no metric file is ever hashed, and a curated file only when it was replaced.
  */
 export interface MetricInputState {
-  /** SHA-256 over the SQL text and every input file (key and content hash), in a fixed order. */
+  /** SHA-256 over the SQL text and every input (curated file: key and content hash; metric table: its fingerprint). */
   fingerprint: string;
-  /** The table's own files as written, so a file changed or removed by hand is never kept. */
-  outputs: { key: string; sha256: string }[];
+  /** The table's own files with their store stamps as written: a file replaced, removed or added since means recompute. */
+  outputs: { key: string; stamp: string }[];
   rows: number;
-  /** Content hash of every input and output file by its store stamp, so the next run need not read a file that was not replaced. */
+  /** Content hash of every curated input file by its store stamp, so the next run need not read a file that was not replaced. */
   hashes: Record<string, { stamp: string; sha256: string }>;
 }
 
@@ -64,14 +69,13 @@ async function inputKeys(store: ObjectStore, table: TableDef, filters: readonly 
 }
 
 /**
- * Content hashes of lake files for one metrics run, seeded from what earlier runs recorded: a file
- * whose store stamp (size and mtime, or size and ETag) is the one recorded is not read again. A file
- * replaced since, including a metric table rewritten in this run, has a new stamp and is hashed anew;
- * a store without stamps is always read.
+ * Content hashes of curated files for one metrics run, seeded from what earlier runs recorded: a file
+ * whose store stamp (size and mtime, or size and ETag) is the one recorded is not read again; a file
+ * replaced since has a new stamp and is hashed anew; a store without stamps is always read.
  */
 export class FileHashes {
   private readonly known = new Map<string, { stamp: string; sha256: string }>();
-  /** Files hashed or looked up, with their stamps, to be recorded with a table's state. */
+  /** Entries for these files, to be recorded with a table's state. */
   used(keys: readonly string[]): MetricInputState['hashes'] {
     return Object.fromEntries(keys.flatMap((k) => (this.known.has(k) ? [[k, this.known.get(k)!]] : [])));
   }
@@ -98,18 +102,26 @@ export class FileHashes {
   }
 }
 
-/** The fingerprint of a metric's inputs as they are in the lake now, and the input files it covers. */
+/** The fingerprint of a metric's inputs as they are in the lake now, and the curated files it covers. */
 export async function fingerprintInputs(
   store: ObjectStore,
   sql: string,
   reads: readonly string[],
   filters: readonly PartitionFilter[],
   hashes: FileHashes,
+  /** Fingerprints of the metric tables brought up to date earlier in this run. */
+  metrics: ReadonlyMap<string, string>,
 ): Promise<{ fingerprint: string; files: string[] }> {
   const hash = createHash('sha256').update(sql).update('\0');
   const files: string[] = [];
   for (const name of reads) {
     const table = allTables.find((t) => t.name === name)!;
+    if (table.zone !== 'curated') {
+      const upstream = metrics.get(name);
+      if (upstream === undefined) throw new Error(`Metric table ${name} is read before it was brought up to date`);
+      hash.update(`${name}\0${upstream}\0`);
+      continue;
+    }
     for (const key of await inputKeys(store, table, filters)) {
       const digest = await hashes.of(store, key);
       if (digest === undefined) continue;
@@ -120,35 +132,36 @@ export async function fingerprintInputs(
   return { fingerprint: hash.digest('hex'), files };
 }
 
-
-async function outputsOf(store: ObjectStore, table: string, hashes: FileHashes): Promise<MetricInputState['outputs']> {
+/** A table's files with their stamps; undefined when the store cannot stamp (then nothing can be kept). */
+async function outputsOf(store: ObjectStore, table: string): Promise<MetricInputState['outputs'] | undefined> {
+  if (!store.stamp) return undefined;
   const def = allTables.find((t) => t.name === table)!;
   const outputs: MetricInputState['outputs'] = [];
   for (const key of (await store.list(tablePrefix(def))).sort()) {
-    const digest = await hashes.of(store, key);
-    if (digest !== undefined) outputs.push({ key, sha256: digest });
+    const stamp = await store.stamp(key);
+    if (stamp !== undefined) outputs.push({ key, stamp });
   }
   return outputs;
 }
 
 /**
  * The row count of a table whose inputs and files are as its state recorded them; undefined when it
- * must be recomputed. A kept table's state is rewritten when its files' stamps changed (a copied
- * lake), so the next run finds them and reads nothing.
+ * must be recomputed. A kept table's state is rewritten when its curated inputs' stamps changed (a
+ * copied lake), so the next run finds them and reads nothing.
  */
 export async function unchangedRows(store: ObjectStore, table: string, inputs: { fingerprint: string; files: readonly string[] }, hashes: FileHashes): Promise<number | undefined> {
   const state = await getJson<MetricInputState>(store, stateKey(table));
   if (!state || state.fingerprint !== inputs.fingerprint) return undefined;
-  const outputs = await outputsOf(store, table, hashes);
-  if (JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return undefined;
-  const now = hashes.used([...inputs.files, ...outputs.map((o) => o.key)]);
+  const outputs = await outputsOf(store, table);
+  if (!outputs || JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return undefined;
+  const now = hashes.used(inputs.files);
   if (JSON.stringify(now) !== JSON.stringify(state.hashes)) await putJson(store, stateKey(table), { ...state, hashes: now } satisfies MetricInputState);
   return state.rows;
 }
 
-/** Record what a table was just computed from (`inputs`: the files its fingerprint covers). */
-export async function recordInputs(store: ObjectStore, table: string, fingerprint: string, inputs: readonly string[], rows: number, hashes: FileHashes): Promise<void> {
-  const outputs = await outputsOf(store, table, hashes);
-  const state: MetricInputState = { fingerprint, outputs, rows, hashes: hashes.used([...inputs, ...outputs.map((o) => o.key)]) };
-  await putJson(store, stateKey(table), state);
+/** Record what a table was just computed from (`inputs`: the curated files its fingerprint covers). */
+export async function recordInputs(store: ObjectStore, table: string, inputs: { fingerprint: string; files: readonly string[] }, rows: number, hashes: FileHashes): Promise<void> {
+  const outputs = await outputsOf(store, table);
+  if (!outputs) return;
+  await putJson(store, stateKey(table), { fingerprint: inputs.fingerprint, outputs, rows, hashes: hashes.used(inputs.files) } satisfies MetricInputState);
 }

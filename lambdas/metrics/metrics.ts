@@ -99,8 +99,10 @@ export async function runMetrics({ engine, store, force, onProgress, root }: Run
   const tables: MetricsResult['tables'] = {};
   const files = metricSqlFiles(root);
   const hashes = store && (await FileHashes.load(store, files.map((f) => f.table)));
+  const fingerprints = new Map<string, string>();
   for (const file of files) {
-    const inputs = store && hashes && (await fingerprintInputs(store, file.sql, file.inputs, file.partitions, hashes));
+    const inputs = store && hashes && (await fingerprintInputs(store, file.sql, file.inputs, file.partitions, hashes, fingerprints));
+    if (inputs) fingerprints.set(file.table, inputs.fingerprint);
     const kept = store && hashes && inputs && !force ? await unchangedRows(store, file.table, inputs, hashes) : undefined;
     if (kept !== undefined) {
       tables[file.table] = { rows: kept, kept: true };
@@ -108,7 +110,7 @@ export async function runMetrics({ engine, store, force, onProgress, root }: Run
       continue;
     }
     const { rows } = await engine.materialize(file.table, file.sql);
-    if (store && hashes && inputs) await recordInputs(store, file.table, inputs.fingerprint, inputs.files, rows, hashes);
+    if (store && hashes && inputs) await recordInputs(store, file.table, inputs, rows, hashes);
     tables[file.table] = { rows };
     onProgress?.(`${file.table}: ${rows.toLocaleString('en-US')} rows (${file.path})`);
   }

@@ -114,8 +114,9 @@ export class FolderObjectStore implements ObjectStore {
 
   async stamp(key: string): Promise<string | undefined> {
     try {
-      const s = await stat(this.path(key));
-      return `${s.size}:${s.mtimeMs}`;
+      // Nanoseconds, as the file system keeps them (a copy with `cp -a` keeps them too).
+      const s = await stat(this.path(key), { bigint: true });
+      return `${s.size}:${s.mtimeNs}`;
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new StoreError(`Could not read ${this.location}${key}: ${(cause as Error).message}`, 'Check the lake folder permissions.', { cause });
