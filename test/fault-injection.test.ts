@@ -34,7 +34,7 @@ import { hookedStore } from './crash/hooked-store.ts';
 import { startS3FaultProxy, type S3FaultProxy } from './crash/s3-fault-proxy.ts';
 import { bundleChild, curatedFiles, leftovers, readableCounts, REPO, smallData, snapshot, spawnNode, type BundledChild } from './crash/support.ts';
 import { digests } from './ingest-support.ts';
-import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
+import { MOTO_SDK_ENV, s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 
 const fixture = (path: string): string => readFileSync(new URL(`./fixtures/${path}`, import.meta.url), 'utf8');
 const EMPTY_ENVELOPE = JSON.stringify({ elapsedTime: '0.1 secs', count: 0, data: [], error: '' });
@@ -234,8 +234,7 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     proxy.setRule(() => 'forward');
     const saved = { ...process.env };
     Object.assign(process.env, {
-      LAKE_BUCKET: 'lake', LAKE_PREFIX: 'put-failure/', AWS_ENDPOINT_URL_S3: proxy.endpoint,
-      AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
+      LAKE_BUCKET: 'lake', LAKE_PREFIX: 'put-failure/', AWS_ENDPOINT_URL_S3: proxy.endpoint, ...MOTO_SDK_ENV,
     });
     const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler } from '../lambdas/ingest/handler.ts';
 import { UsageError } from '../src/errors.ts';
 import { setEnv } from './support/env.ts';
-import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
+import { s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from './support/moto.ts';
 
 let moto: Moto;
 let s3: S3Client;
@@ -22,9 +22,7 @@ beforeAll(async () => {
     LAKE_BUCKET: undefined,
     LAKE_PREFIX: undefined,
     AWS_ENDPOINT_URL_S3: moto.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
+    ...MOTO_SDK_ENV,
   });
 });
 

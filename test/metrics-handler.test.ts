@@ -10,7 +10,7 @@ import { handler } from '../lambdas/metrics/handler.ts';
 import { metricSqlFiles } from '../lambdas/metrics/metrics.ts';
 import { InputError } from '../src/errors.ts';
 import { setEnv } from './support/env.ts';
-import { athenaClientFor, s3ClientFor, startMoto, type Moto } from './support/moto.ts';
+import { athenaClientFor, s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from './support/moto.ts';
 
 const BUCKET = 'metrics-lake';
 const WORKGROUP = 'chainwatch-metrics-test';
@@ -34,9 +34,7 @@ beforeAll(async () => {
     ATHENA_WORKGROUP: WORKGROUP,
     GLUE_DATABASE: 'chainwatch',
     AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
+    ...MOTO_SDK_ENV,
   });
 });
 

@@ -9,7 +9,7 @@ import { ENGINES, queryCommand, type CommandIO, type EngineFactory } from '../sr
 import { AthenaQueryEngine } from '../src/engine/athena-engine.ts';
 import { QueryError, UsageError } from '../src/errors.ts';
 import { storeFromUri } from '../src/store/s3-store.ts';
-import { athenaClientFor, pageResultsLikeAthena, queueAthenaResults, startMoto, type CannedAthenaResult, type Moto } from './support/moto.ts';
+import { athenaClientFor, MOTO_SDK_ENV, pageResultsLikeAthena, queueAthenaResults, startMoto, type CannedAthenaResult, type Moto } from './support/moto.ts';
 
 const WORKGROUP = 'chainwatch-test-analysts';
 const DATABASE = 'chainwatch_test';
@@ -75,7 +75,7 @@ function failingClient(reason: string): AthenaClient {
 describe('chainwatch query --engine athena', () => {
   it('sends the saved query with ? placeholders and each value, quotes and "; drop table" included, as one literal', async () => {
     // The real factory, configured like an analyst's shell: AWS settings from the environment only.
-    Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, ...MOTO_SDK_ENV });
     await queueAthenaResults(moto.endpoint, [
       selectResult([['rank', 'integer'], ['partner_iso3', 'varchar'], ['partner_name', 'varchar'], ['value_usd', 'double'], ['share', 'double']],
         [['1', 'TWN', 'Taiwan', '1.5E9', null]]),

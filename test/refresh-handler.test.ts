@@ -11,7 +11,7 @@ import { replayHttp, type Route } from '../src/http/replay-http.ts';
 import { UsageError } from '../src/errors.ts';
 import { handleIngest } from '../lambdas/ingest/handler.ts';
 import { setEnv } from './support/env.ts';
-import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
+import { s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from './support/moto.ts';
 
 const SECRET = 'census-key-from-ssm';
 const IMPORTS = readFileSync(new URL('./fixtures/census/imports-854231-2024-07_2025-06.synthetic.json', import.meta.url), 'utf8');
@@ -41,9 +41,7 @@ beforeAll(async () => {
     LAKE_PREFIX: undefined,
     AWS_ENDPOINT_URL_S3: moto.endpoint,
     AWS_ENDPOINT_URL_SSM: moto.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
+    ...MOTO_SDK_ENV,
     CENSUS_API_KEY: undefined,
     CENSUS_API_KEY_PARAM: undefined,
     COMTRADE_API_KEY: undefined,

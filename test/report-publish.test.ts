@@ -20,7 +20,7 @@ import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { S3ObjectStore } from '../src/store/s3-store.ts';
 import { fixtureLake, writeFixtureLake } from './fixtures/report/fixture-lake.ts';
 import { KVS_ARN, KvsStandIn } from './support/kvs-stand-in.ts';
-import { s3ClientFor, startMoto, type Moto } from './support/moto.ts';
+import { MOTO_SDK_ENV, s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 import { kvsOf, loadSiteRouter, type ViewerRequest } from './support/site-router.ts';
 
 const EARLIER = '2000-01';
@@ -214,7 +214,7 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
     earlierBuild = (await publishSite(join(work, 'earlier-site'), site, new KvsSitePointer(KVS_ARN, kvs.client()))).build;
     // A page of the layout before builds, left at the bucket root.
     await s3.send(new PutObjectCommand({ Bucket: 'report-site', Key: 'products/000000.html', Body: 'gone' }));
-    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: moto.endpoint, ...MOTO_SDK_ENV });
   });
 
   afterAll(async () => {

@@ -125,6 +125,9 @@ const clientConfig = (endpoint: string) => ({
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 });
 
+/** The same region and credentials as environment variables, for code that builds its own SDK clients (the Lambda handlers, the CLI). */
+export const MOTO_SDK_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' } as const;
+
 export const s3ClientFor = (endpoint: string): S3Client => new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
 
 export const athenaClientFor = (endpoint: string): AthenaClient => new AthenaClient(clientConfig(endpoint));
