@@ -151,6 +151,19 @@ describe('incremental metrics', () => {
     expect(await store.list('metrics/concentration/')).toEqual([concentrationFile]);
   });
 
+  it('recomputes every table on another engine, whose bytes may differ for the same SQL', async () => {
+    const lake = await copyOfBase();
+    const store = new FolderObjectStore(lake);
+    const duckdb = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+    // The same engine under another name: what the fingerprint sees of an engine is its name.
+    const other = new Proxy(duckdb, { get: (target, p, receiver) => (p === 'name' ? 'athena' : Reflect.get(target, p, receiver)) });
+    try {
+      expect(kept(await runMetrics({ engine: other, store }))).toEqual([]);
+    } finally {
+      await duckdb.close();
+    }
+  });
+
   it('reads partition declarations from the SQL and refuses one that names no partition column of a table it reads', () => {
     const files = metricSqlFiles();
     expect(files.filter((f) => f.partitions.length > 0).map((f) => f.table).sort()).toEqual(['concentration', 'supplier_shares', 'trade_cell_sources']);

@@ -16,7 +16,7 @@ import { getJson, putJson, type ObjectStore } from '../../src/store/object-store
  * recorded stamps check. So no metric file is ever hashed, and a curated file only when it was replaced.
  */
 export interface MetricInputState {
-  /** SHA-256 over the SQL text and every input (curated file: key and content hash; metric table: its fingerprint). */
+  /** SHA-256 over the engine, the output columns, the SQL text and every input (curated file: key and content hash; metric table: its fingerprint). */
   fingerprint: string;
   /** The table's own files with their store stamps as written: a file replaced, removed or added since means recompute. */
   outputs: { key: string; stamp: string }[];
@@ -105,14 +105,15 @@ export class FileHashes {
 /** The fingerprint of a metric's inputs as they are in the lake now, and the curated files it covers. */
 export async function fingerprintInputs(
   store: ObjectStore,
-  sql: string,
+  /** What computes the table from its inputs: the SQL text and whatever else decides its bytes. */
+  producer: string,
   reads: readonly string[],
   filters: readonly PartitionFilter[],
   hashes: FileHashes,
   /** Fingerprints of the metric tables brought up to date earlier in this run. */
   metrics: ReadonlyMap<string, string>,
 ): Promise<{ fingerprint: string; files: string[] }> {
-  const hash = createHash('sha256').update(sql).update('\0');
+  const hash = createHash('sha256').update(producer).update('\0');
   const files: string[] = [];
   for (const name of reads) {
     const table = allTables.find((t) => t.name === name)!;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { allTables, columnsOf } from '../../data-schemas/index.ts';
 import { metricTables } from '../../data-schemas/metrics.ts';
 import type { QueryEngine } from '../../src/engine/query-engine.ts';
 import { UsageError } from '../../src/errors.ts';
@@ -101,7 +102,10 @@ export async function runMetrics({ engine, store, force, onProgress, root }: Run
   const hashes = store && (await FileHashes.load(store, files.map((f) => f.table)));
   const fingerprints = new Map<string, string>();
   for (const file of files) {
-    const inputs = store && hashes && (await fingerprintInputs(store, file.sql, file.inputs, file.partitions, hashes, fingerprints));
+    // What produces the table besides its inputs: the engine and the declared output columns (a schema
+    // change must recompute even when the SQL text did not change).
+    const producer = `${engine.name}\0${JSON.stringify(columnsOf(allTables.find((t) => t.name === file.table)!))}\0${file.sql}`;
+    const inputs = store && hashes && (await fingerprintInputs(store, producer, file.inputs, file.partitions, hashes, fingerprints));
     if (inputs) fingerprints.set(file.table, inputs.fingerprint);
     const kept = store && hashes && inputs && !force ? await unchangedRows(store, file.table, inputs, hashes) : undefined;
     if (kept !== undefined) {
