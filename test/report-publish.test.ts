@@ -20,6 +20,7 @@ import { FolderObjectStore } from '../src/store/folder-store.ts';
 import { S3ObjectStore } from '../src/store/s3-store.ts';
 import { fixtureLake, writeFixtureLake } from './fixtures/report/fixture-lake.ts';
 import { KVS_ARN, KvsStandIn } from './support/kvs-stand-in.ts';
+import { setEnv } from './support/env.ts';
 import { MOTO_SDK_ENV, s3ClientFor, startMoto, type Moto } from './support/moto.ts';
 import { kvsOf, loadSiteRouter, type ViewerRequest } from './support/site-router.ts';
 
@@ -218,7 +219,6 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
   });
 
   afterAll(async () => {
-    await rm(join(tmpdir(), 'chainwatch-site'), { recursive: true, force: true }); // the handler's build folder
     for (const k of ENV) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
@@ -231,9 +231,10 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
     const earlier = await bucket.list(`${buildPrefix(earlierBuild)}releases/${EARLIER}/`);
     const month = new Date().toISOString().slice(0, 7);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const summary = await publishReport({ kvsClient: kvs.client() });
+    const workDir = join(work, 'handler-build');
+    const summary = await publishReport({ kvsClient: kvs.client(), workDir });
     log.mockRestore();
-    const built = await filesOf(join(tmpdir(), 'chainwatch-site'));
+    const built = await filesOf(join(workDir, 'site'));
     expect(summary).toMatchObject({
       release: month,
       pages: filesA.filter((f) => f.endsWith('.html') && !f.startsWith('latest/') && !f.startsWith('releases/')).length,
@@ -258,6 +259,20 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
     for (const key of earlier) expect(await bucket.get(key.replace(earlierBuild, summary.build)), key).toEqual(await bucket.get(key));
     const head = await s3.send(new HeadObjectCommand({ Bucket: 'report-site', Key: `${buildPrefix(summary.build)}products/280530.html` }));
     expect(head.ContentType).toBe('text/html; charset=utf-8');
+  });
+
+  it('builds in a folder of its own under the temp folder and removes it when done (a warm Lambda keeps /tmp)', async () => {
+    const own = await mkdtemp(join(work, 'tmp-'));
+    const restore = setEnv({ TMPDIR: own, LAKE_BUCKET: 'report-lake', LAKE_PREFIX: 'lake/', SITE_BUCKET: 'report-site', SITE_KVS_ARN: KVS_ARN });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const summary = await publishReport({ kvsClient: kvs.client() });
+      expect(summary.pages).toBeGreaterThan(0);
+    } finally {
+      log.mockRestore();
+      restore();
+    }
+    expect(await readdir(own)).toEqual([]);
   });
 
   it('says which variable is missing', async () => {

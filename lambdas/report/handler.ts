@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
@@ -18,6 +18,8 @@ function env(name: string): string {
 /** What the Lambda runtime does not let tests reach: the KeyValueStore API, which has no local emulator. */
 export interface ReportDeps {
   kvsClient?: CloudFrontKeyValueStoreClient;
+  /** Where the site is built before it is published; default a fresh folder under /tmp, removed afterwards. */
+  workDir?: string;
 }
 
 /**
@@ -31,14 +33,19 @@ export async function publishReport(deps: ReportDeps = {}): Promise<BuildSummary
   const lake = new S3ObjectStore({ bucket: env('LAKE_BUCKET'), prefix: process.env.LAKE_PREFIX ?? '' });
   const site = new S3ObjectStore({ bucket: env('SITE_BUCKET'), prefix: process.env.SITE_PREFIX ?? '' });
   const pointer = new KvsSitePointer(env('SITE_KVS_ARN'), deps.kvsClient);
-  const outDir = join(tmpdir(), 'chainwatch-site');
+  // A folder of this invocation's own, so the upload is exactly this build (earlier releases come from
+  // the bucket); a warm Lambda keeps /tmp, so a folder this call made is removed when it is done.
+  const workDir = deps.workDir ?? (await mkdtemp(join(tmpdir(), 'chainwatch-report-')));
+  const outDir = join(workDir, 'site');
   const log = redactingLog();
-  const live = await pointer.read();
-  // A warm Lambda keeps /tmp: start from nothing, so the upload is exactly this build (earlier releases come from the bucket).
-  await rm(outDir, { recursive: true, force: true });
-  const built = await buildSite({ store: lake, outDir, archive: liveSite(site, live), onProgress: log });
-  const published = await publishSite(outDir, site, pointer, { live, onProgress: log });
-  return { ...built, ...published };
+  try {
+    const live = await pointer.read();
+    const built = await buildSite({ store: lake, outDir, archive: liveSite(site, live), onProgress: log });
+    const published = await publishSite(outDir, site, pointer, { live, onProgress: log });
+    return { ...built, ...published };
+  } finally {
+    if (!deps.workDir) await rm(workDir, { recursive: true, force: true });
+  }
 }
 
 export const handler = (): Promise<BuildSummary & PublishSummary> => publishReport();
