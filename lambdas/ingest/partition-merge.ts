@@ -62,6 +62,8 @@ export interface MergePlan {
   deletes: string[];
   /** Covered partitions whose new bytes equal the old: not touched, so readers and caches see no change. */
   unchanged: string[];
+  /** Partitions the new rows fall in. */
+  holding: number;
 }
 
 /**
@@ -119,7 +121,7 @@ export async function planMerge(
     else incoming.set(path, [row]);
   }
   const order = rowOrder(table);
-  const plan: MergePlan = { puts: [], deletes: [], unchanged: [] };
+  const plan: MergePlan = { puts: [], deletes: [], unchanged: [], holding: incoming.size };
   for (const [path, { values, owners }] of [...covering].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const key = path + PART_FILE;
     const storedBytes = await store.get(key);

@@ -96,8 +96,7 @@ export class SourceWriter {
       run.partitions.written.push(...plan.puts.map((p) => p.key));
       run.partitions.deleted.push(...plan.deletes);
       run.partitions.unchanged += plan.unchanged.length;
-      const holding = new Set(rows.map((r) => partitionPath(table, r))).size;
-      this.progress(`curated/${table.name}: ${rows.length} rows in ${holding} partition${holding === 1 ? '' : 's'}`);
+      this.progress(`curated/${table.name}: ${rows.length} rows in ${plan.holding} partition${plan.holding === 1 ? '' : 's'}`);
     }
   }
 
