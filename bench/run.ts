@@ -53,7 +53,7 @@ export const DEFAULTS: Omit<BenchOptions, 'log' | 'command'> = {
   resultsDir: join(REPO, 'bench'),
 };
 
-/** A run small enough for `npm test` (test/bench-smoke.test.ts): every stage and the cross-check, no figures worth quoting. */
+/** A run small enough for `npm test` (test/system/bench-smoke.test.ts): every stage and the cross-check, no figures worth quoting. */
 export const SMOKE: Partial<BenchOptions> = {
   sizes: [10_000], runs: 1, runsLarge: 1, years: 2, report: { products: 10, rows: 10_000 }, refreshSize: 10_000, resultsDir: undefined,
 };

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { namedQueryOf, parseSavedQuery } from '../src/analyst/saved-query.ts';
-import { UsageError } from '../src/errors.ts';
+import { namedQueryOf, parseSavedQuery } from '../src/core/analyst/saved-query.ts';
+import { UsageError } from '../src/core/errors.ts';
 
 /** One Athena named query, generated from one `sql/analyst/*.sql` saved query. */
 export interface AnalystQuery {

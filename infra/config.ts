@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UsageError } from '../src/errors.ts';
+import { UsageError } from '../src/core/errors.ts';
 
 /**
  * Deployment configuration, read from CDK context (`cdk.json` "context", or `-c key=value` on the

@@ -1,5 +1,5 @@
 import * as glue from 'aws-cdk-lib/aws-glue';
-import { UsageError } from '../src/errors.ts';
+import { UsageError } from '../src/core/errors.ts';
 import { fileColumnsOf, partitionColumnsOf, tablePrefix, type Column, type ColumnType, type TableDef } from '../data-schemas/index.ts';
 
 /**

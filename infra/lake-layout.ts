@@ -1,6 +1,6 @@
 import { allTables, tablePrefix } from '../data-schemas/index.ts';
-import { stagingPrefixOf } from '../lambdas/ingest/manifest.ts';
-import { METRIC_STATE_PREFIX } from '../lambdas/metrics/metric-inputs.ts';
+import { stagingPrefixOf } from '../src/core/ingest/manifest.ts';
+import { METRIC_STATE_PREFIX } from '../src/core/metrics/metric-inputs.ts';
 
 /**
  * Key prefixes of the data lake, the same in the local folder and in S3 (see the brief's lake

@@ -1,6 +1,6 @@
-import { runMetrics } from '../../lambdas/metrics/metrics.ts';
-import { DuckDBQueryEngine } from '../../src/engine/duckdb-engine.ts';
-import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { runMetrics } from '../../src/core/metrics/metrics.ts';
+import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { contenderArgs, timed } from './result.ts';
 
 /**

@@ -1,10 +1,10 @@
-import { runLiveIngest } from '../../lambdas/ingest/refresh.ts';
-import { COMTRADE_BASE_URL } from '../../lambdas/ingest/sources/comtrade.ts';
-import { runMetrics } from '../../lambdas/metrics/metrics.ts';
-import { DuckDBQueryEngine } from '../../src/engine/duckdb-engine.ts';
-import { fetchHttpClient } from '../../src/http/http-client.ts';
-import type { HttpContext } from '../../src/http/retry.ts';
-import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { runLiveIngest } from '../../src/core/ingest/refresh.ts';
+import { COMTRADE_BASE_URL } from '../../src/core/ingest/sources/comtrade.ts';
+import { runMetrics } from '../../src/core/metrics/metrics.ts';
+import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
+import { fetchHttpClient } from '../../src/core/http/http-client.ts';
+import type { HttpContext } from '../../src/core/http/retry.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { contenderArgs, timed } from './result.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { buildSite } from '../../reports/build-site.ts';
-import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { buildSite } from '../../src/core/report/build-site.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { contenderArgs, timed } from './result.ts';
 
 /** chainwatch's report step as the CLI runs it: lake tables → the whole static site. */

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { curatedTables } from '../../data-schemas/curated.ts';
 import { partitionColumnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
-import { metricSqlFiles } from '../../lambdas/metrics/metrics.ts';
-import { DUCKDB_TYPE } from '../../src/engine/duckdb-views.ts';
+import { metricSqlFiles } from '../../src/core/metrics/metrics.ts';
+import { DUCKDB_TYPE } from '../../src/adapters/duckdb-engine/duckdb-views.ts';
 import { contenderArgs, timed } from './result.ts';
 
 /**

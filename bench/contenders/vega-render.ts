@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_SIZES } from '../../reports/charts/theme.ts';
+import { CHART_SIZES } from '../../src/core/report/charts/theme.ts';
 import { contenderArgs } from './result.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runIngest } from '../../lambdas/ingest/ingest.ts';
-import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { runIngest } from '../../src/core/ingest/ingest.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { runStage, type StageResult } from '../harness/stage.ts';
 import { loadUniverse } from '../synthetic/universe.ts';
 import { REPO, nodeContender, type SizedContext } from './context.ts';

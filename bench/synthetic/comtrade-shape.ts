@@ -1,5 +1,5 @@
 import type { TradeFlow } from '../../data-schemas/curated.ts';
-import { COMTRADE_FIELDS } from '../../lambdas/ingest/sources/comtrade.ts';
+import { COMTRADE_FIELDS } from '../../src/core/ingest/sources/comtrade.ts';
 import type { Defect, SyntheticRow } from './trade-rows.ts';
 import type { Universe } from './universe.ts';
 

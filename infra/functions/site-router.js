@@ -2,7 +2,7 @@ import cf from 'cloudfront';
 
 // The site distribution's viewer-request function (CloudFront Functions, cloudfront-js-2.0). Every
 // publish uploads a whole build under builds/<id>/ and then sets the key value store's "current" to
-// <id> (reports/publish-site.ts): this function maps each request onto the current build, so the
+// <id> (src/core/report/publish-site.ts): this function maps each request onto the current build, so the
 // switch is that one key and no reader gets pages of two builds or a link into a half-uploaded one.
 // The rewritten URI is also the cache key, so a new build is never answered from an old build's cache.
 const pointer = cf.kvs();

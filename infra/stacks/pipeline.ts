@@ -68,7 +68,7 @@ const retryThrottling: sfn.RetryProps = {
 };
 
 interface HandlerOptions {
-  /** Folder under `lambdas/` with `handler.ts`. */
+  /** The handler module `lambdas/<name>.ts`. */
   name: 'ingest' | 'metrics' | 'report';
   description: string;
   environment: Record<string, string>;
@@ -108,7 +108,7 @@ export class PipelineStack extends Stack {
         const fn = this.handler(`Ingest-${source}`, {
           name: 'ingest',
           description: `chainwatch ingest of source "${source}": fetch → raw/, validate → curated/ or quarantine/`,
-          // The ingest code reads `<SOURCE>_API_KEY_PARAM` (lambdas/ingest/api-keys.ts) and resolves it in SSM.
+          // The ingest code reads `<SOURCE>_API_KEY_PARAM` (src/core/ingest/api-keys.ts) and resolves it in SSM.
           environment: { LAKE_BUCKET: lakeBucket.bucketName, ...(parameter ? { [`${source.toUpperCase()}_API_KEY_PARAM`]: parameter } : {}) },
           timeout: Duration.minutes(10),
           memorySize: INGEST_MEMORY_MB,
@@ -174,7 +174,7 @@ export class PipelineStack extends Stack {
       timeout: Duration.minutes(10),
       memorySize: 1769,
       // The stylesheet and the metric SQL files (linked from every chart) ship beside the bundle.
-      bundleFiles: { 'reports/assets': 'assets', 'sql/metrics': 'sql/metrics' },
+      bundleFiles: { reports: 'reports', 'sql/metrics': 'sql/metrics' },
     });
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.curated}*`, 'the report cites sources and reference tables');
     this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.metrics}*`, 'the report is built from the metric tables');
@@ -317,7 +317,7 @@ export class PipelineStack extends Stack {
     acknowledgeGrantWildcards(fn.role!, grant, why);
   }
 
-  /** A thin NodejsFunction over `lambdas/<name>/handler.ts`: Node 22 on ARM64, its own role and log group. */
+  /** A thin NodejsFunction over `lambdas/<name>.ts`: Node 22 on ARM64, its own role and log group. */
   private handler(id: string, o: HandlerOptions): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}-Logs`, { retention: this.config.logRetentionDays as logs.RetentionDays });
     // An own role instead of AWSLambdaBasicExecutionRole, whose logs:* on every log group is broader than needed.
@@ -325,7 +325,7 @@ export class PipelineStack extends Stack {
     logGroup.grantWrite(role);
     const fn = new nodejs.NodejsFunction(this, id, {
       description: o.description,
-      entry: `${repoRoot}lambdas/${o.name}/handler.ts`,
+      entry: `${repoRoot}lambdas/${o.name}.ts`,
       handler: 'handler',
       projectRoot: repoRoot,
       depsLockFilePath: `${repoRoot}package-lock.json`,

@@ -4,7 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { SITE_CSP } from '../../reports/csp.ts';
+import { SITE_CSP } from '../../src/core/report/csp.ts';
 import type { ResourceNames } from '../names.ts';
 import { accessLogPrefix, hardened } from './storage.ts';
 
@@ -18,7 +18,7 @@ export interface SiteStackProps extends StackProps {
  * security response headers and access logging. The bucket lives here, with its distribution,
  * because the OAC bucket policy names the distribution: across two stacks that is a cycle.
  * The bucket holds whole builds (`builds/<id>/`); the key value store's `current` names the one
- * readers get, and a viewer-request function maps every request onto it (reports/publish-site.ts).
+ * readers get, and a viewer-request function maps every request onto it (src/core/report/publish-site.ts).
  */
 export class SiteStack extends Stack {
   readonly siteBucket: s3.Bucket;

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { defaultRefreshPeriod, INGEST_SOURCES } from '../../lambdas/ingest/live-selection.ts';
-import { LIVE_SOURCES, type LiveSourceId } from '../../lambdas/ingest/sources/live-source.ts';
-import { ChainwatchError, UsageError } from '../errors.ts';
-import { redactingLog } from '../log.ts';
+import { defaultRefreshPeriod, INGEST_SOURCES } from '../core/ingest/live-selection.ts';
+import { LIVE_SOURCES, type LiveSourceId } from '../core/ingest/sources/live-source.ts';
+import { ChainwatchError, UsageError } from '../core/errors.ts';
+import { redactingLog } from '../core/log.ts';
 import {
   dryRun,
   ingestStep,
@@ -12,7 +12,7 @@ import {
   reportStep,
   runLocalPipeline,
   type PipelineOptions,
-} from '../pipeline.ts';
+} from './pipeline.ts';
 import { queryCommand, type CommandIO } from './query.ts';
 import { serveCommand } from './serve.ts';
 import { exportViewsCommand, shellCommand } from './shell.ts';

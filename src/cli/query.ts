@@ -1,17 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../analyst/format.ts';
-import { parseParamArgs, type ParamDecl } from '../analyst/parameters.ts';
-import { formatPortabilityWarning } from '../analyst/portability.ts';
-import { runAnalystQuery } from '../analyst/run-query.ts';
-import { describeParam, findSavedQuery, loadSavedQueries, parseSavedQuery } from '../analyst/saved-query.ts';
-import { AthenaQueryEngine } from '../engine/athena-engine.ts';
-import { DuckDBQueryEngine } from '../engine/duckdb-engine.ts';
-import type { QueryEngine } from '../engine/query-engine.ts';
-import { UsageError } from '../errors.ts';
-import { FolderObjectStore } from '../store/folder-store.ts';
-import { storeFromUri } from '../store/s3-store.ts';
+import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../core/analyst/format.ts';
+import { parseParamArgs, type ParamDecl } from '../core/analyst/parameters.ts';
+import { formatPortabilityWarning } from '../core/analyst/portability.ts';
+import { runAnalystQuery } from '../core/analyst/run-query.ts';
+import { describeParam, findSavedQuery, loadSavedQueries, parseSavedQuery } from '../core/analyst/saved-query.ts';
+import { AthenaQueryEngine } from '../adapters/athena-engine/athena-engine.ts';
+import { DuckDBQueryEngine } from '../adapters/duckdb-engine/duckdb-engine.ts';
+import type { QueryEngine } from '../core/seams/query-engine.ts';
+import { UsageError } from '../core/errors.ts';
+import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
+import { storeFromUri } from '../adapters/s3-store/s3-store.ts';
 
 /** Where a command writes: stdout lines, stderr lines, and whether stdout is a terminal. */
 export interface CommandIO {

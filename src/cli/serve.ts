@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { serveSite } from '../../reports/serve-site.ts';
-import { UsageError } from '../errors.ts';
+import { serveSite } from './serve-site.ts';
+import { UsageError } from '../core/errors.ts';
 import type { CommandIO } from './query.ts';
 
 export const SERVE_HELP = `chainwatch serve — preview the built report site on this machine

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { runSession, SESSION_HELP } from '../analyst/shell-session.ts';
-import { duckdbViewsScript } from '../analyst/views-script.ts';
-import { QueryError } from '../errors.ts';
-import { FolderObjectStore } from '../store/folder-store.ts';
+import { runSession, SESSION_HELP } from './shell-session.ts';
+import { duckdbViewsScript } from '../adapters/duckdb-engine/views-script.ts';
+import { QueryError } from '../core/errors.ts';
+import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
 import { ENGINES, type CommandIO } from './query.ts';
 
 export const SHELL_HELP = `chainwatch shell — an interactive SQL session on the lake (DuckDB, views named as the Glue tables)

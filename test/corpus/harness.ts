@@ -9,17 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { production, sources, tradeFlows } from '../../data-schemas/curated.ts';
 import type { TableDef } from '../../data-schemas/table.ts';
-import { ChainwatchError } from '../../src/errors.ts';
-import { replayHttp, type Route } from '../../src/http/replay-http.ts';
-import { readTable } from '../../src/lake/read-table.ts';
-import { FolderObjectStore } from '../../src/store/folder-store.ts';
-import { textOf } from '../../src/store/object-store.ts';
-import { runIngest } from '../../lambdas/ingest/ingest.ts';
-import type { IngestManifest, SourceRun } from '../../lambdas/ingest/manifest.ts';
-import { runLiveIngest } from '../../lambdas/ingest/refresh.ts';
-import type { Reject } from '../../lambdas/ingest/rows.ts';
-import type { IngestCliOptions } from '../../lambdas/ingest/live-selection.ts';
-import { tableDef } from '../../lambdas/ingest/tables.ts';
+import { ChainwatchError } from '../../src/core/errors.ts';
+import { replayHttp, type Route } from '../support/replay-http.ts';
+import { readTable } from '../../src/core/lake/read-table.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { textOf } from '../../src/core/seams/object-store.ts';
+import { runIngest } from '../../src/core/ingest/ingest.ts';
+import type { IngestManifest, SourceRun } from '../../src/core/ingest/manifest.ts';
+import { runLiveIngest } from '../../src/core/ingest/refresh.ts';
+import type { Reject } from '../../src/core/ingest/rows.ts';
+import type { IngestCliOptions } from '../../src/core/ingest/live-selection.ts';
+import { tableDef } from '../../src/core/ingest/tables.ts';
 
 /** Where a case's bytes go: a bundled file (by the name the bundled source looks for) or a live response. */
 export type Format = 'bundled-trade' | 'bundled-production' | 'bundled-usgs' | 'comtrade' | 'census' | 'usgs';

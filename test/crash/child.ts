@@ -13,7 +13,7 @@
  * It prints "start" when the step begins (the tests time their kills from there) and the step's own
  * progress lines. Clocks are fixed so that the same inputs give the same bytes.
  */
-import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { killBeforePut } from './hooked-store.ts';
 
 const [mode, lake, target, third, killPattern, killNth] = process.argv.slice(2);
@@ -21,25 +21,25 @@ const log = (line: string) => console.log(line);
 const lakeStore = new FolderObjectStore(lake);
 
 if (mode === 'ingest') {
-  const { runIngest } = await import('../../lambdas/ingest/ingest.ts');
+  const { runIngest } = await import('../../src/core/ingest/ingest.ts');
   const store = killPattern ? killBeforePut(lakeStore, new RegExp(killPattern), Number(killNth)) : lakeStore;
   log('start');
   await runIngest({ store, runId: third, dataDir: target, now: new Date('2026-03-01T06:00:00Z'), onProgress: log });
   log('done');
 } else if (mode === 'report') {
-  const { buildSite } = await import('../../reports/build-site.ts');
+  const { buildSite } = await import('../../src/core/report/build-site.ts');
   log('start');
   await buildSite({ store: lakeStore, outDir: target, builtAt: new Date('2026-03-15T00:00:00Z'), releaseMonth: third, onProgress: log });
   log('done');
 } else if (mode === 'publish') {
   const { readFile } = await import('node:fs/promises');
-  const { writeSiteFolder } = await import('../../reports/site-folder.ts');
+  const { writeSiteFolder } = await import('../../src/adapters/link-site-pointer/site-folder.ts');
   const files = JSON.parse(await readFile(killPattern, 'utf8')) as { path: string; body: string }[];
   log('start');
   await writeSiteFolder(target, files, third);
   log('done');
 } else if (mode === 'publish-build') {
-  const { publishSite } = await import('../../reports/publish-site.ts');
+  const { publishSite } = await import('../../src/core/report/publish-site.ts');
   const { siteBucket } = await import('./site-bucket.ts');
   const { store, pointer } = siteBucket(third);
   log('start');

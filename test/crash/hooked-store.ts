@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../../src/store/object-store.ts';
+import type { ObjectStore } from '../../src/core/seams/object-store.ts';
 
 /** Hooks on a store's writes: throw to fail the write, or kill the process to crash at that point. */
 export interface WriteHooks {

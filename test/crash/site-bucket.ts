@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { StoreSitePointer } from '../../reports/site-pointer.ts';
-import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { StoreSitePointer } from '../../src/core/seams/site-pointer.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 
 /**
  * A site bucket in a folder, as the site-switch kill test and the child it kills both see it: the

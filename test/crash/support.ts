@@ -10,9 +10,9 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { allTables } from '../../data-schemas/index.ts';
-import { DuckDBQueryEngine } from '../../src/engine/duckdb-engine.ts';
-import { readTable } from '../../src/lake/read-table.ts';
-import { FolderObjectStore } from '../../src/store/folder-store.ts';
+import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
+import { readTable } from '../../src/core/lake/read-table.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLED = join(REPO, 'data', 'bundled');

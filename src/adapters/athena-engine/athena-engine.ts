@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type ColumnInfo,
+  type QueryExecution,
+} from '@aws-sdk/client-athena';
+import { tableByName } from '../../../data-schemas/index.ts';
+import { tablePrefix } from '../../../data-schemas/table.ts';
+import { QueryError, UsageError } from '../../core/errors.ts';
+import type { ObjectStore } from '../../core/seams/object-store.ts';
+import { awsErrorHint } from '../s3-store/s3-store.ts';
+import { renderLiteral } from './athena-literals.ts';
+import { isHeaderRow, rowObjects } from './athena-results.ts';
+import { retryOnThrottle, type RetryOptions } from './athena-retry.ts';
+import { checkUnloadedFile, unloadStatement } from './athena-unload.ts';
+import type { QueryEngine, QueryResult, SqlValue } from '../../core/seams/query-engine.ts';
+
+export interface AthenaQueryEngineOptions {
+  workgroup: string;
+  /** Glue database the metric SQL's unqualified table names resolve in. */
+  database: string;
+  /** The lake's bucket and key prefix, the same place `store` reads and writes. */
+  lakeBucket: string;
+  lakePrefix?: string;
+  /** The lake store (an S3ObjectStore on lakeBucket/lakePrefix): materialize moves UNLOAD output through it. */
+  store: ObjectStore;
+  client?: AthenaClient;
+  /** First wait between GetQueryExecution polls; it doubles up to maxPollIntervalMs. Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Longest wait between polls. Default 5 s. */
+  maxPollIntervalMs?: number;
+  /** Give up (and stop the query) after this long. Default 5 minutes. */
+  timeoutMs?: number;
+  /** Query result location, when the workgroup does not enforce one. */
+  outputLocation?: string;
+  /** Rows per GetQueryResults page (Athena allows at most 1000). */
+  maxResults?: number;
+  /** Backoff for StartQueryExecution when Athena throttles it. */
+  startRetry?: RetryOptions;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const partKey = (prefix: string, i: number) => `${prefix}part-${String(i).padStart(5, '0')}.parquet`;
+
+/**
+ * The AWS edge of the query-engine seam: each statement is one Athena query execution in a
+ * workgroup, with `?` values sent as `ExecutionParameters` (rendered as SQL literals, never
+ * spliced into the text). The metric SQL files run unchanged: they are written in the subset
+ * Trino and DuckDB share.
+ */
+export class AthenaQueryEngine implements QueryEngine {
+  readonly name = 'athena' as const;
+  private readonly client: AthenaClient;
+  private readonly ownsClient: boolean;
+  private readonly lakeUri: string;
+  private readonly o: Required<Pick<AthenaQueryEngineOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'timeoutMs' | 'maxResults'>> & AthenaQueryEngineOptions;
+
+  constructor(options: AthenaQueryEngineOptions) {
+    this.o = {
+      ...options,
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      maxPollIntervalMs: options.maxPollIntervalMs ?? 5_000,
+      timeoutMs: options.timeoutMs ?? 300_000,
+      maxResults: options.maxResults ?? 1000,
+    };
+    this.ownsClient = options.client === undefined;
+    this.client = options.client ?? new AthenaClient({});
+    const prefix = (options.lakePrefix ?? '').replace(/^\/+/, '');
+    this.lakeUri = `s3://${options.lakeBucket}/${prefix === '' || prefix.endsWith('/') ? prefix : prefix + '/'}`;
+    // UNLOAD writes to lakeUri and materialize reads back through the store: they must be one place.
+    if (options.store.location !== this.lakeUri) {
+      throw new UsageError(`The Athena lake ${this.lakeUri} is not the store's location ${options.store.location}`,
+        'Pass the same bucket and prefix to the Athena engine and to the S3 store (--lake s3://bucket/prefix).');
+    }
+  }
+
+  async query(sql: string, params: SqlValue[] = []): Promise<QueryResult> {
+    const execution = await this.execute(sql, params);
+    const queryId = execution.QueryExecutionId!;
+    let columns: ColumnInfo[] = [];
+    const rows: Record<string, SqlValue>[] = [];
+    let NextToken: string | undefined;
+    let firstPage = true;
+    do {
+      const page = await this.call(`read the results of query ${queryId}`, () =>
+        this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: this.o.maxResults, NextToken })));
+      if (firstPage) columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+      let pageRows = page.ResultSet?.Rows ?? [];
+      if (firstPage && execution.StatementType === 'DML' && isHeaderRow(pageRows[0], columns)) pageRows = pageRows.slice(1);
+      rows.push(...rowObjects(pageRows, columns));
+      NextToken = page.NextToken;
+      firstPage = false;
+    } while (NextToken);
+    return { columns: columns.map((c) => ({ name: c.Name!, type: c.Type ?? 'varchar' })), rows, queryId };
+  }
+
+  /**
+   * UNLOAD the SELECT as Parquet and make it `metrics/<table>/part-NNNNN.parquet`.
+   * Athena needs an empty target and names its files without an extension (readTable and the
+   * DuckDB views read `*.parquet`), so the UNLOAD goes to a fresh `_staging/` prefix; the files
+   * are then checked against the schema and moved into place, and only then are the previous
+   * files deleted: a failed query leaves the previous metric readable.
+   * `rows` is the sum of the row counts in the written files' Parquet footers: Athena's query
+   * statistics carry no row count for UNLOAD, and a COUNT(*) would scan the data a second time.
+   */
+  async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
+    const def = tableByName(table);
+    if (def?.zone !== 'metrics') {
+      throw new QueryError(`"${table}" is not a metric table`, 'Declare the table in data-schemas/metrics.ts before materializing it.');
+    }
+    const target = tablePrefix(def);
+    const stagingRoot = `_staging/${target}`;
+    // Athena never deletes the output of a failed UNLOAD; clear what earlier failures left.
+    await this.o.store.delete(await this.o.store.list(stagingRoot));
+    const staging = `${stagingRoot}${randomUUID()}/`;
+    await this.execute(unloadStatement(selectSql, this.lakeUri + staging), params);
+
+    const staged = await this.o.store.list(staging);
+    const files: Uint8Array[] = [];
+    let rows = 0;
+    for (const key of staged) {
+      const bytes = await this.o.store.get(key);
+      if (!bytes) throw new QueryError(`UNLOAD output ${key} vanished before it was moved`, 'Re-run the metrics step.');
+      rows += checkUnloadedFile(def, key, bytes);
+      files.push(bytes);
+    }
+    const written = new Set<string>();
+    for (const [i, bytes] of files.entries()) {
+      const key = partKey(target, i);
+      await this.o.store.put(key, bytes, 'application/vnd.apache.parquet');
+      written.add(key);
+    }
+    const stale = (await this.o.store.list(target)).filter((k) => !written.has(k));
+    await this.o.store.delete([...stale, ...staged]);
+    return { rows };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) this.client.destroy();
+  }
+
+  /** Start a query, wait for it to finish, and return its final QueryExecution (state SUCCEEDED). */
+  private async execute(sql: string, params: SqlValue[]): Promise<QueryExecution> {
+    const ExecutionParameters = params.length > 0 ? params.map(renderLiteral) : undefined;
+    // One token per statement: if a retried start already reached Athena, it returns the same query.
+    const ClientRequestToken = randomUUID();
+    const started = await this.call('start the query', () =>
+      retryOnThrottle(() => this.client.send(new StartQueryExecutionCommand({
+        QueryString: sql,
+        QueryExecutionContext: { Database: this.o.database },
+        WorkGroup: this.o.workgroup,
+        ExecutionParameters,
+        ClientRequestToken,
+        ResultConfiguration: this.o.outputLocation ? { OutputLocation: this.o.outputLocation } : undefined,
+      })), this.o.startRetry));
+    return this.waitFor(started.QueryExecutionId!);
+  }
+
+  private async waitFor(queryId: string): Promise<QueryExecution> {
+    const deadline = Date.now() + this.o.timeoutMs;
+    let wait = this.o.pollIntervalMs;
+    for (;;) {
+      const { QueryExecution: execution } = await this.call(`check query ${queryId}`, () =>
+        this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId })));
+      const status = execution?.Status;
+      if (status?.State === 'SUCCEEDED') return execution!;
+      if (status?.State === 'FAILED' || status?.State === 'CANCELLED') {
+        const reasons = [status.StateChangeReason, status.AthenaError?.ErrorMessage].filter((r, i, all) => r && all.indexOf(r) === i);
+        throw new QueryError(`Athena query ${queryId} ${status.State}${reasons.length ? ': ' + reasons.join(' — ') : ''}`,
+          status.State === 'FAILED'
+            ? `Fix the SQL or the table it names in database "${this.o.database}"; the query is listed under Recent queries in workgroup "${this.o.workgroup}".`
+            : `The query was cancelled (by a user or a workgroup limit such as the bytes-scanned cutoff of "${this.o.workgroup}"); re-run it.`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        await this.call(`stop query ${queryId}`, () => this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId })));
+        throw new QueryError(`Athena query ${queryId} did not finish within ${this.o.timeoutMs / 1000} s and was stopped`,
+          `Raise the Athena timeout, or check workgroup "${this.o.workgroup}" for queued queries and its limits.`);
+      }
+      await sleep(Math.min(wait, left));
+      wait = Math.min(wait * 2, this.o.maxPollIntervalMs);
+    }
+  }
+
+  /** Run one Athena API call; an SDK failure becomes a QueryError that says what to check. */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (cause) {
+      if (cause instanceof QueryError) throw cause;
+      const name = (cause as Error)?.name ?? 'Error';
+      const hint = name === 'InvalidRequestException'
+        ? `Check that workgroup "${this.o.workgroup}" and database "${this.o.database}" exist and that the SQL is valid Athena (Trino) SQL.`
+        : awsErrorHint(cause, `Athena workgroup "${this.o.workgroup}"`);
+      throw new QueryError(`Could not ${what} on Athena: ${name}: ${(cause as Error)?.message ?? cause}`, hint, { cause });
+    }
+  }
+}

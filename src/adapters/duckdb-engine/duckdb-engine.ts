@@ -1,0 +1,229 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { allTables, tableByName } from '../../../data-schemas/index.ts';
+import { columnsOf, fileColumnsOf, tablePrefix, type TableDef } from '../../../data-schemas/table.ts';
+import { ChainwatchError, QueryError } from '../../core/errors.ts';
+import { PARQUET_CONTENT_TYPE, PART_FILE } from '../../core/lake/partitions.ts';
+import type { ObjectStore } from '../../core/seams/object-store.ts';
+import { DUCKDB_TYPE, emptyTempViewDdl, sqlString, tableFiles, viewDdl } from './duckdb-views.ts';
+import type { QueryEngine, QueryResult, SqlValue } from '../../core/seams/query-engine.ts';
+
+export interface DuckDBQueryEngineOptions {
+  /** The lake folder the views read (`.lake/`). */
+  lakeRoot: string;
+  /** The object store on that same folder; materialized tables are written through it. */
+  store: ObjectStore;
+}
+
+/** What to do next for a DuckDB error, by its error class (the prefix DuckDB puts on every message). */
+function hintFor(message: string): string {
+  if (message.startsWith('Catalog Error')) {
+    return `Query the lake tables by their Glue names: ${allTables.map((t) => t.name).join(', ')}.`;
+  }
+  if (message.startsWith('Parser Error')) {
+    return 'Fix the SQL syntax; chainwatch SQL must also run on Athena (Trino), so avoid ::, QUALIFY and ILIKE.';
+  }
+  if (message.startsWith('Binder Error')) {
+    return 'Check the column names against the table schemas in data-schemas/ (the analyst guide lists them).';
+  }
+  if (/prepared statement parameters/.test(message)) return 'Pass one value for each ? placeholder, in order.';
+  return 'See the DuckDB message; check the SQL and that the lake folder holds readable Parquet files.';
+}
+
+/** Rows as plain JS values: integers that fit become numbers (DuckDB sums are HUGEINT), dates become ISO text. */
+function toSqlValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+function bindAll(statement: DuckDBPreparedStatement, params: readonly SqlValue[]): void {
+  if (statement.parameterCount !== params.length) {
+    throw new QueryError(`The SQL has ${statement.parameterCount} ? placeholders but ${params.length} values were given`,
+      'Pass one value for each ? placeholder, in order.');
+  }
+  params.forEach((value, i) => {
+    const index = i + 1;
+    if (value === null) statement.bindNull(index);
+    else if (typeof value === 'string') statement.bindVarchar(index, value);
+    else if (typeof value === 'boolean') statement.bindBoolean(index, value);
+    else if (!Number.isInteger(value)) statement.bindDouble(index, value);
+    else if (Math.abs(value) <= 2 ** 31 - 1) statement.bindInteger(index, value);
+    else statement.bindBigInt(index, BigInt(value));
+  });
+}
+
+/** A SQL file's statement without its trailing `;`, so it can be wrapped in COPY (…). */
+const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
+
+/**
+ * The local query engine: an in-memory DuckDB whose views have the Glue table names and read the
+ * lake folder's Parquet files, configured to behave like Athena (Trino) where the two differ.
+ */
+export class DuckDBQueryEngine implements QueryEngine {
+  readonly name = 'duckdb' as const;
+  /** Tables whose view reads files; a table without files has the empty typed view until one is written. */
+  private readonly viewsOverFiles = new Set<string>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    /**
+     * A second session with an empty typed TEMP view per table, for the column check of materialize:
+     * binding against them gives the same types as the real views (both cast every column to its
+     * declared type) without listing or opening a single file.
+     */
+    private readonly typeChecker: DuckDBConnection,
+    private readonly lakeRoot: string,
+    private readonly store: ObjectStore,
+  ) {}
+
+  static async create({ lakeRoot, store }: DuckDBQueryEngineOptions): Promise<DuckDBQueryEngine> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const typeChecker = await instance.connect();
+    const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store);
+    try {
+      for (const session of [connection, typeChecker]) {
+        // Offline: never download an extension. Trino truncates int/int, so local SQL must too (a session setting).
+        await session.run('SET autoinstall_known_extensions = false');
+        await session.run('SET integer_division = true');
+      }
+      for (const table of allTables) await typeChecker.run(emptyTempViewDdl(table));
+      await engine.refreshViews();
+    } catch (cause) {
+      await engine.close();
+      throw cause instanceof ChainwatchError ? cause : engine.fail('Could not open the lake in DuckDB', cause);
+    }
+    return engine;
+  }
+
+  /**
+   * Re-point the views at the files now in the lake. A table without files has an empty typed view;
+   * call this after another process landed data. Views over existing files read them lazily, so a
+   * rewritten file is seen without a refresh.
+   */
+  async refreshViews(tables: readonly TableDef[] = allTables): Promise<void> {
+    for (const table of tables) {
+      const files = await tableFiles(this.store, table);
+      const unionByName = files.length > 1 && (await this.someFileLacksColumns(table, files));
+      await this.run(viewDdl(table, this.lakeRoot, files.length > 0, unionByName));
+      if (files.length > 0) this.viewsOverFiles.add(table.name);
+      else this.viewsOverFiles.delete(table.name);
+    }
+  }
+
+  /**
+   * Whether a file of the table lacks a column the schema stores in its files (one written before the
+   * column was added). Only then does its view need `union_by_name`, which would otherwise read every
+   * footer of the table each time a query binds the view; reading them here costs that once.
+   */
+  private async someFileLacksColumns(table: TableDef, keys: readonly string[]): Promise<boolean> {
+    try {
+      const reader = await this.connection.runAndReadAll(
+        'SELECT COUNT(*) AS lacking FROM (SELECT list(name) AS names FROM parquet_schema(?) GROUP BY file_name) WHERE NOT list_has_all(names, ?)',
+        [listValue(keys.map((k) => resolve(this.lakeRoot, k))), listValue(fileColumnsOf(table).map((c) => c.name))],
+      );
+      return Number(reader.getRowsJS()[0][0]) > 0;
+    } catch (cause) {
+      throw this.fail(`Could not read the Parquet schemas of ${table.name}`, cause);
+    }
+  }
+
+  async query(sql: string, params: SqlValue[] = []): Promise<QueryResult> {
+    try {
+      const statement = await this.connection.prepare(sql);
+      bindAll(statement, params);
+      const reader = await statement.runAndReadAll();
+      const types = reader.columnTypes();
+      const columns = reader.columnNames().map((name, i) => ({ name, type: types[i].toString() }));
+      const rows = reader.getRowObjectsJS().map((row) => {
+        const out: Record<string, SqlValue> = {};
+        for (const [k, v] of Object.entries(row)) out[k] = toSqlValue(v);
+        return out;
+      });
+      return { columns, rows };
+    } catch (cause) {
+      throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
+    }
+  }
+
+  async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
+    const def = tableByName(table);
+    if (def?.zone !== 'metrics') {
+      throw new QueryError(`"${table}" is not a metric table`, 'Declare the table in data-schemas/metrics.ts before materializing it.');
+    }
+    const body = statementBody(selectSql);
+    let rows = 0;
+    const copyTo = async (file: string): Promise<void> => {
+      try {
+        // The newline before ")" ends a trailing "-- comment" in the SQL file.
+        const copy = await this.connection.prepare(`COPY (\n${body}\n) TO ${sqlString(file)} (FORMAT parquet)`);
+        bindAll(copy, params);
+        rows = Number((await copy.run()).rowsChanged);
+      } catch (cause) {
+        throw cause instanceof ChainwatchError ? cause : this.fail(`Could not materialize ${table}`, cause);
+      }
+    };
+    await this.checkColumns(def, body, params);
+    const key = tablePrefix(def) + PART_FILE;
+    if (this.store.putWith) await this.store.putWith(key, copyTo);
+    else await this.putThroughTempFile(key, copyTo);
+    if (!this.viewsOverFiles.has(def.name)) await this.refreshViews([def]);
+    return { rows };
+  }
+
+  /** For a store without local files (S3): COPY to a temp file, then put its bytes. */
+  private async putThroughTempFile(key: string, copyTo: (file: string) => Promise<void>): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-'));
+    try {
+      const file = join(dir, PART_FILE);
+      await copyTo(file);
+      await this.store.put(key, new Uint8Array(await readFile(file)), PARQUET_CONTENT_TYPE);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** The SELECT must yield exactly the schema's columns, in order, with the declared types. */
+  private async checkColumns(def: TableDef, body: string, params: readonly SqlValue[]): Promise<void> {
+    let actual: string[];
+    try {
+      const statement = await this.typeChecker.prepare(body);
+      bindAll(statement, params);
+      actual = Array.from({ length: statement.columnCount }, (_, i) => `${statement.columnName(i)} ${statement.columnType(i)}`);
+    } catch (cause) {
+      throw cause instanceof ChainwatchError ? cause : this.fail(`Could not materialize ${def.name}`, cause);
+    }
+    const expected = columnsOf(def).map((c) => `${c.name} ${DUCKDB_TYPE[c.type]}`);
+    if (actual.join(', ') !== expected.join(', ')) {
+      throw new QueryError(`The SQL for ${def.name} yields (${actual.join(', ')}), but the schema declares (${expected.join(', ')})`,
+        `Select exactly the columns of ${def.name} in data-schemas/metrics.ts, each CAST to its declared type.`);
+    }
+  }
+
+  private async run(sql: string): Promise<void> {
+    try {
+      await this.connection.run(sql);
+    } catch (cause) {
+      throw this.fail('DuckDB statement failed', cause);
+    }
+  }
+
+  private fail(what: string, cause: unknown): QueryError {
+    const message = (cause as Error)?.message ?? String(cause);
+    return new QueryError(`${what}: ${message}`, hintFor(message), { cause });
+  }
+
+  async close(): Promise<void> {
+    this.typeChecker.closeSync();
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

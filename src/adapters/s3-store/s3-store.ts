@@ -1,0 +1,194 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type _Error as S3KeyError,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { StoreError, UsageError } from '../../core/errors.ts';
+import { FolderObjectStore } from '../folder-store/folder-store.ts';
+import type { ObjectStore } from '../../core/seams/object-store.ts';
+
+export interface S3ObjectStoreOptions {
+  bucket: string;
+  /** Key prefix inside the bucket, e.g. `lake/`; a trailing `/` is added when missing. */
+  prefix?: string;
+  client?: S3Client;
+}
+
+/** DeleteObjects takes at most this many keys per request. */
+const DELETE_BATCH = 1000;
+
+/** AWS error names that mean "the caller is not who they think, or may not do this". */
+const CREDENTIAL_ERRORS = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+]);
+
+/**
+ * What to do next for an AWS SDK failure, by its error name. Shared by the S3 store and the
+ * Athena engine, because credentials, region and network problems look the same in both.
+ */
+export function awsErrorHint(cause: unknown, resource: string): string {
+  const name = (cause as { name?: string })?.name ?? '';
+  const message = (cause as { message?: string })?.message ?? '';
+  if (CREDENTIAL_ERRORS.has(name) || /credential/i.test(message)) {
+    return `Check your AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run \`aws sso login\`) and that they may access ${resource}.`;
+  }
+  if (/region/i.test(message) || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed') {
+    return `Set AWS_REGION (or AWS_DEFAULT_REGION) to the region of ${resource}.`;
+  }
+  if (name === 'NoSuchBucket' || name === 'InvalidBucketName') {
+    return `Check the bucket name in ${resource}; the bucket must exist (deploy the storage stack or create it).`;
+  }
+  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket|network/i.test(`${name} ${message}`)) {
+    return `Check the network connection to AWS (or the endpoint override) and retry.`;
+  }
+  return `See the AWS error ${name || 'above'}; check ${resource} and retry.`;
+}
+
+const errorName = (cause: unknown): string => (cause as { name?: string })?.name ?? '';
+const statusOf = (cause: unknown): number | undefined =>
+  (cause as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+
+/** The AWS edge of the object-store seam: the same key layout as the lake folder, in a bucket under a prefix. */
+export class S3ObjectStore implements ObjectStore {
+  readonly location: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  private readonly client: S3Client;
+
+  constructor({ bucket, prefix = '', client = new S3Client({}) }: S3ObjectStoreOptions) {
+    this.bucket = bucket;
+    const trimmed = prefix.replace(/^\/+/, '');
+    this.prefix = trimmed === '' || trimmed.endsWith('/') ? trimmed : trimmed + '/';
+    this.location = `s3://${bucket}/${this.prefix}`;
+    this.client = client;
+  }
+
+  private objectKey(key: string): string {
+    // Same rule as the folder store, so a key that works locally works in S3 and vice versa.
+    if (key === '' || key.startsWith('/') || key.split('/').includes('..')) {
+      throw new StoreError(`Invalid object key "${key}"`, 'Keys are relative, "/"-separated paths without "..".');
+    }
+    return this.prefix + key;
+  }
+
+  private fail(action: string, key: string, cause: unknown): StoreError {
+    const where = `${this.location}${key}`;
+    return new StoreError(`Could not ${action} ${where}: ${errorName(cause)} ${(cause as Error)?.message ?? ''}`.trim(),
+      awsErrorHint(cause, this.location), { cause });
+  }
+
+  async put(key: string, body: Uint8Array | string, contentType?: string): Promise<void> {
+    const Key = this.objectKey(key);
+    // Upload sends one PutObject for small bodies and a multipart upload for large ones.
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.bucket,
+        Key,
+        Body: body,
+        ContentType: contentType ?? (typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream'),
+      },
+    });
+    try {
+      await upload.done();
+    } catch (cause) {
+      throw this.fail('write', key, cause);
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const Key = this.objectKey(key);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      return await out.Body!.transformToByteArray();
+    } catch (cause) {
+      if (errorName(cause) === 'NoSuchKey' || (errorName(cause) !== 'NoSuchBucket' && statusOf(cause) === 404)) {
+        return undefined;
+      }
+      throw this.fail('read', key, cause);
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let ContinuationToken: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken }),
+        );
+        for (const object of page.Contents ?? []) keys.push(object.Key!.slice(this.prefix.length));
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    } catch (cause) {
+      throw this.fail('list', prefix, cause);
+    }
+    // The same order as the folder store (UTF-16 code units), not S3's UTF-8 byte order.
+    return keys.sort();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    const failed: S3KeyError[] = [];
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const Objects = keys.slice(i, i + DELETE_BATCH).map((k) => ({ Key: this.objectKey(k) }));
+      try {
+        const out = await this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects, Quiet: true } }),
+        );
+        failed.push(...(out.Errors ?? []));
+      } catch (cause) {
+        throw this.fail('delete', `${Objects.length} keys from ${keys[i]}`, cause);
+      }
+    }
+    if (failed.length > 0) {
+      const lines = failed.slice(0, 10).map((e) => `${e.Key}: ${e.Code} ${e.Message ?? ''}`.trim());
+      const more = failed.length > lines.length ? `\n… and ${failed.length - lines.length} more` : '';
+      throw new StoreError(`Could not delete ${failed.length} of ${keys.length} objects in ${this.location}:\n${lines.join('\n')}${more}`,
+        awsErrorHint({ name: failed[0].Code }, this.location));
+    }
+  }
+
+  async stamp(key: string): Promise<string | undefined> {
+    const Key = this.objectKey(key);
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      return `${head.ContentLength}:${head.ETag}`;
+    } catch (cause) {
+      if (errorName(cause) === 'NotFound' || errorName(cause) === 'NoSuchKey') return undefined;
+      throw this.fail('check', key, cause);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    const Key = this.objectKey(key);
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      return true;
+    } catch (cause) {
+      // HEAD has no body, so a missing bucket also shows up as a bare 404 NotFound.
+      if (errorName(cause) === 'NotFound' || errorName(cause) === 'NoSuchKey') return false;
+      throw this.fail('check', key, cause);
+    }
+  }
+}
+
+/** `s3://bucket/prefix` → S3ObjectStore; anything else is a local folder. Used by the CLI's `--lake`. */
+export function storeFromUri(uri: string, client?: S3Client): ObjectStore {
+  const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(uri);
+  if (!match) return new FolderObjectStore(uri);
+  const [, bucket, prefix] = match;
+  if (!bucket) {
+    throw new UsageError(`"${uri}" names no bucket`, 'Write the lake as s3://<bucket>/<prefix>, e.g. s3://my-lake/chainwatch/.');
+  }
+  return new S3ObjectStore({ bucket, prefix, client });
+}

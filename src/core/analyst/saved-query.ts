@@ -1,0 +1,105 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { projectPath } from '../project-root.ts';
+import { InputError, UsageError } from '../errors.ts';
+import { PARAM_TYPES, toPositional, type ParamDecl, type ParamType } from './parameters.ts';
+
+/**
+ * Saved analyst queries: `.sql` files whose leading comment block is the header.
+ *
+ *   -- title: Top suppliers for a product and year
+ *   -- description: What the query answers, on one or more lines;
+ *   --   an indented line continues the description.
+ *   -- @param hs string = 854231 HS 6-digit product code
+ *
+ * `@param <name> <string|int|double|boolean> [= <default>] <description>` declares a `:name`
+ * placeholder of the body. The same file runs locally, on Athena, and is deployed as an Athena
+ * named query, so the header is the one place its parameters are documented.
+ */
+export interface SavedQuery {
+  /** File name without `.sql`; what `chainwatch query --saved <name>` takes. */
+  name: string;
+  title: string;
+  description: string;
+  params: ParamDecl[];
+  /** The whole file, header included, with `:name` placeholders. */
+  sql: string;
+  file: string;
+}
+
+/** Where the saved queries ship: the top-level `sql/analyst/` folder of the repository. */
+export const SAVED_QUERY_DIR = projectPath('sql', 'analyst');
+
+const PARAM_LINE = /^@param\s+([A-Za-z_][A-Za-z0-9_]*)\s+(\S+)(?:\s+=\s*(\S+))?\s*(.*)$/;
+
+/** Parse a saved query; `file` only names the query and its errors. */
+export function parseSavedQuery(file: string, sql: string): SavedQuery {
+  const fail = (line: number, what: string) =>
+    new InputError(`${file}:${line}: ${what}`, 'Fix the header: "-- title: …", "-- description: …", "-- @param <name> <string|int|double|boolean> [= <default>] <description>".');
+  let title = '';
+  const description: string[] = [];
+  const params: ParamDecl[] = [];
+  let continues: 'description' | ParamDecl | undefined;
+  const lines = sql.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n].trim();
+    if (line === '') continue;
+    if (!line.startsWith('--')) break;
+    const raw = lines[n].trimStart().slice(2);
+    const text = raw.trim();
+    if (/^\s{2,}\S/.test(raw) && continues) {
+      // An indented comment line continues the description or the last parameter's text.
+      if (continues === 'description') description.push(text);
+      else continues.description += ` ${text}`;
+      continue;
+    }
+    continues = undefined;
+    if (text.startsWith('title:')) title = text.slice('title:'.length).trim();
+    else if (text.startsWith('description:')) {
+      description.push(text.slice('description:'.length).trim());
+      continues = 'description';
+    } else if (text.startsWith('@param')) {
+      const m = PARAM_LINE.exec(text);
+      if (!m) throw fail(n + 1, `cannot read "${text}"`);
+      const [, name, type, defaultValue, desc] = m;
+      if (!PARAM_TYPES.includes(type as ParamType)) throw fail(n + 1, `parameter ${name} has unknown type "${type}"`);
+      if (params.some((p) => p.name === name)) throw fail(n + 1, `parameter ${name} is declared twice`);
+      const decl: ParamDecl = { name, type: type as ParamType, description: desc.trim(), ...(defaultValue !== undefined && { defaultValue }) };
+      params.push(decl);
+      continues = decl;
+    }
+  }
+  if (!title) throw fail(1, 'the header has no "-- title:" line');
+  const used = new Set(toPositional(sql).order.map((p) => p.name));
+  for (const p of params) if (!used.has(p.name)) throw fail(1, `parameter ${p.name} is declared but the query never uses :${p.name}`);
+  for (const name of used) if (!params.some((p) => p.name === name)) throw fail(1, `placeholder :${name} has no "-- @param ${name} …" line`);
+  return { name: basename(file, '.sql'), title, description: description.join(' '), params, sql, file };
+}
+
+/** Every saved query in a folder, sorted by name. */
+export async function loadSavedQueries(dir = SAVED_QUERY_DIR): Promise<SavedQuery[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+  return Promise.all(files.map(async (f) => parseSavedQuery(join(dir, f), await readFile(join(dir, f), 'utf8'))));
+}
+
+export async function findSavedQuery(name: string, dir = SAVED_QUERY_DIR): Promise<SavedQuery> {
+  const all = await loadSavedQueries(dir);
+  const found = all.find((q) => q.name === name);
+  if (!found) throw new UsageError(`No saved query named "${name}"`, `Saved queries: ${all.map((q) => q.name).join(', ')} (chainwatch query --list).`);
+  return found;
+}
+
+/** One line per parameter: `hs string = 854231  HS 6-digit product code`. */
+export const describeParam = (p: ParamDecl): string =>
+  `${p.name} ${p.type}${p.defaultValue !== undefined ? ` = ${p.defaultValue}` : ''}${p.description ? `  ${p.description}` : ''}`;
+
+/**
+ * What the CDK app deploys as an `AWS::Athena::NamedQuery`: the body with `?` placeholders (the
+ * Athena console asks for their values in order) and a description that lists them in that order.
+ */
+export function namedQueryOf(q: SavedQuery): { name: string; description: string; queryString: string } {
+  const positional = toPositional(q.sql);
+  const order = positional.order.map((p, i) => `?${i + 1}=${p.name}`).join(', ');
+  const description = `${q.title}. ${q.description}${order ? ` Parameters in order: ${order}.` : ''}`;
+  return { name: q.name, description: description.slice(0, 1024), queryString: positional.sql };
+}

@@ -1,0 +1,184 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  basket,
+  countries,
+  partnerGroups,
+  production,
+  sources,
+  tradeFlows,
+  type BasketRow,
+  type CountryRow,
+} from '../../../../data-schemas/curated.ts';
+import type { TableDef } from '../../../../data-schemas/table.ts';
+import { InputError } from '../../errors.ts';
+import type { ObjectStore } from '../../seams/object-store.ts';
+import { decodeUtf8, parseCsv, type CsvFile } from '../csv.ts';
+import type { IngestInput } from '../manifest.ts';
+import { normalizeTidyProduction, normalizeUsgsProduction, usgsCitations } from '../production.ts';
+import { landRaw } from '../raw.ts';
+import { referenceRows } from '../reference.ts';
+import { concatNormalized, type Normalized } from '../rows.ts';
+import { ownedCoverage } from '../partition-merge.ts';
+import { settle, type Settled } from '../settle.ts';
+import { BUNDLED_SOURCE, type IngestSource, type SettledTable, type SourcePart } from '../source.ts';
+import { sourcesFromMarkdown } from '../sources-md.ts';
+import { projectPath } from '../../project-root.ts';
+import { tableDef } from '../tables.ts';
+import { normalizeTrade } from '../trade.ts';
+
+export { BUNDLED_SOURCE } from '../source.ts';
+export const DEFAULT_DATA_DIR = projectPath('data', 'bundled');
+export const DEFAULT_REFERENCE_DIR = projectPath('data-schemas', 'reference');
+
+const CITATIONS_FILE = 'SOURCES.md';
+const TRADE_FILE = /^us_imports_by_partner_hs6\.csv$/;
+const USGS_FILE = /^usgs_mcs\d{4}_world_production\.csv$/;
+const [TRADE_FLOWS, PRODUCTION, SOURCES, COUNTRIES, PARTNER_GROUPS, BASKET] = [
+  tableDef(tradeFlows), tableDef(production), tableDef(sources), tableDef(countries), tableDef(partnerGroups), tableDef(basket),
+];
+/** Reference CSVs and the tables they fill; their header is the table's column list. */
+const REFERENCE_FILES: readonly [string, TableDef][] = [
+  ['countries.csv', COUNTRIES],
+  ['partner_groups.csv', PARTNER_GROUPS],
+  ['basket.csv', BASKET],
+  ['sources.csv', SOURCES],
+];
+
+export interface BundledOptions {
+  dataDir?: string;
+  referenceDir?: string;
+  /** The run's start (ISO 8601): no figure of a later year is an observation. Default: now. */
+  asOf?: string;
+  onProgress?: (line: string) => void;
+}
+
+/**
+ * What the bundled data own: the reference tables whole, and in every table that other sources also
+ * write, all of its own `source=bundled` partitions (and nothing of anyone else's).
+ */
+const isSourcePartitioned = (table: TableDef): boolean => table.partitionKeys.includes('source');
+const ownPartitions = (table: TableDef) => (isSourcePartitioned(table) ? (p: Record<string, unknown>) => p.source === BUNDLED_SOURCE : undefined);
+
+async function readDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (cause) {
+    throw new InputError(`Bundled data folder ${dir} cannot be read: ${(cause as Error).message}`,
+      `Run from the repository root, or pass the folder that holds the bundled CSVs and ${CITATIONS_FILE} (default ${DEFAULT_DATA_DIR}).`, { cause });
+  }
+}
+
+async function readInput(dir: string, file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(join(dir, file)));
+  } catch (cause) {
+    throw new InputError(`Input ${join(dir, file)} cannot be read: ${(cause as Error).message}`,
+      `Restore ${file} (git checkout of ${dir}) or point the ingest at a folder that has it.`, { cause });
+  }
+}
+
+/** Rows read per input file: every origin became exactly one candidate or one reject. */
+function rowsPerFile(parts: readonly Normalized[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (file: string) => counts.set(file, (counts.get(file) ?? 0) + 1);
+  for (const part of parts) {
+    for (const c of part.candidates) if (!c.derived) add(c.origin.file);
+    for (const r of part.rejects) add(r.file);
+  }
+  return counts;
+}
+
+/**
+ * The bundled source: lands every input file as-is under `raw/bundled/<hash>/`, then normalizes the
+ * reference tables first (trade and production are checked against them), the trade mart, the
+ * production files and the citations (SOURCES.md plus reference sources.csv).
+ */
+export async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourcePart> {
+  const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
+  const referenceDir = resolve(opts.referenceDir ?? DEFAULT_REFERENCE_DIR);
+  const dataFiles = (await readDir(dataDir)).filter((f) => f.endsWith('.csv') || f === CITATIONS_FILE);
+  const tradeFile = dataFiles.find((f) => TRADE_FILE.test(f));
+  const usgsFile = dataFiles.find((f) => USGS_FILE.test(f));
+  const missing = [
+    !dataFiles.includes(CITATIONS_FILE) && CITATIONS_FILE,
+    !tradeFile && 'us_imports_by_partner_hs6.csv',
+    !usgsFile && 'usgs_mcs<edition>_world_production.csv',
+  ].filter(Boolean);
+  if (!tradeFile || !usgsFile || missing.length > 0) {
+    throw new InputError(`${dataDir} lacks ${missing.join(', ')}`,
+      `Restore the bundled data (git checkout ${DEFAULT_DATA_DIR}) or point the ingest at a complete copy.`);
+  }
+
+  const inputs: IngestInput[] = [];
+  const texts = new Map<string, string>();
+  const land = async (dir: string, file: string) => {
+    const bytes = await readInput(dir, file);
+    const landed = await landRaw(store, BUNDLED_SOURCE, file, bytes);
+    opts.onProgress?.(`${landed.written ? 'landed' : 'unchanged'} ${landed.rawKey}`);
+    inputs.push({ file, rawKey: landed.rawKey, sha256: landed.sha256, rows: 0 });
+    texts.set(file, decodeUtf8(bytes, file));
+  };
+  for (const file of dataFiles) await land(dataDir, file);
+  for (const [file] of REFERENCE_FILES) await land(referenceDir, file);
+  const csv = (file: string): CsvFile => parseCsv(texts.get(file)!, file);
+  const reference = new Map(REFERENCE_FILES.map(([file, table]) => [table.name, referenceRows(csv(file), table, isSourcePartitioned(table) ? { source: BUNDLED_SOURCE } : {})]));
+
+  const settledCountries = settle<CountryRow>(COUNTRIES, reference.get(countries.name)!);
+  const settledBasket = settle<BasketRow>(BASKET, reference.get(basket.name)!);
+  const countryRows = settledCountries.rows.map((c) => c.row);
+
+  const asOfYear = new Date(opts.asOf ?? Date.now()).getUTCFullYear();
+  const trade = normalizeTrade(csv(tradeFile), { countries: countryRows, basket: settledBasket.rows.map((c) => c.row), latestYear: asOfYear });
+  const usgsCsv = csv(usgsFile);
+  const tidyFiles = dataFiles.filter((f) => f.endsWith('.csv') && f !== tradeFile && f !== usgsFile);
+  const productionRows = concatNormalized<Record<string, unknown>>([
+    ...tidyFiles.map((f) => normalizeTidyProduction(csv(f), countryRows, asOfYear)),
+    normalizeUsgsProduction(usgsCsv, countryRows),
+  ]);
+
+  const citations = concatNormalized<Record<string, unknown>>([
+    sourcesFromMarkdown(texts.get(CITATIONS_FILE)!, CITATIONS_FILE),
+    reference.get(sources.name)!,
+  ]);
+  const cited = new Set(citations.candidates.map((c) => c.row.source_id));
+  const derivedCitations = usgsCitations(usgsCsv).filter((c) => !cited.has(c.row.source_id));
+  citations.candidates.push(...derivedCitations);
+
+  const counts = rowsPerFile([
+    reference.get(countries.name)!,
+    reference.get(partnerGroups.name)!,
+    reference.get(basket.name)!,
+    trade,
+    productionRows,
+    citations,
+  ]);
+  for (const input of inputs) input.rows = counts.get(input.file) ?? 0;
+
+  const covered = async (table: TableDef, settled: Settled): Promise<SettledTable> => ({
+    table,
+    settled,
+    coverages: [await ownedCoverage(store, table, settled.rows.map((c) => c.row), () => true, ownPartitions(table))],
+  });
+  return {
+    inputs,
+    derived: derivedCitations.length,
+    tables: [
+      await covered(TRADE_FLOWS, settle(TRADE_FLOWS, trade)),
+      await covered(PRODUCTION, settle(PRODUCTION, productionRows)),
+      await covered(SOURCES, settle(SOURCES, citations)),
+      await covered(COUNTRIES, settledCountries),
+      await covered(PARTNER_GROUPS, settle(PARTNER_GROUPS, reference.get(partnerGroups.name)!)),
+      await covered(BASKET, settledBasket),
+    ],
+  };
+}
+
+/** The bundled data as a source of the ingest. */
+export const bundledSource = (opts: Omit<BundledOptions, 'onProgress'> = {}): IngestSource => ({
+  id: BUNDLED_SOURCE,
+  // One part: the bundled files are small, and their tables are checked against each other.
+  async *collect(ctx) {
+    yield await readBundled(ctx.store, { ...opts, asOf: ctx.at, onProgress: ctx.progress });
+  },
+});

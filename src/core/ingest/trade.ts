@@ -1,0 +1,90 @@
+import * as aq from 'arquero';
+import { tradeFlows, type BasketRow, type CountryRow, type TradeFlow } from '../../../data-schemas/curated.ts';
+import { constantColumns, transformCandidates } from './candidates-table.ts';
+import { originsOf, requireColumns, type CsvFile } from './csv.ts';
+import { normalizeRows, parseDecimal, parseNonNegative, required, RowProblem, type Normalized } from './rows.ts';
+import { BUNDLED_SOURCE } from './source.ts';
+
+/** Columns of the bundled Comtrade mart that ingest reads; its share/rank columns are ignored (metrics recompute them). */
+export const TRADE_MART_COLUMNS = ['canonical_product_id', 'year', 'partner_code', 'partner_iso3', 'partner_name', 'import_value_usd'] as const;
+
+export const TAIWAN_NOTE = 'partner 490 "Other Asia, nes" mapped to TWN';
+const BRIDGED_NOTE = 'canonical HS6 bridged across HS2017 (H5) and HS2022 (H6) by the source mart';
+
+/**
+ * What every row of the bundled mart is, per its citation (SOURCES.md, AKASHOK1_COMTRADE): UN Comtrade
+ * annual imports reported by the USA (Comtrade code 842), customsCode C00, for which the US value is
+ * the customs value (metrics.md §4.3). The mart bridged H5/H6 codes, so no single vintage applies.
+ */
+const MART_CONSTANTS = {
+  source: BUNDLED_SOURCE,
+  month: 0,
+  reporter_iso3: 'USA',
+  reporter_code: '842',
+  flow: 'M',
+  hs_vintage: null,
+  value_basis: 'customs',
+  quantity: null,
+  quantity_unit: null,
+  net_weight_kg: null,
+  is_estimated: false,
+  is_mirror: false,
+  is_suppressed: false,
+  source_id: 'AKASHOK1_COMTRADE',
+};
+
+export interface TradeReference {
+  countries: readonly CountryRow[];
+  basket: readonly BasketRow[];
+  /** The year of the run: a trade figure for a later year cannot have been recorded yet. */
+  latestYear: number;
+}
+
+/**
+ * `us_imports_by_partner_hs6.csv` → trade_flows. Row checks first (a bad row is rejected with its
+ * reason), then arquero verbs derive the table: partner code → ISO3 and aggregate flag by a lookup
+ * on countries.csv (which maps 490 to TWN), the mart's constants, and the notes.
+ */
+export function normalizeTrade(csv: CsvFile, ref: TradeReference): Normalized<TradeFlow> {
+  requireColumns(csv, TRADE_MART_COLUMNS);
+  const byCode = new Map(ref.countries.filter((c) => c.comtrade_code !== null).map((c) => [c.comtrade_code!, c]));
+  const basketCodes = new Set(ref.basket.map((b) => b.hs6));
+
+  const checked = normalizeRows(tradeFlows.name, originsOf(csv), ({ raw }) => {
+    const hs6 = required(raw, 'canonical_product_id');
+    if (!basketCodes.has(hs6)) throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
+    const year = parseDecimal(required(raw, 'year'), 'year');
+    if (!Number.isInteger(year)) throw new RowProblem(`year "${raw.year}" is not a whole number`);
+    if (year > ref.latestYear) throw new RowProblem(`year ${year} is after ${ref.latestYear}, the year of this run: not a recorded trade figure`);
+    const partnerCode = required(raw, 'partner_code');
+    const partner = byCode.get(partnerCode);
+    if (!partner) throw new RowProblem(`unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`);
+    const statedIso3 = raw.partner_iso3.trim();
+    if (statedIso3 !== '' && statedIso3 !== partner.iso3) {
+      throw new RowProblem(`partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${partnerCode} to ${partner.iso3}`);
+    }
+    return {
+      year,
+      hs6,
+      partner_code: partnerCode,
+      partner_name: required(raw, 'partner_name'),
+      value_usd: parseNonNegative(required(raw, 'import_value_usd'), 'import_value_usd'),
+    };
+  });
+
+  const countries = aq.from(ref.countries.filter((c) => c.comtrade_code !== null) as Record<string, unknown>[]);
+  const candidates = transformCandidates(tradeFlows, checked.candidates, (rows) =>
+    rows
+      .lookup(countries, ['partner_code', 'comtrade_code'], {
+        partner_iso3: (d: CountryRow) => d.iso3,
+        partner_is_aggregate: (d: CountryRow) => d.is_aggregate,
+      })
+      .derive(constantColumns(MART_CONSTANTS))
+      .params({ TAIWAN_NOTE, BRIDGED_NOTE })
+      .derive({
+        note: (d: { partner_code: string }, $: { TAIWAN_NOTE: string; BRIDGED_NOTE: string }) =>
+          d.partner_code === '490' ? $.TAIWAN_NOTE + '; ' + $.BRIDGED_NOTE : $.BRIDGED_NOTE,
+      }),
+  );
+  return { candidates, rejects: checked.rejects };
+}

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { allTables, partitionColumnsOf, tablePrefix, type TableDef } from '../../../data-schemas/index.ts';
+import { UsageError } from '../errors.ts';
+import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
+
+/**
+ * What a metric table was computed from, so the metrics step can keep a table whose inputs have not
+ * changed since it was written. A monthly refresh lands new monthly partitions; the metric SQL reads
+ * annual rows only, so the trade metrics need not be recomputed, and neither do the production ones
+ * when no production file changed. The state lives at `_state/metrics/<table>.json`, outside every
+ * table location (Athena reads every object under a table's location as its data).
+ *
+ * A table's fingerprint covers its SQL text, the content of every curated file it reads and, for a
+ * metric table it reads, that table's own fingerprint: a metric table is a function of its inputs, so
+ * its fingerprint stands for its content as long as its files are the ones written for it — which the
+ * recorded stamps check. So no metric file is ever hashed, and a curated file only when it was replaced.
+ */
+export interface MetricInputState {
+  /** SHA-256 over the engine, the output columns, the SQL text and every input (curated file: key and content hash; metric table: its fingerprint). */
+  fingerprint: string;
+  /** The table's own files with their store stamps as written: a file replaced, removed or added since means recompute. */
+  outputs: { key: string; stamp: string }[];
+  rows: number;
+  /** Content hash of every curated input file by its store stamp, so the next run need not read a file that was not replaced. */
+  hashes: Record<string, { stamp: string; sha256: string }>;
+}
+
+/** Where the metrics step keeps what each table was computed from (beside the live sources' `_state/<source>.json`). */
+export const METRIC_STATE_PREFIX = '_state/metrics/';
+const stateKey = (table: string) => `${METRIC_STATE_PREFIX}${table}.json`;
+
+/** Partition values a metric reads of a table, declared in its SQL as `-- partitions: trade_flows month=0`. */
+export interface PartitionFilter {
+  table: string;
+  column: string;
+  value: string;
+}
+
+const PARTITIONS_LINE = /^--\s*partitions:\s*(\w+)\s+(\w+)=(\S+)\s*$/gm;
+
+/**
+ * The partition filters a metric SQL file declares. Each must name a partition column of a table the
+ * file reads: a declaration that could never match would silently keep the table stale.
+ */
+export function partitionFiltersOf(sql: string, path: string, reads: readonly string[]): PartitionFilter[] {
+  return [...sql.matchAll(PARTITIONS_LINE)].map(([, table, column, value]) => {
+    const def = allTables.find((t) => t.name === table);
+    if (!def || !reads.includes(table) || !partitionColumnsOf(def).some((c) => c.name === column)) {
+      throw new UsageError(`${path} declares "-- partitions: ${table} ${column}=${value}", but ${table} is not a table it reads or ${column} is not one of its partition columns`,
+        'Declare only partition columns of tables the SQL reads (see data-schemas/), or remove the line.');
+    }
+    return { table, column, value };
+  });
+}
+
+/** Tables of the lake a statement reads (`FROM trade_flows`, `JOIN countries …`), ignoring comments. */
+export function tablesReadBy(sql: string, self: string): string[] {
+  const code = sql.replace(/--.*$/gm, '');
+  return allTables.map((t) => t.name).filter((name) => name !== self && new RegExp(`\\b(from|join)\\s+${name}\\b`, 'i').test(code)).sort();
+}
+
+const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Keys of a table's data files, narrowed by the metric's partition filters, sorted. */
+async function inputKeys(store: ObjectStore, table: TableDef, filters: readonly PartitionFilter[]): Promise<string[]> {
+  const wanted = filters.filter((f) => f.table === table.name).map((f) => `/${f.column}=${encodeURIComponent(f.value)}/`);
+  const keys = (await store.list(tablePrefix(table))).filter((k) => k.endsWith('.parquet'));
+  return keys.filter((k) => wanted.every((w) => k.includes(w))).sort();
+}
+
+/**
+ * Content hashes of curated files for one metrics run, seeded from what earlier runs recorded: a file
+ * whose store stamp (size and mtime, or size and ETag) is the one recorded is not read again; a file
+ * replaced since has a new stamp and is hashed anew; a store without stamps is always read.
+ */
+export class FileHashes {
+  private readonly known = new Map<string, { stamp: string; sha256: string }>();
+  /** Entries for these files, to be recorded with a table's state. */
+  used(keys: readonly string[]): MetricInputState['hashes'] {
+    return Object.fromEntries(keys.flatMap((k) => (this.known.has(k) ? [[k, this.known.get(k)!]] : [])));
+  }
+
+  static async load(store: ObjectStore, tables: readonly string[]): Promise<FileHashes> {
+    const hashes = new FileHashes();
+    for (const table of tables) {
+      const state = await getJson<Partial<MetricInputState>>(store, stateKey(table));
+      for (const [key, entry] of Object.entries(state?.hashes ?? {})) hashes.known.set(key, entry);
+    }
+    return hashes;
+  }
+
+  /** The SHA-256 of a file's bytes, or undefined when it does not exist. */
+  async of(store: ObjectStore, key: string): Promise<string | undefined> {
+    const stamp = await store.stamp?.(key);
+    const known = this.known.get(key);
+    if (stamp !== undefined && known?.stamp === stamp) return known.sha256;
+    const bytes = await store.get(key);
+    if (!bytes) return undefined;
+    const digest = sha256(bytes);
+    if (stamp !== undefined) this.known.set(key, { stamp, sha256: digest });
+    return digest;
+  }
+}
+
+/** The fingerprint of a metric's inputs as they are in the lake now, and the curated files it covers. */
+export async function fingerprintInputs(
+  store: ObjectStore,
+  /** What computes the table from its inputs: the SQL text and whatever else decides its bytes. */
+  producer: string,
+  reads: readonly string[],
+  filters: readonly PartitionFilter[],
+  hashes: FileHashes,
+  /** Fingerprints of the metric tables brought up to date earlier in this run. */
+  metrics: ReadonlyMap<string, string>,
+): Promise<{ fingerprint: string; files: string[] }> {
+  const hash = createHash('sha256').update(producer).update('\0');
+  const files: string[] = [];
+  for (const name of reads) {
+    const table = allTables.find((t) => t.name === name)!;
+    if (table.zone !== 'curated') {
+      const upstream = metrics.get(name);
+      if (upstream === undefined) throw new Error(`Metric table ${name} is read before it was brought up to date`);
+      hash.update(`${name}\0${upstream}\0`);
+      continue;
+    }
+    for (const key of await inputKeys(store, table, filters)) {
+      const digest = await hashes.of(store, key);
+      if (digest === undefined) continue;
+      hash.update(`${key}\0${digest}\0`);
+      files.push(key);
+    }
+  }
+  return { fingerprint: hash.digest('hex'), files };
+}
+
+/** A table's files with their stamps; undefined when the store cannot stamp (then nothing can be kept). */
+async function outputsOf(store: ObjectStore, table: string): Promise<MetricInputState['outputs'] | undefined> {
+  if (!store.stamp) return undefined;
+  const def = allTables.find((t) => t.name === table)!;
+  const outputs: MetricInputState['outputs'] = [];
+  for (const key of (await store.list(tablePrefix(def))).sort()) {
+    const stamp = await store.stamp(key);
+    if (stamp !== undefined) outputs.push({ key, stamp });
+  }
+  return outputs;
+}
+
+/**
+ * The row count of a table whose inputs and files are as its state recorded them; undefined when it
+ * must be recomputed. A kept table's state is rewritten when its curated inputs' stamps changed (a
+ * copied lake), so the next run finds them and reads nothing.
+ */
+export async function unchangedRows(store: ObjectStore, table: string, inputs: { fingerprint: string; files: readonly string[] }, hashes: FileHashes): Promise<number | undefined> {
+  const state = await getJson<MetricInputState>(store, stateKey(table));
+  if (!state || state.fingerprint !== inputs.fingerprint) return undefined;
+  const outputs = await outputsOf(store, table);
+  if (!outputs || JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return undefined;
+  const now = hashes.used(inputs.files);
+  if (JSON.stringify(now) !== JSON.stringify(state.hashes)) await putJson(store, stateKey(table), { ...state, hashes: now } satisfies MetricInputState);
+  return state.rows;
+}
+
+/** Record what a table was just computed from (`inputs`: the curated files its fingerprint covers). */
+export async function recordInputs(store: ObjectStore, table: string, inputs: { fingerprint: string; files: readonly string[] }, rows: number, hashes: FileHashes): Promise<void> {
+  const outputs = await outputsOf(store, table);
+  if (!outputs) return;
+  await putJson(store, stateKey(table), { fingerprint: inputs.fingerprint, outputs, rows, hashes: hashes.used(inputs.files) } satisfies MetricInputState);
+}

@@ -1,0 +1,55 @@
+import type { SupplierShareRow } from '../../../../data-schemas/index.ts';
+import { formatShare } from '../format.ts';
+import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
+import { colourOf } from './palette.ts';
+import { baseSpec, shareAxis } from './theme.ts';
+
+export interface CountrySharesInput {
+  id: string;
+  iso3: string;
+  name: string;
+  /** The country's supplier_shares rows (US imports), all products and years. */
+  shares: readonly SupplierShareRow[];
+  /** Product labels by HS6. */
+  labels: ReadonlyMap<string, string>;
+  sources: ChartSource[];
+}
+
+/**
+ * One supplier country across products: its share of US imports of each product in that product's
+ * latest year, largest first, in the country's own site-wide colour.
+ */
+export function countrySharesChart(input: CountrySharesInput): ChartDef {
+  const latest = new Map<string, SupplierShareRow>();
+  for (const r of input.shares) if (!latest.has(r.hs6) || r.year > latest.get(r.hs6)!.year) latest.set(r.hs6, r);
+  const rows: ChartRow[] = [...latest.values()]
+    .sort((a, b) => b.share - a.share || a.hs6.localeCompare(b.hs6))
+    .map((r) => ({ product: `${input.labels.get(r.hs6) ?? r.hs6} (${r.hs6})`, hs6: r.hs6, year: r.year, rank: r.rank, value_usd: r.value_usd, share: r.share }));
+  const top = rows[0];
+  const led = rows.filter((r) => r.rank === 1).length;
+  const title = `US imports from ${input.name}: share by product`;
+  const subtitle = 'Share of US imports of each product, in its latest year';
+  const description = `Bar chart of ${input.name}’s share of US imports of ${rows.length} products, each in its latest year, largest first.`;
+  return {
+    id: input.id,
+    title,
+    description,
+    takeaway: top
+      ? `${input.name} supplied ${formatShare(Number(top.share))} of US imports of ${top.product} in ${top.year}, and was the largest supplier of ${led} of ${rows.length} products in their latest year.`
+      : `No US imports from ${input.name} in the lake.`,
+    sources: input.sources,
+    tables: ['supplier_shares'],
+    columns: ['product', 'hs6', 'year', 'rank', 'value_usd', 'share'],
+    rows,
+    countries: [input.iso3],
+    spec: (colours, size) => ({
+      ...baseSpec(title, subtitle, description, size, Math.max(60, rows.length * 24)),
+      data: { values: rows },
+      mark: { type: 'bar', height: { band: 0.75 }, color: colourOf(colours, input.iso3) },
+      encoding: {
+        y: { field: 'product', type: 'nominal', sort: null, axis: { title: null, labelLimit: size.labelLimit } },
+        x: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: shareAxis },
+      },
+    }),
+  };
+}

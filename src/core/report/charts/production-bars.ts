@@ -1,0 +1,69 @@
+import type { ProductionShareRow } from '../../../../data-schemas/index.ts';
+import { formatShare } from '../format.ts';
+import type { ChartDef, ChartRow } from './chart.ts';
+import { colourOf } from './palette.ts';
+import { baseSpec, shareAxis } from './theme.ts';
+
+export interface ProductionBarsInput {
+  id: string;
+  /** "Cobalt reserves" */
+  subject: string;
+  /** production_shares rows of one commodity and measure, all in one year (possibly several sources). */
+  rows: readonly ProductionShareRow[];
+  maxGeos: number;
+}
+
+/**
+ * Share of world for a single year: one bar per country (and per source when several sources give
+ * that year), largest first. A line chart of one year would be a column of dots.
+ */
+export function productionBarsChart(input: ProductionBarsInput): ChartDef {
+  const sourceIds = [...new Set(input.rows.map((r) => r.source_id))].sort();
+  const multiSource = sourceIds.length > 1;
+  const geoCount = new Set(input.rows.map((r) => r.geo_iso3)).size;
+  const top = [...input.rows]
+    .sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3) || a.source_id.localeCompare(b.source_id))
+    .slice(0, input.maxGeos);
+  const rows: ChartRow[] = top.map((r) => ({
+    bar: multiSource ? `${r.geo_name} (${r.source_id})` : r.geo_name,
+    geo_iso3: r.geo_iso3,
+    geo_name: r.geo_name,
+    source_id: r.source_id,
+    year: r.year,
+    share: r.share,
+  }));
+  const year = input.rows[0].year;
+  const geos = [...new Set(top.map((r) => r.geo_iso3))];
+  const names = new Map(top.map((r) => [r.geo_iso3, r.geo_name]));
+  const leader = top[0];
+  const title = `${input.subject}: share of world, ${year}`;
+  const subtitle = geoCount > geos.length ? `Largest ${geos.length} of ${geoCount} countries` : `All ${geoCount} countries with a figure`;
+  const description = `Bar chart of the share of world ${input.subject.toLowerCase()} in ${year} held by ${top.map((r) => r.geo_name).join(', ')}, largest first (${sourceIds.join(', ')}).`;
+
+  return {
+    id: input.id,
+    title,
+    description,
+    takeaway: `${leader.geo_name} held the largest share in ${year}: ${formatShare(leader.share)} (${leader.source_id}).`,
+    sources: sourceIds.map((sourceId) => ({ sourceId, years: [year] })),
+    tables: ['production_shares'],
+    columns: ['bar', 'geo_iso3', 'geo_name', 'source_id', 'year', 'share'],
+    rows,
+    countries: geos,
+    spec: (colours, size) => ({
+      ...baseSpec(title, subtitle, description, size, Math.max(60, rows.length * 26)),
+      data: { values: rows },
+      mark: { type: 'bar', height: { band: 0.75 } },
+      encoding: {
+        y: { field: 'bar', type: 'nominal', sort: null, axis: { title: null, labelLimit: size.labelLimit } },
+        x: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: shareAxis },
+        color: {
+          field: 'geo_name',
+          type: 'nominal',
+          scale: { domain: geos.map((g) => names.get(g)!), range: geos.map((g) => colourOf(colours, g)) },
+          legend: null,
+        },
+      },
+    }),
+  };
+}

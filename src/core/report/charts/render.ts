@@ -1,0 +1,65 @@
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { escapeHtml } from '../html.ts';
+import { ChainwatchError } from '../../errors.ts';
+import { useTextWidthTable } from './text-metrics.ts';
+
+/** A chart failed to compile or render: a bug in a chart module or rows it cannot draw. */
+export class ChartError extends ChainwatchError {}
+
+/**
+ * Charts carry their data inline; a spec that asks to load anything (a URL, a file) is refused, so
+ * a build never makes a network request or reads outside the lake.
+ */
+function refusingLoader(): vega.Loader {
+  const loader = vega.loader();
+  const refuse = async (uri: string): Promise<never> => {
+    throw new ChartError(`Chart tried to load "${uri}"`, 'Charts must carry their data inline (data.values); remove the URL from the spec.');
+  };
+  loader.load = refuse;
+  loader.sanitize = refuse;
+  loader.http = refuse;
+  loader.file = refuse;
+  return loader;
+}
+
+/**
+ * Compile a Vega-Lite spec and render it to static SVG, server-side, no canvas. The result is
+ * byte-stable: SVG def ids restart for every chart and are then prefixed with the chart id (so
+ * several charts can be inlined in one page), and the root gets the description as its aria-label
+ * and loses its fixed size (the viewBox stays, CSS makes it 100% wide).
+ */
+export async function renderChartSvg(id: string, spec: TopLevelSpec): Promise<string> {
+  let view: vega.View | undefined;
+  try {
+    const compiled = vl.compile(spec).spec;
+    useTextWidthTable();
+    vega.resetSVGDefIds();
+    // Vega only warns about a failed data load and draws on without the data; a chart must fail instead.
+    const errors: string[] = [];
+    const logger = vega.logger(vega.Error);
+    const record = (...args: readonly unknown[]) => errors.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+    logger.error = (...args: readonly unknown[]) => (record(...args), logger);
+    logger.warn = (...args: readonly unknown[]) => (/^(Loading|Data ingestion) failed/.test(String(args[0])) && record(...args), logger);
+    view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(), logger });
+    const svg = await view.toSVG();
+    if (errors.length > 0) throw new ChartError(`Chart ${id} could not be rendered: ${errors.join('; ')}`, 'Charts must carry their data inline (data.values); remove any URL from the spec.');
+    return finishSvg(svg, id, spec.description ?? '');
+  } catch (cause) {
+    if (cause instanceof ChainwatchError) throw cause;
+    throw new ChartError(`Chart ${id} could not be rendered: ${(cause as Error).message}`, 'This is a bug in the chart module; report it with the chart id.', { cause });
+  } finally {
+    view?.finalize();
+  }
+}
+
+function finishSvg(svg: string, id: string, description: string): string {
+  const prefixed = svg
+    .replace(/\bid="([^"]+)"/g, (_, def: string) => `id="${id}-${def}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, def: string) => `url(#${id}-${def})`);
+  return prefixed.replace(/^<svg([^>]*)>/, (_, attrs: string) => {
+    const kept = attrs.replace(/\s(width|height)="[^"]*"/g, '');
+    return `<svg${kept} role="graphics-document document" aria-roledescription="visualization" aria-label="${escapeHtml(description)}" focusable="false">`;
+  });
+}

@@ -1,0 +1,197 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { allTables, tableByName } from '../../data-schemas/index.ts';
+import { columnsOf, type TableDef } from '../../data-schemas/table.ts';
+import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
+import { allViewsDdl, viewDdl } from '../../src/adapters/duckdb-engine/duckdb-views.ts';
+import { QueryError } from '../../src/core/errors.ts';
+import { orderBy, writePartitions } from '../../src/core/lake/partitions.ts';
+import type { ObjectStore } from '../../src/core/seams/object-store.ts';
+import { fixtureLake, referenceCountries, tradeRows, type FixtureLake } from '../support/metrics-fixtures.ts';
+
+/** The DuckDB type name each schema column type must come back as (what Glue declares on Athena). */
+const EXPECTED_TYPE = { string: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN' } as const;
+
+describe('view DDL (pure)', () => {
+  test('a partitioned table reads its Hive folders with declared partition types and casts every column', () => {
+    const ddl = viewDdl(tableByName('trade_flows')!, '/lake');
+    expect(ddl).toContain('CREATE OR REPLACE VIEW "trade_flows"');
+    expect(ddl).toContain("read_parquet('/lake/curated/trade_flows/**/*.parquet'");
+    expect(ddl).toContain("hive_types = {'source': VARCHAR, 'year': INTEGER, 'month': INTEGER}");
+    expect(ddl).toContain('union_by_name = true');
+    for (const c of columnsOf(tableByName('trade_flows')!)) {
+      expect(ddl).toContain(`CAST("${c.name}" AS ${EXPECTED_TYPE[c.type]}) AS "${c.name}"`);
+    }
+    // a reader that knows every file has every column reads them without union_by_name
+    const plain = viewDdl(tableByName('trade_flows')!, '/lake', true, false);
+    expect(plain).not.toContain('union_by_name');
+    expect(plain).toContain("hive_types = {'source': VARCHAR, 'year': INTEGER, 'month': INTEGER})");
+  });
+
+  test('an unpartitioned metric table has no hive options; a table without files gets an empty typed view', () => {
+    const table = tableByName('concentration')!;
+    expect(viewDdl(table, '/lake')).not.toContain('hive');
+    const empty = viewDdl(table, '/lake', false);
+    expect(empty).not.toContain('read_parquet');
+    expect(empty).toContain('CAST(NULL AS DOUBLE) AS "hhi"');
+    expect(empty).toContain('WHERE false');
+  });
+
+  test('allViewsDdl has one view per table and quotes a path with a quote in it', () => {
+    const ddl = allViewsDdl("/it's/lake");
+    expect(ddl.match(/CREATE OR REPLACE VIEW/g)).toHaveLength(allTables.length);
+    expect(ddl).toContain("'/it''s/lake/curated/production/**/*.parquet'");
+  });
+});
+
+describe('DuckDBQueryEngine', () => {
+  let lake: FixtureLake;
+  beforeAll(async () => {
+    const ref = await referenceCountries();
+    lake = await fixtureLake({
+      countries: ref,
+      trade: [
+        ...tradeRows(ref, { year: 2023, hs6: '854231' }, { '156': 60, '392': 40 }),
+        ...tradeRows(ref, { year: 2024, hs6: '854231' }, { '156': 70, '490': 30 }),
+      ],
+    });
+  });
+  afterAll(() => lake.close());
+
+  test('every table is a view with the schema columns and types, also tables without files yet', async () => {
+    for (const table of allTables) {
+      const { rows } = await lake.engine.query(
+        'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position',
+        [table.name],
+      );
+      expect(rows, table.name).toEqual(columnsOf(table).map((c) => ({ column_name: c.name, data_type: EXPECTED_TYPE[c.type] })));
+    }
+    expect((await lake.engine.query('SELECT COUNT(*) AS n FROM supplier_shares')).rows).toEqual([{ n: 0 }]);
+  });
+
+  test('partition columns come back typed from the folder names', async () => {
+    const { rows, columns } = await lake.engine.query(
+      'SELECT source, year, month, COUNT(*) AS n FROM trade_flows GROUP BY source, year, month ORDER BY year',
+    );
+    expect(rows).toEqual([{ source: 'bundled', year: 2023, month: 0, n: 2 }, { source: 'bundled', year: 2024, month: 0, n: 2 }]);
+    expect(columns.map((c) => c.type)).toEqual(['VARCHAR', 'INTEGER', 'INTEGER', 'BIGINT']);
+  });
+
+  test('bound parameters of each JS type; sums and decimals come back as numbers', async () => {
+    const { rows, columns } = await lake.engine.query(
+      'SELECT SUM(value_usd) AS total, SUM(year) AS years, 2.5 AS dec FROM trade_flows WHERE hs6 = ? AND year >= ? AND NOT is_suppressed = ? AND value_usd > ?',
+      ['854231', 2024, true, 0.5],
+    );
+    expect(rows).toEqual([{ total: 100, years: 4048, dec: 2.5 }]);
+    expect(columns.map((c) => c.name)).toEqual(['total', 'years', 'dec']);
+    expect(columns[1].type).toBe('HUGEINT');
+  });
+
+  test('int / int truncates as on Trino', async () => {
+    expect((await lake.engine.query('SELECT 7 / 2 AS q')).rows).toEqual([{ q: 3 }]);
+  });
+
+  test('a value with quotes or SQL in it is only ever a value', async () => {
+    for (const hostile of ["854231' OR '1'='1", "'; DROP TABLE trade_flows; --", 'x"; DROP VIEW trade_flows; --']) {
+      const { rows } = await lake.engine.query('SELECT * FROM trade_flows WHERE hs6 = ?', [hostile]);
+      expect(rows, hostile).toHaveLength(0);
+    }
+    expect((await lake.engine.query('SELECT COUNT(*) AS n FROM trade_flows')).rows).toEqual([{ n: 4 }]);
+  });
+
+  test('errors are QueryErrors with the DuckDB message and a hint', async () => {
+    const cases: [string, unknown[], RegExp, RegExp][] = [
+      ['SELECT * FROM no_such_table', [], /no_such_table/, /trade_flows/],
+      ['SELEC 1', [], /syntax error/, /Trino/],
+      ['SELECT no_such_column FROM trade_flows', [], /no_such_column/, /data-schemas/],
+      ['SELECT * FROM trade_flows WHERE hs6 = ?', [], /1 \? placeholders but 0 values/, /each \? placeholder/],
+    ];
+    for (const [sql, params, message, hint] of cases) {
+      const error = await lake.engine.query(sql, params as never).catch((e: unknown) => e);
+      expect(error, sql).toBeInstanceOf(QueryError);
+      expect((error as QueryError).message, sql).toMatch(message);
+      expect((error as QueryError).hint, sql).toMatch(hint);
+    }
+  });
+
+  /** A concentration table from trade_flows: the reporter is the first parameter, years from the second on. */
+  const concentrationSql = `
+      SELECT CAST(? AS VARCHAR) AS reporter_iso3, CAST(hs6 AS VARCHAR) AS hs6, CAST(flow AS VARCHAR) AS flow,
+        CAST(year AS INTEGER) AS year, CAST(COUNT(*) AS INTEGER) AS n_suppliers, CAST(SUM(value_usd) AS DOUBLE) AS total_value_usd,
+        CAST(0.5 AS DOUBLE) AS hhi, CAST(5000 AS DOUBLE) AS hhi_points, CAST(0.6 AS DOUBLE) AS cr1, CAST(1 AS DOUBLE) AS cr3,
+        CAST(2 AS DOUBLE) AS n_eff, CAST(NULL AS DOUBLE) AS hhi_norm, CAST('CHN' AS VARCHAR) AS top_supplier_iso3,
+        CAST(0 AS DOUBLE) AS nes_share
+      FROM trade_flows WHERE year >= ? GROUP BY hs6, flow, year ORDER BY year -- a trailing comment
+    ;`;
+
+  test('materialize writes metrics/<table>/part-00000.parquet and the view sees each rewrite', async () => {
+    expect(await lake.engine.materialize('concentration', concentrationSql, ['USA', 2023])).toEqual({ rows: 2 });
+    expect(await lake.store.exists('metrics/concentration/part-00000.parquet')).toBe(true);
+    expect((await lake.engine.query('SELECT year, total_value_usd FROM concentration ORDER BY year')).rows)
+      .toEqual([{ year: 2023, total_value_usd: 100 }, { year: 2024, total_value_usd: 100 }]);
+
+    expect(await lake.engine.materialize('concentration', concentrationSql, ["it's", 2024])).toEqual({ rows: 1 });
+    expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([{ reporter_iso3: "it's", year: 2024 }]);
+  });
+
+  test('a materialize that fails mid-COPY leaves the previous file and no temp file behind', async () => {
+    await lake.engine.materialize('concentration', concentrationSql, ['DEU', 2023]);
+    const before = await lake.store.get('metrics/concentration/part-00000.parquet');
+    // the types check out; the error comes from the rows, while DuckDB writes the file
+    const failing = concentrationSql.replace("CAST('CHN' AS VARCHAR)", "CAST(CASE WHEN year > 2023 THEN error('injected failure') END AS VARCHAR)");
+    const error = await lake.engine.materialize('concentration', failing, ['DEU', 2023]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).message).toMatch(/Could not materialize concentration: .*injected failure/);
+    expect(await lake.store.get('metrics/concentration/part-00000.parquet')).toEqual(before);
+    expect(await readdir(join(lake.root, 'metrics/concentration'))).toEqual(['part-00000.parquet']);
+  });
+
+  test('materialize through a store without local files (as S3) puts the bytes of a COPY to a temp file', async () => {
+    // The folder store seen through the ObjectStore basics only, as S3 offers them (no putWith):
+    // the engine cannot COPY into the store, so it must COPY to a temp file and put that.
+    const folder = lake.store;
+    const plain: ObjectStore = {
+      location: folder.location,
+      put: (key, body) => folder.put(key, body),
+      get: (key) => folder.get(key),
+      list: (prefix) => folder.list(prefix),
+      delete: (keys) => folder.delete(keys),
+      exists: (key) => folder.exists(key),
+    };
+    const engine = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: plain });
+    try {
+      expect(await engine.materialize('concentration', concentrationSql, ['POL', 2024])).toEqual({ rows: 1 });
+      expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([{ reporter_iso3: 'POL', year: 2024 }]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  test('a table whose older files lack a column (written before it was added) reads NULL there', async () => {
+    const ref = await referenceCountries();
+    const flows = tableByName('trade_flows')!;
+    const withoutNote = { ...flows, schema: flows.schema.omit({ note: true }) } as unknown as TableDef;
+    const older = await fixtureLake();
+    try {
+      await writePartitions(older.store, withoutNote, tradeRows(ref, { year: 2022, hs6: '854231' }, { '156': 5 }), orderBy('partner_iso3'));
+      await writePartitions(older.store, flows, tradeRows(ref, { year: 2023, hs6: '854231' }, { '156': 6 }).map((r) => ({ ...r, note: 'revised' })),
+        orderBy('partner_iso3'));
+      await older.engine.refreshViews([flows]);
+      expect((await older.engine.query('SELECT year, note, value_usd FROM trade_flows ORDER BY year')).rows)
+        .toEqual([{ year: 2022, note: null, value_usd: 5 }, { year: 2023, note: 'revised', value_usd: 6 }]);
+    } finally {
+      await older.close();
+    }
+  });
+
+  test('materialize refuses a SELECT whose columns differ from the schema, and a table that is not a metric', async () => {
+    const wrong = await lake.engine.materialize('concentration', 'SELECT 1 AS reporter_iso3').catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(QueryError);
+    expect((wrong as QueryError).message).toMatch(/yields \(reporter_iso3 INTEGER\), but the schema declares \(reporter_iso3 VARCHAR, hs6 VARCHAR/);
+    expect((wrong as QueryError).hint).toMatch(/CAST/);
+    const curated = await lake.engine.materialize('trade_flows', 'SELECT 1').catch((e: unknown) => e);
+    expect(curated).toBeInstanceOf(QueryError);
+    expect((curated as QueryError).hint).toMatch(/data-schemas\/metrics\.ts/);
+  });
+});

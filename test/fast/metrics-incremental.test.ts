@@ -1,0 +1,174 @@
+/**
+ * The metrics step keeps a table whose inputs are unchanged since it was written: on the bundled lake,
+ * what a new monthly partition, a changed annual partition, a changed SQL file and a hand-edited
+ * output each make it recompute — and that what it keeps is what a full recomputation would write.
+ */
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tradeFlows, type TradeFlow } from '../../data-schemas/curated.ts';
+import { metricTables } from '../../data-schemas/metrics.ts';
+import { runIngest } from '../../src/core/ingest/ingest.ts';
+import { rowOrder } from '../../src/core/ingest/partition-merge.ts';
+import { tableDef } from '../../src/core/ingest/tables.ts';
+import { partitionFiltersOf } from '../../src/core/metrics/metric-inputs.ts';
+import { metricSqlFiles, runMetrics, type MetricsResult } from '../../src/core/metrics/metrics.ts';
+import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
+import { UsageError } from '../../src/core/errors.ts';
+import { writePartitions } from '../../src/core/lake/partitions.ts';
+import { readTable } from '../../src/core/lake/read-table.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+
+const TRADE_METRICS = ['trade_cell_sources', 'supplier_shares', 'concentration', 'dependency', 'trade_trend'];
+const PRODUCTION_METRICS = ['production_shares', 'production_trend', 'production_concentration'];
+
+let work: string;
+let base: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'chainwatch-metrics-incremental-'));
+  base = join(work, 'base');
+  const store = new FolderObjectStore(base);
+  await runIngest({ store, runId: 'base', dataDir: 'data/bundled', now: new Date('2026-01-01T00:00:00Z') });
+  await metrics(base);
+}, 120_000);
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+async function metrics(lakeRoot: string, o: { force?: boolean; root?: string } = {}): Promise<MetricsResult> {
+  const store = new FolderObjectStore(lakeRoot);
+  const engine = await DuckDBQueryEngine.create({ lakeRoot, store });
+  try {
+    return await runMetrics({ engine, store, ...o });
+  } finally {
+    await engine.close();
+  }
+}
+
+const kept = (r: MetricsResult) => Object.entries(r.tables).filter(([, t]) => t.kept).map(([n]) => n).sort();
+let copies = 0;
+/**
+ * A copy of the base lake as it is, modification times included to the nanosecond (`cp -a`), as the
+ * same lake is on its next run; or with new times, as a plain copy has.
+ */
+async function copyOfBase(o: { newTimes?: boolean } = {}): Promise<string> {
+  const lake = join(work, `lake-${++copies}`);
+  if (o.newTimes) await cp(base, lake, { recursive: true });
+  else execFileSync('cp', ['-a', base, lake]);
+  return lake;
+}
+/** Every metric file's bytes, by key. */
+async function metricFiles(lakeRoot: string): Promise<Record<string, string>> {
+  const store = new FolderObjectStore(lakeRoot);
+  const out: Record<string, string> = {};
+  for (const t of metricTables) for (const key of await store.list(`metrics/${t.name}/`)) out[key] = Buffer.from((await store.get(key))!).toString('base64');
+  return out;
+}
+/** Rewrite the bundled source's trade rows of one year as they are, or as another month, with `change` applied. */
+async function writeTradeYear(lakeRoot: string, year: number, month: number, change: (r: TradeFlow) => TradeFlow): Promise<void> {
+  const store = new FolderObjectStore(lakeRoot);
+  const table = tableDef(tradeFlows);
+  const rows = (await readTable<TradeFlow>(store, table)).filter((r) => r.source === 'bundled' && r.year === year && r.month === 0);
+  expect(rows.length).toBeGreaterThan(0);
+  await writePartitions(store, table, rows.map((r) => change({ ...r, month })), rowOrder(table));
+}
+
+describe('incremental metrics', () => {
+  it('keeps every table when nothing changed, and the files stay byte-identical', async () => {
+    const lake = await copyOfBase();
+    const before = await metricFiles(lake);
+    const result = await metrics(lake);
+    expect(kept(result)).toEqual(metricTables.map((t) => t.name).sort());
+    expect(await metricFiles(lake)).toEqual(before);
+    expect(result.tables.supplier_shares.rows).toBeGreaterThan(0);
+  });
+
+  it('recomputes every table in a copy with new modification times (stamps are the cache key), to the same bytes', async () => {
+    const lake = await copyOfBase({ newTimes: true });
+    const result = await metrics(lake);
+    expect(kept(result)).toEqual([]);
+    expect(await metricFiles(lake)).toEqual(await metricFiles(base));
+    expect(kept(await metrics(lake))).toEqual(metricTables.map((t) => t.name).sort());
+  });
+
+  it('reads no data file when nothing was replaced since the last run (the stamps recorded match)', async () => {
+    const lake = await copyOfBase();
+    const store = new FolderObjectStore(lake);
+    const reads: string[] = [];
+    const counting = Object.assign(Object.create(store) as FolderObjectStore, {
+      get: (key: string) => {
+        reads.push(key);
+        return store.get(key);
+      },
+    });
+    const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+    try {
+      const result = await runMetrics({ engine, store: counting });
+      expect(kept(result)).toEqual(metricTables.map((t) => t.name).sort());
+    } finally {
+      await engine.close();
+    }
+    expect(reads.filter((k) => k.endsWith('.parquet'))).toEqual([]);
+  });
+
+  it('keeps every table after a new monthly partition, and that is what a full recomputation writes', async () => {
+    const lake = await copyOfBase();
+    // Monthly rows with values no annual total has: any metric that read them would change.
+    await writeTradeYear(lake, 2023, 5, (r) => ({ ...r, value_usd: r.value_usd === null ? null : r.value_usd * 7 + 1 }));
+    const result = await metrics(lake);
+    expect(kept(result)).toEqual(metricTables.map((t) => t.name).sort());
+    const keptFiles = await metricFiles(lake);
+    const forced = await metrics(lake, { force: true });
+    expect(kept(forced)).toEqual([]);
+    expect(await metricFiles(lake)).toEqual(keptFiles);
+  });
+
+  it('recomputes the trade metrics after an annual partition changed, keeps the production ones, and matches a full run', async () => {
+    const lake = await copyOfBase();
+    await writeTradeYear(lake, 2023, 0, (r) => (r.partner_iso3 === 'CHN' && r.value_usd !== null ? { ...r, value_usd: r.value_usd + 1000 } : r));
+    const result = await metrics(lake);
+    expect(kept(result)).toEqual([...PRODUCTION_METRICS].sort());
+    for (const t of TRADE_METRICS) expect(result.tables[t].kept).toBeUndefined();
+    const incremental = await metricFiles(lake);
+    expect(incremental).not.toEqual(await metricFiles(base));
+    await metrics(lake, { force: true });
+    expect(await metricFiles(lake)).toEqual(incremental);
+  });
+
+  it('recomputes a table whose output was changed by hand, and a table whose SQL changed', async () => {
+    const lake = await copyOfBase();
+    const store = new FolderObjectStore(lake);
+    const [concentrationFile] = await store.list('metrics/concentration/');
+    await store.delete([concentrationFile]);
+    const root = join(work, `root-${copies}`);
+    await cp('sql', join(root, 'sql'), { recursive: true });
+    const path = join(root, 'sql/metrics/production_trend.sql');
+    await writeFile(path, (await readFile(path, 'utf8')) + '\n-- a comment changes the SQL text\n');
+    const result = await metrics(lake, { root });
+    expect(result.tables.concentration.kept).toBeUndefined();
+    expect(result.tables.production_trend.kept).toBeUndefined();
+    expect(result.tables.supplier_shares.kept).toBe(true);
+    expect(await store.list('metrics/concentration/')).toEqual([concentrationFile]);
+  });
+
+  it('recomputes every table on another engine, whose bytes may differ for the same SQL', async () => {
+    const lake = await copyOfBase();
+    const store = new FolderObjectStore(lake);
+    const duckdb = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+    // The same engine under another name: what the fingerprint sees of an engine is its name.
+    const other = new Proxy(duckdb, { get: (target, p, receiver) => (p === 'name' ? 'athena' : Reflect.get(target, p, receiver)) });
+    try {
+      expect(kept(await runMetrics({ engine: other, store }))).toEqual([]);
+    } finally {
+      await duckdb.close();
+    }
+  });
+
+  it('reads partition declarations from the SQL and refuses one that names no partition column of a table it reads', () => {
+    const files = metricSqlFiles();
+    expect(files.filter((f) => f.partitions.length > 0).map((f) => f.table).sort()).toEqual(['concentration', 'supplier_shares', 'trade_cell_sources']);
+    for (const f of files.filter((f) => f.partitions.length > 0)) expect(f.partitions).toEqual([{ table: 'trade_flows', column: 'month', value: '0' }]);
+    expect(() => partitionFiltersOf('-- partitions: trade_flows hs6=280530\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows'])).toThrow(UsageError);
+    expect(() => partitionFiltersOf('-- partitions: production month=0\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows'])).toThrow(/not a table it reads/);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Bundled and live sources share a lake: production partitions (bundled USGS extract and the USGS
+ * data release) and the sources table. Each run replaces only what its source owns.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { production, sources, tradeFlows, type ProductionRow, type SourceRow, type TradeFlow } from '../../data-schemas/curated.ts';
+import { replayHttp } from '../support/replay-http.ts';
+import { readTable } from '../../src/core/lake/read-table.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { runIngest } from '../../src/core/ingest/ingest.ts';
+import { runRefresh } from '../../src/core/ingest/refresh.ts';
+import { CENSUS_CITATION } from '../../src/core/ingest/sources/census.ts';
+import { COMTRADE_CITATION } from '../../src/core/ingest/sources/comtrade.ts';
+import { isLiveSourceId } from '../../src/core/ingest/sources/live-source.ts';
+import { usgsCitation, type UsgsCsv } from '../../src/core/ingest/sources/usgs.ts';
+import { tableDef } from '../../src/core/ingest/tables.ts';
+
+const REE_CSV: UsgsCsv = { chapter: 'rare-earths', edition: 2026, url: 'https://sciencebase.example/mcs2026-rare-earths-world.csv' };
+const csvBody = readFileSync(new URL('../fixtures/usgs/mcs2026_rare-earths_world.from-bundled.csv', import.meta.url), 'utf8');
+
+let dir: string;
+let store: FolderObjectStore;
+const read = async () => ({
+  production: await readTable<ProductionRow>(store, tableDef(production)),
+  sources: await readTable<SourceRow>(store, tableDef(sources)),
+  trade: await readTable<TradeFlow>(store, tableDef(tradeFlows)),
+});
+let bundledOnly: Awaited<ReturnType<typeof read>>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'chainwatch-mixed-'));
+  store = new FolderObjectStore(dir);
+  await runIngest({ store, runId: 'bundled-1', now: new Date('2026-02-01T00:00:00Z') });
+  bundledOnly = await read();
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const refreshUsgs = (runId: string) =>
+  runRefresh({
+    store, runId, period: '2026-03', sources: ['usgs'], env: {}, usgs: { csvs: [REE_CSV] },
+    http: { http: replayHttp([{ path: '/mcs2026-rare-earths-world.csv', replies: [{ body: csvBody }] }]), sleep: async () => {} },
+  });
+
+describe('bundled and live sources in one lake', () => {
+  it('a live refresh adds its rows and citations beside the bundled ones and removes none of them', async () => {
+    await refreshUsgs('usgs-1');
+    const after = await read();
+    const live = after.production.filter((r) => r.source_id === 'USGS_MCS2026_DR_REE');
+    expect(live.length).toBeGreaterThan(0);
+    expect(after.production.filter((r) => r.source_id !== 'USGS_MCS2026_DR_REE')).toHaveLength(bundledOnly.production.length);
+    expect(after.sources.map((s) => s.source_id).sort()).toEqual([...bundledOnly.sources.map((s) => s.source_id), 'USGS_MCS2026_DR_REE'].sort());
+    expect(after.trade).toHaveLength(bundledOnly.trade.length);
+  });
+
+  it('a bundled ingest afterwards keeps the live rows and citations', async () => {
+    const before = await read();
+    const manifest = await runIngest({ store, runId: 'bundled-2', now: new Date('2026-04-01T00:00:00Z') });
+    const after = await read();
+    expect(after.production.length).toBe(before.production.length);
+    expect(after.sources.length).toBe(before.sources.length);
+    // Same bundled inputs: no partition file changed.
+    expect(manifest.sources.bundled.partitions.written).toEqual([]);
+  });
+
+  it('keeps the id namespaces apart: every live citation is a live id, no bundled one is', () => {
+    for (const c of [COMTRADE_CITATION, CENSUS_CITATION, usgsCitation(REE_CSV), usgsCitation({ ...REE_CSV, chapter: 'cobalt', edition: 2024 })]) {
+      expect(isLiveSourceId(c.source_id), c.source_id).toBe(true);
+    }
+    expect(bundledOnly.sources.filter((s) => isLiveSourceId(s.source_id))).toEqual([]);
+  });
+});

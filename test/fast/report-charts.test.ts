@@ -1,0 +1,148 @@
+/** The report's small parts: rendering, escaping, CSV, links, colours, citation names, labels. */
+import type { TopLevelSpec } from 'vega-lite';
+import { describe, expect, it } from 'vitest';
+import { assignCountryColours, COUNTRY_PALETTE } from '../../src/core/report/charts/palette.ts';
+import { ChartError, renderChartSvg } from '../../src/core/report/charts/render.ts';
+import { estimateTextWidth } from '../../src/core/report/charts/text-metrics.ts';
+import { wrapLines } from '../../src/core/report/charts/theme.ts';
+import { shortCitation } from '../../src/core/report/citations.ts';
+import { toCsv } from '../../src/core/report/csv.ts';
+import { formatPeriod, formatPublished, formatShare, formatUsd, formatYearRuns } from '../../src/core/report/format.ts';
+import { hhiBand } from '../../src/core/report/release.ts';
+import { escapeHtml, html, trustedMarkup } from '../../src/core/report/html.ts';
+import { relativeHref } from '../../src/core/report/paths.ts';
+import { seriesName } from '../../src/core/report/sectors.ts';
+
+const bars = (values: Record<string, unknown>[]): TopLevelSpec => ({
+  description: 'Two bars',
+  width: 200,
+  height: 100,
+  data: { values },
+  mark: 'bar',
+  encoding: { x: { field: 'k', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } },
+});
+
+describe('renderChartSvg', () => {
+  it('renders the same spec to the same bytes, ids prefixed with the chart id, sized by its viewBox only', async () => {
+    const spec: TopLevelSpec = { ...bars([{ k: 'a', v: 1 }, { k: 'b', v: 2 }]), layer: undefined } as TopLevelSpec;
+    const clipped = { ...spec, mark: { type: 'bar', clip: true } } as TopLevelSpec;
+    const first = await renderChartSvg('chart-a', clipped);
+    const second = await renderChartSvg('chart-a', clipped);
+    expect(second).toBe(first);
+    const ids = [...first.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(id.startsWith('chart-a-')).toBe(true);
+    expect(first).toMatch(/^<svg [^>]*viewBox="0 0 [\d.]+ [\d.]+"[^>]*aria-label="Two bars"/);
+    expect(/^<svg[^>]*>/.exec(first)![0]).not.toMatch(/\s(width|height)=/);
+  });
+
+  it('refuses a spec that would load data from a URL', async () => {
+    const remote = { ...bars([]), data: { url: 'https://example.com/data.csv' } } as TopLevelSpec;
+    await expect(renderChartSvg('remote', remote)).rejects.toThrow(ChartError);
+    const local = { ...bars([]), data: { url: 'file:///etc/passwd' } } as TopLevelSpec;
+    await expect(renderChartSvg('local', local)).rejects.toThrow(/Charts must carry their data inline|could not be rendered/);
+  });
+
+  it('escapes data text in labels and aria descriptions', async () => {
+    const svg = await renderChartSvg('x', bars([{ k: '<script>alert(1)</script>', v: 1 }]));
+    expect(svg).not.toContain('<script>');
+    expect(svg).toContain('&lt;script&gt;');
+  });
+});
+
+describe('html', () => {
+  it('escapes every interpolated value, attribute quotes included, and keeps nested html', () => {
+    const name = `"><img src=x onerror=alert(1)> & 'x'`;
+    const out = html`<a title="${name}">${name}</a>${html`<b>${'<i>'}</b>`}${[1, null, false, undefined, 'y']}`.value;
+    expect(out).toBe('<a title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;x&#39;">&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;x&#39;</a><b>&lt;i&gt;</b>1y');
+    expect(escapeHtml('<&>"\'')).toBe('&lt;&amp;&gt;&quot;&#39;');
+    expect(html`${trustedMarkup('<svg/>')}`.value).toBe('<svg/>');
+  });
+});
+
+describe('toCsv', () => {
+  it('quotes separators and quotes, keeps full number precision, blanks nulls and defuses spreadsheet formulas', () => {
+    const csv = toCsv(['a', 'b', 'c'], [
+      { a: 'x, "y"', b: 0.1 + 0.2, c: null },
+      { a: '=HYPERLINK("http://evil")', b: -1, c: '+1' },
+    ]);
+    expect(csv).toBe('a,b,c\r\n"x, ""y""",0.30000000000000004,\r\n"\'=HYPERLINK(""http://evil"")",-1,\'+1\r\n');
+  });
+});
+
+describe('relativeHref', () => {
+  it('links between pages at any depth without leaving the site folder', () => {
+    expect(relativeHref('index.html', 'products/280530.html')).toBe('products/280530.html');
+    expect(relativeHref('products/280530.html', 'data/x.csv')).toBe('../data/x.csv');
+    expect(relativeHref('products/280530.html', 'products/854231.html')).toBe('854231.html');
+    expect(relativeHref('sectors/a.html', 'index.html')).toBe('../index.html');
+  });
+});
+
+describe('assignCountryColours', () => {
+  it('gives countries sharing a chart different colours, the most charted country the first colour, and is deterministic', () => {
+    const charts = [{ countries: ['CHN', 'JPN', 'TWN'] }, { countries: ['CHN', 'KOR'] }, { countries: ['JPN', 'KOR', 'DEU'] }];
+    const colours = assignCountryColours(charts);
+    expect(colours.get('CHN')).toBe(COUNTRY_PALETTE[0]);
+    for (const { countries } of charts) expect(new Set(countries.map((c) => colours.get(c))).size).toBe(countries.length);
+    expect([...assignCountryColours([...charts].reverse())]).toEqual([...colours].sort(([a], [b]) => [...colours.keys()].indexOf(a) - [...colours.keys()].indexOf(b)));
+  });
+});
+
+describe('shortCitation', () => {
+  it('names publisher, title and year for the citation styles of the bundled sources', () => {
+    const cite = (citation: string) => shortCitation({ citation });
+    expect(cite('Varas, Varadarajan, Goodrich, Yinug (BCG & SIA), Government Incentives and US Competitiveness (Sept 2020; chapter)')).toBe(
+      'BCG & SIA, Government Incentives and US Competitiveness (2020)',
+    );
+    expect(cite('Financial Times, "In charts: Asia\'s manufacturing dominance", 2021-03-23, https://www.ft.com/x')).toBe(
+      "Financial Times, In charts: Asia's manufacturing dominance (2021)",
+    );
+    expect(cite('USGS, MCS 2026 (Feb 2026), "Gallium"')).toBe('USGS, MCS 2026, Gallium');
+    expect(cite('UN Comtrade API v1 /data/v1/get/C/A/HS, reporter 842 (USA), flowCode M, 2018–2025')).toBe('UN Comtrade API v1');
+  });
+});
+
+describe('labels', () => {
+  it('reads measure names as words', () => {
+    expect(seriesName('rare_earths', 'mine_production')).toBe('Rare earths mine production');
+    expect(seriesName('chips', 'logic_capacity_share_10_22nm')).toBe('Chips logic capacity 10–22 nm');
+    expect(seriesName('chips', 'advanced_logic_lt10nm_share')).toBe('Chips advanced logic <10 nm');
+    expect(seriesName('lithium', 'lithium_reserves')).toBe('Lithium reserves');
+  });
+
+  it('formats published figures and periods as the source gave them', () => {
+    expect(formatPublished(22, 'percent_of_global', 'about')).toBe('≈22.0%');
+    expect(formatPublished(85.43, 'percent', null)).toBe('85.4%');
+    expect(formatPublished(10_800_000_000, 'usd', null)).toBe('$10.80 bn');
+    expect(formatPublished(45000, 't_REO', 'e')).toBe('45,000 t REO (est.)');
+    expect(formatPublished(null, 't', 'W')).toBe('withheld');
+    expect(formatPeriod('2019-12')).toBe('Dec 2019');
+    expect(formatPeriod('2019-01/2019-07')).toBe('Jan 2019–Jul 2019');
+    expect(formatPeriod('2020-2030')).toBe('2020–2030');
+  });
+
+  it('writes every share with one decimal and dollars with their unit', () => {
+    expect(formatShare(0.6912)).toBe('69.1%');
+    expect(formatShare(0.5, 0)).toBe('50%');
+    expect(formatUsd(6_081_534)).toBe('$6.08 m');
+    expect(formatUsd(1_360_000_000)).toBe('$1.36 bn');
+    expect(formatUsd(43_600)).toBe('$43.6 k');
+  });
+
+  it('writes years as runs', () => {
+    expect(formatYearRuns([2020, 2018, 2019, 2022, 2024, 2025])).toBe('2018–2020, 2022, 2024–2025');
+    expect(formatYearRuns([2021])).toBe('2021');
+  });
+
+  it('puts an HHI in its band: below 0.25, 0.25–0.40, above 0.40 (a value on a line stays below it)', () => {
+    expect([0.1, 0.25, 0.2501, 0.4, 0.41, 1].map(hhiBand)).toEqual([-1, -1, 0, 0, 1, 1]);
+  });
+
+  it('wraps titles to the chart width by estimated text width', () => {
+    expect(estimateTextWidth('iiii', 10, false)).toBeLessThan(estimateTextWidth('MMMM', 10, false));
+    const lines = wrapLines('Supplier concentration of US imports of processors and controllers', 15, true, 200);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(estimateTextWidth(line, 15, true)).toBeLessThanOrEqual(200);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * `chainwatch serve`: the preview server answers like the published site (content types, the
+ * CloudFront CSP and security headers), never serves outside the site folder, and the command stops
+ * cleanly.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../../src/core/report/build-site.ts';
+import { SITE_CSP } from '../../src/core/report/csp.ts';
+import { serveSite, type SiteServer } from '../../src/cli/serve-site.ts';
+import { serveCommand } from '../../src/cli/serve.ts';
+import { UsageError } from '../../src/core/errors.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
+
+let work: string;
+let site: string;
+let server: SiteServer;
+
+/** A raw GET (fetch would normalize `..` out of the path before sending it). */
+function get(url: string, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'chainwatch-serve-'));
+  const store = new FolderObjectStore(join(work, 'lake'));
+  await writeFixtureLake(store);
+  site = join(work, 'site');
+  await buildSite({ store, outDir: site, releaseMonth: '2026-04' });
+  server = await serveSite({ root: site });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('serveSite', () => {
+  it('serves pages, folders and downloads with their content types and the security headers, on loopback', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const cases: [string, string][] = [
+      ['/', 'text/html; charset=utf-8'],
+      ['/latest/', 'text/html; charset=utf-8'],
+      ['/releases/2026-04/products/280530.html', 'text/html; charset=utf-8'],
+      ['/assets/site.css', 'text/css; charset=utf-8'],
+      ['/data/product-280530-partners.csv', 'text/csv; charset=utf-8'],
+      ['/data/product-280530-partners.json', 'application/json'],
+      ['/alerts.xml', 'application/atom+xml; charset=utf-8'],
+      ['/sql/metrics/concentration.sql', 'text/plain; charset=utf-8'],
+    ];
+    for (const [path, type] of cases) {
+      const res = await get(server.url, path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-type'], path).toBe(type);
+      expect(res.headers['content-security-policy'], path).toBe(SITE_CSP);
+      expect(res.headers['x-content-type-options'], path).toBe('nosniff');
+    }
+    expect((await get(server.url, '/')).body).toContain('<title>Overview · chainwatch</title>');
+  });
+
+  it('answers 404 outside the site folder and for missing files, 405 for writes', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/products/%2e%2e/%2e%2e/package.json', '/nope.html', '/%E0%A4%A']) {
+      expect((await get(server.url, path)).status, path).toBe(404);
+    }
+    expect((await get(server.url, '/', 'POST')).status).toBe(405);
+  });
+
+  it('says what to do when the folder is missing or the port is taken', async () => {
+    await expect(serveSite({ root: join(work, 'no-site') })).rejects.toThrow(UsageError);
+    const port = Number(new URL(server.url).port);
+    await expect(serveSite({ root: site, port })).rejects.toThrow(/Port \d+ is already in use/);
+  });
+});
+
+describe('serveCommand', () => {
+  it('prints the address, serves until stopped, then closes', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stop = new AbortController();
+    const running = serveCommand(['--dir', site, '--port', '0'], { out: (l) => out.push(l), err: (l) => err.push(l) }, stop.signal);
+    await expect.poll(() => out.length).toBe(1);
+    const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out[0])![1];
+    expect((await get(url, '/index.html')).status).toBe(200);
+    expect(err).toEqual(['GET /index.html 200']);
+    stop.abort();
+    await running;
+    await expect(get(url, '/')).rejects.toThrow();
+  });
+
+  it('prints help and refuses a bad port', async () => {
+    const out: string[] = [];
+    await serveCommand(['--help'], { out: (l) => out.push(l), err: () => {} });
+    expect(out[0]).toContain('chainwatch serve — preview the built report site');
+    await expect(serveCommand(['--port', 'eighty'], { out: () => {}, err: () => {} })).rejects.toThrow(UsageError);
+  });
+});

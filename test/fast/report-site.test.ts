@@ -1,0 +1,401 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, relative, sep } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../../src/core/report/build-site.ts';
+import { StoreError } from '../../src/core/errors.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import {
+  ALLY_EXPORT_PRODUCT,
+  ALLY_EXPORT_YEAR,
+  ALLY_EXPORTS,
+  computeMetrics,
+  fixtureLake,
+  IMG_NAME,
+  QUARANTINE_REASONS,
+  RUN_ID,
+  SCRIPT_NAME,
+  writeFixtureLake,
+  writeRunHistory,
+  type FixtureLake,
+} from '../fixtures/report/fixture-lake.ts';
+import { parseCsv } from '../fixtures/report/read-csv.ts';
+
+const BUILT_AT = new Date('2026-02-01T06:00:00Z');
+const MONTH = '2026-02';
+let work: string;
+let site: string;
+
+async function filesOf(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/')).sort();
+}
+
+const read = (path: string) => readFile(join(site, path), 'utf8');
+
+async function buildFixture(name: string, lake: FixtureLake = fixtureLake(), withRuns = false): Promise<string> {
+  const store = new FolderObjectStore(join(work, `${name}-lake`));
+  await writeFixtureLake(store, lake);
+  if (withRuns) await writeRunHistory(store);
+  const out = join(work, `${name}-site`);
+  await buildSite({ store, outDir: out, builtAt: BUILT_AT });
+  return out;
+}
+
+/** The pages of one copy of the release (the root), leaving out `latest/` and `releases/`. */
+const rootPages = async (dir: string) => (await filesOf(dir)).filter((f) => f.endsWith('.html') && !f.startsWith('latest/') && !f.startsWith('releases/'));
+
+interface Figure {
+  page: string;
+  id: string;
+  markup: string;
+}
+
+async function figuresOf(page: string): Promise<Figure[]> {
+  const html = await read(page);
+  return [...html.matchAll(/<figure class="chart" id="([^"]+)">([\s\S]*?)<\/figure>/g)].map((m) => ({ page, id: m[1], markup: m[2] }));
+}
+
+/** Resolve a page-relative link to a site path. */
+const resolveLink = (page: string, href: string) => posix.normalize(posix.join(posix.dirname(page), href.split('#')[0]));
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'chainwatch-report-'));
+  site = await buildFixture('base', fixtureLake(), true);
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('report site from a fixture lake', () => {
+  it('has the overview, sector, product, top-supplier country and production pages, and the claims, changes, methodology, data-quality and sources pages', async () => {
+    const lake = fixtureLake();
+    const imports = lake.tradeFlows.filter((f) => f.reporter_iso3 === 'USA' && f.flow === 'M');
+    const hs6 = [...new Set(imports.map((f) => f.hs6))].sort();
+    const sectors = [...new Set([...lake.basket.map((b) => b.sector), ...lake.production.map((p) => p.sector)])].sort();
+    const leaders = [...new Set(computeMetrics(lake).supplierShares.filter((s) => s.rank === 1).map((s) => s.partner_iso3))].sort();
+    const pages = await rootPages(site);
+    const fixed = ['index.html', 'claims.html', 'changes.html', 'methodology.html', 'data-quality.html', 'sources.html', 'products/index.html', 'countries/index.html', 'production/index.html'];
+    const expected = [...fixed, ...hs6.map((h) => `products/${h}.html`), ...sectors.map((s) => `sectors/${s}.html`), ...leaders.map((c) => `countries/${c}.html`)];
+    // Production pages: the commodities with a world-share series (mine production, fab capacity).
+    expect(pages.filter((p) => p.startsWith('production/') && p !== 'production/index.html')).toEqual(['production/chips.html', 'production/rare_earths.html']);
+    expect(pages.filter((p) => !p.startsWith('production/')).sort()).toEqual(expected.filter((p) => !p.startsWith('production/')).sort());
+    // A basket product without trade rows gets no page.
+    expect(pages).not.toContain('products/284610.html');
+  });
+
+  it('writes the release three times: releases/<month>/, latest/ and the site root, the same files framed for each', async () => {
+    const files = await filesOf(site);
+    const root = files.filter((f) => !f.startsWith('latest/') && !f.startsWith('releases/'));
+    const under = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
+    expect(under('latest/')).toEqual(root);
+    expect(under(`releases/${MONTH}/`)).toEqual(root);
+    expect(files).toContain('releases/index.json');
+    expect(files).toContain('releases/index.html');
+    for (const f of root.filter((f) => !f.endsWith('.html'))) {
+      expect(await read(`latest/${f}`), f).toBe(await read(f));
+      expect(await read(`releases/${MONTH}/${f}`), f).toBe(await read(f));
+    }
+    // Pages differ only in the footer: the release copy says it is permanent and links to latest.
+    const strip = (page: string) => page.replace(/<footer[\s\S]*<\/footer>/, '');
+    expect(strip(await read(`releases/${MONTH}/products/280530.html`))).toBe(strip(await read('products/280530.html')));
+    expect(await read('products/280530.html')).toContain(`href="../releases/${MONTH}/products/280530.html">releases/${MONTH}/products/280530.html</a>`);
+    expect(await read(`releases/${MONTH}/products/280530.html`)).toContain('href="../../../latest/products/280530.html">Latest release</a>');
+    expect(JSON.parse(await read('releases/index.json'))).toEqual({ releases: [{ month: MONTH, builtAt: BUILT_AT.toISOString() }] });
+  });
+
+  it('draws every chart as SVG with an aria-label, with a CSV of exactly the drawn rows and the spec beside it', async () => {
+    const figures = (await Promise.all((await rootPages(site)).map(figuresOf))).flat();
+    expect(figures.length).toBeGreaterThanOrEqual(8);
+    for (const fig of figures) {
+      const svgs = [...fig.markup.matchAll(/<svg [^>]*aria-label="([^"]+)"[^>]*>/g)];
+      expect(svgs, fig.id).toHaveLength(2); // wide and narrow renderings
+      for (const svg of svgs) {
+        expect(svg[1].length, fig.id).toBeGreaterThan(20);
+        expect(svg[0]).toMatch(/viewBox="0 0 [\d.]+ [\d.]+"/);
+        expect(svg[0]).not.toMatch(/\s(width|height)="/);
+      }
+      const csvHref = /<a href="([^"]+\.csv)" download>CSV<\/a>/.exec(fig.markup)![1];
+      const jsonHref = /<a href="([^"]+\.json)">JSON<\/a>/.exec(fig.markup)![1];
+      const specHref = /<a href="([^"]+\.vl\.json)">/.exec(fig.markup)![1];
+      expect(resolveLink(fig.page, csvHref)).toBe(`data/${fig.id}.csv`);
+      const csv = parseCsv(await read(resolveLink(fig.page, csvHref)));
+      const spec = JSON.parse(await read(resolveLink(fig.page, specHref)));
+      // The JSON download: the same rows as the CSV, with the chart's sources and SQL files.
+      const json = JSON.parse(await read(resolveLink(fig.page, jsonHref)));
+      expect(json.rows.map((r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])))).toEqual(csv);
+      const sqlHrefs = [...fig.markup.matchAll(/<a href="([^"]+\.sql)">([\w]+)\.sql<\/a>/g)];
+      expect(sqlHrefs.length, fig.id).toBeGreaterThan(0);
+      expect(sqlHrefs.map((m) => resolveLink(fig.page, m[1]))).toEqual(json.sql);
+      for (const [, href, table] of sqlHrefs) expect(await read(resolveLink(fig.page, href))).toBe(await readFile(join('sql/metrics', `${table}.sql`), 'utf8'));
+      // As of: the last year of the chart's sources, and the release.
+      const through = Math.max(...json.sources.flatMap((s: { years: number[] }) => s.years));
+      expect(fig.markup).toContain(`As of: data through ${through}, release ${MONTH}.`);
+      expect(spec.description.length).toBeGreaterThan(20);
+      expect(spec.title.text.join(' ').length).toBeGreaterThan(5);
+      // The data the spec draws (a layer may add constant reference bands, which are not data).
+      const datasets = [spec.data, ...(spec.layer ?? []).map((l: { data?: unknown }) => l.data)].filter(Boolean) as { values: Record<string, unknown>[] }[];
+      const drawn = datasets.find((d) => d.values.length === csv.length && Object.keys(d.values[0] ?? {}).join() === Object.keys(csv[0] ?? {}).join());
+      expect(drawn, `${fig.id}: no dataset equals the CSV`).toBeDefined();
+      expect(drawn!.values.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])))).toEqual(csv);
+      // Vega-Lite gives each bar and point its own ARIA description: the wide SVG draws one mark per CSV row.
+      const wide = /<div class="chart-wide">([\s\S]*?)<\/div>/.exec(fig.markup)![1];
+      const marks = wide.match(/aria-roledescription="(bar|point)"/g) ?? [];
+      expect(marks.length, fig.id).toBe(csv.length);
+    }
+  });
+
+  it('names the takeaway and the source with its years in every figure caption', async () => {
+    const figures = (await Promise.all(['products/280530.html', 'production/rare_earths.html', 'sectors/rare_earths.html', 'countries/CHN.html'].map(figuresOf))).flat();
+    expect(figures.length).toBeGreaterThanOrEqual(6);
+    for (const fig of figures) {
+      expect(fig.markup).toMatch(/<p class="takeaway">[^<]{20,}<\/p>/);
+      expect(fig.markup).toMatch(/Source: <a href="\.\.\/sources\.html#src-[A-Z0-9_]+">[^<]+<\/a> \((\d{4}|\d{4}–\d{4})\)/);
+      expect(fig.markup).toMatch(/<details class="chart-data"><summary>Data table/);
+    }
+  });
+
+  it('escapes hostile partner names everywhere: tables, legends, aria-labels, quarantine reasons, feeds', async () => {
+    const pages = (await filesOf(site)).filter((f) => f.endsWith('.html') || f.endsWith('.xml'));
+    for (const page of pages) {
+      const html = await read(page);
+      expect(html, page).not.toContain(SCRIPT_NAME);
+      expect(html, page).not.toContain(IMG_NAME);
+      // No active element and no event-handler attribute inside any tag (escaped text is inert).
+      expect(html, page).not.toMatch(/<script|<img|<iframe|<object|<embed|<[a-z][^>]*\son\w+=/i);
+    }
+    const product = await read('products/280530.html');
+    expect(product).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(product).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    // In the supplier table and in the chart (the latest year has both names).
+    expect(product.match(/&lt;script&gt;alert\(1\)&lt;\/script&gt;/g)!.length).toBeGreaterThanOrEqual(3);
+    const sources = await read('sources.html');
+    expect(sources).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    expect(sources).not.toContain('href="javascript:');
+    expect(await read('data-quality.html')).toContain('year &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; is not a whole number');
+  });
+
+  it('loads nothing from outside the site, and every internal link resolves to a file', async () => {
+    const files = await filesOf(site);
+    for (const page of files.filter((f) => f.endsWith('.html'))) {
+      const html = await read(page);
+      for (const m of html.matchAll(/<(\w+)\s[^>]*?\b(src|href)="([^"]*)"/g)) {
+        const [, tag, attr, url] = m;
+        if (/^(https?:)?\/\//i.test(url)) {
+          // Citation links may point at the source; nothing else may reach another host.
+          expect(`${tag} ${attr}`, `${page}: ${url}`).toBe('a href');
+          continue;
+        }
+        // The one inline resource: the icon, an SVG data URL (the CSP allows data: images), so no favicon.ico is fetched.
+        if (url.startsWith('data:')) {
+          expect(`${tag} ${url.slice(0, 19)}`, page).toBe('link data:image/svg+xml,');
+          continue;
+        }
+        expect(url, page).not.toMatch(/^[a-z][a-z0-9+.-]*:/i);
+        if (url.startsWith('#')) continue;
+        expect(files, `${page} links to ${url}`).toContain(resolveLink(page, url));
+      }
+      for (const m of html.matchAll(/href="([^"]*sources\.html)#([\w-]+)"/g)) expect(await read(resolveLink(page, m[1])), `${page} → ${m[0]}`).toContain(`id="${m[2]}"`);
+      // Inline SVG references only its own defs.
+      for (const m of html.matchAll(/url\(([^)]*)\)/g)) expect(m[1], page).toMatch(/^#/);
+    }
+    const css = await read('assets/site.css');
+    expect(css).not.toMatch(/@import|url\(/);
+  });
+
+  it('shows HHI, CR1 and China share equal to a recomputation from the product’s supplier CSV', async () => {
+    const lake = fixtureLake();
+    for (const hs6 of [...new Set(lake.tradeFlows.filter((f) => f.flow === 'M').map((f) => f.hs6))]) {
+      const page = await read(`products/${hs6}.html`);
+      const rows = parseCsv(await read(`data/product-${hs6}-suppliers.csv`));
+      const year = Math.max(...rows.map((r) => Number(r.year)));
+      const cell = rows.filter((r) => Number(r.year) === year).map((r) => ({ iso3: r.partner_iso3, value: Number(r.value_usd) }));
+      // The CSV holds exactly the fixture's supplier countries (aggregates excluded).
+      const flows = lake.tradeFlows.filter((f) => f.hs6 === hs6 && f.year === year && f.flow === 'M' && !f.partner_is_aggregate);
+      expect(cell.map((c) => c.iso3).sort()).toEqual(flows.map((f) => f.partner_iso3).sort());
+      const total = cell.reduce((s, c) => s + c.value, 0);
+      const expected = {
+        hhi: cell.reduce((s, c) => s + (c.value / total) ** 2, 0),
+        cr1: Math.max(...cell.map((c) => c.value)) / total,
+        china_share: (cell.find((c) => c.iso3 === 'CHN')?.value ?? 0) / total,
+      };
+      for (const [metric, value] of Object.entries(expected)) {
+        const shown = new RegExp(`data-metric="${metric}"><data value="([^"]+)">`).exec(page);
+        expect(shown, `${hs6} ${metric}`).not.toBeNull();
+        expect(Number(shown![1])).toBeCloseTo(value, 12);
+      }
+      expect(page).toContain(`<h2 id="key-figures">Key figures, ${year}</h2>`);
+    }
+  });
+
+  it('notes Taiwan’s 490 mapping and the gaps of a sector', async () => {
+    const chips = await read('products/854231.html');
+    expect(chips).toContain('“Other Asia, nes” (partner code 490)');
+    expect(chips).not.toContain('Partner groups'); // the groups are defined for every fixture year
+    const medical = await read('sectors/medical_supplies.html');
+    expect(medical).toContain('What the data does not cover');
+    expect(medical).toContain('Made-up textile articles incl. face masks (HS 630790)');
+    expect(medical).toContain('BOWN_JAPANTIMES_2020, FORBES_2020');
+    expect(medical).toMatch(/<details open><summary>3 published figures<\/summary>/);
+    expect(medical).toContain('<data value="48">48.0%</data>');
+  });
+
+  it('lists every cited source once with its full citation and the pages that use it', async () => {
+    const sources = await read('sources.html');
+    const ids = [...sources.matchAll(/<div class="source" id="src-([\w-]+)">/g)].map((m) => m[1]);
+    expect(ids).toEqual(['AKASHOK1_COMTRADE', 'BCG_2020_WEB', 'BOWN_JAPANTIMES_2020', 'DIGITIMES_2020', 'FORBES_2020', 'FT_2021', 'HUNCHMAG_2021', 'SCMP_PANJIVA_2020', 'SEED_ARTICLE_2021', 'USGS_MCS2025_REE']);
+    expect(sources).toContain('U.S. Geological Survey, Mineral Commodity Summaries 2025, &quot;Rare Earths&quot;');
+    const comtrade = /<div class="source" id="src-AKASHOK1_COMTRADE">([\s\S]*?)<\/div>/.exec(sources)![1];
+    expect(comtrade).toContain('href="products/280530.html"');
+    expect(comtrade).toContain('href="products/854231.html"');
+    // Retrieved: when the run manifest says the source's rows were landed.
+    expect(comtrade).toContain(`Retrieved: landed in the lake 2026-01-31 by the <code>bundled</code> source (run ${RUN_ID})`);
+    const secondary = /<div class="source" id="src-FORBES_2020">([\s\S]*?)<\/div>/.exec(sources)![1];
+    expect(secondary).toContain('Licence: not stated by the publisher');
+  });
+
+  it('gives each country one colour across charts, distinct within a chart, grey only for all other countries', async () => {
+    const specs = (await filesOf(site)).filter((f) => /-partners\.vl\.json$/.test(f));
+    const colourOf = new Map<string, string>();
+    for (const file of specs) {
+      const spec = JSON.parse(await read(file));
+      const { domain, range } = spec.encoding.color.scale as { domain: string[]; range: string[] };
+      expect(domain.at(-1)).toBe('All other countries');
+      expect(new Set(range.slice(0, -1)).size).toBe(range.length - 1);
+      expect(range.slice(0, -1)).not.toContain(range.at(-1));
+      domain.slice(0, -1).forEach((name, i) => {
+        expect(colourOf.get(name) ?? range[i], name).toBe(range[i]);
+        colourOf.set(name, range[i]);
+      });
+    }
+    expect(colourOf.get('China')).toBeDefined();
+  });
+
+  it('writes the same bytes from the same lake in the same month, whatever the clock says (only the release index records the build time)', async () => {
+    const store = new FolderObjectStore(join(work, 'again-lake'));
+    await writeFixtureLake(store);
+    await writeRunHistory(store);
+    const again = join(work, 'again-site');
+    await buildSite({ store, outDir: again, builtAt: new Date('2026-02-27T23:59:00Z') });
+    const a = await filesOf(site);
+    expect(await filesOf(again)).toEqual(a);
+    for (const f of a.filter((f) => !f.startsWith('releases/index.'))) expect(await readFile(join(again, f)), f).toEqual(await readFile(join(site, f)));
+  });
+
+  it('shows the exposure of a product: CR1 and the China share at risk, and ally cover from allied exports where the lake has them', async () => {
+    const lake = fixtureLake();
+    const page = await read(`products/${ALLY_EXPORT_PRODUCT}.html`);
+    const year = ALLY_EXPORT_YEAR;
+    const cell = lake.tradeFlows.filter((f) => f.hs6 === ALLY_EXPORT_PRODUCT && f.year === year && f.flow === 'M' && !f.partner_is_aggregate);
+    const total = cell.reduce((s, f) => s + f.value_usd!, 0);
+    const china = cell.find((f) => f.partner_iso3 === 'CHN')!.value_usd!;
+    const metric = (name: string) => Number(new RegExp(`data-metric="${name}"><data value="([^"]+)">`).exec(page)![1]);
+    expect(page).toContain(`<h2 id="exposure">Exposure, ${year}</h2>`);
+    expect(metric('risk_top')).toBeCloseTo(Math.max(...cell.map((f) => f.value_usd!)) / total, 12);
+    expect(metric('risk_china')).toBeCloseTo(china / total, 12);
+    // Each ally's World row when it has one, else the sum of its partner rows.
+    const byReporter = new Map<string, typeof ALLY_EXPORTS>();
+    for (const e of ALLY_EXPORTS) byReporter.set(e.reporter, [...(byReporter.get(e.reporter) ?? []), e]);
+    const allied = [...byReporter.values()].reduce((s, rows) => s + (rows.find((r) => r.partner === 'WLD')?.value ?? rows.reduce((t, r) => t + r.value, 0)), 0);
+    expect(metric('ally_cover')).toBeCloseTo(allied / china, 12);
+    // Another product has no export rows: the figure is declared missing, not estimated.
+    const chips = await read('products/854231.html');
+    expect(chips).toContain('<dd data-metric="ally_cover"><span class="missing">not available</span></dd>');
+    expect(chips).toContain('Ally cover is not available in the bundled data');
+  });
+
+  it('accounts for every source on the data-quality page: rows in, landed, quarantined with reasons, stale sources', async () => {
+    const page = await read('data-quality.html');
+    expect(page).toContain('<h2>Stale sources</h2><p>comtrade:');
+    const bundledRow = /<tr><td><code>bundled<\/code><\/td>([\s\S]*?)<\/tr>/.exec(page)![1];
+    expect([...bundledRow.matchAll(/<td class="num">([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['40', '1', '36', String(QUARANTINE_REASONS.length), '2']);
+    for (const reason of QUARANTINE_REASONS) expect(page).toContain(`<tr><td>${reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</td><td class="num">1</td></tr>`);
+    expect(page).toMatch(/<td><code>comtrade<\/code><\/td><td><span class="badge">stale<\/span><\/td><td>2025-12-31 \(period 2025-12\)<\/td><td>2026-01-31: comtrade answered 503 after 5 tries<\/td>/);
+    // Every page says which source is stale, not only this one.
+    expect(await read('products/280530.html')).toContain('Stale: comtrade could not be refreshed');
+  });
+
+  it('gives each top-supplier country a page with its products and its share chart in its own colour', async () => {
+    const page = await read('countries/TWN.html');
+    expect(page).toContain('<a href="../products/854231.html">Processors and controllers (ICs)</a>');
+    const spec = JSON.parse(await read('data/country-TWN-shares.vl.json'));
+    const partners = JSON.parse(await read('data/product-854231-partners.vl.json'));
+    const { domain, range } = partners.encoding.color.scale as { domain: string[]; range: string[] };
+    expect(spec.mark.color).toBe(range[domain.indexOf('Taiwan')]);
+  });
+
+  it('explains every metric with a link to the SQL file that computes it', async () => {
+    const page = await read('methodology.html');
+    for (const file of await readdir('sql/metrics')) expect(page, file).toContain(`href="sql/metrics/${file}"`);
+    for (const pitfall of ['Taiwan is “Other Asia, nes” (code 490)', 'Aggregates are not suppliers', 'CIF and FOB', 'HS vintages']) expect(page).toContain(pitfall);
+    expect(page).toContain('HHI 0.25');
+    expect(page).toContain('HHI 0.40');
+  });
+});
+
+describe('partner groups defined after the first year of data', () => {
+  it('are left out of the share chart before their first year, with a note, not drawn as zero', async () => {
+    const lake = fixtureLake();
+    for (const g of lake.partnerGroups) if (g.group_id === 'ALLY_2021_SC') g.valid_from = 2023;
+    const out = await buildFixture('groups', lake);
+    const page = await readFile(join(out, 'products/854231.html'), 'utf8');
+    expect(page).toContain('Allies (AUS, JPN, KOR, TWN): defined from 2023.');
+    const rows = parseCsv(await readFile(join(out, 'data/product-854231-shares.csv'), 'utf8'));
+    expect(rows.filter((r) => r.measure.startsWith('Allies')).map((r) => r.year)).toEqual(['2023', '2024']);
+    expect(rows.filter((r) => r.measure === 'China').map((r) => r.year)).toEqual(['2022', '2023', '2024']);
+  });
+});
+
+describe('headline figures come from the lake rows', () => {
+  it('shows the US capacity share and Taiwan’s wafer share with source and year', async () => {
+    const index = await read('index.html');
+    const us = /<article class="card" id="headline-us-fab-capacity">([\s\S]*?)<\/article>/.exec(index)![1];
+    expect(us).toMatch(/<data value="37">37\.0%<\/data><\/strong> <span class="when">1990<\/span>.*<data value="12">12\.0%<\/data><\/strong> <span class="when">2020<\/span>/s);
+    expect(us).toContain('href="sources.html#src-BCG_2020_WEB"');
+    const tw = /<article class="card" id="headline-taiwan-wafer-capacity">([\s\S]*?)<\/article>/.exec(index)![1];
+    expect(tw).toMatch(/<data value="22">≈22\.0%<\/data><\/strong> <span class="when">Dec 2019<\/span>/);
+    expect(tw).toContain('href="sources.html#src-DIGITIMES_2020"');
+  });
+
+  it('changes when a fixture value changes', async () => {
+    const lake = fixtureLake();
+    const us2020 = lake.production.find((r) => r.measure === 'fab_capacity_share' && r.geo_iso3 === 'USA' && r.year === 2020 && r.source_id === 'BCG_2020_WEB')!;
+    us2020.value = 14.5;
+    const china2024 = lake.production.find((r) => r.measure === 'mine_production' && r.geo_iso3 === 'CHN' && r.year === 2024)!;
+    china2024.value = 300_000;
+    const changed = await buildFixture('changed', lake);
+    const index = await readFile(join(changed, 'index.html'), 'utf8');
+    expect(index).toContain('<data value="14.5">14.5%</data>');
+    expect(index).not.toContain('<data value="12">12.0%</data>');
+    const world2024 = lake.production.filter((r) => r.measure === 'mine_production' && r.year === 2024).reduce((s, r) => s + r.value!, 0);
+    const share = 300_000 / world2024;
+    expect(index).toContain(`<data value="${share}">${(share * 100).toFixed(1)}%</data>`);
+  });
+});
+
+describe('a failed build', () => {
+  it('leaves the previously built site untouched and no staging folder behind', async () => {
+    const snapshot = async (dir: string) =>
+      Object.fromEntries(await Promise.all((await filesOf(dir)).map(async (f) => [f, createHash('sha256').update(await readFile(join(dir, f))).digest('hex')])));
+    const before = await snapshot(site);
+
+    /** The real folder store, failing part-way through the reads as a network store might. */
+    class FailingStore extends FolderObjectStore {
+      override async get(key: string): Promise<Uint8Array | undefined> {
+        if (key.startsWith('metrics/dependency/')) throw new StoreError(`Could not read ${key}: connection reset`, 'Retry.');
+        return super.get(key);
+      }
+    }
+    const store = new FailingStore(join(work, 'base-lake'));
+    await expect(buildSite({ store, outDir: site, builtAt: new Date('2030-01-01T00:00:00Z') })).rejects.toThrow(StoreError);
+    expect(await snapshot(site)).toEqual(before);
+    expect((await readdir(dirname(site))).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
+  });
+
+  it('says the lake is empty and what to run when the tables are missing', async () => {
+    const empty = new FolderObjectStore(join(work, 'empty-lake'));
+    await expect(buildSite({ store: empty, outDir: join(work, 'empty-site') })).rejects.toThrow(/no rows in sources, basket, trade_flows/);
+  });
+});
