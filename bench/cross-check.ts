@@ -47,7 +47,8 @@ export function checkSql(table: TableDef, fileA: string, fileB: string, toleranc
   const columns = columnsOf(table);
   const keys = keysOf(table);
   const values = columns.filter((c) => !keys.includes(c.name));
-  const scaled = (c: string) => `abs(a.${ident(c)} - b.${ident(c)}) / greatest(1, abs(a.${ident(c)}), abs(b.${ident(c)}))`;
+  const scaled = (c: string) =>
+    `abs(a.${ident(c)} - b.${ident(c)}) / greatest(1, abs(a.${ident(c)}), abs(b.${ident(c)}))`;
   const differs = values.map((c) =>
     c.type === 'double'
       ? `(a.${ident(c.name)} IS NULL) <> (b.${ident(c.name)} IS NULL) OR ${scaled(c.name)} > ${tolerance}`
@@ -70,7 +71,12 @@ export function checkSql(table: TableDef, fileA: string, fileB: string, toleranc
 }
 
 /** Compare `reference` against each of `others` on every given table. */
-export async function crossCheck(tables: readonly TableDef[], reference: TableOutput, others: readonly TableOutput[], tolerance = TOLERANCE): Promise<TableCheck[]> {
+export async function crossCheck(
+  tables: readonly TableDef[],
+  reference: TableOutput,
+  others: readonly TableOutput[],
+  tolerance = TOLERANCE,
+): Promise<TableCheck[]> {
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   const checks: TableCheck[] = [];
@@ -79,15 +85,36 @@ export async function crossCheck(tables: readonly TableDef[], reference: TableOu
       for (const table of tables) {
         let r: Record<string, number>;
         try {
-          const reader = await db.runAndReadAll(checkSql(table, reference.file(table.name), other.file(table.name), tolerance));
+          const reader = await db.runAndReadAll(
+            checkSql(table, reference.file(table.name), other.file(table.name), tolerance),
+          );
           r = (reader.getRowObjectsJS() as Record<string, number>[])[0];
         } catch (error) {
-          checks.push({ table: table.name, a: reference.contender, b: other.contender, rowsA: NaN, rowsB: NaN, onlyInA: NaN, onlyInB: NaN, differing: NaN, worst: NaN, ok: false, error: (error as Error).message.split('\n')[0] });
+          checks.push({
+            table: table.name,
+            a: reference.contender,
+            b: other.contender,
+            rowsA: NaN,
+            rowsB: NaN,
+            onlyInA: NaN,
+            onlyInB: NaN,
+            differing: NaN,
+            worst: NaN,
+            ok: false,
+            error: (error as Error).message.split('\n')[0],
+          });
           continue;
         }
         checks.push({
-          table: table.name, a: reference.contender, b: other.contender,
-          rowsA: r.rows_a, rowsB: r.rows_b, onlyInA: r.only_a, onlyInB: r.only_b, differing: r.differing, worst: r.worst,
+          table: table.name,
+          a: reference.contender,
+          b: other.contender,
+          rowsA: r.rows_a,
+          rowsB: r.rows_b,
+          onlyInA: r.only_a,
+          onlyInB: r.only_b,
+          differing: r.differing,
+          worst: r.worst,
           ok: r.only_a === 0 && r.only_b === 0 && r.differing === 0 && r.rows_a === r.rows_b,
         });
       }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,16 @@ import { orderBy, writePartitions } from '../src/core/lake/partitions.ts';
 import { FolderObjectStore } from '../src/adapters/folder-store/folder-store.ts';
 import { toTradeFlow } from './synthetic/comtrade-shape.ts';
 import { writeApiIndex, writeRawPeriod } from './synthetic/raw-files.ts';
-import { AnnualTotals, batchRows, DEFAULT_SHAPE, generateMonth, monthsOf, planCells, type SyntheticRow, type TradeShape } from './synthetic/trade-rows.ts';
+import {
+  AnnualTotals,
+  batchRows,
+  DEFAULT_SHAPE,
+  generateMonth,
+  monthsOf,
+  planCells,
+  type SyntheticRow,
+  type TradeShape,
+} from './synthetic/trade-rows.ts';
 import { loadUniverse, type UniverseSize } from './synthetic/universe.ts';
 
 /**
@@ -61,7 +70,12 @@ export interface GenerateOptions extends UniverseSize {
 
 export async function generate(options: GenerateOptions): Promise<GeneratedData> {
   const log = options.log ?? (() => {});
-  const shape: TradeShape = { ...DEFAULT_SHAPE, seed: options.seed ?? DEFAULT_SHAPE.seed, years: options.years ?? DEFAULT_SHAPE.years, rows: options.rows };
+  const shape: TradeShape = {
+    ...DEFAULT_SHAPE,
+    seed: options.seed ?? DEFAULT_SHAPE.seed,
+    years: options.years ?? DEFAULT_SHAPE.years,
+    rows: options.rows,
+  };
   const u = await loadUniverse(shape.seed, { reporters: options.reporters, products: options.products });
   const months = monthsOf(shape);
   const cells = planCells(u, Math.ceil(shape.rows / months.length));
@@ -71,12 +85,26 @@ export async function generate(options: GenerateOptions): Promise<GeneratedData>
   const order = orderBy('reporter_iso3', 'flow', 'hs6', 'partner_iso3');
 
   const result: GeneratedData = {
-    dir, rows: 0, annualRows: 0, rawRows: 0, rawMonthlyRows: 0, badRows: 0, nextMonthRows: 0, shape,
-    lake: join(dir, 'lake'), raw: join(dir, 'raw', 'comtrade'), next: join(dir, 'next', 'comtrade'),
+    dir,
+    rows: 0,
+    annualRows: 0,
+    rawRows: 0,
+    rawMonthlyRows: 0,
+    badRows: 0,
+    nextMonthRows: 0,
+    shape,
+    lake: join(dir, 'lake'),
+    raw: join(dir, 'raw', 'comtrade'),
+    next: join(dir, 'next', 'comtrade'),
   };
   const index: Record<string, Record<string, number>> = {};
   const land = async (rows: SyntheticRow[], year: number, month: number): Promise<void> => {
-    await writePartitions(store, TRADE_FLOWS, rows.map((r) => toTradeFlow(u, r)), order);
+    await writePartitions(
+      store,
+      TRADE_FLOWS,
+      rows.map((r) => toTradeFlow(u, r)),
+      order,
+    );
     const raw = await writeRawPeriod(result.raw, u, shape, year, month, rows);
     index[raw.apiKey] = raw.counts;
     result.badRows += raw.bad;
@@ -95,7 +123,9 @@ export async function generate(options: GenerateOptions): Promise<GeneratedData>
       const totals = annual.take();
       await land(totals, year, 0);
       result.annualRows += totals.length;
-      log(`bench:data ${year}: ${result.rows.toLocaleString('en-US')} monthly rows, ${result.annualRows.toLocaleString('en-US')} annual (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      log(
+        `bench:data ${year}: ${result.rows.toLocaleString('en-US')} monthly rows, ${result.annualRows.toLocaleString('en-US')} annual (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
     }
   }
   await writeApiIndex(result.raw, index);
@@ -108,29 +138,56 @@ export async function generate(options: GenerateOptions): Promise<GeneratedData>
 
   // The bundled source lands beside the synthetic one: reference tables (countries, partner groups)
   // the metric SQL joins, production data, and the real bundled trade rows.
-  await runIngest({ store, runId: 'bench-bundled', now: new Date(0), dataDir: fileURLToPath(new URL('../data/bundled', import.meta.url)) });
+  await runIngest({
+    store,
+    runId: 'bench-bundled',
+    now: new Date(0),
+    dataDir: fileURLToPath(new URL('../data/bundled', import.meta.url)),
+  });
 
-  await writeFile(join(dir, MANIFEST), JSON.stringify({ generatorVersion: GENERATOR_VERSION, size: sizeOf(options), ...result }, null, 2) + '\n');
+  await writeFile(
+    join(dir, MANIFEST),
+    JSON.stringify({ generatorVersion: GENERATOR_VERSION, size: sizeOf(options), ...result }, null, 2) + '\n',
+  );
   return result;
 }
 
 /** The curated tables' layout: generated lakes are rewritten when a schema or a partitioning changes. */
 const schemaFingerprint = (): string =>
   createHash('sha256')
-    .update(JSON.stringify((curatedTables as unknown as TableDef[]).map((t) => [t.name, t.partitionKeys, columnsOf(t).map((c) => [c.name, c.type, c.nullable])])))
+    .update(
+      JSON.stringify(
+        (curatedTables as unknown as TableDef[]).map((t) => [
+          t.name,
+          t.partitionKeys,
+          columnsOf(t).map((c) => [c.name, c.type, c.nullable]),
+        ]),
+      ),
+    )
     .digest('hex')
     .slice(0, 16);
 
 const sizeOf = (o: GenerateOptions) => ({
-  rows: o.rows, seed: o.seed ?? DEFAULT_SHAPE.seed, years: o.years ?? DEFAULT_SHAPE.years, reporters: o.reporters ?? null, products: o.products ?? null,
+  rows: o.rows,
+  seed: o.seed ?? DEFAULT_SHAPE.seed,
+  years: o.years ?? DEFAULT_SHAPE.years,
+  reporters: o.reporters ?? null,
+  products: o.products ?? null,
   schema: schemaFingerprint(),
 });
 
 /** Reuse a work folder generated with the same options and generator version; generate it otherwise. */
 export async function ensureGenerated(options: GenerateOptions): Promise<GeneratedData> {
   try {
-    const manifest = JSON.parse(await readFile(join(options.dir, MANIFEST), 'utf8')) as GeneratedData & { generatorVersion: number; size: unknown };
-    if (manifest.generatorVersion === GENERATOR_VERSION && JSON.stringify(manifest.size) === JSON.stringify(sizeOf(options))) return manifest;
+    const manifest = JSON.parse(await readFile(join(options.dir, MANIFEST), 'utf8')) as GeneratedData & {
+      generatorVersion: number;
+      size: unknown;
+    };
+    if (
+      manifest.generatorVersion === GENERATOR_VERSION &&
+      JSON.stringify(manifest.size) === JSON.stringify(sizeOf(options))
+    )
+      return manifest;
   } catch {
     // No manifest yet (or unreadable): generate.
   }
@@ -147,12 +204,19 @@ async function main(): Promise<void> {
   });
   const rows = Number(values.rows);
   if (!Number.isSafeInteger(rows) || rows < 1000) {
-    console.error(`bench:data: --rows must be an integer ≥ 1000 (got "${values.rows}")\n  → e.g. npm run bench:data -- --rows 1000000`);
+    console.error(
+      `bench:data: --rows must be an integer ≥ 1000 (got "${values.rows}")\n  → e.g. npm run bench:data -- --rows 1000000`,
+    );
     process.exit(2);
   }
   const dir = values.out ?? join('bench', 'work', `rows-${rows}`);
   const started = performance.now();
-  const g = await generate({ rows, dir, seed: values.seed === undefined ? undefined : Number(values.seed), log: console.log });
+  const g = await generate({
+    rows,
+    dir,
+    seed: values.seed === undefined ? undefined : Number(values.seed),
+    log: console.log,
+  });
   console.log(
     `bench:data ${g.rows.toLocaleString('en-US')} monthly + ${g.annualRows.toLocaleString('en-US')} annual curated rows, ${g.rawRows.toLocaleString('en-US')} raw rows ` +
       `(${g.badRows.toLocaleString('en-US')} defective) → ${dir} (${((performance.now() - started) / 1000).toFixed(1)} s)`,

@@ -55,7 +55,13 @@ export const DEFAULTS: Omit<BenchOptions, 'log' | 'command'> = {
 
 /** A run small enough for `npm test` (test/system/bench-smoke.test.ts): every stage and the cross-check, no figures worth quoting. */
 export const SMOKE: Partial<BenchOptions> = {
-  sizes: [10_000], runs: 1, runsLarge: 1, years: 2, report: { products: 10, rows: 10_000 }, refreshSize: 10_000, resultsDir: undefined,
+  sizes: [10_000],
+  runs: 1,
+  runsLarge: 1,
+  years: 2,
+  report: { products: 10, rows: 10_000 },
+  refreshSize: 10_000,
+  resultsDir: undefined,
 };
 
 const sizeLabel = (rows: number, annual: number): string =>
@@ -67,19 +73,40 @@ function scalingFigures(stages: StageReport[], sizes: number[]): FigureResult[] 
   if (small === large) return [];
   const growth = large / small;
   return ['metrics', 'ingest'].flatMap((stage) => {
-    const a = stages.find((s) => s.stage === stage && s.size === small)?.contenders.find((c) => c.name === 'chainwatch');
-    const b = stages.find((s) => s.stage === stage && s.size === large)?.contenders.find((c) => c.name === 'chainwatch');
+    const a = stages
+      .find((s) => s.stage === stage && s.size === small)
+      ?.contenders.find((c) => c.name === 'chainwatch');
+    const b = stages
+      .find((s) => s.stage === stage && s.size === large)
+      ?.contenders.find((c) => c.name === 'chainwatch');
     if (!a || !b) return [];
     // A failed run has no time (NaN here, null once read back from results.json).
-    const seconds = (m: { seconds: number | null }) => (typeof m.seconds === 'number' && Number.isFinite(m.seconds) ? m.seconds : NaN);
+    const seconds = (m: { seconds: number | null }) =>
+      typeof m.seconds === 'number' && Number.isFinite(m.seconds) ? m.seconds : NaN;
     const pairs = Math.min(a.runs.length, b.runs.length);
     const values = Array.from({ length: pairs }, (_, i) => seconds(b.runs[i]) / seconds(a.runs[i]));
     // 10× the largest size, not run: the measured growth carried one step further (t ∝ rows^k).
-    const k = Math.log(seconds({ seconds: b.seconds.median }) / seconds({ seconds: a.seconds.median })) / Math.log(growth);
+    const k =
+      Math.log(seconds({ seconds: b.seconds.median }) / seconds({ seconds: a.seconds.median })) / Math.log(growth);
     const extrapolated = b.seconds.median * 10 ** k;
     return [
-      figureOf({ id: `scaling.${stage}`, label: `${stage}: time at ${large.toLocaleString('en-US')} / time at ${small.toLocaleString('en-US')} rows (chainwatch)`, unit: '×', target: { op: '<=', value: growth * 1.05 } }, values),
-      figureOf({ id: `extrapolated.${stage}`, label: `${stage}: extrapolated time at ${(10 * large).toLocaleString('en-US')} rows (t ∝ rows^${k.toFixed(2)}, not run)`, unit: 's' }, [extrapolated]),
+      figureOf(
+        {
+          id: `scaling.${stage}`,
+          label: `${stage}: time at ${large.toLocaleString('en-US')} / time at ${small.toLocaleString('en-US')} rows (chainwatch)`,
+          unit: '×',
+          target: { op: '<=', value: growth * 1.05 },
+        },
+        values,
+      ),
+      figureOf(
+        {
+          id: `extrapolated.${stage}`,
+          label: `${stage}: extrapolated time at ${(10 * large).toLocaleString('en-US')} rows (t ∝ rows^${k.toFixed(2)}, not run)`,
+          unit: 's',
+        },
+        [extrapolated],
+      ),
     ];
   });
 }
@@ -112,7 +139,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   if (want('refresh')) {
     const ctx = await sized(o.refreshSize);
     o.log(`refresh vs rebuild at ${ctx.data.rows.toLocaleString('en-US')} monthly rows`);
-    stages.push({ ...(await refreshStage(ctx)), sizeLabel: `${ctx.data.rows.toLocaleString('en-US')} monthly rows, one more month` });
+    stages.push({
+      ...(await refreshStage(ctx)),
+      sizeLabel: `${ctx.data.rows.toLocaleString('en-US')} monthly rows, one more month`,
+    });
   }
   if (want('report')) {
     o.log(`report with ${o.report.products} product pages`);
@@ -124,12 +154,17 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   // `--stages metrics` on top of an earlier full run: the new stages replace theirs, the rest stay.
   const earlier = o.merge && o.resultsDir ? await readResults(o.resultsDir) : undefined;
   const kept = (earlier?.stages ?? []).filter((e) => !stages.some((s) => s.stage === e.stage && s.size === e.size));
-  const all = [...kept, ...stages].sort((a, b) => STAGES.indexOf(a.stage as StageName) - STAGES.indexOf(b.stage as StageName) || a.size - b.size);
+  const all = [...kept, ...stages].sort(
+    (a, b) => STAGES.indexOf(a.stage as StageName) - STAGES.indexOf(b.stage as StageName) || a.size - b.size,
+  );
   const results: BenchResults = {
     date: measuredAt.slice(0, 10),
     command: earlier?.command ?? o.command,
     machine: describeMachine(),
-    runs: { ...earlier?.runs, ...Object.fromEntries(o.sizes.map((s) => [`${s.toLocaleString('en-US')} rows`, runsFor(s)])) },
+    runs: {
+      ...earlier?.runs,
+      ...Object.fromEntries(o.sizes.map((s) => [`${s.toLocaleString('en-US')} rows`, runsFor(s)])),
+    },
     stages: all,
     figures: scalingFigures(all, o.sizes),
   };
@@ -161,7 +196,11 @@ async function main(): Promise<void> {
     console.log(`bench: wrote ${join(dir, 'results.md')} from results.json and bench/analysis.md`);
     return;
   }
-  const list = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (s: string | undefined) =>
+    s
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const stages = (list(values.stages) ?? [...STAGES]) as StageName[];
   const unknown = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
   if (unknown.length) throw new BenchSetupError(`Unknown stage ${unknown.join(', ')}`, `Stages: ${STAGES.join(', ')}`);
@@ -183,8 +222,14 @@ async function main(): Promise<void> {
   const results = await runBench(options);
   const checks = results.stages.flatMap((s) => s.checks ?? []);
   const failed = checks.filter((c) => !c.ok);
-  if (checks.length) console.log(`bench: cross-check ${checks.length - failed.length}/${checks.length} table comparisons equal within 1e-9`);
-  for (const c of failed) console.error(`bench: ${c.table} differs between ${c.a} and ${c.b} (${c.onlyInA + c.onlyInB} unmatched, ${c.differing} differing rows)`);
+  if (checks.length)
+    console.log(
+      `bench: cross-check ${checks.length - failed.length}/${checks.length} table comparisons equal within 1e-9`,
+    );
+  for (const c of failed)
+    console.error(
+      `bench: ${c.table} differs between ${c.a} and ${c.b} (${c.onlyInA + c.onlyInB} unmatched, ${c.differing} differing rows)`,
+    );
   if (options.resultsDir) console.log(`bench: wrote ${join(options.resultsDir, 'results.md')} and results.json`);
   if (failed.length) process.exitCode = 1;
 }

@@ -20,10 +20,16 @@ export const tradeFlows = defineTable({
     partner_iso3: col.string('Partner as ISO3; aggregates keep a pseudo-code (WLD, NES, …). 490 is mapped to TWN.'),
     partner_code: col.string("Partner code as the source gave it (e.g. Comtrade '490' = Other Asia, nes)."),
     partner_name: col.string('Partner name as the source gave it.'),
-    partner_is_aggregate: col.boolean('True for World, "nes" areas, bunkers, free zones and groups; never counted as a supplier.'),
+    partner_is_aggregate: col.boolean(
+      'True for World, "nes" areas, bunkers, free zones and groups; never counted as a supplier.',
+    ),
     flow: z.enum(FLOWS).describe("Trade flow: 'M' imports, 'X' exports."),
     hs6: col.string('HS 6-digit product code (canonical product of the basket).'),
-    hs_vintage: nullable(col.string('HS nomenclature vintage the source reported (H5 = HS2017, H6 = HS2022); null when bridged or unknown.')),
+    hs_vintage: nullable(
+      col.string(
+        'HS nomenclature vintage the source reported (H5 = HS2017, H6 = HS2022); null when bridged or unknown.',
+      ),
+    ),
     value_usd: nullable(col.double('Trade value in US dollars; null when suppressed.')),
     value_basis: z.enum(VALUE_BASES).describe('Valuation basis of value_usd: CIF, FOB, customs, FOB_mirror, unknown.'),
     quantity: nullable(col.double('Quantity in quantity_unit; null when not reported.')),
@@ -52,7 +58,9 @@ export const production = defineTable({
     commodity: col.string('Commodity or product group, e.g. rare_earths, lithium, chips.'),
     stage: z.enum(STAGES).describe('Supply-chain stage: mining, refining, manufacturing, trade, demand, reserves.'),
     measure: col.string('What is measured, as named by the source file (mine_production, fab_capacity_share, …).'),
-    geo_iso3: col.string('Country ISO3, or a pseudo-code for a group (WLD world, OTH other countries, EUR Europe, EASIA East Asia).'),
+    geo_iso3: col.string(
+      'Country ISO3, or a pseudo-code for a group (WLD world, OTH other countries, EUR Europe, EASIA East Asia).',
+    ),
     geo_name: col.string('Geography name as the source gave it.'),
     geo_is_aggregate: col.boolean('True for world totals, residual "other" rows and regional groups.'),
     period: col.string("Period as the source gave it: '2020', '2019-12', '2020-2030', or '' when undated."),
@@ -93,7 +101,9 @@ export const countries = defineTable({
   schema: z.object({
     iso3: col.string('ISO 3166-1 alpha-3, or a pseudo-code for an aggregate (WLD, NES, …).'),
     name: col.string('English short name.'),
-    comtrade_code: nullable(col.string('UN Comtrade reporter/partner code (M49-based with exceptions: USA 842, FRA 251, …).')),
+    comtrade_code: nullable(
+      col.string('UN Comtrade reporter/partner code (M49-based with exceptions: USA 842, FRA 251, …).'),
+    ),
     census_code: nullable(col.string('US Census Schedule C country code (CTY_CODE).')),
     is_aggregate: col.boolean('True for World, "nes" areas, bunkers, free zones and country groups.'),
     note: nullable(col.string('Why a mapping is unusual (e.g. 490 = Other Asia, nes = Taiwan).')),

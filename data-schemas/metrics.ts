@@ -18,7 +18,9 @@ export const tradeCellSources = defineTable({
   partitionKeys: [],
   schema: z.object({
     ...tradeCell,
-    source: col.string('Ingest source whose rows the cell’s metrics use; values of different sources are never added up.'),
+    source: col.string(
+      'Ingest source whose rows the cell’s metrics use; values of different sources are never added up.',
+    ),
   }),
 });
 
@@ -60,7 +62,8 @@ export const concentration = defineTable({
 export const dependency = defineTable({
   name: 'dependency',
   zone: 'metrics',
-  description: 'Share of a cell’s value from China, allies, US covered nations, with and without Hong Kong/Macao merged into China.',
+  description:
+    'Share of a cell’s value from China, allies, US covered nations, with and without Hong Kong/Macao merged into China.',
   partitionKeys: [],
   schema: z.object({
     ...tradeCell,
@@ -77,17 +80,26 @@ export const dependency = defineTable({
 export const tradeTrend = defineTable({
   name: 'trade_trend',
   zone: 'metrics',
-  description: 'Per reporter × product × flow series: value CAGR, change and OLS slope of the China share, year over year.',
+  description:
+    'Per reporter × product × flow series: value CAGR, change and OLS slope of the China share, year over year.',
   partitionKeys: [],
   schema: z.object({
     ...tradeCell,
     total_value_usd: col.double('Sum over supplier countries in the year.'),
     yoy: nullable(col.double('total_value_usd / previous year − 1; null when the previous year is missing.')),
     china_share: col.double('Share from CHN in the year.'),
-    china_share_change_pp: nullable(col.double('China share minus the previous year’s, in percentage points; null without the previous year.')),
+    china_share_change_pp: nullable(
+      col.double('China share minus the previous year’s, in percentage points; null without the previous year.'),
+    ),
     first_year: col.int('First year of the series.'),
-    cagr: nullable(col.double('(value / first-year value)^(1/(year − first_year)) − 1; null for the first year or when either end ≤ 0.')),
-    china_share_slope: nullable(col.double('OLS slope of the China share per year over the whole series; null with fewer than 5 years.')),
+    cagr: nullable(
+      col.double(
+        '(value / first-year value)^(1/(year − first_year)) − 1; null for the first year or when either end ≤ 0.',
+      ),
+    ),
+    china_share_slope: nullable(
+      col.double('OLS slope of the China share per year over the whole series; null with fewer than 5 years.'),
+    ),
   }),
 });
 
@@ -103,7 +115,8 @@ const productionSeries = {
 export const productionShares = defineTable({
   name: 'production_shares',
   zone: 'metrics',
-  description: 'Share of world per geo and year for production and capacity series, with year-over-year and 3-year mean.',
+  description:
+    'Share of world per geo and year for production and capacity series, with year-over-year and 3-year mean.',
   partitionKeys: [],
   schema: z.object({
     ...productionSeries,
@@ -112,7 +125,9 @@ export const productionShares = defineTable({
     year: col.int('Year.'),
     value: col.double('Value in unit.'),
     unit: col.string('Unit of value.'),
-    share: col.double('Share of world, 0–1: the published share for share measures, else value / Σ countries (+ the OTH residual).'),
+    share: col.double(
+      'Share of world, 0–1: the published share for share measures, else value / Σ countries (+ the OTH residual).',
+    ),
     yoy: nullable(col.double('value / previous year − 1; null when the previous year is missing.')),
     share_roll3: nullable(col.double('Mean share over year−2…year; null unless all three years are present.')),
   }),
@@ -121,7 +136,8 @@ export const productionShares = defineTable({
 export const productionTrend = defineTable({
   name: 'production_trend',
   zone: 'metrics',
-  description: 'Per geo series: first and last share, change in percentage points, relative change, CAGR of the share, OLS slope.',
+  description:
+    'Per geo series: first and last share, change in percentage points, relative change, CAGR of the share, OLS slope.',
   partitionKeys: [],
   schema: z.object({
     ...productionSeries,
@@ -132,7 +148,11 @@ export const productionTrend = defineTable({
     last_share: col.double('Share in last_year (0–1).'),
     change_pp: col.double('(last_share − first_share) × 100, percentage points.'),
     relative_change: nullable(col.double('last_share / first_share − 1; null when first_share is 0.')),
-    cagr: nullable(col.double('(last/first)^(1/(last_year − first_year)) − 1 on the share; null when either end ≤ 0 or one year only.')),
+    cagr: nullable(
+      col.double(
+        '(last/first)^(1/(last_year − first_year)) − 1 on the share; null when either end ≤ 0 or one year only.',
+      ),
+    ),
     slope: nullable(col.double('OLS slope of the share per year; null with fewer than 5 years.')),
     n_years: col.int('Number of years with a value.'),
   }),

@@ -59,7 +59,10 @@ const columnCache = new WeakMap<TableDef, Column[]>();
 
 export function columnsOf(table: TableDef): Column[] {
   let columns = columnCache.get(table);
-  if (!columns) columnCache.set(table, (columns = deriveColumns(table)));
+  if (!columns) {
+    columns = deriveColumns(table);
+    columnCache.set(table, columns);
+  }
   return columns;
 }
 

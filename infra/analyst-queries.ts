@@ -30,8 +30,10 @@ export function readAnalystQueries(dir: string): AnalystQuery[] {
     .map((file) => {
       const path = join(dir, file);
       const { name, description, queryString } = namedQueryOf(parseSavedQuery(path, readFileSync(path, 'utf8')));
-      const fail = (what: string) => new UsageError(`Analyst query ${path} ${what}.`, 'Fix the file in sql/analyst/ and synthesize again.');
-      if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.length > MAX_NAME) throw fail(`has a name Athena cannot save (use up to ${MAX_NAME} letters, digits, _ . -)`);
+      const fail = (what: string) =>
+        new UsageError(`Analyst query ${path} ${what}.`, 'Fix the file in sql/analyst/ and synthesize again.');
+      if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.length > MAX_NAME)
+        throw fail(`has a name Athena cannot save (use up to ${MAX_NAME} letters, digits, _ . -)`);
       if (queryString.length > MAX_SQL) throw fail(`is longer than Athena's ${MAX_SQL}-character limit`);
       return { name, description, sql: queryString.trim() };
     });

@@ -37,13 +37,20 @@ export function buildApp(options: BuildAppOptions = {}): ChainwatchApp {
   const names = resourceNames(config.stage);
   const common = { env, config, names };
 
-  const storage = new StorageStack(app, names.stack('storage'), { ...common, description: 'chainwatch buckets: data lake, Athena results, access logs' });
+  const storage = new StorageStack(app, names.stack('storage'), {
+    ...common,
+    description: 'chainwatch buckets: data lake, Athena results, access logs',
+  });
   const catalog = new CatalogStack(app, names.stack('catalog'), {
     ...common,
     description: 'chainwatch Glue tables (generated from data-schemas) and Athena workgroups',
     analystSqlDir,
   });
-  const site = new SiteStack(app, names.stack('site'), { env, names, description: 'chainwatch report site: private bucket behind CloudFront' });
+  const site = new SiteStack(app, names.stack('site'), {
+    env,
+    names,
+    description: 'chainwatch report site: private bucket behind CloudFront',
+  });
   const pipeline = new PipelineStack(app, names.stack('pipeline'), {
     ...common,
     description: 'chainwatch monthly refresh: Lambdas, Step Functions, schedule, alarm',

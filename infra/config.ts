@@ -16,7 +16,9 @@ export const KEYED_SOURCES = ['comtrade', 'census'] as const satisfies readonly 
 export type KeyedSource = (typeof KEYED_SOURCES)[number];
 
 /** Retention values CloudWatch Logs accepts. */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Athena refuses a per-query cutoff below 10 MB. */
 const MIN_BYTES_SCANNED_CUTOFF = 10_000_000;
@@ -38,8 +40,17 @@ export interface ChainwatchConfig {
 }
 
 const list = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
-  z.array(z.enum(KNOWN_SOURCES)).min(1, 'enable at least one source').refine((a) => new Set(a).size === a.length, 'list each source once'),
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z
+    .array(z.enum(KNOWN_SOURCES))
+    .min(1, 'enable at least one source')
+    .refine((a) => new Set(a).size === a.length, 'list each source once'),
 );
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
@@ -49,22 +60,73 @@ const parameterName = z
 
 /** Each context key with its schema, default and what it means (the README table is written from this). */
 export const CONTEXT_KEYS = {
-  stage: { schema: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lower-case letters, digits and "-", starting with a letter, at most 16 characters'), default: 'dev', help: 'deployment name; prefixes stacks, the Glue database and the workgroups' },
-  sources: { schema: list, default: KNOWN_SOURCES.join(','), help: `enabled ingest sources, comma-separated, from: ${KNOWN_SOURCES.join(', ')}` },
+  stage: {
+    schema: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,15}$/,
+        'lower-case letters, digits and "-", starting with a letter, at most 16 characters',
+      ),
+    default: 'dev',
+    help: 'deployment name; prefixes stacks, the Glue database and the workgroups',
+  },
+  sources: {
+    schema: list,
+    default: KNOWN_SOURCES.join(','),
+    help: `enabled ingest sources, comma-separated, from: ${KNOWN_SOURCES.join(', ')}`,
+  },
   scheduleEnabled: { schema: bool, default: true, help: 'whether the monthly schedule is enabled' },
-  scheduleDay: { schema: int(1, 28), default: 3, help: 'day of the month the pipeline starts (1–28, so every month has it)' },
+  scheduleDay: {
+    schema: int(1, 28),
+    default: 3,
+    help: 'day of the month the pipeline starts (1–28, so every month has it)',
+  },
   scheduleHour: { schema: int(0, 23), default: 6, help: 'hour of the day the pipeline starts' },
   scheduleMinute: { schema: int(0, 59), default: 0, help: 'minute of the hour the pipeline starts' },
-  scheduleTimeZone: { schema: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'an IANA time zone such as UTC or Europe/Berlin'), default: 'UTC', help: 'IANA time zone of the schedule' },
-  comtradeApiKeyParameter: { schema: parameterName, default: undefined, help: 'name of the SSM SecureString parameter holding the UN Comtrade subscription key (optional; without it Comtrade is called keyless)' },
-  censusApiKeyParameter: { schema: parameterName, default: undefined, help: 'name of the SSM SecureString parameter holding the US Census API key (optional; without it Census is called anonymously)' },
-  pipelineBytesScannedCutoff: { schema: int(MIN_BYTES_SCANNED_CUTOFF, Number.MAX_SAFE_INTEGER), default: 1_000_000_000, help: 'per-query bytes-scanned cutoff of the pipeline workgroup (minimum 10000000)' },
-  analystsBytesScannedCutoff: { schema: int(MIN_BYTES_SCANNED_CUTOFF, Number.MAX_SAFE_INTEGER), default: 10_000_000_000, help: 'per-query bytes-scanned cutoff of the analysts workgroup (minimum 10000000)' },
-  athenaResultsExpirationDays: { schema: int(1, 3650), default: 30, help: 'days before Athena query results are deleted' },
+  scheduleTimeZone: {
+    schema: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'an IANA time zone such as UTC or Europe/Berlin'),
+    default: 'UTC',
+    help: 'IANA time zone of the schedule',
+  },
+  comtradeApiKeyParameter: {
+    schema: parameterName,
+    default: undefined,
+    help: 'name of the SSM SecureString parameter holding the UN Comtrade subscription key (optional; without it Comtrade is called keyless)',
+  },
+  censusApiKeyParameter: {
+    schema: parameterName,
+    default: undefined,
+    help: 'name of the SSM SecureString parameter holding the US Census API key (optional; without it Census is called anonymously)',
+  },
+  pipelineBytesScannedCutoff: {
+    schema: int(MIN_BYTES_SCANNED_CUTOFF, Number.MAX_SAFE_INTEGER),
+    default: 1_000_000_000,
+    help: 'per-query bytes-scanned cutoff of the pipeline workgroup (minimum 10000000)',
+  },
+  analystsBytesScannedCutoff: {
+    schema: int(MIN_BYTES_SCANNED_CUTOFF, Number.MAX_SAFE_INTEGER),
+    default: 10_000_000_000,
+    help: 'per-query bytes-scanned cutoff of the analysts workgroup (minimum 10000000)',
+  },
+  athenaResultsExpirationDays: {
+    schema: int(1, 3650),
+    default: 30,
+    help: 'days before Athena query results are deleted',
+  },
   tradeYearMin: { schema: int(1900, 2200), default: 1990, help: 'first year projected for trade_flows partitions' },
   tradeYearMax: { schema: int(1900, 2200), default: 2040, help: 'last year projected for trade_flows partitions' },
-  logRetentionDays: { schema: z.coerce.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), 'not a retention CloudWatch Logs accepts'), default: 90, help: `log retention in days, one of ${LOG_RETENTION_DAYS.join(', ')}` },
-  alarmEmail: { schema: z.email(), default: undefined, help: 'e-mail address subscribed to the pipeline failure topic (optional)' },
+  logRetentionDays: {
+    schema: z.coerce
+      .number()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), 'not a retention CloudWatch Logs accepts'),
+    default: 90,
+    help: `log retention in days, one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  },
+  alarmEmail: {
+    schema: z.email(),
+    default: undefined,
+    help: 'e-mail address subscribed to the pipeline failure topic (optional)',
+  },
 } satisfies Record<string, { schema: z.ZodType; default: unknown; help: string }>;
 
 type ContextKey = keyof typeof CONTEXT_KEYS;
@@ -100,7 +162,10 @@ export function readConfig(get: (key: string) => unknown): ChainwatchConfig {
   }
   // Keys are optional (Comtrade falls back to its keyless preview, Census to anonymous calls).
   const apiKeyParameters: ChainwatchConfig['apiKeyParameters'] = {};
-  const given: Record<KeyedSource, string | undefined> = { comtrade: v('comtradeApiKeyParameter'), census: v('censusApiKeyParameter') };
+  const given: Record<KeyedSource, string | undefined> = {
+    comtrade: v('comtradeApiKeyParameter'),
+    census: v('censusApiKeyParameter'),
+  };
   for (const source of KEYED_SOURCES) {
     const parameter = given[source];
     if (parameter === undefined) continue;
@@ -115,7 +180,13 @@ export function readConfig(get: (key: string) => unknown): ChainwatchConfig {
   return {
     stage,
     sources,
-    schedule: { enabled: v('scheduleEnabled')!, day: v('scheduleDay')!, hour: v('scheduleHour')!, minute: v('scheduleMinute')!, timeZone: v('scheduleTimeZone')! },
+    schedule: {
+      enabled: v('scheduleEnabled')!,
+      day: v('scheduleDay')!,
+      hour: v('scheduleHour')!,
+      minute: v('scheduleMinute')!,
+      timeZone: v('scheduleTimeZone')!,
+    },
     apiKeyParameters,
     athena: {
       pipelineBytesScannedCutoff: v('pipelineBytesScannedCutoff')!,

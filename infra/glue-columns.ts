@@ -1,6 +1,13 @@
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { UsageError } from '../src/core/errors.ts';
-import { fileColumnsOf, partitionColumnsOf, tablePrefix, type Column, type ColumnType, type TableDef } from '../data-schemas/index.ts';
+import {
+  fileColumnsOf,
+  partitionColumnsOf,
+  tablePrefix,
+  type Column,
+  type ColumnType,
+  type TableDef,
+} from '../data-schemas/index.ts';
 
 /**
  * The one mapping from the zod table schemas to Glue: columns, types, comments, partition keys,
@@ -34,14 +41,18 @@ export function glueColumn(table: TableDef, column: Column): glue.Column {
 export const glueColumnsOf = (table: TableDef): glue.Column[] => fileColumnsOf(table).map((c) => glueColumn(table, c));
 
 /** Partition keys, outermost first; empty for unpartitioned tables. */
-export const gluePartitionKeysOf = (table: TableDef): glue.Column[] => partitionColumnsOf(table).map((c) => glueColumn(table, c));
+export const gluePartitionKeysOf = (table: TableDef): glue.Column[] =>
+  partitionColumnsOf(table).map((c) => glueColumn(table, c));
 
 /**
  * Athena `storage.location.template`: the table prefix followed by one Hive `k=${k}/` folder per
  * partition key, which is exactly the key `writePartitions` produces (`source=bundled/year=2024/month=0/`).
  */
 export const locationTemplate = (bucketName: string, table: TableDef): string =>
-  `s3://${bucketName}/${tablePrefix(table)}` + partitionColumnsOf(table).map((c) => `${c.name}=\${${c.name}}/`).join('');
+  `s3://${bucketName}/${tablePrefix(table)}` +
+  partitionColumnsOf(table)
+    .map((c) => `${c.name}=\${${c.name}}/`)
+    .join('');
 
 /**
  * Pick the projection of each partition key of `table` from `rules` (keyed by table, then

@@ -21,7 +21,6 @@ export const lakePrefix = {
   staging: '_staging/',
 } as const;
 
-
 /**
  * Key patterns the ingest of one source may write, and nothing else: its own `source=<id>/` partition
  * of every curated table several sources write, the reference tables (only the bundled data land
@@ -31,7 +30,9 @@ export function ingestWritePatterns(source: string): string[] {
   const tables = allTables.filter((t) => t.zone === 'curated');
   return [
     ...tables.filter((t) => t.partitionKeys.includes('source')).map((t) => `${tablePrefix(t)}source=${source}/*`),
-    ...(source === 'bundled' ? tables.filter((t) => !t.partitionKeys.includes('source')).map((t) => `${tablePrefix(t)}*`) : []),
+    ...(source === 'bundled'
+      ? tables.filter((t) => !t.partitionKeys.includes('source')).map((t) => `${tablePrefix(t)}*`)
+      : []),
     `${stagingPrefixOf(source)}*`,
     `${lakePrefix.runs}*-${source}.json`,
   ];

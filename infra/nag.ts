@@ -5,7 +5,8 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js'
 import type { IConstruct } from 'constructs';
 
 /** A resource (ARN string or token) as cdk-nag's IAM5 rule prints it in a finding id. */
-export const renderResource = (scope: IConstruct, resource: string): string => flattenCfnReference(Stack.of(scope).resolve(resource));
+export const renderResource = (scope: IConstruct, resource: string): string =>
+  flattenCfnReference(Stack.of(scope).resolve(resource));
 
 /**
  * Acknowledge the AwsSolutions-IAM5 finding of one prefix-scoped object ARN (`…/curated/*`):

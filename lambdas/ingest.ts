@@ -49,14 +49,21 @@ export interface HandlerDeps {
 
 function env(name: string): string {
   const value = process.env[name];
-  if (!value) throw new UsageError(`Environment variable ${name} is not set`, `Set ${name} on the ingest Lambda (the pipeline stack does).`);
+  if (!value)
+    throw new UsageError(
+      `Environment variable ${name} is not set`,
+      `Set ${name} on the ingest Lambda (the pipeline stack does).`,
+    );
   return value;
 }
 
 function sourceOf(event: IngestEvent): string {
   const source = event?.source;
   if (!(INGEST_SOURCES as readonly string[]).includes(source)) {
-    throw new UsageError(`Unknown ingest source "${source}"`, `Invoke with {"source": "${INGEST_SOURCES.join('|')}", "runId": "<optional run id>", "period": "<YYYY-MM, live sources>"}.`);
+    throw new UsageError(
+      `Unknown ingest source "${source}"`,
+      `Invoke with {"source": "${INGEST_SOURCES.join('|')}", "runId": "<optional run id>", "period": "<YYYY-MM, live sources>"}.`,
+    );
   }
   return source;
 }
@@ -80,15 +87,19 @@ export async function handleIngest(event: IngestEvent, deps: HandlerDeps = {}): 
   // Same shape as the CLI's run ids: an ISO timestamp made key-safe.
   const baseId = event.runId ?? now().toISOString().replace(/[:.]/g, '-');
   const runId = `${baseId}-${source}`;
-  const manifest = source === BUNDLED_SOURCE
-    ? await runIngest({ store, runId, onProgress: log })
-    : await runRefresh({
-      store, runId, now, http: deps.http,
-      period: event.period ?? defaultRefreshPeriod(now()),
-      sources: [source as LiveSourceId],
-      resolveParameter: ssmParameterResolver(),
-      onProgress: progressBar((text) => log(text.trimEnd())),
-    });
+  const manifest =
+    source === BUNDLED_SOURCE
+      ? await runIngest({ store, runId, onProgress: log })
+      : await runRefresh({
+          store,
+          runId,
+          now,
+          http: deps.http,
+          period: event.period ?? defaultRefreshPeriod(now()),
+          sources: [source as LiveSourceId],
+          resolveParameter: ssmParameterResolver(),
+          onProgress: progressBar((text) => log(text.trimEnd())),
+        });
   const run = manifest.sources[source];
   return {
     runId,

@@ -7,7 +7,11 @@ import { runMetrics } from '../src/core/metrics/metrics.ts';
 
 function env(name: string): string {
   const value = process.env[name];
-  if (!value) throw new UsageError(`Environment variable ${name} is not set`, `Set ${name} on the metrics Lambda (the pipeline stack does).`);
+  if (!value)
+    throw new UsageError(
+      `Environment variable ${name} is not set`,
+      `Set ${name} on the metrics Lambda (the pipeline stack does).`,
+    );
   return value;
 }
 
@@ -24,7 +28,8 @@ export async function handler(): Promise<{ tables: Record<string, { rows: number
   const store = new S3ObjectStore({ bucket: lakeBucket, prefix: lakePrefix });
   await refuseOverPendingIngest(
     store,
-    (source) => `Start the refresh again, or invoke the ingest Lambda of ${source} with {"source": "${source}", "recover": true}`,
+    (source) =>
+      `Start the refresh again, or invoke the ingest Lambda of ${source} with {"source": "${source}", "recover": true}`,
   );
   const engine = new AthenaQueryEngine({
     workgroup: env('ATHENA_WORKGROUP'),

@@ -11,7 +11,11 @@ import { liveSite, publishSite, type PublishSummary } from '../src/core/report/p
 
 function env(name: string): string {
   const value = process.env[name];
-  if (!value) throw new UsageError(`Environment variable ${name} is not set`, `Set ${name} on the report Lambda (the pipeline stack does).`);
+  if (!value)
+    throw new UsageError(
+      `Environment variable ${name} is not set`,
+      `Set ${name} on the report Lambda (the pipeline stack does).`,
+    );
   return value;
 }
 

@@ -35,7 +35,8 @@ await timed(async () => {
       ingest: { source: 'comtrade', from, to, reporters },
     });
     const run = manifest.sources.comtrade;
-    if (!run || run.status !== 'fresh') throw new Error(`comtrade ingest of ${span} did not succeed: ${run?.error?.message ?? 'no run'}`);
+    if (run?.status !== 'fresh')
+      throw new Error(`comtrade ingest of ${span} did not succeed: ${run?.error?.message ?? 'no run'}`);
     for (const k of Object.keys(rows) as (keyof typeof rows)[]) rows[k] += run[k];
   }
   const ingestSeconds = (performance.now() - started) / 1000;

@@ -16,7 +16,9 @@ await timed(async () => {
   const db = await instance.connect();
   // Monthly files only (YYYY-MM.csv), the same periods chainwatch ingests.
   const files = `${resolve(csv)}/[0-9][0-9][0-9][0-9]-[0-9][0-9].csv`;
-  const result = await db.run(`COPY (SELECT * FROM read_csv(${quote(files)}, types = {'primaryValue': 'DOUBLE'}, store_rejects = true)) TO ${quote(resolve(out))} (FORMAT parquet)`);
+  const result = await db.run(
+    `COPY (SELECT * FROM read_csv(${quote(files)}, types = {'primaryValue': 'DOUBLE'}, store_rejects = true)) TO ${quote(resolve(out))} (FORMAT parquet)`,
+  );
   const rejects = await db.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM reject_errors');
   const rowsRejected = (rejects.getRowObjectsJS()[0] as { n: number }).n;
   db.closeSync();

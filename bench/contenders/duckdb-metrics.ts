@@ -32,7 +32,9 @@ await timed(async () => {
   const rows: Record<string, number> = {};
   for (const file of metricSqlFiles()) {
     const target = `${resolve(out)}/${file.table}.parquet`;
-    const result = await db.run(`COPY (\n${file.sql.trim().replace(/;\s*$/, '')}\n) TO ${quote(target)} (FORMAT parquet)`);
+    const result = await db.run(
+      `COPY (\n${file.sql.trim().replace(/;\s*$/, '')}\n) TO ${quote(target)} (FORMAT parquet)`,
+    );
     rows[file.table] = Number(result.rowsChanged);
     await db.run(`CREATE VIEW "${file.table}" AS SELECT * FROM read_parquet(${quote(target)})`);
   }

@@ -18,7 +18,7 @@ export function contenderArgs(names: readonly string[]): Record<string, string> 
 }
 
 /** Time `work` and print the result line. */
-export async function timed(work: () => Promise<Record<string, unknown> | void>): Promise<void> {
+export async function timed(work: () => Promise<Record<string, unknown> | undefined>): Promise<void> {
   const start = performance.now();
   const details = (await work()) ?? {};
   const result: ContenderResult = { seconds: (performance.now() - start) / 1000, ...details };

@@ -14,8 +14,12 @@ import { contenderArgs } from './result.ts';
  */
 const { specs } = contenderArgs(['specs']);
 const files = (await readdir(specs)).filter((f) => f.endsWith('.vl.json')).sort();
-const loaded = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(specs, f), 'utf8')) as TopLevelSpec & { width?: number }));
-const variants = loaded.flatMap((spec) => CHART_SIZES.map((size) => (spec.width === undefined ? spec : { ...spec, width: size.width })));
+const loaded = await Promise.all(
+  files.map(async (f) => JSON.parse(await readFile(join(specs, f), 'utf8')) as TopLevelSpec & { width?: number }),
+);
+const variants = loaded.flatMap((spec) =>
+  CHART_SIZES.map((size) => (spec.width === undefined ? spec : { ...spec, width: size.width })),
+);
 
 const start = performance.now();
 let bytes = 0;
@@ -24,4 +28,11 @@ for (const spec of variants) {
   bytes += (await view.toSVG()).length;
   view.finalize();
 }
-console.log(JSON.stringify({ seconds: (performance.now() - start) / 1000, charts: loaded.length, svgs: variants.length, svgBytes: bytes }));
+console.log(
+  JSON.stringify({
+    seconds: (performance.now() - start) / 1000,
+    charts: loaded.length,
+    svgs: variants.length,
+    svgBytes: bytes,
+  }),
+);

@@ -12,7 +12,10 @@ import { parseArgs } from 'node:util';
  */
 const { values } = parseArgs({ options: { raw: { type: 'string' } } });
 const root = values.raw!;
-const index = JSON.parse(await readFile(join(root, 'api', 'index.json'), 'utf8')) as Record<string, Record<string, number>>;
+const index = JSON.parse(await readFile(join(root, 'api', 'index.json'), 'utf8')) as Record<
+  string,
+  Record<string, number>
+>;
 
 async function pipeFile(res: ServerResponse, path: string): Promise<void> {
   for await (const chunk of createReadStream(path)) {

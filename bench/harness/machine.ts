@@ -25,9 +25,14 @@ function packageVersion(name: string): string {
 
 function pythonVersions(): string {
   try {
-    return execFileSync('python3', ['-c',
-      'import sys, pandas, polars, pyarrow; print(f"Python {sys.version.split()[0]}, pandas {pandas.__version__}, polars {polars.__version__}, pyarrow {pyarrow.__version__}")',
-    ], { encoding: 'utf8' }).trim();
+    return execFileSync(
+      'python3',
+      [
+        '-c',
+        'import sys, pandas, polars, pyarrow; print(f"Python {sys.version.split()[0]}, pandas {pandas.__version__}, polars {polars.__version__}, pyarrow {pyarrow.__version__}")',
+      ],
+      { encoding: 'utf8' },
+    ).trim();
   } catch {
     return 'python3 with pandas/polars/pyarrow not available';
   }

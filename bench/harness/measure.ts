@@ -9,14 +9,20 @@ import type { ContenderResult } from '../contenders/result.ts';
 export const GNU_TIME = '/usr/bin/time';
 
 export class BenchSetupError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
   }
 }
 
 export function requireGnuTime(): void {
   if (!existsSync(GNU_TIME)) {
-    throw new BenchSetupError(`${GNU_TIME} is missing: the harness needs it for each contender's peak RSS`, 'Install it: apt-get install -y time');
+    throw new BenchSetupError(
+      `${GNU_TIME} is missing: the harness needs it for each contender's peak RSS`,
+      'Install it: apt-get install -y time',
+    );
   }
 }
 
@@ -54,7 +60,10 @@ function groupRssMb(pgid: number): number {
 
 /** The last line of a failing contender's stderr that says what went wrong. */
 const reasonOf = (stderr: string): string => {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ') && !/^Node\.js v/.test(l) && !/^[\^\]}]+$/.test(l));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('at ') && !/^Node\.js v/.test(l) && !/^[\^\]}]+$/.test(l));
   return (lines.find((l) => /Error\b/.test(l)) ?? lines.at(-1) ?? 'no message').slice(0, 300);
 };
 
@@ -71,40 +80,53 @@ export async function measure(command: readonly string[], options: MeasureOption
     let stopped: string | undefined;
     let observedRssMb = NaN;
     const cap = options.memoryCapMb ?? DEFAULT_MEMORY_CAP_MB;
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(GNU_TIME, ['-f', '%e %M', '-o', timeFile, ...command], {
-        cwd: options.cwd,
-        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
-      const stop = (reason: string) => {
-        stopped ??= reason;
-        process.kill(-child.pid!, 'SIGKILL');
-      };
-      const timer = options.timeoutSeconds ? setTimeout(() => stop(`killed at the ${options.timeoutSeconds} s limit`), options.timeoutSeconds * 1000) : undefined;
-      const watch = setInterval(() => {
-        const rss = groupRssMb(child.pid!);
-        observedRssMb = Number.isFinite(observedRssMb) ? Math.max(observedRssMb, rss) : rss;
-        if (rss > cap) stop(`killed at the ${cap.toLocaleString('en-US')} MB memory cap (held ${Math.round(rss).toLocaleString('en-US')} MB after ${((performance.now() - started) / 1000).toFixed(0)} s)`);
-      }, 1000);
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out = (out + d).slice(-100_000)));
-      child.stderr.on('data', (d: Buffer) => (err = (err + d).slice(-8000)));
-      child.on('error', reject);
-      child.on('close', (c) => {
-        clearTimeout(timer);
-        clearInterval(watch);
-        resolve({ code: c, stdout: out, stderr: err });
-      });
-    });
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(GNU_TIME, ['-f', '%e %M', '-o', timeFile, ...command], {
+          cwd: options.cwd,
+          env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...options.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        });
+        const stop = (reason: string) => {
+          stopped ??= reason;
+          process.kill(-child.pid!, 'SIGKILL');
+        };
+        const timer = options.timeoutSeconds
+          ? setTimeout(() => stop(`killed at the ${options.timeoutSeconds} s limit`), options.timeoutSeconds * 1000)
+          : undefined;
+        const watch = setInterval(() => {
+          const rss = groupRssMb(child.pid!);
+          observedRssMb = Number.isFinite(observedRssMb) ? Math.max(observedRssMb, rss) : rss;
+          if (rss > cap)
+            stop(
+              `killed at the ${cap.toLocaleString('en-US')} MB memory cap (held ${Math.round(rss).toLocaleString('en-US')} MB after ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+            );
+        }, 1000);
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out = (out + d).slice(-100_000)));
+        child.stderr.on('data', (d: Buffer) => (err = (err + d).slice(-8000)));
+        child.on('error', reject);
+        child.on('close', (c) => {
+          clearTimeout(timer);
+          clearInterval(watch);
+          resolve({ code: c, stdout: out, stderr: err });
+        });
+      },
+    );
     // A contender killed with its group leaves no GNU time report: fall back to our clock and the watchdog's view.
     const timing = (await readFile(timeFile, 'utf8').catch(() => '')).trim().split('\n').at(-1) ?? '';
     const [wall, rssKb] = /^[\d.]+ \d+$/.test(timing) ? timing.split(' ').map(Number) : [NaN, NaN];
     const wallSeconds = Number.isFinite(wall) ? wall : (performance.now() - started) / 1000;
     const peakRssMb = Number.isFinite(rssKb) ? rssKb / 1024 : observedRssMb;
-    const failed = (error: string): Measurement => ({ seconds: NaN, wallSeconds, peakRssMb, result: { seconds: NaN }, error });
+    const failed = (error: string): Measurement => ({
+      seconds: NaN,
+      wallSeconds,
+      peakRssMb,
+      result: { seconds: NaN },
+      error,
+    });
     if (stopped) return failed(stopped);
     if (code !== 0) return failed(`exit ${code}: ${reasonOf(stderr)}`);
     const last = stdout.trim().split('\n').at(-1) ?? '';

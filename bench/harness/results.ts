@@ -28,7 +28,8 @@ const fixed = (x: number, unit: string): string => {
   if (unit === '%') return `${x.toFixed(1)} %`;
   return `${x >= 100 ? n(Math.round(x)) : x.toFixed(2)} ${unit}`;
 };
-const targetText = (t: Target | undefined, unit: string): string => (t ? `${t.op === '<=' ? '≤' : '≥'} ${fixed(t.value, unit)}` : '—');
+const targetText = (t: Target | undefined, unit: string): string =>
+  t ? `${t.op === '<=' ? '≤' : '≥'} ${fixed(t.value, unit)}` : '—';
 
 /** How far a median is from its target, in the direction that matters. */
 function status(f: FigureResult): string {
@@ -44,7 +45,8 @@ function figureRow(f: FigureResult, size: string): string {
   return `| ${f.label} | ${size} | ${fixed(median, f.unit)} | ${fixed(min, f.unit)} – ${fixed(max, f.unit)} | ${targetText(f.target, f.unit)} | ${status(f)} |`;
 }
 
-const seconds = (s: number): string => (!Number.isFinite(s) ? '—' : s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`);
+const seconds = (s: number): string =>
+  !Number.isFinite(s) ? '—' : s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`;
 
 function stageSection(s: StageReport): string {
   const lines = [
@@ -53,22 +55,36 @@ function stageSection(s: StageReport): string {
     ...(s.measuredAt ? [`Measured ${s.measuredAt.slice(0, 16).replace('T', ' ')} UTC.`, ''] : []),
     '| contender | work time (median) | min – max | peak RSS (median) | process wall (median) |',
     '|---|---:|---:|---:|---:|',
-    ...s.contenders.map((c) =>
-      `| ${c.label} | ${seconds(c.seconds.median)} | ${seconds(c.seconds.min)} – ${seconds(c.seconds.max)} | ${Number.isFinite(c.peakRssMb.median) ? `${n(Math.round(c.peakRssMb.median))} MB` : '—'} | ${seconds(c.wallSeconds.median)} |`),
+    ...s.contenders.map(
+      (c) =>
+        `| ${c.label} | ${seconds(c.seconds.median)} | ${seconds(c.seconds.min)} – ${seconds(c.seconds.max)} | ${Number.isFinite(c.peakRssMb.median) ? `${n(Math.round(c.peakRssMb.median))} MB` : '—'} | ${seconds(c.wallSeconds.median)} |`,
+    ),
   ];
   const failures = s.contenders.flatMap((c) => {
     const failed = c.runs.filter((m) => m.error && !m.error.startsWith('not rerun after'));
     const skipped = c.runs.length - c.runs.filter((m) => !m.error).length - failed.length;
-    return failed.map((m, i) => `- ${c.name} failed after ${seconds(m.wallSeconds)} at ${n(Math.round(m.peakRssMb))} MB peak RSS: ${m.error}` +
-      (i === failed.length - 1 && skipped > 0 ? ` (not rerun in the ${skipped} later run${skipped > 1 ? 's' : ''})` : ''));
+    return failed.map(
+      (m, i) =>
+        `- ${c.name} failed after ${seconds(m.wallSeconds)} at ${n(Math.round(m.peakRssMb))} MB peak RSS: ${m.error}` +
+        (i === failed.length - 1 && skipped > 0
+          ? ` (not rerun in the ${skipped} later run${skipped > 1 ? 's' : ''})`
+          : ''),
+    );
   });
   if (failures.length) lines.push('', 'Failed runs:', '', ...failures);
   if (s.checks?.length) {
-    lines.push('', `Cross-check of the last run's outputs (values equal within 1e-9, relative above 1):`, '',
-      '| table | compared | rows | only in one | differing | largest difference | equal |', '|---|---|---:|---:|---:|---:|---|',
-      ...s.checks.map((c) => c.error
-        ? `| ${c.table} | ${c.a} vs ${c.b} | — | — | — | — | **not compared**: ${c.error} |`
-        : `| ${c.table} | ${c.a} vs ${c.b} | ${n(c.rowsA)} / ${n(c.rowsB)} | ${n(c.onlyInA + c.onlyInB)} | ${n(c.differing)} | ${c.worst.toExponential(1)} | ${c.ok ? 'yes' : '**no**'} |`));
+    lines.push(
+      '',
+      `Cross-check of the last run's outputs (values equal within 1e-9, relative above 1):`,
+      '',
+      '| table | compared | rows | only in one | differing | largest difference | equal |',
+      '|---|---|---:|---:|---:|---:|---|',
+      ...s.checks.map((c) =>
+        c.error
+          ? `| ${c.table} | ${c.a} vs ${c.b} | — | — | — | — | **not compared**: ${c.error} |`
+          : `| ${c.table} | ${c.a} vs ${c.b} | ${n(c.rowsA)} / ${n(c.rowsB)} | ${n(c.onlyInA + c.onlyInB)} | ${n(c.differing)} | ${c.worst.toExponential(1)} | ${c.ok ? 'yes' : '**no**'} |`,
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -87,7 +103,11 @@ export function resultsMarkdown(r: BenchResults, analysis: string): string {
       'A shared, noisy machine: absolute times drift, so every figure is a median over runs with its min – max, ' +
       'and every ratio is computed pair by pair within one run, the contenders interleaved.',
     '',
-    `Reproduce: \`${r.command}\` (data: \`npm run bench:data -- --rows N\`, cached in bench/work/). Runs per figure: ${Object.entries(r.runs).map(([k, v]) => `${v} at ${k}`).join(', ')}.`,
+    `Reproduce: \`${r.command}\` (data: \`npm run bench:data -- --rows N\`, cached in bench/work/). Runs per figure: ${Object.entries(
+      r.runs,
+    )
+      .map(([k, v]) => `${v} at ${k}`)
+      .join(', ')}.`,
     '',
     '## Targets',
     '',
@@ -97,7 +117,7 @@ export function resultsMarkdown(r: BenchResults, analysis: string): string {
     '',
     '## Stages',
     '',
-    'Work time is what each contender timed around its own work (reading input to writing output), so interpreter start-up and imports count for no one; process wall and peak RSS are GNU time\'s view of the whole process.',
+    "Work time is what each contender timed around its own work (reading input to writing output), so interpreter start-up and imports count for no one; process wall and peak RSS are GNU time's view of the whole process.",
     '',
     r.stages.map(stageSection).join('\n\n'),
     '',
@@ -107,7 +127,10 @@ export function resultsMarkdown(r: BenchResults, analysis: string): string {
 }
 
 export async function readResults(dir: string): Promise<BenchResults | undefined> {
-  return readFile(`${dir}/results.json`, 'utf8').then((t) => JSON.parse(t) as BenchResults, () => undefined);
+  return readFile(`${dir}/results.json`, 'utf8').then(
+    (t) => JSON.parse(t) as BenchResults,
+    () => undefined,
+  );
 }
 
 export async function writeResults(r: BenchResults, dir: string, analysisFile?: string): Promise<void> {

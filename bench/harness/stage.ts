@@ -69,7 +69,15 @@ export const meets = (value: number, t: Target): boolean => (t.op === '<=' ? val
 
 export function figureOf(c: Omit<Comparison, 'value'>, values: number[]): FigureResult {
   const summary = summarize(values);
-  return { id: c.id, label: c.label, unit: c.unit, values, summary, target: c.target, met: c.target ? meets(summary.median, c.target) : undefined };
+  return {
+    id: c.id,
+    label: c.label,
+    unit: c.unit,
+    values,
+    summary,
+    target: c.target,
+    met: c.target ? meets(summary.median, c.target) : undefined,
+  };
 }
 
 /**
@@ -88,20 +96,33 @@ export async function runStage(plan: StagePlan): Promise<StageResult> {
       const failedBefore = perRun.find((r) => r[c.name].error)?.[c.name];
       if (failedBefore) {
         // A contender that failed (out of memory, time limit) fails again: do not spend the budget on it.
-        run[c.name] = { ...failedBefore, error: `not rerun after: ${failedBefore.error!.replace(/^not rerun after: /, '')}` };
+        run[c.name] = {
+          ...failedBefore,
+          error: `not rerun after: ${failedBefore.error!.replace(/^not rerun after: /, '')}`,
+        };
         continue;
       }
       try {
         await c.before?.();
       } catch (error) {
-        run[c.name] = { seconds: NaN, wallSeconds: NaN, peakRssMb: NaN, result: { seconds: NaN }, error: `preparation failed: ${(error as Error).message}` };
-        log(`  ${plan.stage} ${plan.size.toLocaleString('en-US')} run ${i + 1}/${plan.runs} ${c.name}: ${run[c.name].error}`);
+        run[c.name] = {
+          seconds: NaN,
+          wallSeconds: NaN,
+          peakRssMb: NaN,
+          result: { seconds: NaN },
+          error: `preparation failed: ${(error as Error).message}`,
+        };
+        log(
+          `  ${plan.stage} ${plan.size.toLocaleString('en-US')} run ${i + 1}/${plan.runs} ${c.name}: ${run[c.name].error}`,
+        );
         continue;
       }
       const m = await measure(c.command, { timeoutSeconds: c.timeoutSeconds });
       run[c.name] = m;
       const outcome = m.error ? `FAILED after ${m.wallSeconds.toFixed(1)} s (${m.error})` : `${m.seconds.toFixed(2)} s`;
-      log(`  ${plan.stage} ${plan.size.toLocaleString('en-US')} run ${i + 1}/${plan.runs} ${c.name}: ${outcome}, ${m.peakRssMb.toFixed(0)} MB`);
+      log(
+        `  ${plan.stage} ${plan.size.toLocaleString('en-US')} run ${i + 1}/${plan.runs} ${c.name}: ${outcome}, ${m.peakRssMb.toFixed(0)} MB`,
+      );
     }
     perRun.push(run);
   }
@@ -120,6 +141,11 @@ export async function runStage(plan: StagePlan): Promise<StageResult> {
         runs,
       };
     }),
-    figures: plan.comparisons.map((c) => figureOf(c, perRun.map((r) => c.value(r)))),
+    figures: plan.comparisons.map((c) =>
+      figureOf(
+        c,
+        perRun.map((r) => c.value(r)),
+      ),
+    ),
   };
 }

@@ -18,10 +18,20 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const bench = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 /** A TypeScript contender, run by node with the tsx loader (the way the CLI runs). */
-export const nodeContender = (script: string, ...args: string[]): string[] => ['node', '--import', 'tsx', bench(`contenders/${script}`), ...args];
+export const nodeContender = (script: string, ...args: string[]): string[] => [
+  'node',
+  '--import',
+  'tsx',
+  bench(`contenders/${script}`),
+  ...args,
+];
 /** A contender under the V8 heap limit the ingest Lambda is deployed with (infra/lambda-budgets.ts). */
 export const ingestContender = (script: string, ...args: string[]): string[] => {
   const [node, ...rest] = nodeContender(script, ...args);
   return [node, `--max-old-space-size=${INGEST_HEAP_MB}`, ...rest];
 };
-export const pythonContender = (script: string, ...args: string[]): string[] => ['python3', bench(`baselines/${script}`), ...args];
+export const pythonContender = (script: string, ...args: string[]): string[] => [
+  'python3',
+  bench(`baselines/${script}`),
+  ...args,
+];

@@ -23,7 +23,8 @@ export function requirePython(): void {
   try {
     execFileSync('python3', ['-c', 'import pandas, polars, pyarrow'], { stdio: 'pipe' });
   } catch (cause) {
-    const detail = (cause as { stderr?: Buffer }).stderr?.toString().trim().split('\n').at(-1) ?? (cause as Error).message;
+    const detail =
+      (cause as { stderr?: Buffer }).stderr?.toString().trim().split('\n').at(-1) ?? (cause as Error).message;
     throw new BenchSetupError(`The Python baselines cannot run: ${detail}`, `Install them: ${PYTHON_SETUP}`);
   }
 }
@@ -49,15 +50,52 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
     log: ctx.log,
     warmUp: () => readAll(join(lake, 'curated')),
     contenders: [
-      { name: 'chainwatch', label: 'chainwatch metrics step (runMetrics on DuckDBQueryEngine)', command: nodeContender('chainwatch-metrics.ts', '--lake', lake) },
-      { name: 'duckdb', label: 'the same SQL files on bare DuckDB (COPY … TO parquet)', command: nodeContender('duckdb-metrics.ts', '--lake', lake, '--out', out('duckdb')), before: clean('duckdb') },
-      { name: 'pandas', label: 'pandas baseline (bench/baselines/metrics_pandas.py)', command: pythonContender('metrics_pandas.py', '--lake', lake, '--out', out('pandas')), before: clean('pandas') },
-      { name: 'polars', label: 'polars baseline (bench/baselines/metrics_polars.py)', command: pythonContender('metrics_polars.py', '--lake', lake, '--out', out('polars')), before: clean('polars') },
+      {
+        name: 'chainwatch',
+        label: 'chainwatch metrics step (runMetrics on DuckDBQueryEngine)',
+        command: nodeContender('chainwatch-metrics.ts', '--lake', lake),
+      },
+      {
+        name: 'duckdb',
+        label: 'the same SQL files on bare DuckDB (COPY … TO parquet)',
+        command: nodeContender('duckdb-metrics.ts', '--lake', lake, '--out', out('duckdb')),
+        before: clean('duckdb'),
+      },
+      {
+        name: 'pandas',
+        label: 'pandas baseline (bench/baselines/metrics_pandas.py)',
+        command: pythonContender('metrics_pandas.py', '--lake', lake, '--out', out('pandas')),
+        before: clean('pandas'),
+      },
+      {
+        name: 'polars',
+        label: 'polars baseline (bench/baselines/metrics_polars.py)',
+        command: pythonContender('metrics_polars.py', '--lake', lake, '--out', out('polars')),
+        before: clean('polars'),
+      },
     ],
     comparisons: [
-      { id: 'metrics.vs_duckdb', label: 'metrics: chainwatch time / bare DuckDB time', unit: '×', value: (r) => r.chainwatch.seconds / r.duckdb.seconds, target: { op: '<=', value: 1.15 } },
-      { id: 'metrics.vs_pandas', label: 'metrics: speed-up over pandas (pandas time / chainwatch time)', unit: '×', value: (r) => r.pandas.seconds / r.chainwatch.seconds, target: { op: '>=', value: 5 } },
-      { id: 'metrics.vs_polars', label: 'metrics: speed-up over polars (polars time / chainwatch time)', unit: '×', value: (r) => r.polars.seconds / r.chainwatch.seconds, target: { op: '>=', value: 1 } },
+      {
+        id: 'metrics.vs_duckdb',
+        label: 'metrics: chainwatch time / bare DuckDB time',
+        unit: '×',
+        value: (r) => r.chainwatch.seconds / r.duckdb.seconds,
+        target: { op: '<=', value: 1.15 },
+      },
+      {
+        id: 'metrics.vs_pandas',
+        label: 'metrics: speed-up over pandas (pandas time / chainwatch time)',
+        unit: '×',
+        value: (r) => r.pandas.seconds / r.chainwatch.seconds,
+        target: { op: '>=', value: 5 },
+      },
+      {
+        id: 'metrics.vs_polars',
+        label: 'metrics: speed-up over polars (polars time / chainwatch time)',
+        unit: '×',
+        value: (r) => r.polars.seconds / r.chainwatch.seconds,
+        target: { op: '>=', value: 1 },
+      },
     ],
   });
   const tables = metricTables as unknown as TableDef[];
@@ -65,7 +103,11 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
   const other = (name: string) => ({ contender: name, file: (t: string) => join(out(name), `${t}.parquet`) });
   const checks = [
     ...(await crossCheck(tables, chainwatch, [other('duckdb')])),
-    ...(await crossCheck(tables.filter((t) => TRADE_METRICS.includes(t.name)), chainwatch, [other('pandas'), other('polars')])),
+    ...(await crossCheck(
+      tables.filter((t) => TRADE_METRICS.includes(t.name)),
+      chainwatch,
+      [other('pandas'), other('polars')],
+    )),
   ];
   return { ...result, checks };
 }

@@ -30,11 +30,28 @@ export async function refreshStage(ctx: SizedContext): Promise<StageResult> {
   };
 
   await rm(out, { recursive: true, force: true });
-  await runIngest({ store: new FolderObjectStore(lakes.base), runId: 'bench-bundled', now: new Date(0), dataDir: join(REPO, 'data', 'bundled') });
+  await runIngest({
+    store: new FolderObjectStore(lakes.base),
+    runId: 'bench-bundled',
+    now: new Date(0),
+    dataDir: join(REPO, 'data', 'bundled'),
+  });
   return withComtradeApi(data.raw, (decadeApi) =>
     withComtradeApi(data.next, async (nextApi) => {
       const pipeline = (lake: string, api: string, spans: string) =>
-        nodeContender('chainwatch-pipeline.ts', '--lake', lake, '--api', api, '--spans', spans, '--reporters', reporters, '--metrics', 'yes');
+        nodeContender(
+          'chainwatch-pipeline.ts',
+          '--lake',
+          lake,
+          '--api',
+          api,
+          '--spans',
+          spans,
+          '--reporters',
+          reporters,
+          '--metrics',
+          'yes',
+        );
       return runStage({
         stage: 'refresh',
         size: data.rows,
@@ -59,7 +76,13 @@ export async function refreshStage(ctx: SizedContext): Promise<StageResult> {
           },
         ],
         comparisons: [
-          { id: 'refresh.vs_rebuild', label: 'one-month refresh time as a share of a full rebuild', unit: '%', value: (r) => (100 * r.refresh.seconds) / r.rebuild.seconds, target: { op: '<=', value: 5 } },
+          {
+            id: 'refresh.vs_rebuild',
+            label: 'one-month refresh time as a share of a full rebuild',
+            unit: '%',
+            value: (r) => (100 * r.refresh.seconds) / r.rebuild.seconds,
+            target: { op: '<=', value: 5 },
+          },
         ],
       });
     }),

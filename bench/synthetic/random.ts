@@ -22,7 +22,10 @@ export function rng(...seeds: number[]): Rng {
   let h = 0x811c9dc5;
   for (const s of seeds) h = Math.imul(h ^ (s >>> 0), 0x01000193) ^ (h >>> 15);
   const init = splitmix32(h);
-  let a = init(), b = init(), c = init(), d = init();
+  let a = init(),
+    b = init(),
+    c = init(),
+    d = init();
   const next = (): number => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;

@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { comtradeCsvHeader, comtradeCsvLine, toComtradeRecord, withDefect, type ComtradeRecord } from './comtrade-shape.ts';
+import {
+  comtradeCsvHeader,
+  comtradeCsvLine,
+  toComtradeRecord,
+  withDefect,
+  type ComtradeRecord,
+} from './comtrade-shape.ts';
 import { badRowsOf, type SyntheticRow, type TradeShape } from './trade-rows.ts';
 import type { Universe } from './universe.ts';
 
@@ -22,10 +28,19 @@ export interface RawPeriod {
   counts: Record<string, number>;
 }
 
-export const apiKeyOf = (year: number, month: number): string => (month === 0 ? `A-${year}` : `M-${year}${String(month).padStart(2, '0')}`);
-export const csvNameOf = (year: number, month: number): string => `${month === 0 ? year : `${year}-${String(month).padStart(2, '0')}`}.csv`;
+export const apiKeyOf = (year: number, month: number): string =>
+  month === 0 ? `A-${year}` : `M-${year}${String(month).padStart(2, '0')}`;
+export const csvNameOf = (year: number, month: number): string =>
+  `${month === 0 ? year : `${year}-${String(month).padStart(2, '0')}`}.csv`;
 
-export async function writeRawPeriod(root: string, u: Universe, shape: TradeShape, year: number, month: number, rows: readonly SyntheticRow[]): Promise<RawPeriod> {
+export async function writeRawPeriod(
+  root: string,
+  u: Universe,
+  shape: TradeShape,
+  year: number,
+  month: number,
+  rows: readonly SyntheticRow[],
+): Promise<RawPeriod> {
   const bad = badRowsOf(rows, shape, year, month);
   const every = bad.length ? Math.max(1, Math.floor(rows.length / bad.length)) : Infinity;
   const csv: string[] = [comtradeCsvHeader()];
@@ -41,7 +56,8 @@ export async function writeRawPeriod(root: string, u: Universe, shape: TradeShap
   let b = 0;
   for (let i = 0; i < rows.length; i++) {
     add(rows[i], toComtradeRecord(u, rows[i]));
-    if ((i + 1) % every === 0 && b < bad.length) add(bad[b].row, withDefect(toComtradeRecord(u, bad[b].row), bad[b++].defect));
+    if ((i + 1) % every === 0 && b < bad.length)
+      add(bad[b].row, withDefect(toComtradeRecord(u, bad[b].row), bad[b++].defect));
   }
   while (b < bad.length) add(bad[b].row, withDefect(toComtradeRecord(u, bad[b].row), bad[b++].defect));
 

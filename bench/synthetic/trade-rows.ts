@@ -29,7 +29,14 @@ export interface BadRow {
 }
 
 /** What is wrong with a raw row that ingest must quarantine. */
-export const DEFECTS = ['negative_value', 'unknown_partner', 'unknown_product', 'non_numeric_value', 'bad_month', 'duplicate_key'] as const;
+export const DEFECTS = [
+  'negative_value',
+  'unknown_partner',
+  'unknown_product',
+  'non_numeric_value',
+  'bad_month',
+  'duplicate_key',
+] as const;
 export type Defect = (typeof DEFECTS)[number];
 
 export interface TradeShape {
@@ -47,7 +54,8 @@ export const monthsOf = (s: TradeShape): { year: number; month: number }[] =>
   Array.from({ length: s.years * 12 }, (_, i) => ({ year: s.firstYear + Math.floor(i / 12), month: (i % 12) + 1 }));
 
 /** Rows in batch i of n so the batches add up to exactly `rows`. */
-export const batchRows = (rows: number, i: number, n: number): number => Math.floor((rows * (i + 1)) / n) - Math.floor((rows * i) / n);
+export const batchRows = (rows: number, i: number, n: number): number =>
+  Math.floor((rows * (i + 1)) / n) - Math.floor((rows * i) / n);
 
 interface Cell {
   reporter: number;
@@ -75,7 +83,8 @@ export function planCells(u: Universe, perMonth: number): Cell[] {
         weights.push(u.reporterWeight[r] * u.products[p].weight * (flow === 'M' ? 1 : EXPORT_WEIGHT));
       }
   const total = (lambda: number): number => weights.reduce((s, w) => s + Math.min(cap, lambda * w), 0);
-  if (total(1e12) < perMonth) throw new RangeError(`At most ${Math.floor(total(1e12))} rows per month fit this universe`);
+  if (total(1e12) < perMonth)
+    throw new RangeError(`At most ${Math.floor(total(1e12))} rows per month fit this universe`);
   let lo = 0;
   let hi = 1;
   while (total(hi) < perMonth) hi *= 2;
@@ -127,7 +136,14 @@ function pickPartners(ranking: number[], exclude: number, k: number, r: Rng): { 
 }
 
 /** All good rows of one month, in cell order. */
-export function generateMonth(u: Universe, cells: Cell[], shape: TradeShape, year: number, month: number, target: number): SyntheticRow[] {
+export function generateMonth(
+  u: Universe,
+  cells: Cell[],
+  shape: TradeShape,
+  year: number,
+  month: number,
+  target: number,
+): SyntheticRow[] {
   const r = rng(shape.seed, year, month);
   const counts = rowsPerCell(cells, target, r);
   const out: SyntheticRow[] = [];
@@ -146,14 +162,20 @@ export function generateMonth(u: Universe, cells: Cell[], shape: TradeShape, yea
     const chosen = pickPartners(ranking, u.reporterPartnerIndex[cell.reporter], k, r);
     // Cell total grows with the cell's size and a mild trend over the decade.
     const total = logNormal(r, 13 + 0.9 * Math.log1p(cell.expected) + 0.04 * yearIndex, 1.0);
-    const weights = chosen.map((p) => Math.pow(p.rank + 1, -SHARE_EXPONENT) * logNormal(r, 0, 0.5));
+    const weights = chosen.map((p) => (p.rank + 1) ** -SHARE_EXPONENT * logNormal(r, 0, 0.5));
     const wsum = weights.reduce((a, b) => a + b, 0);
     const unitPrice = logNormal(r, product.unit === 'u' ? 12 : 4, 0.8);
     let sum = 0;
     const row = (partner: number, value: number): SyntheticRow => {
       const kg = r() < 0.03 ? null : Math.max(1, Math.round(value / unitPrice));
       return {
-        year, month, reporter: cell.reporter, partner, product: cell.product, flow: cell.flow, value,
+        year,
+        month,
+        reporter: cell.reporter,
+        partner,
+        product: cell.product,
+        flow: cell.flow,
+        value,
         netWeightKg: kg,
         quantity: product.unit === 'u' ? Math.max(1, Math.round(value / unitPrice / 50)) : (kg ?? 0),
         estimated: r() < 0.02,
@@ -205,7 +227,10 @@ export class AnnualTotals {
       }
       t.value += r.value;
       t.quantity += r.quantity;
-      t.netWeightKg = t.netWeightKg === null || r.netWeightKg === null ? (t.netWeightKg ?? r.netWeightKg) : t.netWeightKg + r.netWeightKg;
+      t.netWeightKg =
+        t.netWeightKg === null || r.netWeightKg === null
+          ? (t.netWeightKg ?? r.netWeightKg)
+          : t.netWeightKg + r.netWeightKg;
       t.estimated ||= r.estimated;
     }
   }

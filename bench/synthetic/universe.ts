@@ -70,7 +70,12 @@ export async function loadUniverse(seed: number, size: UniverseSize = {}): Promi
 
   const partners: Area[] = countries
     .filter((c) => (c.comtrade_code ?? '') !== '')
-    .map((c) => ({ iso3: c.iso3, name: c.name, code: Number(c.comtrade_code), isAggregate: c.is_aggregate === 'true' }));
+    .map((c) => ({
+      iso3: c.iso3,
+      name: c.name,
+      code: Number(c.comtrade_code),
+      isAggregate: c.is_aggregate === 'true',
+    }));
   const byIso = new Map(partners.map((p, i) => [p.iso3, i]));
   const countryIdx = partners.flatMap((p, i) => (p.isAggregate ? [] : [i]));
 
@@ -90,19 +95,28 @@ export async function loadUniverse(seed: number, size: UniverseSize = {}): Promi
   const headThenTail = (head: string[], r: () => number): number[] => {
     const first = head.map((iso) => byIso.get(iso)!);
     const seen = new Set(first);
-    return [...first, ...shuffled(countryIdx.filter((i) => !seen.has(i)), r)];
+    return [
+      ...first,
+      ...shuffled(
+        countryIdx.filter((i) => !seen.has(i)),
+        r,
+      ),
+    ];
   };
 
   const r = rng(seed, 1);
   // The US reports (it is the bundled reporter); the others follow the bundled supplier ranking.
   const bigTraders = ['USA', ...ranked(overall).filter((iso) => iso !== 'USA')];
-  const reporterOrder = headThenTail(bigTraders, r).filter((i) => !NOT_A_REPORTER.has(partners[i].code)).slice(0, size.reporters);
+  const reporterOrder = headThenTail(bigTraders, r)
+    .filter((i) => !NOT_A_REPORTER.has(partners[i].code))
+    .slice(0, size.reporters);
   const reporters = reporterOrder.map((i) => partners[i]);
   const reporterWeight = reporters.map((_, rank) => 1 / (rank + 1));
   const destinations = headThenTail(bigTraders, r);
 
   const rowCounts = new Map<string, number>();
-  for (const row of usImports) rowCounts.set(row.canonical_product_id, (rowCounts.get(row.canonical_product_id) ?? 0) + 1);
+  for (const row of usImports)
+    rowCounts.set(row.canonical_product_id, (rowCounts.get(row.canonical_product_id) ?? 0) + 1);
   const counts = [...rowCounts.values()].sort((a, b) => a - b);
   const median = counts[Math.floor(counts.length / 2)] ?? 1;
   // A product the bundled table does not cover gets its dominant suppliers from the big traders.
@@ -111,7 +125,10 @@ export async function loadUniverse(seed: number, size: UniverseSize = {}): Promi
   const wanted = size.products ?? basket.length;
   const codes = [
     ...basket.map((b) => ({ hs6: b.hs6, label: b.label })),
-    ...Array.from({ length: Math.max(0, wanted - basket.length) }, (_, i) => ({ hs6: syntheticHs6(i), label: `Synthetic product ${syntheticHs6(i)}` })),
+    ...Array.from({ length: Math.max(0, wanted - basket.length) }, (_, i) => ({
+      hs6: syntheticHs6(i),
+      label: `Synthetic product ${syntheticHs6(i)}`,
+    })),
   ].slice(0, wanted);
   const products: Product[] = codes.map((b) => ({
     hs6: b.hs6,

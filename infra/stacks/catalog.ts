@@ -85,7 +85,9 @@ export class CatalogStack extends Stack {
           // Objects are SSE-S3, which S3 decrypts transparently; `true` would tell Athena to expect CSE-KMS.
           hasEncryptedData: false,
           partitionProjection,
-          parameters: partitionProjection ? { 'storage.location.template': locationTemplate(lakeBucket.bucketName, table) } : undefined,
+          parameters: partitionProjection
+            ? { 'storage.location.template': locationTemplate(lakeBucket.bucketName, table) }
+            : undefined,
         });
         return [table.name, s3Table] as const;
       }),
@@ -107,8 +109,16 @@ export class CatalogStack extends Stack {
           },
         },
       });
-    this.pipelineWorkGroup = workGroup('pipeline', config.athena.pipelineBytesScannedCutoff, 'Monthly metric refresh run by the pipeline.');
-    this.analystsWorkGroup = workGroup('analysts', config.athena.analystsBytesScannedCutoff, 'Ad-hoc analyst queries over the chainwatch tables.');
+    this.pipelineWorkGroup = workGroup(
+      'pipeline',
+      config.athena.pipelineBytesScannedCutoff,
+      'Monthly metric refresh run by the pipeline.',
+    );
+    this.analystsWorkGroup = workGroup(
+      'analysts',
+      config.athena.analystsBytesScannedCutoff,
+      'Ad-hoc analyst queries over the chainwatch tables.',
+    );
 
     for (const query of readAnalystQueries(props.analystSqlDir ?? repoPath('sql/analyst'))) {
       new athena.CfnNamedQuery(this, `Query-${query.name}`, {

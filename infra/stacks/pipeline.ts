@@ -58,7 +58,12 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const LAMBDA_EXTERNAL_MODULES = ['@duckdb/node-api', '@duckdb/node-bindings'];
 
 /** Errors worth retrying: Lambda and AWS API throttling, surfaced either by Step Functions or by a handler. */
-const THROTTLING_ERRORS = ['Lambda.TooManyRequestsException', 'TooManyRequestsException', 'ThrottlingException', 'ThrottledException'];
+const THROTTLING_ERRORS = [
+  'Lambda.TooManyRequestsException',
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'ThrottledException',
+];
 const retryThrottling: sfn.RetryProps = {
   errors: THROTTLING_ERRORS,
   interval: Duration.seconds(5),
@@ -109,23 +114,52 @@ export class PipelineStack extends Stack {
           name: 'ingest',
           description: `chainwatch ingest of source "${source}": fetch → raw/, validate → curated/ or quarantine/`,
           // The ingest code reads `<SOURCE>_API_KEY_PARAM` (src/core/ingest/api-keys.ts) and resolves it in SSM.
-          environment: { LAKE_BUCKET: lakeBucket.bucketName, ...(parameter ? { [`${source.toUpperCase()}_API_KEY_PARAM`]: parameter } : {}) },
+          environment: {
+            LAKE_BUCKET: lakeBucket.bucketName,
+            ...(parameter ? { [`${source.toUpperCase()}_API_KEY_PARAM`]: parameter } : {}),
+          },
           timeout: Duration.minutes(10),
           memorySize: INGEST_MEMORY_MB,
           heapMb: INGEST_HEAP_MB,
           bundleFiles: { 'data/bundled': 'data/bundled', 'data-schemas/reference': 'data-schemas/reference' },
         });
-        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.raw(source)}*`, `ingest of ${source} keeps what it fetched under its own raw/ prefix`);
-        this.grantLake(fn, lakeBucket, 'readWrite', `${lakePrefix.quarantine(source)}*`, `ingest of ${source} writes rejected rows under its own quarantine/ prefix`);
+        this.grantLake(
+          fn,
+          lakeBucket,
+          'readWrite',
+          `${lakePrefix.raw(source)}*`,
+          `ingest of ${source} keeps what it fetched under its own raw/ prefix`,
+        );
+        this.grantLake(
+          fn,
+          lakeBucket,
+          'readWrite',
+          `${lakePrefix.quarantine(source)}*`,
+          `ingest of ${source} writes rejected rows under its own quarantine/ prefix`,
+        );
         for (const pattern of ingestWritePatterns(source)) {
-          this.grantLake(fn, lakeBucket, 'readWrite', pattern, `ingest of ${source} stages and replaces only its own curated partitions and records its own run manifest`);
+          this.grantLake(
+            fn,
+            lakeBucket,
+            'readWrite',
+            pattern,
+            `ingest of ${source} stages and replaces only its own curated partitions and records its own run manifest`,
+          );
         }
-        this.grantLake(fn, lakeBucket, 'readWrite', lakePrefix.state(source), `ingest of ${source} keeps what it last fetched in its state object`);
+        this.grantLake(
+          fn,
+          lakeBucket,
+          'readWrite',
+          lakePrefix.state(source),
+          `ingest of ${source} keeps what it last fetched in its state object`,
+        );
         if (parameter) {
           fn.addToRolePolicy(
             new iam.PolicyStatement({
               actions: ['ssm:GetParameter'],
-              resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameter.replace(/^\//, '') })],
+              resources: [
+                this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameter.replace(/^\//, '') }),
+              ],
             }),
           );
         }
@@ -147,8 +181,15 @@ export class PipelineStack extends Stack {
     });
     this.metricsFunction.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
-        resources: [this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: names.workGroup('pipeline') })],
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:StopQueryExecution',
+        ],
+        resources: [
+          this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: names.workGroup('pipeline') }),
+        ],
       }),
     );
     // Athena reads the catalog and the table files with the caller's credentials.
@@ -160,37 +201,112 @@ export class PipelineStack extends Stack {
     );
     for (const table of catalog.tables.values()) {
       table.grantRead(this.metricsFunction);
-      acknowledgePrefixResource(this.metricsFunction.role!, lakeBucket.arnForObjects(`${table.s3Prefix}*`), `Athena reads the files of table ${table.s3Prefix}`);
+      acknowledgePrefixResource(
+        this.metricsFunction.role!,
+        lakeBucket.arnForObjects(`${table.s3Prefix}*`),
+        `Athena reads the files of table ${table.s3Prefix}`,
+      );
     }
-    this.grantLake(this.metricsFunction, lakeBucket, 'readWrite', `${lakePrefix.metrics}*`, 'the metrics step replaces the metric tables');
-    this.grantLake(this.metricsFunction, lakeBucket, 'readWrite', `${lakePrefix.staging}${lakePrefix.metrics}*`, 'Athena UNLOADs here before files move into metrics/');
-    this.grantLake(this.metricsFunction, lakeBucket, 'readWrite', `${lakePrefix.metricState}*`, 'the metrics step records what each table was computed from, to keep unchanged ones');
-    this.grantLake(this.metricsFunction, athenaResultsBucket, 'readWrite', 'pipeline/*', 'Athena writes the pipeline workgroup\'s query results here');
+    this.grantLake(
+      this.metricsFunction,
+      lakeBucket,
+      'readWrite',
+      `${lakePrefix.metrics}*`,
+      'the metrics step replaces the metric tables',
+    );
+    this.grantLake(
+      this.metricsFunction,
+      lakeBucket,
+      'readWrite',
+      `${lakePrefix.staging}${lakePrefix.metrics}*`,
+      'Athena UNLOADs here before files move into metrics/',
+    );
+    this.grantLake(
+      this.metricsFunction,
+      lakeBucket,
+      'readWrite',
+      `${lakePrefix.metricState}*`,
+      'the metrics step records what each table was computed from, to keep unchanged ones',
+    );
+    this.grantLake(
+      this.metricsFunction,
+      athenaResultsBucket,
+      'readWrite',
+      'pipeline/*',
+      "Athena writes the pipeline workgroup's query results here",
+    );
 
     this.reportFunction = this.handler('Report', {
       name: 'report',
       description: 'chainwatch report: build the site from the lake tables and publish it to the site bucket',
-      environment: { LAKE_BUCKET: lakeBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, SITE_KVS_ARN: sitePointer.keyValueStoreArn },
+      environment: {
+        LAKE_BUCKET: lakeBucket.bucketName,
+        SITE_BUCKET: siteBucket.bucketName,
+        SITE_KVS_ARN: sitePointer.keyValueStoreArn,
+      },
       timeout: Duration.minutes(10),
       memorySize: 1769,
       // The stylesheet and the metric SQL files (linked from every chart) ship beside the bundle.
       bundleFiles: { reports: 'reports', 'sql/metrics': 'sql/metrics' },
     });
-    this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.curated}*`, 'the report cites sources and reference tables');
-    this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.metrics}*`, 'the report is built from the metric tables');
-    this.grantLake(this.reportFunction, lakeBucket, 'read', `${lakePrefix.runs}*`, 'the data-quality page reads the run manifests');
-    this.grantLake(this.reportFunction, lakeBucket, 'read', '_state/*', 'the data-quality page and stale banners read each source\'s state');
-    this.grantLake(this.reportFunction, lakeBucket, 'read', 'quarantine/*', 'the data-quality page counts quarantined rows');
-    this.grantLake(this.reportFunction, siteBucket, 'readWrite', '*', 'the site bucket holds only the published site builds, which the report writes and retires');
+    this.grantLake(
+      this.reportFunction,
+      lakeBucket,
+      'read',
+      `${lakePrefix.curated}*`,
+      'the report cites sources and reference tables',
+    );
+    this.grantLake(
+      this.reportFunction,
+      lakeBucket,
+      'read',
+      `${lakePrefix.metrics}*`,
+      'the report is built from the metric tables',
+    );
+    this.grantLake(
+      this.reportFunction,
+      lakeBucket,
+      'read',
+      `${lakePrefix.runs}*`,
+      'the data-quality page reads the run manifests',
+    );
+    this.grantLake(
+      this.reportFunction,
+      lakeBucket,
+      'read',
+      '_state/*',
+      "the data-quality page and stale banners read each source's state",
+    );
+    this.grantLake(
+      this.reportFunction,
+      lakeBucket,
+      'read',
+      'quarantine/*',
+      'the data-quality page counts quarantined rows',
+    );
+    this.grantLake(
+      this.reportFunction,
+      siteBucket,
+      'readWrite',
+      '*',
+      'the site bucket holds only the published site builds, which the report writes and retires',
+    );
     // Read the pointer (and its ETag) and switch it in one UpdateKeys call: nothing else, on that one store.
     this.reportFunction.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:GetKey', 'cloudfront-keyvaluestore:UpdateKeys'],
+        actions: [
+          'cloudfront-keyvaluestore:DescribeKeyValueStore',
+          'cloudfront-keyvaluestore:GetKey',
+          'cloudfront-keyvaluestore:UpdateKeys',
+        ],
         resources: [sitePointer.keyValueStoreArn],
       }),
     );
 
-    this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `chainwatch ${config.stage} pipeline`, enforceSSL: true });
+    this.alarmTopic = new sns.Topic(this, 'Alarms', {
+      displayName: `chainwatch ${config.stage} pipeline`,
+      enforceSSL: true,
+    });
     Validations.of(this.alarmTopic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
@@ -200,7 +316,8 @@ export class PipelineStack extends Stack {
 
     this.stateMachine = new sfn.StateMachine(this, 'Refresh', {
       stateMachineName: names.stateMachine,
-      comment: 'chainwatch monthly refresh: ingest (parallel) → metrics → report (publish a build, switch the site to it)',
+      comment:
+        'chainwatch monthly refresh: ingest (parallel) → metrics → report (publish a build, switch the site to it)',
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
       timeout: Duration.hours(2),
       tracingEnabled: true,
@@ -215,11 +332,15 @@ export class PipelineStack extends Stack {
     });
 
     const stateMachineRole = this.stateMachine.role;
-    Validations.of(stateMachineRole).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: RESOURCE_STAR_REASON });
+    Validations.of(stateMachineRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: RESOURCE_STAR_REASON,
+    });
     for (const fn of [...this.ingestFunctions.values(), this.metricsFunction, this.reportFunction]) {
       Validations.of(stateMachineRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${renderResource(stateMachineRole, `${fn.functionArn}:*`)}]`,
-        reason: 'LambdaInvoke is granted the function and its versions and aliases (<function arn>:*); no other function is reachable.',
+        reason:
+          'LambdaInvoke is granted the function and its versions and aliases (<function arn>:*); no other function is reachable.',
       });
     }
 
@@ -268,7 +389,12 @@ export class PipelineStack extends Stack {
         topic: this.alarmTopic,
         subject,
         message: sfn.TaskInput.fromText(
-          sfn.JsonPath.format(`${what} in run {}: {} — {}`, runId, sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')),
+          sfn.JsonPath.format(
+            `${what} in run {}: {} — {}`,
+            runId,
+            sfn.JsonPath.stringAt('$.error.Error'),
+            sfn.JsonPath.stringAt('$.error.Cause'),
+          ),
         ),
         resultPath: sfn.JsonPath.DISCARD,
       }).addRetry({ ...retryThrottling, errors: [sfn.Errors.TASKS_FAILED], maxAttempts: 3 });
@@ -281,28 +407,58 @@ export class PipelineStack extends Stack {
       // The failed run may have died between its commit marker and its last partition file: finish (or
       // discard) its staged writes now, so metrics never read a half-applied source. If that fails too,
       // the source's next run does it first.
-      const recover = this.invoke(`Recover ${source}`, fn, { source, runId, recover: true }, sfn.JsonPath.DISCARD)
-        .addCatch(record, { errors: [sfn.Errors.ALL], resultPath: '$.recoverError' });
-      const failed = notify(`Report ${source} failure`, `chainwatch ${this.config.stage}: ingest of ${source} failed`, `Ingest of ${source} failed`).next(recover.next(record));
+      const recover = this.invoke(
+        `Recover ${source}`,
+        fn,
+        { source, runId, recover: true },
+        sfn.JsonPath.DISCARD,
+      ).addCatch(record, { errors: [sfn.Errors.ALL], resultPath: '$.recoverError' });
+      const failed = notify(
+        `Report ${source} failure`,
+        `chainwatch ${this.config.stage}: ingest of ${source} failed`,
+        `Ingest of ${source} failed`,
+      ).next(recover.next(record));
       // The branch's output is the handler's summary, or the failure record: `$.ingest` lists one per source.
-      ingest.branch(this.invoke(`Ingest ${source}`, fn, { source, runId }, '$').addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' }));
+      ingest.branch(
+        this.invoke(`Ingest ${source}`, fn, { source, runId }, '$').addCatch(failed, {
+          errors: [sfn.Errors.ALL],
+          resultPath: '$.error',
+        }),
+      );
     }
 
-    const failed = notify('Report run failure', `chainwatch ${this.config.stage}: refresh failed`, 'The refresh failed').next(
-      new sfn.Fail(this, 'Refresh failed', { error: 'RefreshFailed', cause: 'A step after ingest failed; the previous release stays published.' }),
+    const failed = notify(
+      'Report run failure',
+      `chainwatch ${this.config.stage}: refresh failed`,
+      'The refresh failed',
+    ).next(
+      new sfn.Fail(this, 'Refresh failed', {
+        error: 'RefreshFailed',
+        cause: 'A step after ingest failed; the previous release stays published.',
+      }),
     );
     const onFailure = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
 
-    const metrics = this.invoke('Compute metrics', this.metricsFunction, { runId }, '$.metrics').addCatch(failed, onFailure);
-    const report = this.invoke('Build and publish report', this.reportFunction, { runId, ingest: sfn.JsonPath.objectAt('$.ingest') }, '$.report').addCatch(
+    const metrics = this.invoke('Compute metrics', this.metricsFunction, { runId }, '$.metrics').addCatch(
       failed,
       onFailure,
     );
+    const report = this.invoke(
+      'Build and publish report',
+      this.reportFunction,
+      { runId, ingest: sfn.JsonPath.objectAt('$.ingest') },
+      '$.report',
+    ).addCatch(failed, onFailure);
     return ingest.next(metrics).next(report).next(new sfn.Succeed(this, 'Published'));
   }
 
   /** A Lambda task that returns the handler's result, retrying throttling with backoff. */
-  private invoke(id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string): sfn.TaskStateBase {
+  private invoke(
+    id: string,
+    fn: lambda.IFunction,
+    payload: Record<string, unknown>,
+    resultPath: string,
+  ): sfn.TaskStateBase {
     return new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
       payload: sfn.TaskInput.fromObject(payload),
@@ -312,14 +468,22 @@ export class PipelineStack extends Stack {
   }
 
   /** Grant a Lambda read or read-write on one key prefix of a bucket, acknowledging the grant's wildcards. */
-  private grantLake(fn: lambda.IFunction, bucket: s3.IBucket, mode: 'read' | 'readWrite', keyPattern: string, why: string): void {
+  private grantLake(
+    fn: lambda.IFunction,
+    bucket: s3.IBucket,
+    mode: 'read' | 'readWrite',
+    keyPattern: string,
+    why: string,
+  ): void {
     const grant = mode === 'read' ? bucket.grantRead(fn, keyPattern) : bucket.grantReadWrite(fn, keyPattern);
     acknowledgeGrantWildcards(fn.role!, grant, why);
   }
 
   /** A thin NodejsFunction over `lambdas/<name>.ts`: Node 22 on ARM64, its own role and log group. */
   private handler(id: string, o: HandlerOptions): nodejs.NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${id}-Logs`, { retention: this.config.logRetentionDays as logs.RetentionDays });
+    const logGroup = new logs.LogGroup(this, `${id}-Logs`, {
+      retention: this.config.logRetentionDays as logs.RetentionDays,
+    });
     // An own role instead of AWSLambdaBasicExecutionRole, whose logs:* on every log group is broader than needed.
     const role = new iam.Role(this, `${id}-Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
@@ -336,7 +500,10 @@ export class PipelineStack extends Stack {
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...o.environment, NODE_OPTIONS: ['--enable-source-maps', ...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : [])].join(' ') },
+      environment: {
+        ...o.environment,
+        NODE_OPTIONS: ['--enable-source-maps', ...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : [])].join(' '),
+      },
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: 'node22',
@@ -344,7 +511,8 @@ export class PipelineStack extends Stack {
         sourceMap: true,
         mainFields: ['module', 'main'],
         // ESM output still meets CommonJS dependencies that call require().
-        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         externalModules: LAMBDA_EXTERNAL_MODULES,
         // Ship the SDK versions the code was tested with instead of whatever the runtime carries.
         bundleAwsSDK: true,
@@ -352,14 +520,17 @@ export class PipelineStack extends Stack {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir, outputDir) =>
-            Object.entries(o.bundleFiles ?? {}).map(([from, to]) => `mkdir -p "${outputDir}/${to}" && cp -R "${inputDir}/${from}/." "${outputDir}/${to}/"`),
+            Object.entries(o.bundleFiles ?? {}).map(
+              ([from, to]) => `mkdir -p "${outputDir}/${to}" && cp -R "${inputDir}/${from}/." "${outputDir}/${to}/"`,
+            ),
         },
       },
     });
     Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: RESOURCE_STAR_REASON });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The project targets Node.js 22 (an LTS Lambda runtime) on purpose; moving to a newer runtime is a tested change, not a side effect of a CDK upgrade.',
+      reason:
+        'The project targets Node.js 22 (an LTS Lambda runtime) on purpose; moving to a newer runtime is a tested change, not a side effect of a CDK upgrade.',
     });
     return fn;
   }

@@ -12,7 +12,6 @@ export interface SiteStackProps extends StackProps {
   names: ResourceNames;
 }
 
-
 /**
  * The report site: a private bucket served only through CloudFront with origin access control,
  * security response headers and access logging. The bucket lives here, with its distribution,
@@ -31,10 +30,14 @@ export class SiteStack extends Stack {
 
     const { names } = props;
     const logsBucket = s3.Bucket.fromBucketName(this, 'AccessLogs', names.bucket('logs'));
-    this.siteBucket = new s3.Bucket(this, 'Site', { ...hardened(logsBucket, accessLogPrefix('site')), bucketName: names.bucket('site') });
+    this.siteBucket = new s3.Bucket(this, 'Site', {
+      ...hardened(logsBucket, accessLogPrefix('site')),
+      bucketName: names.bucket('site'),
+    });
     Validations.of(this.siteBucket).acknowledge({
       id: '@aws-cdk/aws-s3:accessLogsPolicyNotAdded',
-      reason: 'The logs bucket is in the storage stack; its policy allows log delivery from this bucket by name (StorageStack).',
+      reason:
+        'The logs bucket is in the storage stack; its policy allows log delivery from this bucket by name (StorageStack).',
     });
 
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -44,16 +47,22 @@ export class SiteStack extends Stack {
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
       },
     });
 
     this.pointerStore = new cloudfront.KeyValueStore(this, 'SitePointer', {
-      comment: 'chainwatch report: "current" names the build under builds/ that the site serves, "previous" the one before it',
+      comment:
+        'chainwatch report: "current" names the build under builds/ that the site serves, "previous" the one before it',
     });
     const router = new cloudfront.Function(this, 'SiteRouter', {
       comment: 'chainwatch report: serve every request from the current build named in the site pointer',
-      code: cloudfront.FunctionCode.fromFile({ filePath: fileURLToPath(new URL('../functions/site-router.js', import.meta.url)) }),
+      code: cloudfront.FunctionCode.fromFile({
+        filePath: fileURLToPath(new URL('../functions/site-router.js', import.meta.url)),
+      }),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       keyValueStore: this.pointerStore,
     });
@@ -78,7 +87,10 @@ export class SiteStack extends Stack {
     });
 
     const acknowledge = (id: string, reason: string) => Validations.of(this.distribution).acknowledge({ id, reason });
-    acknowledge('AwsSolutions-CFR1', 'The report publishes public statistics for readers in any country; there is no audience to geo-restrict.');
+    acknowledge(
+      'AwsSolutions-CFR1',
+      'The report publishes public statistics for readers in any country; there is no audience to geo-restrict.',
+    );
     acknowledge(
       'AwsSolutions-CFR2',
       'Static, read-only site (GET/HEAD only, no forms, no origin compute): a WAF web ACL would have nothing to inspect that CloudFront does not already reject.',

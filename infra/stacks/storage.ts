@@ -37,7 +37,8 @@ export class StorageStack extends Stack {
     });
     Validations.of(this.logsBucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This is the access-log destination of every other bucket and the CloudFront distribution; logging it to itself would loop.',
+      reason:
+        'This is the access-log destination of every other bucket and the CloudFront distribution; logging it to itself would loop.',
     });
 
     // The site bucket lives in the site stack and refers to this bucket by name, so CDK cannot add
@@ -60,18 +61,27 @@ export class StorageStack extends Stack {
       bucketName: names.bucket('lake'),
       // Each monthly run replaces curated and metric partitions; versions let a bad run be rolled back.
       versioned: true,
-      lifecycleRules: [abortIncompleteUploads, { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) }],
+      lifecycleRules: [
+        abortIncompleteUploads,
+        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
+      ],
     });
 
     this.athenaResultsBucket = new s3.Bucket(this, 'AthenaResults', {
       ...hardened(this.logsBucket, accessLogPrefix('results')),
       bucketName: names.bucket('results'),
-      lifecycleRules: [abortIncompleteUploads, { id: 'expire-results', expiration: Duration.days(config.athena.resultsExpirationDays) }],
+      lifecycleRules: [
+        abortIncompleteUploads,
+        { id: 'expire-results', expiration: Duration.days(config.athena.resultsExpirationDays) },
+      ],
     });
   }
 }
 
-const abortIncompleteUploads: s3.LifecycleRule = { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) };
+const abortIncompleteUploads: s3.LifecycleRule = {
+  id: 'abort-incomplete-multipart-uploads',
+  abortIncompleteMultipartUploadAfter: Duration.days(1),
+};
 
 /** What every chainwatch bucket has: private, encrypted, TLS-only, owner-enforced, logged. */
 export function hardened(logs?: s3.IBucket, logPrefix?: string): s3.BucketProps {

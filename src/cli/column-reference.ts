@@ -32,18 +32,30 @@ function describeValues(column: Column, values: unknown[]): string {
   }
   const counts = new Map<string, number>();
   for (const v of present) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
-  const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, MAX_EXAMPLES);
+  const top = [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, MAX_EXAMPLES);
   const more = counts.size > MAX_EXAMPLES ? ', …' : '';
   return top.map(([v]) => (v === '' ? "''" : clip(v))).join(', ') + more + nulls;
 }
 
 /** Example values of every column of every table that has data in the lake. */
-export async function collectExamples(store: ObjectStore, tables: readonly TableDef[] = allTables): Promise<ExampleValues> {
+export async function collectExamples(
+  store: ObjectStore,
+  tables: readonly TableDef[] = allTables,
+): Promise<ExampleValues> {
   const examples: ExampleValues = new Map();
   for (const table of tables) {
     const rows = await readTable(store, table);
     if (rows.length === 0) continue;
-    for (const column of columnsOf(table)) examples.set(`${table.name}.${column.name}`, describeValues(column, rows.map((r) => r[column.name])));
+    for (const column of columnsOf(table))
+      examples.set(
+        `${table.name}.${column.name}`,
+        describeValues(
+          column,
+          rows.map((r) => r[column.name]),
+        ),
+      );
   }
   return examples;
 }
@@ -52,12 +64,20 @@ export async function collectExamples(store: ObjectStore, tables: readonly Table
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 function tableSection(table: TableDef, examples?: ExampleValues): string {
-  const partitions = table.partitionKeys.length ? `partitioned by ${table.partitionKeys.map((k) => `\`${k}\``).join(', ')}` : 'not partitioned';
+  const partitions = table.partitionKeys.length
+    ? `partitioned by ${table.partitionKeys.map((k) => `\`${k}\``).join(', ')}`
+    : 'not partitioned';
   const header = examples
     ? '| column | type (Glue / DuckDB) | partition key | nullable | description | example values |\n|---|---|---|---|---|---|'
     : '| column | type (Glue / DuckDB) | partition key | nullable | description |\n|---|---|---|---|---|';
   const rows = columnsOf(table).map((c) => {
-    const base = [`\`${c.name}\``, `${c.type} / ${DUCKDB_TYPE[c.type]}`, c.partitionKey ? 'yes' : '', c.nullable ? 'yes' : '', cell(c.description)];
+    const base = [
+      `\`${c.name}\``,
+      `${c.type} / ${DUCKDB_TYPE[c.type]}`,
+      c.partitionKey ? 'yes' : '',
+      c.nullable ? 'yes' : '',
+      cell(c.description),
+    ];
     if (examples) base.push(cell(examples.get(`${table.name}.${c.name}`) ?? ''));
     return `| ${base.join(' | ')} |`;
   });
@@ -83,7 +103,9 @@ export function renderColumnReference(examples?: ExampleValues): string {
     'Every table of the chainwatch lake, under the same name in the Glue catalog (Athena) and as a DuckDB view',
     '(`chainwatch shell`, `chainwatch query`). Types are the Glue types, with the DuckDB view type after the slash.',
     'Partition keys are Hive folders (`year=2024/`) in the lake; filter on them to read less.',
-    ...(examples ? ['Example values come from the bundled lake: a range for numbers, the most frequent values for text.'] : []),
+    ...(examples
+      ? ['Example values come from the bundled lake: a range for numbers, the most frequent values for text.']
+      : []),
     '',
     ...index,
     '',

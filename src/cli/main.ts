@@ -74,7 +74,10 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 
 function liveSources(list: string | undefined): LiveSourceId[] | undefined {
   if (list === undefined) return undefined;
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!(LIVE_SOURCES as readonly string[]).includes(n)) {
       throw new UsageError(`Unknown live source "${n}"`, `Use a comma-separated list of ${LIVE_SOURCES.join(', ')}.`);
@@ -90,7 +93,10 @@ async function ingest(o: PipelineOptions, v: Values): Promise<void> {
   }
   if (source === 'bundled') {
     if (v['dry-run'] || v.from || v.to || v.reporters || v.hs) {
-      throw new UsageError('--from, --to, --reporters, --hs and --dry-run apply to live sources', 'The bundled source always lands all of data/bundled.');
+      throw new UsageError(
+        '--from, --to, --reporters, --hs and --dry-run apply to live sources',
+        'The bundled source always lands all of data/bundled.',
+      );
     }
     return ingestStep(o);
   }
@@ -129,9 +135,13 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
       return name || values.help ? 0 : 2;
     }
     const command = COMMANDS[name];
-    if (!command) throw new UsageError(`Unknown command "${name}"`, `Run "chainwatch --help" for the list of commands.`);
+    if (!command)
+      throw new UsageError(`Unknown command "${name}"`, `Run "chainwatch --help" for the list of commands.`);
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}"`, `Run "chainwatch --help" for usage.`);
-    await command({ lake: values.lake!, outDir: values.out!, dataDir: values.data, log: out, tty: Boolean(process.stdout.isTTY) }, values);
+    await command(
+      { lake: values.lake!, outDir: values.out!, dataDir: values.data, log: out, tty: Boolean(process.stdout.isTTY) },
+      values,
+    );
     return 0;
   } catch (error) {
     if (error instanceof ChainwatchError) {
@@ -142,7 +152,9 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
       err(`chainwatch: ${error.message}\n  → Run "chainwatch --help" for usage.`);
       return 2;
     }
-    err(`chainwatch: unexpected failure: ${(error as Error).message}\n  → This is a bug; please report it with the command you ran.`);
+    err(
+      `chainwatch: unexpected failure: ${(error as Error).message}\n  → This is a bug; please report it with the command you ran.`,
+    );
     if (process.env.CHAINWATCH_DEBUG) err((error as Error).stack ?? '');
     return 1;
   }

@@ -38,7 +38,9 @@ const noop = () => {};
 function reportManifest(manifest: IngestManifest, start: number, log: (line: string) => void): void {
   for (const [source, s] of Object.entries(manifest.sources)) {
     const stale = s.status === 'stale' ? ` — STALE: ${s.error?.message ?? 'failed'}; last good data kept` : '';
-    log(`ingest   ${source}: ${count(s.rowsIn)} rows in, ${count(s.rowsOut)} landed, ${count(s.rowsRejected)} quarantined (${seconds(start)})${stale}`);
+    log(
+      `ingest   ${source}: ${count(s.rowsIn)} rows in, ${count(s.rowsOut)} landed, ${count(s.rowsRejected)} quarantined (${seconds(start)})${stale}`,
+    );
   }
 }
 
@@ -62,13 +64,24 @@ const progressOf = (o: PipelineOptions) => {
 
 export async function liveIngestStep(o: PipelineOptions, ingest: IngestCliOptions): Promise<void> {
   const start = performance.now();
-  const manifest = await runLiveIngest({ store: storeFromUri(o.lake), ingest, runId: o.runId, onProgress: progressOf(o) });
+  const manifest = await runLiveIngest({
+    store: storeFromUri(o.lake),
+    ingest,
+    runId: o.runId,
+    onProgress: progressOf(o),
+  });
   reportManifest(manifest, start, o.log ?? noop);
 }
 
 export async function refreshStep(o: PipelineOptions, period: string, sources?: LiveSourceId[]): Promise<void> {
   const start = performance.now();
-  const manifest = await runRefresh({ store: storeFromUri(o.lake), period, sources, runId: o.runId, onProgress: progressOf(o) });
+  const manifest = await runRefresh({
+    store: storeFromUri(o.lake),
+    period,
+    sources,
+    runId: o.runId,
+    onProgress: progressOf(o),
+  });
   reportManifest(manifest, start, o.log ?? noop);
 }
 
@@ -76,7 +89,8 @@ export async function refreshStep(o: PipelineOptions, period: string, sources?: 
 export async function dryRun(o: PipelineOptions, job: PlanJob): Promise<void> {
   const log = o.log ?? noop;
   const { requests, notices } = await planRequests(job);
-  for (const r of requests) log(`${r.source.padEnd(8)} GET ${r.url}${Object.keys(r.headers).length ? `  ${JSON.stringify(r.headers)}` : ''}`);
+  for (const r of requests)
+    log(`${r.source.padEnd(8)} GET ${r.url}${Object.keys(r.headers).length ? `  ${JSON.stringify(r.headers)}` : ''}`);
   for (const n of notices) log(`note: ${n}`);
   log(`${requests.length} request(s) planned; nothing was fetched (--dry-run).`);
 }
@@ -84,8 +98,10 @@ export async function dryRun(o: PipelineOptions, job: PlanJob): Promise<void> {
 /** `force`: recompute every table, even those whose inputs are unchanged since they were written. */
 export async function metricsStep(o: PipelineOptions, { force = false } = {}): Promise<void> {
   if (o.lake.startsWith('s3://')) {
-    throw new UsageError('The local metrics step needs a folder lake (DuckDB reads local Parquet only)',
-      'Run metrics in AWS (the Step Functions pipeline runs them on Athena), or use a folder with --lake.');
+    throw new UsageError(
+      'The local metrics step needs a folder lake (DuckDB reads local Parquet only)',
+      'Run metrics in AWS (the Step Functions pipeline runs them on Athena), or use a folder with --lake.',
+    );
   }
   const log = o.log ?? noop;
   const start = performance.now();
@@ -97,7 +113,9 @@ export async function metricsStep(o: PipelineOptions, { force = false } = {}): P
     const tables = Object.values(result.tables);
     const rows = tables.reduce((n, t) => n + t.rows, 0);
     const kept = tables.filter((t) => t.kept).length;
-    log(`metrics  ${tables.length} tables, ${count(rows)} rows${kept > 0 ? `, ${kept} kept (inputs unchanged)` : ''} (${seconds(start)})`);
+    log(
+      `metrics  ${tables.length} tables, ${count(rows)} rows${kept > 0 ? `, ${kept} kept (inputs unchanged)` : ''} (${seconds(start)})`,
+    );
   } finally {
     await engine.close();
   }
@@ -106,8 +124,14 @@ export async function metricsStep(o: PipelineOptions, { force = false } = {}): P
 export async function reportStep(o: PipelineOptions): Promise<void> {
   const log = o.log ?? noop;
   const start = performance.now();
-  const site = await buildSite({ store: storeFromUri(o.lake), outDir: o.outDir, onProgress: (line) => log(`  ${line}`) });
-  log(`report   ${site.pages} pages, ${site.charts} charts, ${count(Math.round(site.bytes / 1024))} KiB → ${join(o.outDir, 'index.html')} (${seconds(start)})`);
+  const site = await buildSite({
+    store: storeFromUri(o.lake),
+    outDir: o.outDir,
+    onProgress: (line) => log(`  ${line}`),
+  });
+  log(
+    `report   ${site.pages} pages, ${site.charts} charts, ${count(Math.round(site.bytes / 1024))} KiB → ${join(o.outDir, 'index.html')} (${seconds(start)})`,
+  );
 }
 
 export async function runLocalPipeline(o: PipelineOptions): Promise<void> {

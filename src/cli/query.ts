@@ -65,13 +65,20 @@ export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
   duckdb: async ({ lake }) => {
     const store = new FolderObjectStore(lake);
     if ((await store.list('curated/')).length === 0) {
-      throw new UsageError(`The lake folder "${lake}" holds no tables`, 'Build it first with "chainwatch run", or pass --lake <dir>.');
+      throw new UsageError(
+        `The lake folder "${lake}" holds no tables`,
+        'Build it first with "chainwatch run", or pass --lake <dir>.',
+      );
     }
     return DuckDBQueryEngine.create({ lakeRoot: lake, store });
   },
   athena: async ({ lake, workgroup, database }) => {
     const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(lake);
-    if (!match) throw new UsageError(`--engine athena needs the lake's S3 location, not "${lake}"`, 'Pass --lake s3://<bucket>/<prefix> or set CHAINWATCH_LAKE.');
+    if (!match)
+      throw new UsageError(
+        `--engine athena needs the lake's S3 location, not "${lake}"`,
+        'Pass --lake s3://<bucket>/<prefix> or set CHAINWATCH_LAKE.',
+      );
     return new AthenaQueryEngine({
       workgroup: required(workgroup, '--workgroup', 'CHAINWATCH_WORKGROUP'),
       database: required(database, '--database', 'CHAINWATCH_DATABASE'),
@@ -101,7 +108,10 @@ interface QueryText {
 async function queryText(positionals: string[], file?: string, saved?: string): Promise<QueryText> {
   const given = [positionals.length > 0, file !== undefined, saved !== undefined].filter(Boolean).length;
   if (given !== 1 || positionals.length > 1) {
-    throw new UsageError('Give the query once: as one quoted argument, with --file, or with --saved', 'Run "chainwatch query --help" for usage.');
+    throw new UsageError(
+      'Give the query once: as one quoted argument, with --file, or with --saved',
+      'Run "chainwatch query --help" for usage.',
+    );
   }
   if (saved !== undefined) return findSavedQuery(saved);
   if (file !== undefined) {
@@ -114,7 +124,11 @@ async function queryText(positionals: string[], file?: string, saved?: string): 
   return { sql: positionals[0], params: [] };
 }
 
-export async function queryCommand(args: string[], io: CommandIO, engines: Record<'duckdb' | 'athena', EngineFactory> = ENGINES): Promise<void> {
+export async function queryCommand(
+  args: string[],
+  io: CommandIO,
+  engines: Record<'duckdb' | 'athena', EngineFactory> = ENGINES,
+): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -136,15 +150,18 @@ export async function queryCommand(args: string[], io: CommandIO, engines: Recor
   if (values.list) return listSaved(io);
 
   const engineName = values.engine!;
-  if (engineName !== 'duckdb' && engineName !== 'athena') throw new UsageError(`Unknown engine "${engineName}"`, 'Use --engine duckdb or --engine athena.');
+  if (engineName !== 'duckdb' && engineName !== 'athena')
+    throw new UsageError(`Unknown engine "${engineName}"`, 'Use --engine duckdb or --engine athena.');
   const format = (values.format ?? (io.isTTY ? 'table' : 'csv')) as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`Unknown format "${format}"`, `Use --format ${OUTPUT_FORMATS.join('|')}.`);
-  if (format === 'parquet' && !values.out) throw new UsageError('Parquet output is binary', 'Pass --out <file.parquet>.');
+  if (!OUTPUT_FORMATS.includes(format))
+    throw new UsageError(`Unknown format "${format}"`, `Use --format ${OUTPUT_FORMATS.join('|')}.`);
+  if (format === 'parquet' && !values.out)
+    throw new UsageError('Parquet output is binary', 'Pass --out <file.parquet>.');
 
   const text = await queryText(positionals, values.file, values.saved);
   const paramValues = parseParamArgs(values.param!);
   const engine = await engines[engineName]({
-    lake: values.lake ?? (engineName === 'athena' ? process.env.CHAINWATCH_LAKE ?? '' : '.lake'),
+    lake: values.lake ?? (engineName === 'athena' ? (process.env.CHAINWATCH_LAKE ?? '') : '.lake'),
     workgroup: values.workgroup ?? process.env.CHAINWATCH_WORKGROUP,
     database: values.database ?? process.env.CHAINWATCH_DATABASE,
   });

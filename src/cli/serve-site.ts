@@ -69,7 +69,10 @@ function respond(root: string, req: IncomingMessage, res: ServerResponse, log?: 
       }
       res.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': 'no-cache', ...SECURITY_HEADERS });
       if (req.method === 'HEAD') res.end();
-      else createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      else
+        createReadStream(file)
+          .on('error', () => res.destroy())
+          .pipe(res);
       done(200);
     },
     () => {
@@ -86,14 +89,22 @@ function respond(root: string, req: IncomingMessage, res: ServerResponse, log?: 
 export async function serveSite(options: ServeOptions): Promise<SiteServer> {
   const root = resolve(options.root);
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`There is no site folder at ${root}`, 'Build the site first (chainwatch run, or chainwatch report), or pass --dir <site folder>.');
+  if (!info?.isDirectory())
+    throw new UsageError(
+      `There is no site folder at ${root}`,
+      'Build the site first (chainwatch run, or chainwatch report), or pass --dir <site folder>.',
+    );
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => respond(root, req, res, options.onRequest));
   await new Promise<void>((ok, fail) => {
     server.once('error', (cause: NodeJS.ErrnoException) =>
       fail(
         cause.code === 'EADDRINUSE'
-          ? new UsageError(`Port ${options.port} is already in use`, 'Pass another port with --port, or --port 0 for any free port.', { cause })
+          ? new UsageError(
+              `Port ${options.port} is already in use`,
+              'Pass another port with --port, or --port 0 for any free port.',
+              { cause },
+            )
           : cause,
       ),
     );

@@ -22,7 +22,11 @@ const DEFAULT_PORT = 8080;
 function parsePort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_PORT;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port "${text}" is not a port number`, 'Pass a whole number from 0 to 65535 (0 picks a free port).');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(
+      `--port "${text}" is not a port number`,
+      'Pass a whole number from 0 to 65535 (0 picks a free port).',
+    );
   return port;
 }
 
@@ -41,7 +45,11 @@ export async function serveCommand(args: string[], io: CommandIO, stop?: AbortSi
     },
   });
   if (values.help) return io.out(SERVE_HELP);
-  const site = await serveSite({ root: values.dir!, port: parsePort(values.port), onRequest: values.quiet ? undefined : io.err });
+  const site = await serveSite({
+    root: values.dir!,
+    port: parsePort(values.port),
+    onRequest: values.quiet ? undefined : io.err,
+  });
   io.out(`chainwatch serve: ${values.dir} at ${site.url} (latest release: ${site.url}latest/) — Ctrl-C to stop`);
   const ended = new AbortController();
   const signals = ['SIGINT', 'SIGTERM'] as const;

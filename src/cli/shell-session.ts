@@ -30,7 +30,8 @@ export const SESSION_HELP = `Statements end with ";" and may span several lines.
 const PROMPT = 'chainwatch> ';
 const CONTINUE = '       ...> ';
 
-const hasCode = (statement: string): boolean => segmentSql(statement).some((s) => s.kind === 'code' && s.text.trim() !== '');
+const hasCode = (statement: string): boolean =>
+  segmentSql(statement).some((s) => s.kind === 'code' && s.text.trim() !== '');
 
 /** Run the session until `.quit` or the end of the input; resolves with the number of failed statements. */
 export async function runSession(engine: QueryEngine, io: SessionIO, options: SessionOptions): Promise<number> {
@@ -55,7 +56,7 @@ export async function runSession(engine: QueryEngine, io: SessionIO, options: Se
   };
   const commands: Record<string, () => Promise<boolean>> = {
     '.tables': async () => {
-      await run("SELECT table_name AS name, table_type AS kind FROM information_schema.tables ORDER BY table_name");
+      await run('SELECT table_name AS name, table_type AS kind FROM information_schema.tables ORDER BY table_name');
       return true;
     },
     '.help': async () => {

@@ -22,9 +22,14 @@ Then: duckdb -init views.sql   (or run views.sql in any DuckDB client)`;
 const lakeOption = { lake: { type: 'string', default: '.lake' }, help: { type: 'boolean', short: 'h' } } as const;
 
 /** The exact commands that give a DuckDB CLI user the same session. */
-const duckdbCliCommand = (lake: string): string => `chainwatch export-views --lake ${JSON.stringify(lake)} > views.sql && duckdb -init views.sql`;
+const duckdbCliCommand = (lake: string): string =>
+  `chainwatch export-views --lake ${JSON.stringify(lake)} > views.sql && duckdb -init views.sql`;
 
-export async function shellCommand(args: string[], io: CommandIO, input: NodeJS.ReadableStream = process.stdin): Promise<void> {
+export async function shellCommand(
+  args: string[],
+  io: CommandIO,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<void> {
   const { values } = parseArgs({ args, options: lakeOption });
   if (values.help) return io.out(SHELL_HELP);
   const engine = await ENGINES.duckdb({ lake: values.lake });

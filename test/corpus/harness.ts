@@ -51,13 +51,19 @@ const SETUP: Record<Format, FormatSetup> = {
 };
 
 /** One live request per case: the case body answers it, every other request gets an empty answer. */
-const LIVE: Record<'comtrade' | 'census' | 'usgs', { ingest: IngestCliOptions; file: string; routes: (body: Uint8Array) => Route[] }> = {
+const LIVE: Record<
+  'comtrade' | 'census' | 'usgs',
+  { ingest: IngestCliOptions; file: string; routes: (body: Uint8Array) => Route[] }
+> = {
   comtrade: {
     file: 'comtrade_A_2021_r842_M_280530.json',
     ingest: { source: 'comtrade', from: '2021', to: '2021', hs: '280530', reporters: 'USA' },
     routes: (body) => [
       { path: '/public/v1/preview/C/A/HS', query: { flowCode: 'M' }, replies: [{ body }] },
-      { path: '/public/v1/preview/C/A/HS', replies: [{ body: '{"elapsedTime":"0 secs","count":0,"data":[],"error":""}' }] },
+      {
+        path: '/public/v1/preview/C/A/HS',
+        replies: [{ body: '{"elapsedTime":"0 secs","count":0,"data":[],"error":""}' }],
+      },
     ],
   },
   census: {
@@ -74,7 +80,11 @@ const LIVE: Record<'comtrade' | 'census' | 'usgs', { ingest: IngestCliOptions; f
     routes: (body) => [{ path: '/corpus-rare-earths-world.csv', replies: [{ body }] }],
   },
 };
-const USGS_CSV = { chapter: 'rare-earths', edition: 2026, url: 'https://sciencebase.example/corpus-rare-earths-world.csv' };
+const USGS_CSV = {
+  chapter: 'rare-earths',
+  edition: 2026,
+  url: 'https://sciencebase.example/corpus-rare-earths-world.csv',
+};
 
 /**
  * What a case did. `error` is the typed error's message and hint (the run stopped, or the live source
@@ -96,15 +106,32 @@ export interface Outcome {
 
 async function readRejects(store: FolderObjectStore, run: SourceRun | undefined): Promise<Reject[]> {
   if (!run?.quarantineKey) return [];
-  return textOf((await store.get(run.quarantineKey))!).trim().split('\n').map((l) => JSON.parse(l) as Reject);
+  return textOf((await store.get(run.quarantineKey))!)
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Reject);
 }
 
 const failure = (error: unknown): Pick<Outcome, 'error' | 'crash'> =>
-  error instanceof ChainwatchError ? { error: `${error.message} → ${error.hint}` } : { crash: String((error as Error)?.stack ?? error) };
+  error instanceof ChainwatchError
+    ? { error: `${error.message} → ${error.hint}` }
+    : { crash: String((error as Error)?.stack ?? error) };
 
-const empty = (): Omit<Outcome, 'error' | 'crash'> => ({ rowsIn: 0, rowsDerived: 0, landed: [], quarantined: [], duplicates: 0, warnings: [] });
+const empty = (): Omit<Outcome, 'error' | 'crash'> => ({
+  rowsIn: 0,
+  rowsDerived: 0,
+  landed: [],
+  quarantined: [],
+  duplicates: 0,
+  warnings: [],
+});
 
-async function bundledCase(format: Format, bytes: Uint8Array, lake: FolderObjectStore, dataDir: string): Promise<Outcome> {
+async function bundledCase(
+  format: Format,
+  bytes: Uint8Array,
+  lake: FolderObjectStore,
+  dataDir: string,
+): Promise<Outcome> {
   const file = BUNDLED_FILE[format];
   await cp(COMPANIONS, dataDir, { recursive: true });
   await writeFile(join(dataDir, file), bytes);
@@ -126,12 +153,21 @@ async function bundledCase(format: Format, bytes: Uint8Array, lake: FolderObject
   };
 }
 
-async function liveCase(format: 'comtrade' | 'census' | 'usgs', bytes: Uint8Array, lake: FolderObjectStore): Promise<Outcome> {
+async function liveCase(
+  format: 'comtrade' | 'census' | 'usgs',
+  bytes: Uint8Array,
+  lake: FolderObjectStore,
+): Promise<Outcome> {
   const { ingest, file, routes } = LIVE[format];
   let manifest: IngestManifest;
   try {
     manifest = await runLiveIngest({
-      store: lake, runId: 'corpus', ingest, env: {}, now: () => RUN_AT, usgs: { csvs: [USGS_CSV] },
+      store: lake,
+      runId: 'corpus',
+      ingest,
+      env: {},
+      now: () => RUN_AT,
+      usgs: { csvs: [USGS_CSV] },
       // One retry, no waiting: a cut-off body is fetched twice, then the source is reported stale.
       http: { http: replayHttp(routes(bytes)), sleep: async () => {}, random: () => 0, policy: { retries: 1 } },
     });
@@ -139,7 +175,12 @@ async function liveCase(format: 'comtrade' | 'census' | 'usgs', bytes: Uint8Arra
     return { ...empty(), ...failure(error), landed: await readTable(lake, SETUP[format].table) };
   }
   const run = manifest.sources[format];
-  if (run.status === 'stale') return { ...empty(), error: `${run.error!.message} → ${run.error!.hint}`, landed: await readTable(lake, SETUP[format].table) };
+  if (run.status === 'stale')
+    return {
+      ...empty(),
+      error: `${run.error!.message} → ${run.error!.hint}`,
+      landed: await readTable(lake, SETUP[format].table),
+    };
   const caseInput = run.inputs.find((i) => i.file === file);
   const citations = (await readTable(lake, tableDef(sources))).filter((r) => r.source === format).length;
   return {

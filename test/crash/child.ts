@@ -29,7 +29,13 @@ if (mode === 'ingest') {
 } else if (mode === 'report') {
   const { buildSite } = await import('../../src/core/report/build-site.ts');
   log('start');
-  await buildSite({ store: lakeStore, outDir: target, builtAt: new Date('2026-03-15T00:00:00Z'), releaseMonth: third, onProgress: log });
+  await buildSite({
+    store: lakeStore,
+    outDir: target,
+    builtAt: new Date('2026-03-15T00:00:00Z'),
+    releaseMonth: third,
+    onProgress: log,
+  });
   log('done');
 } else if (mode === 'publish') {
   const { readFile } = await import('node:fs/promises');

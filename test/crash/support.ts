@@ -3,6 +3,7 @@
  * number is made up), snapshots of a lake or site folder, the readers' view of a lake, leftovers of
  * interrupted writers, a store that fails or dies on cue, and child processes to kill.
  */
+import type { Dirent } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -25,14 +26,19 @@ const BUNDLED = join(REPO, 'data', 'bundled');
 export async function smallData(dir: string, variant: 'a' | 'b'): Promise<string> {
   await mkdir(dir, { recursive: true });
   await cp(join(BUNDLED, 'SOURCES.md'), join(dir, 'SOURCES.md'));
-  const lines = async (file: string) => (await readFile(join(BUNDLED, file), 'utf8')).split('\n').filter((l) => l !== '');
+  const lines = async (file: string) =>
+    (await readFile(join(BUNDLED, file), 'utf8')).split('\n').filter((l) => l !== '');
   const keep = async (file: string, rowFilter: (line: string) => boolean) => {
     const [header, ...rows] = await lines(file);
     await writeFile(join(dir, file), [header, ...rows.filter(rowFilter)].join('\n') + '\n');
   };
-  const older = (line: string) => variant === 'b' || (Number(line.split(',')[2]) < 2023 && !/,(392|410|490),/.test(line));
+  const older = (line: string) =>
+    variant === 'b' || (Number(line.split(',')[2]) < 2023 && !/,(392|410|490),/.test(line));
   await keep('us_imports_by_partner_hs6.csv', (l) => /^[a-z_]+,(280530|284610),/.test(l) && older(l));
-  await keep('usgs_mcs2026_world_production.csv', (l) => l.includes('rare-earths') && (variant === 'b' || !l.includes(',2025,')));
+  await keep(
+    'usgs_mcs2026_world_production.csv',
+    (l) => l.includes('rare-earths') && (variant === 'b' || !l.includes(',2025,')),
+  );
   await keep('rare_earths.csv', (l) => variant === 'b' || !l.includes(',2024,'));
   return dir;
 }
@@ -41,7 +47,7 @@ export async function smallData(dir: string, variant: 'a' | 'b'): Promise<string
 export async function snapshot(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const walk = async (dir: string): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
@@ -50,7 +56,13 @@ export async function snapshot(root: string): Promise<Map<string, string>> {
     for (const e of entries) {
       const full = join(dir, e.name);
       if (e.isDirectory()) await walk(full);
-      else out.set(relative(root, full).split(sep).join('/'), createHash('sha256').update(await readFile(full)).digest('hex'));
+      else
+        out.set(
+          relative(root, full).split(sep).join('/'),
+          createHash('sha256')
+            .update(await readFile(full))
+            .digest('hex'),
+        );
     }
   };
   await walk(root);
@@ -110,7 +122,11 @@ export interface Child {
 
 /** Spawn `node <args>` from the repository root, reading its output line by line. */
 export function spawnNode(args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiting: { pattern: RegExp; resolve: (t: number) => void; reject: (e: Error) => void }[] = [];
@@ -124,17 +140,21 @@ export function spawnNode(args: string[], env: Record<string, string> = {}): Chi
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      for (const w of waiting.splice(0)) w.reject(new Error(`child exited (${code ?? signal}) before printing ${w.pattern}:\n${stdout}\n${stderr}`));
-      resolve({ code, signal, stdout, stderr });
-    }),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) =>
+      child.once('exit', (code, signal) => {
+        for (const w of waiting.splice(0))
+          w.reject(new Error(`child exited (${code ?? signal}) before printing ${w.pattern}:\n${stdout}\n${stderr}`));
+        resolve({ code, signal, stdout, stderr });
+      }),
   );
   return {
     process: child,
     exited,
     line: (pattern) =>
-      pattern.test(stdout) ? Promise.resolve(performance.now()) : new Promise((resolve, reject) => waiting.push({ pattern, resolve, reject })),
+      pattern.test(stdout)
+        ? Promise.resolve(performance.now())
+        : new Promise((resolve, reject) => waiting.push({ pattern, resolve, reject })),
   };
 }
 
@@ -162,7 +182,9 @@ export async function bundleChild(dir: string): Promise<BundledChild> {
     target: 'node20',
     external: ['@duckdb/*'],
     logLevel: 'error',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
   await cp(join(REPO, 'reports', 'assets'), join(dir, 'assets'), { recursive: true });
   return { args: (...args) => [outfile, ...args], env: { LAMBDA_TASK_ROOT: REPO } };

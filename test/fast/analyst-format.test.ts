@@ -48,7 +48,12 @@ describe('output formats', () => {
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const schema = parquetSchema(parquetMetadata(file));
     expect(schema.children.map((c) => [c.element.name, c.element.type])).toEqual([
-      ['partner_iso3', 'BYTE_ARRAY'], ['value_usd', 'DOUBLE'], ['rank', 'INT32'], ['n', 'INT64'], ['note', 'BYTE_ARRAY'], ['ally', 'BOOLEAN'],
+      ['partner_iso3', 'BYTE_ARRAY'],
+      ['value_usd', 'DOUBLE'],
+      ['rank', 'INT32'],
+      ['n', 'INT64'],
+      ['note', 'BYTE_ARRAY'],
+      ['ally', 'BOOLEAN'],
     ]);
     const rows = await parquetReadObjects({ file });
     expect(rows.map((r) => ({ ...r, n: Number(r.n) }))).toEqual(result.rows);

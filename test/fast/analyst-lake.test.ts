@@ -60,7 +60,8 @@ async function bundledImports(hs6: string, year: number): Promise<Map<string, nu
       const i = names.indexOf(name);
       return i < names.indexOf('partner_name') ? f[i] : f[f.length - (names.length - i)];
     };
-    if (at('canonical_product_id') !== hs6 || Number(at('year')) !== year || at('is_aggregate_partner') === 't') continue;
+    if (at('canonical_product_id') !== hs6 || Number(at('year')) !== year || at('is_aggregate_partner') === 't')
+      continue;
     values.set(at('partner_iso3'), (values.get(at('partner_iso3')) ?? 0) + Number(at('import_value_usd')));
   }
   return values;
@@ -72,7 +73,11 @@ describe('saved queries on the bundled lake', () => {
     expect(queries.length).toBe(5);
     for (const q of queries) {
       const warnings: unknown[] = [];
-      const result = await runAnalystQuery(engine, { sql: q.sql, params: q.params, onWarning: (w) => warnings.push(w) });
+      const result = await runAnalystQuery(engine, {
+        sql: q.sql,
+        params: q.params,
+        onWarning: (w) => warnings.push(w),
+      });
       expect(result.rows.length, `${q.name} returns rows`).toBeGreaterThan(0);
       expect(warnings, q.name).toEqual([]);
     }
@@ -82,14 +87,38 @@ describe('saved queries on the bundled lake', () => {
     const page = await readFile(join(siteDir, 'products', '854231.html'), 'utf8');
     const year = Number(/Largest suppliers, (\d{4})/.exec(page)![1]);
     const table = /<table class="suppliers">([\s\S]*?)<\/table>/.exec(page)![1];
-    const pageRows = [...table.matchAll(/<tr><td>(\d+)<\/td><td>.*?<span class="code">([A-Z]{3})<\/span><\/td><td class="num"><data value="([^"]+)">.*?<td class="num"><data value="([^"]+)">/g)]
-      .map(([, rank, iso3, value, share]) => ({ rank: Number(rank), partner_iso3: iso3, value_usd: Number(value), share: Number(share) }));
+    const pageRows = [
+      ...table.matchAll(
+        /<tr><td>(\d+)<\/td><td>.*?<span class="code">([A-Z]{3})<\/span><\/td><td class="num"><data value="([^"]+)">.*?<td class="num"><data value="([^"]+)">/g,
+      ),
+    ].map(([, rank, iso3, value, share]) => ({
+      rank: Number(rank),
+      partner_iso3: iso3,
+      value_usd: Number(value),
+      share: Number(share),
+    }));
     expect(pageRows.length).toBe(10);
 
     const out = capture();
-    await queryCommand(['--saved', 'top_suppliers', '--lake', lakeDir, '--param', 'hs=854231', '--param', `year=${year}`, '--format', 'json'], out.io);
+    await queryCommand(
+      [
+        '--saved',
+        'top_suppliers',
+        '--lake',
+        lakeDir,
+        '--param',
+        'hs=854231',
+        '--param',
+        `year=${year}`,
+        '--format',
+        'json',
+      ],
+      out.io,
+    );
     const rows = JSON.parse(out.text()) as Record<string, unknown>[];
-    expect(rows.map(({ rank, partner_iso3, value_usd, share }) => ({ rank, partner_iso3, value_usd, share }))).toEqual(pageRows);
+    expect(rows.map(({ rank, partner_iso3, value_usd, share }) => ({ rank, partner_iso3, value_usd, share }))).toEqual(
+      pageRows,
+    );
 
     const csv = await bundledImports('854231', year);
     const total = [...csv.values()].reduce((a, b) => a + b, 0);
@@ -101,9 +130,21 @@ describe('saved queries on the bundled lake', () => {
 
   it('concentrated_products lists only products above the threshold, as the concentration table says', async () => {
     const q = (await loadSavedQueries()).find((s) => s.name === 'concentrated_products')!;
-    const result = await runAnalystQuery(engine, { sql: q.sql, params: q.params, values: new Map([['threshold', '0.4'], ['year', '2024']]) });
-    const all = await engine.query("SELECT hs6, hhi FROM concentration WHERE flow = 'M' AND reporter_iso3 = 'USA' AND year = 2024");
-    const expected = all.rows.filter((r) => (r.hhi as number) > 0.4).map((r) => r.hs6).sort();
+    const result = await runAnalystQuery(engine, {
+      sql: q.sql,
+      params: q.params,
+      values: new Map([
+        ['threshold', '0.4'],
+        ['year', '2024'],
+      ]),
+    });
+    const all = await engine.query(
+      "SELECT hs6, hhi FROM concentration WHERE flow = 'M' AND reporter_iso3 = 'USA' AND year = 2024",
+    );
+    const expected = all.rows
+      .filter((r) => (r.hhi as number) > 0.4)
+      .map((r) => r.hs6)
+      .sort();
     expect(result.rows.map((r) => r.hs6).sort()).toEqual(expected);
   });
 
@@ -125,7 +166,10 @@ describe('parameters are values, never SQL', () => {
       const result = await runAnalystQuery(engine, { sql: q.sql, params: q.params, values: new Map([['hs', value]]) });
       expect(result.rows, value).toEqual([]);
     }
-    const result = await runAnalystQuery(engine, { sql: 'SELECT count(*) AS n FROM basket WHERE hs6 = :hs OR label = :hs', values: new Map([['hs', hostile[1]]]) });
+    const result = await runAnalystQuery(engine, {
+      sql: 'SELECT count(*) AS n FROM basket WHERE hs6 = :hs OR label = :hs',
+      values: new Map([['hs', hostile[1]]]),
+    });
     expect(result.rows).toEqual([{ n: 0 }]);
     for (const table of allTables) await engine.query(`SELECT count(*) FROM ${table.name}`);
     expect((await engine.query('SELECT count(*) AS n FROM basket')).rows[0].n).toBeGreaterThan(0);
@@ -134,30 +178,57 @@ describe('parameters are values, never SQL', () => {
   it('a string value equal to a real label is found, quotes and all', async () => {
     const result = await runAnalystQuery(engine, {
       sql: 'SELECT :v AS echoed, length(:v) AS n',
-      values: new Map([['v', "O'Brien\"; --"]]),
+      values: new Map([['v', 'O\'Brien"; --']]),
     });
-    expect(result.rows).toEqual([{ echoed: "O'Brien\"; --", n: 12 }]);
+    expect(result.rows).toEqual([{ echoed: 'O\'Brien"; --', n: 12 }]);
   });
 });
 
 describe('chainwatch query on DuckDB', () => {
   it('prints an aligned table in a terminal and CSV otherwise', async () => {
     const tty = capture(true);
-    await queryCommand(["SELECT hs6, label FROM basket WHERE sector = :s ORDER BY hs6", '--lake', lakeDir, '--param', 's=rare_earths'], tty.io);
+    await queryCommand(
+      ['SELECT hs6, label FROM basket WHERE sector = :s ORDER BY hs6', '--lake', lakeDir, '--param', 's=rare_earths'],
+      tty.io,
+    );
     expect(tty.out[0]).toMatch(/^hs6 +label\n-+ +-+\n280530 +Rare-earth metals\n[\s\S]*\(4 rows\)$/);
     const pipe = capture(false);
-    await queryCommand(["SELECT hs6, label FROM basket WHERE sector = :s ORDER BY hs6", '--lake', lakeDir, '--param', 's=rare_earths'], pipe.io);
+    await queryCommand(
+      ['SELECT hs6, label FROM basket WHERE sector = :s ORDER BY hs6', '--lake', lakeDir, '--param', 's=rare_earths'],
+      pipe.io,
+    );
     expect(pipe.text().split('\n').slice(0, 2)).toEqual(['hs6,label', '280530,Rare-earth metals']);
   });
 
   it('runs a --file with a header (typed parameters) and writes --out parquet', async () => {
     const file = join(dir, 'q.sql');
-    await writeFile(file, '-- title: Shares\n-- @param hs string HS6\n-- @param year int Year\nSELECT partner_iso3, share FROM supplier_shares\nWHERE hs6 = :hs AND year = :year AND flow = \'M\' ORDER BY rank\n');
+    await writeFile(
+      file,
+      "-- title: Shares\n-- @param hs string HS6\n-- @param year int Year\nSELECT partner_iso3, share FROM supplier_shares\nWHERE hs6 = :hs AND year = :year AND flow = 'M' ORDER BY rank\n",
+    );
     const out = capture();
     const target = join(dir, 'shares.parquet');
-    await queryCommand(['--file', file, '--param', 'hs=854231', '--param', 'year=2024', '--lake', lakeDir, '--format', 'parquet', '--out', target], out.io);
+    await queryCommand(
+      [
+        '--file',
+        file,
+        '--param',
+        'hs=854231',
+        '--param',
+        'year=2024',
+        '--lake',
+        lakeDir,
+        '--format',
+        'parquet',
+        '--out',
+        target,
+      ],
+      out.io,
+    );
     const bytes = await readFile(target);
-    const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+    const rows = await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    });
     expect(out.err).toEqual([`${rows.length} rows → ${target}`]);
     expect(rows.length).toBeGreaterThan(5);
     expect((rows as { share: number }[]).reduce((a, r) => a + r.share, 0)).toBeCloseTo(1, 12);
@@ -171,7 +242,9 @@ describe('chainwatch query on DuckDB', () => {
   });
 
   it('names the lake tables when a table does not exist', async () => {
-    const error = await queryCommand(['SELECT * FROM suppliers', '--lake', lakeDir], capture().io).catch((e: unknown) => e);
+    const error = await queryCommand(['SELECT * FROM suppliers', '--lake', lakeDir], capture().io).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).message).toBe('Unknown table "suppliers"');
     expect((error as QueryError).hint).toContain('supplier_shares');
@@ -180,12 +253,21 @@ describe('chainwatch query on DuckDB', () => {
 
   it("passes on DuckDB's syntax error with the line, after warning that Athena will not parse it either", async () => {
     const out = capture();
-    const error = await queryCommand(["SELECT hs6\nFROM basket\nWHERE WHERE hs6 = '854231'", '--lake', lakeDir], out.io).catch((e: unknown) => e);
+    const error = await queryCommand(
+      ["SELECT hs6\nFROM basket\nWHERE WHERE hs6 = '854231'", '--lake', lakeDir],
+      out.io,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryError);
-    expect((error as QueryError).message).toMatch(/Parser Error: syntax error at or near "WHERE"\s+LINE 3: WHERE WHERE/);
+    expect((error as QueryError).message).toMatch(
+      /Parser Error: syntax error at or near "WHERE"\s+LINE 3: WHERE WHERE/,
+    );
     expect(out.err[0]).toMatch(/^warning: will not run on Athena — line 3:/);
-    const unfinished = await queryCommand(['SELECT hs6\nFROM basket\nWHERE', '--lake', lakeDir], capture().io).catch((e: unknown) => e);
-    expect((unfinished as QueryError).message).toMatch(/syntax error at end of input \(the statement ends unfinished on line 3\)/);
+    const unfinished = await queryCommand(['SELECT hs6\nFROM basket\nWHERE', '--lake', lakeDir], capture().io).catch(
+      (e: unknown) => e,
+    );
+    expect((unfinished as QueryError).message).toMatch(
+      /syntax error at end of input \(the statement ends unfinished on line 3\)/,
+    );
   });
 
   it('warns about a construct that runs on DuckDB but not on Athena, and still answers', async () => {
@@ -198,10 +280,18 @@ describe('chainwatch query on DuckDB', () => {
 
   it('refuses bad usage before touching the lake', async () => {
     await expect(queryCommand(['--lake', lakeDir], capture().io)).rejects.toThrow(/Give the query once/);
-    await expect(queryCommand(['SELECT 1', '--format', 'xml', '--lake', lakeDir], capture().io)).rejects.toThrow(/Unknown format "xml"/);
-    await expect(queryCommand(['SELECT 1', '--format', 'parquet', '--lake', lakeDir], capture().io)).rejects.toThrow(UsageError);
-    await expect(queryCommand(['SELECT 1', '--lake', join(dir, 'no-lake')], capture().io)).rejects.toThrow(/holds no tables/);
-    await expect(queryCommand(['--saved', 'top_suppliers', '--param', 'year=twenty', '--lake', lakeDir], capture().io)).rejects.toThrow(/not an integer/);
+    await expect(queryCommand(['SELECT 1', '--format', 'xml', '--lake', lakeDir], capture().io)).rejects.toThrow(
+      /Unknown format "xml"/,
+    );
+    await expect(queryCommand(['SELECT 1', '--format', 'parquet', '--lake', lakeDir], capture().io)).rejects.toThrow(
+      UsageError,
+    );
+    await expect(queryCommand(['SELECT 1', '--lake', join(dir, 'no-lake')], capture().io)).rejects.toThrow(
+      /holds no tables/,
+    );
+    await expect(
+      queryCommand(['--saved', 'top_suppliers', '--param', 'year=twenty', '--lake', lakeDir], capture().io),
+    ).rejects.toThrow(/not an integer/);
   });
 });
 
@@ -231,11 +321,15 @@ describe('chainwatch shell', () => {
 
   it('reports an unfinished statement at the end of the input; the command fails for a script with errors', async () => {
     const out = capture();
-    const error = await shellCommand(['--lake', lakeDir], out.io, script('SELECT 1;', 'SELECT 2')).catch((e: unknown) => e);
+    const error = await shellCommand(['--lake', lakeDir], out.io, script('SELECT 1;', 'SELECT 2')).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(QueryError);
     expect(out.out).toEqual(['1\n-\n1\n(1 row)']);
     expect(out.err.at(-1)).toMatch(/no closing ";"/);
-    expect(out.err[1]).toBe(`With the DuckDB CLI: chainwatch export-views --lake ${JSON.stringify(lakeDir)} > views.sql && duckdb -init views.sql`);
+    expect(out.err[1]).toBe(
+      `With the DuckDB CLI: chainwatch export-views --lake ${JSON.stringify(lakeDir)} > views.sql && duckdb -init views.sql`,
+    );
   });
 });
 
@@ -249,7 +343,8 @@ describe('chainwatch export-views', () => {
       await connection.run(out.text());
       for (const table of allTables) {
         const ours = await engine.query(`SELECT count(*) AS n FROM ${table.name}`);
-        const theirs = (await connection.runAndReadAll(`SELECT count(*) AS n FROM ${table.name}`)).getRowObjectsJS()[0].n;
+        const theirs = (await connection.runAndReadAll(`SELECT count(*) AS n FROM ${table.name}`)).getRowObjectsJS()[0]
+          .n;
         expect(Number(theirs), table.name).toBe(ours.rows[0].n);
       }
       expect((await connection.runAndReadAll('SELECT 7 / 2 AS q')).getRowObjectsJS()[0].q).toBe(3);
@@ -263,13 +358,17 @@ describe('chainwatch export-views', () => {
 describe('docs/columns.md', () => {
   it('is what the generator makes from data-schemas/ and the bundled lake', async () => {
     const committed = await readFile(COLUMN_REFERENCE_FILE, 'utf8').catch(() => '');
-    expect(committed, 'docs/columns.md is stale: run `npx tsx src/cli/write-column-reference.ts` and commit it').toBe(await bundledColumnReference(lakeDir));
+    expect(committed, 'docs/columns.md is stale: run `npx tsx src/cli/write-column-reference.ts` and commit it').toBe(
+      await bundledColumnReference(lakeDir),
+    );
   });
 
   it('documents every column of every table with its type, partition key and description', async () => {
     const doc = await bundledColumnReference(lakeDir);
     for (const table of allTables) expect(doc).toContain(`## \`${table.name}\``);
     expect(doc).toMatch(/^\| `year` \| int \/ INTEGER \| yes \| {2}\| Reference year\. \| 2018 … 2025 \|$/m);
-    expect(doc).toMatch(/^\| `flow` \| string \/ VARCHAR \| {2}\| {2}\| Trade flow: 'M' imports, 'X' exports\. \| M \|$/m);
+    expect(doc).toMatch(
+      /^\| `flow` \| string \/ VARCHAR \| {2}\| {2}\| Trade flow: 'M' imports, 'X' exports\. \| M \|$/m,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bindNamed, coerceParam, parseParamArgs, toPositional, type ParamDecl } from '../../src/core/analyst/parameters.ts';
+import {
+  bindNamed,
+  coerceParam,
+  parseParamArgs,
+  toPositional,
+  type ParamDecl,
+} from '../../src/core/analyst/parameters.ts';
 import { splitStatements } from '../../src/core/analyst/sql-text.ts';
 import { UsageError } from '../../src/core/errors.ts';
 
@@ -7,7 +13,11 @@ describe('toPositional', () => {
   it('rewrites :name placeholders to ? in order, repeating a name each time it is used', () => {
     const p = toPositional('SELECT * FROM t\nWHERE a = :hs AND b = :year\n  OR c = :hs');
     expect(p.sql).toBe('SELECT * FROM t\nWHERE a = ? AND b = ?\n  OR c = ?');
-    expect(p.order).toEqual([{ name: 'hs', line: 2 }, { name: 'year', line: 2 }, { name: 'hs', line: 3 }]);
+    expect(p.order).toEqual([
+      { name: 'hs', line: 2 },
+      { name: 'year', line: 2 },
+      { name: 'hs', line: 3 },
+    ]);
   });
 
   it('leaves literals, quoted identifiers, comments and :: casts alone', () => {
@@ -42,7 +52,13 @@ describe('bindNamed', () => {
   });
 
   it('names the missing parameter, its line and how to pass it', () => {
-    const error = (() => { try { bindNamed('SELECT 1\nWHERE y = :year', decls, new Map()); } catch (e) { return e; } })() as UsageError;
+    const error = (() => {
+      try {
+        bindNamed('SELECT 1\nWHERE y = :year', decls, new Map());
+      } catch (e) {
+        return e;
+      }
+    })() as UsageError;
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toBe('Missing value for :year (line 2)');
     expect(error.hint).toMatch(/--param year=<int> — Year/);
@@ -59,13 +75,18 @@ describe('coerceParam and parseParamArgs', () => {
     expect(coerceParam({ name: 't', type: 'double' }, '0.4')).toBe(0.4);
     expect(coerceParam({ name: 'b', type: 'boolean' }, 'false')).toBe(false);
     expect(() => coerceParam({ name: 'y', type: 'int' }, '2024.5')).toThrow(/not an integer/);
-    expect(() => coerceParam({ name: 'y', type: 'int' }, "1; drop table x")).toThrow(UsageError);
+    expect(() => coerceParam({ name: 'y', type: 'int' }, '1; drop table x')).toThrow(UsageError);
     expect(() => coerceParam({ name: 't', type: 'double' }, '')).toThrow(/not a number/);
     expect(() => coerceParam({ name: 'b', type: 'boolean' }, 'yes')).toThrow(/true or false/);
   });
 
   it('splits name=value at the first "=" and refuses duplicates and bare names', () => {
-    expect(parseParamArgs(['hs=854231', 'q=a=b'])).toEqual(new Map([['hs', '854231'], ['q', 'a=b']]));
+    expect(parseParamArgs(['hs=854231', 'q=a=b'])).toEqual(
+      new Map([
+        ['hs', '854231'],
+        ['q', 'a=b'],
+      ]),
+    );
     expect(() => parseParamArgs(['hs'])).toThrow(/not name=value/);
     expect(() => parseParamArgs(['hs=1', 'hs=2'])).toThrow(/given twice/);
   });

@@ -26,7 +26,9 @@ describe('parseSavedQuery', () => {
 
   it('refuses headers that do not match the body', () => {
     expect(() => parseSavedQuery('x.sql', 'SELECT 1')).toThrow(/no "-- title:"/);
-    expect(() => parseSavedQuery('x.sql', '-- title: t\n-- @param y date Year\nSELECT :y')).toThrow(/unknown type "date"/);
+    expect(() => parseSavedQuery('x.sql', '-- title: t\n-- @param y date Year\nSELECT :y')).toThrow(
+      /unknown type "date"/,
+    );
     expect(() => parseSavedQuery('x.sql', '-- title: t\n-- @param y int Year\nSELECT 1')).toThrow(/never uses :y/);
     expect(() => parseSavedQuery('x.sql', '-- title: t\nSELECT :y')).toThrow(InputError);
   });
@@ -42,7 +44,13 @@ describe('parseSavedQuery', () => {
 describe('the saved queries in sql/analyst/', () => {
   it('cover the five questions of the analyst guide, each documented and fully defaulted', async () => {
     const queries = await loadSavedQueries();
-    expect(queries.map((q) => q.name)).toEqual(['ally_coverage', 'china_share_trend', 'concentrated_products', 'dependency_screen', 'top_suppliers']);
+    expect(queries.map((q) => q.name)).toEqual([
+      'ally_coverage',
+      'china_share_trend',
+      'concentrated_products',
+      'dependency_screen',
+      'top_suppliers',
+    ]);
     for (const q of queries) {
       expect(q.description.length, q.name).toBeGreaterThan(40);
       for (const p of q.params) {
@@ -53,7 +61,8 @@ describe('the saved queries in sql/analyst/', () => {
   });
 
   it('are written in SQL that Athena (Trino) parses', async () => {
-    for (const q of await loadSavedQueries()) expect(checkTrinoPortability(q.sql).map(formatPortabilityWarning), q.name).toEqual([]);
+    for (const q of await loadSavedQueries())
+      expect(checkTrinoPortability(q.sql).map(formatPortabilityWarning), q.name).toEqual([]);
   });
 
   it('say in the dependency screen which EU criterion is omitted and that exports may be unknown', async () => {
@@ -70,7 +79,9 @@ describe('checkTrinoPortability', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0].line).toBe(3);
     expect(checkTrinoPortability('SELECT year::VARCHAR FROM basket')[0].message).toMatch(/Trino cannot parse/);
-    expect(checkTrinoPortability('SELECT * FROM concentration QUALIFY rank() OVER (ORDER BY hhi) = 1').length).toBeGreaterThan(0);
+    expect(
+      checkTrinoPortability('SELECT * FROM concentration QUALIFY rank() OVER (ORDER BY hhi) = 1').length,
+    ).toBeGreaterThan(0);
   });
 
   it('names DuckDB-only functions and what to use on Athena', () => {
@@ -79,6 +90,10 @@ describe('checkTrinoPortability', () => {
   });
 
   it('accepts portable SQL with :name placeholders and ignores function names in literals', () => {
-    expect(checkTrinoPortability("SELECT 'strftime(' AS s, CAST(x AS DOUBLE) / 2 FROM t WHERE y = :year ORDER BY 1 OFFSET 2 LIMIT 3")).toEqual([]);
+    expect(
+      checkTrinoPortability(
+        "SELECT 'strftime(' AS s, CAST(x AS DOUBLE) / 2 FROM t WHERE y = :year ORDER BY 1 OFFSET 2 LIMIT 3",
+      ),
+    ).toEqual([]);
   });
 });

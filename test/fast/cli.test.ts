@@ -67,7 +67,24 @@ describe('chainwatch ingest and refresh options', () => {
     const c = capture();
     const dir = await mkdtemp(join(tmpdir(), 'chainwatch-dry-'));
     try {
-      const code = await main(['ingest', '--source', 'comtrade', '--from', '2023', '--to', '2023', '--hs', '280530', '--dry-run', '--lake', dir], c.o, c.e);
+      const code = await main(
+        [
+          'ingest',
+          '--source',
+          'comtrade',
+          '--from',
+          '2023',
+          '--to',
+          '2023',
+          '--hs',
+          '280530',
+          '--dry-run',
+          '--lake',
+          dir,
+        ],
+        c.o,
+        c.e,
+      );
       expect(c.err).toEqual([]);
       expect(code).toBe(0);
       expect(c.out.filter((l) => l.startsWith('comtrade GET https://comtradeapi.un.org/'))).toHaveLength(2); // flows M and X
@@ -80,7 +97,11 @@ describe('chainwatch ingest and refresh options', () => {
   });
 
   it('refuses an unknown source, an unknown live source, and live options on the bundled source', async () => {
-    for (const args of [['ingest', '--source', 'nope'], ['refresh', '--sources', 'comtrade,nope', '--dry-run'], ['ingest', '--hs', '280530']]) {
+    for (const args of [
+      ['ingest', '--source', 'nope'],
+      ['refresh', '--sources', 'comtrade,nope', '--dry-run'],
+      ['ingest', '--hs', '280530'],
+    ]) {
       const c = capture();
       expect(await main(args, c.o, c.e)).toBe(2);
       expect(c.err[0]).toMatch(/^chainwatch: .+\n {2}→ /);
@@ -101,7 +122,11 @@ describe('secrets never reach the CLI output', () => {
     process.env.COMTRADE_API_KEY = secret;
     try {
       const c = capture();
-      const code = await main(['ingest', '--source', 'comtrade', '--from', '2023', '--to', '2023', '--hs', '280530', '--dry-run'], c.o, c.e);
+      const code = await main(
+        ['ingest', '--source', 'comtrade', '--from', '2023', '--to', '2023', '--hs', '280530', '--dry-run'],
+        c.o,
+        c.e,
+      );
       expect(code).toBe(0);
       expect(c.out.join('\n')).toMatch(/comtrade GET/);
       expect([...c.out, ...c.err].join('\n')).not.toContain(secret);
@@ -121,7 +146,13 @@ describe('metrics after an interrupted ingest', () => {
     const dir = await mkdtemp(join(tmpdir(), 'chainwatch-pending-'));
     try {
       const lake = join(dir, 'lake');
-      expect(await main(['ingest', '--lake', lake], () => {}, () => {})).toBe(0);
+      expect(
+        await main(
+          ['ingest', '--lake', lake],
+          () => {},
+          () => {},
+        ),
+      ).toBe(0);
       // What a kill between the commit marker and the end of the write-out leaves behind.
       const marker = join(lake, '_staging', 'ingest', 'bundled', 'run-killed');
       await mkdir(marker, { recursive: true });

@@ -28,19 +28,35 @@ const cell = (text: string, max = 160) => {
 describe('bad-input corpus', () => {
   it('has at least 60 cases over every input format, one per corpus file', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(CASES.map((c) => c.format))).toEqual(new Set(['bundled-trade', 'bundled-production', 'bundled-usgs', 'comtrade', 'census', 'usgs']));
+    expect(new Set(CASES.map((c) => c.format))).toEqual(
+      new Set(['bundled-trade', 'bundled-production', 'bundled-usgs', 'comtrade', 'census', 'usgs']),
+    );
     expect(new Set(CASES.map(label)).size).toBe(CASES.length);
-    const files = Object.values(DIR_OF).filter((d, i, all) => all.indexOf(d) === i)
-      .flatMap((d) => readdirSync(new URL(`${d}/`, CORPUS_DIR)).filter((f) => !f.startsWith('_')).map((f) => `${d}/${f}`));
-    expect(CASES.filter((c) => !c.generate).map(fileOf).sort()).toEqual(files.sort());
+    const files = Object.values(DIR_OF)
+      .filter((d, i, all) => all.indexOf(d) === i)
+      .flatMap((d) =>
+        readdirSync(new URL(`${d}/`, CORPUS_DIR))
+          .filter((f) => !f.startsWith('_'))
+          .map((f) => `${d}/${f}`),
+      );
+    expect(
+      CASES.filter((c) => !c.generate)
+        .map(fileOf)
+        .sort(),
+    ).toEqual(files.sort());
   });
 
   for (const c of CASES) {
     it(`${label(c)}: ${c.what}`, async () => {
       const outcome = await runCase(c.format, bytesOf(c));
-      const unaccounted = outcome.error || outcome.crash
-        ? 0
-        : outcome.rowsIn + outcome.rowsDerived - outcome.landed.length - outcome.quarantined.length - outcome.duplicates;
+      const unaccounted =
+        outcome.error || outcome.crash
+          ? 0
+          : outcome.rowsIn +
+            outcome.rowsDerived -
+            outcome.landed.length -
+            outcome.quarantined.length -
+            outcome.duplicates;
       results.push({ c, outcome, unaccounted });
 
       expect(outcome.crash, 'a crash is an untyped error: a bug').toBeUndefined();
@@ -84,11 +100,19 @@ describe('bad-input corpus', () => {
     const all = totals(results);
     const formats = [...new Set(CASES.map((c) => c.format))];
     const caseLine = ({ c, outcome: o }: Result) => {
-      const outcome = o.crash ? `CRASH: ${cell(o.crash, 300)}` : o.error ? `error: ${cell(o.error, 300)}` : [...new Set(o.quarantined.map((q) => cell(q.reason, 110)))].join('; ');
-      const counts = o.error || o.crash ? '— | 0 | — | —' : `${o.rowsIn}${o.rowsDerived ? ` + ${o.rowsDerived}` : ''} | ${o.landed.length} | ${o.quarantined.length} | ${o.duplicates}`;
+      const outcome = o.crash
+        ? `CRASH: ${cell(o.crash, 300)}`
+        : o.error
+          ? `error: ${cell(o.error, 300)}`
+          : [...new Set(o.quarantined.map((q) => cell(q.reason, 110)))].join('; ');
+      const counts =
+        o.error || o.crash
+          ? '— | 0 | — | —'
+          : `${o.rowsIn}${o.rowsDerived ? ` + ${o.rowsDerived}` : ''} | ${o.landed.length} | ${o.quarantined.length} | ${o.duplicates}`;
       return `| \`${c.generate ? `${label(c)}` : fileOf(c)}\`${c.generate ? ' (generated)' : ''} | ${cell(c.what, 90)} | ${'error' in c.expect ? 'error' : 'rows'} | ${counts} | ${outcome} |`;
     };
-    const head = '| | cases | errors | quarantined rows | landed rows | duplicates dropped | crashes | rows unaccounted for |\n|---|---|---|---|---|---|---|---|';
+    const head =
+      '| | cases | errors | quarantined rows | landed rows | duplicates dropped | crashes | rows unaccounted for |\n|---|---|---|---|---|---|---|---|';
     const md = [
       '# Bad-input corpus: results',
       '',
@@ -108,7 +132,9 @@ describe('bad-input corpus', () => {
       '',
     ].join('\n');
     writeFileSync(new URL('RESULTS.md', CORPUS_DIR), md);
-    console.log(`corpus: ${all.cases} cases, ${all.errors} errors, ${all.quarantined} quarantined rows, ${all.landed} landed rows, ${all.duplicates} duplicates dropped, ${all.crashes} crashes, ${all.unaccounted} rows unaccounted for`);
+    console.log(
+      `corpus: ${all.cases} cases, ${all.errors} errors, ${all.quarantined} quarantined rows, ${all.landed} landed rows, ${all.duplicates} duplicates dropped, ${all.crashes} crashes, ${all.unaccounted} rows unaccounted for`,
+    );
     expect(all.crashes).toBe(0);
     expect(all.unaccounted).toBe(0);
   });

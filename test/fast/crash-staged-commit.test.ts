@@ -25,20 +25,30 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const state = async () => Object.fromEntries(await Promise.all((await store.list('curated/')).map(async (k) => [k, textOf((await store.get(k))!)])));
-const plan = { puts: [{ key: 'curated/t/a.parquet', body: bytes('new a') }, { key: 'curated/t/b.parquet', body: bytes('new b') }], deletes: ['curated/t/gone.parquet'] };
+const state = async () =>
+  Object.fromEntries(
+    await Promise.all((await store.list('curated/')).map(async (k) => [k, textOf((await store.get(k))!)])),
+  );
+const plan = {
+  puts: [
+    { key: 'curated/t/a.parquet', body: bytes('new a') },
+    { key: 'curated/t/b.parquet', body: bytes('new b') },
+  ],
+  deletes: ['curated/t/gone.parquet'],
+};
 const NEW = { 'curated/t/a.parquet': 'new a', 'curated/t/b.parquet': 'new b' };
 const OLD = { 'curated/t/a.parquet': 'old a', 'curated/t/gone.parquet': 'old gone' };
 
 /** A store that fails on the first write matching `pattern`, like a crash at that point. */
-const failingAt = (pattern: RegExp) => hookedStore(store, {
-  beforePut: (key) => {
-    if (pattern.test(key)) throw new Error(`injected failure before ${key}`);
-  },
-  beforeDelete: (keys) => {
-    if (keys.some((k) => pattern.test(k))) throw new Error(`injected failure before deleting ${keys[0]}`);
-  },
-});
+const failingAt = (pattern: RegExp) =>
+  hookedStore(store, {
+    beforePut: (key) => {
+      if (pattern.test(key)) throw new Error(`injected failure before ${key}`);
+    },
+    beforeDelete: (keys) => {
+      if (keys.some((k) => pattern.test(k))) throw new Error(`injected failure before deleting ${keys[0]}`);
+    },
+  });
 
 describe('staged commit', () => {
   it('switches the whole set and leaves nothing behind', async () => {

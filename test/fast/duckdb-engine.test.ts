@@ -11,7 +11,13 @@ import type { ObjectStore } from '../../src/core/seams/object-store.ts';
 import { fixtureLake, referenceCountries, tradeRows, type FixtureLake } from '../support/metrics-fixtures.ts';
 
 /** The DuckDB type name each schema column type must come back as (what Glue declares on Athena). */
-const EXPECTED_TYPE = { string: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN' } as const;
+const EXPECTED_TYPE = {
+  string: 'VARCHAR',
+  int: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+} as const;
 
 describe('view DDL (pure)', () => {
   test('a partitioned table reads its Hive folders with declared partition types and casts every column', () => {
@@ -65,7 +71,9 @@ describe('DuckDBQueryEngine', () => {
         'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position',
         [table.name],
       );
-      expect(rows, table.name).toEqual(columnsOf(table).map((c) => ({ column_name: c.name, data_type: EXPECTED_TYPE[c.type] })));
+      expect(rows, table.name).toEqual(
+        columnsOf(table).map((c) => ({ column_name: c.name, data_type: EXPECTED_TYPE[c.type] })),
+      );
     }
     expect((await lake.engine.query('SELECT COUNT(*) AS n FROM supplier_shares')).rows).toEqual([{ n: 0 }]);
   });
@@ -74,7 +82,10 @@ describe('DuckDBQueryEngine', () => {
     const { rows, columns } = await lake.engine.query(
       'SELECT source, year, month, COUNT(*) AS n FROM trade_flows GROUP BY source, year, month ORDER BY year',
     );
-    expect(rows).toEqual([{ source: 'bundled', year: 2023, month: 0, n: 2 }, { source: 'bundled', year: 2024, month: 0, n: 2 }]);
+    expect(rows).toEqual([
+      { source: 'bundled', year: 2023, month: 0, n: 2 },
+      { source: 'bundled', year: 2024, month: 0, n: 2 },
+    ]);
     expect(columns.map((c) => c.type)).toEqual(['VARCHAR', 'INTEGER', 'INTEGER', 'BIGINT']);
   });
 
@@ -128,18 +139,25 @@ describe('DuckDBQueryEngine', () => {
   test('materialize writes metrics/<table>/part-00000.parquet and the view sees each rewrite', async () => {
     expect(await lake.engine.materialize('concentration', concentrationSql, ['USA', 2023])).toEqual({ rows: 2 });
     expect(await lake.store.exists('metrics/concentration/part-00000.parquet')).toBe(true);
-    expect((await lake.engine.query('SELECT year, total_value_usd FROM concentration ORDER BY year')).rows)
-      .toEqual([{ year: 2023, total_value_usd: 100 }, { year: 2024, total_value_usd: 100 }]);
+    expect((await lake.engine.query('SELECT year, total_value_usd FROM concentration ORDER BY year')).rows).toEqual([
+      { year: 2023, total_value_usd: 100 },
+      { year: 2024, total_value_usd: 100 },
+    ]);
 
     expect(await lake.engine.materialize('concentration', concentrationSql, ["it's", 2024])).toEqual({ rows: 1 });
-    expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([{ reporter_iso3: "it's", year: 2024 }]);
+    expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([
+      { reporter_iso3: "it's", year: 2024 },
+    ]);
   });
 
   test('a materialize that fails mid-COPY leaves the previous file and no temp file behind', async () => {
     await lake.engine.materialize('concentration', concentrationSql, ['DEU', 2023]);
     const before = await lake.store.get('metrics/concentration/part-00000.parquet');
     // the types check out; the error comes from the rows, while DuckDB writes the file
-    const failing = concentrationSql.replace("CAST('CHN' AS VARCHAR)", "CAST(CASE WHEN year > 2023 THEN error('injected failure') END AS VARCHAR)");
+    const failing = concentrationSql.replace(
+      "CAST('CHN' AS VARCHAR)",
+      "CAST(CASE WHEN year > 2023 THEN error('injected failure') END AS VARCHAR)",
+    );
     const error = await lake.engine.materialize('concentration', failing, ['DEU', 2023]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).message).toMatch(/Could not materialize concentration: .*injected failure/);
@@ -162,7 +180,9 @@ describe('DuckDBQueryEngine', () => {
     const engine = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: plain });
     try {
       expect(await engine.materialize('concentration', concentrationSql, ['POL', 2024])).toEqual({ rows: 1 });
-      expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([{ reporter_iso3: 'POL', year: 2024 }]);
+      expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([
+        { reporter_iso3: 'POL', year: 2024 },
+      ]);
     } finally {
       await engine.close();
     }
@@ -174,12 +194,23 @@ describe('DuckDBQueryEngine', () => {
     const withoutNote = { ...flows, schema: flows.schema.omit({ note: true }) } as unknown as TableDef;
     const older = await fixtureLake();
     try {
-      await writePartitions(older.store, withoutNote, tradeRows(ref, { year: 2022, hs6: '854231' }, { '156': 5 }), orderBy('partner_iso3'));
-      await writePartitions(older.store, flows, tradeRows(ref, { year: 2023, hs6: '854231' }, { '156': 6 }).map((r) => ({ ...r, note: 'revised' })),
-        orderBy('partner_iso3'));
+      await writePartitions(
+        older.store,
+        withoutNote,
+        tradeRows(ref, { year: 2022, hs6: '854231' }, { '156': 5 }),
+        orderBy('partner_iso3'),
+      );
+      await writePartitions(
+        older.store,
+        flows,
+        tradeRows(ref, { year: 2023, hs6: '854231' }, { '156': 6 }).map((r) => ({ ...r, note: 'revised' })),
+        orderBy('partner_iso3'),
+      );
       await older.engine.refreshViews([flows]);
-      expect((await older.engine.query('SELECT year, note, value_usd FROM trade_flows ORDER BY year')).rows)
-        .toEqual([{ year: 2022, note: null, value_usd: 5 }, { year: 2023, note: 'revised', value_usd: 6 }]);
+      expect((await older.engine.query('SELECT year, note, value_usd FROM trade_flows ORDER BY year')).rows).toEqual([
+        { year: 2022, note: null, value_usd: 5 },
+        { year: 2023, note: 'revised', value_usd: 6 },
+      ]);
     } finally {
       await older.close();
     }
@@ -188,7 +219,9 @@ describe('DuckDBQueryEngine', () => {
   test('materialize refuses a SELECT whose columns differ from the schema, and a table that is not a metric', async () => {
     const wrong = await lake.engine.materialize('concentration', 'SELECT 1 AS reporter_iso3').catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(QueryError);
-    expect((wrong as QueryError).message).toMatch(/yields \(reporter_iso3 INTEGER\), but the schema declares \(reporter_iso3 VARCHAR, hs6 VARCHAR/);
+    expect((wrong as QueryError).message).toMatch(
+      /yields \(reporter_iso3 INTEGER\), but the schema declares \(reporter_iso3 VARCHAR, hs6 VARCHAR/,
+    );
     expect((wrong as QueryError).hint).toMatch(/CAST/);
     const curated = await lake.engine.materialize('trade_flows', 'SELECT 1').catch((e: unknown) => e);
     expect(curated).toBeInstanceOf(QueryError);

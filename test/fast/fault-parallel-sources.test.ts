@@ -19,12 +19,28 @@ import { TempDirs } from '../support/ingest-support.ts';
 const temp = new TempDirs();
 afterAll(() => temp.removeAll());
 
-const REE_CSV: UsgsCsv = { chapter: 'rare-earths', edition: 2026, url: 'https://sciencebase.example/mcs2026-rare-earths-world.csv' };
-const csvBody = readFileSync(new URL('../fixtures/usgs/mcs2026_rare-earths_world.from-bundled.csv', import.meta.url), 'utf8');
+const REE_CSV: UsgsCsv = {
+  chapter: 'rare-earths',
+  edition: 2026,
+  url: 'https://sciencebase.example/mcs2026-rare-earths-world.csv',
+};
+const csvBody = readFileSync(
+  new URL('../fixtures/usgs/mcs2026_rare-earths_world.from-bundled.csv', import.meta.url),
+  'utf8',
+);
 const usgsRefresh = (store: Awaited<ReturnType<TempDirs['lake']>>, runId: string) =>
   runRefresh({
-    store, runId, period: '2026-03', sources: ['usgs'], env: {}, usgs: { csvs: [REE_CSV] }, now: () => new Date('2026-03-05T00:00:00Z'),
-    http: { http: replayHttp([{ path: '/mcs2026-rare-earths-world.csv', replies: [{ body: csvBody }] }]), sleep: async () => {} },
+    store,
+    runId,
+    period: '2026-03',
+    sources: ['usgs'],
+    env: {},
+    usgs: { csvs: [REE_CSV] },
+    now: () => new Date('2026-03-05T00:00:00Z'),
+    http: {
+      http: replayHttp([{ path: '/mcs2026-rare-earths-world.csv', replies: [{ body: csvBody }] }]),
+      sleep: async () => {},
+    },
   });
 
 describe('parallel sources', () => {
@@ -52,16 +68,26 @@ describe('parallel sources', () => {
         runIngest({ store: shared, runId: `b${pass}`, now: new Date('2026-03-05T00:00:00Z') }),
         usgsRefresh(shared, `u${pass}`),
       ]);
-      const written = (m: typeof bundled) => Object.values(m.sources).flatMap((s) => [...s.partitions.written, ...s.partitions.deleted]);
+      const written = (m: typeof bundled) =>
+        Object.values(m.sources).flatMap((s) => [...s.partitions.written, ...s.partitions.deleted]);
       const bundledKeys = new Set(written(bundled));
-      expect(written(usgs).filter((k) => bundledKeys.has(k)), `pass ${pass}`).toEqual([]);
+      expect(
+        written(usgs).filter((k) => bundledKeys.has(k)),
+        `pass ${pass}`,
+      ).toEqual([]);
       const key = (r: Record<string, unknown>) => JSON.stringify(Object.entries(r).sort());
-      expect((await readTable<ProductionRow>(shared, tableDef(production))).map(key).sort(), `pass ${pass}`).toEqual(expected.map(key).sort());
-      expect((await readTable<SourceRow>(shared, tableDef(sources))).map(key).sort(), `pass ${pass}`).toEqual(expectedCitations.map(key).sort());
+      expect((await readTable<ProductionRow>(shared, tableDef(production))).map(key).sort(), `pass ${pass}`).toEqual(
+        expected.map(key).sort(),
+      );
+      expect((await readTable<SourceRow>(shared, tableDef(sources))).map(key).sort(), `pass ${pass}`).toEqual(
+        expectedCitations.map(key).sort(),
+      );
     }
     // Every object a source writes carries its own source partition.
-    for (const k of await shared.list('curated/production/')) expect(k).toMatch(/^curated\/production\/source=(bundled|usgs)\/sector=/);
-    for (const k of await shared.list('curated/sources/')) expect(k).toMatch(/^curated\/sources\/source=(bundled|usgs)\/part-00000\.parquet$/);
+    for (const k of await shared.list('curated/production/'))
+      expect(k).toMatch(/^curated\/production\/source=(bundled|usgs)\/sector=/);
+    for (const k of await shared.list('curated/sources/'))
+      expect(k).toMatch(/^curated\/sources\/source=(bundled|usgs)\/part-00000\.parquet$/);
   });
 });
 
@@ -69,14 +95,23 @@ describe('the same figure from two sources', () => {
   const lakes: FixtureLake[] = [];
   afterAll(() => Promise.all(lakes.map((l) => l.close())));
   const series = { measure: 'mine_production', unit: 't', source_id: 'USGS_MCS2026_TEST' };
-  const values = { CHN: { 2023: 60, 2024: 66 }, USA: { 2023: 25, 2024: 24 }, OTH: { 2023: 15, 2024: 10 }, WLD: { 2023: 100, 2024: 100 } };
+  const values = {
+    CHN: { 2023: 60, 2024: 66 },
+    USA: { 2023: 25, 2024: 24 },
+    OTH: { 2023: 15, 2024: 10 },
+    WLD: { 2023: 100, 2024: 100 },
+  };
   const shares = async (lake: FixtureLake) =>
-    (await lake.engine.query('SELECT geo_iso3, year, value, share, yoy FROM production_shares ORDER BY geo_iso3, year')).rows;
+    (await lake.engine.query('SELECT geo_iso3, year, value, share, yoy FROM production_shares ORDER BY geo_iso3, year'))
+      .rows;
 
   it('is counted once by production_shares, whichever sources landed it', async () => {
     const once = await computedLake({ production: productionRows({ ...series, source: 'bundled' }, values) });
     const twice = await computedLake({
-      production: [...productionRows({ ...series, source: 'bundled' }, values), ...productionRows({ ...series, source: 'usgs' }, values)],
+      production: [
+        ...productionRows({ ...series, source: 'bundled' }, values),
+        ...productionRows({ ...series, source: 'usgs' }, values),
+      ],
     });
     lakes.push(once, twice);
     const expected = await shares(once);

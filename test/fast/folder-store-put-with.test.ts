@@ -35,16 +35,21 @@ describe('FolderObjectStore.putWith', () => {
   });
 
   it('a writer that fails leaves the previous object and no temp file; its own typed error passes through', async () => {
-    const failing = (error: Error) => store.putWith(KEY, async (path) => {
-      await writeFile(path, 'half');
-      throw error;
-    }).catch((e: unknown) => e);
+    const failing = (error: Error) =>
+      store
+        .putWith(KEY, async (path) => {
+          await writeFile(path, 'half');
+          throw error;
+        })
+        .catch((e: unknown) => e);
 
     const typed = new QueryError('COPY failed', 'Fix the SQL.');
     expect(await failing(typed)).toBe(typed);
     const plain = await failing(new Error('disk full'));
     expect(plain).toBeInstanceOf(StoreError);
-    expect((plain as StoreError).message).toMatch(/Could not write .*metrics\/concentration\/part-00000\.parquet: disk full/);
+    expect((plain as StoreError).message).toMatch(
+      /Could not write .*metrics\/concentration\/part-00000\.parquet: disk full/,
+    );
 
     expect(textOf((await store.get(KEY))!)).toBe('previous');
     expect(await folderFiles()).toEqual(['part-00000.parquet']);

@@ -8,7 +8,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttpClient } from '../../src/core/http/http-client.ts';
 
-const BODY = Buffer.from(JSON.stringify({ data: Array.from({ length: 5_000 }, (_, i) => ({ i, name: `Côte d’Ivoire ${i}` })) }));
+const BODY = Buffer.from(
+  JSON.stringify({ data: Array.from({ length: 5_000 }, (_, i) => ({ i, name: `Côte d’Ivoire ${i}` })) }),
+);
 let server: Server;
 let base: string;
 beforeAll(async () => {
@@ -59,7 +61,10 @@ describe('fetchHttpClient', () => {
   });
 
   it('a body cut short of its length is an error or the bytes received, never padding', async () => {
-    const outcome = await get('/short').then((res) => res.body, (e: Error) => e);
+    const outcome = await get('/short').then(
+      (res) => res.body,
+      (e: Error) => e,
+    );
     if (outcome instanceof Error) expect(outcome.message).toMatch(/terminated|closed|socket/i);
     else {
       expect(outcome.length).toBeLessThan(BODY.length);

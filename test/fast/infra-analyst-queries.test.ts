@@ -30,7 +30,9 @@ describe('analyst named queries from sql/analyst/*.sql', () => {
     const top = queries[1];
     expect(top.sql).not.toMatch(/:hs|:year/);
     expect(top.sql).toMatch(/hs6 = \? AND year = \? AND hs6 <> \?/);
-    expect(top.description).toMatch(/^Top suppliers\. Largest suppliers of a product\. Parameters in order: \?1=hs, \?2=year, \?3=hs\.$/);
+    expect(top.description).toMatch(
+      /^Top suppliers\. Largest suppliers of a product\. Parameters in order: \?1=hs, \?2=year, \?3=hs\.$/,
+    );
   });
 
   it('refuses a file without a title and a name Athena cannot save', () => {

@@ -2,7 +2,12 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { allTables, col, defineTable, tableByName, type TableDef } from '../../data-schemas/index.ts';
-import { glueColumnsOf, gluePartitionKeysOf, locationTemplate, partitionProjectionOf } from '../../infra/glue-columns.ts';
+import {
+  glueColumnsOf,
+  gluePartitionKeysOf,
+  locationTemplate,
+  partitionProjectionOf,
+} from '../../infra/glue-columns.ts';
 import { partitionPath } from '../../src/core/lake/partitions.ts';
 import { UsageError } from '../../src/core/errors.ts';
 
@@ -17,22 +22,26 @@ function hiveTypeFromJsonSchema(property: Record<string, unknown>): string {
 
 const tradeFlows = tableByName('trade_flows')!;
 const production = tableByName('production')!;
-const rendered = (columns: glue.Column[]) => columns.map((c) => ({ name: c.name, type: c.type.inputString, comment: c.comment }));
+const rendered = (columns: glue.Column[]) =>
+  columns.map((c) => ({ name: c.name, type: c.type.inputString, comment: c.comment }));
 
 describe('schema → Glue columns', () => {
-  it.each(allTables.map((t) => [t.name, t] as const))('%s: file columns and partition keys come from the zod schema', (_name, table) => {
-    const json = z.toJSONSchema(table.schema) as { properties: Record<string, Record<string, unknown>> };
-    const expected = Object.entries(json.properties).map(([name, p]) => ({
-      name,
-      type: hiveTypeFromJsonSchema(p),
-      comment: p.description as string,
-    }));
-    const isKey = (c: { name: string }) => (table.partitionKeys as readonly string[]).includes(c.name);
-    expect(rendered(glueColumnsOf(table))).toEqual(expected.filter((c) => !isKey(c)));
-    expect(rendered(gluePartitionKeysOf(table))).toEqual(
-      table.partitionKeys.map((k) => expected.find((c) => c.name === k)),
-    );
-  });
+  it.each(allTables.map((t) => [t.name, t] as const))(
+    '%s: file columns and partition keys come from the zod schema',
+    (_name, table) => {
+      const json = z.toJSONSchema(table.schema) as { properties: Record<string, Record<string, unknown>> };
+      const expected = Object.entries(json.properties).map(([name, p]) => ({
+        name,
+        type: hiveTypeFromJsonSchema(p),
+        comment: p.description as string,
+      }));
+      const isKey = (c: { name: string }) => (table.partitionKeys as readonly string[]).includes(c.name);
+      expect(rendered(glueColumnsOf(table))).toEqual(expected.filter((c) => !isKey(c)));
+      expect(rendered(gluePartitionKeysOf(table))).toEqual(
+        table.partitionKeys.map((k) => expected.find((c) => c.name === k)),
+      );
+    },
+  );
 
   it('follows a schema change: a new column, a retyped column and a new description', () => {
     const changed = defineTable({
@@ -44,12 +53,22 @@ describe('schema → Glue columns', () => {
     }) as unknown as TableDef;
     const columns = rendered(glueColumnsOf(changed));
     expect(columns).toContainEqual({ name: 'value_usd', type: 'bigint', comment: 'Trade value in whole US dollars.' });
-    expect(columns.at(-1)).toEqual({ name: 'freight_usd', type: 'double', comment: 'Freight and insurance, US dollars.' });
+    expect(columns.at(-1)).toEqual({
+      name: 'freight_usd',
+      type: 'double',
+      comment: 'Freight and insurance, US dollars.',
+    });
     expect(columns).toHaveLength(glueColumnsOf(tradeFlows).length + 1);
   });
 
   it('refuses a description longer than a Glue comment allows', () => {
-    const wordy = defineTable({ name: 'wordy', zone: 'metrics', description: 'x', partitionKeys: [], schema: z.object({ a: col.string('d'.repeat(256)) }) }) as unknown as TableDef;
+    const wordy = defineTable({
+      name: 'wordy',
+      zone: 'metrics',
+      description: 'x',
+      partitionKeys: [],
+      schema: z.object({ a: col.string('d'.repeat(256)) }),
+    }) as unknown as TableDef;
     expect(() => glueColumnsOf(wordy)).toThrow(UsageError);
   });
 });

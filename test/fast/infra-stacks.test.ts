@@ -18,9 +18,15 @@ import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from '../../infra/stacks/pipeline.ts';
  * CloudFormation validation is off here to keep this fast; test/system/infra-synth.test.ts runs the real
  * `cdk synth` with both.
  */
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
+  string,
+  unknown
+>;
 const synthesize = (context: Record<string, unknown> = {}): ChainwatchApp =>
-  buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
+  buildApp({
+    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: false,
+  });
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 const resourcesOf = (t: Template, type: string): Resources => t.findResources(type) as Resources;
@@ -31,7 +37,11 @@ const only = <T>(values: T[]): T => {
 
 /** The literal text of a CloudFormation string, with every intrinsic replaced by `<token>`. */
 const text = (v: unknown): string =>
-  typeof v === 'string' ? v : (v as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'] ? (v as any)['Fn::Join'][1].map(text).join((v as any)['Fn::Join'][0]) : '<token>';
+  typeof v === 'string'
+    ? v
+    : (v as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']
+      ? (v as any)['Fn::Join'][1].map(text).join((v as any)['Fn::Join'][0])
+      : '<token>';
 
 const tradeFlows = tableByName('trade_flows')!;
 const production = tableByName('production')!;
@@ -40,12 +50,16 @@ let built: ChainwatchApp;
 let storage: Template, catalog: Template, site: Template, pipeline: Template;
 beforeAll(() => {
   built = synthesize();
-  [storage, catalog, site, pipeline] = [built.storage, built.catalog, built.site, built.pipeline].map((s) => Template.fromStack(s));
+  [storage, catalog, site, pipeline] = [built.storage, built.catalog, built.site, built.pipeline].map((s) =>
+    Template.fromStack(s),
+  );
 });
 
 describe('cdk-nag AwsSolutions', () => {
   const findingsOf = ({ nag, app }: ChainwatchApp) =>
-    nag.validateScope(app).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    nag
+      .validateScope(app)
+      .violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
 
   it('reports zero unacknowledged findings, with the defaults and with every option set', () => {
     expect(findingsOf(built)).toEqual([]);
@@ -72,7 +86,8 @@ describe('cdk-nag AwsSolutions', () => {
     const visit = (c: IConstruct) => {
       for (const entry of c.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acknowledgements.push({ path: c.node.path, id, reason });
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
+          acknowledgements.push({ path: c.node.path, id, reason });
       }
       c.node.children.forEach(visit);
     };
@@ -88,7 +103,9 @@ describe('cdk-nag AwsSolutions', () => {
 describe('storage', () => {
   const buckets = () => ({ ...resourcesOf(storage, 'AWS::S3::Bucket'), ...resourcesOf(site, 'AWS::S3::Bucket') });
   const named = (purpose: string) =>
-    only(Object.values(buckets()).filter((b) => text(b.Properties.BucketName).startsWith(`chainwatch-dev-${purpose}-`)));
+    only(
+      Object.values(buckets()).filter((b) => text(b.Properties.BucketName).startsWith(`chainwatch-dev-${purpose}-`)),
+    );
 
   it('hardens every bucket: no public access, SSE, TLS only, owner-enforced ACLs, multipart cleanup', () => {
     const all = Object.entries(buckets());
@@ -100,7 +117,11 @@ describe('storage', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       });
-      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, id).toBe('AES256');
+      expect(
+        bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+          .SSEAlgorithm,
+        id,
+      ).toBe('AES256');
       expect(bucket.Properties.LifecycleConfiguration.Rules, id).toContainEqual(
         expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
       );
@@ -113,17 +134,26 @@ describe('storage', () => {
   });
 
   it('denies non-TLS requests in every bucket policy', () => {
-    const policies = [...Object.values(resourcesOf(storage, 'AWS::S3::BucketPolicy')), ...Object.values(resourcesOf(site, 'AWS::S3::BucketPolicy'))];
+    const policies = [
+      ...Object.values(resourcesOf(storage, 'AWS::S3::BucketPolicy')),
+      ...Object.values(resourcesOf(site, 'AWS::S3::BucketPolicy')),
+    ];
     expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
       );
     }
   });
 
   it('logs every bucket but the log bucket to the log bucket, and versions the lake', () => {
-    const logsId = Object.keys(resourcesOf(storage, 'AWS::S3::Bucket')).find((id) => resourcesOf(storage, 'AWS::S3::Bucket')[id] === named('logs'));
+    const logsId = Object.keys(resourcesOf(storage, 'AWS::S3::Bucket')).find(
+      (id) => resourcesOf(storage, 'AWS::S3::Bucket')[id] === named('logs'),
+    );
     for (const purpose of ['lake', 'results', 'site']) {
       const logging = named(purpose).Properties.LoggingConfiguration;
       // Same stack: a Ref to the log bucket; the site stack names it.
@@ -144,8 +174,10 @@ describe('storage', () => {
 
 describe('catalog', () => {
   const glueTable = (t: Template, name: string) =>
-    only(Object.values(resourcesOf(t, 'AWS::Glue::Table')).filter((r) => r.Properties.TableInput.Name === name)).Properties.TableInput;
-  const asCfn = (columns: ReturnType<typeof glueColumnsOf>) => columns.map((c) => ({ Name: c.name, Type: c.type.inputString, Comment: c.comment }));
+    only(Object.values(resourcesOf(t, 'AWS::Glue::Table')).filter((r) => r.Properties.TableInput.Name === name))
+      .Properties.TableInput;
+  const asCfn = (columns: ReturnType<typeof glueColumnsOf>) =>
+    columns.map((c) => ({ Name: c.name, Type: c.type.inputString, Comment: c.comment }));
 
   it('has one Glue table per curated and metric table, with the schema’s columns and partition keys', () => {
     expect(Object.keys(resourcesOf(catalog, 'AWS::Glue::Table'))).toHaveLength(allTables.length);
@@ -153,16 +185,31 @@ describe('catalog', () => {
       const input = glueTable(catalog, table.name);
       expect(input.StorageDescriptor.Columns, table.name).toEqual(asCfn(glueColumnsOf(table)));
       expect(input.PartitionKeys ?? [], table.name).toEqual(asCfn(gluePartitionKeysOf(table)));
-      expect(text(input.StorageDescriptor.Location), table.name).toBe(`s3://chainwatch-dev-lake-<token>-<token>/${tablePrefix(table)}`);
-      expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+      expect(text(input.StorageDescriptor.Location), table.name).toBe(
+        `s3://chainwatch-dev-lake-<token>-<token>/${tablePrefix(table)}`,
+      );
+      expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
+        'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      );
     }
   });
 
   it('changes the Glue table when only the schema changes', () => {
-    const changed = defineTable({ ...tradeFlows, schema: tradeFlows.schema.extend({ freight_usd: col.double('Freight and insurance, US dollars.') }) }) as unknown as TableDef;
-    const stack = new CatalogStack(new App({ builtinCloudFormationValidation: false }), 'changed', { config: readConfig(() => undefined), names: resourceNames('dev'), tables: [changed] });
+    const changed = defineTable({
+      ...tradeFlows,
+      schema: tradeFlows.schema.extend({ freight_usd: col.double('Freight and insurance, US dollars.') }),
+    }) as unknown as TableDef;
+    const stack = new CatalogStack(new App({ builtinCloudFormationValidation: false }), 'changed', {
+      config: readConfig(() => undefined),
+      names: resourceNames('dev'),
+      tables: [changed],
+    });
     const columns = glueTable(Template.fromStack(stack), 'trade_flows').StorageDescriptor.Columns;
-    expect(columns.at(-1)).toEqual({ Name: 'freight_usd', Type: 'double', Comment: 'Freight and insurance, US dollars.' });
+    expect(columns.at(-1)).toEqual({
+      Name: 'freight_usd',
+      Type: 'double',
+      Comment: 'Freight and insurance, US dollars.',
+    });
     expect(columns).toHaveLength(glueTable(catalog, 'trade_flows').StorageDescriptor.Columns.length + 1);
   });
 
@@ -183,39 +230,62 @@ describe('catalog', () => {
   });
 
   it('projects production partitions on the enabled sources and the basket sectors', () => {
-    const csv = readFileSync(new URL('../../data-schemas/reference/basket.csv', import.meta.url), 'utf8').trim().split('\n').slice(1);
+    const csv = readFileSync(new URL('../../data-schemas/reference/basket.csv', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
     const sectors = [...new Set(csv.map((line) => line.split(',')[0]))].sort();
     const p = glueTable(catalog, production.name).Parameters;
     expect(p['projection.source.type']).toBe('enum');
     expect(p['projection.source.values']).toBe(built.config.sources.join(','));
     expect(p['projection.sector.type']).toBe('enum');
     expect(p['projection.sector.values'].split(',').sort()).toEqual(sectors);
-    expect(text(p['storage.location.template'])).toBe('s3://chainwatch-dev-lake-<token>-<token>/curated/production/source=${source}/sector=${sector}/');
+    expect(text(p['storage.location.template'])).toBe(
+      's3://chainwatch-dev-lake-<token>-<token>/curated/production/source=${source}/sector=${sector}/',
+    );
   });
 
   it('projects the sources table on the enabled sources', () => {
     const p = glueTable(catalog, 'sources').Parameters;
-    expect(p).toMatchObject({ 'projection.enabled': 'true', 'projection.source.type': 'enum', 'projection.source.values': built.config.sources.join(',') });
-    expect(text(p['storage.location.template'])).toBe('s3://chainwatch-dev-lake-<token>-<token>/curated/sources/source=${source}/');
+    expect(p).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.source.type': 'enum',
+      'projection.source.values': built.config.sources.join(','),
+    });
+    expect(text(p['storage.location.template'])).toBe(
+      's3://chainwatch-dev-lake-<token>-<token>/curated/sources/source=${source}/',
+    );
   });
 
   it('leaves unpartitioned tables without projection', () => {
     for (const table of allTables.filter((t) => t.partitionKeys.length === 0)) {
-      expect(Object.keys(glueTable(catalog, table.name).Parameters).filter((k) => k.startsWith('projection.')), table.name).toEqual([]);
+      expect(
+        Object.keys(glueTable(catalog, table.name).Parameters).filter((k) => k.startsWith('projection.')),
+        table.name,
+      ).toEqual([]);
     }
   });
 
   it('runs both workgroups on engine v3 with enforced settings, encrypted results, a cutoff and metrics', () => {
-    const cutoffs = { pipeline: built.config.athena.pipelineBytesScannedCutoff, analysts: built.config.athena.analystsBytesScannedCutoff };
+    const cutoffs = {
+      pipeline: built.config.athena.pipelineBytesScannedCutoff,
+      analysts: built.config.athena.analystsBytesScannedCutoff,
+    };
     for (const [name, cutoff] of Object.entries(cutoffs)) {
-      const wg = only(Object.values(resourcesOf(catalog, 'AWS::Athena::WorkGroup')).filter((r) => r.Properties.Name === `chainwatch-dev-${name}`));
+      const wg = only(
+        Object.values(resourcesOf(catalog, 'AWS::Athena::WorkGroup')).filter(
+          (r) => r.Properties.Name === `chainwatch-dev-${name}`,
+        ),
+      );
       const c = wg.Properties.WorkGroupConfiguration;
       expect(c.EngineVersion.SelectedEngineVersion, name).toBe('Athena engine version 3');
       expect(c.EnforceWorkGroupConfiguration, name).toBe(true);
       expect(c.BytesScannedCutoffPerQuery, name).toBe(cutoff);
       expect(c.PublishCloudWatchMetricsEnabled, name).toBe(true);
       expect(c.ResultConfiguration.EncryptionConfiguration.EncryptionOption, name).toBe('SSE_S3');
-      expect(text(c.ResultConfiguration.OutputLocation), name).toBe(`s3://chainwatch-dev-results-<token>-<token>/${name}/`);
+      expect(text(c.ResultConfiguration.OutputLocation), name).toBe(
+        `s3://chainwatch-dev-results-<token>-<token>/${name}/`,
+      );
     }
   });
 
@@ -252,18 +322,26 @@ describe('pipeline', () => {
     expect(ingest).toHaveLength(built.config.sources.length);
     for (const fn of ingest) {
       expect(fn.Properties.MemorySize).toBe(INGEST_MEMORY_MB);
-      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe(`--enable-source-maps --max-old-space-size=${INGEST_HEAP_MB}`);
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe(
+        `--enable-source-maps --max-old-space-size=${INGEST_HEAP_MB}`,
+      );
     }
   });
 
   it('gives the ingest Lambdas the SSM parameter they are configured with, and nothing broader', () => {
-    const prod = synthesize({ stage: 'prod', sources: 'bundled,comtrade', comtradeApiKeyParameter: '/chainwatch/prod/comtrade/api-key' });
+    const prod = synthesize({
+      stage: 'prod',
+      sources: 'bundled,comtrade',
+      comtradeApiKeyParameter: '/chainwatch/prod/comtrade/api-key',
+    });
     const t = Template.fromStack(prod.pipeline);
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ COMTRADE_API_KEY_PARAM: '/chainwatch/prod/comtrade/api-key' }) },
     });
     const ssm = Object.values(resourcesOf(t, 'AWS::IAM::Policy')).flatMap((p) =>
-      p.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('ssm:')),
+      p.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) =>
+        JSON.stringify(s.Action).includes('ssm:'),
+      ),
     );
     expect(ssm).toHaveLength(1);
     expect(ssm[0].Action).toBe('ssm:GetParameter');
@@ -274,14 +352,30 @@ describe('pipeline', () => {
     const schedule = only(Object.values(resourcesOf(pipeline, 'AWS::Scheduler::Schedule')));
     expect(schedule.Properties.ScheduleExpression).toBe('cron(0 6 3 * ? *)');
     expect(schedule.Properties.ScheduleExpressionTimezone).toBe('UTC');
-    expect(schedule.Properties.Target.Arn).toEqual({ Ref: Object.keys(resourcesOf(pipeline, 'AWS::StepFunctions::StateMachine'))[0] });
+    expect(schedule.Properties.Target.Arn).toEqual({
+      Ref: Object.keys(resourcesOf(pipeline, 'AWS::StepFunctions::StateMachine'))[0],
+    });
 
-    const other = Template.fromStack(synthesize({ scheduleDay: '15', scheduleHour: '23', scheduleMinute: '30', scheduleTimeZone: 'Europe/Berlin' }).pipeline);
-    other.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 23 15 * ? *)', ScheduleExpressionTimezone: 'Europe/Berlin' });
+    const other = Template.fromStack(
+      synthesize({ scheduleDay: '15', scheduleHour: '23', scheduleMinute: '30', scheduleTimeZone: 'Europe/Berlin' })
+        .pipeline,
+    );
+    other.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 23 15 * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+    });
   });
 
   describe('state machine', () => {
-    type State = { Type: string; Next?: string; End?: boolean; Catch?: { ErrorEquals: string[]; Next: string }[]; Retry?: { ErrorEquals: string[]; BackoffRate?: number }[]; Branches?: { StartAt: string; States: Record<string, State> }[]; Resource?: string };
+    type State = {
+      Type: string;
+      Next?: string;
+      End?: boolean;
+      Catch?: { ErrorEquals: string[]; Next: string }[];
+      Retry?: { ErrorEquals: string[]; BackoffRate?: number }[];
+      Branches?: { StartAt: string; States: Record<string, State> }[];
+      Resource?: string;
+    };
     let definition: { StartAt: string; States: Record<string, State> };
     let properties: Record<string, any>;
     beforeAll(() => {
@@ -298,7 +392,12 @@ describe('pipeline', () => {
       state.Retry?.some((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException') && (r.BackoffRate ?? 1) > 1);
 
     it('ingests the sources in parallel, then metrics → report (which switches the site itself: no invalidation)', () => {
-      expect(follow(definition.States, definition.StartAt)).toEqual(['Ingest sources', 'Compute metrics', 'Build and publish report', 'Published']);
+      expect(follow(definition.States, definition.StartAt)).toEqual([
+        'Ingest sources',
+        'Compute metrics',
+        'Build and publish report',
+        'Published',
+      ]);
       const ingest = definition.States['Ingest sources'];
       expect(ingest.Type).toBe('Parallel');
       expect(ingest.Branches!.map((b) => b.StartAt)).toEqual(built.config.sources.map((s) => `Ingest ${s}`));
@@ -327,7 +426,10 @@ describe('pipeline', () => {
       for (const name of ['Compute metrics', 'Build and publish report']) {
         const handler = only(definition.States[name].Catch!);
         expect(handler.ErrorEquals, name).toEqual(['States.ALL']);
-        expect(follow(definition.States, handler.Next).map((s) => definition.States[s].Type), name).toEqual(['Task', 'Fail']);
+        expect(
+          follow(definition.States, handler.Next).map((s) => definition.States[s].Type),
+          name,
+        ).toEqual(['Task', 'Fail']);
       }
       expect(retriesThrottling(definition.States['Compute metrics'])).toBe(true);
       expect(retriesThrottling(definition.States['Build and publish report'])).toBe(true);
@@ -340,9 +442,13 @@ describe('pipeline', () => {
 
     it('raises an alarm on the SNS topic when a run fails', () => {
       const alarm = only(Object.values(resourcesOf(pipeline, 'AWS::CloudWatch::Alarm')));
-      const metrics = alarm.Properties.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName);
+      const metrics = alarm.Properties.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map(
+        (m: any) => m.MetricStat.Metric.MetricName,
+      );
       expect(metrics).toContain('ExecutionsFailed');
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: Object.keys(resourcesOf(pipeline, 'AWS::SNS::Topic'))[0] }]);
+      expect(alarm.Properties.AlarmActions).toEqual([
+        { Ref: Object.keys(resourcesOf(pipeline, 'AWS::SNS::Topic'))[0] },
+      ]);
     });
   });
 });
@@ -350,10 +456,17 @@ describe('pipeline', () => {
 describe('site', () => {
   it('serves the private bucket through CloudFront with origin access control', () => {
     const oac = only(Object.values(resourcesOf(site, 'AWS::CloudFront::OriginAccessControl')));
-    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
-    const config = only(Object.values(resourcesOf(site, 'AWS::CloudFront::Distribution'))).Properties.DistributionConfig;
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    const config = only(Object.values(resourcesOf(site, 'AWS::CloudFront::Distribution'))).Properties
+      .DistributionConfig;
     const origin = only(config.Origins as Record<string, any>[]);
-    expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [Object.keys(resourcesOf(site, 'AWS::CloudFront::OriginAccessControl'))[0], 'Id'] });
+    expect(origin.OriginAccessControlId).toEqual({
+      'Fn::GetAtt': [Object.keys(resourcesOf(site, 'AWS::CloudFront::OriginAccessControl'))[0], 'Id'],
+    });
     expect(origin.S3OriginConfig.OriginAccessIdentity).toBe('');
     expect(config.DefaultRootObject).toBe('index.html');
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
@@ -361,7 +474,11 @@ describe('site', () => {
     site.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } } }),
+          Match.objectLike({
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
         ]),
       },
     });
@@ -371,15 +488,26 @@ describe('site', () => {
     const store = only(Object.entries(resourcesOf(site, 'AWS::CloudFront::KeyValueStore')));
     const fn = only(Object.values(resourcesOf(site, 'AWS::CloudFront::Function')));
     expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
-    expect(fn.Properties.FunctionConfig.KeyValueStoreAssociations).toEqual([{ KeyValueStoreARN: { 'Fn::GetAtt': [store[0], 'Arn'] } }]);
-    expect(fn.Properties.FunctionCode).toBe(readFileSync(new URL('../../infra/functions/site-router.js', import.meta.url), 'utf8'));
+    expect(fn.Properties.FunctionConfig.KeyValueStoreAssociations).toEqual([
+      { KeyValueStoreARN: { 'Fn::GetAtt': [store[0], 'Arn'] } },
+    ]);
+    expect(fn.Properties.FunctionCode).toBe(
+      readFileSync(new URL('../../infra/functions/site-router.js', import.meta.url), 'utf8'),
+    );
     expect(fn.Properties.AutoPublish).toBe(true);
-    const behavior = only(Object.values(resourcesOf(site, 'AWS::CloudFront::Distribution'))).Properties.DistributionConfig.DefaultCacheBehavior;
-    expect(behavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [Object.keys(resourcesOf(site, 'AWS::CloudFront::Function'))[0], 'FunctionARN'] } }]);
+    const behavior = only(Object.values(resourcesOf(site, 'AWS::CloudFront::Distribution'))).Properties
+      .DistributionConfig.DefaultCacheBehavior;
+    expect(behavior.FunctionAssociations).toEqual([
+      {
+        EventType: 'viewer-request',
+        FunctionARN: { 'Fn::GetAtt': [Object.keys(resourcesOf(site, 'AWS::CloudFront::Function'))[0], 'FunctionARN'] },
+      },
+    ]);
   });
 
   it('sends the CSP the pages are written for, and the other security headers', () => {
-    const headers = only(Object.values(resourcesOf(site, 'AWS::CloudFront::ResponseHeadersPolicy'))).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const headers = only(Object.values(resourcesOf(site, 'AWS::CloudFront::ResponseHeadersPolicy'))).Properties
+      .ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     expect(headers.ContentSecurityPolicy).toEqual({
       ContentSecurityPolicy:
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
@@ -395,8 +523,15 @@ describe('IAM', () => {
   it('has no "Action": "*" anywhere, and "Resource": "*" only for actions without resource-level permissions', () => {
     const statements: { where: string; Action: string | string[]; Resource: unknown }[] = [];
     for (const [name, t] of Object.entries({ storage, catalog, site, pipeline })) {
-      for (const [id, r] of Object.entries({ ...resourcesOf(t, 'AWS::IAM::Policy'), ...resourcesOf(t, 'AWS::IAM::ManagedPolicy'), ...resourcesOf(t, 'AWS::IAM::Role') })) {
-        const documents = r.Type === 'AWS::IAM::Role' ? (r.Properties.Policies ?? []).map((p: any) => p.PolicyDocument) : [r.Properties.PolicyDocument];
+      for (const [id, r] of Object.entries({
+        ...resourcesOf(t, 'AWS::IAM::Policy'),
+        ...resourcesOf(t, 'AWS::IAM::ManagedPolicy'),
+        ...resourcesOf(t, 'AWS::IAM::Role'),
+      })) {
+        const documents =
+          r.Type === 'AWS::IAM::Role'
+            ? (r.Properties.Policies ?? []).map((p: any) => p.PolicyDocument)
+            : [r.Properties.PolicyDocument];
         for (const d of documents) for (const s of d.Statement) statements.push({ where: `${name}/${id}`, ...s });
       }
     }
@@ -405,12 +540,16 @@ describe('IAM', () => {
       const actions = [s.Action].flat();
       expect(actions, s.where).not.toContain('*');
       if ([s.Resource].flat().includes('*')) {
-        expect(actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(a)), s.where).toEqual([]);
+        expect(
+          actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(a)),
+          s.where,
+        ).toEqual([]);
       }
     }
     // Roles carry no AWS managed policies (AWSLambdaBasicExecutionRole would grant logs:* on "*").
     for (const t of [storage, catalog, site, pipeline]) {
-      for (const [id, role] of Object.entries(resourcesOf(t, 'AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+      for (const [id, role] of Object.entries(resourcesOf(t, 'AWS::IAM::Role')))
+        expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
     }
   });
 });

@@ -109,10 +109,23 @@ describe('bundled ingest: trade_flows', () => {
   it('states what the mart is: US customs-value annual imports, bundled source, HS vintage bridged', () => {
     const years = new Set(tradeCsv.map((r) => Number(r.year)));
     for (const r of trade) {
-      expect(r).toMatchObject({ source: 'bundled', month: 0, reporter_iso3: 'USA', reporter_code: '842', flow: 'M', value_basis: 'customs', source_id: 'AKASHOK1_COMTRADE', hs_vintage: null });
+      expect(r).toMatchObject({
+        source: 'bundled',
+        month: 0,
+        reporter_iso3: 'USA',
+        reporter_code: '842',
+        flow: 'M',
+        value_basis: 'customs',
+        source_id: 'AKASHOK1_COMTRADE',
+        hs_vintage: null,
+      });
       expect(years.has(r.year)).toBe(true);
     }
-    expect(Object.keys(trade[0]).sort()).toEqual(columnsOf(tables.find((t) => t.name === 'trade_flows')!).map((c) => c.name).sort());
+    expect(Object.keys(trade[0]).sort()).toEqual(
+      columnsOf(tables.find((t) => t.name === 'trade_flows')!)
+        .map((c) => c.name)
+        .sort(),
+    );
   });
 });
 
@@ -124,7 +137,13 @@ describe('bundled ingest: production', () => {
     const us = { measure: 'fab_capacity_share', geo_iso3: 'USA', source_id: 'BCG_2020_WEB' };
     expect(find({ ...us, year: 1990 }).map((r) => r.value)).toEqual([37]);
     expect(find({ ...us, year: 2020 }).map((r) => r.value)).toEqual([12]);
-    expect(find({ ...us, year: 1990 })[0]).toMatchObject({ sector: 'semiconductors', stage: 'manufacturing', unit: 'percent', unit_detail: 'percent_of_global', is_projection: false });
+    expect(find({ ...us, year: 1990 })[0]).toMatchObject({
+      sector: 'semiconductors',
+      stage: 'manufacturing',
+      unit: 'percent',
+      unit_detail: 'percent_of_global',
+      is_projection: false,
+    });
   });
 
   it('has Taiwan at about 22 % of installed wafer capacity, Dec 2019 (DigiTimes / IC Insights)', () => {
@@ -143,15 +162,21 @@ describe('bundled ingest: production', () => {
 
   it('keeps withheld (W) values as null, never 0', async () => {
     // Both files carry the same withheld US lithium figure; it lands once (same series, geo, year).
-    const tidyW = (await readCsvIndependently(EV_CSV)).filter((r) => r.qualifier === 'W').map((r) => `${r.geo}|${r.year}`);
-    const usgsW = (await readCsvIndependently(USGS_CSV)).filter((r) => r.raw_value === 'W').map((r) => `${r.iso3}|${r.year}`);
+    const tidyW = (await readCsvIndependently(EV_CSV))
+      .filter((r) => r.qualifier === 'W')
+      .map((r) => `${r.geo}|${r.year}`);
+    const usgsW = (await readCsvIndependently(USGS_CSV))
+      .filter((r) => r.raw_value === 'W')
+      .map((r) => `${r.iso3}|${r.year}`);
     const withheld = find({ qualifier: 'W' });
     expect(withheld.length).toBe(new Set([...tidyW, ...usgsW]).size);
     expect(withheld.every((r) => r.value === null)).toBe(true);
   });
 
   it('converts million_usd to usd and says so', async () => {
-    const csv = (await readCsvIndependently(join(BUNDLED_DIR, 'rare_earths.csv'))).filter((r) => r.unit === 'million_usd');
+    const csv = (await readCsvIndependently(join(BUNDLED_DIR, 'rare_earths.csv'))).filter(
+      (r) => r.unit === 'million_usd',
+    );
     expect(csv.length).toBeGreaterThan(0);
     for (const r of csv) {
       const [row] = find({ measure: r.indicator, period: r.year, source_id: r.source_id });
@@ -169,7 +194,11 @@ describe('bundled ingest: production', () => {
       expect(rows.length, t.country).toBeGreaterThan(0);
       for (const r of rows) expect(r.geo_iso3).toBe(t.country.startsWith('World total') ? 'WLD' : 'OTH');
     }
-    const aggregates = new Set((await readCsvIndependently(join(REFERENCE_DIR, 'countries.csv'))).filter((c) => c.is_aggregate === 'true').map((c) => c.iso3));
+    const aggregates = new Set(
+      (await readCsvIndependently(join(REFERENCE_DIR, 'countries.csv')))
+        .filter((c) => c.is_aggregate === 'true')
+        .map((c) => c.iso3),
+    );
     for (const r of production) expect(r.geo_is_aggregate, r.geo_iso3).toBe(aggregates.has(r.geo_iso3));
   });
 
@@ -183,7 +212,9 @@ describe('bundled ingest: production', () => {
   });
 
   it('has one row per key (duplicates dropped, conflicts quarantined)', () => {
-    const keys = new Set(production.map((r) => [r.sector, r.commodity, r.measure, r.geo_iso3, r.period, r.source_id].join('|')));
+    const keys = new Set(
+      production.map((r) => [r.sector, r.commodity, r.measure, r.geo_iso3, r.period, r.source_id].join('|')),
+    );
     expect(keys.size).toBe(production.length);
   });
 });
@@ -191,15 +222,30 @@ describe('bundled ingest: production', () => {
 describe('bundled ingest: sources and provenance', () => {
   it('cites every source_id a curated row uses', async () => {
     const cited = new Set(sources.map((s) => s.source_id));
-    for (const table of tables.filter((t) => t.name !== 'sources' && columnsOf(t).some((c) => c.name === 'source_id'))) {
-      for (const row of await readTable<{ source_id: string }>(lake, table)) expect(cited.has(row.source_id), `${table.name}: ${row.source_id}`).toBe(true);
+    for (const table of tables.filter(
+      (t) => t.name !== 'sources' && columnsOf(t).some((c) => c.name === 'source_id'),
+    )) {
+      for (const row of await readTable<{ source_id: string }>(lake, table))
+        expect(cited.has(row.source_id), `${table.name}: ${row.source_id}`).toBe(true);
     }
   });
 
   it('reads the SOURCES.md tables: shorthand ids expanded, URL, licence, secondary flag', () => {
     const byId = new Map(sources.map((s) => [s.source_id, s]));
-    for (const id of ['INVESTINGNEWS_2019', 'INVESTINGNEWS_2021', 'INVESTINGNEWS_2024', 'USGS_MCS2026_LI', 'USGS_MCS2026_CO', 'USGS_MCS2026_GR']) expect(byId.has(id), id).toBe(true);
-    expect(byId.get('IEA_GEVO2024')).toMatchObject({ licence: 'CC BY 4.0', topic: 'EV batteries & battery minerals', url: 'https://www.iea.org/reports/global-ev-outlook-2024/trends-in-electric-vehicle-batteries' });
+    for (const id of [
+      'INVESTINGNEWS_2019',
+      'INVESTINGNEWS_2021',
+      'INVESTINGNEWS_2024',
+      'USGS_MCS2026_LI',
+      'USGS_MCS2026_CO',
+      'USGS_MCS2026_GR',
+    ])
+      expect(byId.has(id), id).toBe(true);
+    expect(byId.get('IEA_GEVO2024')).toMatchObject({
+      licence: 'CC BY 4.0',
+      topic: 'EV batteries & battery minerals',
+      url: 'https://www.iea.org/reports/global-ev-outlook-2024/trends-in-electric-vehicle-batteries',
+    });
     expect(byId.get('FORBES_2020')?.is_secondary).toBe(true);
     expect(byId.get('BCG_2020_WEB')).toMatchObject({ is_secondary: false, licence: null, topic: 'Semiconductors' });
     expect(rejects.some((r) => r.file === 'SOURCES.md' && r.row.source_id === '(context) CRS R46304')).toBe(true);
@@ -210,7 +256,9 @@ describe('bundled ingest: sources and provenance', () => {
     expect(ga).toBeDefined();
     expect(ga!.citation).toBe('USGS, MCS 2026 (Feb 2026), "Gallium"');
     expect(ga!.where_seen).toContain('data/audit/gallium/data.json');
-    expect(production.filter((r) => r.commodity === 'gallium').every((r) => r.source_id === 'USGS_MCS2026_GA')).toBe(true);
+    expect(production.filter((r) => r.commodity === 'gallium').every((r) => r.source_id === 'USGS_MCS2026_GA')).toBe(
+      true,
+    );
     expect(manifest.sources.bundled.rowsDerived).toBe(1);
   });
 });

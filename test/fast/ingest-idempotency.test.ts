@@ -18,7 +18,12 @@ beforeAll(async () => {
   await runIngest({ store: lake, runId: 'first', now: new Date('2026-02-01T00:00:00Z') });
   first = await digests(lake, 'curated/');
   firstRaw = await digests(lake, 'raw/');
-  await runIngest({ store: lake, runId: 'second', now: new Date('2026-03-01T00:00:00Z'), onProgress: (l) => progress.push(l) });
+  await runIngest({
+    store: lake,
+    runId: 'second',
+    now: new Date('2026-03-01T00:00:00Z'),
+    onProgress: (l) => progress.push(l),
+  });
 });
 
 afterAll(() => temp.removeAll());
@@ -44,6 +49,9 @@ describe('ingest twice', () => {
 
   it('keeps one manifest and one quarantine file per run', async () => {
     expect(await lake.list('_runs/')).toEqual(['_runs/first.json', '_runs/second.json']);
-    expect(await lake.list('quarantine/bundled/')).toEqual(['quarantine/bundled/first/rejects.jsonl', 'quarantine/bundled/second/rejects.jsonl']);
+    expect(await lake.list('quarantine/bundled/')).toEqual([
+      'quarantine/bundled/first/rejects.jsonl',
+      'quarantine/bundled/second/rejects.jsonl',
+    ]);
   });
 });

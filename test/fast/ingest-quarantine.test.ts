@@ -67,7 +67,9 @@ describe('ingest of a data folder with bad rows', () => {
   });
 
   it('quarantines bad production rows, and both sides of a conflicting duplicate', () => {
-    const added = dirtyRejects.filter((r) => r.file === SEMIS && !cleanRejects.some((c) => c.file === r.file && c.line === r.line));
+    const added = dirtyRejects.filter(
+      (r) => r.file === SEMIS && !cleanRejects.some((c) => c.file === r.file && c.line === r.line),
+    );
     const byLine = new Map(added.map((r) => [r.line, r.reason]));
     expect(byLine.get(semisLines + 1)).toBe('share 120 is more than 100 (percent_of_global)');
     expect(byLine.get(semisLines + 2)).toMatch(/^conflicting duplicate: .*differ in value \(13 vs 12\)$/);
@@ -94,7 +96,10 @@ describe('ingest of a file whose header lacks a required column', () => {
   it('fails with an InputError naming the file and column, writes a failed manifest and no curated data', async () => {
     const dataDir = await temp.bundledCopy('data-header');
     const lines = (await readFile(join(BUNDLED_DIR, TRADE), 'utf8')).split('\n');
-    await writeFile(join(dataDir, TRADE), [lines[0].replace('import_value_usd', 'import_value'), ...lines.slice(1)].join('\n'));
+    await writeFile(
+      join(dataDir, TRADE),
+      [lines[0].replace('import_value_usd', 'import_value'), ...lines.slice(1)].join('\n'),
+    );
     const lake = await temp.lake('quarantine-header');
 
     const run = runIngest({ store: lake, runId: 'bad-header', dataDir });
@@ -112,10 +117,12 @@ describe('ingest of a file whose header lacks a required column', () => {
   it('does the same for a production file (tidy layout)', async () => {
     const dataDir = await temp.bundledCopy('data-header-tidy');
     const text = await readFile(join(BUNDLED_DIR, SEMIS), 'utf8');
-    await writeFile(join(dataDir, SEMIS), text.replace(/^dataset,indicator,geo,geo_name,year/, 'dataset,indicator,geo,geo_name,period'));
-    await expect(runIngest({ store: await temp.lake('quarantine-header-tidy'), runId: 'bad-tidy', dataDir })).rejects.toThrow(
-      /semiconductor_fab_capacity_share\.csv: header is missing required column year/,
+    await writeFile(
+      join(dataDir, SEMIS),
+      text.replace(/^dataset,indicator,geo,geo_name,year/, 'dataset,indicator,geo,geo_name,period'),
     );
+    await expect(
+      runIngest({ store: await temp.lake('quarantine-header-tidy'), runId: 'bad-tidy', dataDir }),
+    ).rejects.toThrow(/semiconductor_fab_capacity_share\.csv: header is missing required column year/);
   });
 });
-

@@ -16,17 +16,21 @@ const elements = (text: string): unknown[] => {
   return out;
 };
 
-const TRICKY = JSON.stringify({
-  elapsedTime: '0.1 secs',
-  count: 3,
-  data: [
-    { name: 'braces } ] { [ and "quotes" and \\ backslashes \\"', n: -1.5e-3, ok: true, none: null },
-    { nested: { list: [1, [2, { three: '3}' }]], empty: {} }, unicode: 'Côte d’Ivoire — 中国 😀' },
-    'a string element',
-  ],
-  error: '',
-  trailing: [1, 2],
-}, null, 2);
+const TRICKY = JSON.stringify(
+  {
+    elapsedTime: '0.1 secs',
+    count: 3,
+    data: [
+      { name: 'braces } ] { [ and "quotes" and \\ backslashes \\"', n: -1.5e-3, ok: true, none: null },
+      { nested: { list: [1, [2, { three: '3}' }]], empty: {} }, unicode: 'Côte d’Ivoire — 中国 😀' },
+      'a string element',
+    ],
+    error: '',
+    trailing: [1, 2],
+  },
+  null,
+  2,
+);
 
 describe('scanJsonEnvelope', () => {
   it('agrees with JSON.parse on members and elements, whitespace and nesting included', () => {
@@ -71,7 +75,10 @@ describe('scanJsonEnvelope', () => {
 
   it('leaves a body that is not an object to the caller, and reads an empty array', () => {
     expect(scanJsonEnvelope(bytes('[1,2]'), 'data')).toBeUndefined();
-    expect(scanJsonEnvelope(bytes('\uFEFF{"data":[]}'), 'data')).toEqual({ members: {}, array: { bytes: expect.any(Uint8Array), offsets: [] } });
+    expect(scanJsonEnvelope(bytes('\uFEFF{"data":[]}'), 'data')).toEqual({
+      members: {},
+      array: { bytes: expect.any(Uint8Array), offsets: [] },
+    });
     expect(scanJsonEnvelope(bytes('{"data":{"count":null}}'), 'data')).toEqual({ members: { data: { count: null } } });
   });
 });
@@ -83,6 +90,8 @@ describe('eachElement', () => {
     expect(out).toHaveLength(4_500);
     expect(out[2_345]).toBeInstanceOf(InvalidElement);
     expect((out[2_345] as InvalidElement).text).toBe('{"v":NaN}');
-    expect(out.filter((v, i) => i !== 2_345).every((v, k) => (v as { v: number }).v === (k < 2_345 ? k : k + 1))).toBe(true);
+    expect(out.filter((_, i) => i !== 2_345).every((v, k) => (v as { v: number }).v === (k < 2_345 ? k : k + 1))).toBe(
+      true,
+    );
   });
 });

@@ -45,7 +45,11 @@ async function metrics(lakeRoot: string, o: { force?: boolean; root?: string } =
   }
 }
 
-const kept = (r: MetricsResult) => Object.entries(r.tables).filter(([, t]) => t.kept).map(([n]) => n).sort();
+const kept = (r: MetricsResult) =>
+  Object.entries(r.tables)
+    .filter(([, t]) => t.kept)
+    .map(([n]) => n)
+    .sort();
 let copies = 0;
 /**
  * A copy of the base lake as it is, modification times included to the nanosecond (`cp -a`), as the
@@ -61,16 +65,30 @@ async function copyOfBase(o: { newTimes?: boolean } = {}): Promise<string> {
 async function metricFiles(lakeRoot: string): Promise<Record<string, string>> {
   const store = new FolderObjectStore(lakeRoot);
   const out: Record<string, string> = {};
-  for (const t of metricTables) for (const key of await store.list(`metrics/${t.name}/`)) out[key] = Buffer.from((await store.get(key))!).toString('base64');
+  for (const t of metricTables)
+    for (const key of await store.list(`metrics/${t.name}/`))
+      out[key] = Buffer.from((await store.get(key))!).toString('base64');
   return out;
 }
 /** Rewrite the bundled source's trade rows of one year as they are, or as another month, with `change` applied. */
-async function writeTradeYear(lakeRoot: string, year: number, month: number, change: (r: TradeFlow) => TradeFlow): Promise<void> {
+async function writeTradeYear(
+  lakeRoot: string,
+  year: number,
+  month: number,
+  change: (r: TradeFlow) => TradeFlow,
+): Promise<void> {
   const store = new FolderObjectStore(lakeRoot);
   const table = tableDef(tradeFlows);
-  const rows = (await readTable<TradeFlow>(store, table)).filter((r) => r.source === 'bundled' && r.year === year && r.month === 0);
+  const rows = (await readTable<TradeFlow>(store, table)).filter(
+    (r) => r.source === 'bundled' && r.year === year && r.month === 0,
+  );
   expect(rows.length).toBeGreaterThan(0);
-  await writePartitions(store, table, rows.map((r) => change({ ...r, month })), rowOrder(table));
+  await writePartitions(
+    store,
+    table,
+    rows.map((r) => change({ ...r, month })),
+    rowOrder(table),
+  );
 }
 
 describe('incremental metrics', () => {
@@ -114,7 +132,10 @@ describe('incremental metrics', () => {
   it('keeps every table after a new monthly partition, and that is what a full recomputation writes', async () => {
     const lake = await copyOfBase();
     // Monthly rows with values no annual total has: any metric that read them would change.
-    await writeTradeYear(lake, 2023, 5, (r) => ({ ...r, value_usd: r.value_usd === null ? null : r.value_usd * 7 + 1 }));
+    await writeTradeYear(lake, 2023, 5, (r) => ({
+      ...r,
+      value_usd: r.value_usd === null ? null : r.value_usd * 7 + 1,
+    }));
     const result = await metrics(lake);
     expect(kept(result)).toEqual(metricTables.map((t) => t.name).sort());
     const keptFiles = await metricFiles(lake);
@@ -125,7 +146,9 @@ describe('incremental metrics', () => {
 
   it('recomputes the trade metrics after an annual partition changed, keeps the production ones, and matches a full run', async () => {
     const lake = await copyOfBase();
-    await writeTradeYear(lake, 2023, 0, (r) => (r.partner_iso3 === 'CHN' && r.value_usd !== null ? { ...r, value_usd: r.value_usd + 1000 } : r));
+    await writeTradeYear(lake, 2023, 0, (r) =>
+      r.partner_iso3 === 'CHN' && r.value_usd !== null ? { ...r, value_usd: r.value_usd + 1000 } : r,
+    );
     const result = await metrics(lake);
     expect(kept(result)).toEqual([...PRODUCTION_METRICS].sort());
     for (const t of TRADE_METRICS) expect(result.tables[t].kept).toBeUndefined();
@@ -156,7 +179,9 @@ describe('incremental metrics', () => {
     const store = new FolderObjectStore(lake);
     const duckdb = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
     // The same engine under another name: what the fingerprint sees of an engine is its name.
-    const other = new Proxy(duckdb, { get: (target, p, receiver) => (p === 'name' ? 'athena' : Reflect.get(target, p, receiver)) });
+    const other = new Proxy(duckdb, {
+      get: (target, p, receiver) => (p === 'name' ? 'athena' : Reflect.get(target, p, receiver)),
+    });
     try {
       expect(kept(await runMetrics({ engine: other, store }))).toEqual([]);
     } finally {
@@ -166,9 +191,19 @@ describe('incremental metrics', () => {
 
   it('reads partition declarations from the SQL and refuses one that names no partition column of a table it reads', () => {
     const files = metricSqlFiles();
-    expect(files.filter((f) => f.partitions.length > 0).map((f) => f.table).sort()).toEqual(['concentration', 'supplier_shares', 'trade_cell_sources']);
-    for (const f of files.filter((f) => f.partitions.length > 0)) expect(f.partitions).toEqual([{ table: 'trade_flows', column: 'month', value: '0' }]);
-    expect(() => partitionFiltersOf('-- partitions: trade_flows hs6=280530\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows'])).toThrow(UsageError);
-    expect(() => partitionFiltersOf('-- partitions: production month=0\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows'])).toThrow(/not a table it reads/);
+    expect(
+      files
+        .filter((f) => f.partitions.length > 0)
+        .map((f) => f.table)
+        .sort(),
+    ).toEqual(['concentration', 'supplier_shares', 'trade_cell_sources']);
+    for (const f of files.filter((f) => f.partitions.length > 0))
+      expect(f.partitions).toEqual([{ table: 'trade_flows', column: 'month', value: '0' }]);
+    expect(() =>
+      partitionFiltersOf('-- partitions: trade_flows hs6=280530\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows']),
+    ).toThrow(UsageError);
+    expect(() =>
+      partitionFiltersOf('-- partitions: production month=0\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows']),
+    ).toThrow(/not a table it reads/);
   });
 });

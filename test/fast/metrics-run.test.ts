@@ -29,7 +29,11 @@ describe('metricSqlFiles', () => {
     expect(files.map((f) => f.table).sort()).toEqual(metricTables.map((t) => t.name).sort());
     for (const [i, file] of files.entries()) {
       expect(file.path).toBe(`sql/metrics/${file.table}.sql`);
-      for (const read of file.reads) expect(files.findIndex((f) => f.table === read), `${file.table} reads ${read}`).toBeLessThan(i);
+      for (const read of file.reads)
+        expect(
+          files.findIndex((f) => f.table === read),
+          `${file.table} reads ${read}`,
+        ).toBeLessThan(i);
     }
     const reads = Object.fromEntries(files.map((f) => [f.table, f.reads]));
     expect(reads.trade_cell_sources).toEqual([]);
@@ -42,7 +46,9 @@ describe('metricSqlFiles', () => {
   test('a file without a metric table, or a metric table without a file, is a usage error', async () => {
     const root = await mkdtemp(join(tmpdir(), 'chainwatch-sql-'));
     try {
-      await cp(fileURLToPath(new URL('../../sql/metrics/', import.meta.url)), join(root, 'sql/metrics'), { recursive: true });
+      await cp(fileURLToPath(new URL('../../sql/metrics/', import.meta.url)), join(root, 'sql/metrics'), {
+        recursive: true,
+      });
       await writeFile(join(root, 'sql/metrics/bogus.sql'), 'SELECT 1');
       await rm(join(root, 'sql/metrics/dependency.sql'));
       const error = (() => {
@@ -61,14 +67,28 @@ describe('metricSqlFiles', () => {
 });
 
 /** Parquet physical type (and string annotation) each schema column type must be stored as. */
-const PARQUET_TYPE: Record<ColumnType, string> = { string: 'BYTE_ARRAY', int: 'INT32', bigint: 'INT64', double: 'DOUBLE', boolean: 'BOOLEAN' };
+const PARQUET_TYPE: Record<ColumnType, string> = {
+  string: 'BYTE_ARRAY',
+  int: 'INT32',
+  bigint: 'INT64',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+};
 
 async function parquetColumns(lake: FixtureLake, table: string) {
   const bytes = (await lake.store.get(`metrics/${table}/part-00000.parquet`))!;
-  const meta = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  const meta = parquetMetadata(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  );
   return {
     rows: Number(meta.num_rows),
-    columns: meta.schema.slice(1).map((s) => ({ name: s.name, type: s.type, string: s.converted_type === 'UTF8' || s.logical_type?.type === 'STRING' })),
+    columns: meta.schema
+      .slice(1)
+      .map((s) => ({
+        name: s.name,
+        type: s.type,
+        string: s.converted_type === 'UTF8' || s.logical_type?.type === 'STRING',
+      })),
   };
 }
 
@@ -103,9 +123,14 @@ describe('runMetrics on the bundled US import mart', () => {
       countries: ref,
       partnerGroups: await referencePartnerGroups(),
       trade: martTradeRows(ref, mart),
-      production: productionRows({ measure: 'mine_production', unit: 't' }, {
-        CHN: { 2020: 140, 2021: 168, 2022: 210 }, USA: { 2020: 39, 2021: 43, 2022: 43 }, OTH: { 2020: 61, 2021: 79, 2022: 47 },
-      }),
+      production: productionRows(
+        { measure: 'mine_production', unit: 't' },
+        {
+          CHN: { 2020: 140, 2021: 168, 2022: 210 },
+          USA: { 2020: 39, 2021: 43, 2022: 43 },
+          OTH: { 2020: 61, 2021: 79, 2022: 47 },
+        },
+      ),
     });
     result = await runMetrics({ engine: lake.engine });
   });
@@ -116,7 +141,9 @@ describe('runMetrics on the bundled US import mart', () => {
       const { rows, columns } = await parquetColumns(lake, table.name);
       expect(rows, table.name).toBe(result.tables[table.name].rows);
       expect(rows, table.name).toBeGreaterThan(0);
-      expect(columns, table.name).toEqual(fileColumnsOf(table).map((c) => ({ name: c.name, type: PARQUET_TYPE[c.type], string: c.type === 'string' })));
+      expect(columns, table.name).toEqual(
+        fileColumnsOf(table).map((c) => ({ name: c.name, type: PARQUET_TYPE[c.type], string: c.type === 'string' })),
+      );
     }
   });
 
@@ -139,7 +166,10 @@ describe('runMetrics on the bundled US import mart', () => {
     for (const r of rows) {
       const values = cells.get(`${r.hs6}/${r.year}`)!;
       const total = values.reduce((a, b) => a + b, 0);
-      expect(r.hhi).toBeCloseTo(values.reduce((a, v) => a + (v / total) ** 2, 0), 12);
+      expect(r.hhi).toBeCloseTo(
+        values.reduce((a, v) => a + (v / total) ** 2, 0),
+        12,
+      );
       expect(r.cr1).toBeCloseTo(Math.max(...values) / total, 12);
       expect(r.n_suppliers).toBe(values.length);
     }
@@ -155,7 +185,10 @@ describe('supplier names', () => {
     const japan = rows.find((r) => r.partner_iso3 === 'JPN')!;
     lake = await computedLake({
       countries: ref.filter((c) => c.iso3 !== 'JPN'),
-      trade: [...rows.map((r) => (r === japan ? { ...japan, partner_name: 'Zipangu' } : r)), { ...japan, partner_code: '392b', partner_name: 'Nippon', value_usd: 5 }],
+      trade: [
+        ...rows.map((r) => (r === japan ? { ...japan, partner_name: 'Zipangu' } : r)),
+        { ...japan, partner_code: '392b', partner_name: 'Nippon', value_usd: 5 },
+      ],
     });
   });
   afterAll(() => lake.close());

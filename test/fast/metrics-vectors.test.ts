@@ -14,7 +14,6 @@ import {
   type FixtureLake,
 } from '../support/metrics-fixtures.ts';
 
-const EPS = 1e-9;
 let ref: CountryRow[];
 let groups: PartnerGroupRow[];
 
@@ -44,7 +43,18 @@ describe('trade concentration (T1–T5, T14–T16)', () => {
     T4a: { '156': 100 },
     T4b: { '156': 50, '392': 50 },
     T4c: { '156': 30, '392': 30, '410': 20, '490': 20 },
-    T4d: { '156': 10, '392': 10, '410': 10, '490': 10, '36': 10, '276': 10, '842': 10, '458': 10, '251': 10, '704': 10 },
+    T4d: {
+      '156': 10,
+      '392': 10,
+      '410': 10,
+      '490': 10,
+      '36': 10,
+      '276': 10,
+      '842': 10,
+      '458': 10,
+      '251': 10,
+      '704': 10,
+    },
     // T5: the 10 % not held by the three firms is an unallocated residual ("Areas, nes")
     T5pre: { '156': 70, '392': 15, '410': 5, '899': 10 },
     T5post: { '156': 70, '392': 20, '899': 10 },
@@ -74,19 +84,25 @@ describe('trade concentration (T1–T5, T14–T16)', () => {
     expect(num(c.hhi_norm)).toBeCloseTo(0.07, 12);
     expect(c.n_suppliers).toBe(3);
     expect(c.top_supplier_iso3).toBe('CHN');
-    const top2 = await lake.engine.query("SELECT SUM(share) AS cr2 FROM supplier_shares WHERE hs6 = 'T1' AND rank <= 2");
+    const top2 = await lake.engine.query(
+      "SELECT SUM(share) AS cr2 FROM supplier_shares WHERE hs6 = 'T1' AND rank <= 2",
+    );
     expect(num(top2.rows[0].cr2)).toBeCloseTo(0.8, 12);
   });
 
   test('T2 eight suppliers: 1296 points, CR4 0.58', async () => {
     const c = await concentration('T2');
     expect(num(c.hhi_points)).toBeCloseTo(1296, 8);
-    const top4 = await lake.engine.query("SELECT SUM(share) AS cr4 FROM supplier_shares WHERE hs6 = 'T2' AND rank <= 4");
+    const top4 = await lake.engine.query(
+      "SELECT SUM(share) AS cr4 FROM supplier_shares WHERE hs6 = 'T2' AND rank <= 4",
+    );
     expect(num(top4.rows[0].cr4)).toBeCloseTo(0.58, 12);
   });
 
   test('ties are broken by value desc, then ISO3 (T2 has two 15 % and two 12 % suppliers)', async () => {
-    const { rows } = await lake.engine.query("SELECT partner_iso3, rank FROM supplier_shares WHERE hs6 = 'T2' ORDER BY rank");
+    const { rows } = await lake.engine.query(
+      "SELECT partner_iso3, rank FROM supplier_shares WHERE hs6 = 'T2' ORDER BY rank",
+    );
     expect(rows.map((r) => r.partner_iso3)).toEqual(['MYS', 'TWN', 'USA', 'AUS', 'KOR', 'DEU', 'CHN', 'JPN']);
   });
 
@@ -95,7 +111,12 @@ describe('trade concentration (T1–T5, T14–T16)', () => {
   });
 
   test('T4 [100]; [50,50]; [30,30,20,20]; 10×[10]: points, n_eff, hhi_norm NULL for one supplier', async () => {
-    const expected: [string, number, number][] = [['T4a', 10000, 1], ['T4b', 5000, 2], ['T4c', 2600, 3.846], ['T4d', 1000, 10]];
+    const expected: [string, number, number][] = [
+      ['T4a', 10000, 1],
+      ['T4b', 5000, 2],
+      ['T4c', 2600, 3.846],
+      ['T4d', 1000, 10],
+    ];
     for (const [hs6, points, nEff] of expected) {
       const c = await concentration(hs6);
       expect(num(c.hhi_points), hs6).toBeCloseTo(points, 8);
@@ -162,9 +183,17 @@ describe('dependency groups and the Hong Kong toggle', () => {
       partnerGroups: groups,
       trade: [
         // CHN 40, HKG 10, MAC 5, RUS 5, JPN 25, AUS 15
-        ...tradeRows(ref, { year: 2023, hs6: '280530' }, { '156': 40, '344': 10, '446': 5, '643': 5, '392': 25, '36': 15 }),
+        ...tradeRows(
+          ref,
+          { year: 2023, hs6: '280530' },
+          { '156': 40, '344': 10, '446': 5, '643': 5, '392': 25, '36': 15 },
+        ),
         // the same partners in 1989, before every group's valid_from (1990 and 1999 in partner_groups.csv)
-        ...tradeRows(ref, { year: 1989, hs6: '280530' }, { '156': 40, '344': 10, '446': 5, '643': 5, '392': 25, '36': 15 }),
+        ...tradeRows(
+          ref,
+          { year: 1989, hs6: '280530' },
+          { '156': 40, '344': 10, '446': 5, '643': 5, '392': 25, '36': 15 },
+        ),
       ],
     });
   });
@@ -198,14 +227,19 @@ describe('group membership that ended (valid_to)', () => {
     lake = await computedLake({
       countries: ref,
       // Australia an ally up to 2020 only
-      partnerGroups: groups.map((g) => (g.group_id === 'ALLY_2021_SC' && g.iso3 === 'AUS' ? { ...g, valid_to: 2020 } : g)),
+      partnerGroups: groups.map((g) =>
+        g.group_id === 'ALLY_2021_SC' && g.iso3 === 'AUS' ? { ...g, valid_to: 2020 } : g,
+      ),
       trade: [2020, 2021].flatMap((year) => tradeRows(ref, { year, hs6: '280530' }, cell)),
     });
   });
   afterAll(() => lake.close());
 
   test('counts a partner in its group up to valid_to and as other after it', async () => {
-    const [y2020, y2021] = [await oneRow(lake, 'dependency', 'year = 2020'), await oneRow(lake, 'dependency', 'year = 2021')];
+    const [y2020, y2021] = [
+      await oneRow(lake, 'dependency', 'year = 2020'),
+      await oneRow(lake, 'dependency', 'year = 2021'),
+    ];
     expect(num(y2020.ally_share)).toBeCloseTo(0.4, 12);
     expect(num(y2020.other_share)).toBeCloseTo(0.2, 12);
     expect(num(y2021.ally_share)).toBeCloseTo(0.25, 12);
@@ -248,10 +282,17 @@ describe('trade cells: rows that never count, one source per cell', () => {
     expect(num(c2022.nes_share)).toBeCloseTo(25 / 125, 12);
     const c2023 = await oneRow(lake, 'concentration', "hs6 = '854231' AND year = 2023");
     expect(num(c2023.cr1)).toBeCloseTo(0.8, 12);
-    const shares = await lake.engine.query("SELECT COUNT(*) AS n FROM supplier_shares WHERE hs6 = '854231' AND year = 2022");
+    const shares = await lake.engine.query(
+      "SELECT COUNT(*) AS n FROM supplier_shares WHERE hs6 = '854231' AND year = 2022",
+    );
     expect(shares.rows[0].n).toBe(2);
-    const chosen = await lake.engine.query("SELECT year, source FROM trade_cell_sources WHERE hs6 = '854231' ORDER BY year");
-    expect(chosen.rows).toEqual([{ year: 2022, source: 'comtrade' }, { year: 2023, source: 'census' }]);
+    const chosen = await lake.engine.query(
+      "SELECT year, source FROM trade_cell_sources WHERE hs6 = '854231' ORDER BY year",
+    );
+    expect(chosen.rows).toEqual([
+      { year: 2022, source: 'comtrade' },
+      { year: 2023, source: 'census' },
+    ]);
   });
 });
 
@@ -266,7 +307,12 @@ describe('trade trend (T7, T8)', () => {
       partnerGroups: groups,
       trade: [
         ...Object.entries(t8Shares).flatMap(([year, share]) =>
-          tradeRows(ref, { year: Number(year), hs6: 'T8' }, { '156': share * t8Total(Number(year)), '392': (1 - share) * t8Total(Number(year)) })),
+          tradeRows(
+            ref,
+            { year: Number(year), hs6: 'T8' },
+            { '156': share * t8Total(Number(year)), '392': (1 - share) * t8Total(Number(year)) },
+          ),
+        ),
         // T7: 100 → 150 over 4 years, with no data in between
         ...tradeRows(ref, { year: 2018, hs6: 'T7' }, { '156': 60, '392': 40 }),
         ...tradeRows(ref, { year: 2022, hs6: 'T7' }, { '156': 90, '392': 60 }),
@@ -290,8 +336,9 @@ describe('trade trend (T7, T8)', () => {
     const { rows } = await lake.engine.query("SELECT * FROM trade_trend WHERE hs6 = 'T8' ORDER BY year");
     expect(rows).toHaveLength(5);
     for (const r of rows) expect(num(r.china_share_slope)).toBeCloseTo(0.021, 9);
-    expect(rows.map((r) => r.china_share_change_pp === null ? null : Number(num(r.china_share_change_pp).toFixed(9))))
-      .toEqual([null, 3, 3, 2, 0]);
+    expect(
+      rows.map((r) => (r.china_share_change_pp === null ? null : Number(num(r.china_share_change_pp).toFixed(9)))),
+    ).toEqual([null, 3, 3, 2, 0]);
     expect(rows[0].yoy).toBeNull();
     for (const r of rows.slice(1)) expect(num(r.yoy)).toBeCloseTo(0.1, 12);
     expect(num(rows[4].cagr)).toBeCloseTo(0.1, 12);
@@ -306,24 +353,44 @@ describe('production (T6, T8, T14, T17)', () => {
     lake = await computedLake({
       production: [
         // T6: a published capacity share, 37 % (1990) → 12 % (2020); a regional group in the same series
-        ...productionRows({ measure: 'fab_capacity_share', unit: 'percent', stage: 'manufacturing', sector: 'semiconductors' },
-          { USA: { 1990: 37, 2020: 12 }, EASIA: { 2020: 75 } }),
+        ...productionRows(
+          { measure: 'fab_capacity_share', unit: 'percent', stage: 'manufacturing', sector: 'semiconductors' },
+          { USA: { 1990: 37, 2020: 12 }, EASIA: { 2020: 75 } },
+        ),
         // T8 as a published share, once complete and once with 2018 missing
         ...productionRows({ measure: 't8_share', unit: 'percent' }, { CHN: t8 }),
         ...productionRows({ measure: 't8_share_gap', unit: 'percent' }, { CHN: t8Without2018 }),
         // T14 as a published import-source share with an "other" residual
-        ...productionRows({ measure: 'import_source_share', unit: 'percent', stage: 'trade' },
-          { CHN: { 2023: 72 }, EST: { 2023: 7 }, FRA: { 2023: 5 }, JPN: { 2023: 5 }, OTH: { 2023: 11 } }),
+        ...productionRows(
+          { measure: 'import_source_share', unit: 'percent', stage: 'trade' },
+          { CHN: { 2023: 72 }, EST: { 2023: 7 }, FRA: { 2023: 5 }, JPN: { 2023: 5 }, OTH: { 2023: 11 } },
+        ),
         // T17 as tonnes: shares are computed over countries + OTH; World, projections and withheld values never count
-        ...productionRows({ measure: 'mine_production', unit: 't' },
-          { CHN: { 2024: 70 }, AUS: { 2024: 10 }, USA: { 2024: 6 }, MMR: { 2024: 5 }, OTH: { 2024: 9 }, WLD: { 2024: 100 }, THA: { 2024: null } }),
+        ...productionRows(
+          { measure: 'mine_production', unit: 't' },
+          {
+            CHN: { 2024: 70 },
+            AUS: { 2024: 10 },
+            USA: { 2024: 6 },
+            MMR: { 2024: 5 },
+            OTH: { 2024: 9 },
+            WLD: { 2024: 100 },
+            THA: { 2024: null },
+          },
+        ),
         ...productionRows({ measure: 'mine_production', unit: 't', is_projection: true }, { CHN: { 2024: 500 } }),
         // whether the listed rows make up the world: a lone country, or countries that fall short of
         // the World row (Europe given as a region), get no share; a World row confirms a full listing
         // without OTH; an OTH residual confirms one without a World row
         ...productionRows({ measure: 'us_production', unit: 't' }, { USA: { 2023: 45000, 2024: 45000 } }),
-        ...productionRows({ measure: 'battery_demand', unit: 'GWh', stage: 'demand' }, { CHN: { 2023: 415 }, USA: { 2023: 100 }, EUR: { 2023: 185 }, WLD: { 2023: 750 } }),
-        ...productionRows({ measure: 'graphite', unit: 't' }, { CHN: { 2024: 79 }, MOZ: { 2024: 15 }, BRA: { 2024: 6 }, WLD: { 2024: 101 } }),
+        ...productionRows(
+          { measure: 'battery_demand', unit: 'GWh', stage: 'demand' },
+          { CHN: { 2023: 415 }, USA: { 2023: 100 }, EUR: { 2023: 185 }, WLD: { 2023: 750 } },
+        ),
+        ...productionRows(
+          { measure: 'graphite', unit: 't' },
+          { CHN: { 2024: 79 }, MOZ: { 2024: 15 }, BRA: { 2024: 6 }, WLD: { 2024: 101 } },
+        ),
         ...productionRows({ measure: 'residual_only', unit: 't' }, { CHN: { 2024: 70 }, OTH: { 2024: 30 } }),
       ],
     });
@@ -344,21 +411,42 @@ describe('production (T6, T8, T14, T17)', () => {
   });
 
   test('published shares are value / 100 and regional groups are not countries', async () => {
-    const { rows } = await lake.engine.query("SELECT geo_iso3, share FROM production_shares WHERE measure = 'fab_capacity_share' ORDER BY year");
-    expect(rows).toEqual([{ geo_iso3: 'USA', share: 0.37 }, { geo_iso3: 'USA', share: 0.12 }]);
+    const { rows } = await lake.engine.query(
+      "SELECT geo_iso3, share FROM production_shares WHERE measure = 'fab_capacity_share' ORDER BY year",
+    );
+    expect(rows).toEqual([
+      { geo_iso3: 'USA', share: 0.37 },
+      { geo_iso3: 'USA', share: 0.12 },
+    ]);
   });
 
   test('T8 YoY [—, 4.1667 %, 4.0000 %, 2.5641 %, 0 %], roll3 [—, —, 0.75, 0.776667, 0.793333], slope 0.021', async () => {
-    const { rows } = await lake.engine.query("SELECT * FROM production_shares WHERE measure = 't8_share' ORDER BY year");
-    expect(rows.map((r) => r.yoy === null ? null : Number(num(r.yoy).toFixed(6)))).toEqual([null, 0.041667, 0.04, 0.025641, 0]);
-    expect(rows.map((r) => r.share_roll3 === null ? null : Number(num(r.share_roll3).toFixed(6)))).toEqual([null, null, 0.75, 0.776667, 0.793333]);
+    const { rows } = await lake.engine.query(
+      "SELECT * FROM production_shares WHERE measure = 't8_share' ORDER BY year",
+    );
+    expect(rows.map((r) => (r.yoy === null ? null : Number(num(r.yoy).toFixed(6))))).toEqual([
+      null,
+      0.041667,
+      0.04,
+      0.025641,
+      0,
+    ]);
+    expect(rows.map((r) => (r.share_roll3 === null ? null : Number(num(r.share_roll3).toFixed(6))))).toEqual([
+      null,
+      null,
+      0.75,
+      0.776667,
+      0.793333,
+    ]);
     const trend = await oneRow(lake, 'production_trend', "measure = 't8_share'");
     expect(num(trend.slope)).toBeCloseTo(0.021, 9);
     expect(trend.n_years).toBe(5);
   });
 
   test('T8 with 2018 dropped: YoY(2019), roll3(2019) and roll3(2020) are NULL, slope NULL (4 years)', async () => {
-    const { rows } = await lake.engine.query("SELECT year, yoy, share_roll3 FROM production_shares WHERE measure = 't8_share_gap' ORDER BY year");
+    const { rows } = await lake.engine.query(
+      "SELECT year, yoy, share_roll3 FROM production_shares WHERE measure = 't8_share_gap' ORDER BY year",
+    );
     expect(rows.map((r) => r.year)).toEqual([2016, 2017, 2019, 2020]);
     const y2019 = rows.find((r) => r.year === 2019)!;
     const y2020 = rows.find((r) => r.year === 2020)!;
@@ -384,7 +472,9 @@ describe('production (T6, T8, T14, T17)', () => {
     expect(num(c.cr1)).toBeCloseTo(0.7, 12);
     expect(c.n_countries).toBe(4);
     expect(c.top_geo_iso3).toBe('CHN');
-    const { rows } = await lake.engine.query("SELECT geo_iso3 FROM production_shares WHERE measure = 'mine_production' ORDER BY geo_iso3");
+    const { rows } = await lake.engine.query(
+      "SELECT geo_iso3 FROM production_shares WHERE measure = 'mine_production' ORDER BY geo_iso3",
+    );
     expect(rows.map((r) => r.geo_iso3)).toEqual(['AUS', 'CHN', 'MMR', 'USA']);
   });
 

@@ -7,7 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { production, sources, tradeFlows, type ProductionRow, type SourceRow, type TradeFlow } from '../../data-schemas/curated.ts';
+import {
+  production,
+  sources,
+  tradeFlows,
+  type ProductionRow,
+  type SourceRow,
+  type TradeFlow,
+} from '../../data-schemas/curated.ts';
 import { replayHttp } from '../support/replay-http.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
@@ -19,8 +26,15 @@ import { isLiveSourceId } from '../../src/core/ingest/sources/live-source.ts';
 import { usgsCitation, type UsgsCsv } from '../../src/core/ingest/sources/usgs.ts';
 import { tableDef } from '../../src/core/ingest/tables.ts';
 
-const REE_CSV: UsgsCsv = { chapter: 'rare-earths', edition: 2026, url: 'https://sciencebase.example/mcs2026-rare-earths-world.csv' };
-const csvBody = readFileSync(new URL('../fixtures/usgs/mcs2026_rare-earths_world.from-bundled.csv', import.meta.url), 'utf8');
+const REE_CSV: UsgsCsv = {
+  chapter: 'rare-earths',
+  edition: 2026,
+  url: 'https://sciencebase.example/mcs2026-rare-earths-world.csv',
+};
+const csvBody = readFileSync(
+  new URL('../fixtures/usgs/mcs2026_rare-earths_world.from-bundled.csv', import.meta.url),
+  'utf8',
+);
 
 let dir: string;
 let store: FolderObjectStore;
@@ -41,8 +55,16 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const refreshUsgs = (runId: string) =>
   runRefresh({
-    store, runId, period: '2026-03', sources: ['usgs'], env: {}, usgs: { csvs: [REE_CSV] },
-    http: { http: replayHttp([{ path: '/mcs2026-rare-earths-world.csv', replies: [{ body: csvBody }] }]), sleep: async () => {} },
+    store,
+    runId,
+    period: '2026-03',
+    sources: ['usgs'],
+    env: {},
+    usgs: { csvs: [REE_CSV] },
+    http: {
+      http: replayHttp([{ path: '/mcs2026-rare-earths-world.csv', replies: [{ body: csvBody }] }]),
+      sleep: async () => {},
+    },
   });
 
 describe('bundled and live sources in one lake', () => {
@@ -51,8 +73,12 @@ describe('bundled and live sources in one lake', () => {
     const after = await read();
     const live = after.production.filter((r) => r.source_id === 'USGS_MCS2026_DR_REE');
     expect(live.length).toBeGreaterThan(0);
-    expect(after.production.filter((r) => r.source_id !== 'USGS_MCS2026_DR_REE')).toHaveLength(bundledOnly.production.length);
-    expect(after.sources.map((s) => s.source_id).sort()).toEqual([...bundledOnly.sources.map((s) => s.source_id), 'USGS_MCS2026_DR_REE'].sort());
+    expect(after.production.filter((r) => r.source_id !== 'USGS_MCS2026_DR_REE')).toHaveLength(
+      bundledOnly.production.length,
+    );
+    expect(after.sources.map((s) => s.source_id).sort()).toEqual(
+      [...bundledOnly.sources.map((s) => s.source_id), 'USGS_MCS2026_DR_REE'].sort(),
+    );
     expect(after.trade).toHaveLength(bundledOnly.trade.length);
   });
 
@@ -67,7 +93,12 @@ describe('bundled and live sources in one lake', () => {
   });
 
   it('keeps the id namespaces apart: every live citation is a live id, no bundled one is', () => {
-    for (const c of [COMTRADE_CITATION, CENSUS_CITATION, usgsCitation(REE_CSV), usgsCitation({ ...REE_CSV, chapter: 'cobalt', edition: 2024 })]) {
+    for (const c of [
+      COMTRADE_CITATION,
+      CENSUS_CITATION,
+      usgsCitation(REE_CSV),
+      usgsCitation({ ...REE_CSV, chapter: 'cobalt', edition: 2024 }),
+    ]) {
       expect(isLiveSourceId(c.source_id), c.source_id).toBe(true);
     }
     expect(bundledOnly.sources.filter((s) => isLiveSourceId(s.source_id))).toEqual([]);

@@ -24,7 +24,13 @@ const bars = (values: Record<string, unknown>[]): TopLevelSpec => ({
 
 describe('renderChartSvg', () => {
   it('renders the same spec to the same bytes, ids prefixed with the chart id, sized by its viewBox only', async () => {
-    const spec: TopLevelSpec = { ...bars([{ k: 'a', v: 1 }, { k: 'b', v: 2 }]), layer: undefined } as TopLevelSpec;
+    const spec: TopLevelSpec = {
+      ...bars([
+        { k: 'a', v: 1 },
+        { k: 'b', v: 2 },
+      ]),
+      layer: undefined,
+    } as TopLevelSpec;
     const clipped = { ...spec, mark: { type: 'bar', clip: true } } as TopLevelSpec;
     const first = await renderChartSvg('chart-a', clipped);
     const second = await renderChartSvg('chart-a', clipped);
@@ -40,7 +46,9 @@ describe('renderChartSvg', () => {
     const remote = { ...bars([]), data: { url: 'https://example.com/data.csv' } } as TopLevelSpec;
     await expect(renderChartSvg('remote', remote)).rejects.toThrow(ChartError);
     const local = { ...bars([]), data: { url: 'file:///etc/passwd' } } as TopLevelSpec;
-    await expect(renderChartSvg('local', local)).rejects.toThrow(/Charts must carry their data inline|could not be rendered/);
+    await expect(renderChartSvg('local', local)).rejects.toThrow(
+      /Charts must carry their data inline|could not be rendered/,
+    );
   });
 
   it('escapes data text in labels and aria descriptions', async () => {
@@ -54,7 +62,9 @@ describe('html', () => {
   it('escapes every interpolated value, attribute quotes included, and keeps nested html', () => {
     const name = `"><img src=x onerror=alert(1)> & 'x'`;
     const out = html`<a title="${name}">${name}</a>${html`<b>${'<i>'}</b>`}${[1, null, false, undefined, 'y']}`.value;
-    expect(out).toBe('<a title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;x&#39;">&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;x&#39;</a><b>&lt;i&gt;</b>1y');
+    expect(out).toBe(
+      '<a title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;x&#39;">&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;x&#39;</a><b>&lt;i&gt;</b>1y',
+    );
     expect(escapeHtml('<&>"\'')).toBe('&lt;&amp;&gt;&quot;&#39;');
     expect(html`${trustedMarkup('<svg/>')}`.value).toBe('<svg/>');
   });
@@ -62,10 +72,13 @@ describe('html', () => {
 
 describe('toCsv', () => {
   it('quotes separators and quotes, keeps full number precision, blanks nulls and defuses spreadsheet formulas', () => {
-    const csv = toCsv(['a', 'b', 'c'], [
-      { a: 'x, "y"', b: 0.1 + 0.2, c: null },
-      { a: '=HYPERLINK("http://evil")', b: -1, c: '+1' },
-    ]);
+    const csv = toCsv(
+      ['a', 'b', 'c'],
+      [
+        { a: 'x, "y"', b: 0.1 + 0.2, c: null },
+        { a: '=HYPERLINK("http://evil")', b: -1, c: '+1' },
+      ],
+    );
     expect(csv).toBe('a,b,c\r\n"x, ""y""",0.30000000000000004,\r\n"\'=HYPERLINK(""http://evil"")",-1,\'+1\r\n');
   });
 });
@@ -81,25 +94,36 @@ describe('relativeHref', () => {
 
 describe('assignCountryColours', () => {
   it('gives countries sharing a chart different colours, the most charted country the first colour, and is deterministic', () => {
-    const charts = [{ countries: ['CHN', 'JPN', 'TWN'] }, { countries: ['CHN', 'KOR'] }, { countries: ['JPN', 'KOR', 'DEU'] }];
+    const charts = [
+      { countries: ['CHN', 'JPN', 'TWN'] },
+      { countries: ['CHN', 'KOR'] },
+      { countries: ['JPN', 'KOR', 'DEU'] },
+    ];
     const colours = assignCountryColours(charts);
     expect(colours.get('CHN')).toBe(COUNTRY_PALETTE[0]);
-    for (const { countries } of charts) expect(new Set(countries.map((c) => colours.get(c))).size).toBe(countries.length);
-    expect([...assignCountryColours([...charts].reverse())]).toEqual([...colours].sort(([a], [b]) => [...colours.keys()].indexOf(a) - [...colours.keys()].indexOf(b)));
+    for (const { countries } of charts)
+      expect(new Set(countries.map((c) => colours.get(c))).size).toBe(countries.length);
+    expect([...assignCountryColours([...charts].reverse())]).toEqual(
+      [...colours].sort(([a], [b]) => [...colours.keys()].indexOf(a) - [...colours.keys()].indexOf(b)),
+    );
   });
 });
 
 describe('shortCitation', () => {
   it('names publisher, title and year for the citation styles of the bundled sources', () => {
     const cite = (citation: string) => shortCitation({ citation });
-    expect(cite('Varas, Varadarajan, Goodrich, Yinug (BCG & SIA), Government Incentives and US Competitiveness (Sept 2020; chapter)')).toBe(
-      'BCG & SIA, Government Incentives and US Competitiveness (2020)',
-    );
-    expect(cite('Financial Times, "In charts: Asia\'s manufacturing dominance", 2021-03-23, https://www.ft.com/x')).toBe(
-      "Financial Times, In charts: Asia's manufacturing dominance (2021)",
-    );
+    expect(
+      cite(
+        'Varas, Varadarajan, Goodrich, Yinug (BCG & SIA), Government Incentives and US Competitiveness (Sept 2020; chapter)',
+      ),
+    ).toBe('BCG & SIA, Government Incentives and US Competitiveness (2020)');
+    expect(
+      cite('Financial Times, "In charts: Asia\'s manufacturing dominance", 2021-03-23, https://www.ft.com/x'),
+    ).toBe("Financial Times, In charts: Asia's manufacturing dominance (2021)");
     expect(cite('USGS, MCS 2026 (Feb 2026), "Gallium"')).toBe('USGS, MCS 2026, Gallium');
-    expect(cite('UN Comtrade API v1 /data/v1/get/C/A/HS, reporter 842 (USA), flowCode M, 2018–2025')).toBe('UN Comtrade API v1');
+    expect(cite('UN Comtrade API v1 /data/v1/get/C/A/HS, reporter 842 (USA), flowCode M, 2018–2025')).toBe(
+      'UN Comtrade API v1',
+    );
   });
 });
 

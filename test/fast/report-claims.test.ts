@@ -32,19 +32,36 @@ async function claimsPage(name: string, lake: FixtureLake = fixtureLake(), claim
 }
 
 const verdicts = (page: string): Record<string, string> =>
-  Object.fromEntries([...page.matchAll(/<section class="claim" id="claim-([\w-]+)"[\s\S]*?Verdict: <span class="verdict verdict-([\w-]+)">/g)].map((m) => [m[1], m[2]]));
+  Object.fromEntries(
+    [
+      ...page.matchAll(
+        /<section class="claim" id="claim-([\w-]+)"[\s\S]*?Verdict: <span class="verdict verdict-([\w-]+)">/g,
+      ),
+    ].map((m) => [m[1], m[2]]),
+  );
 
 describe('the claims file', () => {
   it('quotes the seed article verbatim, and every claimed figure is a number the quote states', async () => {
     const article = (await readFile('test/fixtures/report/seed-article.txt', 'utf8')).replace(/\s+/g, ' ');
     const file = bundledClaims();
-    expect(file.claims.map((c) => c.id)).toEqual(['us-chip-capacity', 'taiwan-chip-capacity', 'us-rare-earths-from-china', 'us-medical-supplies-from-china']);
+    expect(file.claims.map((c) => c.id)).toEqual([
+      'us-chip-capacity',
+      'taiwan-chip-capacity',
+      'us-rare-earths-from-china',
+      'us-medical-supplies-from-china',
+    ]);
     for (const claim of file.claims) {
       expect(article, claim.id).toContain(claim.quote);
       const stated = (claim.quote.match(/\d+(\.\d+)?/g) ?? []).map(Number);
       for (const check of claim.checks) {
         const rule = check.rule;
-        const claimed = !rule ? [] : rule.kind === 'level' ? [rule.claimed] : rule.kind === 'change' ? [rule.from.claimed, rule.to.claimed] : [];
+        const claimed = !rule
+          ? []
+          : rule.kind === 'level'
+            ? [rule.claimed]
+            : rule.kind === 'change'
+              ? [rule.from.claimed, rule.to.claimed]
+              : [];
         for (const n of claimed) expect(stated, `${claim.id}/${check.id}`).toContain(n);
       }
     }
@@ -73,7 +90,9 @@ describe('verdicts from the lake', () => {
     expect(rare).toContain('<data value="70">70.0%</data>');
     expect(rare).toContain('href="sources.html#src-USGS_MCS2025_REE"');
     expect(rare).toContain('15.0 pp from the claimed 85%, but like the claim above 50%');
-    const medical = /<section class="claim" id="claim-us-medical-supplies-from-china"[\s\S]*?<\/section>/.exec(page)![0];
+    const medical = /<section class="claim" id="claim-us-medical-supplies-from-china"[\s\S]*?<\/section>/.exec(
+      page,
+    )![0];
     expect(medical).toContain('<data value="48">48.0%</data>');
     // Context rows are shown, and decide nothing.
     expect(medical).toContain('<data value="85.43">85.4%</data>');
@@ -86,7 +105,10 @@ describe('verdicts from the lake', () => {
     lake.production = lake.production.filter((r) => r.measure !== 'us_import_source_share_compounds_metals');
     lake.tradeFlows = lake.tradeFlows.filter((f) => f.hs6 !== '280530');
     const page = await claimsPage('changed', lake);
-    expect(verdicts(page)).toMatchObject({ 'us-medical-supplies-from-china': 'supported', 'us-rare-earths-from-china': 'not-testable' });
+    expect(verdicts(page)).toMatchObject({
+      'us-medical-supplies-from-china': 'supported',
+      'us-rare-earths-from-china': 'not-testable',
+    });
     expect(page).toContain('No rows in the lake match this check, so it decides nothing.');
   });
 
@@ -106,7 +128,14 @@ describe('verdicts from the lake', () => {
               id: 'hs-280530',
               label: 'China’s share of US imports of HS 2805.30, 2024',
               role: 'test',
-              select: { table: 'dependency', reporter: 'USA', flow: 'M', hs6: ['280530'], share: 'china_share', years: { from: 2024, to: 2024 } },
+              select: {
+                table: 'dependency',
+                reporter: 'USA',
+                flow: 'M',
+                hs6: ['280530'],
+                share: 'china_share',
+                years: { from: 2024, to: 2024 },
+              },
               rule: { kind: 'level', claimed: 80, tolerance_pp: 2, partly_if_same_side_of: 50 },
             },
           ],
@@ -115,12 +144,18 @@ describe('verdicts from the lake', () => {
     });
     const page = await claimsPage('added', fixtureLake(), claims);
     // Computed here from the fixture's 2024 flows: China's value over all supplier countries.
-    const flows = fixtureLake().tradeFlows.filter((f) => f.hs6 === '280530' && f.year === 2024 && f.flow === 'M' && !f.partner_is_aggregate);
-    const share = (100 * flows.find((f) => f.partner_iso3 === 'CHN')!.value_usd!) / flows.reduce((s, f) => s + f.value_usd!, 0);
+    const flows = fixtureLake().tradeFlows.filter(
+      (f) => f.hs6 === '280530' && f.year === 2024 && f.flow === 'M' && !f.partner_is_aggregate,
+    );
+    const share =
+      (100 * flows.find((f) => f.partner_iso3 === 'CHN')!.value_usd!) / flows.reduce((s, f) => s + f.value_usd!, 0);
     expect(share).toBeGreaterThan(50);
     expect(Math.abs(share - 80)).toBeGreaterThan(2);
     expect(verdicts(page)['metals-from-china-2024']).toBe('partly');
-    const added = /<section class="claim" id="claim-metals-from-china-2024"[\s\S]*?<data value="([^"]+)">([^<]+)<\/data>/.exec(page)!;
+    const added =
+      /<section class="claim" id="claim-metals-from-china-2024"[\s\S]*?<data value="([^"]+)">([^<]+)<\/data>/.exec(
+        page,
+      )!;
     expect(Number(added[1])).toBeCloseTo(share, 9);
     expect(added[2]).toBe(`${share.toFixed(1)}%`);
   });

@@ -28,20 +28,45 @@ let snapshotOfFirst: Record<string, string>;
 
 async function filesOf(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/')).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
 }
 const read = (path: string) => readFile(join(site, path), 'utf8');
 const hashes = async (dir: string) =>
-  Object.fromEntries(await Promise.all((await filesOf(dir)).map(async (f) => [f, createHash('sha256').update(await readFile(join(dir, f))).digest('hex')])));
+  Object.fromEntries(
+    await Promise.all(
+      (await filesOf(dir)).map(async (f) => [
+        f,
+        createHash('sha256')
+          .update(await readFile(join(dir, f)))
+          .digest('hex'),
+      ]),
+    ),
+  );
 
 function secondLake(): FixtureLake {
   const lake = fixtureLake();
   const template = lake.tradeFlows.find((f) => f.hs6 === '280530' && f.partner_iso3 === 'CHN')!;
-  const partner: Record<string, [string, string]> = { JPN: ['392', 'Japan'], CHN: ['156', 'China'], EST: ['233', 'Estonia'], KOR: ['410', 'Rep. of Korea'] };
+  const partner: Record<string, [string, string]> = {
+    JPN: ['392', 'Japan'],
+    CHN: ['156', 'China'],
+    EST: ['233', 'Estonia'],
+    KOR: ['410', 'Rep. of Korea'],
+  };
   for (const [iso3, value] of Object.entries(NEW_YEAR)) {
-    lake.tradeFlows.push({ ...template, year: 2025, partner_iso3: iso3, partner_code: partner[iso3][0], partner_name: partner[iso3][1], value_usd: value } satisfies TradeFlow);
+    lake.tradeFlows.push({
+      ...template,
+      year: 2025,
+      partner_iso3: iso3,
+      partner_code: partner[iso3][0],
+      partner_name: partner[iso3][1],
+      value_usd: value,
+    } satisfies TradeFlow);
   }
-  lake.tradeFlows.find((f) => f.hs6 === '854231' && f.year === 2023 && f.partner_iso3 === 'TWN')!.value_usd = REVISED_TWN_2023;
+  lake.tradeFlows.find((f) => f.hs6 === '854231' && f.year === 2023 && f.partner_iso3 === 'TWN')!.value_usd =
+    REVISED_TWN_2023;
   lake.production = lake.production.filter((r) => !(r.commodity === 'rare_earths' && r.measure === 'mine_production'));
   return lake;
 }
@@ -60,7 +85,9 @@ function bandOf(values: number[]): number {
 }
 
 const supplierValues = (lake: FixtureLake, hs6: string, year: number) =>
-  lake.tradeFlows.filter((f) => f.hs6 === hs6 && f.year === year && f.flow === 'M' && !f.partner_is_aggregate).map((f) => ({ iso3: f.partner_iso3, value: f.value_usd! }));
+  lake.tradeFlows
+    .filter((f) => f.hs6 === hs6 && f.year === year && f.flow === 'M' && !f.partner_is_aggregate)
+    .map((f) => ({ iso3: f.partner_iso3, value: f.value_usd! }));
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-releases-'));
@@ -77,7 +104,10 @@ afterAll(async () => {
 describe('two consecutive releases with a changed input', () => {
   it('keep the first release byte for byte and list both', async () => {
     expect(await hashes(join(site, 'releases', FIRST))).toEqual(snapshotOfFirst);
-    expect(JSON.parse(await read('releases/index.json')).releases.map((r: { month: string }) => r.month)).toEqual([FIRST, SECOND]);
+    expect(JSON.parse(await read('releases/index.json')).releases.map((r: { month: string }) => r.month)).toEqual([
+      FIRST,
+      SECOND,
+    ]);
     const list = await read('releases/index.html');
     expect(list).toContain(`href="${FIRST}/index.html">${FIRST}</a>`);
     expect(list).toContain(`href="${SECOND}/index.html">${SECOND}</a> (latest)`);
@@ -86,7 +116,10 @@ describe('two consecutive releases with a changed input', () => {
   it('say what changed: new data as change, the restated year as revision, with the thresholds crossed', async () => {
     const page = await read('changes.html');
     expect(page).toContain(`Compared with release ${FIRST}`);
-    const [newData, revisions] = [/<h2 id="new-data">[\s\S]*?<\/table>/.exec(page)![0], /<h2 id="revisions">[\s\S]*?<\/table>/.exec(page)![0]];
+    const [newData, revisions] = [
+      /<h2 id="new-data">[\s\S]*?<\/table>/.exec(page)![0],
+      /<h2 id="revisions">[\s\S]*?<\/table>/.exec(page)![0],
+    ];
     expect(newData).toContain('Rare-earth metals (HS 280530)</a></td><td>2025 <span class="small">vs 2024</span>');
     expect(newData).not.toContain('HS 854231');
     expect(revisions).toContain('Processors and controllers (ICs) (HS 854231)</a></td><td>2023</td>');
@@ -101,22 +134,30 @@ describe('two consecutive releases with a changed input', () => {
     const top = (cell: { iso3: string; value: number }[]) => [...cell].sort((a, b) => b.value - a.value)[0];
     const share = (cell: { iso3: string; value: number }[]) => top(cell).value / cell.reduce((s, c) => s + c.value, 0);
     const expected: string[] = [];
-    if (bandOf(before.map((c) => c.value)) !== bandOf(after.map((c) => c.value))) expected.push('hhi-band/change/280530');
+    if (bandOf(before.map((c) => c.value)) !== bandOf(after.map((c) => c.value)))
+      expected.push('hhi-band/change/280530');
     if (top(before).iso3 !== top(after).iso3) expected.push('top-supplier/change/280530');
     if (share(before) > 0.5 !== share(after) > 0.5) expected.push('majority-supplier/change/280530');
     const [first, revised] = [supplierValues(fixtureLake(), '854231', 2023), supplierValues(lake, '854231', 2023)];
-    if (bandOf(first.map((c) => c.value)) !== bandOf(revised.map((c) => c.value))) expected.push('hhi-band/revision/854231');
+    if (bandOf(first.map((c) => c.value)) !== bandOf(revised.map((c) => c.value)))
+      expected.push('hhi-band/revision/854231');
     if (share(first) > 0.5 !== share(revised) > 0.5) expected.push('majority-supplier/revision/854231');
     expect(expected.length).toBeGreaterThanOrEqual(4); // the fixture is built to cross them
 
     const alerts = JSON.parse(await read('alerts.json'));
     expect(alerts).toMatchObject({ release: SECOND, compared_with: FIRST });
     const product = alerts.alerts.filter((a: { page: string }) => a.page.startsWith('products/'));
-    expect(product.map((a: { kind: string; cause: string; page: string }) => `${a.kind}/${a.cause}/${a.page.slice(9, 15)}`).sort()).toEqual(expected.sort());
+    expect(
+      product
+        .map((a: { kind: string; cause: string; page: string }) => `${a.kind}/${a.cause}/${a.page.slice(9, 15)}`)
+        .sort(),
+    ).toEqual(expected.sort());
     for (const a of alerts.alerts) expect(await readFile(join(site, a.page))).toBeTruthy();
 
     const atom = await read('alerts.xml');
-    expect(atom).toMatch(/^<\?xml version="1\.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/);
+    expect(atom).toMatch(
+      /^<\?xml version="1\.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/,
+    );
     const entries = [...atom.matchAll(/<entry>([\s\S]*?)<\/entry>/g)].map((m) => m[1]);
     expect(entries).toHaveLength(alerts.alerts.length);
     const ids = entries.map((e) => /<id>(urn:uuid:[0-9a-f-]{36})<\/id>/.exec(e)![1]);
@@ -124,7 +165,9 @@ describe('two consecutive releases with a changed input', () => {
     for (const e of entries) expect(e).toContain(`<updated>${SECOND}-01T00:00:00Z</updated>`);
     // The first release had nothing to compare with: an empty feed, said so.
     expect(JSON.parse(await readFile(join(site, 'releases', FIRST, 'alerts.json'), 'utf8')).alerts).toEqual([]);
-    expect(await readFile(join(site, 'releases', FIRST, 'changes.html'), 'utf8')).toContain('This is the first release');
+    expect(await readFile(join(site, 'releases', FIRST, 'changes.html'), 'utf8')).toContain(
+      'This is the first release',
+    );
   });
 
   it('mark headline figures unchanged, revised or moved on since the previous release', async () => {
@@ -141,7 +184,9 @@ describe('two consecutive releases with a changed input', () => {
     const gone = await read('latest/production/rare_earths.html');
     expect(gone).toContain('Not in this release');
     const link = /<a href="([^"]+)">The page as of release 2026-01<\/a>/.exec(gone)![1];
-    expect(posix.normalize(posix.join('latest/production', link))).toBe(`releases/${FIRST}/production/rare_earths.html`);
+    expect(posix.normalize(posix.join('latest/production', link))).toBe(
+      `releases/${FIRST}/production/rare_earths.html`,
+    );
     expect(await read(`releases/${FIRST}/production/rare_earths.html`)).toContain('Rare earths');
   });
 });

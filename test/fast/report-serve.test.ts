@@ -21,12 +21,19 @@ let site: string;
 let server: SiteServer;
 
 /** A raw GET (fetch would normalize `..` out of the path before sending it). */
-function get(url: string, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  url: string,
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, path, method }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      res
+        .setEncoding('utf8')
+        .on('data', (c) => (body += c))
+        .on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
     });
     req.on('error', reject).end();
   });
@@ -70,7 +77,13 @@ describe('serveSite', () => {
   });
 
   it('answers 404 outside the site folder and for missing files, 405 for writes', async () => {
-    for (const path of ['/../package.json', '/%2e%2e/package.json', '/products/%2e%2e/%2e%2e/package.json', '/nope.html', '/%E0%A4%A']) {
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/products/%2e%2e/%2e%2e/package.json',
+      '/nope.html',
+      '/%E0%A4%A',
+    ]) {
       expect((await get(server.url, path)).status, path).toBe(404);
     }
     expect((await get(server.url, '/', 'POST')).status).toBe(405);
@@ -88,7 +101,11 @@ describe('serveCommand', () => {
     const out: string[] = [];
     const err: string[] = [];
     const stop = new AbortController();
-    const running = serveCommand(['--dir', site, '--port', '0'], { out: (l) => out.push(l), err: (l) => err.push(l) }, stop.signal);
+    const running = serveCommand(
+      ['--dir', site, '--port', '0'],
+      { out: (l) => out.push(l), err: (l) => err.push(l) },
+      stop.signal,
+    );
     await expect.poll(() => out.length).toBe(1);
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out[0])![1];
     expect((await get(url, '/index.html')).status).toBe(200);

@@ -57,13 +57,29 @@ describe('site folder: linked builds and crash recovery', () => {
     // Another live process (the test runner's parent) is writing this one.
     await mkdir(join(parent, `.site.build-${process.ppid}-11111111`));
     await recoverSiteFolder(site);
-    expect((await readdir(parent)).sort()).toEqual([`.site.build-${DEAD_PID}-0000000a`, `.site.build-${process.ppid}-11111111`, 'site'].sort());
+    expect((await readdir(parent)).sort()).toEqual(
+      [`.site.build-${DEAD_PID}-0000000a`, `.site.build-${process.ppid}-11111111`, 'site'].sort(),
+    );
     expect(await readFile(join(site, 'index.html'), 'utf8')).toBe('live');
   });
 
   it('copies earlier releases into the new build and leaves them in place', async () => {
-    await writeSiteFolder(site, [{ path: 'releases/2026-10/index.html', body: 'october' }, { path: 'index.html', body: 'october' }], '2026-10');
-    await writeSiteFolder(site, [{ path: 'releases/2026-11/index.html', body: 'november' }, { path: 'index.html', body: 'november' }], '2026-11');
+    await writeSiteFolder(
+      site,
+      [
+        { path: 'releases/2026-10/index.html', body: 'october' },
+        { path: 'index.html', body: 'october' },
+      ],
+      '2026-10',
+    );
+    await writeSiteFolder(
+      site,
+      [
+        { path: 'releases/2026-11/index.html', body: 'november' },
+        { path: 'index.html', body: 'november' },
+      ],
+      '2026-11',
+    );
     expect(await readFile(join(site, 'releases', '2026-10', 'index.html'), 'utf8')).toBe('october');
     expect(await readFile(join(site, 'index.html'), 'utf8')).toBe('november');
   });

@@ -29,7 +29,10 @@ let site: string;
 
 async function filesOf(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/')).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
 }
 
 const read = (path: string) => readFile(join(site, path), 'utf8');
@@ -44,7 +47,8 @@ async function buildFixture(name: string, lake: FixtureLake = fixtureLake(), wit
 }
 
 /** The pages of one copy of the release (the root), leaving out `latest/` and `releases/`. */
-const rootPages = async (dir: string) => (await filesOf(dir)).filter((f) => f.endsWith('.html') && !f.startsWith('latest/') && !f.startsWith('releases/'));
+const rootPages = async (dir: string) =>
+  (await filesOf(dir)).filter((f) => f.endsWith('.html') && !f.startsWith('latest/') && !f.startsWith('releases/'));
 
 interface Figure {
   page: string;
@@ -54,11 +58,16 @@ interface Figure {
 
 async function figuresOf(page: string): Promise<Figure[]> {
   const html = await read(page);
-  return [...html.matchAll(/<figure class="chart" id="([^"]+)">([\s\S]*?)<\/figure>/g)].map((m) => ({ page, id: m[1], markup: m[2] }));
+  return [...html.matchAll(/<figure class="chart" id="([^"]+)">([\s\S]*?)<\/figure>/g)].map((m) => ({
+    page,
+    id: m[1],
+    markup: m[2],
+  }));
 }
 
 /** Resolve a page-relative link to a site path. */
-const resolveLink = (page: string, href: string) => posix.normalize(posix.join(posix.dirname(page), href.split('#')[0]));
+const resolveLink = (page: string, href: string) =>
+  posix.normalize(posix.join(posix.dirname(page), href.split('#')[0]));
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-report-'));
@@ -75,13 +84,39 @@ describe('report site from a fixture lake', () => {
     const imports = lake.tradeFlows.filter((f) => f.reporter_iso3 === 'USA' && f.flow === 'M');
     const hs6 = [...new Set(imports.map((f) => f.hs6))].sort();
     const sectors = [...new Set([...lake.basket.map((b) => b.sector), ...lake.production.map((p) => p.sector)])].sort();
-    const leaders = [...new Set(computeMetrics(lake).supplierShares.filter((s) => s.rank === 1).map((s) => s.partner_iso3))].sort();
+    const leaders = [
+      ...new Set(
+        computeMetrics(lake)
+          .supplierShares.filter((s) => s.rank === 1)
+          .map((s) => s.partner_iso3),
+      ),
+    ].sort();
     const pages = await rootPages(site);
-    const fixed = ['index.html', 'claims.html', 'changes.html', 'methodology.html', 'data-quality.html', 'sources.html', 'products/index.html', 'countries/index.html', 'production/index.html'];
-    const expected = [...fixed, ...hs6.map((h) => `products/${h}.html`), ...sectors.map((s) => `sectors/${s}.html`), ...leaders.map((c) => `countries/${c}.html`)];
+    const fixed = [
+      'index.html',
+      'claims.html',
+      'changes.html',
+      'methodology.html',
+      'data-quality.html',
+      'sources.html',
+      'products/index.html',
+      'countries/index.html',
+      'production/index.html',
+    ];
+    const expected = [
+      ...fixed,
+      ...hs6.map((h) => `products/${h}.html`),
+      ...sectors.map((s) => `sectors/${s}.html`),
+      ...leaders.map((c) => `countries/${c}.html`),
+    ];
     // Production pages: the commodities with a world-share series (mine production, fab capacity).
-    expect(pages.filter((p) => p.startsWith('production/') && p !== 'production/index.html')).toEqual(['production/chips.html', 'production/rare_earths.html']);
-    expect(pages.filter((p) => !p.startsWith('production/')).sort()).toEqual(expected.filter((p) => !p.startsWith('production/')).sort());
+    expect(pages.filter((p) => p.startsWith('production/') && p !== 'production/index.html')).toEqual([
+      'production/chips.html',
+      'production/rare_earths.html',
+    ]);
+    expect(pages.filter((p) => !p.startsWith('production/')).sort()).toEqual(
+      expected.filter((p) => !p.startsWith('production/')).sort(),
+    );
     // A basket product without trade rows gets no page.
     expect(pages).not.toContain('products/284610.html');
   });
@@ -101,9 +136,15 @@ describe('report site from a fixture lake', () => {
     // Pages differ only in the footer: the release copy says it is permanent and links to latest.
     const strip = (page: string) => page.replace(/<footer[\s\S]*<\/footer>/, '');
     expect(strip(await read(`releases/${MONTH}/products/280530.html`))).toBe(strip(await read('products/280530.html')));
-    expect(await read('products/280530.html')).toContain(`href="../releases/${MONTH}/products/280530.html">releases/${MONTH}/products/280530.html</a>`);
-    expect(await read(`releases/${MONTH}/products/280530.html`)).toContain('href="../../../latest/products/280530.html">Latest release</a>');
-    expect(JSON.parse(await read('releases/index.json'))).toEqual({ releases: [{ month: MONTH, builtAt: BUILT_AT.toISOString() }] });
+    expect(await read('products/280530.html')).toContain(
+      `href="../releases/${MONTH}/products/280530.html">releases/${MONTH}/products/280530.html</a>`,
+    );
+    expect(await read(`releases/${MONTH}/products/280530.html`)).toContain(
+      'href="../../../latest/products/280530.html">Latest release</a>',
+    );
+    expect(JSON.parse(await read('releases/index.json'))).toEqual({
+      releases: [{ month: MONTH, builtAt: BUILT_AT.toISOString() }],
+    });
   });
 
   it('draws every chart as SVG with an aria-label, with a CSV of exactly the drawn rows and the spec beside it', async () => {
@@ -125,21 +166,37 @@ describe('report site from a fixture lake', () => {
       const spec = JSON.parse(await read(resolveLink(fig.page, specHref)));
       // The JSON download: the same rows as the CSV, with the chart's sources and SQL files.
       const json = JSON.parse(await read(resolveLink(fig.page, jsonHref)));
-      expect(json.rows.map((r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])))).toEqual(csv);
+      expect(
+        json.rows.map((r: Record<string, unknown>) =>
+          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])),
+        ),
+      ).toEqual(csv);
       const sqlHrefs = [...fig.markup.matchAll(/<a href="([^"]+\.sql)">([\w]+)\.sql<\/a>/g)];
       expect(sqlHrefs.length, fig.id).toBeGreaterThan(0);
       expect(sqlHrefs.map((m) => resolveLink(fig.page, m[1]))).toEqual(json.sql);
-      for (const [, href, table] of sqlHrefs) expect(await read(resolveLink(fig.page, href))).toBe(await readFile(join('sql/metrics', `${table}.sql`), 'utf8'));
+      for (const [, href, table] of sqlHrefs)
+        expect(await read(resolveLink(fig.page, href))).toBe(
+          await readFile(join('sql/metrics', `${table}.sql`), 'utf8'),
+        );
       // As of: the last year of the chart's sources, and the release.
       const through = Math.max(...json.sources.flatMap((s: { years: number[] }) => s.years));
       expect(fig.markup).toContain(`As of: data through ${through}, release ${MONTH}.`);
       expect(spec.description.length).toBeGreaterThan(20);
       expect(spec.title.text.join(' ').length).toBeGreaterThan(5);
       // The data the spec draws (a layer may add constant reference bands, which are not data).
-      const datasets = [spec.data, ...(spec.layer ?? []).map((l: { data?: unknown }) => l.data)].filter(Boolean) as { values: Record<string, unknown>[] }[];
-      const drawn = datasets.find((d) => d.values.length === csv.length && Object.keys(d.values[0] ?? {}).join() === Object.keys(csv[0] ?? {}).join());
+      const datasets = [spec.data, ...(spec.layer ?? []).map((l: { data?: unknown }) => l.data)].filter(Boolean) as {
+        values: Record<string, unknown>[];
+      }[];
+      const drawn = datasets.find(
+        (d) =>
+          d.values.length === csv.length && Object.keys(d.values[0] ?? {}).join() === Object.keys(csv[0] ?? {}).join(),
+      );
       expect(drawn, `${fig.id}: no dataset equals the CSV`).toBeDefined();
-      expect(drawn!.values.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])))).toEqual(csv);
+      expect(
+        drawn!.values.map((r) =>
+          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])),
+        ),
+      ).toEqual(csv);
       // Vega-Lite gives each bar and point its own ARIA description: the wide SVG draws one mark per CSV row.
       const wide = /<div class="chart-wide">([\s\S]*?)<\/div>/.exec(fig.markup)![1];
       const marks = wide.match(/aria-roledescription="(bar|point)"/g) ?? [];
@@ -148,11 +205,19 @@ describe('report site from a fixture lake', () => {
   });
 
   it('names the takeaway and the source with its years in every figure caption', async () => {
-    const figures = (await Promise.all(['products/280530.html', 'production/rare_earths.html', 'sectors/rare_earths.html', 'countries/CHN.html'].map(figuresOf))).flat();
+    const figures = (
+      await Promise.all(
+        ['products/280530.html', 'production/rare_earths.html', 'sectors/rare_earths.html', 'countries/CHN.html'].map(
+          figuresOf,
+        ),
+      )
+    ).flat();
     expect(figures.length).toBeGreaterThanOrEqual(6);
     for (const fig of figures) {
       expect(fig.markup).toMatch(/<p class="takeaway">[^<]{20,}<\/p>/);
-      expect(fig.markup).toMatch(/Source: <a href="\.\.\/sources\.html#src-[A-Z0-9_]+">[^<]+<\/a> \((\d{4}|\d{4}–\d{4})\)/);
+      expect(fig.markup).toMatch(
+        /Source: <a href="\.\.\/sources\.html#src-[A-Z0-9_]+">[^<]+<\/a> \((\d{4}|\d{4}–\d{4})\)/,
+      );
       expect(fig.markup).toMatch(/<details class="chart-data"><summary>Data table/);
     }
   });
@@ -174,7 +239,9 @@ describe('report site from a fixture lake', () => {
     const sources = await read('sources.html');
     expect(sources).toContain('&lt;b&gt;bold&lt;/b&gt;');
     expect(sources).not.toContain('href="javascript:');
-    expect(await read('data-quality.html')).toContain('year &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; is not a whole number');
+    expect(await read('data-quality.html')).toContain(
+      'year &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; is not a whole number',
+    );
   });
 
   it('loads nothing from outside the site, and every internal link resolves to a file', async () => {
@@ -197,7 +264,8 @@ describe('report site from a fixture lake', () => {
         if (url.startsWith('#')) continue;
         expect(files, `${page} links to ${url}`).toContain(resolveLink(page, url));
       }
-      for (const m of html.matchAll(/href="([^"]*sources\.html)#([\w-]+)"/g)) expect(await read(resolveLink(page, m[1])), `${page} → ${m[0]}`).toContain(`id="${m[2]}"`);
+      for (const m of html.matchAll(/href="([^"]*sources\.html)#([\w-]+)"/g))
+        expect(await read(resolveLink(page, m[1])), `${page} → ${m[0]}`).toContain(`id="${m[2]}"`);
       // Inline SVG references only its own defs.
       for (const m of html.matchAll(/url\(([^)]*)\)/g)) expect(m[1], page).toMatch(/^#/);
     }
@@ -211,9 +279,13 @@ describe('report site from a fixture lake', () => {
       const page = await read(`products/${hs6}.html`);
       const rows = parseCsv(await read(`data/product-${hs6}-suppliers.csv`));
       const year = Math.max(...rows.map((r) => Number(r.year)));
-      const cell = rows.filter((r) => Number(r.year) === year).map((r) => ({ iso3: r.partner_iso3, value: Number(r.value_usd) }));
+      const cell = rows
+        .filter((r) => Number(r.year) === year)
+        .map((r) => ({ iso3: r.partner_iso3, value: Number(r.value_usd) }));
       // The CSV holds exactly the fixture's supplier countries (aggregates excluded).
-      const flows = lake.tradeFlows.filter((f) => f.hs6 === hs6 && f.year === year && f.flow === 'M' && !f.partner_is_aggregate);
+      const flows = lake.tradeFlows.filter(
+        (f) => f.hs6 === hs6 && f.year === year && f.flow === 'M' && !f.partner_is_aggregate,
+      );
       expect(cell.map((c) => c.iso3).sort()).toEqual(flows.map((f) => f.partner_iso3).sort());
       const total = cell.reduce((s, c) => s + c.value, 0);
       const expected = {
@@ -245,13 +317,26 @@ describe('report site from a fixture lake', () => {
   it('lists every cited source once with its full citation and the pages that use it', async () => {
     const sources = await read('sources.html');
     const ids = [...sources.matchAll(/<div class="source" id="src-([\w-]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['AKASHOK1_COMTRADE', 'BCG_2020_WEB', 'BOWN_JAPANTIMES_2020', 'DIGITIMES_2020', 'FORBES_2020', 'FT_2021', 'HUNCHMAG_2021', 'SCMP_PANJIVA_2020', 'SEED_ARTICLE_2021', 'USGS_MCS2025_REE']);
+    expect(ids).toEqual([
+      'AKASHOK1_COMTRADE',
+      'BCG_2020_WEB',
+      'BOWN_JAPANTIMES_2020',
+      'DIGITIMES_2020',
+      'FORBES_2020',
+      'FT_2021',
+      'HUNCHMAG_2021',
+      'SCMP_PANJIVA_2020',
+      'SEED_ARTICLE_2021',
+      'USGS_MCS2025_REE',
+    ]);
     expect(sources).toContain('U.S. Geological Survey, Mineral Commodity Summaries 2025, &quot;Rare Earths&quot;');
     const comtrade = /<div class="source" id="src-AKASHOK1_COMTRADE">([\s\S]*?)<\/div>/.exec(sources)![1];
     expect(comtrade).toContain('href="products/280530.html"');
     expect(comtrade).toContain('href="products/854231.html"');
     // Retrieved: when the run manifest says the source's rows were landed.
-    expect(comtrade).toContain(`Retrieved: landed in the lake 2026-01-31 by the <code>bundled</code> source (run ${RUN_ID})`);
+    expect(comtrade).toContain(
+      `Retrieved: landed in the lake 2026-01-31 by the <code>bundled</code> source (run ${RUN_ID})`,
+    );
     const secondary = /<div class="source" id="src-FORBES_2020">([\s\S]*?)<\/div>/.exec(sources)![1];
     expect(secondary).toContain('Licence: not stated by the publisher');
   });
@@ -281,14 +366,17 @@ describe('report site from a fixture lake', () => {
     await buildSite({ store, outDir: again, builtAt: new Date('2026-02-27T23:59:00Z') });
     const a = await filesOf(site);
     expect(await filesOf(again)).toEqual(a);
-    for (const f of a.filter((f) => !f.startsWith('releases/index.'))) expect(await readFile(join(again, f)), f).toEqual(await readFile(join(site, f)));
+    for (const f of a.filter((f) => !f.startsWith('releases/index.')))
+      expect(await readFile(join(again, f)), f).toEqual(await readFile(join(site, f)));
   });
 
   it('shows the exposure of a product: CR1 and the China share at risk, and ally cover from allied exports where the lake has them', async () => {
     const lake = fixtureLake();
     const page = await read(`products/${ALLY_EXPORT_PRODUCT}.html`);
     const year = ALLY_EXPORT_YEAR;
-    const cell = lake.tradeFlows.filter((f) => f.hs6 === ALLY_EXPORT_PRODUCT && f.year === year && f.flow === 'M' && !f.partner_is_aggregate);
+    const cell = lake.tradeFlows.filter(
+      (f) => f.hs6 === ALLY_EXPORT_PRODUCT && f.year === year && f.flow === 'M' && !f.partner_is_aggregate,
+    );
     const total = cell.reduce((s, f) => s + f.value_usd!, 0);
     const china = cell.find((f) => f.partner_iso3 === 'CHN')!.value_usd!;
     const metric = (name: string) => Number(new RegExp(`data-metric="${name}"><data value="([^"]+)">`).exec(page)![1]);
@@ -298,7 +386,10 @@ describe('report site from a fixture lake', () => {
     // Each ally's World row when it has one, else the sum of its partner rows.
     const byReporter = new Map<string, typeof ALLY_EXPORTS>();
     for (const e of ALLY_EXPORTS) byReporter.set(e.reporter, [...(byReporter.get(e.reporter) ?? []), e]);
-    const allied = [...byReporter.values()].reduce((s, rows) => s + (rows.find((r) => r.partner === 'WLD')?.value ?? rows.reduce((t, r) => t + r.value, 0)), 0);
+    const allied = [...byReporter.values()].reduce(
+      (s, rows) => s + (rows.find((r) => r.partner === 'WLD')?.value ?? rows.reduce((t, r) => t + r.value, 0)),
+      0,
+    );
     expect(metric('ally_cover')).toBeCloseTo(allied / china, 12);
     // Another product has no export rows: the figure is declared missing, not estimated.
     const chips = await read('products/854231.html');
@@ -310,9 +401,20 @@ describe('report site from a fixture lake', () => {
     const page = await read('data-quality.html');
     expect(page).toContain('<h2>Stale sources</h2><p>comtrade:');
     const bundledRow = /<tr><td><code>bundled<\/code><\/td>([\s\S]*?)<\/tr>/.exec(page)![1];
-    expect([...bundledRow.matchAll(/<td class="num">([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['40', '1', '36', String(QUARANTINE_REASONS.length), '2']);
-    for (const reason of QUARANTINE_REASONS) expect(page).toContain(`<tr><td>${reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</td><td class="num">1</td></tr>`);
-    expect(page).toMatch(/<td><code>comtrade<\/code><\/td><td><span class="badge">stale<\/span><\/td><td>2025-12-31 \(period 2025-12\)<\/td><td>2026-01-31: comtrade answered 503 after 5 tries<\/td>/);
+    expect([...bundledRow.matchAll(/<td class="num">([^<]+)<\/td>/g)].map((m) => m[1])).toEqual([
+      '40',
+      '1',
+      '36',
+      String(QUARANTINE_REASONS.length),
+      '2',
+    ]);
+    for (const reason of QUARANTINE_REASONS)
+      expect(page).toContain(
+        `<tr><td>${reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</td><td class="num">1</td></tr>`,
+      );
+    expect(page).toMatch(
+      /<td><code>comtrade<\/code><\/td><td><span class="badge">stale<\/span><\/td><td>2025-12-31 \(period 2025-12\)<\/td><td>2026-01-31: comtrade answered 503 after 5 tries<\/td>/,
+    );
     // Every page says which source is stale, not only this one.
     expect(await read('products/280530.html')).toContain('Stale: comtrade could not be refreshed');
   });
@@ -329,7 +431,13 @@ describe('report site from a fixture lake', () => {
   it('explains every metric with a link to the SQL file that computes it', async () => {
     const page = await read('methodology.html');
     for (const file of await readdir('sql/metrics')) expect(page, file).toContain(`href="sql/metrics/${file}"`);
-    for (const pitfall of ['Taiwan is “Other Asia, nes” (code 490)', 'Aggregates are not suppliers', 'CIF and FOB', 'HS vintages']) expect(page).toContain(pitfall);
+    for (const pitfall of [
+      'Taiwan is “Other Asia, nes” (code 490)',
+      'Aggregates are not suppliers',
+      'CIF and FOB',
+      'HS vintages',
+    ])
+      expect(page).toContain(pitfall);
     expect(page).toContain('HHI 0.25');
     expect(page).toContain('HHI 0.40');
   });
@@ -352,7 +460,9 @@ describe('headline figures come from the lake rows', () => {
   it('shows the US capacity share and Taiwan’s wafer share with source and year', async () => {
     const index = await read('index.html');
     const us = /<article class="card" id="headline-us-fab-capacity">([\s\S]*?)<\/article>/.exec(index)![1];
-    expect(us).toMatch(/<data value="37">37\.0%<\/data><\/strong> <span class="when">1990<\/span>.*<data value="12">12\.0%<\/data><\/strong> <span class="when">2020<\/span>/s);
+    expect(us).toMatch(
+      /<data value="37">37\.0%<\/data><\/strong> <span class="when">1990<\/span>.*<data value="12">12\.0%<\/data><\/strong> <span class="when">2020<\/span>/s,
+    );
     expect(us).toContain('href="sources.html#src-BCG_2020_WEB"');
     const tw = /<article class="card" id="headline-taiwan-wafer-capacity">([\s\S]*?)<\/article>/.exec(index)![1];
     expect(tw).toMatch(/<data value="22">≈22\.0%<\/data><\/strong> <span class="when">Dec 2019<\/span>/);
@@ -361,15 +471,22 @@ describe('headline figures come from the lake rows', () => {
 
   it('changes when a fixture value changes', async () => {
     const lake = fixtureLake();
-    const us2020 = lake.production.find((r) => r.measure === 'fab_capacity_share' && r.geo_iso3 === 'USA' && r.year === 2020 && r.source_id === 'BCG_2020_WEB')!;
+    const us2020 = lake.production.find(
+      (r) =>
+        r.measure === 'fab_capacity_share' && r.geo_iso3 === 'USA' && r.year === 2020 && r.source_id === 'BCG_2020_WEB',
+    )!;
     us2020.value = 14.5;
-    const china2024 = lake.production.find((r) => r.measure === 'mine_production' && r.geo_iso3 === 'CHN' && r.year === 2024)!;
+    const china2024 = lake.production.find(
+      (r) => r.measure === 'mine_production' && r.geo_iso3 === 'CHN' && r.year === 2024,
+    )!;
     china2024.value = 300_000;
     const changed = await buildFixture('changed', lake);
     const index = await readFile(join(changed, 'index.html'), 'utf8');
     expect(index).toContain('<data value="14.5">14.5%</data>');
     expect(index).not.toContain('<data value="12">12.0%</data>');
-    const world2024 = lake.production.filter((r) => r.measure === 'mine_production' && r.year === 2024).reduce((s, r) => s + r.value!, 0);
+    const world2024 = lake.production
+      .filter((r) => r.measure === 'mine_production' && r.year === 2024)
+      .reduce((s, r) => s + r.value!, 0);
     const share = 300_000 / world2024;
     expect(index).toContain(`<data value="${share}">${(share * 100).toFixed(1)}%</data>`);
   });
@@ -378,24 +495,38 @@ describe('headline figures come from the lake rows', () => {
 describe('a failed build', () => {
   it('leaves the previously built site untouched and no staging folder behind', async () => {
     const snapshot = async (dir: string) =>
-      Object.fromEntries(await Promise.all((await filesOf(dir)).map(async (f) => [f, createHash('sha256').update(await readFile(join(dir, f))).digest('hex')])));
+      Object.fromEntries(
+        await Promise.all(
+          (await filesOf(dir)).map(async (f) => [
+            f,
+            createHash('sha256')
+              .update(await readFile(join(dir, f)))
+              .digest('hex'),
+          ]),
+        ),
+      );
     const before = await snapshot(site);
 
     /** The real folder store, failing part-way through the reads as a network store might. */
     class FailingStore extends FolderObjectStore {
       override async get(key: string): Promise<Uint8Array | undefined> {
-        if (key.startsWith('metrics/dependency/')) throw new StoreError(`Could not read ${key}: connection reset`, 'Retry.');
+        if (key.startsWith('metrics/dependency/'))
+          throw new StoreError(`Could not read ${key}: connection reset`, 'Retry.');
         return super.get(key);
       }
     }
     const store = new FailingStore(join(work, 'base-lake'));
-    await expect(buildSite({ store, outDir: site, builtAt: new Date('2030-01-01T00:00:00Z') })).rejects.toThrow(StoreError);
+    await expect(buildSite({ store, outDir: site, builtAt: new Date('2030-01-01T00:00:00Z') })).rejects.toThrow(
+      StoreError,
+    );
     expect(await snapshot(site)).toEqual(before);
     expect((await readdir(dirname(site))).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
   });
 
   it('says the lake is empty and what to run when the tables are missing', async () => {
     const empty = new FolderObjectStore(join(work, 'empty-lake'));
-    await expect(buildSite({ store: empty, outDir: join(work, 'empty-site') })).rejects.toThrow(/no rows in sources, basket, trade_flows/);
+    await expect(buildSite({ store: empty, outDir: join(work, 'empty-site') })).rejects.toThrow(
+      /no rows in sources, basket, trade_flows/,
+    );
   });
 });

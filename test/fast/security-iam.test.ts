@@ -11,7 +11,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
 
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
+  string,
+  unknown
+>;
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -21,7 +24,9 @@ function arn(value: unknown): string {
   if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (!join) return '<token>';
-  return join[1].map(arn).join(join[0])
+  return join[1]
+    .map(arn)
+    .join(join[0])
     .replace(/^arn:<token>:s3:::chainwatch-\w+-lake-<token>-<token>/, '<lake>')
     .replace(/^arn:<token>:s3:::chainwatch-\w+-site-<token>-<token>/, '<site>')
     .replace(/^arn:<token>:s3:::chainwatch-\w+-results-<token>-<token>/, '<results>');
@@ -37,7 +42,10 @@ let writes: Map<string, { description: string; patterns: string[] }>;
 let statementsOf: Map<string, Statement[]>;
 
 beforeAll(() => {
-  built = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], comtradeApiKeyParameter: '/chainwatch/dev/comtrade' }, builtinCloudFormationValidation: false });
+  built = buildApp({
+    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], comtradeApiKeyParameter: '/chainwatch/dev/comtrade' },
+    builtinCloudFormationValidation: false,
+  });
   pipeline = Template.fromStack(built.pipeline);
   const policies = pipeline.findResources('AWS::IAM::Policy') as Resources;
   writes = new Map();
@@ -74,11 +82,17 @@ describe('IAM least privilege (synthesized template)', () => {
       );
       const reference = /^<lake>\/curated\/(countries|partner_groups|basket)\/\*$/;
       const patterns = lambda(new RegExp(`ingest of source "${source}"`));
-      for (const p of patterns) expect(own.test(p) || (source === 'bundled' && reference.test(p)), `${source} may write ${p}`).toBe(true);
+      for (const p of patterns)
+        expect(own.test(p) || (source === 'bundled' && reference.test(p)), `${source} may write ${p}`).toBe(true);
       // Enough to do its job: its raw copies, its trade (or production) partitions, its citations, staging and manifest.
-      expect(patterns).toEqual(expect.arrayContaining([
-        `<lake>/raw/${source}/*`, `<lake>/_staging/ingest/${source}/*`, `<lake>/_runs/*-${source}.json`, `<lake>/curated/sources/source=${source}/*`,
-      ]));
+      expect(patterns).toEqual(
+        expect.arrayContaining([
+          `<lake>/raw/${source}/*`,
+          `<lake>/_staging/ingest/${source}/*`,
+          `<lake>/_runs/*-${source}.json`,
+          `<lake>/curated/sources/source=${source}/*`,
+        ]),
+      );
       if (source === 'bundled') {
         for (const t of ['countries', 'partner_groups', 'basket']) expect(patterns).toContain(`<lake>/curated/${t}/*`);
       }
@@ -90,38 +104,58 @@ describe('IAM least privilege (synthesized template)', () => {
   });
 
   it('lets metrics write only the metric tables (their UNLOAD staging and input state), and the report no lake object', () => {
-    expect(lambda(/^chainwatch metrics/)).toEqual(['<lake>/_staging/metrics/*', '<lake>/_state/metrics/*', '<lake>/metrics/*', '<results>/pipeline/*']);
+    expect(lambda(/^chainwatch metrics/)).toEqual([
+      '<lake>/_staging/metrics/*',
+      '<lake>/_state/metrics/*',
+      '<lake>/metrics/*',
+      '<results>/pipeline/*',
+    ]);
     expect(lambda(/^chainwatch report/)).toEqual(['<site>/*']);
   });
 
   it('lets only the report switch the site pointer: read it and update it, on that one key value store', () => {
     const kvsStatements = [...statementsOf].flatMap(([description, statements]) =>
-      statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('cloudfront-keyvaluestore:'))).map((st) => ({ description, ...st })));
+      statements
+        .filter((st) => [st.Action].flat().some((a) => a.startsWith('cloudfront-keyvaluestore:')))
+        .map((st) => ({ description, ...st })),
+    );
     expect(kvsStatements).toHaveLength(1);
     const [only] = kvsStatements;
     expect(only.description).toMatch(/^chainwatch report/);
     expect(only).toMatchObject({
       Effect: 'Allow',
-      Action: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:GetKey', 'cloudfront-keyvaluestore:UpdateKeys'],
+      Action: [
+        'cloudfront-keyvaluestore:DescribeKeyValueStore',
+        'cloudfront-keyvaluestore:GetKey',
+        'cloudfront-keyvaluestore:UpdateKeys',
+      ],
     });
     // The site stack's one key value store, by the ARN the site stack outputs, and nothing else.
     const store = Object.keys(Template.fromStack(built.site).findResources('AWS::CloudFront::KeyValueStore'));
     expect(store).toHaveLength(1);
-    const output = (only.Resource as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })['Fn::GetStackOutput'];
+    const output = (only.Resource as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })[
+      'Fn::GetStackOutput'
+    ];
     expect(output?.StackName).toBe(built.site.stackName);
     expect(output?.OutputName).toMatch(new RegExp(`FnGetAtt${store[0]}Arn`));
-    const env = Object.values(pipeline.findResources('AWS::Lambda::Function') as Resources).find((f) => /^chainwatch report/.test(f.Properties.Description))!.Properties.Environment.Variables;
+    const env = Object.values(pipeline.findResources('AWS::Lambda::Function') as Resources).find((f) =>
+      /^chainwatch report/.test(f.Properties.Description),
+    )!.Properties.Environment.Variables;
     expect(env.SITE_KVS_ARN).toEqual(only.Resource);
   });
 
   it('lets the metrics Lambda list the lake, so it can refuse to run over a pending ingest commit', () => {
     const metrics = [...statementsOf].find(([description]) => /^chainwatch metrics/.test(description))![1];
-    const lists = metrics.filter((st) => st.Effect === 'Allow' && [st.Action].flat().some((a) => a === 's3:List*' || a === 's3:ListBucket'));
+    const lists = metrics.filter(
+      (st) => st.Effect === 'Allow' && [st.Action].flat().some((a) => a === 's3:List*' || a === 's3:ListBucket'),
+    );
     expect(lists.flatMap((st) => [st.Resource].flat().map(arn))).toContain('<lake>');
   });
 
   it('puts no secret in any Lambda environment: a keyed source gets the name of its SSM parameter', () => {
-    const env = Object.values(pipeline.findResources('AWS::Lambda::Function') as Resources).flatMap((f) => Object.entries(f.Properties.Environment?.Variables ?? {}));
+    const env = Object.values(pipeline.findResources('AWS::Lambda::Function') as Resources).flatMap((f) =>
+      Object.entries(f.Properties.Environment?.Variables ?? {}),
+    );
     expect(env.map(([k]) => k).filter((k) => /SECRET|TOKEN|PASSWORD|_API_KEY$|_KEY$/.test(k))).toEqual([]);
     expect(env).toContainEqual(['COMTRADE_API_KEY_PARAM', '/chainwatch/dev/comtrade']);
   });

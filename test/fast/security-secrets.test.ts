@@ -18,21 +18,33 @@ import { REPO, snapshot } from '../crash/support.ts';
 
 describe('the log masks secrets', () => {
   it('masks credential query parameters, secret environment values and registered values', () => {
-    const env = { CENSUS_API_KEY: 'census-env-secret-1', AWS_SECRET_ACCESS_KEY: 'aws/Secret+Key/0123456789', OTHER: 'not-a-secret' };
+    const env = {
+      CENSUS_API_KEY: 'census-env-secret-1',
+      AWS_SECRET_ACCESS_KEY: 'aws/Secret+Key/0123456789',
+      OTHER: 'not-a-secret',
+    };
     registerSecret('ssm-registered-secret-2');
-    const line = 'GET https://api.census.gov/x?get=A&key=abc123def&time=2025 failed: key census-env-secret-1 refused; '
-      + 'aws aws/Secret+Key/0123456789; ssm ssm-registered-secret-2; plain not-a-secret';
+    const line =
+      'GET https://api.census.gov/x?get=A&key=abc123def&time=2025 failed: key census-env-secret-1 refused; ' +
+      'aws aws/Secret+Key/0123456789; ssm ssm-registered-secret-2; plain not-a-secret';
     const masked = redactLine(line, env);
-    expect(masked).toBe('GET https://api.census.gov/x?get=A&key=***&time=2025 failed: key *** refused; aws ***; ssm ***; plain not-a-secret');
+    expect(masked).toBe(
+      'GET https://api.census.gov/x?get=A&key=***&time=2025 failed: key *** refused; aws ***; ssm ***; plain not-a-secret',
+    );
     const lines: string[] = [];
     redactingLog((l) => lines.push(l), env)(line);
     expect(lines).toEqual([masked]);
   });
 
   it('registers every API key it reads, from the environment or through the parameter store seam', async () => {
-    const keys = await apiKeysFromEnv({ COMTRADE_API_KEY_PARAM: '/chainwatch/comtrade' }, async (name) => `value-of-${name}-7f3a`);
+    const keys = await apiKeysFromEnv(
+      { COMTRADE_API_KEY_PARAM: '/chainwatch/comtrade' },
+      async (name) => `value-of-${name}-7f3a`,
+    );
     expect(keys.comtrade).toBe('value-of-/chainwatch/comtrade-7f3a');
-    expect(redactLine('header Ocp-Apim-Subscription-Key: value-of-/chainwatch/comtrade-7f3a', {})).toBe('header Ocp-Apim-Subscription-Key: ***');
+    expect(redactLine('header Ocp-Apim-Subscription-Key: value-of-/chainwatch/comtrade-7f3a', {})).toBe(
+      'header Ocp-Apim-Subscription-Key: ***',
+    );
   });
 });
 
@@ -47,12 +59,26 @@ describe('a keyed refresh whose services echo the keys back', () => {
       const log = redactingLog((l) => lines.push(l), {});
       const raw: string[] = [];
       const manifest = await runRefresh({
-        store, runId: 'keyed', period: '2025-06', sources: ['comtrade', 'census'],
+        store,
+        runId: 'keyed',
+        period: '2025-06',
+        sources: ['comtrade', 'census'],
         env: { COMTRADE_API_KEY: COMTRADE_KEY, CENSUS_API_KEY: CENSUS_KEY },
         http: {
           http: replayHttp([
-            { path: '/data/v1/get/C/A/HS', replies: [{ status: 401, body: `{"statusCode":401,"message":"Access denied due to invalid subscription key ${COMTRADE_KEY}."}` }] },
-            { path: '/imports/hs', replies: [{ status: 403, body: `Invalid key=${CENSUS_KEY} (echoed by the service)` }] },
+            {
+              path: '/data/v1/get/C/A/HS',
+              replies: [
+                {
+                  status: 401,
+                  body: `{"statusCode":401,"message":"Access denied due to invalid subscription key ${COMTRADE_KEY}."}`,
+                },
+              ],
+            },
+            {
+              path: '/imports/hs',
+              replies: [{ status: 403, body: `Invalid key=${CENSUS_KEY} (echoed by the service)` }],
+            },
             { path: '/exports/hs', replies: [{ status: 403, body: `Invalid key ${CENSUS_KEY}` }] },
           ]),
           sleep: async () => {},
@@ -95,11 +121,16 @@ describe('the repository holds no secret', () => {
   const SECRET_SHAPES: [string, RegExp][] = [
     ['AWS access key id', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
     ['private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
-    ['credential literal', /\b(api[_-]?key|secret|token|password|subscription[_-]?key)["']?\s*[:=]\s*["'][A-Za-z0-9/+_-]{24,}["']/i],
+    [
+      'credential literal',
+      /\b(api[_-]?key|secret|token|password|subscription[_-]?key)["']?\s*[:=]\s*["'][A-Za-z0-9/+_-]{24,}["']/i,
+    ],
   ];
 
   it('has no credential in any tracked text file', () => {
-    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
     const findings: string[] = [];
     for (const file of tracked.filter((f) => !/\.(parquet|png|jpg|gz|zip)$/.test(f))) {
       let text: string;

@@ -18,28 +18,89 @@ import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { REPO, smallData } from '../crash/support.ts';
 
 /** Text that reads as SQL: keywords in capitals (as every SQL text here is written), or DuckDB table functions. */
-const SQL_TEXT = /\b(SELECT|FROM|WHERE|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|UNLOAD|VIEW|CAST|JOIN|VALUES|LIMIT|PRAGMA|ATTACH|INSTALL|EXECUTE)\b|\b(read_parquet|read_csv|read_json|hive_types)\s*\(|=\s*\{/;
+const SQL_TEXT =
+  /\b(SELECT|FROM|WHERE|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|UNLOAD|VIEW|CAST|JOIN|VALUES|LIMIT|PRAGMA|ATTACH|INSTALL|EXECUTE)\b|\b(read_parquet|read_csv|read_json|hive_types)\s*\(|=\s*\{/;
 
 /**
  * Every interpolation into SQL text the code has, with why it cannot carry a user's value.
  * `file` is relative to the repository; `expression` is the interpolated source text.
  */
 const REVIEWED: { file: string; expression: string; why: string }[] = [
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: "hasData ? sqlIdent(c.name) : 'NULL'", why: 'a column name of data-schemas/, quoted as an identifier' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: 'DUCKDB_TYPE[c.type]', why: 'a type name from a constant map' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: 'sqlIdent(c.name)', why: 'a column name of data-schemas/, quoted as an identifier' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: 'sqlIdent(table.name)', why: 'a table name of data-schemas/, quoted as an identifier' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: 'select', why: 'the column list built above from sqlIdent and DUCKDB_TYPE' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: 'from', why: 'the read_parquet call built by readParquet' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: 'readParquet(table, lakeRoot, unionByName)', why: 'a glob of the lake folder the operator passed, quoted by sqlString' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: "unionByName ? ', union_by_name = true' : ''", why: 'a fixed read_parquet option or nothing' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: 'sqlString(parquetGlob(table, lakeRoot))', why: 'the lake folder glob, quoted as a string literal' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: 'hive', why: 'partition names and types from data-schemas/' },
-  { file: 'src/adapters/duckdb-engine/duckdb-views.ts', expression: "partitions.map((c) => `${sqlString(c.name)}: ${DUCKDB_TYPE[c.type]}`).join(', ')", why: 'partition names and types from data-schemas/' },
-  { file: 'src/adapters/duckdb-engine/duckdb-engine.ts', expression: 'body', why: 'a shipped sql/metrics/*.sql file (its parameters stay bound)' },
-  { file: 'src/adapters/duckdb-engine/duckdb-engine.ts', expression: 'sqlString(file)', why: 'a temp file path the engine makes itself' },
-  { file: 'src/adapters/athena-engine/athena-unload.ts', expression: 'body', why: 'a shipped sql/metrics/*.sql file (its parameters go as ExecutionParameters)' },
-  { file: 'src/adapters/athena-engine/athena-unload.ts', expression: 'renderLiteral(s3Uri)', why: 'the staging S3 URI the engine makes itself, as an escaped literal' },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: "hasData ? sqlIdent(c.name) : 'NULL'",
+    why: 'a column name of data-schemas/, quoted as an identifier',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'DUCKDB_TYPE[c.type]',
+    why: 'a type name from a constant map',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'sqlIdent(c.name)',
+    why: 'a column name of data-schemas/, quoted as an identifier',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'sqlIdent(table.name)',
+    why: 'a table name of data-schemas/, quoted as an identifier',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'select',
+    why: 'the column list built above from sqlIdent and DUCKDB_TYPE',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'from',
+    why: 'the read_parquet call built by readParquet',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'readParquet(table, lakeRoot, unionByName)',
+    why: 'a glob of the lake folder the operator passed, quoted by sqlString',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: "unionByName ? ', union_by_name = true' : ''",
+    why: 'a fixed read_parquet option or nothing',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'sqlString(parquetGlob(table, lakeRoot))',
+    why: 'the lake folder glob, quoted as a string literal',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'hive',
+    why: 'partition names and types from data-schemas/',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: "partitions.map((c) => `${sqlString(c.name)}: ${DUCKDB_TYPE[c.type]}`).join(', ')",
+    why: 'partition names and types from data-schemas/',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
+    expression: 'body',
+    why: 'a shipped sql/metrics/*.sql file (its parameters stay bound)',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
+    expression: 'sqlString(file)',
+    why: 'a temp file path the engine makes itself',
+  },
+  {
+    file: 'src/adapters/athena-engine/athena-unload.ts',
+    expression: 'body',
+    why: 'a shipped sql/metrics/*.sql file (its parameters go as ExecutionParameters)',
+  },
+  {
+    file: 'src/adapters/athena-engine/athena-unload.ts',
+    expression: 'renderLiteral(s3Uri)',
+    why: 'the staging S3 URI the engine makes itself, as an escaped literal',
+  },
 ];
 
 const SHIPPED = ['src', 'lambdas', 'reports', 'infra'];
@@ -61,7 +122,8 @@ function sourceFiles(): string[] {
 function isMessage(node: ts.Node): boolean {
   for (let p = node.parent; p && !ts.isSourceFile(p); p = p.parent) {
     if (ts.isNewExpression(p) && /Error$/.test(p.expression.getText())) return true;
-    if (ts.isCallExpression(p) && /(^|\.)(log|onProgress|progress|warn|error)$/.test(p.expression.getText())) return true;
+    if (ts.isCallExpression(p) && /(^|\.)(log|onProgress|progress|warn|error)$/.test(p.expression.getText()))
+      return true;
   }
   return false;
 }
@@ -82,12 +144,15 @@ function sqlSplices(): Splice[] {
     const visit = (node: ts.Node): void => {
       if (ts.isTemplateExpression(node) && !isMessage(node)) {
         const text = node.head.text + node.templateSpans.map((s) => s.literal.text).join(' ');
-        if (SQL_TEXT.test(text)) for (const span of node.templateSpans) found.push({ file, line: at(span.expression), expression: span.expression.getText() });
+        if (SQL_TEXT.test(text))
+          for (const span of node.templateSpans)
+            found.push({ file, line: at(span.expression), expression: span.expression.getText() });
       }
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken && !isMessage(node)) {
         const sides = [node.left, node.right];
         if (sides.some((s) => ts.isStringLiteralLike(s) && SQL_TEXT.test(s.text))) {
-          for (const s of sides.filter((s) => !ts.isStringLiteralLike(s))) found.push({ file, line: at(s), expression: s.getText() });
+          for (const s of sides.filter((s) => !ts.isStringLiteralLike(s)))
+            found.push({ file, line: at(s), expression: s.getText() });
         }
       }
       ts.forEachChild(node, visit);
@@ -103,7 +168,10 @@ describe('SQL is never built from values', () => {
   it('interpolates only reviewed, non-user parts into SQL text', () => {
     const unreviewed = splices.filter((s) => !REVIEWED.some((r) => r.file === s.file && r.expression === s.expression));
     expect(
-      unreviewed.map((s) => `${s.file}:${s.line}: \${${s.expression}} — bind a value as a ? parameter; an identifier goes through sqlIdent. If it can never hold user input, add it to REVIEWED with why.`),
+      unreviewed.map(
+        (s) =>
+          `${s.file}:${s.line}: \${${s.expression}} — bind a value as a ? parameter; an identifier goes through sqlIdent. If it can never hold user input, add it to REVIEWED with why.`,
+      ),
     ).toEqual([]);
     // The scan does find the SQL the engines build (it is not vacuous), and the list has nothing stale.
     expect(splices.length).toBeGreaterThanOrEqual(8);
@@ -124,9 +192,14 @@ describe('SQL is never built from values', () => {
       const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
       try {
         const before = (await engine.query('SELECT COUNT(*) AS n FROM trade_flows')).rows[0].n;
-        const { rows } = await engine.query('SELECT partner_iso3, partner_name FROM trade_flows WHERE partner_name = ? LIMIT 1', [hostile]);
+        const { rows } = await engine.query(
+          'SELECT partner_iso3, partner_name FROM trade_flows WHERE partner_name = ? LIMIT 1',
+          [hostile],
+        );
         expect(rows).toEqual([{ partner_iso3: 'JPN', partner_name: hostile }]);
-        const { rows: none } = await engine.query('SELECT COUNT(*) AS n FROM trade_flows WHERE partner_iso3 = ?', ["x' OR '1'='1"]);
+        const { rows: none } = await engine.query('SELECT COUNT(*) AS n FROM trade_flows WHERE partner_iso3 = ?', [
+          "x' OR '1'='1",
+        ]);
         expect(Number(none[0].n)).toBe(0);
         expect((await engine.query('SELECT COUNT(*) AS n FROM trade_flows')).rows[0].n).toBe(before);
       } finally {

@@ -50,17 +50,30 @@ beforeAll(async () => {
     expect(after, `${file} was changed`).not.toBe(before);
     await writeFile(path, after);
   };
-  await edit('SOURCES.md', (t) => t.replace('*Mineral Commodity Summaries 2025*', `*Mineral Commodity Summaries 2025* ${PAYLOADS.citation}`)
-    .replace('OCR/markdown copy:', `${PAYLOADS.whereSeen} OCR/markdown copy:`));
-  await edit('rare_earths.csv', (t) => t
-    .replace(/^rare_earths,mine_production,CHN,China,2023,(\d+),,t_REO,USGS_MCS2025_REE,$/m, `rare_earths,mine_production,CHN,${PAYLOADS.geoName},2023,$1,,t_REO,USGS_MCS2025_REE,${PAYLOADS.note}`)
-    .replace(/^rare_earths,reserves,USA,/m, `rare_earths,reserves,${PAYLOADS.geoCode},`));
+  await edit('SOURCES.md', (t) =>
+    t
+      .replace('*Mineral Commodity Summaries 2025*', `*Mineral Commodity Summaries 2025* ${PAYLOADS.citation}`)
+      .replace('OCR/markdown copy:', `${PAYLOADS.whereSeen} OCR/markdown copy:`),
+  );
+  await edit('rare_earths.csv', (t) =>
+    t
+      .replace(
+        /^rare_earths,mine_production,CHN,China,2023,(\d+),,t_REO,USGS_MCS2025_REE,$/m,
+        `rare_earths,mine_production,CHN,${PAYLOADS.geoName},2023,$1,,t_REO,USGS_MCS2025_REE,${PAYLOADS.note}`,
+      )
+      .replace(/^rare_earths,reserves,USA,/m, `rare_earths,reserves,${PAYLOADS.geoCode},`),
+  );
   await edit('us_imports_by_partner_hs6.csv', (t) => t.replace(/,392,JPN,Japan,/g, `,392,JPN,${PAYLOADS.partner},`));
   await edit('countries.csv', (t) => t.replace(/^JPN,Japan,/m, `JPN,"${PAYLOADS.formula}",`), reference);
 
   const lake = join(root, 'lake');
   const store = new FolderObjectStore(lake);
-  const manifest = await runIngest({ store, runId: 'xss', sources: [bundledSource({ dataDir: data, referenceDir: reference })], now: new Date('2026-03-01T06:00:00Z') });
+  const manifest = await runIngest({
+    store,
+    runId: 'xss',
+    sources: [bundledSource({ dataDir: data, referenceDir: reference })],
+    now: new Date('2026-03-01T06:00:00Z'),
+  });
   expect(manifest.sources.bundled.rowsRejected).toBeGreaterThan(0);
   const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
   try {
@@ -76,7 +89,10 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('hostile text in the data files, through ingest, metrics and the report', () => {
   it('appears on the pages, as text', () => {
-    const all = files.filter((f) => f.endsWith('.html')).map(text).join('\n');
+    const all = files
+      .filter((f) => f.endsWith('.html'))
+      .map(text)
+      .join('\n');
     // The payloads got through (so the scan below is not vacuous), escaped.
     expect(all).toContain('&lt;script&gt;alert(&#39;cw-xss-1&#39;)&lt;/script&gt;');
     expect(text('data-quality.html')).toContain('&lt;b&gt;cw-xss-6&lt;/b&gt;');
@@ -90,7 +106,8 @@ describe('hostile text in the data files, through ingest, metrics and the report
     for (const f of markup) {
       const t = text(f);
       // The formula is harmless text in markup (it is a threat only in a spreadsheet): the others are markup.
-      for (const [where, payload] of Object.entries(PAYLOADS)) if (payload.includes('<') && t.includes(payload)) problems.push(`${f}: raw ${where} payload`);
+      for (const [where, payload] of Object.entries(PAYLOADS))
+        if (payload.includes('<') && t.includes(payload)) problems.push(`${f}: raw ${where} payload`);
       if (/<(script|iframe|object|embed)\b/i.test(t)) problems.push(`${f}: a script/iframe/object/embed element`);
       if (/<[a-z][^>]*\son[a-z]+\s*=/i.test(t)) problems.push(`${f}: an event-handler attribute`);
       if (/\b(href|src|xlink:href)\s*=\s*["']?\s*javascript:/i.test(t)) problems.push(`${f}: a javascript: link`);
@@ -104,7 +121,8 @@ describe('hostile text in the data files, through ingest, metrics and the report
     const formulaCells: string[] = [];
     for (const f of csvs) {
       // A cell starts at the line start or after a comma, optionally inside quotes.
-      for (const m of text(f).matchAll(/(?:^|,)"?([=+@]|-(?!\d))[^,\r\n]*/gm)) formulaCells.push(`${f}: ${m[0].slice(0, 60)}`);
+      for (const m of text(f).matchAll(/(?:^|,)"?([=+@]|-(?!\d))[^,\r\n]*/gm))
+        formulaCells.push(`${f}: ${m[0].slice(0, 60)}`);
     }
     expect(formulaCells).toEqual([]);
     // Japan's hostile name is in the supplier CSVs, as text a spreadsheet shows rather than runs.

@@ -8,8 +8,17 @@ import { POINTER_KEYS } from '../../src/core/seams/site-pointer.ts';
 import { kvsOf, loadSiteRouter, type ViewerRequest } from '../support/site-router.ts';
 
 const BUILD = '0123456789abcdef';
-const router = loadSiteRouter(kvsOf(new Map([[POINTER_KEYS.current, BUILD], [POINTER_KEYS.previous, 'fedcba9876543210']])));
-const request = (uri: string): { request: ViewerRequest } => ({ request: { method: 'GET', uri, querystring: {}, headers: {}, cookies: {} } });
+const router = loadSiteRouter(
+  kvsOf(
+    new Map([
+      [POINTER_KEYS.current, BUILD],
+      [POINTER_KEYS.previous, 'fedcba9876543210'],
+    ]),
+  ),
+);
+const request = (uri: string): { request: ViewerRequest } => ({
+  request: { method: 'GET', uri, querystring: {}, headers: {}, cookies: {} },
+});
 
 describe('site router (CloudFront Function)', () => {
   it.each([
@@ -28,7 +37,11 @@ describe('site router (CloudFront Function)', () => {
 
   it('redirects a folder without its slash, so the relative links of its index page resolve', async () => {
     for (const uri of ['/latest', '/releases/2026-02']) {
-      expect(await router(request(uri))).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: `${uri}/` } } });
+      expect(await router(request(uri))).toEqual({
+        statusCode: 301,
+        statusDescription: 'Moved Permanently',
+        headers: { location: { value: `${uri}/` } },
+      });
     }
   });
 

@@ -4,7 +4,13 @@ import { jsonBody } from '../../src/core/http/json-body.ts';
 import { pacer } from '../../src/core/http/pace.ts';
 import { redactHeaders, redactText, redactUrl } from '../../src/core/http/redact.ts';
 import { replayHttp, type Reply } from '../support/replay-http.ts';
-import { fetchWithRetry, HttpError, retryAfterMs, type HttpContext, type HttpEvent } from '../../src/core/http/retry.ts';
+import {
+  fetchWithRetry,
+  HttpError,
+  retryAfterMs,
+  type HttpContext,
+  type HttpEvent,
+} from '../../src/core/http/retry.ts';
 
 const URL_ = 'https://api.example.test/data?get=X&key=CENSUS-SECRET-123';
 const HEADERS = { 'Ocp-Apim-Subscription-Key': 'COMTRADE-SECRET-456', Accept: 'application/json' };
@@ -26,7 +32,8 @@ function context(replies: Reply[], policy: HttpContext['policy'] = {}) {
   return { ctx, http, sleeps, events };
 }
 
-const get = (ctx: HttpContext) => fetchWithRetry(ctx, { url: URL_, headers: HEADERS }, { source: 'test', parse: jsonBody });
+const get = (ctx: HttpContext) =>
+  fetchWithRetry(ctx, { url: URL_, headers: HEADERS }, { source: 'test', parse: jsonBody });
 
 describe('fetchWithRetry', () => {
   it('waits exactly Retry-After seconds after a 429, then succeeds', async () => {
@@ -70,7 +77,11 @@ describe('fetchWithRetry', () => {
 
   it('fails at once on a status that retrying cannot fix, with the caller’s hint', async () => {
     const { ctx, http } = context([{ status: 401, body: '{"statusCode":401}' }]);
-    const error = await fetchWithRetry(ctx, { url: URL_ }, { source: 'test', parse: jsonBody, hintFor: (s) => (s === 401 ? 'set the key' : undefined) }).catch((e: HttpError) => e);
+    const error = await fetchWithRetry(
+      ctx,
+      { url: URL_ },
+      { source: 'test', parse: jsonBody, hintFor: (s) => (s === 401 ? 'set the key' : undefined) },
+    ).catch((e: HttpError) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).hint).toBe('set the key');
     expect(http.calls).toHaveLength(1);
@@ -80,7 +91,10 @@ describe('fetchWithRetry', () => {
     const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     const { ctx, events } = context([{ error: new TypeError('fetch failed') }, { error: timeout }, { body: '1' }]);
     expect((await get(ctx)).value).toBe(1);
-    expect(events.filter((e) => e.kind === 'retry').map((e) => e.reason)).toEqual(['network error (fetch failed)', 'no response within 60000 ms']);
+    expect(events.filter((e) => e.kind === 'retry').map((e) => e.reason)).toEqual([
+      'network error (fetch failed)',
+      'no response within 60000 ms',
+    ]);
   });
 
   it('retries a truncated JSON body, and gives up if it stays truncated', async () => {
@@ -110,11 +124,18 @@ describe('fetchWithRetry', () => {
 
 describe('redaction', () => {
   it('masks credential query parameters and headers, and leaves the rest', () => {
-    expect(redactUrl('https://a.test/p?subscription-key=abc&reporterCode=842')).toBe('https://a.test/p?subscription-key=***&reporterCode=842');
+    expect(redactUrl('https://a.test/p?subscription-key=abc&reporterCode=842')).toBe(
+      'https://a.test/p?subscription-key=***&reporterCode=842',
+    );
     expect(redactUrl('https://a.test/p?time=from+2024-01&KEY=abc')).toBe('https://a.test/p?time=from+2024-01&KEY=***');
-    expect(redactHeaders({ 'ocp-apim-subscription-key': 'k', Authorization: 'Bearer t', 'User-Agent': 'x' }))
-      .toEqual({ 'ocp-apim-subscription-key': '***', Authorization: '***', 'User-Agent': 'x' });
-    expect(redactText('GET /x?key=abc&y=1 failed; token SECRETVALUE', ['SECRETVALUE'])).toBe('GET /x?key=***&y=1 failed; token ***');
+    expect(redactHeaders({ 'ocp-apim-subscription-key': 'k', Authorization: 'Bearer t', 'User-Agent': 'x' })).toEqual({
+      'ocp-apim-subscription-key': '***',
+      Authorization: '***',
+      'User-Agent': 'x',
+    });
+    expect(redactText('GET /x?key=abc&y=1 failed; token SECRETVALUE', ['SECRETVALUE'])).toBe(
+      'GET /x?key=***&y=1 failed; token ***',
+    );
   });
 });
 
@@ -122,7 +143,13 @@ describe('pacer', () => {
   it('spaces calls by the interval using the injected clock', async () => {
     let t = 0;
     const sleeps: number[] = [];
-    const pace = pacer(1000, { now: () => t, sleep: async (ms) => { sleeps.push(ms); t += ms; } });
+    const pace = pacer(1000, {
+      now: () => t,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        t += ms;
+      },
+    });
     await pace();
     t += 250;
     await pace();

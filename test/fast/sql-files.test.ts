@@ -28,7 +28,8 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 function sqlFilesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sqlFilesUnder(join(dir, e.name)) : e.name.endsWith('.sql') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sqlFilesUnder(join(dir, e.name)) : e.name.endsWith('.sql') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Each file with its analyst `:name` parameters rewritten to `?` (metric files have none). */
@@ -48,12 +49,19 @@ const BANNED: [RegExp, string][] = [
   [/\bdate_add\b/i, 'date_add (missing on DuckDB)'],
 ];
 
-const codeOf = (sql: string): string => segmentSql(sql).filter((s) => s.kind !== 'comment').map((s) => s.text).join('');
+const codeOf = (sql: string): string =>
+  segmentSql(sql)
+    .filter((s) => s.kind !== 'comment')
+    .map((s) => s.text)
+    .join('');
 
 test('there are SQL files, including one per metric table', () => {
-  expect(files.filter((f) => f.name.startsWith('sql/metrics/')).map((f) => f.name).sort()).toEqual(
-    metricTables.map((t) => `sql/metrics/${t.name}.sql`).sort(),
-  );
+  expect(
+    files
+      .filter((f) => f.name.startsWith('sql/metrics/'))
+      .map((f) => f.name)
+      .sort(),
+  ).toEqual(metricTables.map((t) => `sql/metrics/${t.name}.sql`).sort());
 });
 
 describe.each(files)('$name', ({ sql }) => {
@@ -86,9 +94,14 @@ describe.each([
         partnerGroups: await referencePartnerGroups(),
         basket: await referenceBasket(),
         trade: martTradeRows(ref, await bundledMart()),
-        production: productionRows({ measure: 'mine_production', unit: 't', sector: 'rare_earths' }, {
-          CHN: { 2020: 140, 2021: 168, 2022: 210 }, USA: { 2020: 39, 2021: 43, 2022: 43 }, OTH: { 2020: 61, 2021: 79, 2022: 47 },
-        }),
+        production: productionRows(
+          { measure: 'mine_production', unit: 't', sector: 'rare_earths' },
+          {
+            CHN: { 2020: 140, 2021: 168, 2022: 210 },
+            USA: { 2020: 39, 2021: 43, 2022: 43 },
+            OTH: { 2020: 61, 2021: 79, 2022: 47 },
+          },
+        ),
       });
     }
     // metric files run through materialize here; analyst files read the tables they write

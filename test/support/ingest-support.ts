@@ -45,7 +45,10 @@ export async function appendFixture(dataDir: string, target: string, fixture: st
  * expectations come from here, independent of the code under test.
  */
 export async function readCsvIndependently(path: string): Promise<Record<string, string>[]> {
-  const rows = aq.fromCSV(await readFile(path, 'utf8'), { autoType: false }).objects() as Record<string, string | null>[];
+  const rows = aq.fromCSV(await readFile(path, 'utf8'), { autoType: false }).objects() as Record<
+    string,
+    string | null
+  >[];
   // arquero reads an empty field as null; the files mean ''.
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v ?? ''])));
 }
@@ -53,12 +56,21 @@ export async function readCsvIndependently(path: string): Promise<Record<string,
 export async function readRejects(store: ObjectStore, runId: string): Promise<Reject[]> {
   const bytes = await store.get(quarantineKeyOf('bundled', runId));
   if (!bytes) return [];
-  return textOf(bytes).trim().split('\n').map((line) => JSON.parse(line) as Reject);
+  return textOf(bytes)
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Reject);
 }
 
 /** Every object under a prefix with the SHA-256 of its bytes. */
 export async function digests(store: ObjectStore, prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const key of await store.list(prefix)) out.set(key, createHash('sha256').update((await store.get(key))!).digest('hex'));
+  for (const key of await store.list(prefix))
+    out.set(
+      key,
+      createHash('sha256')
+        .update((await store.get(key))!)
+        .digest('hex'),
+    );
   return out;
 }

@@ -12,11 +12,15 @@ const KVS_HOST = /\.cloudfront-kvs\.global\.api\.aws$/;
 const original = https.request;
 
 https.request = function request(options, ...rest) {
-  const host = options && typeof options === 'object' && !(options instanceof URL) ? (options.hostname ?? options.host ?? '') : '';
+  const host =
+    options && typeof options === 'object' && !(options instanceof URL) ? (options.hostname ?? options.host ?? '') : '';
   if (KVS_HOST.test(host)) {
     const { agent: _agent, ...plain } = options;
     const headers = { ...plain.headers, 'x-original-host': host };
-    return http.request({ ...plain, headers, protocol: 'http:', host: target.hostname, hostname: target.hostname, port: target.port }, ...rest);
+    return http.request(
+      { ...plain, headers, protocol: 'http:', host: target.hostname, hostname: target.hostname, port: target.port },
+      ...rest,
+    );
   }
   return original.call(this, options, ...rest);
 };

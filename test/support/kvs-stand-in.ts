@@ -33,7 +33,8 @@ const json = (status: number, value: unknown, headers: Record<string, string> = 
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(value),
 });
-const error = (status: number, type: string, message: string): Answer => json(status, { Message: message }, { 'x-amzn-errortype': type });
+const error = (status: number, type: string, message: string): Answer =>
+  json(status, { Message: message }, { 'x-amzn-errortype': type });
 
 export class KvsStandIn {
   readonly requests: KvsRequest[] = [];
@@ -47,7 +48,10 @@ export class KvsStandIn {
   }
 
   private stats() {
-    return { ItemCount: this.items.size, TotalSizeInBytes: [...this.items].reduce((n, [k, v]) => n + k.length + v.length, 0) };
+    return {
+      ItemCount: this.items.size,
+      TotalSizeInBytes: [...this.items].reduce((n, [k, v]) => n + k.length + v.length, 0),
+    };
   }
 
   /** A write made outside the publish under test (another publisher, an operator): moves the ETag. */
@@ -71,8 +75,12 @@ export class KvsStandIn {
       return json(200, { Key: decodeURIComponent(key), Value: value, ...this.stats() });
     }
     if (request.method === 'POST' && rest === '/keys') {
-      if (request.headers['if-match'] !== this.etag) return error(409, 'ConflictException', 'Resource is not in expected state');
-      const { Puts = [], Deletes = [] } = JSON.parse(request.body) as { Puts?: { Key: string; Value: string }[]; Deletes?: { Key: string }[] };
+      if (request.headers['if-match'] !== this.etag)
+        return error(409, 'ConflictException', 'Resource is not in expected state');
+      const { Puts = [], Deletes = [] } = JSON.parse(request.body) as {
+        Puts?: { Key: string; Value: string }[];
+        Deletes?: { Key: string }[];
+      };
       for (const p of Puts) this.items.set(p.Key, p.Value);
       for (const d of Deletes) this.items.delete(d.Key);
       this.writes++;
@@ -83,11 +91,28 @@ export class KvsStandIn {
 
   /** A real SDK client whose requests this stand-in answers instead of the network. */
   client(): CloudFrontKeyValueStoreClient {
-    const handle = async (request: { method: string; hostname: string; path: string; headers: Record<string, string>; body?: unknown }) => {
+    const handle = async (request: {
+      method: string;
+      hostname: string;
+      path: string;
+      headers: Record<string, string>;
+      body?: unknown;
+    }) => {
       // The SDK's JSON body is a Uint8Array (read its bytes; its string methods are deprecated) or a string.
       const raw = request.body;
-      const body = raw === undefined ? '' : raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8') : String(raw);
-      const a = this.answer({ method: request.method, host: request.hostname, path: request.path, headers: request.headers, body });
+      const body =
+        raw === undefined
+          ? ''
+          : raw instanceof Uint8Array
+            ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8')
+            : String(raw);
+      const a = this.answer({
+        method: request.method,
+        host: request.hostname,
+        path: request.path,
+        headers: request.headers,
+        body,
+      });
       return { response: { statusCode: a.status, headers: a.headers, body: Readable.from([Buffer.from(a.body)]) } };
     };
     return new CloudFrontKeyValueStoreClient({
@@ -107,7 +132,13 @@ export class KvsStandIn {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        const a = this.answer({ method: req.method!, host: headers['x-original-host'] ?? headers.host, path: req.url!, headers, body: Buffer.concat(chunks).toString('utf8') });
+        const a = this.answer({
+          method: req.method!,
+          host: headers['x-original-host'] ?? headers.host,
+          path: req.url!,
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         res.writeHead(a.status, a.headers).end(a.body);
       });
     });

@@ -7,13 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableByName } from '../../data-schemas/index.ts';
-import {
-  type BasketRow,
-  type CountryRow,
-  type PartnerGroupRow,
-  type ProductionRow,
-  type TradeFlow,
-} from '../../data-schemas/curated.ts';
+import type { BasketRow, CountryRow, PartnerGroupRow, ProductionRow, TradeFlow } from '../../data-schemas/curated.ts';
 import type { TableDef } from '../../data-schemas/table.ts';
 import { parseCsv } from '../../src/core/ingest/csv.ts';
 import { referenceRows } from '../../src/core/ingest/reference.ts';
@@ -33,7 +27,8 @@ async function referenceTable<R>(file: string, name: string): Promise<R[]> {
 }
 
 export const referenceCountries = (): Promise<CountryRow[]> => referenceTable('countries.csv', 'countries');
-export const referencePartnerGroups = (): Promise<PartnerGroupRow[]> => referenceTable('partner_groups.csv', 'partner_groups');
+export const referencePartnerGroups = (): Promise<PartnerGroupRow[]> =>
+  referenceTable('partner_groups.csv', 'partner_groups');
 export const referenceBasket = (): Promise<BasketRow[]> => referenceTable('basket.csv', 'basket');
 
 /** One record of the bundled US import mart, with the share the mart itself computed. */
@@ -79,7 +74,11 @@ export interface TradeCell {
 }
 
 /** Trade rows for one cell from `{ comtradePartnerCode: valueUsd }`, mapped the way ingest maps them. */
-export function tradeRows(ref: readonly CountryRow[], cell: TradeCell, partners: Record<string, number | null>): TradeFlow[] {
+export function tradeRows(
+  ref: readonly CountryRow[],
+  cell: TradeCell,
+  partners: Record<string, number | null>,
+): TradeFlow[] {
   return Object.entries(partners).map(([code, value]) => {
     const country = ref.find((c) => c.comtrade_code === code);
     if (!country) throw new Error(`fixture: Comtrade code ${code} is not in countries.csv`);
@@ -127,7 +126,10 @@ export interface ProductionSeries {
 const AGGREGATE_GEOS = new Set(['WLD', 'OTH', 'EUR', 'EASIA', 'EU', 'CHN_HKG']);
 
 /** Production rows of one series from `{ geo: { year: value } }`. */
-export function productionRows(series: ProductionSeries, values: Record<string, Record<number, number | null>>): ProductionRow[] {
+export function productionRows(
+  series: ProductionSeries,
+  values: Record<string, Record<number, number | null>>,
+): ProductionRow[] {
   return Object.entries(values).flatMap(([geo, byYear]) =>
     Object.entries(byYear).map(([year, value]) => ({
       source: series.source ?? 'bundled',

@@ -7,7 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { AthenaClient, type GetQueryResultsCommandInput, type GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
+import {
+  AthenaClient,
+  type GetQueryResultsCommandInput,
+  type GetQueryResultsCommandOutput,
+} from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 
 export interface Moto {
@@ -45,7 +49,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 async function announcedEndpoint(child: ChildProcess, log: () => string): Promise<string> {
   const deadline = Date.now() + 30_000;
   let failure: Error | undefined;
-  const onExit = (code: number | null) => (failure = new Error(`moto_server exited before serving (code ${code}):\n${log()}`));
+  const onExit = (code: number | null) =>
+    (failure = new Error(`moto_server exited before serving (code ${code}):\n${log()}`));
   const onError = (e: NodeJS.ErrnoException) => (failure = e.code === 'ENOENT' ? new Error(MISSING) : e);
   child.once('exit', onExit);
   child.once('error', onError);
@@ -126,9 +131,14 @@ const clientConfig = (endpoint: string) => ({
 });
 
 /** The same region and credentials as environment variables, for code that builds its own SDK clients (the Lambda handlers, the CLI). */
-export const MOTO_SDK_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' } as const;
+export const MOTO_SDK_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+} as const;
 
-export const s3ClientFor = (endpoint: string): S3Client => new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
+export const s3ClientFor = (endpoint: string): S3Client =>
+  new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
 
 export const athenaClientFor = (endpoint: string): AthenaClient => new AthenaClient(clientConfig(endpoint));
 
@@ -182,7 +192,11 @@ export function pageResultsLikeAthena(client: AthenaClient): { requestedTokens: 
       const all = output.ResultSet?.Rows ?? [];
       const start = Number(input.NextToken ?? 0);
       const end = start + (input.MaxResults ?? 1000);
-      const page = { ...output, ResultSet: { ...output.ResultSet, Rows: all.slice(start, end) }, NextToken: end < all.length ? String(end) : undefined };
+      const page = {
+        ...output,
+        ResultSet: { ...output.ResultSet, Rows: all.slice(start, end) },
+        NextToken: end < all.length ? String(end) : undefined,
+      };
       return { ...result, output: page };
     },
     { step: 'initialize', name: 'pageResultsLikeAthena' },

@@ -1,7 +1,9 @@
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/core/http/http-client.ts';
 
 /** A canned reply: a response, or a network-level failure (thrown instead of answering). */
-export type Reply = { status?: number; headers?: Record<string, string>; body?: string | Uint8Array } | { error: Error };
+export type Reply =
+  | { status?: number; headers?: Record<string, string>; body?: string | Uint8Array }
+  | { error: Error };
 
 /** Requests whose URL path ends with `path` and whose query has every `query` pair get `replies` in order; the last one repeats. */
 export interface Route {
@@ -36,7 +38,8 @@ export function replayHttp(routes: Route[]): ReplayHttp {
     served.set(route, n + 1);
     const reply = route.replies[Math.min(n, route.replies.length - 1)];
     if ('error' in reply) throw reply.error;
-    const body = typeof reply.body === 'string' ? new TextEncoder().encode(reply.body) : reply.body ?? new Uint8Array();
+    const body =
+      typeof reply.body === 'string' ? new TextEncoder().encode(reply.body) : (reply.body ?? new Uint8Array());
     const headers = Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     return { status: reply.status ?? 200, headers, body };
   };

@@ -25,14 +25,17 @@ export type SiteRouter = (event: { request: ViewerRequest }) => Promise<ViewerRe
 
 /** The function's handler, reading the key value store through `get`. */
 export function loadSiteRouter(get: (key: string) => Promise<string>): SiteRouter {
-  if (!SOURCE.startsWith(IMPORT)) throw new Error(`site-router.js must begin with ${JSON.stringify(IMPORT)}, the runtime's module import`);
+  if (!SOURCE.startsWith(IMPORT))
+    throw new Error(`site-router.js must begin with ${JSON.stringify(IMPORT)}, the runtime's module import`);
   const cf = { kvs: () => ({ get }) };
   return new Function('cf', `${SOURCE.slice(IMPORT.length)}\nreturn handler;`)(cf) as SiteRouter;
 }
 
 /** A key value store stand-in from a map: a missing key rejects, like the runtime's handle. */
-export const kvsOf = (items: ReadonlyMap<string, string>) => async (key: string): Promise<string> => {
-  const value = items.get(key);
-  if (value === undefined) throw new Error(`Key not found: ${key}`);
-  return value;
-};
+export const kvsOf =
+  (items: ReadonlyMap<string, string>) =>
+  async (key: string): Promise<string> => {
+    const value = items.get(key);
+    if (value === undefined) throw new Error(`Key not found: ${key}`);
+    return value;
+  };

@@ -89,7 +89,8 @@ const selectResult = (columns: [string, string][], rows: (string | null)[][]): C
 const executionIds = async (): Promise<string[]> =>
   (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: WORKGROUP }))).QueryExecutionIds ?? [];
 
-const describeQuery = async (id: string) => (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution!;
+const describeQuery = async (id: string) =>
+  (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution!;
 
 /** The execution started after `before` was taken (the engine under test is the only caller). */
 async function newExecution(before: readonly string[]): Promise<string> {
@@ -104,7 +105,15 @@ describe('AthenaQueryEngine.query', () => {
   it('returns rows typed by the result metadata, with the header row dropped and NULL as null', async () => {
     await queueAthenaResults(moto.endpoint, [
       selectResult(
-        [['reporter_iso3', 'varchar'], ['year', 'integer'], ['value_usd', 'double'], ['n', 'bigint'], ['is_ally', 'boolean'], ['hhi', 'decimal(10,4)'], ['note', 'varchar']],
+        [
+          ['reporter_iso3', 'varchar'],
+          ['year', 'integer'],
+          ['value_usd', 'double'],
+          ['n', 'bigint'],
+          ['is_ally', 'boolean'],
+          ['hhi', 'decimal(10,4)'],
+          ['note', 'varchar'],
+        ],
         [
           ['USA', '2023', '1.25E9', '12', 'true', '0.2500', 'a note'],
           ['JPN', '2022', '-3.5', '-7', 'false', null, ''],
@@ -114,8 +123,13 @@ describe('AthenaQueryEngine.query', () => {
     ]);
     const result = await engineWith().query('SELECT * FROM concentration');
     expect(result.columns).toEqual([
-      { name: 'reporter_iso3', type: 'varchar' }, { name: 'year', type: 'integer' }, { name: 'value_usd', type: 'double' },
-      { name: 'n', type: 'bigint' }, { name: 'is_ally', type: 'boolean' }, { name: 'hhi', type: 'decimal(10,4)' }, { name: 'note', type: 'varchar' },
+      { name: 'reporter_iso3', type: 'varchar' },
+      { name: 'year', type: 'integer' },
+      { name: 'value_usd', type: 'double' },
+      { name: 'n', type: 'bigint' },
+      { name: 'is_ally', type: 'boolean' },
+      { name: 'hhi', type: 'decimal(10,4)' },
+      { name: 'note', type: 'varchar' },
     ]);
     expect(result.rows).toEqual([
       { reporter_iso3: 'USA', year: 2023, value_usd: 1_250_000_000, n: 12, is_ally: true, hhi: 0.25, note: 'a note' },
@@ -130,7 +144,9 @@ describe('AthenaQueryEngine.query', () => {
     const seen = pageResultsLikeAthena(paged);
     const years = Array.from({ length: 7 }, (_, i) => 2017 + i);
     // A data row equal to the labels on a later page must survive: only page one has a header.
-    await queueAthenaResults(moto.endpoint, [selectResult([['year', 'varchar']], [['year'], ...years.map((y) => [String(y)])])]);
+    await queueAthenaResults(moto.endpoint, [
+      selectResult([['year', 'varchar']], [['year'], ...years.map((y) => [String(y)])]),
+    ]);
     const result = await engineWith({ client: paged, maxResults: 3 }).query('SELECT year FROM t');
     expect(result.rows.map((r) => r.year)).toEqual(['year', ...years.map(String)]);
     // 9 rows on the wire (header + 8) in pages of 3.
@@ -140,11 +156,19 @@ describe('AthenaQueryEngine.query', () => {
 
   it('sends each parameter as one escaped SQL literal in ExecutionParameters', async () => {
     const hostile = "O'Brien'; drop table x; --";
-    const result = await engineWith().query('SELECT * FROM t WHERE a = ? AND b = ? AND c = ? AND d = ? AND e = ? AND f = ?', [
-      hostile, 42, -1.5, true, null, 'Côte d’Ivoire',
-    ]);
+    const result = await engineWith().query(
+      'SELECT * FROM t WHERE a = ? AND b = ? AND c = ? AND d = ? AND e = ? AND f = ?',
+      [hostile, 42, -1.5, true, null, 'Côte d’Ivoire'],
+    );
     const execution = await describeQuery(result.queryId!);
-    expect(execution.ExecutionParameters).toEqual(["'O''Brien''; drop table x; --'", '42', '-1.5', 'TRUE', 'NULL', "'Côte d’Ivoire'"]);
+    expect(execution.ExecutionParameters).toEqual([
+      "'O''Brien''; drop table x; --'",
+      '42',
+      '-1.5',
+      'TRUE',
+      'NULL',
+      "'Côte d’Ivoire'",
+    ]);
     expect(execution.QueryExecutionContext?.Database).toBe(DATABASE);
     expect(execution.WorkGroup).toBe(WORKGROUP);
     expect(result.rows).toEqual([]);
@@ -170,15 +194,24 @@ describe('AthenaQueryEngine.query', () => {
         output.QueryExecution!.Status = {
           State: 'FAILED',
           StateChangeReason: "COLUMN_NOT_FOUND: line 1:8: Column 'hhi_pct' cannot be resolved",
-          AthenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: "line 1:8: Column 'hhi_pct' cannot be resolved" },
+          AthenaError: {
+            ErrorCategory: 2,
+            ErrorType: 1006,
+            Retryable: false,
+            ErrorMessage: "line 1:8: Column 'hhi_pct' cannot be resolved",
+          },
         };
         return result;
       },
       { step: 'initialize', name: 'athenaFailedQuery' },
     );
-    const error = await engineWith({ client: failing }).query('SELECT hhi_pct FROM concentration').catch((e: unknown) => e);
+    const error = await engineWith({ client: failing })
+      .query('SELECT hhi_pct FROM concentration')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryError);
-    expect((error as QueryError).message).toMatch(/FAILED: COLUMN_NOT_FOUND: line 1:8: Column 'hhi_pct' cannot be resolved/);
+    expect((error as QueryError).message).toMatch(
+      /FAILED: COLUMN_NOT_FOUND: line 1:8: Column 'hhi_pct' cannot be resolved/,
+    );
     expect((error as QueryError).hint).toMatch(/database "chainwatch"/);
     failing.destroy();
   });
@@ -196,7 +229,9 @@ describe('AthenaQueryEngine.query', () => {
   it('stops the query and throws a QueryError when the deadline passes', async () => {
     await holdAthenaQueries(moto.endpoint);
     const before = await executionIds();
-    const error = await engineWith({ timeoutMs: 50 }).query('SELECT 1').catch((e: unknown) => e);
+    const error = await engineWith({ timeoutMs: 50 })
+      .query('SELECT 1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).message).toMatch(/did not finish within 0.05 s and was stopped/);
     expect((error as QueryError).hint).toMatch(/Raise the Athena timeout/);
@@ -206,7 +241,9 @@ describe('AthenaQueryEngine.query', () => {
   });
 
   it('reports an unknown workgroup as a QueryError with a hint', async () => {
-    const error = await engineWith({ workgroup: 'no-such-workgroup' }).query('SELECT 1').catch((e: unknown) => e);
+    const error = await engineWith({ workgroup: 'no-such-workgroup' })
+      .query('SELECT 1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).hint).toMatch(/workgroup "no-such-workgroup"/);
   });
@@ -219,11 +256,61 @@ describe('AthenaQueryEngine.query', () => {
 describe('AthenaQueryEngine.materialize', () => {
   type ShareRow = Record<string, string | number>;
   const rows: ShareRow[] = [
-    { reporter_iso3: 'USA', hs6: '854231', flow: 'M', year: 2023, partner_iso3: 'TWN', partner_name: 'Taiwan', value_usd: 500.5, share: 0.5, rank: 1 },
-    { reporter_iso3: 'USA', hs6: '854231', flow: 'M', year: 2023, partner_iso3: 'KOR', partner_name: 'Korea, Rep.', value_usd: 300, share: 0.3, rank: 2 },
-    { reporter_iso3: 'USA', hs6: '854231', flow: 'M', year: 2023, partner_iso3: 'CHN', partner_name: 'China', value_usd: 200, share: 0.2, rank: 3 },
-    { reporter_iso3: 'DEU', hs6: '850760', flow: 'M', year: 2023, partner_iso3: 'CHN', partner_name: 'China', value_usd: 9, share: 0.9, rank: 1 },
-    { reporter_iso3: 'DEU', hs6: '850760', flow: 'M', year: 2023, partner_iso3: 'POL', partner_name: 'Poland', value_usd: 1, share: 0.1, rank: 2 },
+    {
+      reporter_iso3: 'USA',
+      hs6: '854231',
+      flow: 'M',
+      year: 2023,
+      partner_iso3: 'TWN',
+      partner_name: 'Taiwan',
+      value_usd: 500.5,
+      share: 0.5,
+      rank: 1,
+    },
+    {
+      reporter_iso3: 'USA',
+      hs6: '854231',
+      flow: 'M',
+      year: 2023,
+      partner_iso3: 'KOR',
+      partner_name: 'Korea, Rep.',
+      value_usd: 300,
+      share: 0.3,
+      rank: 2,
+    },
+    {
+      reporter_iso3: 'USA',
+      hs6: '854231',
+      flow: 'M',
+      year: 2023,
+      partner_iso3: 'CHN',
+      partner_name: 'China',
+      value_usd: 200,
+      share: 0.2,
+      rank: 3,
+    },
+    {
+      reporter_iso3: 'DEU',
+      hs6: '850760',
+      flow: 'M',
+      year: 2023,
+      partner_iso3: 'CHN',
+      partner_name: 'China',
+      value_usd: 9,
+      share: 0.9,
+      rank: 1,
+    },
+    {
+      reporter_iso3: 'DEU',
+      hs6: '850760',
+      flow: 'M',
+      year: 2023,
+      partner_iso3: 'POL',
+      partner_name: 'Poland',
+      value_usd: 1,
+      share: 0.1,
+      rank: 2,
+    },
   ];
   const byKey = (a: Record<string, unknown>, b: Record<string, unknown>) =>
     `${a.reporter_iso3}${a.partner_iso3}`.localeCompare(`${b.reporter_iso3}${b.partner_iso3}`);
@@ -232,7 +319,10 @@ describe('AthenaQueryEngine.materialize', () => {
    * What Athena's UNLOAD leaves in S3: several Snappy Parquet files without an extension, written by
    * another Parquet writer (DuckDB here), with the column types the SQL produced.
    */
-  async function athenaUnloadFiles(chunks: ShareRow[][], typeOf = (t: keyof typeof DUCKDB_TYPE) => DUCKDB_TYPE[t]): Promise<Uint8Array[]> {
+  async function athenaUnloadFiles(
+    chunks: ShareRow[][],
+    typeOf = (t: keyof typeof DUCKDB_TYPE) => DUCKDB_TYPE[t],
+  ): Promise<Uint8Array[]> {
     const dir = await mkdtemp(join(tmpdir(), 'chainwatch-unload-'));
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
@@ -240,9 +330,14 @@ describe('AthenaQueryEngine.materialize', () => {
       const columns = columnsOf(supplierShares);
       const files: Uint8Array[] = [];
       for (const [i, chunk] of chunks.entries()) {
-        await connection.run(`CREATE TABLE chunk${i} (${columns.map((c) => `${sqlIdent(c.name)} ${typeOf(c.type)}`).join(', ')})`);
+        await connection.run(
+          `CREATE TABLE chunk${i} (${columns.map((c) => `${sqlIdent(c.name)} ${typeOf(c.type)}`).join(', ')})`,
+        );
         for (const row of chunk) {
-          await connection.run(`INSERT INTO chunk${i} VALUES (${columns.map(() => '?').join(', ')})`, columns.map((c) => row[c.name]));
+          await connection.run(
+            `INSERT INTO chunk${i} VALUES (${columns.map(() => '?').join(', ')})`,
+            columns.map((c) => row[c.name]),
+          );
         }
         const file = join(dir, `chunk${i}`);
         await connection.run(`COPY chunk${i} TO '${file}' (FORMAT parquet, COMPRESSION snappy)`);
@@ -266,7 +361,9 @@ describe('AthenaQueryEngine.materialize', () => {
     const target = /\) TO '(s3:\/\/[^']+)'/.exec(execution.Query!)![1];
     const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(target)!;
     for (const [i, Body] of files.entries()) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}20240101_000000_0000${i}_abcde_${i}f6c3a1e-uuid`, Body }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: `${prefix}20240101_000000_0000${i}_abcde_${i}f6c3a1e-uuid`, Body }),
+      );
     }
     await releaseAthenaQueries(moto.endpoint);
     return { execution, target, done };
@@ -282,7 +379,9 @@ describe('AthenaQueryEngine.materialize', () => {
 
   it('UNLOADs to an empty staging prefix, then replaces the table’s files with readable part files', async () => {
     await previousFiles();
-    const { execution, target, done } = await materializeWithUnloadOutput(await athenaUnloadFiles([rows.slice(0, 3), rows.slice(3)]));
+    const { execution, target, done } = await materializeWithUnloadOutput(
+      await athenaUnloadFiles([rows.slice(0, 3), rows.slice(3)]),
+    );
 
     expect(target).toMatch(/^s3:\/\/athena-lake\/lake\/_staging\/metrics\/supplier_shares\/[0-9a-f-]{36}\/$/);
     expect(execution.Query).toBe(

@@ -28,12 +28,16 @@ afterAll(async () => {
 
 const csvLines = async (dir: string): Promise<string[]> => {
   const files = (await readdir(dir)).sort();
-  return (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).flatMap((t) => t.trim().split('\n').slice(1));
+  return (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).flatMap((t) =>
+    t.trim().split('\n').slice(1),
+  );
 };
 
 describe('bench data generator', () => {
   it('is deterministic, lands curated rows and Comtrade-shaped raw records with quarantine material', async () => {
-    const [a, b] = await Promise.all(['a', 'b'].map((d) => generate({ rows: 3000, years: 1, dir: join(work, `gen-${d}`) })));
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map((d) => generate({ rows: 3000, years: 1, dir: join(work, `gen-${d}`) })),
+    );
     expect(a.rows).toBe(3000);
     for (const file of ['csv/2015-03.csv', 'api/M-201503/854231.json', 'api/index.json']) {
       expect(await readFile(join(a.raw, file), 'utf8')).toBe(await readFile(join(b.raw, file), 'utf8'));
@@ -42,7 +46,9 @@ describe('bench data generator', () => {
     expect(Buffer.compare(await readFile(join(a.lake, partition)), await readFile(join(b.lake, partition)))).toBe(0);
 
     // Curated: every monthly row plus the annual totals, from the synthetic source; Taiwan arrives as 490 → TWN.
-    const curated = (await readTable<TradeFlow>(new FolderObjectStore(a.lake), tradeFlows as unknown as TableDef)).filter((r) => r.source === 'comtrade');
+    const curated = (
+      await readTable<TradeFlow>(new FolderObjectStore(a.lake), tradeFlows as unknown as TableDef)
+    ).filter((r) => r.source === 'comtrade');
     expect(curated.filter((r) => r.month > 0)).toHaveLength(a.rows);
     expect(curated.filter((r) => r.month === 0)).toHaveLength(a.annualRows);
     const taiwan = curated.filter((r) => r.partner_code === '490');
@@ -56,8 +62,13 @@ describe('bench data generator', () => {
     expect(a.rawRows).toBe(a.rows + a.annualRows + a.badRows);
     expect(a.badRows).toBeGreaterThan(0);
     expect(lines.some((l) => l.includes(',n/a,'))).toBe(true);
-    const index = JSON.parse(await readFile(join(a.raw, 'api', 'index.json'), 'utf8')) as Record<string, Record<string, number>>;
-    const apiRecords = Object.values(index).flatMap((counts) => Object.values(counts)).reduce((x, y) => x + y, 0);
+    const index = JSON.parse(await readFile(join(a.raw, 'api', 'index.json'), 'utf8')) as Record<
+      string,
+      Record<string, number>
+    >;
+    const apiRecords = Object.values(index)
+      .flatMap((counts) => Object.values(counts))
+      .reduce((x, y) => x + y, 0);
     expect(apiRecords).toBe(a.rawRows);
     const fragment = await readFile(join(a.raw, 'api', 'M-201503', '854231.json'), 'utf8');
     const records = JSON.parse(`[${fragment}]`) as Record<string, unknown>[];
@@ -69,13 +80,26 @@ describe('bench data generator', () => {
 describe('bench harness smoke run', () => {
   let results: BenchResults;
   beforeAll(async () => {
-    results = await runBench({ ...DEFAULTS, ...SMOKE, stages: STAGES, work, resultsDir: work, command: 'npm run bench -- --smoke', log: () => {} });
+    results = await runBench({
+      ...DEFAULTS,
+      ...SMOKE,
+      stages: STAGES,
+      work,
+      resultsDir: work,
+      command: 'npm run bench -- --smoke',
+      log: () => {},
+    });
   }, 240_000);
 
   it('runs every stage and every contender to completion', () => {
     expect(results.stages.map((s) => s.stage).sort()).toEqual(['ingest', 'metrics', 'refresh', 'report']);
     for (const stage of results.stages) {
-      for (const c of stage.contenders) expect({ stage: stage.stage, contender: c.name, errors: c.errors }).toEqual({ stage: stage.stage, contender: c.name, errors: [] });
+      for (const c of stage.contenders)
+        expect({ stage: stage.stage, contender: c.name, errors: c.errors }).toEqual({
+          stage: stage.stage,
+          contender: c.name,
+          errors: [],
+        });
       for (const f of stage.figures) expect(Number.isFinite(f.summary.median), `${stage.stage}: ${f.label}`).toBe(true);
     }
     const ingest = results.stages.find((s) => s.stage === 'ingest')!;
@@ -91,7 +115,10 @@ describe('bench harness smoke run', () => {
     const checks = results.stages.find((s) => s.stage === 'metrics')!.checks!;
     const trade = ['supplier_shares', 'concentration', 'dependency', 'trade_trend'];
     expect(checks.map((c) => `${c.table} ${c.b}`).sort()).toEqual(
-      [...(metricTables as unknown as TableDef[]).map((t) => `${t.name} duckdb`), ...trade.flatMap((t) => [`${t} pandas`, `${t} polars`])].sort(),
+      [
+        ...(metricTables as unknown as TableDef[]).map((t) => `${t.name} duckdb`),
+        ...trade.flatMap((t) => [`${t} pandas`, `${t} polars`]),
+      ].sort(),
     );
     for (const c of checks) {
       expect(c.rowsA, `${c.table} has rows`).toBeGreaterThan(c.table.startsWith('production') ? 0 : 100);

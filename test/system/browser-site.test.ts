@@ -25,7 +25,16 @@ import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engin
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACTS = 'test-artifacts';
 const MONTH = '2026-05';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -53,18 +62,30 @@ async function hostileInputs(dir: string): Promise<{ dataDir: string; referenceD
     const path = join(referenceDir, file);
     await writeFile(path, (await readFile(path, 'utf8')).split('\n').map(replace).join('\n'));
   };
-  await edit('countries.csv', (l) => l.replace(/^EST,Estonia,/, `EST,${csvField(SCRIPT_NAME)},`).replace(/^RUS,Russian Federation,/, `RUS,${csvField(IMG_NAME)},`));
-  await edit('basket.csv', (l) => l.replace(/^(rare_earths,850511,)Permanent magnets of metal,/, `$1${csvField(SCRIPT_LABEL)},`));
+  await edit('countries.csv', (l) =>
+    l
+      .replace(/^EST,Estonia,/, `EST,${csvField(SCRIPT_NAME)},`)
+      .replace(/^RUS,Russian Federation,/, `RUS,${csvField(IMG_NAME)},`),
+  );
+  await edit('basket.csv', (l) =>
+    l.replace(/^(rare_earths,850511,)Permanent magnets of metal,/, `$1${csvField(SCRIPT_LABEL)},`),
+  );
   return { dataDir, referenceDir };
 }
 
 async function htmlPagesOf(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.html')).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/')).sort();
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.html'))
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}; install it: apt-get update && apt-get install -y chromium (or run scripts/setup-test-tools.sh)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}; install it: apt-get update && apt-get install -y chromium (or run scripts/setup-test-tools.sh)`,
+    );
   work = await mkdtemp(join(tmpdir(), 'chainwatch-browser-'));
   const lakeRoot = join(work, 'lake');
   const store = new FolderObjectStore(lakeRoot);
@@ -79,7 +100,12 @@ beforeAll(async () => {
   await buildSite({ store, outDir: site, releaseMonth: MONTH });
   // The release as a reader meets it: every page of the root copy, the release list, and one page of each other copy.
   const all = await htmlPagesOf(site);
-  pages = [...all.filter((p) => !p.startsWith('latest/') && !p.startsWith('releases/')), 'releases/index.html', 'latest/index.html', `releases/${MONTH}/${SCREENSHOT_PRODUCT}`];
+  pages = [
+    ...all.filter((p) => !p.startsWith('latest/') && !p.startsWith('releases/')),
+    'releases/index.html',
+    'latest/index.html',
+    `releases/${MONTH}/${SCREENSHOT_PRODUCT}`,
+  ];
   server = await serveSite({ root: site });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   await mkdir(ARTIFACTS, { recursive: true });
@@ -112,7 +138,10 @@ function watch(page: Page, origin: string, current: () => string): string[] {
   return problems;
 }
 
-async function withContext<T>(options: Parameters<Browser['newContext']>[0], fn: (context: BrowserContext) => Promise<T>): Promise<T> {
+async function withContext<T>(
+  options: Parameters<Browser['newContext']>[0],
+  fn: (context: BrowserContext) => Promise<T>,
+): Promise<T> {
   const context = await browser.newContext(options);
   try {
     return await fn(context);
@@ -126,7 +155,9 @@ describe('the site in Chromium, served with the CloudFront CSP', () => {
     expect(pages.length).toBeGreaterThan(40);
     await withContext({}, async (context) => {
       await context.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
+        document.addEventListener('securitypolicyviolation', (e) =>
+          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
+        );
       });
       const page = await context.newPage();
       let path = '';
@@ -144,7 +175,9 @@ describe('the site in Chromium, served with the CloudFront CSP', () => {
             table: f.querySelectorAll('details.chart-data table tbody tr').length,
           })),
         );
-        for (const f of figures) if (f.label.length < 20 || !f.narrow || f.caption.length < 20 || f.table === 0) missing.push(`${path}#${f.id}: ${JSON.stringify(f)}`);
+        for (const f of figures)
+          if (f.label.length < 20 || !f.narrow || f.caption.length < 20 || f.table === 0)
+            missing.push(`${path}#${f.id}: ${JSON.stringify(f)}`);
       }
       expect(problems).toEqual([]);
       expect(missing).toEqual([]);
@@ -179,7 +212,10 @@ describe('the site in Chromium, served with the CloudFront CSP', () => {
       const page = await context.newPage();
       for (const path of ['index.html', SCREENSHOT_PRODUCT, 'claims.html', 'production/chips.html']) {
         await page.goto(server.url + path);
-        const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+        const widths = await page.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth,
+          view: window.innerWidth,
+        }));
         expect(widths.scroll, path).toBeLessThanOrEqual(widths.view);
       }
       expect(await page.locator('.chart-narrow svg').first().isVisible()).toBe(true);
@@ -187,7 +223,8 @@ describe('the site in Chromium, served with the CloudFront CSP', () => {
       await page.goto(server.url + 'index.html');
       await page.screenshot({ path: join(ARTIFACTS, 'overview-phone.png'), fullPage: true });
     });
-    for (const file of ['overview.png', 'product-854231.png', 'overview-phone.png']) expect((await readFile(join(ARTIFACTS, file))).subarray(1, 4).toString()).toBe('PNG');
+    for (const file of ['overview.png', 'product-854231.png', 'overview-phone.png'])
+      expect((await readFile(join(ARTIFACTS, file))).subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('follows the reader’s colour scheme and prints without navigation', async () => {
@@ -195,7 +232,10 @@ describe('the site in Chromium, served with the CloudFront CSP', () => {
       withContext({ colorScheme: scheme }, async (context) => {
         const page = await context.newPage();
         await page.goto(server.url + SCREENSHOT_PRODUCT);
-        return page.evaluate(() => ({ body: getComputedStyle(document.body).backgroundColor, chart: getComputedStyle(document.querySelector('.chart-svg')!).color }));
+        return page.evaluate(() => ({
+          body: getComputedStyle(document.body).backgroundColor,
+          chart: getComputedStyle(document.querySelector('.chart-svg')!).color,
+        }));
       });
     const [light, dark] = [await background('light'), await background('dark')];
     expect(light.body).toBe('rgb(255, 255, 255)');
@@ -219,7 +259,9 @@ describe('the site opened from disk', () => {
       let path = 'index.html';
       const problems = watch(page, pathToFileURL(site).href, () => path);
       await page.goto(pathToFileURL(join(site, path)).href);
-      expect(await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')!).borderBottomStyle)).toBe('solid');
+      expect(
+        await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')!).borderBottomStyle),
+      ).toBe('solid');
       path = 'products/index.html';
       await page.click('header nav a[href="products/index.html"]');
       await page.waitForURL(/products\/index\.html$/);
@@ -235,7 +277,8 @@ describe('the site opened from disk', () => {
 describe('hostile names through the whole pipeline', () => {
   it('show as text and run nothing, even without the CSP', async () => {
     // Where the names ended up, found in the built files: each must reach some page, escaped.
-    const escaped = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const escaped = (s: string) =>
+      s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
     const root = pages.filter((p) => !/^(latest|releases)\//.test(p));
     const html = new Map(await Promise.all(root.map(async (p) => [p, await readFile(join(site, p), 'utf8')] as const)));
     const carrying = (name: string) => [...html].filter(([, body]) => body.includes(escaped(name))).map(([p]) => p);
@@ -251,7 +294,13 @@ describe('hostile names through the whole pipeline', () => {
       const problems = watch(page, server.url, () => path);
       for ([path] of visits) {
         await page.goto(server.url + path);
-        const dom = await page.evaluate(() => ({ scripts: document.scripts.length, images: document.images.length, text: document.body.innerText, svgText: [...document.querySelectorAll('svg text')].map((t) => t.textContent).join('\n') }));
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a reader sees is what is checked
+        const dom = await page.evaluate(() => ({
+          scripts: document.scripts.length,
+          images: document.images.length,
+          text: document.body.innerText,
+          svgText: [...document.querySelectorAll('svg text')].map((t) => t.textContent).join('\n'),
+        }));
         expect(dom.scripts, path).toBe(0);
         expect(dom.images, path).toBe(0);
         for (const name of visits.get(path)!) expect(`${dom.text}\n${dom.svgText}`, `${path}: ${name}`).toContain(name);
@@ -264,7 +313,22 @@ describe('hostile names through the whole pipeline', () => {
 });
 
 describe('accessibility (axe-core)', () => {
-  const SCANNED = ['index.html', 'claims.html', 'changes.html', 'methodology.html', 'data-quality.html', 'sources.html', 'products/index.html', SCREENSHOT_PRODUCT, 'sectors/semiconductors.html', 'countries/index.html', 'countries/CHN.html', 'production/index.html', 'production/chips.html', 'releases/index.html'];
+  const SCANNED = [
+    'index.html',
+    'claims.html',
+    'changes.html',
+    'methodology.html',
+    'data-quality.html',
+    'sources.html',
+    'products/index.html',
+    SCREENSHOT_PRODUCT,
+    'sectors/semiconductors.html',
+    'countries/index.html',
+    'countries/CHN.html',
+    'production/index.html',
+    'production/chips.html',
+    'releases/index.html',
+  ];
 
   it('finds no serious or critical violation, in light and dark mode', async () => {
     const violations: string[] = [];
@@ -275,11 +339,24 @@ describe('accessibility (axe-core)', () => {
           await page.goto(server.url + path);
           await page.addScriptTag({ path: AXE });
           const found = await page.evaluate(async () => {
-            const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+            const axe = (
+              window as unknown as {
+                axe: {
+                  run(
+                    ctx: Document,
+                  ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
+                };
+              }
+            ).axe;
             const result = await axe.run(document);
-            return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+            return result.violations.map((v) => ({
+              id: v.id,
+              impact: v.impact,
+              targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+            }));
           });
-          for (const v of found.filter((v) => v.impact === 'serious' || v.impact === 'critical')) violations.push(`${colorScheme} ${path}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
+          for (const v of found.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
+            violations.push(`${colorScheme} ${path}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
         }
       });
     }

@@ -16,7 +16,17 @@ import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.
 import { getJson } from '../../src/core/seams/object-store.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import type { IngestManifest } from '../../src/core/ingest/manifest.ts';
-import { bundleChild, curatedFiles, leftovers, readableCounts, seeded, sleep, smallData, spawnNode, type BundledChild } from '../crash/support.ts';
+import {
+  bundleChild,
+  curatedFiles,
+  leftovers,
+  readableCounts,
+  seeded,
+  sleep,
+  smallData,
+  spawnNode,
+  type BundledChild,
+} from '../crash/support.ts';
 
 const KILLS = 20;
 const NOW = new Date('2026-03-01T06:00:00Z');
@@ -33,7 +43,8 @@ let tailMs: number;
 const LAST_PLAN = /^curated\/basket: /m;
 const phases: Record<string, number> = {};
 
-const ingest = (lake: string, data: string, runId: string) => runIngest({ store: new FolderObjectStore(lake), runId, dataDir: data, now: NOW });
+const ingest = (lake: string, data: string, runId: string) =>
+  runIngest({ store: new FolderObjectStore(lake), runId, dataDir: data, now: NOW });
 const copyLake = async (name: string) => {
   const lake = join(root, name);
   await cp(beforeLake, lake, { recursive: true });
@@ -68,7 +79,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  console.log(`ingest kills: ${KILLS} (uninterrupted run ${Math.round(runMs)} ms, commit and writes ${Math.round(tailMs)} ms); by what they interrupted: ${JSON.stringify(phases)}`);
+  console.log(
+    `ingest kills: ${KILLS} (uninterrupted run ${Math.round(runMs)} ms, commit and writes ${Math.round(tailMs)} ms); by what they interrupted: ${JSON.stringify(phases)}`,
+  );
   await rm(root, { recursive: true, force: true });
 });
 
@@ -117,7 +130,10 @@ describe(`ingest killed at ${KILLS} seeded random points`, () => {
       // B's exact bytes (read by both readers in the set-up), and nothing left over.
       expect(await curatedFiles(lake)).toEqual(after);
       expect(await leftovers(lake)).toEqual([]);
-      if (pending) expect(rerun.sources.bundled.recovered).toEqual([expect.objectContaining({ id: runId, action: 'rolled-forward' })]);
+      if (pending)
+        expect(rerun.sources.bundled.recovered).toEqual([
+          expect.objectContaining({ id: runId, action: 'rolled-forward' }),
+        ]);
     });
   }
 });

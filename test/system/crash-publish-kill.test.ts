@@ -34,7 +34,12 @@ let orphans = 0;
 async function lake(name: string, variant: 'a' | 'b'): Promise<string> {
   const dir = join(root, name);
   const store = new FolderObjectStore(dir);
-  await runIngest({ store, runId: variant, dataDir: await smallData(join(root, `data-${variant}`), variant), now: new Date('2026-03-01T06:00:00Z') });
+  await runIngest({
+    store,
+    runId: variant,
+    dataDir: await smallData(join(root, `data-${variant}`), variant),
+    now: new Date('2026-03-01T06:00:00Z'),
+  });
   const engine = await DuckDBQueryEngine.create({ lakeRoot: dir, store });
   try {
     await runMetrics({ engine });
@@ -50,7 +55,8 @@ async function build(lakeDir: string, parent: string): Promise<void> {
   expect(exit.code, exit.stderr).toBe(0);
 }
 
-const publish = (parent: string) => spawnNode(child.args('publish', '-', join(parent, 'site'), MONTH, filesJson), child.env);
+const publish = (parent: string) =>
+  spawnNode(child.args('publish', '-', join(parent, 'site'), MONTH, filesJson), child.env);
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'chainwatch-kill-publish-'));
@@ -63,11 +69,16 @@ beforeAll(async () => {
   await build(lakeB, join(root, 'new'));
   newSite = await snapshot(join(root, 'new', 'site'));
   expect(oldSite.get('index.html')).toBeDefined();
-  expect([...newSite.keys()].filter((k) => oldSite.get(k) !== newSite.get(k)).length, 'B’s site differs from A’s').toBeGreaterThan(10);
+  expect(
+    [...newSite.keys()].filter((k) => oldSite.get(k) !== newSite.get(k)).length,
+    'B’s site differs from A’s',
+  ).toBeGreaterThan(10);
 
   // The publish step alone, from B's files, gives B's site: the kills below interrupt exactly that.
   filesJson = join(root, 'files-b.json');
-  const files = await Promise.all([...newSite.keys()].map(async (path) => ({ path, body: await readFile(join(root, 'new', 'site', path), 'utf8') })));
+  const files = await Promise.all(
+    [...newSite.keys()].map(async (path) => ({ path, body: await readFile(join(root, 'new', 'site', path), 'utf8') })),
+  );
   await writeFile(filesJson, JSON.stringify(files));
   await cp(join(root, 'old'), join(root, 'calibration'), { recursive: true });
   const run = publish(join(root, 'calibration'));
@@ -78,7 +89,9 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  console.log(`publish kills: ${KILLS} (uninterrupted write ${Math.round(writeMs)} ms); site after the kill: ${JSON.stringify(outcomes)}; build folders of killed publishes left beside the site (removed by the next build): ${orphans}`);
+  console.log(
+    `publish kills: ${KILLS} (uninterrupted write ${Math.round(writeMs)} ms); site after the kill: ${JSON.stringify(outcomes)}; build folders of killed publishes left beside the site (removed by the next build): ${orphans}`,
+  );
   await rm(root, { recursive: true, force: true });
 });
 
@@ -97,7 +110,9 @@ describe(`site publish killed at ${KILLS} seeded random points`, () => {
       const same = (m: Map<string, string>) => JSON.stringify([...site]) === JSON.stringify([...m]);
       const outcome = same(oldSite) ? 'old' : same(newSite) ? 'new' : 'mixed or missing';
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      expect(outcome, `${site.size} files; index.html ${site.has('index.html') ? 'present' : 'missing'}`).not.toBe('mixed or missing');
+      expect(outcome, `${site.size} files; index.html ${site.has('index.html') ? 'present' : 'missing'}`).not.toBe(
+        'mixed or missing',
+      );
       // Build folders of killed publishes (the folder the site links to is not one).
       const linked = await readlink(join(parent, 'site')).catch(() => '');
       orphans += (await readdir(parent)).filter((f) => f.startsWith('.site.') && f !== linked).length;

@@ -41,9 +41,12 @@ const outcomes: Record<string, number> = {};
 /** Kills that left a partial build folder that no pointer names. */
 let orphans = 0;
 
-const sha = (bytes: Uint8Array | undefined) => (bytes === undefined ? 'missing' : createHash('sha256').update(bytes).digest('hex'));
+const sha = (bytes: Uint8Array | undefined) =>
+  bytes === undefined ? 'missing' : createHash('sha256').update(bytes).digest('hex');
 const filesOf = async (dir: string) =>
-  (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
+  (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
 
 /**
  * The site as readers get it from the bucket in `dir`: each path requested through the router,
@@ -67,7 +70,9 @@ async function readerView(dir: string): Promise<Map<string, string>> {
 
 async function lakeFrom(name: string, change: boolean): Promise<FolderObjectStore> {
   const lake = fixtureLake();
-  if (change) lake.tradeFlows.find((f) => f.hs6 === '280530' && f.year === 2024 && f.partner_iso3 === 'CHN')!.value_usd = 9_000_000;
+  if (change)
+    lake.tradeFlows.find((f) => f.hs6 === '280530' && f.year === 2024 && f.partner_iso3 === 'CHN')!.value_usd =
+      9_000_000;
   const store = new FolderObjectStore(join(root, name));
   await writeFixtureLake(store, lake);
   return store;
@@ -82,23 +87,56 @@ beforeAll(async () => {
   const seed = join(root, 'seed');
   const { store, pointer } = siteBucket(seed);
   const lakeA = await lakeFrom('lake-a', false);
-  await buildSite({ store: lakeA, outDir: join(root, 'site-feb'), releaseMonth: '2026-02', builtAt: new Date('2026-02-15T00:00:00Z') });
+  await buildSite({
+    store: lakeA,
+    outDir: join(root, 'site-feb'),
+    releaseMonth: '2026-02',
+    builtAt: new Date('2026-02-15T00:00:00Z'),
+  });
   await publishSite(join(root, 'site-feb'), store, pointer);
-  await buildSite({ store: lakeA, outDir: join(root, 'site-a'), releaseMonth: MONTH, builtAt: new Date('2026-03-15T00:00:00Z'), archive: liveSite(store, await pointer.read()) });
+  await buildSite({
+    store: lakeA,
+    outDir: join(root, 'site-a'),
+    releaseMonth: MONTH,
+    builtAt: new Date('2026-03-15T00:00:00Z'),
+    archive: liveSite(store, await pointer.read()),
+  });
   await publishSite(join(root, 'site-a'), store, pointer);
   const live = liveSite(store, await pointer.read());
   siteB = join(root, 'site-b');
-  await buildSite({ store: await lakeFrom('lake-b', true), outDir: siteB, releaseMonth: MONTH, builtAt: new Date('2026-03-16T00:00:00Z'), archive: live });
+  await buildSite({
+    store: await lakeFrom('lake-b', true),
+    outDir: siteB,
+    releaseMonth: MONTH,
+    builtAt: new Date('2026-03-16T00:00:00Z'),
+    archive: live,
+  });
 
   // What each site is, from its own files: A as published, B as built plus the earlier release it carries.
   const inA = await live.list('');
   const carried = inA.filter((k) => k.startsWith('releases/2026-02/'));
   const inB = [...(await filesOf(siteB)), ...carried];
   paths = [...new Set([...inA, ...inB])].sort();
-  viewA = new Map(await Promise.all(paths.map(async (p) => [p, sha(inA.includes(p) ? await live.get(p) : undefined)] as const)));
-  viewB = new Map(await Promise.all(paths.map(async (p) => [p, sha(!inB.includes(p) ? undefined : carried.includes(p) ? await live.get(p) : await readFile(join(siteB, p)))] as const)));
+  viewA = new Map(
+    await Promise.all(paths.map(async (p) => [p, sha(inA.includes(p) ? await live.get(p) : undefined)] as const)),
+  );
+  viewB = new Map(
+    await Promise.all(
+      paths.map(
+        async (p) =>
+          [
+            p,
+            sha(
+              !inB.includes(p) ? undefined : carried.includes(p) ? await live.get(p) : await readFile(join(siteB, p)),
+            ),
+          ] as const,
+      ),
+    ),
+  );
   expect(await readerView(seed)).toEqual(viewA);
-  expect([...viewA].filter(([p, h]) => viewB.get(p) !== h).length, 'B differs from A on many pages').toBeGreaterThan(10);
+  expect([...viewA].filter(([p, h]) => viewB.get(p) !== h).length, 'B differs from A on many pages').toBeGreaterThan(
+    10,
+  );
 
   // Uninterrupted, the child's publish gives B: the kills below interrupt exactly that.
   const calibration = join(root, 'calibration');
@@ -111,7 +149,9 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  console.log(`site publish kills: ${KILLS} (uninterrupted publish ${Math.round(publishMs)} ms); what readers got after the kill: ${JSON.stringify(outcomes)}; kills that left an unswitched build folder: ${orphans}`);
+  console.log(
+    `site publish kills: ${KILLS} (uninterrupted publish ${Math.round(publishMs)} ms); what readers got after the kill: ${JSON.stringify(outcomes)}; kills that left an unswitched build folder: ${orphans}`,
+  );
   await rm(root, { recursive: true, force: true });
 });
 
@@ -130,7 +170,10 @@ describe(`site publish (write a build, switch the pointer) killed at ${KILLS} se
       const same = (m: Map<string, string>) => [...m].every(([p, h]) => view.get(p) === h);
       const outcome = same(viewA) ? 'old' : same(viewB) ? 'new' : 'mixed';
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      expect(outcome, `${[...view].filter(([p, h]) => h !== viewA.get(p)).length} paths differ from A, ${[...view].filter(([p, h]) => h !== viewB.get(p)).length} from B`).not.toBe('mixed');
+      expect(
+        outcome,
+        `${[...view].filter(([p, h]) => h !== viewA.get(p)).length} paths differ from A, ${[...view].filter(([p, h]) => h !== viewB.get(p)).length} from B`,
+      ).not.toBe('mixed');
 
       const { store, pointer } = siteBucket(dir);
       const before = (await pointer.read()).builds!;

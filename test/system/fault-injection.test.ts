@@ -32,7 +32,17 @@ import type { LiveSourceId } from '../../src/core/ingest/sources/live-source.ts'
 import { tableDef } from '../../src/core/ingest/tables.ts';
 import { hookedStore } from '../crash/hooked-store.ts';
 import { startS3FaultProxy, type S3FaultProxy } from '../crash/s3-fault-proxy.ts';
-import { bundleChild, curatedFiles, leftovers, readableCounts, REPO, smallData, snapshot, spawnNode, type BundledChild } from '../crash/support.ts';
+import {
+  bundleChild,
+  curatedFiles,
+  leftovers,
+  readableCounts,
+  REPO,
+  smallData,
+  snapshot,
+  spawnNode,
+  type BundledChild,
+} from '../crash/support.ts';
 import { digests } from '../support/ingest-support.ts';
 import { MOTO_SDK_ENV, s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
 
@@ -44,25 +54,64 @@ const REFRESH_NOW = () => new Date('2025-08-05T06:00:00Z');
 /** The live world of test/fast/refresh.test.ts, from committed fixtures; `fault` replaces one source's answers. */
 function world(fault?: { source: LiveSourceId; reply: Reply }): Route[] {
   const routes: (Route & { source: LiveSourceId })[] = [
-    { source: 'comtrade', path: '/public/v1/preview/C/A/HS', query: { period: '2021', cmdCode: '280530' }, replies: [{ body: fixture('comtrade/get-A-2021-r842-M-280530.from-bundled.json') }] },
+    {
+      source: 'comtrade',
+      path: '/public/v1/preview/C/A/HS',
+      query: { period: '2021', cmdCode: '280530' },
+      replies: [{ body: fixture('comtrade/get-A-2021-r842-M-280530.from-bundled.json') }],
+    },
     { source: 'comtrade', path: '/public/v1/preview/C/A/HS', replies: [{ body: EMPTY_ENVELOPE }] },
-    { source: 'census', path: '/imports/hs', query: { I_COMMODITY: '854231', time: 'from 2024-07 to 2025-06' }, replies: [{ body: fixture('census/imports-854231-2024-07_2025-06.synthetic.json') }] },
-    { source: 'census', path: '/imports/hs', query: { I_COMMODITY: '854231', time: 'from 2024-08 to 2025-07' }, replies: [{ body: fixture('census/imports-854231-2024-08_2025-07.synthetic.json') }] },
+    {
+      source: 'census',
+      path: '/imports/hs',
+      query: { I_COMMODITY: '854231', time: 'from 2024-07 to 2025-06' },
+      replies: [{ body: fixture('census/imports-854231-2024-07_2025-06.synthetic.json') }],
+    },
+    {
+      source: 'census',
+      path: '/imports/hs',
+      query: { I_COMMODITY: '854231', time: 'from 2024-08 to 2025-07' },
+      replies: [{ body: fixture('census/imports-854231-2024-08_2025-07.synthetic.json') }],
+    },
     { source: 'census', path: '/imports/hs', replies: [{ status: 204 }] },
     { source: 'census', path: '/exports/hs', replies: [{ status: 204 }] },
-    { source: 'usgs', path: '/mcs2026-rare-earths-world.csv', replies: [{ body: fixture('usgs/mcs2026_rare-earths_world.from-bundled.csv') }] },
+    {
+      source: 'usgs',
+      path: '/mcs2026-rare-earths-world.csv',
+      replies: [{ body: fixture('usgs/mcs2026_rare-earths_world.from-bundled.csv') }],
+    },
   ];
   if (!fault) return routes;
   const path = routes.find((r) => r.source === fault.source)!.path;
   return [{ path, replies: [fault.reply] }, ...routes.filter((r) => r.source !== fault.source)];
 }
 
-const refresh = (store: ObjectStore, runId: string, period: string, o: { routes?: Route[]; client?: HttpClient; sources?: LiveSourceId[] } = {}) =>
+const refresh = (
+  store: ObjectStore,
+  runId: string,
+  period: string,
+  o: { routes?: Route[]; client?: HttpClient; sources?: LiveSourceId[] } = {},
+) =>
   runRefresh({
-    store, runId, period, env: {}, now: REFRESH_NOW, sources: o.sources,
-    http: { http: o.client ?? replayHttp(o.routes ?? world()), sleep: async () => {}, random: () => 0, policy: { retries: 2, timeoutMs: 50 } },
-    usgs: { csvs: [{ chapter: 'rare-earths', edition: 2026, url: 'https://sciencebase.example/mcs2026-rare-earths-world.csv' }] },
-    window: { comtradeYears: 4 }, overrides: { hs: ['280530', '854231'], flows: ['M'] },
+    store,
+    runId,
+    period,
+    env: {},
+    now: REFRESH_NOW,
+    sources: o.sources,
+    http: {
+      http: o.client ?? replayHttp(o.routes ?? world()),
+      sleep: async () => {},
+      random: () => 0,
+      policy: { retries: 2, timeoutMs: 50 },
+    },
+    usgs: {
+      csvs: [
+        { chapter: 'rare-earths', edition: 2026, url: 'https://sciencebase.example/mcs2026-rare-earths-world.csv' },
+      ],
+    },
+    window: { comtradeYears: 4 },
+    overrides: { hs: ['280530', '854231'], flows: ['M'] },
   });
 
 let root: string;
@@ -81,7 +130,8 @@ const copy = async (from: string, name: string) => {
   await cp(from, to, { recursive: true });
   return to;
 };
-const manifestOf = (lake: string, runId: string) => getJson<IngestManifest>(new FolderObjectStore(lake), `_runs/${runId}.json`);
+const manifestOf = (lake: string, runId: string) =>
+  getJson<IngestManifest>(new FolderObjectStore(lake), `_runs/${runId}.json`);
 
 async function metrics(lake: string): Promise<void> {
   const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store: new FolderObjectStore(lake) });
@@ -122,19 +172,34 @@ async function lastGoodIntact(lake: string): Promise<void> {
 
 describe('a live source fails (HTTP seam): it is reported stale and keeps its last good data', () => {
   const cases: { name: string; source: LiveSourceId; reply?: Reply; client?: HttpClient; message: RegExp }[] = [
-    { name: '429 Too Many Requests', source: 'comtrade', reply: { status: 429, headers: { 'retry-after': '1' }, body: 'rate limit exceeded' }, message: /failed after 3 attempts; last: HTTP 429/ },
-    { name: '500 Internal Server Error', source: 'census', reply: { status: 500, body: 'Internal Server Error' }, message: /failed after 3 attempts; last: HTTP 500/ },
+    {
+      name: '429 Too Many Requests',
+      source: 'comtrade',
+      reply: { status: 429, headers: { 'retry-after': '1' }, body: 'rate limit exceeded' },
+      message: /failed after 3 attempts; last: HTTP 429/,
+    },
+    {
+      name: '500 Internal Server Error',
+      source: 'census',
+      reply: { status: 500, body: 'Internal Server Error' },
+      message: /failed after 3 attempts; last: HTTP 500/,
+    },
     {
       name: 'timeout (no answer)',
       source: 'usgs',
       // A server that never answers: only the request's own timeout (AbortSignal) ends the wait.
-      client: (_request, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      client: (_request, signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
       message: /last: no response within 50 ms/,
     },
     {
       name: 'connection reset',
       source: 'comtrade',
-      reply: { error: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }) },
+      reply: {
+        error: Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+        }),
+      },
       message: /last: network error \(fetch failed\)/,
     },
     {
@@ -148,7 +213,11 @@ describe('a live source fails (HTTP seam): it is reported stale and keeps its la
     it(`${c.name} (${c.source})`, async () => {
       const lake = await copy(goodLake, `http-${c.source}-${c.name.replace(/\W+/g, '-')}`);
       const store = new FolderObjectStore(lake);
-      const manifest = await refresh(store, 'faulty', '2025-07', { sources: [c.source], client: c.client, routes: c.reply && world({ source: c.source, reply: c.reply }) });
+      const manifest = await refresh(store, 'faulty', '2025-07', {
+        sources: [c.source],
+        client: c.client,
+        routes: c.reply && world({ source: c.source, reply: c.reply }),
+      });
       expect(manifest.outcome).toBe('succeeded');
       expect(manifest.staleSources).toEqual([c.source]);
       expect(manifest.sources[c.source].error?.message).toMatch(c.message);
@@ -160,21 +229,30 @@ describe('a live source fails (HTTP seam): it is reported stale and keeps its la
       const rerun = await refresh(store, 'rerun', '2025-07', { sources: [c.source] });
       expect(rerun.staleSources).toEqual([]);
       expect(await curatedFiles(lake)).toEqual(await curatedFiles(reference));
-      figures.push(`${c.name}: ${c.source} stale — ${manifest.sources[c.source].error?.message.replace(/https?:\S+/, '<url>')}; re-run fresh`);
+      figures.push(
+        `${c.name}: ${c.source} stale — ${manifest.sources[c.source].error?.message.replace(/https?:\S+/, '<url>')}; re-run fresh`,
+      );
     });
   }
 
   it('the site built after a stale run says so, and still shows the stale source’s last good data', async () => {
     const lake = await copy(goodLake, 'stale-site-lake');
     const store = new FolderObjectStore(lake);
-    await refresh(store, 'stale-run', '2025-07', { sources: ['comtrade'], routes: world({ source: 'comtrade', reply: { status: 503, body: 'down' } }) });
+    await refresh(store, 'stale-run', '2025-07', {
+      sources: ['comtrade'],
+      routes: world({ source: 'comtrade', reply: { status: 503, body: 'down' } }),
+    });
     await metrics(lake);
     const site = join(root, 'stale-site', 'site');
     await buildSite({ store, outDir: site });
     const quality = readFileSync(join(site, 'data-quality.html'), 'utf8');
     expect(quality).toMatch(/comtrade[\s\S]{0,400}stale|stale[\s\S]{0,400}comtrade/);
-    const comtrade = (await readTable<{ source: string }>(store, tableDef(tradeFlows))).filter((r) => r.source === 'comtrade');
-    const before = (await readTable<{ source: string }>(new FolderObjectStore(goodLake), tableDef(tradeFlows))).filter((r) => r.source === 'comtrade');
+    const comtrade = (await readTable<{ source: string }>(store, tableDef(tradeFlows))).filter(
+      (r) => r.source === 'comtrade',
+    );
+    const before = (await readTable<{ source: string }>(new FolderObjectStore(goodLake), tableDef(tradeFlows))).filter(
+      (r) => r.source === 'comtrade',
+    );
     expect(comtrade).toEqual(before);
     expect(comtrade.length).toBeGreaterThan(0);
   });
@@ -218,13 +296,21 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     const store = await lakeA('put-failure/');
     const before = await curatedOf(store);
     let curatedPuts = 0;
-    proxy.setRule((method, path) => (method === 'PUT' && path.startsWith('/lake/put-failure/curated/') && ++curatedPuts > 1
-      ? { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' } : 'forward'));
+    proxy.setRule((method, path) =>
+      method === 'PUT' && path.startsWith('/lake/put-failure/curated/') && ++curatedPuts > 1
+        ? { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' }
+        : 'forward',
+    );
     const error = await runIngest({ store, runId: 'faulty', dataDir: dataB, now: NOW }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).message).toMatch(/Could not write s3:\/\/lake\/put-failure\/curated\/.* InternalError/);
+    expect((error as StoreError).message).toMatch(
+      /Could not write s3:\/\/lake\/put-failure\/curated\/.* InternalError/,
+    );
     const manifest = await getJson<IngestManifest>(store, '_runs/faulty.json');
-    expect(manifest).toMatchObject({ outcome: 'failed', error: { name: 'StoreError', message: expect.stringMatching(/InternalError/) } });
+    expect(manifest).toMatchObject({
+      outcome: 'failed',
+      error: { name: 'StoreError', message: expect.stringMatching(/InternalError/) },
+    });
     // Decided but half applied: the marker is there, every curated object is A's or B's, all readable.
     expect(await store.list('_staging/ingest/bundled/faulty/_COMMIT.json')).toHaveLength(1);
     for (const [key, hash] of await curatedOf(store)) expect([before.get(key), after.get(key)], key).toContain(hash);
@@ -234,12 +320,16 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     proxy.setRule(() => 'forward');
     const saved = { ...process.env };
     Object.assign(process.env, {
-      LAKE_BUCKET: 'lake', LAKE_PREFIX: 'put-failure/', AWS_ENDPOINT_URL_S3: proxy.endpoint, ...MOTO_SDK_ENV,
+      LAKE_BUCKET: 'lake',
+      LAKE_PREFIX: 'put-failure/',
+      AWS_ENDPOINT_URL_S3: proxy.endpoint,
+      ...MOTO_SDK_ENV,
     });
     const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
       expect(await handler({ source: 'bundled', runId: 'sfn', recover: true })).toEqual({
-        source: 'bundled', recovered: [{ id: 'faulty', action: 'rolled-forward', objects: expect.any(Number) }],
+        source: 'bundled',
+        recovered: [{ id: 'faulty', action: 'rolled-forward', objects: expect.any(Number) }],
       });
     } finally {
       quiet.mockRestore();
@@ -251,7 +341,9 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     expect(rerun.outcome).toBe('succeeded');
     expect(rerun.sources.bundled.recovered).toBeUndefined();
     expect(await curatedOf(store)).toEqual(after);
-    figures.push(`S3 PutObject 500 mid-apply: run failed (${(error as Error).name}), commit finished by the Lambda's recovery mode, re-run had nothing left to do`);
+    figures.push(
+      `S3 PutObject 500 mid-apply: run failed (${(error as Error).name}), commit finished by the Lambda's recovery mode, re-run had nothing left to do`,
+    );
   }, 60_000);
 
   it('S3 slows down (503 SlowDown): once per request the SDK retries and the run completes; without end the run fails before its commit', async () => {
@@ -269,22 +361,33 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     });
     const transient = await runIngest({ store, runId: 'slowed', dataDir: dataB, now: NOW });
     expect(transient.outcome).toBe('succeeded');
-    expect(proxy.log.filter((l) => l.request.startsWith('PUT /lake/slow-down/') && l.decision !== 'forward')).toHaveLength(3);
+    expect(
+      proxy.log.filter((l) => l.request.startsWith('PUT /lake/slow-down/') && l.decision !== 'forward'),
+    ).toHaveLength(3);
     expect(await curatedOf(store)).toEqual(after);
 
     // Lake A again, and S3 never stops saying SlowDown for staging writes.
     const again = await lakeA('slow-down-2/');
-    proxy.setRule((method, path) => (method === 'PUT' && path.startsWith('/lake/slow-down-2/_staging/') ? slowDown : 'forward'));
-    const error = await runIngest({ store: again, runId: 'throttled', dataDir: dataB, now: NOW }).catch((e: unknown) => e);
+    proxy.setRule((method, path) =>
+      method === 'PUT' && path.startsWith('/lake/slow-down-2/_staging/') ? slowDown : 'forward',
+    );
+    const error = await runIngest({ store: again, runId: 'throttled', dataDir: dataB, now: NOW }).catch(
+      (e: unknown) => e,
+    );
     expect((error as StoreError).message).toMatch(/SlowDown/);
-    expect(await getJson<IngestManifest>(again, '_runs/throttled.json')).toMatchObject({ outcome: 'failed', error: { message: expect.stringMatching(/SlowDown/) } });
+    expect(await getJson<IngestManifest>(again, '_runs/throttled.json')).toMatchObject({
+      outcome: 'failed',
+      error: { message: expect.stringMatching(/SlowDown/) },
+    });
     expect(await curatedOf(again)).toEqual(before);
     proxy.setRule(() => 'forward');
     const rerun = await runIngest({ store: again, runId: 'rerun', dataDir: dataB, now: NOW });
     expect(rerun.outcome).toBe('succeeded');
     expect(await curatedOf(again)).toEqual(after);
     expect(await again.list('_staging/')).toEqual([]);
-    figures.push('S3 503 SlowDown once per request: absorbed by SDK retries, run succeeded; SlowDown on every try: run failed before its commit, A intact, re-run completed');
+    figures.push(
+      'S3 503 SlowDown once per request: absorbed by SDK retries, run succeeded; SlowDown on every try: run failed before its commit, A intact, re-run completed',
+    );
   }, 60_000);
 });
 
@@ -298,14 +401,22 @@ describe('the local lake’s disk is full', () => {
       beforePut: (key, body) => {
         const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
         if (size > free) {
-          throw new StoreError(`Could not write ${folder.location}${key}: ENOSPC: no space left on device, write`, 'Check that the lake folder is writable and the disk has free space.');
+          throw new StoreError(
+            `Could not write ${folder.location}${key}: ENOSPC: no space left on device, write`,
+            'Check that the lake folder is writable and the disk has free space.',
+          );
         }
         free -= size;
       },
     });
-    const error = await runIngest({ store: full, runId: 'disk-full', dataDir: dataB, now: NOW }).catch((e: unknown) => e);
+    const error = await runIngest({ store: full, runId: 'disk-full', dataDir: dataB, now: NOW }).catch(
+      (e: unknown) => e,
+    );
     expect((error as StoreError).message).toMatch(/ENOSPC: no space left on device/);
-    expect(await manifestOf(lake, 'disk-full')).toMatchObject({ outcome: 'failed', error: { message: expect.stringMatching(/ENOSPC/) } });
+    expect(await manifestOf(lake, 'disk-full')).toMatchObject({
+      outcome: 'failed',
+      error: { message: expect.stringMatching(/ENOSPC/) },
+    });
     await lastGoodIntact(lake);
 
     const rerun = await runIngest({ store: folder, runId: 'rerun', dataDir: dataB, now: NOW });
@@ -327,14 +438,33 @@ describe('the process is killed at a chosen point of the ingest', () => {
   });
 
   const points = [
-    { name: 'after staging the curated files, before the commit marker', pattern: '_COMMIT\\.json$', nth: 1, state: 'old', recovery: 'discarded' },
-    { name: 'after the commit marker, between two curated files', pattern: '^curated/', nth: 2, state: 'mixed', recovery: 'rolled-forward' },
-    { name: 'after the curated files, before the final manifest', pattern: '^_runs/', nth: 2, state: 'new', recovery: undefined },
+    {
+      name: 'after staging the curated files, before the commit marker',
+      pattern: '_COMMIT\\.json$',
+      nth: 1,
+      state: 'old',
+      recovery: 'discarded',
+    },
+    {
+      name: 'after the commit marker, between two curated files',
+      pattern: '^curated/',
+      nth: 2,
+      state: 'mixed',
+      recovery: 'rolled-forward',
+    },
+    {
+      name: 'after the curated files, before the final manifest',
+      pattern: '^_runs/',
+      nth: 2,
+      state: 'new',
+      recovery: undefined,
+    },
   ] as const;
   for (const p of points) {
     it(`killed ${p.name}`, async () => {
       const lake = await copy(goodLake, `kill-${p.nth}-${p.pattern.replace(/\W+/g, '')}`);
-      const exit = await spawnNode(child.args('ingest', lake, dataB, 'killed', p.pattern, String(p.nth)), child.env).exited;
+      const exit = await spawnNode(child.args('ingest', lake, dataB, 'killed', p.pattern, String(p.nth)), child.env)
+        .exited;
       expect(exit.signal).toBe('SIGKILL');
       await readableCounts(lake);
       const curated = await curatedFiles(lake);
@@ -349,10 +479,14 @@ describe('the process is killed at a chosen point of the ingest', () => {
       expect(await manifestOf(lake, 'killed')).toMatchObject({ outcome: 'failed', error: { name: 'Unfinished' } });
 
       const rerun = await runIngest({ store: new FolderObjectStore(lake), runId: 'rerun', dataDir: dataB, now: NOW });
-      expect(rerun.sources.bundled.recovered ?? []).toEqual(p.recovery ? [expect.objectContaining({ id: 'killed', action: p.recovery })] : []);
+      expect(rerun.sources.bundled.recovered ?? []).toEqual(
+        p.recovery ? [expect.objectContaining({ id: 'killed', action: p.recovery })] : [],
+      );
       expect(await curatedFiles(lake)).toEqual(reference);
       expect(await leftovers(lake)).toEqual([]);
-      figures.push(`killed ${p.name}: curated ${p.state}, manifest "Unfinished", re-run ${p.recovery ?? 'had nothing to recover'} and completed`);
+      figures.push(
+        `killed ${p.name}: curated ${p.state}, manifest "Unfinished", re-run ${p.recovery ?? 'had nothing to recover'} and completed`,
+      );
     });
   }
 });
@@ -376,6 +510,8 @@ describe('the process is killed while the report publishes the site', () => {
     const published = await snapshot(site);
     expect(published.get('index.html')).toBeDefined();
     expect(published).not.toEqual(site0);
-    figures.push(`chainwatch report killed while writing: site unchanged (${site0.size} files); ${orphans.length} staging folder(s) left beside it; re-run published ${published.size} files`);
+    figures.push(
+      `chainwatch report killed while writing: site unchanged (${site0.size} files); ${orphans.length} staging folder(s) left beside it; re-run published ${published.size} files`,
+    );
   }, 120_000);
 });

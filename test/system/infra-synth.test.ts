@@ -18,13 +18,16 @@ import { s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cdkBin = join(root, 'node_modules', '.bin', 'cdk');
 
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, string> }> };
+type Template = {
+  Resources: Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, string> }>;
+};
 
 describe('cdk synth (CLI, real bundling, offline)', () => {
   let out: string;
   let result: ReturnType<typeof spawnSync>;
   beforeAll(() => {
-    if (!existsSync(cdkBin)) throw new Error(`The CDK CLI is missing at ${cdkBin}; run npm ci to install the aws-cdk devDependency.`);
+    if (!existsSync(cdkBin))
+      throw new Error(`The CDK CLI is missing at ${cdkBin}; run npm ci to install the aws-cdk devDependency.`);
     out = mkdtempSync(join(tmpdir(), 'chainwatch-cdk-out-'));
     const closed = 'http://127.0.0.1:9';
     const { CDK_DEFAULT_ACCOUNT: _a, CDK_DEFAULT_REGION: _r, ...env } = process.env;
@@ -48,7 +51,8 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
   }, 300_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  const template = (stack: string): Template => JSON.parse(readFileSync(join(out, `chainwatch-dev-${stack}.template.json`), 'utf8'));
+  const template = (stack: string): Template =>
+    JSON.parse(readFileSync(join(out, `chainwatch-dev-${stack}.template.json`), 'utf8'));
   /** Lambda bundles, keyed by the function's logical id. */
   const bundles = () =>
     Object.entries(template('pipeline').Resources)
@@ -58,7 +62,8 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
   it('succeeds and writes the four stacks', () => {
     expect(result.error, String(result.error)).toBeUndefined();
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
-    for (const stack of ['storage', 'catalog', 'site', 'pipeline']) expect(existsSync(join(out, `chainwatch-dev-${stack}.template.json`)), stack).toBe(true);
+    for (const stack of ['storage', 'catalog', 'site', 'pipeline'])
+      expect(existsSync(join(out, `chainwatch-dev-${stack}.template.json`)), stack).toBe(true);
   });
 
   it('bundles every Lambda as one ESM file without DuckDB', () => {
@@ -72,10 +77,18 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
 
   it('loads every bundle as an ES module exporting the handler', () => {
     for (const { id, dir } of bundles()) {
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); console.log(typeof m.handler);`], {
-        cwd: dir,
-        encoding: 'utf8',
-      });
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); console.log(typeof m.handler);`,
+        ],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+        },
+      );
       expect(run.stdout.trim(), `${id}: ${run.stderr}`).toBe('function');
     }
   });
@@ -83,7 +96,8 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
   it('ships the files the handlers read at run time next to the bundle', () => {
     const sqlFiles = readdirSync(join(root, 'sql', 'metrics')).filter((f) => f.endsWith('.sql'));
     const byId = (prefix: string) => bundles().filter((b) => b.id.startsWith(prefix));
-    for (const { dir } of byId('Metrics')) expect(readdirSync(join(dir, 'sql', 'metrics')).sort()).toEqual(sqlFiles.sort());
+    for (const { dir } of byId('Metrics'))
+      expect(readdirSync(join(dir, 'sql', 'metrics')).sort()).toEqual(sqlFiles.sort());
     for (const { dir } of byId('Ingest')) {
       expect(existsSync(join(dir, 'data', 'bundled', 'SOURCES.md'))).toBe(true);
       expect(existsSync(join(dir, 'data-schemas', 'reference', 'basket.csv'))).toBe(true);
@@ -105,7 +119,8 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       await ingestStep(options);
       await metricsStep(options);
       const local = new FolderObjectStore(options.lake);
-      for (const key of await local.list('metrics/')) await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: await local.get(key) }));
+      for (const key of await local.list('metrics/'))
+        await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: await local.get(key) }));
     }, 180_000);
     afterAll(async () => {
       s3?.destroy();
@@ -117,12 +132,22 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
      * Invoke a bundle's handler in a fresh Node process whose working directory is the task root, like
      * /var/task. Asynchronously: a stand-in this process serves must keep answering while the handler runs.
      */
-    const invoke = async (prefix: string, event: unknown, environment: Record<string, string>, preload: string[] = []) => {
+    const invoke = async (
+      prefix: string,
+      event: unknown,
+      environment: Record<string, string>,
+      preload: string[] = [],
+    ) => {
       const { dir } = bundles().find((b) => b.id.startsWith(prefix))!;
       const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(
           process.execPath,
-          [...preload.flatMap((p) => ['--import', p]), '--input-type=module', '-e', "const { handler } = await import(process.env.ENTRY); console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVENT))));"],
+          [
+            ...preload.flatMap((p) => ['--import', p]),
+            '--input-type=module',
+            '-e',
+            "const { handler } = await import(process.env.ENTRY); console.log('RESULT ' + JSON.stringify(await handler(JSON.parse(process.env.EVENT))));",
+          ],
           {
             cwd: dir,
             timeout: 120_000,
@@ -152,8 +177,16 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
 
     it('ingest lands the bundled data from the files shipped in its asset', async () => {
-      const summary = await invoke('Ingestbundled', { source: 'bundled', runId: 'bundle-run' }, { LAKE_BUCKET: 'lake' });
-      expect(summary).toMatchObject({ source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/bundle-run-bundled.json' });
+      const summary = await invoke(
+        'Ingestbundled',
+        { source: 'bundled', runId: 'bundle-run' },
+        { LAKE_BUCKET: 'lake' },
+      );
+      expect(summary).toMatchObject({
+        source: 'bundled',
+        outcome: 'succeeded',
+        manifestKey: '_runs/bundle-run-bundled.json',
+      });
       expect(await keys('lake', 'curated/trade_flows/')).not.toEqual([]);
     }, 120_000);
 
@@ -164,7 +197,12 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       const server = await kvs.serve();
       try {
         const redirect = fileURLToPath(new URL('../support/kvs-redirect.mjs', import.meta.url));
-        const summary = await invoke('Report', { runId: 'bundle-run' }, { LAKE_BUCKET: 'lake', SITE_BUCKET: 'site', SITE_KVS_ARN: KVS_ARN, KVS_STAND_IN: server.url }, [redirect]);
+        const summary = await invoke(
+          'Report',
+          { runId: 'bundle-run' },
+          { LAKE_BUCKET: 'lake', SITE_BUCKET: 'site', SITE_KVS_ARN: KVS_ARN, KVS_STAND_IN: server.url },
+          [redirect],
+        );
         expect(summary).toMatchObject({ switched: true });
         expect(kvs.items.get('current')).toBe(summary.build);
         expect(kvs.requests.at(-1)!.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 /);

@@ -39,9 +39,16 @@ describe('ingest Lambda handler', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const summary = await handler({ source: 'bundled', runId: 'sfn-execution-1' });
     // Progress goes to the function's log (CloudWatch), one line per step.
-    expect(log.mock.calls.map(([line]) => String(line))).toContainEqual(expect.stringMatching(/^curated\/trade_flows: \d+ rows in \d+ partitions$/));
+    expect(log.mock.calls.map(([line]) => String(line))).toContainEqual(
+      expect.stringMatching(/^curated\/trade_flows: \d+ rows in \d+ partitions$/),
+    );
     log.mockRestore();
-    expect(summary).toMatchObject({ runId: 'sfn-execution-1-bundled', source: 'bundled', outcome: 'succeeded', manifestKey: '_runs/sfn-execution-1-bundled.json' });
+    expect(summary).toMatchObject({
+      runId: 'sfn-execution-1-bundled',
+      source: 'bundled',
+      outcome: 'succeeded',
+      manifestKey: '_runs/sfn-execution-1-bundled.json',
+    });
     expect(summary.rowsIn + summary.rowsDerived).toBe(summary.rowsOut + summary.rowsRejected + summary.rowsDuplicate);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'handler-lake', Prefix: 'lake/_runs/' }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual(['lake/_runs/sfn-execution-1-bundled.json']);

@@ -45,26 +45,39 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const queries = async () => (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: WORKGROUP }))).QueryExecutionIds ?? [];
+const queries = async () =>
+  (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: WORKGROUP }))).QueryExecutionIds ?? [];
 
 describe('metrics Lambda handler', () => {
   it('refuses to run over a pending ingest commit, names the source and how to finish it, and starts no query', async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: MARKER, Body: '{}' }));
     const error = await handler().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toBe('An interrupted ingest of census has not finished moving its files into the lake');
+    expect((error as InputError).message).toBe(
+      'An interrupted ingest of census has not finished moving its files into the lake',
+    );
     expect((error as InputError).hint).toMatch(/ingest Lambda of census with \{"source": "census", "recover": true\}/);
     expect(await queries()).toEqual([]);
   });
 
   it('runs the metric queries once only undecided staging is left (a run killed before its marker changed nothing)', async () => {
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: MARKER }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lake/_staging/ingest/census/run-early/objects/curated/x.parquet', Body: 'staged' }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'lake/_staging/ingest/census/run-early/objects/curated/x.parquet',
+        Body: 'staged',
+      }),
+    );
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const result = await handler();
     log.mockRestore();
     // moto runs no SQL (every query answers with no rows): what counts is that the step got past the check.
-    expect(Object.keys(result.tables).sort()).toEqual(metricSqlFiles().map((f) => f.table).sort());
+    expect(Object.keys(result.tables).sort()).toEqual(
+      metricSqlFiles()
+        .map((f) => f.table)
+        .sort(),
+    );
     expect((await queries()).length).toBeGreaterThan(0);
   });
 });

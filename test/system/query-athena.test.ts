@@ -3,13 +3,27 @@
  * SQL: each query takes the next canned result. What is checked is what chainwatch sends (SQL with
  * `?`, ExecutionParameters) and how it reads what comes back (pages, types, FAILED states).
  */
-import { CreateWorkGroupCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand, type AthenaClient, type GetQueryExecutionCommandOutput } from '@aws-sdk/client-athena';
+import {
+  CreateWorkGroupCommand,
+  GetQueryExecutionCommand,
+  ListQueryExecutionsCommand,
+  type AthenaClient,
+  type GetQueryExecutionCommandOutput,
+} from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, queryCommand, type CommandIO, type EngineFactory } from '../../src/cli/query.ts';
 import { AthenaQueryEngine } from '../../src/adapters/athena-engine/athena-engine.ts';
 import { QueryError, UsageError } from '../../src/core/errors.ts';
 import { storeFromUri } from '../../src/adapters/s3-store/s3-store.ts';
-import { athenaClientFor, MOTO_SDK_ENV, pageResultsLikeAthena, queueAthenaResults, startMoto, type CannedAthenaResult, type Moto } from '../support/moto.ts';
+import {
+  athenaClientFor,
+  MOTO_SDK_ENV,
+  pageResultsLikeAthena,
+  queueAthenaResults,
+  startMoto,
+  type CannedAthenaResult,
+  type Moto,
+} from '../support/moto.ts';
 
 const WORKGROUP = 'chainwatch-test-analysts';
 const DATABASE = 'chainwatch_test';
@@ -39,21 +53,34 @@ const capture = (): CommandIO & { lines: string[]; errors: string[] } => {
 /** The default engines with Athena on a client of our choosing (paged or failing like real Athena). */
 const withAthenaClient = (client: AthenaClient): Record<'duckdb' | 'athena', EngineFactory> => ({
   ...ENGINES,
-  athena: async ({ lake, workgroup, database }) => new AthenaQueryEngine({
-    workgroup: workgroup!, database: database!, lakeBucket: 'chainwatch-lake', lakePrefix: 'lake/', store: storeFromUri(lake),
-    client, pollIntervalMs: 5, maxPollIntervalMs: 20, maxResults: 2,
-  }),
+  athena: async ({ lake, workgroup, database }) =>
+    new AthenaQueryEngine({
+      workgroup: workgroup!,
+      database: database!,
+      lakeBucket: 'chainwatch-lake',
+      lakePrefix: 'lake/',
+      store: storeFromUri(lake),
+      client,
+      pollIntervalMs: 5,
+      maxPollIntervalMs: 20,
+      maxResults: 2,
+    }),
 });
 
 /** A canned SELECT result as Athena returns it: the header row first. */
 const selectResult = (columns: [string, string][], rows: (string | null)[][]): CannedAthenaResult => ({
   column_info: columns.map(([Name, Type]) => ({ Name, Label: Name, Type, Nullable: 'UNKNOWN' })),
-  rows: [{ Data: columns.map(([n]) => ({ VarCharValue: n })) }, ...rows.map((r) => ({ Data: r.map((v) => (v === null ? {} : { VarCharValue: v })) }))],
+  rows: [
+    { Data: columns.map(([n]) => ({ VarCharValue: n })) },
+    ...rows.map((r) => ({ Data: r.map((v) => (v === null ? {} : { VarCharValue: v })) })),
+  ],
 });
 
 const executions = async () => {
   const ids = (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: WORKGROUP }))).QueryExecutionIds ?? [];
-  return Promise.all(ids.map(async (id) => (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution!));
+  return Promise.all(
+    ids.map(async (id) => (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution!),
+  );
 };
 
 /** A client whose GetQueryExecution answers as Athena does for a failed query (moto never fails one). */
@@ -63,7 +90,10 @@ function failingClient(reason: string): AthenaClient {
     (next, context) => async (args) => {
       const result = await next(args);
       if (context.commandName === 'GetQueryExecutionCommand') {
-        (result.output as GetQueryExecutionCommandOutput).QueryExecution!.Status = { State: 'FAILED', StateChangeReason: reason };
+        (result.output as GetQueryExecutionCommandOutput).QueryExecution!.Status = {
+          State: 'FAILED',
+          StateChangeReason: reason,
+        };
       }
       return result;
     },
@@ -77,13 +107,36 @@ describe('chainwatch query --engine athena', () => {
     // The real factory, configured like an analyst's shell: AWS settings from the environment only.
     Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, ...MOTO_SDK_ENV });
     await queueAthenaResults(moto.endpoint, [
-      selectResult([['rank', 'integer'], ['partner_iso3', 'varchar'], ['partner_name', 'varchar'], ['value_usd', 'double'], ['share', 'double']],
-        [['1', 'TWN', 'Taiwan', '1.5E9', null]]),
+      selectResult(
+        [
+          ['rank', 'integer'],
+          ['partner_iso3', 'varchar'],
+          ['partner_name', 'varchar'],
+          ['value_usd', 'double'],
+          ['share', 'double'],
+        ],
+        [['1', 'TWN', 'Taiwan', '1.5E9', null]],
+      ),
     ]);
     const io = capture();
     const hostile = "854231'; drop table basket; --";
-    await queryCommand(['--saved', 'top_suppliers', ...ATHENA_ARGS, '--param', `hs=${hostile}`, '--param', 'year=2023', '--format', 'json'], io);
-    expect(JSON.parse(io.lines.join('\n'))).toEqual([{ rank: 1, partner_iso3: 'TWN', partner_name: 'Taiwan', value_usd: 1.5e9, share: null }]);
+    await queryCommand(
+      [
+        '--saved',
+        'top_suppliers',
+        ...ATHENA_ARGS,
+        '--param',
+        `hs=${hostile}`,
+        '--param',
+        'year=2023',
+        '--format',
+        'json',
+      ],
+      io,
+    );
+    expect(JSON.parse(io.lines.join('\n'))).toEqual([
+      { rank: 1, partner_iso3: 'TWN', partner_name: 'Taiwan', value_usd: 1.5e9, share: null },
+    ]);
 
     const [execution] = await executions();
     expect(execution.WorkGroup).toBe(WORKGROUP);
@@ -98,7 +151,15 @@ describe('chainwatch query --engine athena', () => {
     const client = athenaClientFor(moto.endpoint);
     const seen = pageResultsLikeAthena(client);
     const years = ['2018', '2019', '2020', '2021', '2022', '2023', '2024'];
-    await queueAthenaResults(moto.endpoint, [selectResult([['year', 'integer'], ['china_share', 'double']], years.map((y, i) => [y, String(i / 10)]))]);
+    await queueAthenaResults(moto.endpoint, [
+      selectResult(
+        [
+          ['year', 'integer'],
+          ['china_share', 'double'],
+        ],
+        years.map((y, i) => [y, String(i / 10)]),
+      ),
+    ]);
     const io = capture();
     await queryCommand(['SELECT year, china_share FROM dependency', ...ATHENA_ARGS], io, withAthenaClient(client));
     expect(io.lines.join('\n').split('\n')).toEqual(['year,china_share', ...years.map((y, i) => `${y},${i / 10}`)]);
@@ -108,8 +169,14 @@ describe('chainwatch query --engine athena', () => {
   });
 
   it("turns Athena's TABLE_NOT_FOUND into the list of lake tables", async () => {
-    const client = failingClient("TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.chainwatch_test.suppliers' does not exist");
-    const error = await queryCommand(['SELECT * FROM suppliers', ...ATHENA_ARGS], capture(), withAthenaClient(client)).catch((e: unknown) => e);
+    const client = failingClient(
+      "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.chainwatch_test.suppliers' does not exist",
+    );
+    const error = await queryCommand(
+      ['SELECT * FROM suppliers', ...ATHENA_ARGS],
+      capture(),
+      withAthenaClient(client),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).message).toBe('Unknown table "suppliers"');
     expect((error as QueryError).hint).toMatch(/supplier_shares.*trade_flows|trade_flows.*supplier_shares/);
@@ -119,7 +186,9 @@ describe('chainwatch query --engine athena', () => {
   it("fails a FAILED query with Athena's message and line", async () => {
     const client = failingClient("SYNTAX_ERROR: line 2:1: mismatched input 'FORM'. Expecting: ',', 'FROM'");
     const io = capture();
-    const error = await queryCommand(['SELECT hs6\nFORM basket', ...ATHENA_ARGS], io, withAthenaClient(client)).catch((e: unknown) => e);
+    const error = await queryCommand(['SELECT hs6\nFORM basket', ...ATHENA_ARGS], io, withAthenaClient(client)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).message).toMatch(/FAILED: SYNTAX_ERROR: line 2:1: mismatched input 'FORM'/);
     expect(io.lines).toEqual([]);
@@ -128,8 +197,13 @@ describe('chainwatch query --engine athena', () => {
 
   it('says which setting is missing', async () => {
     delete process.env.CHAINWATCH_WORKGROUP;
-    await expect(queryCommand(['SELECT 1', '--engine', 'athena', '--database', DATABASE, '--lake', LAKE], capture())).rejects.toThrow(/needs --workgroup/);
-    const notS3 = await queryCommand(['SELECT 1', '--engine', 'athena', '--workgroup', WORKGROUP, '--database', DATABASE, '--lake', '.lake'], capture()).catch((e: unknown) => e);
+    await expect(
+      queryCommand(['SELECT 1', '--engine', 'athena', '--database', DATABASE, '--lake', LAKE], capture()),
+    ).rejects.toThrow(/needs --workgroup/);
+    const notS3 = await queryCommand(
+      ['SELECT 1', '--engine', 'athena', '--workgroup', WORKGROUP, '--database', DATABASE, '--lake', '.lake'],
+      capture(),
+    ).catch((e: unknown) => e);
     expect(notS3).toBeInstanceOf(UsageError);
     expect((notS3 as UsageError).hint).toMatch(/s3:\/\/<bucket>/);
   });

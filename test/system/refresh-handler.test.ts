@@ -14,7 +14,10 @@ import { setEnv } from '../support/env.ts';
 import { s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from '../support/moto.ts';
 
 const SECRET = 'census-key-from-ssm';
-const IMPORTS = readFileSync(new URL('../fixtures/census/imports-854231-2024-07_2025-06.synthetic.json', import.meta.url), 'utf8');
+const IMPORTS = readFileSync(
+  new URL('../fixtures/census/imports-854231-2024-07_2025-06.synthetic.json', import.meta.url),
+  'utf8',
+);
 const CENSUS: Route[] = [
   { path: '/imports/hs', query: { I_COMMODITY: '854231' }, replies: [{ body: IMPORTS }] },
   { path: '/imports/hs', replies: [{ status: 204 }] },
@@ -22,7 +25,13 @@ const CENSUS: Route[] = [
 ];
 const deps = (routes: Route[]) => {
   const http = replayHttp(routes);
-  return { http, deps: { http: { http, sleep: async () => {}, random: () => 0, policy: { retries: 1 } }, now: () => new Date('2025-08-03T06:00:00Z') } };
+  return {
+    http,
+    deps: {
+      http: { http, sleep: async () => {}, random: () => 0, policy: { retries: 1 } },
+      now: () => new Date('2025-08-03T06:00:00Z'),
+    },
+  };
 };
 
 let moto: Moto;
@@ -33,7 +42,11 @@ beforeAll(async () => {
   moto = await startMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'refresh-lake' }));
-  const ssm = new SSMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const ssm = new SSMClient({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
   await ssm.send(new PutParameterCommand({ Name: '/chainwatch/census-key', Type: 'SecureString', Value: SECRET }));
   ssm.destroy();
   restoreEnv = setEnv({
@@ -64,13 +77,21 @@ describe('ingest Lambda handler, live sources', () => {
     const logged = log.mock.calls.map(([line]) => String(line));
     log.mockRestore();
 
-    expect(summary).toMatchObject({ runId: 'sfn-1-census', source: 'census', outcome: 'succeeded', status: 'fresh', manifestKey: '_runs/sfn-1-census.json' });
+    expect(summary).toMatchObject({
+      runId: 'sfn-1-census',
+      source: 'census',
+      outcome: 'succeeded',
+      status: 'fresh',
+      manifestKey: '_runs/sfn-1-census.json',
+    });
     // Run on 2025-08-03: the default period is 2025-06, so the window is 2024-07..2025-06.
     expect(new URL(http.calls[0].url).searchParams.get('time')).toBe('from 2024-07 to 2025-06');
     expect(http.calls.every((c) => new URL(c.url).searchParams.get('key') === SECRET)).toBe(true);
     expect(logged.some((l) => l.includes(SECRET))).toBe(false);
     expect(logged).toContainEqual(expect.stringMatching(/^census\s+\[#+\] 54\/54 done$/));
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'refresh-lake', Prefix: 'curated/trade_flows/source=census/' }));
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: 'refresh-lake', Prefix: 'curated/trade_flows/source=census/' }),
+    );
     expect(listed.Contents?.length).toBe(13);
     const state = await s3.send(new ListObjectsV2Command({ Bucket: 'refresh-lake', Prefix: '_state/' }));
     expect(state.Contents?.map((o) => o.Key)).toEqual(['_state/census.json']);
@@ -81,7 +102,12 @@ describe('ingest Lambda handler, live sources', () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const summary = await handleIngest({ source: 'comtrade', runId: 'sfn-2', period: '2025-06' }, d);
     vi.restoreAllMocks();
-    expect(summary).toMatchObject({ outcome: 'succeeded', status: 'stale', rowsOut: 0, manifestKey: '_runs/sfn-2-comtrade.json' });
+    expect(summary).toMatchObject({
+      outcome: 'succeeded',
+      status: 'stale',
+      rowsOut: 0,
+      manifestKey: '_runs/sfn-2-comtrade.json',
+    });
   });
 
   it('names a missing SSM parameter and what to do', async () => {

@@ -74,11 +74,15 @@ describe('publishSite on S3: write a whole build, switch the pointer, then clean
   let buildA: string;
   let buildB: string;
   const text = async (key: string) => new TextDecoder().decode(await store.get(key));
-  const contentType = async (key: string) => (await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `site/${key}` }))).ContentType;
+  const contentType = async (key: string) =>
+    (await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `site/${key}` }))).ContentType;
 
   beforeAll(() => {
     store = new S3ObjectStore({ bucket: BUCKET, prefix: 'site/', client: s3 });
-    pointer = new StoreSitePointer(new S3ObjectStore({ bucket: BUCKET, prefix: 'pointer/', client: s3 }), 'current.json');
+    pointer = new StoreSitePointer(
+      new S3ObjectStore({ bucket: BUCKET, prefix: 'pointer/', client: s3 }),
+      'current.json',
+    );
   });
 
   it('takes over a site published at the bucket root: the whole site in a new build, earlier releases carried, the root kept for now', async () => {
@@ -114,15 +118,28 @@ describe('publishSite on S3: write a whole build, switch the pointer, then clean
   it('publishes the next release beside it, keeps the replaced build for rollback, and removes the root layout', async () => {
     const siteB = join(work, 'site-b');
     const live = await pointer.read();
-    await buildSite({ store: await changedLake('lake-b'), outDir: siteB, releaseMonth: '2026-03', builtAt: new Date('2026-03-01T00:00:00Z'), archive: liveSite(store, live) });
+    await buildSite({
+      store: await changedLake('lake-b'),
+      outDir: siteB,
+      releaseMonth: '2026-03',
+      builtAt: new Date('2026-03-01T00:00:00Z'),
+      archive: liveSite(store, live),
+    });
     const summary = await publishSite(siteB, store, pointer, { live });
     buildB = summary.build;
     const carried = [...filesA.filter((f) => f.startsWith('releases/2026-02/')), 'releases/2025-12/index.html'].sort();
-    expect(summary).toMatchObject({ switched: true, uploaded: (await filesOf(siteB)).length + carried.length, carried: carried.length });
+    expect(summary).toMatchObject({
+      switched: true,
+      uploaded: (await filesOf(siteB)).length + carried.length,
+      carried: carried.length,
+    });
     expect((await pointer.read()).builds).toEqual({ current: buildB, previous: buildA });
     // Only the two builds are left; earlier releases are carried byte for byte.
-    expect(new Set((await store.list('')).map((k) => k.split('/').slice(0, 2).join('/')))).toEqual(new Set([`builds/${buildA}`, `builds/${buildB}`]));
-    for (const key of carried) expect(await store.get(buildPrefix(buildB) + key), key).toEqual(await store.get(buildPrefix(buildA) + key));
+    expect(new Set((await store.list('')).map((k) => k.split('/').slice(0, 2).join('/')))).toEqual(
+      new Set([`builds/${buildA}`, `builds/${buildB}`]),
+    );
+    for (const key of carried)
+      expect(await store.get(buildPrefix(buildB) + key), key).toEqual(await store.get(buildPrefix(buildA) + key));
     expect(summary.deleted).toBe(3);
     const changes = await text(`${buildPrefix(buildB)}latest/changes.html`);
     expect(changes).toContain('Compared with release 2026-02');
@@ -162,15 +179,25 @@ describe('KvsSitePointer: the CloudFront KeyValueStore', () => {
     const state = await pointer.read();
     expect(state).toEqual({ builds: undefined, version: 'KV0' });
     const path = `/key-value-stores/${encodeURIComponent(KVS_ARN)}`;
-    expect(kvs.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${path}`, `GET ${path}/keys/current`, `GET ${path}/keys/previous`]);
+    expect(kvs.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${path}`,
+      `GET ${path}/keys/current`,
+      `GET ${path}/keys/previous`,
+    ]);
 
     await pointer.switch({ current: A }, state.version);
     const update = kvs.requests.at(-1)!;
-    expect(update).toMatchObject({ method: 'POST', host: '123456789012.cloudfront-kvs.global.api.aws', path: `${path}/keys` });
+    expect(update).toMatchObject({
+      method: 'POST',
+      host: '123456789012.cloudfront-kvs.global.api.aws',
+      path: `${path}/keys`,
+    });
     expect(update.headers['if-match']).toBe('KV0');
     expect(JSON.parse(update.body)).toEqual({ Puts: [{ Key: 'current', Value: A }] });
     // The KeyValueStore API takes only SigV4A signatures, valid in every region.
-    expect(update.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 Credential=testing\/\d{8}\/cloudfront-keyvaluestore\/aws4_request, SignedHeaders=[^ ]*if-match/);
+    expect(update.headers.authorization).toMatch(
+      /^AWS4-ECDSA-P256-SHA256 Credential=testing\/\d{8}\/cloudfront-keyvaluestore\/aws4_request, SignedHeaders=[^ ]*if-match/,
+    );
     expect(update.headers['x-amz-region-set']).toBe('*');
 
     const next = await pointer.read();
@@ -201,7 +228,17 @@ describe('KvsSitePointer: the CloudFront KeyValueStore', () => {
 });
 
 describe('report Lambda handler on S3 and the KeyValueStore', () => {
-  const ENV = ['LAKE_BUCKET', 'LAKE_PREFIX', 'SITE_BUCKET', 'SITE_PREFIX', 'SITE_KVS_ARN', 'AWS_ENDPOINT_URL_S3', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+  const ENV = [
+    'LAKE_BUCKET',
+    'LAKE_PREFIX',
+    'SITE_BUCKET',
+    'SITE_PREFIX',
+    'SITE_KVS_ARN',
+    'AWS_ENDPOINT_URL_S3',
+    'AWS_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+  ] as const;
   const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
   const kvs = new KvsStandIn();
   let earlierBuild: string;
@@ -210,9 +247,14 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
     for (const Bucket of ['report-lake', 'report-site']) await s3.send(new CreateBucketCommand({ Bucket }));
     await writeFixtureLake(new S3ObjectStore({ bucket: 'report-lake', prefix: 'lake/', client: s3 }));
     // An earlier release already published as a build: built from a lake where one value differed.
-    await buildSite({ store: await changedLake('earlier-lake'), outDir: join(work, 'earlier-site'), releaseMonth: EARLIER });
+    await buildSite({
+      store: await changedLake('earlier-lake'),
+      outDir: join(work, 'earlier-site'),
+      releaseMonth: EARLIER,
+    });
     const site = new S3ObjectStore({ bucket: 'report-site', client: s3 });
-    earlierBuild = (await publishSite(join(work, 'earlier-site'), site, new KvsSitePointer(KVS_ARN, kvs.client()))).build;
+    earlierBuild = (await publishSite(join(work, 'earlier-site'), site, new KvsSitePointer(KVS_ARN, kvs.client())))
+      .build;
     // A page of the layout before builds, left at the bucket root.
     await s3.send(new PutObjectCommand({ Bucket: 'report-site', Key: 'products/000000.html', Body: 'gone' }));
     Object.assign(process.env, { AWS_ENDPOINT_URL_S3: moto.endpoint, ...MOTO_SDK_ENV });
@@ -226,7 +268,12 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
   });
 
   it('builds this month’s release against the live build, publishes it as a new build and switches the site to it', async () => {
-    Object.assign(process.env, { LAKE_BUCKET: 'report-lake', LAKE_PREFIX: 'lake/', SITE_BUCKET: 'report-site', SITE_KVS_ARN: KVS_ARN });
+    Object.assign(process.env, {
+      LAKE_BUCKET: 'report-lake',
+      LAKE_PREFIX: 'lake/',
+      SITE_BUCKET: 'report-site',
+      SITE_KVS_ARN: KVS_ARN,
+    });
     const bucket = new S3ObjectStore({ bucket: 'report-site', client: s3 });
     const earlier = await bucket.list(`${buildPrefix(earlierBuild)}releases/${EARLIER}/`);
     const month = new Date().toISOString().slice(0, 7);
@@ -254,16 +301,28 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
     const changes = await read('/latest/changes.html');
     expect(changes).toContain(`Compared with release ${EARLIER}`);
     expect(changes).toContain('Rare-earth metals (HS 280530)');
-    expect(JSON.parse(await read('/releases/index.json')).releases.map((r: { month: string }) => r.month)).toEqual([EARLIER, month]);
+    expect(JSON.parse(await read('/releases/index.json')).releases.map((r: { month: string }) => r.month)).toEqual([
+      EARLIER,
+      month,
+    ]);
     // The earlier release is carried into the new build as it was published.
-    for (const key of earlier) expect(await bucket.get(key.replace(earlierBuild, summary.build)), key).toEqual(await bucket.get(key));
-    const head = await s3.send(new HeadObjectCommand({ Bucket: 'report-site', Key: `${buildPrefix(summary.build)}products/280530.html` }));
+    for (const key of earlier)
+      expect(await bucket.get(key.replace(earlierBuild, summary.build)), key).toEqual(await bucket.get(key));
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: 'report-site', Key: `${buildPrefix(summary.build)}products/280530.html` }),
+    );
     expect(head.ContentType).toBe('text/html; charset=utf-8');
   });
 
   it('builds in a folder of its own under the temp folder and removes it when done (a warm Lambda keeps /tmp)', async () => {
     const own = await mkdtemp(join(work, 'tmp-'));
-    const restore = setEnv({ TMPDIR: own, LAKE_BUCKET: 'report-lake', LAKE_PREFIX: 'lake/', SITE_BUCKET: 'report-site', SITE_KVS_ARN: KVS_ARN });
+    const restore = setEnv({
+      TMPDIR: own,
+      LAKE_BUCKET: 'report-lake',
+      LAKE_PREFIX: 'lake/',
+      SITE_BUCKET: 'report-site',
+      SITE_KVS_ARN: KVS_ARN,
+    });
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
       const summary = await publishReport({ kvsClient: kvs.client() });

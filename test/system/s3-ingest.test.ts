@@ -61,15 +61,20 @@ describe('bundled ingest into S3 (moto) and into a folder', () => {
     }
   });
 
-  it.each(curatedTables.map((t) => [t.name, t as unknown as TableDef] as const))('reads the same %s rows back from both', async (name, table) => {
-    const rows = await readTable(bucket, table);
-    expect(rows).toEqual(await readTable(folder, table));
-    const landed = Object.values(manifests.s3.sources).reduce((n, s) => n + (s.tables[name]?.rows ?? 0), 0);
-    expect(rows.length).toBe(landed);
-  });
+  it.each(curatedTables.map((t) => [t.name, t as unknown as TableDef] as const))(
+    'reads the same %s rows back from both',
+    async (name, table) => {
+      const rows = await readTable(bucket, table);
+      expect(rows).toEqual(await readTable(folder, table));
+      const landed = Object.values(manifests.s3.sources).reduce((n, s) => n + (s.tables[name]?.rows ?? 0), 0);
+      expect(rows.length).toBe(landed);
+    },
+  );
 
   it('landed rows in every curated table', () => {
-    const landed = curatedTables.map((t) => Object.values(manifests.s3.sources).reduce((n, s) => n + (s.tables[t.name]?.rows ?? 0), 0));
+    const landed = curatedTables.map((t) =>
+      Object.values(manifests.s3.sources).reduce((n, s) => n + (s.tables[t.name]?.rows ?? 0), 0),
+    );
     expect(landed.every((n) => n > 0)).toBe(true);
   });
 });

@@ -48,7 +48,8 @@ describe('S3ObjectStore', () => {
     await store.put('m.json', '{}', 'application/json');
     await store.put('t.txt', 'text');
     await store.put('b.bin', new Uint8Array([1, 2]));
-    const typeOf = async (Key: string) => (await s3.send(new HeadObjectCommand({ Bucket: 'edge-lake', Key }))).ContentType;
+    const typeOf = async (Key: string) =>
+      (await s3.send(new HeadObjectCommand({ Bucket: 'edge-lake', Key }))).ContentType;
     expect(await typeOf('types/m.json')).toBe('application/json');
     expect(await typeOf('types/t.txt')).toBe('text/plain; charset=utf-8');
     expect(await typeOf('types/b.bin')).toBe('application/octet-stream');
@@ -57,10 +58,13 @@ describe('S3ObjectStore', () => {
   it('uploads big bodies as multipart and small ones in one PutObject', async () => {
     const commands: string[] = [];
     const watched = s3ClientFor(moto.endpoint);
-    watched.middlewareStack.add((next, context) => (args) => {
-      commands.push(context.commandName!);
-      return next(args);
-    }, { step: 'initialize', name: 'recordCommands' });
+    watched.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName!);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
     const store = new S3ObjectStore({ bucket: 'edge-lake', prefix: 'multipart', client: watched });
     await store.put('small.bin', new Uint8Array(1024));
     expect(commands).toEqual(['PutObjectCommand']);
@@ -75,7 +79,12 @@ describe('S3ObjectStore', () => {
 
   it('turns a missing bucket into a StoreError that says to check the bucket name', async () => {
     const store = new S3ObjectStore({ bucket: 'no-such-bucket', client: s3 });
-    for (const operation of [() => store.get('k'), () => store.list(''), () => store.put('k', 'v'), () => store.delete(['k'])]) {
+    for (const operation of [
+      () => store.get('k'),
+      () => store.list(''),
+      () => store.put('k', 'v'),
+      () => store.delete(['k']),
+    ]) {
       const error = await operation().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreError);
       expect((error as StoreError).message).toMatch(/s3:\/\/no-such-bucket\//);

@@ -130,7 +130,11 @@ describe.each([
   });
 
   it('handles keys with =, spaces and unicode', async () => {
-    const keys = ['raw/src/2024-01-01/file name with spaces.csv', 'curated/t/geo=Côte d’Ivoire/part-00000.parquet', 'raw/中文/🚢=1.txt'];
+    const keys = [
+      'raw/src/2024-01-01/file name with spaces.csv',
+      'curated/t/geo=Côte d’Ivoire/part-00000.parquet',
+      'raw/中文/🚢=1.txt',
+    ];
     for (const k of keys) await store.put(k, `body of ${k}`);
     for (const k of keys) {
       expect(await store.exists(k)).toBe(true);

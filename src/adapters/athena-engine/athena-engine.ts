@@ -57,7 +57,10 @@ export class AthenaQueryEngine implements QueryEngine {
   private readonly client: AthenaClient;
   private readonly ownsClient: boolean;
   private readonly lakeUri: string;
-  private readonly o: Required<Pick<AthenaQueryEngineOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'timeoutMs' | 'maxResults'>> & AthenaQueryEngineOptions;
+  private readonly o: Required<
+    Pick<AthenaQueryEngineOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'timeoutMs' | 'maxResults'>
+  > &
+    AthenaQueryEngineOptions;
 
   constructor(options: AthenaQueryEngineOptions) {
     this.o = {
@@ -73,8 +76,10 @@ export class AthenaQueryEngine implements QueryEngine {
     this.lakeUri = `s3://${options.lakeBucket}/${prefix === '' || prefix.endsWith('/') ? prefix : prefix + '/'}`;
     // UNLOAD writes to lakeUri and materialize reads back through the store: they must be one place.
     if (options.store.location !== this.lakeUri) {
-      throw new UsageError(`The Athena lake ${this.lakeUri} is not the store's location ${options.store.location}`,
-        'Pass the same bucket and prefix to the Athena engine and to the S3 store (--lake s3://bucket/prefix).');
+      throw new UsageError(
+        `The Athena lake ${this.lakeUri} is not the store's location ${options.store.location}`,
+        'Pass the same bucket and prefix to the Athena engine and to the S3 store (--lake s3://bucket/prefix).',
+      );
     }
   }
 
@@ -87,10 +92,14 @@ export class AthenaQueryEngine implements QueryEngine {
     let firstPage = true;
     do {
       const page = await this.call(`read the results of query ${queryId}`, () =>
-        this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: this.o.maxResults, NextToken })));
+        this.client.send(
+          new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: this.o.maxResults, NextToken }),
+        ),
+      );
       if (firstPage) columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
       let pageRows = page.ResultSet?.Rows ?? [];
-      if (firstPage && execution.StatementType === 'DML' && isHeaderRow(pageRows[0], columns)) pageRows = pageRows.slice(1);
+      if (firstPage && execution.StatementType === 'DML' && isHeaderRow(pageRows[0], columns))
+        pageRows = pageRows.slice(1);
       rows.push(...rowObjects(pageRows, columns));
       NextToken = page.NextToken;
       firstPage = false;
@@ -110,7 +119,10 @@ export class AthenaQueryEngine implements QueryEngine {
   async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
     const def = tableByName(table);
     if (def?.zone !== 'metrics') {
-      throw new QueryError(`"${table}" is not a metric table`, 'Declare the table in data-schemas/metrics.ts before materializing it.');
+      throw new QueryError(
+        `"${table}" is not a metric table`,
+        'Declare the table in data-schemas/metrics.ts before materializing it.',
+      );
     }
     const target = tablePrefix(def);
     const stagingRoot = `_staging/${target}`;
@@ -149,14 +161,21 @@ export class AthenaQueryEngine implements QueryEngine {
     // One token per statement: if a retried start already reached Athena, it returns the same query.
     const ClientRequestToken = randomUUID();
     const started = await this.call('start the query', () =>
-      retryOnThrottle(() => this.client.send(new StartQueryExecutionCommand({
-        QueryString: sql,
-        QueryExecutionContext: { Database: this.o.database },
-        WorkGroup: this.o.workgroup,
-        ExecutionParameters,
-        ClientRequestToken,
-        ResultConfiguration: this.o.outputLocation ? { OutputLocation: this.o.outputLocation } : undefined,
-      })), this.o.startRetry));
+      retryOnThrottle(
+        () =>
+          this.client.send(
+            new StartQueryExecutionCommand({
+              QueryString: sql,
+              QueryExecutionContext: { Database: this.o.database },
+              WorkGroup: this.o.workgroup,
+              ExecutionParameters,
+              ClientRequestToken,
+              ResultConfiguration: this.o.outputLocation ? { OutputLocation: this.o.outputLocation } : undefined,
+            }),
+          ),
+        this.o.startRetry,
+      ),
+    );
     return this.waitFor(started.QueryExecutionId!);
   }
 
@@ -165,21 +184,30 @@ export class AthenaQueryEngine implements QueryEngine {
     let wait = this.o.pollIntervalMs;
     for (;;) {
       const { QueryExecution: execution } = await this.call(`check query ${queryId}`, () =>
-        this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId })));
+        this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId })),
+      );
       const status = execution?.Status;
       if (status?.State === 'SUCCEEDED') return execution!;
       if (status?.State === 'FAILED' || status?.State === 'CANCELLED') {
-        const reasons = [status.StateChangeReason, status.AthenaError?.ErrorMessage].filter((r, i, all) => r && all.indexOf(r) === i);
-        throw new QueryError(`Athena query ${queryId} ${status.State}${reasons.length ? ': ' + reasons.join(' — ') : ''}`,
+        const reasons = [status.StateChangeReason, status.AthenaError?.ErrorMessage].filter(
+          (r, i, all) => r && all.indexOf(r) === i,
+        );
+        throw new QueryError(
+          `Athena query ${queryId} ${status.State}${reasons.length ? ': ' + reasons.join(' — ') : ''}`,
           status.State === 'FAILED'
             ? `Fix the SQL or the table it names in database "${this.o.database}"; the query is listed under Recent queries in workgroup "${this.o.workgroup}".`
-            : `The query was cancelled (by a user or a workgroup limit such as the bytes-scanned cutoff of "${this.o.workgroup}"); re-run it.`);
+            : `The query was cancelled (by a user or a workgroup limit such as the bytes-scanned cutoff of "${this.o.workgroup}"); re-run it.`,
+        );
       }
       const left = deadline - Date.now();
       if (left <= 0) {
-        await this.call(`stop query ${queryId}`, () => this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId })));
-        throw new QueryError(`Athena query ${queryId} did not finish within ${this.o.timeoutMs / 1000} s and was stopped`,
-          `Raise the Athena timeout, or check workgroup "${this.o.workgroup}" for queued queries and its limits.`);
+        await this.call(`stop query ${queryId}`, () =>
+          this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId })),
+        );
+        throw new QueryError(
+          `Athena query ${queryId} did not finish within ${this.o.timeoutMs / 1000} s and was stopped`,
+          `Raise the Athena timeout, or check workgroup "${this.o.workgroup}" for queued queries and its limits.`,
+        );
       }
       await sleep(Math.min(wait, left));
       wait = Math.min(wait * 2, this.o.maxPollIntervalMs);
@@ -193,10 +221,13 @@ export class AthenaQueryEngine implements QueryEngine {
     } catch (cause) {
       if (cause instanceof QueryError) throw cause;
       const name = (cause as Error)?.name ?? 'Error';
-      const hint = name === 'InvalidRequestException'
-        ? `Check that workgroup "${this.o.workgroup}" and database "${this.o.database}" exist and that the SQL is valid Athena (Trino) SQL.`
-        : awsErrorHint(cause, `Athena workgroup "${this.o.workgroup}"`);
-      throw new QueryError(`Could not ${what} on Athena: ${name}: ${(cause as Error)?.message ?? cause}`, hint, { cause });
+      const hint =
+        name === 'InvalidRequestException'
+          ? `Check that workgroup "${this.o.workgroup}" and database "${this.o.database}" exist and that the SQL is valid Athena (Trino) SQL.`
+          : awsErrorHint(cause, `Athena workgroup "${this.o.workgroup}"`);
+      throw new QueryError(`Could not ${what} on Athena: ${name}: ${(cause as Error)?.message ?? cause}`, hint, {
+        cause,
+      });
     }
   }
 }

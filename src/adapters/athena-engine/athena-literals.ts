@@ -11,12 +11,17 @@ export function renderLiteral(value: SqlValue): string {
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
-      throw new QueryError(`Cannot bind ${value} as an Athena parameter`,
-        'Athena has no literal for NaN or Infinity; filter such values out (or pass null) before querying.');
+      throw new QueryError(
+        `Cannot bind ${value} as an Athena parameter`,
+        'Athena has no literal for NaN or Infinity; filter such values out (or pass null) before querying.',
+      );
     }
     // String(n) is a valid Trino numeric literal: 42, -1.5, 1e+21, 1e-7.
     return String(value);
   }
   if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
-  throw new QueryError(`Cannot bind a ${typeof value} as an Athena parameter`, 'Pass strings, numbers, booleans or null.');
+  throw new QueryError(
+    `Cannot bind a ${typeof value} as an Athena parameter`,
+    'Pass strings, numbers, booleans or null.',
+  );
 }

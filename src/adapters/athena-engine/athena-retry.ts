@@ -1,5 +1,10 @@
 /** Error names Athena and the SDK use when a request is refused for rate or concurrency limits. */
-const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded']);
+const THROTTLING = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+]);
 
 export const isThrottling = (error: unknown): boolean => {
   const e = error as { name?: string; $retryable?: { throttling?: boolean } } | undefined;
@@ -21,7 +26,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * StartQueryExecution is throttled when the account's concurrent-query quota is full, which
  * lasts longer than the SDK's own three quick retries.
  */
-export async function retryOnThrottle<T>(fn: () => Promise<T>, { attempts = 6, baseMs = 500, capMs = 20_000 }: RetryOptions = {}): Promise<T> {
+export async function retryOnThrottle<T>(
+  fn: () => Promise<T>,
+  { attempts = 6, baseMs = 500, capMs = 20_000 }: RetryOptions = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

@@ -25,18 +25,23 @@ const PHYSICAL_TYPE: Record<ColumnType, string> = {
  * other metric files and from the Glue table (HIVE_PARTITION_SCHEMA_MISMATCH later, far from the cause).
  */
 export function checkUnloadedFile(table: TableDef, key: string, bytes: Uint8Array): number {
-  let metadata;
+  let metadata: ReturnType<typeof parquetMetadata>;
   try {
     metadata = parquetMetadata(bytes);
   } catch (cause) {
-    throw new QueryError(`UNLOAD for ${table.name} wrote ${key}, which is not a readable Parquet file: ${(cause as Error).message}`,
-      'Check that nothing else writes under the lake\'s _staging/ prefix, then re-run the metrics step.', { cause });
+    throw new QueryError(
+      `UNLOAD for ${table.name} wrote ${key}, which is not a readable Parquet file: ${(cause as Error).message}`,
+      "Check that nothing else writes under the lake's _staging/ prefix, then re-run the metrics step.",
+      { cause },
+    );
   }
   const actual = metadata.schema.slice(1).map((e) => `${e.name} ${e.type}`);
   const expected = fileColumnsOf(table).map((c) => `${c.name} ${PHYSICAL_TYPE[c.type]}`);
   if (actual.join(', ') !== expected.join(', ')) {
-    throw new QueryError(`UNLOAD for ${table.name} wrote columns (${actual.join(', ')}), but the schema declares (${expected.join(', ')})`,
-      `Select exactly the columns of ${table.name} in data-schemas/metrics.ts, each CAST to its declared type.`);
+    throw new QueryError(
+      `UNLOAD for ${table.name} wrote columns (${actual.join(', ')}), but the schema declares (${expected.join(', ')})`,
+      `Select exactly the columns of ${table.name} in data-schemas/metrics.ts, each CAST to its declared type.`,
+    );
   }
   return Number(metadata.num_rows);
 }

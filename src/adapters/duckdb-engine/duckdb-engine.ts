@@ -36,7 +36,9 @@ function hintFor(message: string): string {
 function toSqlValue(value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
   }
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
@@ -45,8 +47,10 @@ function toSqlValue(value: unknown): SqlValue {
 
 function bindAll(statement: DuckDBPreparedStatement, params: readonly SqlValue[]): void {
   if (statement.parameterCount !== params.length) {
-    throw new QueryError(`The SQL has ${statement.parameterCount} ? placeholders but ${params.length} values were given`,
-      'Pass one value for each ? placeholder, in order.');
+    throw new QueryError(
+      `The SQL has ${statement.parameterCount} ? placeholders but ${params.length} values were given`,
+      'Pass one value for each ? placeholder, in order.',
+    );
   }
   params.forEach((value, i) => {
     const index = i + 1;
@@ -157,7 +161,10 @@ export class DuckDBQueryEngine implements QueryEngine {
   async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
     const def = tableByName(table);
     if (def?.zone !== 'metrics') {
-      throw new QueryError(`"${table}" is not a metric table`, 'Declare the table in data-schemas/metrics.ts before materializing it.');
+      throw new QueryError(
+        `"${table}" is not a metric table`,
+        'Declare the table in data-schemas/metrics.ts before materializing it.',
+      );
     }
     const body = statementBody(selectSql);
     let rows = 0;
@@ -197,14 +204,19 @@ export class DuckDBQueryEngine implements QueryEngine {
     try {
       const statement = await this.typeChecker.prepare(body);
       bindAll(statement, params);
-      actual = Array.from({ length: statement.columnCount }, (_, i) => `${statement.columnName(i)} ${statement.columnType(i)}`);
+      actual = Array.from(
+        { length: statement.columnCount },
+        (_, i) => `${statement.columnName(i)} ${statement.columnType(i)}`,
+      );
     } catch (cause) {
       throw cause instanceof ChainwatchError ? cause : this.fail(`Could not materialize ${def.name}`, cause);
     }
     const expected = columnsOf(def).map((c) => `${c.name} ${DUCKDB_TYPE[c.type]}`);
     if (actual.join(', ') !== expected.join(', ')) {
-      throw new QueryError(`The SQL for ${def.name} yields (${actual.join(', ')}), but the schema declares (${expected.join(', ')})`,
-        `Select exactly the columns of ${def.name} in data-schemas/metrics.ts, each CAST to its declared type.`);
+      throw new QueryError(
+        `The SQL for ${def.name} yields (${actual.join(', ')}), but the schema declares (${expected.join(', ')})`,
+        `Select exactly the columns of ${def.name} in data-schemas/metrics.ts, each CAST to its declared type.`,
+      );
     }
   }
 

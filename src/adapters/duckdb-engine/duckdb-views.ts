@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { allTables } from '../../../data-schemas/index.ts';
-import { columnsOf, partitionColumnsOf, tablePrefix, type ColumnType, type TableDef } from '../../../data-schemas/table.ts';
+import {
+  columnsOf,
+  partitionColumnsOf,
+  tablePrefix,
+  type ColumnType,
+  type TableDef,
+} from '../../../data-schemas/table.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 
 /** DuckDB type per schema column type; the same names Glue/Trino use (string is VARCHAR there too). */
@@ -25,9 +31,10 @@ export const parquetGlob = (table: TableDef, lakeRoot: string): string =>
 function readParquet(table: TableDef, lakeRoot: string, unionByName: boolean): string {
   const partitions = partitionColumnsOf(table);
   // Hive types are explicit: inferred partition types drift (a year folder came back BIGINT).
-  const hive = partitions.length === 0
-    ? ''
-    : `, hive_partitioning = true, hive_types = {${partitions.map((c) => `${sqlString(c.name)}: ${DUCKDB_TYPE[c.type]}`).join(', ')}}`;
+  const hive =
+    partitions.length === 0
+      ? ''
+      : `, hive_partitioning = true, hive_types = {${partitions.map((c) => `${sqlString(c.name)}: ${DUCKDB_TYPE[c.type]}`).join(', ')}}`;
   return `read_parquet(${sqlString(parquetGlob(table, lakeRoot))}${hive}${unionByName ? ', union_by_name = true' : ''})`;
 }
 

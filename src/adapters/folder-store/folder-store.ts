@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ChainwatchError, StoreError } from '../../core/errors.ts';
@@ -45,8 +46,11 @@ export class FolderObjectStore implements ObjectStore {
     } catch (cause) {
       await rm(tmp, { force: true });
       if (cause instanceof ChainwatchError) throw cause;
-      throw new StoreError(`Could not write ${this.location}${key}: ${(cause as Error).message}`,
-        'Check that the lake folder is writable and the disk has free space.', { cause });
+      throw new StoreError(
+        `Could not write ${this.location}${key}: ${(cause as Error).message}`,
+        'Check that the lake folder is writable and the disk has free space.',
+        { cause },
+      );
     }
   }
 
@@ -55,8 +59,11 @@ export class FolderObjectStore implements ObjectStore {
       return new Uint8Array(await readFile(this.path(key)));
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StoreError(`Could not read ${this.location}${key}: ${(cause as Error).message}`,
-        'Check the lake folder permissions.', { cause });
+      throw new StoreError(
+        `Could not read ${this.location}${key}: ${(cause as Error).message}`,
+        'Check the lake folder permissions.',
+        { cause },
+      );
     }
   }
 
@@ -66,7 +73,7 @@ export class FolderObjectStore implements ObjectStore {
     const start = base ? this.path(base) : this.root;
     const keys: string[] = [];
     const walk = async (dir: string): Promise<void> => {
-      let entries;
+      let entries: Dirent[];
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (cause) {
@@ -92,7 +99,9 @@ export class FolderObjectStore implements ObjectStore {
     const walk = async (dir: string): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch((cause: NodeJS.ErrnoException) => {
         if (cause.code === 'ENOENT') return [];
-        throw new StoreError(`Could not list ${dir}: ${cause.message}`, 'Check the lake folder permissions.', { cause });
+        throw new StoreError(`Could not list ${dir}: ${cause.message}`, 'Check the lake folder permissions.', {
+          cause,
+        });
       });
       for (const entry of entries) {
         const full = join(dir, entry.name);
@@ -119,7 +128,11 @@ export class FolderObjectStore implements ObjectStore {
       return `${s.size}:${s.mtimeNs}`;
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StoreError(`Could not read ${this.location}${key}: ${(cause as Error).message}`, 'Check the lake folder permissions.', { cause });
+      throw new StoreError(
+        `Could not read ${this.location}${key}: ${(cause as Error).message}`,
+        'Check the lake folder permissions.',
+        { cause },
+      );
     }
   }
 

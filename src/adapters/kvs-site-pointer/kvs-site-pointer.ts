@@ -9,7 +9,14 @@ import {
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { StoreError } from '../../core/errors.ts';
 import { awsErrorHint } from '../s3-store/s3-store.ts';
-import { checkBuilds, pointerMoved, POINTER_KEYS, type PointerState, type SiteBuilds, type SitePointer } from '../../core/seams/site-pointer.ts';
+import {
+  checkBuilds,
+  pointerMoved,
+  POINTER_KEYS,
+  type PointerState,
+  type SiteBuilds,
+  type SitePointer,
+} from '../../core/seams/site-pointer.ts';
 
 const errorName = (cause: unknown): string => (cause as { name?: string })?.name ?? '';
 
@@ -30,8 +37,11 @@ export class KvsSitePointer implements SitePointer {
   }
 
   private fail(action: string, cause: unknown): StoreError {
-    return new StoreError(`Could not ${action} the site pointer ${this.location}: ${errorName(cause)} ${(cause as Error)?.message ?? ''}`.trim(),
-      awsErrorHint(cause, this.location), { cause });
+    return new StoreError(
+      `Could not ${action} the site pointer ${this.location}: ${errorName(cause)} ${(cause as Error)?.message ?? ''}`.trim(),
+      awsErrorHint(cause, this.location),
+      { cause },
+    );
   }
 
   /** A key's value, or undefined when the key is not there (before the first publish). */

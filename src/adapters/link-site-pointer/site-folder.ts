@@ -17,12 +17,17 @@ import type { SiteFile } from '../../core/report/figure.ts';
 const MONTH_DIR = /^\d{4}-\d{2}$/;
 type Kind = 'build' | 'link' | 'tmp' | 'old';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const leftoverPattern = (target: string) => new RegExp(`^\\.${escape(basename(target))}\\.(build|link|tmp|old)-((\\d+)-[0-9a-f]+)$`);
-const sibling = (target: string, kind: Kind, suffix: string) => join(dirname(target), `.${basename(target)}.${kind}-${suffix}`);
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const leftoverPattern = (target: string) =>
+  new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(build|link|tmp|old)-((\\d+)-[0-9a-f]+)$`);
+const sibling = (target: string, kind: Kind, suffix: string) =>
+  join(dirname(target), `.${basename(target)}.${kind}-${suffix}`);
 
 const kindOf = async (path: string): Promise<'link' | 'folder' | 'missing'> =>
-  lstat(path).then((s) => (s.isSymbolicLink() ? 'link' : 'folder'), () => 'missing');
+  lstat(path).then(
+    (s) => (s.isSymbolicLink() ? 'link' : 'folder'),
+    () => 'missing',
+  );
 
 /** Suffixes of the builds this process is writing now (a warm Lambda builds again in the same process). */
 const building = new Set<string>();
@@ -60,7 +65,12 @@ export async function writeSiteFolder(outDir: string, files: readonly SiteFile[]
     }
     const current = await kindOf(target);
     // Earlier months are copied, never moved: the live site keeps them whatever happens to this build.
-    const earlier = current === 'missing' ? [] : (await readdir(join(target, 'releases')).catch(() => [] as string[])).filter((m) => MONTH_DIR.test(m) && m !== month);
+    const earlier =
+      current === 'missing'
+        ? []
+        : (await readdir(join(target, 'releases')).catch(() => [] as string[])).filter(
+            (m) => MONTH_DIR.test(m) && m !== month,
+          );
     for (const m of earlier) await cp(join(target, 'releases', m), join(build, 'releases', m), { recursive: true });
     await symlink(basename(build), link, 'dir');
     if (current === 'folder') {
@@ -76,7 +86,11 @@ export async function writeSiteFolder(outDir: string, files: readonly SiteFile[]
   } catch (cause) {
     await rm(link, { force: true });
     await rm(build, { recursive: true, force: true });
-    throw new StoreError(`Could not write the site to ${target}: ${(cause as Error).message}`, 'Check that the folder and its parent are writable; the previous site is unchanged.', { cause });
+    throw new StoreError(
+      `Could not write the site to ${target}: ${(cause as Error).message}`,
+      'Check that the folder and its parent are writable; the previous site is unchanged.',
+      { cause },
+    );
   } finally {
     building.delete(suffix);
   }
@@ -90,7 +104,9 @@ export async function writeSiteFolder(outDir: string, files: readonly SiteFile[]
 export async function recoverSiteFolder(target: string): Promise<void> {
   const parent = dirname(target);
   const pattern = leftoverPattern(target);
-  const entries = (await readdir(parent).catch(() => [] as string[])).map((name) => ({ name, match: pattern.exec(name) })).filter((e) => e.match);
+  const entries = (await readdir(parent).catch(() => [] as string[]))
+    .map((name) => ({ name, match: pattern.exec(name) }))
+    .filter((e) => e.match);
   const dead = entries.filter((e) => !inUse(Number(e.match![3]), e.match![2]));
   const retired = dead.find((e) => e.match![1] === 'old');
   if (retired && (await kindOf(target)) === 'missing') await rename(join(parent, retired.name), target);

@@ -83,8 +83,11 @@ export class S3ObjectStore implements ObjectStore {
 
   private fail(action: string, key: string, cause: unknown): StoreError {
     const where = `${this.location}${key}`;
-    return new StoreError(`Could not ${action} ${where}: ${errorName(cause)} ${(cause as Error)?.message ?? ''}`.trim(),
-      awsErrorHint(cause, this.location), { cause });
+    return new StoreError(
+      `Could not ${action} ${where}: ${errorName(cause)} ${(cause as Error)?.message ?? ''}`.trim(),
+      awsErrorHint(cause, this.location),
+      { cause },
+    );
   }
 
   async put(key: string, body: Uint8Array | string, contentType?: string): Promise<void> {
@@ -96,7 +99,8 @@ export class S3ObjectStore implements ObjectStore {
         Bucket: this.bucket,
         Key,
         Body: body,
-        ContentType: contentType ?? (typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream'),
+        ContentType:
+          contentType ?? (typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream'),
       },
     });
     try {
@@ -153,8 +157,10 @@ export class S3ObjectStore implements ObjectStore {
     if (failed.length > 0) {
       const lines = failed.slice(0, 10).map((e) => `${e.Key}: ${e.Code} ${e.Message ?? ''}`.trim());
       const more = failed.length > lines.length ? `\n… and ${failed.length - lines.length} more` : '';
-      throw new StoreError(`Could not delete ${failed.length} of ${keys.length} objects in ${this.location}:\n${lines.join('\n')}${more}`,
-        awsErrorHint({ name: failed[0].Code }, this.location));
+      throw new StoreError(
+        `Could not delete ${failed.length} of ${keys.length} objects in ${this.location}:\n${lines.join('\n')}${more}`,
+        awsErrorHint({ name: failed[0].Code }, this.location),
+      );
     }
   }
 
@@ -188,7 +194,10 @@ export function storeFromUri(uri: string, client?: S3Client): ObjectStore {
   if (!match) return new FolderObjectStore(uri);
   const [, bucket, prefix] = match;
   if (!bucket) {
-    throw new UsageError(`"${uri}" names no bucket`, 'Write the lake as s3://<bucket>/<prefix>, e.g. s3://my-lake/chainwatch/.');
+    throw new UsageError(
+      `"${uri}" names no bucket`,
+      'Write the lake as s3://<bucket>/<prefix>, e.g. s3://my-lake/chainwatch/.',
+    );
   }
   return new S3ObjectStore({ bucket, prefix, client });
 }

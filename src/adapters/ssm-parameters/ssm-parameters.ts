@@ -14,10 +14,17 @@ export function ssmParameterResolver(client: SSMClient = new SSMClient({})): Par
     try {
       value = (await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value;
     } catch (cause) {
-      throw new UsageError(`SSM parameter ${name} cannot be read (${(cause as Error).name})`,
-        `Create it as a SecureString (aws ssm put-parameter --type SecureString --name ${name} --value …) and allow ssm:GetParameter on it for this role.`, { cause });
+      throw new UsageError(
+        `SSM parameter ${name} cannot be read (${(cause as Error).name})`,
+        `Create it as a SecureString (aws ssm put-parameter --type SecureString --name ${name} --value …) and allow ssm:GetParameter on it for this role.`,
+        { cause },
+      );
     }
-    if (!value) throw new UsageError(`SSM parameter ${name} is empty`, `Put the API key in ${name}, or unset the *_API_KEY_PARAM variable to run keyless.`);
+    if (!value)
+      throw new UsageError(
+        `SSM parameter ${name} is empty`,
+        `Put the API key in ${name}, or unset the *_API_KEY_PARAM variable to run keyless.`,
+      );
     registerSecret(value);
     return value;
   };

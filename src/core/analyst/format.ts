@@ -36,7 +36,11 @@ const csvField = (v: SqlValue): string => {
 /** RFC 4180 CSV with a header row; NULL is an empty field. */
 export function formatCsv(result: QueryResult): string {
   const names = result.columns.map((c) => c.name);
-  return [names.map(csvField).join(','), ...result.rows.map((r) => names.map((n) => csvField(r[n] ?? null)).join(','))].join('\n') + '\n';
+  return (
+    [names.map(csvField).join(','), ...result.rows.map((r) => names.map((n) => csvField(r[n] ?? null)).join(','))].join(
+      '\n',
+    ) + '\n'
+  );
 }
 
 /** A JSON array with one row object per line, keys in column order. */
@@ -59,7 +63,8 @@ export function parquetTypeOf(engineType: string): BasicType {
 export function formatParquet(result: QueryResult): Uint8Array {
   const columnData = result.columns.map((c) => {
     const type = parquetTypeOf(c.type);
-    const convert = (v: SqlValue) => (v === null ? null : type === 'INT64' ? BigInt(v as number) : type === 'STRING' ? String(v) : v);
+    const convert = (v: SqlValue) =>
+      v === null ? null : type === 'INT64' ? BigInt(v as number) : type === 'STRING' ? String(v) : v;
     return { name: c.name, type, nullable: true, data: result.rows.map((r) => convert(r[c.name] ?? null)) };
   });
   return new Uint8Array(parquetWriteBuffer({ columnData }));

@@ -57,7 +57,11 @@ export function parseParamArgs(pairs: readonly string[]): Map<string, string> {
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const name = eq < 0 ? '' : pair.slice(0, eq).trim();
-    if (!name) throw new UsageError(`--param "${pair}" is not name=value`, 'Write it as --param hs=854231 (no spaces around "=", quote the whole pair if the value has spaces).');
+    if (!name)
+      throw new UsageError(
+        `--param "${pair}" is not name=value`,
+        'Write it as --param hs=854231 (no spaces around "=", quote the whole pair if the value has spaces).',
+      );
     if (values.has(name)) throw new UsageError(`--param ${name} is given twice`, 'Give each parameter once.');
     values.set(name, pair.slice(eq + 1));
   }
@@ -67,7 +71,10 @@ export function parseParamArgs(pairs: readonly string[]): Map<string, string> {
 /** Convert the text of a parameter to the declared type; undeclared parameters stay strings. */
 export function coerceParam(decl: Pick<ParamDecl, 'name' | 'type'>, raw: string): SqlValue {
   const bad = (what: string) =>
-    new UsageError(`Parameter ${decl.name}="${raw}" is not ${what}`, `Pass a ${decl.type} value, e.g. --param ${decl.name}=${EXAMPLE[decl.type]}.`);
+    new UsageError(
+      `Parameter ${decl.name}="${raw}" is not ${what}`,
+      `Pass a ${decl.type} value, e.g. --param ${decl.name}=${EXAMPLE[decl.type]}.`,
+    );
   switch (decl.type) {
     case 'string':
       return raw;
@@ -103,7 +110,10 @@ export function bindNamed(sql: string, decls: readonly ParamDecl[], given: Reado
   for (const name of given.keys()) {
     if (!used.has(name)) {
       const names = [...used].map((n) => `:${n}`).join(', ') || 'none';
-      throw new UsageError(`--param ${name} is not used by the query`, `The query's placeholders are: ${names}. Check the spelling.`);
+      throw new UsageError(
+        `--param ${name} is not used by the query`,
+        `The query's placeholders are: ${names}. Check the spelling.`,
+      );
     }
   }
   const values: Record<string, SqlValue> = {};
@@ -112,7 +122,10 @@ export function bindNamed(sql: string, decls: readonly ParamDecl[], given: Reado
     const raw = given.get(name) ?? decl.defaultValue;
     if (raw === undefined) {
       const line = positional.order.find((p) => p.name === name)!.line;
-      throw new UsageError(`Missing value for :${name} (line ${line})`, `Pass it with --param ${name}=<${decl.type}>${decl.description ? ` — ${decl.description}` : ''}.`);
+      throw new UsageError(
+        `Missing value for :${name} (line ${line})`,
+        `Pass it with --param ${name}=<${decl.type}>${decl.description ? ` — ${decl.description}` : ''}.`,
+      );
     }
     values[name] = coerceParam(decl, raw);
   }

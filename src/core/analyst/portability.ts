@@ -42,7 +42,11 @@ export function checkTrinoPortability(sql: string): PortabilityWarning[] {
     if (seg.kind !== 'code') continue;
     for (const m of seg.text.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
       const instead = DUCKDB_ONLY_FUNCTIONS[m[1].toLowerCase()];
-      if (instead) warnings.push({ line: lineAt(positional, seg.start + m.index), message: `${m[1]}() is DuckDB-only; on Athena use ${instead}` });
+      if (instead)
+        warnings.push({
+          line: lineAt(positional, seg.start + m.index),
+          message: `${m[1]}() is DuckDB-only; on Athena use ${instead}`,
+        });
     }
   }
   return warnings.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));

@@ -26,11 +26,19 @@ export function explainQueryError(error: unknown, sql: string): unknown {
   const missing = MISSING_TABLE.exec(message);
   if (missing) {
     const name = missing[1].split('.').pop()!;
-    return new QueryError(`Unknown table "${name}"`, `The lake tables are: ${allTables.map((t) => t.name).join(', ')} (docs/columns.md lists their columns).`, { cause: error });
+    return new QueryError(
+      `Unknown table "${name}"`,
+      `The lake tables are: ${allTables.map((t) => t.name).join(', ')} (docs/columns.md lists their columns).`,
+      { cause: error },
+    );
   }
   // DuckDB names the line of a syntax error except when the statement just stops: say where it stops.
   if (error instanceof QueryError && /syntax error at end of input/.test(message)) {
-    return new QueryError(`${message} (the statement ends unfinished on line ${sql.trimEnd().split('\n').length})`, error.hint, { cause: error });
+    return new QueryError(
+      `${message} (the statement ends unfinished on line ${sql.trimEnd().split('\n').length})`,
+      error.hint,
+      { cause: error },
+    );
   }
   return error;
 }
@@ -43,6 +51,10 @@ export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery):
   } catch (error) {
     const explained = explainQueryError(error, query.sql);
     if (explained instanceof ChainwatchError) throw explained;
-    throw new QueryError(`Query failed on ${engine.name}: ${(error as Error)?.message ?? error}`, 'Check the SQL against docs/columns.md.', { cause: error });
+    throw new QueryError(
+      `Query failed on ${engine.name}: ${(error as Error)?.message ?? error}`,
+      'Check the SQL against docs/columns.md.',
+      { cause: error },
+    );
   }
 }

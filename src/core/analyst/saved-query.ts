@@ -35,7 +35,10 @@ const PARAM_LINE = /^@param\s+([A-Za-z_][A-Za-z0-9_]*)\s+(\S+)(?:\s+=\s*(\S+))?\
 /** Parse a saved query; `file` only names the query and its errors. */
 export function parseSavedQuery(file: string, sql: string): SavedQuery {
   const fail = (line: number, what: string) =>
-    new InputError(`${file}:${line}: ${what}`, 'Fix the header: "-- title: …", "-- description: …", "-- @param <name> <string|int|double|boolean> [= <default>] <description>".');
+    new InputError(
+      `${file}:${line}: ${what}`,
+      'Fix the header: "-- title: …", "-- description: …", "-- @param <name> <string|int|double|boolean> [= <default>] <description>".',
+    );
   let title = '';
   const description: string[] = [];
   const params: ParamDecl[] = [];
@@ -64,15 +67,22 @@ export function parseSavedQuery(file: string, sql: string): SavedQuery {
       const [, name, type, defaultValue, desc] = m;
       if (!PARAM_TYPES.includes(type as ParamType)) throw fail(n + 1, `parameter ${name} has unknown type "${type}"`);
       if (params.some((p) => p.name === name)) throw fail(n + 1, `parameter ${name} is declared twice`);
-      const decl: ParamDecl = { name, type: type as ParamType, description: desc.trim(), ...(defaultValue !== undefined && { defaultValue }) };
+      const decl: ParamDecl = {
+        name,
+        type: type as ParamType,
+        description: desc.trim(),
+        ...(defaultValue !== undefined && { defaultValue }),
+      };
       params.push(decl);
       continues = decl;
     }
   }
   if (!title) throw fail(1, 'the header has no "-- title:" line');
   const used = new Set(toPositional(sql).order.map((p) => p.name));
-  for (const p of params) if (!used.has(p.name)) throw fail(1, `parameter ${p.name} is declared but the query never uses :${p.name}`);
-  for (const name of used) if (!params.some((p) => p.name === name)) throw fail(1, `placeholder :${name} has no "-- @param ${name} …" line`);
+  for (const p of params)
+    if (!used.has(p.name)) throw fail(1, `parameter ${p.name} is declared but the query never uses :${p.name}`);
+  for (const name of used)
+    if (!params.some((p) => p.name === name)) throw fail(1, `placeholder :${name} has no "-- @param ${name} …" line`);
   return { name: basename(file, '.sql'), title, description: description.join(' '), params, sql, file };
 }
 
@@ -85,7 +95,11 @@ export async function loadSavedQueries(dir = SAVED_QUERY_DIR): Promise<SavedQuer
 export async function findSavedQuery(name: string, dir = SAVED_QUERY_DIR): Promise<SavedQuery> {
   const all = await loadSavedQueries(dir);
   const found = all.find((q) => q.name === name);
-  if (!found) throw new UsageError(`No saved query named "${name}"`, `Saved queries: ${all.map((q) => q.name).join(', ')} (chainwatch query --list).`);
+  if (!found)
+    throw new UsageError(
+      `No saved query named "${name}"`,
+      `Saved queries: ${all.map((q) => q.name).join(', ')} (chainwatch query --list).`,
+    );
   return found;
 }
 

@@ -26,7 +26,8 @@ export type HttpClient = (request: HttpRequest, signal: AbortSignal) => Promise<
  */
 async function bodyOf(res: Response): Promise<Uint8Array> {
   const length = Number(res.headers.get('content-length') ?? NaN);
-  if (!res.body || !Number.isSafeInteger(length) || res.headers.has('content-encoding')) return new Uint8Array(await res.arrayBuffer());
+  if (!res.body || !Number.isSafeInteger(length) || res.headers.has('content-encoding'))
+    return new Uint8Array(await res.arrayBuffer());
   const body = new Uint8Array(length);
   const extra: Uint8Array[] = [];
   let at = 0;
@@ -43,6 +44,8 @@ async function bodyOf(res: Response): Promise<Uint8Array> {
 export const fetchHttpClient: HttpClient = async (request, signal) => {
   const res = await fetch(request.url, { headers: request.headers, signal, redirect: 'follow' });
   const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+  res.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
   return { status: res.status, headers, body: await bodyOf(res) };
 };

@@ -17,6 +17,8 @@ export function jsonBody(response: HttpResponse): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new BadBodyError(`not valid JSON (${response.body.length} bytes, ${(e as Error).message.slice(0, 200)}); truncated?`);
+    throw new BadBodyError(
+      `not valid JSON (${response.body.length} bytes, ${(e as Error).message.slice(0, 200)}); truncated?`,
+    );
   }
 }

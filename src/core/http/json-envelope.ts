@@ -29,7 +29,8 @@ const COLON = 0x3a;
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 const decoder = new TextDecoder('utf-8');
-const cutOff = (what: string, at: number, length: number) => new BadBodyError(`not valid JSON: ${what} at byte ${at} of ${length}; truncated?`);
+const cutOff = (what: string, at: number, length: number) =>
+  new BadBodyError(`not valid JSON: ${what} at byte ${at} of ${length}; truncated?`);
 
 function skipSpace(bytes: Uint8Array, i: number): number {
   while (i < bytes.length && isSpace(bytes[i])) i++;
@@ -63,7 +64,14 @@ function skipValue(bytes: Uint8Array, i: number): number {
     throw cutOff('unclosed object or array', i, bytes.length);
   }
   const start = i;
-  while (i < bytes.length && bytes[i] !== COMMA && bytes[i] !== CLOSE_OBJECT && bytes[i] !== CLOSE_ARRAY && !isSpace(bytes[i])) i++;
+  while (
+    i < bytes.length &&
+    bytes[i] !== COMMA &&
+    bytes[i] !== CLOSE_OBJECT &&
+    bytes[i] !== CLOSE_ARRAY &&
+    !isSpace(bytes[i])
+  )
+    i++;
   if (i === start) throw cutOff('missing value', i, bytes.length);
   return i;
 }
@@ -90,7 +98,8 @@ export function scanJsonEnvelope(bytes: Uint8Array, arrayKey: string): JsonEnvel
   // A UTF-8 byte-order mark is allowed before the text, as a TextDecoder allows it.
   let i = skipSpace(bytes, bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
   if (bytes[i] !== OPEN_OBJECT) return undefined;
-  if (!isUtf8(bytes)) throw new BadBodyError(`not valid UTF-8 (${bytes.length} bytes); cut off inside a character, or not JSON`);
+  if (!isUtf8(bytes))
+    throw new BadBodyError(`not valid UTF-8 (${bytes.length} bytes); cut off inside a character, or not JSON`);
   const envelope: JsonEnvelope = { members: {} };
   i = skipSpace(bytes, i + 1);
   if (bytes[i] === CLOSE_OBJECT) i++;
@@ -110,7 +119,10 @@ export function scanJsonEnvelope(bytes: Uint8Array, arrayKey: string): JsonEnvel
             const end = skipValue(bytes, i);
             offsets.push(i, end);
             i = skipSpace(bytes, end);
-            if (bytes[i] === CLOSE_ARRAY) { i++; break; }
+            if (bytes[i] === CLOSE_ARRAY) {
+              i++;
+              break;
+            }
             i = skipSpace(bytes, expect(bytes, i, COMMA, '"," or "]"'));
           }
         }
@@ -121,7 +133,10 @@ export function scanJsonEnvelope(bytes: Uint8Array, arrayKey: string): JsonEnvel
         i = end;
       }
       i = skipSpace(bytes, i);
-      if (bytes[i] === CLOSE_OBJECT) { i++; break; }
+      if (bytes[i] === CLOSE_OBJECT) {
+        i++;
+        break;
+      }
       i = expect(bytes, i, COMMA, '"," or "}"');
     }
   }
@@ -131,7 +146,10 @@ export function scanJsonEnvelope(bytes: Uint8Array, arrayKey: string): JsonEnvel
 
 /** An element that is not valid JSON on its own. */
 export class InvalidElement {
-  constructor(readonly text: string, readonly message: string) {}
+  constructor(
+    readonly text: string,
+    readonly message: string,
+  ) {}
 }
 
 /** Elements parsed per JSON.parse call: large enough to amortize the call, small enough to stay a few MB. */
@@ -142,14 +160,19 @@ const BATCH = 2_000;
  * a batch is dropped before the next is parsed. An element that is not valid JSON comes as an
  * InvalidElement, and the others of its batch are still read.
  */
-export function eachElement(array: NonNullable<JsonEnvelope['array']>, each: (value: unknown, index: number) => void): void {
+export function eachElement(
+  array: NonNullable<JsonEnvelope['array']>,
+  each: (value: unknown, index: number) => void,
+): void {
   const { bytes, offsets } = array;
   const count = offsets.length / 2;
   for (let first = 0; first < count; first += BATCH) {
     const last = Math.min(first + BATCH, count) - 1;
     let values: unknown[];
     try {
-      values = JSON.parse(`[${decoder.decode(bytes.subarray(offsets[2 * first], offsets[2 * last + 1]))}]`) as unknown[];
+      values = JSON.parse(
+        `[${decoder.decode(bytes.subarray(offsets[2 * first], offsets[2 * last + 1]))}]`,
+      ) as unknown[];
       if (values.length !== last - first + 1) throw new Error('element count differs from the scan');
     } catch {
       values = [];

@@ -37,7 +37,9 @@ export function redactHeaders(headers: Record<string, string> = {}): Record<stri
 
 /** The secret values of a request (header values and query values), to scrub from any echoed text. */
 export function secretsOf(url: string, headers: Record<string, string> = {}): string[] {
-  const values = Object.entries(headers).filter(([k]) => SECRET_HEADERS.test(k)).map(([, v]) => v);
+  const values = Object.entries(headers)
+    .filter(([k]) => SECRET_HEADERS.test(k))
+    .map(([, v]) => v);
   try {
     for (const [k, v] of new URL(url).searchParams) if (SECRET_PARAMS.test(k)) values.push(v);
   } catch {

@@ -52,7 +52,15 @@ export class HttpError extends SourceError {
   readonly url: string;
   readonly status: number | undefined;
   readonly attempts: number;
-  constructor(o: { source: string; url: string; status?: number; attempts: number; message: string; hint: string; cause?: unknown }) {
+  constructor(o: {
+    source: string;
+    url: string;
+    status?: number;
+    attempts: number;
+    message: string;
+    hint: string;
+    cause?: unknown;
+  }) {
     super(o.message, o.hint, { cause: o.cause });
     this.source = o.source;
     this.url = o.url;
@@ -122,8 +130,12 @@ export async function fetchWithRetry<T>(
       response = await ctx.http(request, AbortSignal.timeout(policy.timeoutMs));
     } catch (e) {
       // fetch rejects with TypeError on a network failure and TimeoutError/AbortError on a timeout.
-      if (!(e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError' || e instanceof TypeError))) throw e;
-      lastReason = e.name === 'TypeError' ? `network error (${redactText(e.message, secrets)})` : `no response within ${policy.timeoutMs} ms`;
+      if (!(e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError' || e instanceof TypeError)))
+        throw e;
+      lastReason =
+        e.name === 'TypeError'
+          ? `network error (${redactText(e.message, secrets)})`
+          : `no response within ${policy.timeoutMs} ms`;
       lastStatus = undefined;
       lastCause = e;
     }
@@ -141,9 +153,17 @@ export async function fetchWithRetry<T>(
         lastReason = `HTTP ${response.status}${snippet(response.body, secrets)}`;
         waitMs = retryAfterMs(response.headers['retry-after'], now());
         if (waitMs !== undefined && waitMs > policy.maxRetryAfterMs) {
-          emit({ kind: 'give-up', attempt, status: response.status, reason: `Retry-After ${Math.round(waitMs / 1000)} s is too long` });
+          emit({
+            kind: 'give-up',
+            attempt,
+            status: response.status,
+            reason: `Retry-After ${Math.round(waitMs / 1000)} s is too long`,
+          });
           throw new HttpError({
-            source, url, status: response.status, attempts: attempt,
+            source,
+            url,
+            status: response.status,
+            attempts: attempt,
             message: `${source}: ${url} answered ${lastReason} and asked to wait ${Math.round(waitMs / 1000)} s`,
             hint: `The ${source} service is rate-limiting this client; run the refresh again later (its last good data stays published).`,
           });
@@ -151,20 +171,30 @@ export async function fetchWithRetry<T>(
       } else {
         emit({ kind: 'give-up', attempt, status: response.status, reason: 'not retryable' });
         throw new HttpError({
-          source, url, status: response.status, attempts: attempt,
+          source,
+          url,
+          status: response.status,
+          attempts: attempt,
           message: `${source}: ${url} answered HTTP ${response.status}${snippet(response.body, secrets)}`,
-          hint: options.hintFor?.(response.status) ?? `Check the request parameters; HTTP ${response.status} is not a temporary failure.`,
+          hint:
+            options.hintFor?.(response.status) ??
+            `Check the request parameters; HTTP ${response.status} is not a temporary failure.`,
         });
       }
     }
     if (attempt > policy.retries) break;
-    const delayMs = waitMs ?? Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
+    const delayMs =
+      waitMs ?? Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
     emit({ kind: 'retry', attempt, status: lastStatus, delayMs, reason: lastReason });
     await sleep(delayMs);
   }
   emit({ kind: 'give-up', attempt: policy.retries + 1, status: lastStatus, reason: lastReason });
   throw new HttpError({
-    source, url, status: lastStatus, attempts: policy.retries + 1, cause: lastCause,
+    source,
+    url,
+    status: lastStatus,
+    attempts: policy.retries + 1,
+    cause: lastCause,
     message: `${source}: ${url} failed after ${policy.retries + 1} attempts; last: ${lastReason}`,
     hint: `The ${source} service looks unavailable; the run marks it stale and keeps its last good data. Try again later.`,
   });

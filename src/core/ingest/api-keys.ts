@@ -29,8 +29,10 @@ export async function apiKeysFromEnv(
     if (direct) keys[source] = direct;
     else if (parameter) {
       if (!resolveParameter) {
-        throw new UsageError(`${name}_PARAM is set (${parameter}) but this runtime has no parameter store reader`,
-          `Set ${name} directly; the ingest Lambda resolves ${name}_PARAM in SSM (ssmParameterResolver), the CLI does not.`);
+        throw new UsageError(
+          `${name}_PARAM is set (${parameter}) but this runtime has no parameter store reader`,
+          `Set ${name} directly; the ingest Lambda resolves ${name}_PARAM in SSM (ssmParameterResolver), the CLI does not.`,
+        );
       }
       keys[source] = (await resolveParameter(parameter)).trim();
     }

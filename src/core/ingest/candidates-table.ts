@@ -25,7 +25,6 @@ export function transformCandidates<Shape extends z.ZodRawShape>(
   });
 }
 
-
 /** Derive spec that sets each named column to a constant (a source's fixed facts, e.g. reporter, flow). */
 export const constantColumns = (values: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(values).map(([name, value]) => [name, aq.escape(() => value)]));

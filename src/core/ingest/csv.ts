@@ -34,7 +34,11 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
     throw new InputError(`${file} is not valid UTF-8 (first bad byte on line ${line})`, hint);
   }
   const nul = text.indexOf('\u0000');
-  if (nul >= 0) throw new InputError(`${file} holds NUL bytes (line ${text.slice(0, nul).split('\n').length}): UTF-16 without a byte-order mark, or not text`, hint);
+  if (nul >= 0)
+    throw new InputError(
+      `${file} holds NUL bytes (line ${text.slice(0, nul).split('\n').length}): UTF-16 without a byte-order mark, or not text`,
+      hint,
+    );
   return text;
 }
 
@@ -99,8 +103,10 @@ export function parseCsv(text: string, file: string): CsvFile {
     }
   }
   if (inQuotes) {
-    throw new InputError(`${file}: a quoted field opened on line ${quoteLine} is never closed`,
-      `Fix the quoting in ${file} (a field with commas or quotes must be wrapped in "…" with inner quotes doubled).`);
+    throw new InputError(
+      `${file}: a quoted field opened on line ${quoteLine} is never closed`,
+      `Fix the quoting in ${file} (a field with commas or quotes must be wrapped in "…" with inner quotes doubled).`,
+    );
   }
   if (field !== '' || fields.length > 0) endRow();
   if (rows.length === 0) {
@@ -110,7 +116,9 @@ export function parseCsv(text: string, file: string): CsvFile {
   const header = head.fields.map((h) => h.trim());
   const records = body.map(({ line: at, fields: f }) => {
     const values: Record<string, string> = {};
-    header.forEach((name, i) => (values[name] = f[i] ?? ''));
+    header.forEach((name, i) => {
+      values[name] = f[i] ?? '';
+    });
     const record: CsvRecord = { line: at, values };
     if (f.length !== header.length) record.fieldCountError = `expected ${header.length} fields, found ${f.length}`;
     return record;
@@ -129,7 +137,9 @@ export function requireColumns(csv: CsvFile, required: readonly string[]): void 
     const shown = found.length > HEADER_SHOWN ? `${found.slice(0, HEADER_SHOWN)}… (${found.length} characters)` : found;
     // One column holding the separators of another dialect: say so rather than only "missing".
     const delimiter = csv.header.length === 1 ? [';', '\t', '|'].find((d) => csv.header[0].includes(d)) : undefined;
-    const dialect = delimiter ? ` It looks ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-separated; chainwatch reads comma-separated CSV.` : '';
+    const dialect = delimiter
+      ? ` It looks ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-separated; chainwatch reads comma-separated CSV.`
+      : '';
     throw new InputError(
       `${csv.file}: header is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${shown})`,
       `Restore the column${missing.length > 1 ? 's' : ''} in the first line of ${csv.file}; the expected header is: ${required.join(',')}.${dialect}`,

@@ -27,7 +27,8 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * of the source does this first; the pipeline also does it right after a source's run failed, so the
  * next steps never read a half-applied commit.
  */
-export const recoverSource = (store: ObjectStore, source: string): Promise<Recovery[]> => recoverStaged(store, stagingPrefixOf(source));
+export const recoverSource = (store: ObjectStore, source: string): Promise<Recovery[]> =>
+  recoverStaged(store, stagingPrefixOf(source));
 
 /**
  * Collect and write one source; a live source that is down becomes a stale entry instead of failing
@@ -36,7 +37,8 @@ export const recoverSource = (store: ObjectStore, source: string): Promise<Recov
  */
 async function runSource(ctx: IngestContext, source: IngestSource): Promise<SourceRun> {
   const recovered = await recoverSource(ctx.store, source.id);
-  for (const r of recovered) ctx.progress(`${source.id}: ${r.action} the staged writes of interrupted run ${r.id} (${r.objects} objects)`);
+  for (const r of recovered)
+    ctx.progress(`${source.id}: ${r.action} the staged writes of interrupted run ${r.id} (${r.objects} objects)`);
   let run: SourceRun;
   const writer = new SourceWriter(ctx.store, source.id, ctx.runId, ctx.progress);
   try {
@@ -60,20 +62,33 @@ async function runSource(ctx: IngestContext, source: IngestSource): Promise<Sour
  */
 export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
   if (!RUN_ID.test(opts.runId)) {
-    throw new UsageError(`Run id "${opts.runId}" cannot be used in an object key`, 'Use letters, digits, ".", "_" and "-" only, e.g. 2026-02-01T00-00-00-000Z.');
+    throw new UsageError(
+      `Run id "${opts.runId}" cannot be used in an object key`,
+      'Use letters, digits, ".", "_" and "-" only, e.g. 2026-02-01T00-00-00-000Z.',
+    );
   }
   const clock = () => (opts.now ?? new Date()).toISOString();
   const progress = opts.onProgress ?? (() => {});
   const startedAt = clock();
   const ctx: IngestContext = { store: opts.store, runId: opts.runId, at: startedAt, period: opts.period, progress };
-  const head = { runId: opts.runId, kind: opts.kind ?? 'ingest', ...(opts.period ? { period: opts.period } : {}), startedAt } as const;
+  const head = {
+    runId: opts.runId,
+    kind: opts.kind ?? 'ingest',
+    ...(opts.period ? { period: opts.period } : {}),
+    startedAt,
+  } as const;
   const runs: Record<string, SourceRun> = {};
   // Temp files of writers that died mid-put are invisible to readers; remove them before writing anew.
   const leftovers = (await opts.store.removeLeftovers?.()) ?? [];
-  if (leftovers.length > 0) progress(`removed ${leftovers.length} temp file${leftovers.length === 1 ? '' : 's'} of interrupted writers`);
+  if (leftovers.length > 0)
+    progress(`removed ${leftovers.length} temp file${leftovers.length === 1 ? '' : 's'} of interrupted writers`);
   // Replaced at the end by the real outcome: a killed or timed-out run leaves this behind.
   await putJson(opts.store, manifestKey(opts.runId), {
-    ...head, finishedAt: startedAt, outcome: 'failed', sources: {}, staleSources: [],
+    ...head,
+    finishedAt: startedAt,
+    outcome: 'failed',
+    sources: {},
+    staleSources: [],
     error: {
       name: 'Unfinished',
       message: `Run ${opts.runId} started at ${startedAt} and did not record an outcome (it is still running, or it was killed or timed out)`,
@@ -81,13 +96,16 @@ export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
     },
   } satisfies IngestManifest);
   try {
-    for (const source of opts.sources ?? [bundledSource({ dataDir: opts.dataDir })]) runs[source.id] = await runSource(ctx, source);
+    for (const source of opts.sources ?? [bundledSource({ dataDir: opts.dataDir })])
+      runs[source.id] = await runSource(ctx, source);
     const manifest: IngestManifest = {
       ...head,
       finishedAt: clock(),
       outcome: 'succeeded',
       sources: runs,
-      staleSources: Object.entries(runs).filter(([, r]) => r.status === 'stale').map(([id]) => id),
+      staleSources: Object.entries(runs)
+        .filter(([, r]) => r.status === 'stale')
+        .map(([id]) => id),
     };
     await putJson(opts.store, manifestKey(opts.runId), manifest);
     return manifest;

@@ -25,14 +25,22 @@ function withinCoverage(table: TableDef, coverage: Coverage, parsed: Normalized)
   const rejects = [...parsed.rejects];
   for (const c of parsed.candidates) {
     const path = partitionPath(table, c.row);
-    if (!covered.has(path)) rejects.push(reject(c.origin, table.name, `row for ${path} lies outside the partitions the request covers`));
-    else if (!coverage.owns(c.row)) rejects.push(reject(c.origin, table.name, 'row is for a product, flow, reporter or source the request did not ask for'));
+    if (!covered.has(path))
+      rejects.push(reject(c.origin, table.name, `row for ${path} lies outside the partitions the request covers`));
+    else if (!coverage.owns(c.row))
+      rejects.push(
+        reject(c.origin, table.name, 'row is for a product, flow, reporter or source the request did not ask for'),
+      );
     else candidates.push(c);
   }
   return { candidates, rejects };
 }
 
-const mark = (ctx: IngestContext): RunMark => ({ runId: ctx.runId, at: ctx.at, ...(ctx.period ? { period: ctx.period } : {}) });
+const mark = (ctx: IngestContext): RunMark => ({
+  runId: ctx.runId,
+  at: ctx.at,
+  ...(ctx.period ? { period: ctx.period } : {}),
+});
 
 /** Consecutive requests of one group (a plan lists each group's requests together). */
 function* groupsOf(requests: readonly LiveRequest[]): Generator<LiveRequest[]> {
@@ -58,7 +66,11 @@ function* groupsOf(requests: readonly LiveRequest[]): Generator<LiveRequest[]> {
  * `committed` records the new state after the curated partitions are switched in, so a crash in
  * between only makes the next run merge again.
  */
-export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetch: (p: LiveProgress) => void = () => {}): IngestSource {
+export function liveIngestSource(
+  plan: LiveSourcePlan,
+  http: HttpContext,
+  onFetch: (p: LiveProgress) => void = () => {},
+): IngestSource {
   let state: SourceState;
   const seen: SourceState['responses'] = {};
   const requests = { planned: plan.requests.length, responses: 0, unchanged: 0 };
@@ -73,11 +85,15 @@ export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetc
     return {
       inputs: [],
       derived: plan.citations.length,
-      tables: [{
-        table,
-        coverages: [{ table, partitions: [{ source: plan.source }], owns: (row) => ids.has(row.source_id as string) }],
-        settled: settle(table, { candidates, rejects: [] }),
-      }],
+      tables: [
+        {
+          table,
+          coverages: [
+            { table, partitions: [{ source: plan.source }], owns: (row) => ids.has(row.source_id as string) },
+          ],
+          settled: settle(table, { candidates, rejects: [] }),
+        },
+      ],
     };
   };
 
@@ -109,7 +125,11 @@ export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetc
       entry.parts.push(withinCoverage(table, response.coverage, parsed));
       byTable.set(table.name, entry);
     }
-    part.tables = [...byTable.values()].map(({ table, coverages, parts }) => ({ table, coverages, settled: settle(table, concatNormalized(parts)) }));
+    part.tables = [...byTable.values()].map(({ table, coverages, parts }) => ({
+      table,
+      coverages,
+      settled: settle(table, concatNormalized(parts)),
+    }));
     return part;
   };
 
@@ -124,7 +144,13 @@ export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetc
       for (const group of groupsOf(plan.requests)) {
         const responses: FetchedResponse[] = [];
         for (const request of group) {
-          onFetch({ kind: 'request', source: plan.source, done: fetched++, total: plan.requests.length, label: request.label });
+          onFetch({
+            kind: 'request',
+            source: plan.source,
+            done: fetched++,
+            total: plan.requests.length,
+            label: request.label,
+          });
           responses.push(...(await request.fetch(http)));
         }
         requests.responses += responses.length;
@@ -135,22 +161,48 @@ export function liveIngestSource(plan: LiveSourcePlan, http: HttpContext, onFetc
         }
         yield part;
       }
-      onFetch({ kind: 'request', source: plan.source, done: plan.requests.length, total: plan.requests.length, label: '' });
-      ctx.progress(`${plan.source}: ${requests.responses} responses, ${requests.unchanged} unchanged since the last run`);
+      onFetch({
+        kind: 'request',
+        source: plan.source,
+        done: plan.requests.length,
+        total: plan.requests.length,
+        label: '',
+      });
+      ctx.progress(
+        `${plan.source}: ${requests.responses} responses, ${requests.unchanged} unchanged since the last run`,
+      );
     },
 
     async committed(ctx, run) {
       const lastSuccess = mark(ctx);
-      await writeSourceState(ctx.store, { ...state, status: 'fresh', lastSuccess, responses: { ...state.responses, ...seen } });
+      await writeSourceState(ctx.store, {
+        ...state,
+        status: 'fresh',
+        lastSuccess,
+        responses: { ...state.responses, ...seen },
+      });
       return { ...run, requests, warnings, lastSuccess };
     },
 
     async failed(ctx, error: SourceError): Promise<SourceRun> {
       state ??= await readSourceState(ctx.store, plan.source);
-      ctx.progress(`${plan.source}: stale, serving the data of ${state.lastSuccess ? `run ${state.lastSuccess.runId}` : 'no earlier run'}: ${error.message}`);
-      await writeSourceState(ctx.store, { ...state, status: 'stale', lastFailure: { ...mark(ctx), error: error.message, hint: error.hint } });
+      ctx.progress(
+        `${plan.source}: stale, serving the data of ${state.lastSuccess ? `run ${state.lastSuccess.runId}` : 'no earlier run'}: ${error.message}`,
+      );
+      await writeSourceState(ctx.store, {
+        ...state,
+        status: 'stale',
+        lastFailure: { ...mark(ctx), error: error.message, hint: error.hint },
+      });
       return {
-        inputs: [], rowsIn: 0, rowsDerived: 0, rowsOut: 0, rowsRejected: 0, rowsDuplicate: 0, quarantineKey: null, tables: {},
+        inputs: [],
+        rowsIn: 0,
+        rowsDerived: 0,
+        rowsOut: 0,
+        rowsRejected: 0,
+        rowsDuplicate: 0,
+        quarantineKey: null,
+        tables: {},
         status: 'stale',
         partitions: { written: [], deleted: [], unchanged: 0 },
         requests,

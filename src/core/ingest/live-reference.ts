@@ -32,12 +32,19 @@ async function read(dir: string, file: string): Promise<string> {
   try {
     return await readFile(join(dir, file), 'utf8');
   } catch (cause) {
-    throw new InputError(`Reference file ${join(dir, file)} cannot be read: ${(cause as Error).message}`,
-      'Run from the repository root (or the Lambda asset root), where data-schemas/reference/ and data/bundled/ live.', { cause });
+    throw new InputError(
+      `Reference file ${join(dir, file)} cannot be read: ${(cause as Error).message}`,
+      'Run from the repository root (or the Lambda asset root), where data-schemas/reference/ and data/bundled/ live.',
+      { cause },
+    );
   }
 }
 
-export function buildLiveReference(countryRows: readonly CountryRow[], basketRows: readonly BasketRow[], usgsNames: Iterable<[string, string]> = []): LiveReference {
+export function buildLiveReference(
+  countryRows: readonly CountryRow[],
+  basketRows: readonly BasketRow[],
+  usgsNames: Iterable<[string, string]> = [],
+): LiveReference {
   const index = (pick: (c: CountryRow) => string | null) =>
     new Map(countryRows.filter((c) => pick(c) !== null).map((c) => [pick(c)!, c]));
   const byName = new Map(countryRows.map((c) => [c.name.toLowerCase(), c.iso3]));
@@ -52,7 +59,10 @@ export function buildLiveReference(countryRows: readonly CountryRow[], basketRow
   };
 }
 
-export async function loadLiveReference(referenceDir = DEFAULT_REFERENCE_DIR, dataDir = DEFAULT_DATA_DIR): Promise<LiveReference> {
+export async function loadLiveReference(
+  referenceDir = DEFAULT_REFERENCE_DIR,
+  dataDir = DEFAULT_DATA_DIR,
+): Promise<LiveReference> {
   const refDir = resolve(referenceDir);
   const settled = async <R>(file: string, def: TableDef) => {
     return settle<R>(def, referenceRows(parseCsv(await read(refDir, file), file), def)).rows.map((c) => c.row);
@@ -61,7 +71,8 @@ export async function loadLiveReference(referenceDir = DEFAULT_REFERENCE_DIR, da
   const basketRows = await settled<BasketRow>('basket.csv', tableDef(basket));
   const names: [string, string][] = [];
   for (const file of (await readdir(resolve(dataDir)).catch(() => [])).filter((f) => USGS_EXTRACT.test(f)).sort()) {
-    for (const r of parseCsv(await read(resolve(dataDir), file), file).records) names.push([r.values.country ?? '', (r.values.iso3 ?? '').trim()]);
+    for (const r of parseCsv(await read(resolve(dataDir), file), file).records)
+      names.push([r.values.country ?? '', (r.values.iso3 ?? '').trim()]);
   }
   return buildLiveReference(countryRows, basketRows, names);
 }

@@ -54,14 +54,21 @@ const DEFAULT_REPORTER = 'USA';
 const CENSUS_FIRST_MONTH: Month = { year: 2010, month: 1 };
 
 const list = (text: string | undefined): string[] | undefined =>
-  text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  text === undefined
+    ? undefined
+    : text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 
 function comtradeReporters(tokens: readonly string[], ref: LiveReference): string[] {
   return tokens.map((t) => {
     const country = /^\d+$/.test(t) ? ref.byComtradeCode.get(t) : ref.byIso3.get(t.toUpperCase());
     if (!country?.comtrade_code || country.is_aggregate) {
-      throw new UsageError(`Reporter "${t}" is not a country with a Comtrade code`,
-        'Give ISO3 codes or Comtrade codes from data-schemas/reference/countries.csv, e.g. --reporters USA,DEU or 842.');
+      throw new UsageError(
+        `Reporter "${t}" is not a country with a Comtrade code`,
+        'Give ISO3 codes or Comtrade codes from data-schemas/reference/countries.csv, e.g. --reporters USA,DEU or 842.',
+      );
     }
     return country.comtrade_code;
   });
@@ -72,7 +79,10 @@ function basketCodes(tokens: readonly string[] | undefined, ref: LiveReference):
   if (tokens === undefined) return basket;
   for (const t of tokens) {
     if (!basket.includes(t)) {
-      throw new UsageError(`HS code "${t}" is not in the basket`, `Use HS6 codes of data-schemas/reference/basket.csv: ${basket.join(', ')}.`);
+      throw new UsageError(
+        `HS code "${t}" is not in the basket`,
+        `Use HS6 codes of data-schemas/reference/basket.csv: ${basket.join(', ')}.`,
+      );
     }
   }
   return [...tokens];
@@ -82,7 +92,8 @@ function basketCodes(tokens: readonly string[] | undefined, ref: LiveReference):
 export const defaultRefreshPeriod = (now: Date): string =>
   formatMonth(addMonths({ year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 }, -2));
 
-const yearsBetween = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+const yearsBetween = (from: number, to: number): string[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
 /** A monthly refresh: the window of each requested source ending at `period`. */
 export function refreshSelection(
@@ -92,7 +103,8 @@ export function refreshSelection(
   o: { window?: Partial<RefreshWindow>; overrides?: ScopeOverrides; usgs?: UsgsOptions } = {},
 ): LiveSelection {
   for (const s of sources) {
-    if (!(LIVE_SOURCES as readonly string[]).includes(s)) throw new UsageError(`Unknown live source "${s}"`, `Use ${LIVE_SOURCES.join(', ')}.`);
+    if (!(LIVE_SOURCES as readonly string[]).includes(s))
+      throw new UsageError(`Unknown live source "${s}"`, `Use ${LIVE_SOURCES.join(', ')}.`);
   }
   const to = parseMonth(period);
   const window = { ...DEFAULT_REFRESH_WINDOW, ...o.window };
@@ -101,7 +113,13 @@ export function refreshSelection(
   const selection: LiveSelection = { period: formatMonth(to) };
   if (sources.includes('comtrade')) {
     const periods = yearsBetween(to.year - window.comtradeYears, to.year - 1);
-    selection.comtrade = { freq: 'A', periods, reporters: comtradeReporters(o.overrides?.reporters ?? [DEFAULT_REPORTER], ref), hs, flows };
+    selection.comtrade = {
+      freq: 'A',
+      periods,
+      reporters: comtradeReporters(o.overrides?.reporters ?? [DEFAULT_REPORTER], ref),
+      hs,
+      flows,
+    };
   }
   if (sources.includes('census')) selection.census = { from: addMonths(to, 1 - window.censusMonths), to, hs, flows };
   if (sources.includes('usgs')) selection.usgs = o.usgs ?? {};
@@ -113,7 +131,12 @@ export function refreshSelection(
  * months (monthly) and defaults to the last two complete years; Census takes months and defaults to the
  * twelve months up to two months ago (its release lag); USGS fetches whole files and takes no range.
  */
-export function ingestSelection(o: IngestCliOptions, ref: LiveReference, now: Date, usgs: UsgsOptions = {}): LiveSelection {
+export function ingestSelection(
+  o: IngestCliOptions,
+  ref: LiveReference,
+  now: Date,
+  usgs: UsgsOptions = {},
+): LiveSelection {
   const source = o.source as LiveSourceId;
   if (!(LIVE_SOURCES as readonly string[]).includes(source)) {
     throw new UsageError(`Unknown live source "${o.source}"`, `Use --source ${INGEST_SOURCES.join('|')}.`);
@@ -123,27 +146,40 @@ export function ingestSelection(o: IngestCliOptions, ref: LiveReference, now: Da
   if (source === 'usgs') {
     const given = (['from', 'to', 'reporters', 'hs'] as const).filter((k) => o[k] !== undefined);
     if (given.length > 0) {
-      throw new UsageError(`--${given.join(', --')} do not apply to --source usgs`, 'The USGS connector fetches whole data-release files; drop those options.');
+      throw new UsageError(
+        `--${given.join(', --')} do not apply to --source usgs`,
+        'The USGS connector fetches whole data-release files; drop those options.',
+      );
     }
     return { usgs };
   }
   if (source === 'census') {
     if (reporters && !(reporters.length === 1 && comtradeReporters(reporters, ref)[0] === '842')) {
-      throw new UsageError('--reporters does not apply to --source census', 'Census data are US trade only; drop --reporters (or use --source comtrade).');
+      throw new UsageError(
+        '--reporters does not apply to --source census',
+        'Census data are US trade only; drop --reporters (or use --source comtrade).',
+      );
     }
     const to = o.to ? monthOrYear(o.to, '--to', 12) : parseMonth(defaultRefreshPeriod(now));
     const from = o.from ? monthOrYear(o.from, '--from', 1) : addMonths(to, -11);
-    if (monthIndex(from) > monthIndex(to)) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, 'Give --from before --to.');
+    if (monthIndex(from) > monthIndex(to))
+      throw new UsageError(`--from ${o.from} is after --to ${o.to}`, 'Give --from before --to.');
     if (monthIndex(from) < monthIndex(CENSUS_FIRST_MONTH)) {
-      throw new UsageError(`--from ${formatMonth(from)} is before 2010-01`, 'Census monthly HS6 data start in January 2010.');
+      throw new UsageError(
+        `--from ${formatMonth(from)} is before 2010-01`,
+        'Census monthly HS6 data start in January 2010.',
+      );
     }
     return { census: { from, to, hs: basketCodes(hs, ref), flows: [...FLOWS] } };
   }
-  const granularity = (t: string | undefined) => (t === undefined ? undefined : /^\d{4}$/.test(t) ? 'A' : /^\d{4}-\d{2}$/.test(t) ? 'M' : 'bad');
+  const granularity = (t: string | undefined) =>
+    t === undefined ? undefined : /^\d{4}$/.test(t) ? 'A' : /^\d{4}-\d{2}$/.test(t) ? 'M' : 'bad';
   const kinds = [granularity(o.from), granularity(o.to)].filter((k) => k !== undefined);
   if (kinds.includes('bad') || new Set(kinds).size > 1) {
-    throw new UsageError(`--from/--to "${o.from ?? ''}" / "${o.to ?? ''}" are not both years or both months`,
-      'Give years for annual data (--from 2021 --to 2023) or months for monthly data (--from 2024-01 --to 2024-06).');
+    throw new UsageError(
+      `--from/--to "${o.from ?? ''}" / "${o.to ?? ''}" are not both years or both months`,
+      'Give years for annual data (--from 2021 --to 2023) or months for monthly data (--from 2024-01 --to 2024-06).',
+    );
   }
   const comtradeRep = comtradeReporters(reporters ?? [DEFAULT_REPORTER], ref);
   const codes = basketCodes(hs, ref);
@@ -151,15 +187,25 @@ export function ingestSelection(o: IngestCliOptions, ref: LiveReference, now: Da
     const from = parseMonth(o.from ?? o.to!, '--from');
     const to = parseMonth(o.to ?? o.from!, '--to');
     const periods: string[] = [];
-    for (let m = from; monthIndex(m) <= monthIndex(to); m = addMonths(m, 1)) periods.push(formatMonth(m).replace('-', ''));
-    if (periods.length === 0) throw new UsageError(`--from ${o.from} is after --to ${o.to}`, 'Give --from before --to.');
+    for (let m = from; monthIndex(m) <= monthIndex(to); m = addMonths(m, 1))
+      periods.push(formatMonth(m).replace('-', ''));
+    if (periods.length === 0)
+      throw new UsageError(`--from ${o.from} is after --to ${o.to}`, 'Give --from before --to.');
     return { comtrade: { freq: 'M', periods, reporters: comtradeRep, hs: codes, flows: [...FLOWS] } };
   }
   const lastYear = now.getUTCFullYear() - 1;
   const toYear = o.to ? Number(o.to) : o.from ? Number(o.from) : lastYear;
   const fromYear = o.from ? Number(o.from) : o.to ? toYear : lastYear - 1;
   if (fromYear > toYear) throw new UsageError(`--from ${fromYear} is after --to ${toYear}`, 'Give --from before --to.');
-  return { comtrade: { freq: 'A', periods: yearsBetween(fromYear, toYear), reporters: comtradeRep, hs: codes, flows: [...FLOWS] } };
+  return {
+    comtrade: {
+      freq: 'A',
+      periods: yearsBetween(fromYear, toYear),
+      reporters: comtradeRep,
+      hs: codes,
+      flows: [...FLOWS],
+    },
+  };
 }
 
 /** 'YYYY-MM', or 'YYYY' meaning its first (from) or last (to) month. */

@@ -22,15 +22,20 @@ export interface Coverage {
 }
 
 /** The partitions of a table that exist in the store, typed by the schema (`year=2024` → 2024). */
-export async function storedPartitions(store: ObjectStore, table: TableDef): Promise<Record<string, string | number>[]> {
+export async function storedPartitions(
+  store: ObjectStore,
+  table: TableDef,
+): Promise<Record<string, string | number>[]> {
   const columns = partitionColumnsOf(table);
   const keys = (await store.list(tablePrefix(table))).filter((k) => k.endsWith(PART_FILE));
   return keys.map((key) => {
     const segments = key.slice(tablePrefix(table).length).split('/');
-    return Object.fromEntries(columns.map((c, i) => {
-      const text = decodeURIComponent(segments[i].slice(c.name.length + 1));
-      return [c.name, c.type === 'string' ? text : Number(text)];
-    }));
+    return Object.fromEntries(
+      columns.map((c, i) => {
+        const text = decodeURIComponent(segments[i].slice(c.name.length + 1));
+        return [c.name, c.type === 'string' ? text : Number(text)];
+      }),
+    );
   });
 }
 
@@ -74,10 +79,18 @@ export interface MergePlan {
 export const rowOrder = (table: TableDef) => {
   const constant = new Set(partitionColumnsOf(table).map((c) => c.name));
   const key = identityOf(table).key.filter((n) => !constant.has(n));
-  return orderBy(...key, ...columnsOf(table).map((c) => c.name).filter((n) => !key.includes(n) && !constant.has(n)));
+  return orderBy(
+    ...key,
+    ...columnsOf(table)
+      .map((c) => c.name)
+      .filter((n) => !key.includes(n) && !constant.has(n)),
+  );
 };
 
-async function rowsOf(bytes: Uint8Array | undefined, values: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+async function rowsOf(
+  bytes: Uint8Array | undefined,
+  values: Record<string, unknown>,
+): Promise<Record<string, unknown>[]> {
   if (!bytes) return [];
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];

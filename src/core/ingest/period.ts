@@ -9,7 +9,8 @@ const PERIOD = /^\d{4}(-\d{2}){0,2}([/-]\d{4}(-\d{2}){0,2})?$/;
  */
 export function periodEndYear(period: string): number | null {
   if (period === '') return null;
-  if (!PERIOD.test(period)) throw new RowProblem(`period "${period}" is not YYYY, YYYY-MM, YYYY-YYYY or a start/end range`);
+  if (!PERIOD.test(period))
+    throw new RowProblem(`period "${period}" is not YYYY, YYYY-MM, YYYY-YYYY or a start/end range`);
   return Math.max(...(period.match(/\d{4}/g) ?? []).map(Number));
 }
 

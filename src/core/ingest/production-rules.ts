@@ -13,7 +13,8 @@ const SECTOR_OF_DATASET: Record<string, string> = {
 
 export function sectorOfDataset(dataset: string): string {
   const sector = SECTOR_OF_DATASET[dataset];
-  if (!sector) throw new RowProblem(`unknown dataset "${dataset}"; known: ${Object.keys(SECTOR_OF_DATASET).join(', ')}`);
+  if (!sector)
+    throw new RowProblem(`unknown dataset "${dataset}"; known: ${Object.keys(SECTOR_OF_DATASET).join(', ')}`);
   return sector;
 }
 
@@ -40,7 +41,10 @@ const STAGE_RULES: readonly [RegExp, Stage][] = [
 
 export function stageOfMeasure(measure: string): Stage {
   const rule = STAGE_RULES.find(([re]) => re.test(measure));
-  if (!rule) throw new RowProblem(`no supply-chain stage rule matches measure "${measure}"; add one to STAGE_RULES in src/core/ingest/production-rules.ts`);
+  if (!rule)
+    throw new RowProblem(
+      `no supply-chain stage rule matches measure "${measure}"; add one to STAGE_RULES in src/core/ingest/production-rules.ts`,
+    );
   return rule[1];
 }
 
@@ -61,7 +65,10 @@ const COMMODITY_OF_SECTOR: Record<string, string> = { semiconductors: 'chips', r
 export function commodityOf(sector: string, indicator: string): string {
   const rule = COMMODITY_RULES.find(([re]) => re.test(indicator));
   const commodity = rule?.[1] ?? COMMODITY_OF_SECTOR[sector];
-  if (!commodity) throw new RowProblem(`no commodity rule matches indicator "${indicator}" in sector ${sector}; add one to COMMODITY_RULES in src/core/ingest/production-rules.ts`);
+  if (!commodity)
+    throw new RowProblem(
+      `no commodity rule matches indicator "${indicator}" in sector ${sector}; add one to COMMODITY_RULES in src/core/ingest/production-rules.ts`,
+    );
   return commodity;
 }
 

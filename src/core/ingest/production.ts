@@ -1,17 +1,62 @@
 import * as aq from 'arquero';
-import { production, sources, type CountryRow, type ProductionRow, type SourceRow } from '../../../data-schemas/curated.ts';
+import {
+  production,
+  sources,
+  type CountryRow,
+  type ProductionRow,
+  type SourceRow,
+} from '../../../data-schemas/curated.ts';
 import { transformCandidates } from './candidates-table.ts';
 import { originsOf, requireColumns, type CsvFile } from './csv.ts';
 import { isProjection, periodEndYear, publicationYear } from './period.ts';
-import { canonicalMeasure, commodityOf, sectorOfDataset, stageOfMeasure, USGS_CHAPTERS, USGS_TABLE_MEASURES } from './production-rules.ts';
-import { normalizeRows, orNull, parseNonNegative, required, RowProblem, type Candidate, type Normalized } from './rows.ts';
+import {
+  canonicalMeasure,
+  commodityOf,
+  sectorOfDataset,
+  stageOfMeasure,
+  USGS_CHAPTERS,
+  USGS_TABLE_MEASURES,
+} from './production-rules.ts';
+import {
+  normalizeRows,
+  orNull,
+  parseNonNegative,
+  required,
+  RowProblem,
+  type Candidate,
+  type Normalized,
+} from './rows.ts';
 import { BUNDLED_SOURCE } from './source.ts';
 import { canonicalValue } from './units.ts';
 
 /** The tidy layout shared by the sector files (semiconductors, rare earths, EV batteries, medical supplies). */
-export const TIDY_COLUMNS = ['dataset', 'indicator', 'geo', 'geo_name', 'year', 'value', 'qualifier', 'unit', 'source_id', 'note'] as const;
+export const TIDY_COLUMNS = [
+  'dataset',
+  'indicator',
+  'geo',
+  'geo_name',
+  'year',
+  'value',
+  'qualifier',
+  'unit',
+  'source_id',
+  'note',
+] as const;
 /** The USGS MCS world-production extract. */
-export const USGS_COLUMNS = ['commodity', 'edition', 'country', 'iso3', 'year', 'value', 'unit', 'estimated', 'source_path', 'raw_value', 'table', 'note'] as const;
+export const USGS_COLUMNS = [
+  'commodity',
+  'edition',
+  'country',
+  'iso3',
+  'year',
+  'value',
+  'unit',
+  'estimated',
+  'source_path',
+  'raw_value',
+  'table',
+  'note',
+] as const;
 
 export const UNVERIFIED_REASON = 'unverified source; see data/bundled/SOURCES.md';
 
@@ -25,7 +70,7 @@ function knownGeo(geos: ReadonlySet<string>, iso3: string): string {
 }
 
 /** A value cell: a number ≥ 0, or empty when (and only when) the source withheld it. */
-function valueOf(text: string, withheld: boolean): number | null {
+function parseValue(text: string, withheld: boolean): number | null {
   if (text.trim() === '') {
     if (withheld) return null;
     throw new RowProblem('value is empty but the row is not marked withheld (qualifier W)');
@@ -34,7 +79,10 @@ function valueOf(text: string, withheld: boolean): number | null {
 }
 
 /** Production-table derivation common to both layouts: the aggregate flag comes from a lookup on countries.csv. */
-function withAggregateFlag(countries: readonly CountryRow[], rows: Candidate<RowWithoutFlag>[]): Candidate<ProductionRow>[] {
+function withAggregateFlag(
+  countries: readonly CountryRow[],
+  rows: Candidate<RowWithoutFlag>[],
+): Candidate<ProductionRow>[] {
   const geos = aq.from(countries as unknown as Record<string, unknown>[]);
   return transformCandidates(production, rows, (t) =>
     t.lookup(geos, ['geo_iso3', 'iso3'], { geo_is_aggregate: (d: CountryRow) => d.is_aggregate }),
@@ -46,7 +94,11 @@ function withAggregateFlag(countries: readonly CountryRow[], rows: Candidate<Row
  * quarantine with a pointer to SOURCES.md. A period ending after its source's publication year, or
  * after the run's year (`asOfYear`) when the source id names no year, is a projection.
  */
-export function normalizeTidyProduction(csv: CsvFile, countries: readonly CountryRow[], asOfYear: number): Normalized<ProductionRow> {
+export function normalizeTidyProduction(
+  csv: CsvFile,
+  countries: readonly CountryRow[],
+  asOfYear: number,
+): Normalized<ProductionRow> {
   requireColumns(csv, TIDY_COLUMNS);
   const geos = new Set(countries.map((c) => c.iso3));
   const checked = normalizeRows<RowWithoutFlag>(production.name, originsOf(csv), ({ raw }) => {
@@ -58,7 +110,7 @@ export function normalizeTidyProduction(csv: CsvFile, countries: readonly Countr
     const year = periodEndYear(period);
     const qualifier = orNull(raw.qualifier);
     const sourceId = required(raw, 'source_id');
-    const v = canonicalValue(valueOf(raw.value, qualifier === 'W'), required(raw, 'unit'));
+    const v = canonicalValue(parseValue(raw.value, qualifier === 'W'), required(raw, 'unit'));
     return {
       source: BUNDLED_SOURCE,
       sector,
@@ -88,12 +140,21 @@ function usgsChapter(raw: Record<string, string>) {
   const path = SOURCE_PATH.exec(required(raw, 'source_path'));
   const chapter = path ? USGS_CHAPTERS[path[4]] : undefined;
   if (!path || !chapter) {
-    throw new RowProblem(`source_path "${raw.source_path}" names no known MCS chapter (${Object.keys(USGS_CHAPTERS).join(', ')})`);
+    throw new RowProblem(
+      `source_path "${raw.source_path}" names no known MCS chapter (${Object.keys(USGS_CHAPTERS).join(', ')})`,
+    );
   }
   const edition = /MCS (\d{4})/.exec(required(raw, 'edition'));
   if (!edition) throw new RowProblem(`edition "${raw.edition}" does not name an MCS year`);
   const editionYear = Number(edition[1]);
-  return { ...chapter, editionYear, sourceId: `USGS_MCS${editionYear}_${chapter.code}`, repo: path[1], commit: path[2], file: path[3] };
+  return {
+    ...chapter,
+    editionYear,
+    sourceId: `USGS_MCS${editionYear}_${chapter.code}`,
+    repo: path[1],
+    commit: path[2],
+    file: path[3],
+  };
 }
 
 /** Rows without an ISO3 are the table's totals: recognised by their wording, anything else is rejected. */
@@ -112,12 +173,15 @@ export function normalizeUsgsProduction(csv: CsvFile, countries: readonly Countr
     const chapter = usgsChapter(raw);
     const table = required(raw, 'table');
     const measure = USGS_TABLE_MEASURES[table];
-    if (!measure) throw new RowProblem(`USGS table "${table}" has no measure; add it to USGS_TABLE_MEASURES in src/core/ingest/production-rules.ts`);
+    if (!measure)
+      throw new RowProblem(
+        `USGS table "${table}" has no measure; add it to USGS_TABLE_MEASURES in src/core/ingest/production-rules.ts`,
+      );
     const country = required(raw, 'country');
     const period = required(raw, 'year');
     const year = periodEndYear(period);
     const withheld = raw.raw_value.trim() === 'W';
-    const v = canonicalValue(valueOf(raw.value, withheld), required(raw, 'unit'));
+    const v = canonicalValue(parseValue(raw.value, withheld), required(raw, 'unit'));
     return {
       source: BUNDLED_SOURCE,
       sector: chapter.sector,
@@ -134,7 +198,11 @@ export function normalizeUsgsProduction(csv: CsvFile, countries: readonly Countr
       qualifier: withheld ? 'W' : raw.estimated.trim() === 'true' ? 'e' : null,
       is_projection: isProjection(measure, year, chapter.editionYear),
       source_id: chapter.sourceId,
-      note: joinNotes(orNull(raw.note), raw.raw_value.trim() === '—' ? "USGS '—' (zero) stored as 0" : null, v.conversion),
+      note: joinNotes(
+        orNull(raw.note),
+        raw.raw_value.trim() === '—' ? "USGS '—' (zero) stored as 0" : null,
+        v.conversion,
+      ),
     };
   });
   return { candidates: withAggregateFlag(countries, checked.candidates), rejects: checked.rejects };
@@ -149,7 +217,7 @@ export function usgsCitations(csv: CsvFile): Candidate<SourceRow>[] {
   const citations = new Map<string, Candidate<SourceRow>>();
   for (const origin of originsOf(csv)) {
     const { raw } = origin;
-    let chapter;
+    let chapter: ReturnType<typeof usgsChapter>;
     try {
       chapter = usgsChapter(raw);
     } catch (e) {

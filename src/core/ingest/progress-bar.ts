@@ -7,7 +7,10 @@ export type LiveProgress =
  * A text progress bar for multi-request fetches. On a terminal it redraws one line per source
  * (`\r`); elsewhere (CI logs, Lambda) it prints one line per request, so logs stay readable.
  */
-export function progressBar(write: (text: string) => void, o: { tty?: boolean; width?: number } = {}): (p: LiveProgress) => void {
+export function progressBar(
+  write: (text: string) => void,
+  o: { tty?: boolean; width?: number } = {},
+): (p: LiveProgress) => void {
   const width = o.width ?? 24;
   return (p) => {
     if (p.kind === 'line') {

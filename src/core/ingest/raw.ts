@@ -12,7 +12,12 @@ export interface LandedFile {
  * Keep an input exactly as read under `raw/<source>/<sha256, 16 hex>/<file>`. The key is a function of
  * the content, so landing the same bytes again is a no-op and raw objects are never rewritten.
  */
-export async function landRaw(store: ObjectStore, source: string, file: string, bytes: Uint8Array): Promise<LandedFile> {
+export async function landRaw(
+  store: ObjectStore,
+  source: string,
+  file: string,
+  bytes: Uint8Array,
+): Promise<LandedFile> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const rawKey = `raw/${source}/${sha256.slice(0, 16)}/${file}`;
   if (await store.exists(rawKey)) return { rawKey, sha256, written: false };

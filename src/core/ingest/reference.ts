@@ -35,7 +35,10 @@ export function typedCell(text: string | undefined, column: Column): unknown {
  */
 export function referenceRows(csv: CsvFile, table: TableDef, fixed: Record<string, unknown> = {}): Normalized {
   const columns = columnsOf(table).filter((c) => !(c.name in fixed));
-  requireColumns(csv, columns.map((c) => c.name));
+  requireColumns(
+    csv,
+    columns.map((c) => c.name),
+  );
   return normalizeRows(table.name, originsOf(csv), ({ raw }) => ({
     ...fixed,
     ...Object.fromEntries(columns.map((c) => [c.name, typedCell(raw[c.name], c)])),

@@ -6,7 +6,14 @@ import { apiKeysFromEnv, type ParameterResolver } from './api-keys.ts';
 import { runIngest } from './ingest.ts';
 import { liveIngestSource } from './live-ingest-source.ts';
 import { loadLiveReference } from './live-reference.ts';
-import { ingestSelection, refreshSelection, type IngestCliOptions, type LiveSelection, type RefreshWindow, type ScopeOverrides } from './live-selection.ts';
+import {
+  ingestSelection,
+  refreshSelection,
+  type IngestCliOptions,
+  type LiveSelection,
+  type RefreshWindow,
+  type ScopeOverrides,
+} from './live-selection.ts';
 import type { IngestManifest } from './manifest.ts';
 import type { LiveProgress } from './progress-bar.ts';
 import { planCensus } from './sources/census.ts';
@@ -51,11 +58,20 @@ export type PlanJob =
 type PlanOptions = Omit<LiveRunOptions, 'store' | 'http' | 'onProgress' | 'runId'>;
 
 /** Selection and per-source plans of a job; no network. */
-async function planLive(job: PlanJob, o: PlanOptions, now: Date): Promise<{ selection: LiveSelection; plans: LiveSourcePlan[] }> {
+async function planLive(
+  job: PlanJob,
+  o: PlanOptions,
+  now: Date,
+): Promise<{ selection: LiveSelection; plans: LiveSourcePlan[] }> {
   const ref = await loadLiveReference(o.referenceDir, o.dataDir);
-  const selection = 'ingest' in job
-    ? ingestSelection(job.ingest, ref, now, o.usgs)
-    : refreshSelection(job.period, job.sources ?? LIVE_SOURCES, ref, { window: job.window, overrides: job.overrides, usgs: o.usgs });
+  const selection =
+    'ingest' in job
+      ? ingestSelection(job.ingest, ref, now, o.usgs)
+      : refreshSelection(job.period, job.sources ?? LIVE_SOURCES, ref, {
+          window: job.window,
+          overrides: job.overrides,
+          usgs: o.usgs,
+        });
   const keys = await apiKeysFromEnv(o.env ?? process.env, o.resolveParameter);
   const plans = [
     selection.comtrade && planComtrade(selection.comtrade, ref, { apiKey: keys.comtrade }),
@@ -106,10 +122,20 @@ export interface PlannedRequest {
  * The requests a run would make, for `--dry-run`. Comtrade with a key may split a planned call after
  * its countOnly check; that split is decided by the live count, so it is not shown here.
  */
-export async function planRequests(job: PlanJob, o: PlanOptions = {}): Promise<{ requests: PlannedRequest[]; notices: string[] }> {
+export async function planRequests(
+  job: PlanJob,
+  o: PlanOptions = {},
+): Promise<{ requests: PlannedRequest[]; notices: string[] }> {
   const { plans } = await planLive(job, o, (o.now ?? (() => new Date()))());
   return {
-    requests: plans.flatMap((p) => p.requests.map((r) => ({ source: r.source, label: r.label, url: redactUrl(r.url), headers: redactHeaders(r.headers) }))),
+    requests: plans.flatMap((p) =>
+      p.requests.map((r) => ({
+        source: r.source,
+        label: r.label,
+        url: redactUrl(r.url),
+        headers: redactHeaders(r.headers),
+      })),
+    ),
     notices: plans.flatMap((p) => p.notices),
   };
 }

@@ -49,8 +49,14 @@ const QUARANTINE_FIELD_CHARS = 1_000;
 
 const shortened = (raw: Record<string, string>): Record<string, string> => {
   if (Object.values(raw).every((v) => v.length <= QUARANTINE_FIELD_CHARS)) return raw;
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) =>
-    [k, v.length <= QUARANTINE_FIELD_CHARS ? v : `${v.slice(0, QUARANTINE_FIELD_CHARS)}… (${v.length} characters in all; see the raw file)`]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [
+      k,
+      v.length <= QUARANTINE_FIELD_CHARS
+        ? v
+        : `${v.slice(0, QUARANTINE_FIELD_CHARS)}… (${v.length} characters in all; see the raw file)`,
+    ]),
+  );
 };
 
 export const reject = (origin: Origin, table: string, reason: string): Reject => ({
@@ -64,7 +70,8 @@ export const reject = (origin: Origin, table: string, reason: string): Reject =>
 /** The reason a row with an over-long field is rejected, if it has one. */
 export function overLong(fields: Iterable<[string, string]>): string | undefined {
   for (const [name, value] of fields) {
-    if (value.length > MAX_FIELD_CHARS) return `field ${name} is ${value.length} characters long (at most ${MAX_FIELD_CHARS}): a lost line break or quote, not a value`;
+    if (value.length > MAX_FIELD_CHARS)
+      return `field ${name} is ${value.length} characters long (at most ${MAX_FIELD_CHARS}): a lost line break or quote, not a value`;
   }
   return undefined;
 }
@@ -76,7 +83,12 @@ export class RowProblem extends Error {}
  * Run a per-row normalizer over one record, adding it to `out`: a RowProblem becomes a reject with its
  * message as reason; any other error is a bug and propagates.
  */
-export function normalizeRow<R>(table: string, origin: Origin, normalize: (origin: Origin) => R, out: Normalized<R>): void {
+export function normalizeRow<R>(
+  table: string,
+  origin: Origin,
+  normalize: (origin: Origin) => R,
+  out: Normalized<R>,
+): void {
   const problem = origin.problem ?? (origin.lengthsChecked ? undefined : overLong(Object.entries(origin.raw)));
   if (problem) {
     out.rejects.push(reject(origin, table, problem));
@@ -123,7 +135,8 @@ export const MAX_AMOUNT = 1e15;
 export function checkAmount(n: number, column: string): number {
   if (!Number.isFinite(n)) throw new RowProblem(`${column} ${n} is not a finite number`);
   if (n < 0) throw new RowProblem(`${column} ${n} is negative`);
-  if (n >= MAX_AMOUNT) throw new RowProblem(`${column} ${n} is implausibly large (at least ${MAX_AMOUNT}): a unit or parsing error`);
+  if (n >= MAX_AMOUNT)
+    throw new RowProblem(`${column} ${n} is implausibly large (at least ${MAX_AMOUNT}): a unit or parsing error`);
   return n;
 }
 

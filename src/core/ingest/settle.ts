@@ -11,8 +11,14 @@ interface RowIdentity {
 }
 
 export const ROW_IDENTITY: Record<string, RowIdentity> = {
-  trade_flows: { key: ['source', 'year', 'month', 'reporter_iso3', 'flow', 'hs6', 'partner_code', 'source_id'], ignore: ['partner_name', 'note'] },
-  production: { key: ['source', 'sector', 'commodity', 'measure', 'geo_iso3', 'period', 'source_id'], ignore: ['geo_name', 'unit_detail', 'note'] },
+  trade_flows: {
+    key: ['source', 'year', 'month', 'reporter_iso3', 'flow', 'hs6', 'partner_code', 'source_id'],
+    ignore: ['partner_name', 'note'],
+  },
+  production: {
+    key: ['source', 'sector', 'commodity', 'measure', 'geo_iso3', 'period', 'source_id'],
+    ignore: ['geo_name', 'unit_detail', 'note'],
+  },
   sources: { key: ['source', 'source_id'], ignore: [] },
   countries: { key: ['iso3'], ignore: [] },
   partner_groups: { key: ['group_id', 'iso3', 'valid_from'], ignore: [] },
@@ -21,7 +27,8 @@ export const ROW_IDENTITY: Record<string, RowIdentity> = {
 
 export function identityOf(table: TableDef): RowIdentity {
   const identity = ROW_IDENTITY[table.name];
-  if (!identity) throw new Error(`No row identity for table ${table.name}; add it to ROW_IDENTITY in src/core/ingest/settle.ts`);
+  if (!identity)
+    throw new Error(`No row identity for table ${table.name}; add it to ROW_IDENTITY in src/core/ingest/settle.ts`);
   return identity;
 }
 
@@ -42,7 +49,9 @@ const show = (v: unknown) => (v === null || v === undefined ? 'null' : JSON.stri
  */
 export function settle<R>(table: TableDef, normalized: Normalized): Settled<R> {
   const { key, ignore } = identityOf(table);
-  const compared = columnsOf(table).map((c) => c.name).filter((n) => !key.includes(n) && !ignore.includes(n));
+  const compared = columnsOf(table)
+    .map((c) => c.name)
+    .filter((n) => !key.includes(n) && !ignore.includes(n));
   const rejects = [...normalized.rejects];
   const groups = new Map<string, Candidate[]>();
   for (const candidate of normalized.candidates) {
@@ -61,7 +70,9 @@ export function settle<R>(table: TableDef, normalized: Normalized): Settled<R> {
   let duplicates = 0;
   for (const group of groups.values()) {
     const [first, ...rest] = group;
-    const conflicts = rest.flatMap((c) => compared.filter((n) => show(c.row[n]) !== show(first.row[n])).map((n) => ({ c, n })));
+    const conflicts = rest.flatMap((c) =>
+      compared.filter((n) => show(c.row[n]) !== show(first.row[n])).map((n) => ({ c, n })),
+    );
     if (conflicts.length === 0) {
       rows.push(first as Candidate<R>);
       duplicates += rest.length;
@@ -71,8 +82,13 @@ export function settle<R>(table: TableDef, normalized: Normalized): Settled<R> {
     const { c: other, n: column } = conflicts[0];
     for (const c of group) {
       const peer = c === first ? other : first;
-      rejects.push(reject(c.origin, table.name,
-        `conflicting duplicate: ${where(c)} and ${where(peer)} share the key (${keyText}) but differ in ${column} (${show(c.row[column])} vs ${show(peer.row[column])})`));
+      rejects.push(
+        reject(
+          c.origin,
+          table.name,
+          `conflicting duplicate: ${where(c)} and ${where(peer)} share the key (${keyText}) but differ in ${column} (${show(c.row[column])} vs ${show(peer.row[column])})`,
+        ),
+      );
     }
   }
   return { rows, rejects, duplicates };

@@ -27,7 +27,15 @@ export interface SourceState {
 export const stateKey = (source: LiveSourceId): string => `_state/${source}.json`;
 
 export async function readSourceState(store: ObjectStore, source: LiveSourceId): Promise<SourceState> {
-  return (await getJson<SourceState>(store, stateKey(source))) ?? { source, status: 'fresh', lastSuccess: null, lastFailure: null, responses: {} };
+  return (
+    (await getJson<SourceState>(store, stateKey(source))) ?? {
+      source,
+      status: 'fresh',
+      lastSuccess: null,
+      lastFailure: null,
+      responses: {},
+    }
+  );
 }
 
 /**
@@ -35,7 +43,9 @@ export async function readSourceState(store: ObjectStore, source: LiveSourceId):
  * next run sees "changed" and merges again, which rewrites nothing that is already right.
  */
 export async function writeSourceState(store: ObjectStore, state: SourceState): Promise<void> {
-  const responses = Object.fromEntries(Object.entries(state.responses).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const responses = Object.fromEntries(
+    Object.entries(state.responses).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   await putJson(store, stateKey(state.source), { ...state, responses });
 }
 

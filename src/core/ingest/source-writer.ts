@@ -11,7 +11,11 @@ import type { SettledTable, SourcePart } from './source.ts';
 const CITATION_FILES = 'data/bundled/SOURCES.md or data-schemas/reference/sources.csv';
 
 const byOrigin = (a: Reject, b: Reject): number =>
-  a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
+  a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.line - b.line || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
 
 /**
  * Writes one source's run part by part: each part's rows are checked, merged into the partitions its
@@ -29,7 +33,13 @@ export class SourceWriter {
   private readonly covered = new Set<string>();
   private readonly rejectParts: string[] = [];
   private readonly run: Omit<SourceRun, 'status' | 'quarantineKey'> = {
-    inputs: [], rowsIn: 0, rowsDerived: 0, rowsOut: 0, rowsRejected: 0, rowsDuplicate: 0, tables: {},
+    inputs: [],
+    rowsIn: 0,
+    rowsDerived: 0,
+    rowsOut: 0,
+    rowsRejected: 0,
+    rowsDuplicate: 0,
+    tables: {},
     partitions: { written: [], deleted: [], unchanged: 0 },
   };
 
@@ -54,7 +64,11 @@ export class SourceWriter {
       const uncited = settled.rows.filter((c) => !this.cited.has(c.row.source_id));
       if (uncited.length === 0) continue;
       settled.rows = settled.rows.filter((c) => this.cited.has(c.row.source_id));
-      settled.rejects.push(...uncited.map((c) => reject(c.origin, table.name, `source_id ${String(c.row.source_id)} has no citation in ${CITATION_FILES}`)));
+      settled.rejects.push(
+        ...uncited.map((c) =>
+          reject(c.origin, table.name, `source_id ${String(c.row.source_id)} has no citation in ${CITATION_FILES}`),
+        ),
+      );
     }
   }
 
@@ -76,7 +90,10 @@ export class SourceWriter {
     for (const { table, settled, coverages } of part.tables) {
       const paths = new Set(coverages.flatMap((c) => c.partitions.map((p) => partitionPath(table, p))));
       const shared = [...paths].find((p) => this.covered.has(p));
-      if (shared) throw new Error(`Two parts of the ${this.source} run cover ${shared}: a source must yield each partition's rows in one part`);
+      if (shared)
+        throw new Error(
+          `Two parts of the ${this.source} run cover ${shared}: a source must yield each partition's rows in one part`,
+        );
       for (const p of paths) this.covered.add(p);
 
       const rows = settled.rows.map((c) => c.row);
@@ -96,7 +113,9 @@ export class SourceWriter {
       run.partitions.written.push(...plan.puts.map((p) => p.key));
       run.partitions.deleted.push(...plan.deletes);
       run.partitions.unchanged += plan.unchanged.length;
-      this.progress(`curated/${table.name}: ${rows.length} rows in ${plan.holding} partition${plan.holding === 1 ? '' : 's'}`);
+      this.progress(
+        `curated/${table.name}: ${rows.length} rows in ${plan.holding} partition${plan.holding === 1 ? '' : 's'}`,
+      );
     }
   }
 
@@ -107,7 +126,11 @@ export class SourceWriter {
       const parts: Uint8Array[] = [];
       for (const key of this.rejectParts) {
         const bytes = await this.store.get(key);
-        if (!bytes) throw new StoreError(`${key} vanished while run ${this.runId} was writing`, `Something removed the staging folder of a running ingest; run the ingest of ${this.source} again.`);
+        if (!bytes)
+          throw new StoreError(
+            `${key} vanished while run ${this.runId} was writing`,
+            `Something removed the staging folder of a running ingest; run the ingest of ${this.source} again.`,
+          );
         parts.push(bytes);
       }
       await this.store.put(quarantineKey, Buffer.concat(parts), 'application/x-ndjson');
@@ -115,7 +138,9 @@ export class SourceWriter {
     }
     const run: SourceRun = { ...this.run, quarantineKey, status: 'fresh' };
     if (run.rowsIn + run.rowsDerived !== run.rowsOut + run.rowsRejected + run.rowsDuplicate) {
-      throw new Error(`Row accounting broken for ${this.source}: ${JSON.stringify({ ...run, inputs: undefined, tables: undefined, partitions: undefined })}`);
+      throw new Error(
+        `Row accounting broken for ${this.source}: ${JSON.stringify({ ...run, inputs: undefined, tables: undefined, partitions: undefined })}`,
+      );
     }
     // Only a run whose every row is accounted for is switched in.
     await this.commit.commit();

@@ -10,13 +10,21 @@ const URL = /https?:\/\/[^\s<>()|]+/;
 
 /** Split a markdown table row on its unescaped pipes, dropping the outer empty cells. */
 const cellsOf = (line: string): string[] =>
-  line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+  line
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replace(/\\\|/g, '|'));
 
 /** Inline markdown to plain text: the citation is shown as text on the site, so emphasis and code marks go. */
 const plain = (md: string): string => md.replace(/\*+/g, '').replace(/`/g, '').trim();
 
 /** `## Rare earths (rare_earths.csv)` → `Rare earths`: the topic, without the file it documents. */
-const topicOf = (heading: string): string => heading.replace(/^##\s+/, '').replace(/\s*\([^)]*\)\s*$/, '').trim();
+const topicOf = (heading: string): string =>
+  heading
+    .replace(/^##\s+/, '')
+    .replace(/\s*\([^)]*\)\s*$/, '')
+    .trim();
 
 /**
  * `INVESTINGNEWS_2019 / _2021 / _2024` is shorthand for three ids: a part starting with `_` replaces
@@ -62,21 +70,29 @@ export function sourcesFromMarkdown(text: string, file: string): Normalized<Sour
     const header = cellsOf(line).map((h) => h.toLowerCase());
     const missing = HEADER.filter((h) => !header.includes(h));
     if (missing.length > 0) {
-      throw new InputError(`${file} line ${i + 1}: citation table header is missing ${missing.join(', ')} (found: ${header.join(', ')})`,
-        `Every table in ${file} must have the header "| ${HEADER.join(' | ')} |".`);
+      throw new InputError(
+        `${file} line ${i + 1}: citation table header is missing ${missing.join(', ')} (found: ${header.join(', ')})`,
+        `Every table in ${file} must have the header "| ${HEADER.join(' | ')} |".`,
+      );
     }
     for (i += 2; i < lines.length && lines[i].trim().startsWith('|'); i++) {
       const cells = cellsOf(lines[i]);
       const raw: Record<string, string> = { topic };
-      header.forEach((h, k) => (raw[h] = cells[k] ?? ''));
-      const problem = cells.length !== header.length ? `expected ${header.length} cells, found ${cells.length}` : undefined;
-      for (const id of expandSourceIds(raw.source_id)) origins.push({ file, line: i + 1, raw: { ...raw, source_id: id }, problem });
+      header.forEach((h, k) => {
+        raw[h] = cells[k] ?? '';
+      });
+      const problem =
+        cells.length !== header.length ? `expected ${header.length} cells, found ${cells.length}` : undefined;
+      for (const id of expandSourceIds(raw.source_id))
+        origins.push({ file, line: i + 1, raw: { ...raw, source_id: id }, problem });
     }
     i--; // the line that ended the table is read again by the outer loop (it may be a heading)
   }
   return normalizeRows(sources.name, origins, ({ raw }) => {
     if (!SOURCE_ID.test(raw.source_id)) {
-      throw new RowProblem(`"${raw.source_id}" is not a source id (A–Z, 0–9, _); a context note, not a citation rows can cite`);
+      throw new RowProblem(
+        `"${raw.source_id}" is not a source id (A–Z, 0–9, _); a context note, not a citation rows can cite`,
+      );
     }
     const citation = plain(raw.citation);
     const whereSeen = plain(raw['where seen']);

@@ -6,7 +6,14 @@ import { normalizeRows, parseDecimal, parseNonNegative, required, RowProblem, ty
 import { BUNDLED_SOURCE } from './source.ts';
 
 /** Columns of the bundled Comtrade mart that ingest reads; its share/rank columns are ignored (metrics recompute them). */
-export const TRADE_MART_COLUMNS = ['canonical_product_id', 'year', 'partner_code', 'partner_iso3', 'partner_name', 'import_value_usd'] as const;
+export const TRADE_MART_COLUMNS = [
+  'canonical_product_id',
+  'year',
+  'partner_code',
+  'partner_iso3',
+  'partner_name',
+  'import_value_usd',
+] as const;
 
 export const TAIWAN_NOTE = 'partner 490 "Other Asia, nes" mapped to TWN';
 const BRIDGED_NOTE = 'canonical HS6 bridged across HS2017 (H5) and HS2022 (H6) by the source mart';
@@ -52,16 +59,25 @@ export function normalizeTrade(csv: CsvFile, ref: TradeReference): Normalized<Tr
 
   const checked = normalizeRows(tradeFlows.name, originsOf(csv), ({ raw }) => {
     const hs6 = required(raw, 'canonical_product_id');
-    if (!basketCodes.has(hs6)) throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
+    if (!basketCodes.has(hs6))
+      throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
     const year = parseDecimal(required(raw, 'year'), 'year');
     if (!Number.isInteger(year)) throw new RowProblem(`year "${raw.year}" is not a whole number`);
-    if (year > ref.latestYear) throw new RowProblem(`year ${year} is after ${ref.latestYear}, the year of this run: not a recorded trade figure`);
+    if (year > ref.latestYear)
+      throw new RowProblem(
+        `year ${year} is after ${ref.latestYear}, the year of this run: not a recorded trade figure`,
+      );
     const partnerCode = required(raw, 'partner_code');
     const partner = byCode.get(partnerCode);
-    if (!partner) throw new RowProblem(`unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`);
+    if (!partner)
+      throw new RowProblem(
+        `unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`,
+      );
     const statedIso3 = raw.partner_iso3.trim();
     if (statedIso3 !== '' && statedIso3 !== partner.iso3) {
-      throw new RowProblem(`partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${partnerCode} to ${partner.iso3}`);
+      throw new RowProblem(
+        `partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${partnerCode} to ${partner.iso3}`,
+      );
     }
     return {
       year,

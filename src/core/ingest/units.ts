@@ -52,6 +52,7 @@ export function canonicalValue(value: number | null, unitText: string): Canonica
     value: value === null ? null : Number((value * rule.factor).toPrecision(15)),
     unit: rule.unit,
     unitDetail: text === rule.unit ? null : text,
-    conversion: rule.factor === 1 ? null : `value converted from ${text} (×${rule.factor.toExponential().replace('e+', 'e')})`,
+    conversion:
+      rule.factor === 1 ? null : `value converted from ${text} (×${rule.factor.toExponential().replace('e+', 'e')})`,
   };
 }

@@ -22,5 +22,7 @@ export function encodeParquet(table: TableDef, rows: readonly Record<string, unk
       return c.type === 'bigint' && v !== null ? BigInt(v as number) : v;
     }),
   }));
-  return new Uint8Array(parquetWriteBuffer({ columnData, kvMetadata: [{ key: 'chainwatch.table', value: table.name }] }));
+  return new Uint8Array(
+    parquetWriteBuffer({ columnData, kvMetadata: [{ key: 'chainwatch.table', value: table.name }] }),
+  );
 }

@@ -12,7 +12,10 @@ export function partitionPath(table: TableDef, row: Record<string, unknown>): st
   return tablePrefix(table) + parts.map((p) => p + '/').join('');
 }
 
-export function groupByPartition<R extends Record<string, unknown>>(table: TableDef, rows: readonly R[]): Map<string, R[]> {
+export function groupByPartition<R extends Record<string, unknown>>(
+  table: TableDef,
+  rows: readonly R[],
+): Map<string, R[]> {
   const groups = new Map<string, R[]>();
   for (const row of rows) {
     const path = partitionPath(table, row);

@@ -14,7 +14,9 @@ const INGEST_STAGING = '_staging/ingest/';
 export async function refuseOverPendingIngest(lake: ObjectStore, rerun: (source: string) => string): Promise<void> {
   const pending = [...new Set(await pendingCommits(lake, INGEST_STAGING))];
   if (pending.length > 0) {
-    throw new InputError(`An interrupted ingest of ${pending.join(', ')} has not finished moving its files into the lake`,
-      `${rerun(pending[0])} (it completes the interrupted commit first), then the metrics.`);
+    throw new InputError(
+      `An interrupted ingest of ${pending.join(', ')} has not finished moving its files into the lake`,
+      `${rerun(pending[0])} (it completes the interrupted commit first), then the metrics.`,
+    );
   }
 }

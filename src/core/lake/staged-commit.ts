@@ -49,18 +49,27 @@ const markerKey = (prefix: string, id: string) => `${prefix}${id}/_COMMIT.json`;
 const stagedKey = (prefix: string, id: string, key: string) => `${prefix}${id}/objects/${key}`;
 
 /** The staged bytes of a marker's put, checked against its hash; undefined when an earlier recovery already applied it. */
-async function stagedBody(store: ObjectStore, prefix: string, marker: CommitMarker, put: CommitMarker['puts'][number]): Promise<Uint8Array | undefined> {
+async function stagedBody(
+  store: ObjectStore,
+  prefix: string,
+  marker: CommitMarker,
+  put: CommitMarker['puts'][number],
+): Promise<Uint8Array | undefined> {
   const body = await store.get(stagedKey(prefix, marker.id, put.key));
   if (body === undefined) {
     // An earlier recovery applied this object and removed its staged copy before it was interrupted.
     const current = await store.get(put.key);
     if (current !== undefined && sha256(current) === put.sha256) return undefined;
-    throw new StoreError(`Commit ${marker.id} lost the staged copy of ${put.key}`,
-      `Run the ingest again without the leftover commit: delete ${markerKey(prefix, marker.id)} (the next run rewrites every partition it covers).`);
+    throw new StoreError(
+      `Commit ${marker.id} lost the staged copy of ${put.key}`,
+      `Run the ingest again without the leftover commit: delete ${markerKey(prefix, marker.id)} (the next run rewrites every partition it covers).`,
+    );
   }
   if (sha256(body) !== put.sha256) {
-    throw new StoreError(`The staged copy of ${put.key} in commit ${marker.id} does not match its marker`,
-      `The staging area was changed by hand; delete ${prefix}${marker.id}/ and run the ingest again.`);
+    throw new StoreError(
+      `The staged copy of ${put.key} in commit ${marker.id} does not match its marker`,
+      `The staging area was changed by hand; delete ${prefix}${marker.id}/ and run the ingest again.`,
+    );
   }
   return body;
 }
@@ -104,9 +113,14 @@ export class StagedCommit {
   ) {}
 
   async stage(put: StagedPut): Promise<void> {
-    if (this.staged.has(put.key)) throw new Error(`Commit ${this.id} already stages ${put.key}: a run must plan each key once`);
+    if (this.staged.has(put.key))
+      throw new Error(`Commit ${this.id} already stages ${put.key}: a run must plan each key once`);
     await this.store.put(stagedKey(this.staging, this.id, put.key), put.body, put.contentType);
-    this.puts.push({ key: put.key, sha256: sha256(put.body), ...(put.contentType ? { contentType: put.contentType } : {}) });
+    this.puts.push({
+      key: put.key,
+      sha256: sha256(put.body),
+      ...(put.contentType ? { contentType: put.contentType } : {}),
+    });
     this.staged.add(put.key);
   }
 
@@ -169,5 +183,7 @@ export async function recoverStaged(store: ObjectStore, staging: string): Promis
 
 /** Commits that are decided but not yet fully applied: while one exists, its targets may mix old and new objects. */
 export async function pendingCommits(store: ObjectStore, staging: string): Promise<string[]> {
-  return (await store.list(staging)).filter((k) => k.endsWith('/_COMMIT.json')).map((k) => k.slice(staging.length).split('/')[0]);
+  return (await store.list(staging))
+    .filter((k) => k.endsWith('/_COMMIT.json'))
+    .map((k) => k.slice(staging.length).split('/')[0]);
 }

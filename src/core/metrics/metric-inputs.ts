@@ -46,8 +46,10 @@ export function partitionFiltersOf(sql: string, path: string, reads: readonly st
   return [...sql.matchAll(PARTITIONS_LINE)].map(([, table, column, value]) => {
     const def = allTables.find((t) => t.name === table);
     if (!def || !reads.includes(table) || !partitionColumnsOf(def).some((c) => c.name === column)) {
-      throw new UsageError(`${path} declares "-- partitions: ${table} ${column}=${value}", but ${table} is not a table it reads or ${column} is not one of its partition columns`,
-        'Declare only partition columns of tables the SQL reads (see data-schemas/), or remove the line.');
+      throw new UsageError(
+        `${path} declares "-- partitions: ${table} ${column}=${value}", but ${table} is not a table it reads or ${column} is not one of its partition columns`,
+        'Declare only partition columns of tables the SQL reads (see data-schemas/), or remove the line.',
+      );
     }
     return { table, column, value };
   });
@@ -56,14 +58,19 @@ export function partitionFiltersOf(sql: string, path: string, reads: readonly st
 /** Tables of the lake a statement reads (`FROM trade_flows`, `JOIN countries …`), ignoring comments. */
 export function tablesReadBy(sql: string, self: string): string[] {
   const code = sql.replace(/--.*$/gm, '');
-  return allTables.map((t) => t.name).filter((name) => name !== self && new RegExp(`\\b(from|join)\\s+${name}\\b`, 'i').test(code)).sort();
+  return allTables
+    .map((t) => t.name)
+    .filter((name) => name !== self && new RegExp(`\\b(from|join)\\s+${name}\\b`, 'i').test(code))
+    .sort();
 }
 
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Keys of a table's data files, narrowed by the metric's partition filters, sorted. */
 async function inputKeys(store: ObjectStore, table: TableDef, filters: readonly PartitionFilter[]): Promise<string[]> {
-  const wanted = filters.filter((f) => f.table === table.name).map((f) => `/${f.column}=${encodeURIComponent(f.value)}/`);
+  const wanted = filters
+    .filter((f) => f.table === table.name)
+    .map((f) => `/${f.column}=${encodeURIComponent(f.value)}/`);
   const keys = (await store.list(tablePrefix(table))).filter((k) => k.endsWith('.parquet'));
   return keys.filter((k) => wanted.every((w) => k.includes(w))).sort();
 }
@@ -150,19 +157,36 @@ async function outputsOf(store: ObjectStore, table: string): Promise<MetricInput
  * must be recomputed. A kept table's state is rewritten when its curated inputs' stamps changed (a
  * copied lake), so the next run finds them and reads nothing.
  */
-export async function unchangedRows(store: ObjectStore, table: string, inputs: { fingerprint: string; files: readonly string[] }, hashes: FileHashes): Promise<number | undefined> {
+export async function unchangedRows(
+  store: ObjectStore,
+  table: string,
+  inputs: { fingerprint: string; files: readonly string[] },
+  hashes: FileHashes,
+): Promise<number | undefined> {
   const state = await getJson<MetricInputState>(store, stateKey(table));
   if (!state || state.fingerprint !== inputs.fingerprint) return undefined;
   const outputs = await outputsOf(store, table);
   if (!outputs || JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return undefined;
   const now = hashes.used(inputs.files);
-  if (JSON.stringify(now) !== JSON.stringify(state.hashes)) await putJson(store, stateKey(table), { ...state, hashes: now } satisfies MetricInputState);
+  if (JSON.stringify(now) !== JSON.stringify(state.hashes))
+    await putJson(store, stateKey(table), { ...state, hashes: now } satisfies MetricInputState);
   return state.rows;
 }
 
 /** Record what a table was just computed from (`inputs`: the curated files its fingerprint covers). */
-export async function recordInputs(store: ObjectStore, table: string, inputs: { fingerprint: string; files: readonly string[] }, rows: number, hashes: FileHashes): Promise<void> {
+export async function recordInputs(
+  store: ObjectStore,
+  table: string,
+  inputs: { fingerprint: string; files: readonly string[] },
+  rows: number,
+  hashes: FileHashes,
+): Promise<void> {
   const outputs = await outputsOf(store, table);
   if (!outputs) return;
-  await putJson(store, stateKey(table), { fingerprint: inputs.fingerprint, outputs, rows, hashes: hashes.used(inputs.files) } satisfies MetricInputState);
+  await putJson(store, stateKey(table), {
+    fingerprint: inputs.fingerprint,
+    outputs,
+    rows,
+    hashes: hashes.used(inputs.files),
+  } satisfies MetricInputState);
 }

@@ -6,11 +6,18 @@ import type { QueryEngine } from '../seams/query-engine.ts';
 import { UsageError } from '../errors.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
-import { FileHashes, fingerprintInputs, partitionFiltersOf, recordInputs, tablesReadBy, unchangedRows, type PartitionFilter } from './metric-inputs.ts';
+import {
+  FileHashes,
+  fingerprintInputs,
+  partitionFiltersOf,
+  recordInputs,
+  tablesReadBy,
+  unchangedRows,
+  type PartitionFilter,
+} from './metric-inputs.ts';
 
 /** Repository-relative folder of the metric SQL files; reports link to `<folder><table>.sql`. */
 export const METRIC_SQL_DIR = 'sql/metrics/';
-
 
 export interface MetricSql {
   /** Metric table the file produces (the file is `<table>.sql`). */
@@ -35,8 +42,10 @@ function dependencyOrder(files: MetricSql[]): MetricSql[] {
   while (pending.length > 0) {
     const next = pending.findIndex((f) => f.reads.every((r) => ordered.some((o) => o.table === r)));
     if (next < 0) {
-      throw new UsageError(`The metric SQL files read each other in a cycle: ${pending.map((f) => f.path).join(', ')}`,
-        'Make each metric read only curated tables or metric tables that do not read it back.');
+      throw new UsageError(
+        `The metric SQL files read each other in a cycle: ${pending.map((f) => f.path).join(', ')}`,
+        'Make each metric read only curated tables or metric tables that do not read it back.',
+      );
     }
     ordered.push(...pending.splice(next, 1));
   }
@@ -49,7 +58,9 @@ function dependencyOrder(files: MetricSql[]): MetricSql[] {
  */
 export function metricSqlFiles(root: string = PROJECT_ROOT): MetricSql[] {
   const sqlDir = join(root, METRIC_SQL_DIR);
-  const names = readdirSync(sqlDir).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -'.sql'.length));
+  const names = readdirSync(sqlDir)
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => f.slice(0, -'.sql'.length));
   const unknown = names.filter((n) => !metricNames.includes(n));
   const missing = metricNames.filter((n) => !names.includes(n));
   if (unknown.length > 0 || missing.length > 0) {
@@ -66,7 +77,14 @@ export function metricSqlFiles(root: string = PROJECT_ROOT): MetricSql[] {
       const sql = readFileSync(join(sqlDir, `${table}.sql`), 'utf8');
       const path = `${METRIC_SQL_DIR}${table}.sql`;
       const inputs = tablesReadBy(sql, table);
-      return { table, path, sql, inputs, reads: inputs.filter((t) => metricNames.includes(t)), partitions: partitionFiltersOf(sql, path, inputs) };
+      return {
+        table,
+        path,
+        sql,
+        inputs,
+        reads: inputs.filter((t) => metricNames.includes(t)),
+        partitions: partitionFiltersOf(sql, path, inputs),
+      };
     }),
   );
 }
@@ -96,18 +114,31 @@ export interface MetricsResult {
  * file, in dependency order. With a store, a table whose inputs are unchanged since it was written is
  * kept (and so, usually, are the tables that read only it).
  */
-export async function runMetrics({ engine, store, force, onProgress, root }: RunMetricsOptions): Promise<MetricsResult> {
+export async function runMetrics({
+  engine,
+  store,
+  force,
+  onProgress,
+  root,
+}: RunMetricsOptions): Promise<MetricsResult> {
   const tables: MetricsResult['tables'] = {};
   const files = metricSqlFiles(root);
-  const hashes = store && (await FileHashes.load(store, files.map((f) => f.table)));
+  const hashes =
+    store &&
+    (await FileHashes.load(
+      store,
+      files.map((f) => f.table),
+    ));
   const fingerprints = new Map<string, string>();
   for (const file of files) {
     // What produces the table besides its inputs: the engine and the declared output columns (a schema
     // change must recompute even when the SQL text did not change).
     const producer = `${engine.name}\0${JSON.stringify(columnsOf(allTables.find((t) => t.name === file.table)!))}\0${file.sql}`;
-    const inputs = store && hashes && (await fingerprintInputs(store, producer, file.inputs, file.partitions, hashes, fingerprints));
+    const inputs =
+      store && hashes && (await fingerprintInputs(store, producer, file.inputs, file.partitions, hashes, fingerprints));
     if (inputs) fingerprints.set(file.table, inputs.fingerprint);
-    const kept = store && hashes && inputs && !force ? await unchangedRows(store, file.table, inputs, hashes) : undefined;
+    const kept =
+      store && hashes && inputs && !force ? await unchangedRows(store, file.table, inputs, hashes) : undefined;
     if (kept !== undefined) {
       tables[file.table] = { rows: kept, kept: true };
       onProgress?.(`${file.table}: ${kept.toLocaleString('en-US')} rows, kept: inputs unchanged (${file.path})`);

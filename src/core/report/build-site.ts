@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { projectPath } from '../project-root.ts';
 import { metricSqlFiles } from '../metrics/metrics.ts';
-import { ChainwatchError, StoreError } from '../errors.ts';
+import { ChainwatchError } from '../errors.ts';
 import { FolderObjectStore } from '../../adapters/folder-store/folder-store.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import { assignCountryColours } from './charts/palette.ts';
@@ -29,7 +29,16 @@ import { sourcesPage } from './pages/sources.ts';
 import { mounts, paths, relativeHref } from './paths.ts';
 import { writeSiteFolder } from '../../adapters/link-site-pointer/site-folder.ts';
 import { loadQuality } from './quality.ts';
-import { checkMonth, diffReleases, nextIndex, readHistory, releaseMonthOf, snapshotOf, withPages, type ReleaseChanges } from './release.ts';
+import {
+  checkMonth,
+  diffReleases,
+  nextIndex,
+  readHistory,
+  releaseMonthOf,
+  snapshotOf,
+  withPages,
+  type ReleaseChanges,
+} from './release.ts';
 import { loadSiteData } from './site-data.ts';
 
 /** The report build failed for a reason that is not the store's (a chart or page could not be made). */
@@ -62,7 +71,12 @@ export interface BuildSummary {
 }
 
 /** Every page of the release, in build order; the sources page comes last because it lists who cites what. */
-export function planPages(model: SiteModel, claimsFile: ClaimsFile, claims: readonly ClaimResult[], changes: ReleaseChanges): PagePlan[] {
+export function planPages(
+  model: SiteModel,
+  claimsFile: ClaimsFile,
+  claims: readonly ClaimResult[],
+  changes: ReleaseChanges,
+): PagePlan[] {
   const list = commodities(model);
   const pages = [
     overviewPage(model, claims, changes),
@@ -92,30 +106,52 @@ interface RenderedPage {
 /** The context of a page without charts. */
 const chartlessContext = (path: string, cite: (id: string) => string): PageContext => ({
   figure: (chart) => {
-    throw new ReportError(`Page ${path} asked for chart ${chart.id} it did not plan`, 'List the chart in the page plan’s charts.');
+    throw new ReportError(
+      `Page ${path} asked for chart ${chart.id} it did not plan`,
+      'List the chart in the page plan’s charts.',
+    );
   },
   href: (to) => relativeHref(path, to),
   cite,
 });
 
 /** A chartless page rendered for one mount. */
-const renderPlain = (plan: PagePlan & FramedPage, cite: (id: string) => string): RenderedPage => ({ plan, body: plan.body(chartlessContext(plan.path, cite)) });
+const renderPlain = (plan: PagePlan & FramedPage, cite: (id: string) => string): RenderedPage => ({
+  plan,
+  body: plan.body(chartlessContext(plan.path, cite)),
+});
 
 /** Draw every chart and write every page body, in memory; plus the files every mount shares. */
-export async function renderRelease(model: SiteModel, pages: readonly PagePlan[]): Promise<{ pages: RenderedPage[]; files: SiteFile[] }> {
+export async function renderRelease(
+  model: SiteModel,
+  pages: readonly PagePlan[],
+): Promise<{ pages: RenderedPage[]; files: SiteFile[] }> {
   const charts = pages.flatMap((p) => p.charts);
   const duplicate = charts.find((c, i) => charts.findIndex((d) => d.id === c.id) !== i);
-  if (duplicate) throw new ReportError(`Two charts share the id "${duplicate.id}"`, 'Chart ids name their files; make the page give each chart a distinct id.');
+  if (duplicate)
+    throw new ReportError(
+      `Two charts share the id "${duplicate.id}"`,
+      'Chart ids name their files; make the page give each chart a distinct id.',
+    );
   const sql = metricSqlFiles();
-  const missingSql = charts.flatMap((c) => c.tables.filter((t) => !sql.some((f) => f.table === t)).map((t) => `${c.id} → ${t}`));
-  if (missingSql.length) throw new ReportError(`Charts name metric tables without a SQL file: ${missingSql.join(', ')}`, 'A chart’s tables must be metric tables of data-schemas/metrics.ts.');
+  const missingSql = charts.flatMap((c) =>
+    c.tables.filter((t) => !sql.some((f) => f.table === t)).map((t) => `${c.id} → ${t}`),
+  );
+  if (missingSql.length)
+    throw new ReportError(
+      `Charts name metric tables without a SQL file: ${missingSql.join(', ')}`,
+      'A chart’s tables must be metric tables of data-schemas/metrics.ts.',
+    );
 
   const colours = assignCountryColours(charts);
   const rendered = new Map<string, RenderedChart>();
   for (const chart of charts) rendered.set(chart.id, await renderChart(chart, colours));
 
   const cite = citeIn(model);
-  const files: SiteFile[] = [{ path: paths.css, body: await readFile(STYLESHEET, 'utf8') }, ...sql.map((f) => ({ path: paths.sql(f.table), body: f.sql }))];
+  const files: SiteFile[] = [
+    { path: paths.css, body: await readFile(STYLESHEET, 'utf8') },
+    ...sql.map((f) => ({ path: paths.sql(f.table), body: f.sql })),
+  ];
   const out: RenderedPage[] = [];
   for (const plan of pages) {
     const body = plan.body({
@@ -136,7 +172,11 @@ const citeIn = (model: SiteModel) => (sourceId: string) => {
 };
 
 /** The files of one mount: the shared files and every page framed for it, under the mount's folder. */
-const mountFiles = (model: SiteModel, mount: Mount, release: { pages: RenderedPage[]; files: SiteFile[] }): SiteFile[] => [
+const mountFiles = (
+  model: SiteModel,
+  mount: Mount,
+  release: { pages: RenderedPage[]; files: SiteFile[] },
+): SiteFile[] => [
   ...release.files.map((f) => ({ path: mount + f.path, body: f.body })),
   ...release.pages.map(({ plan, body }) => ({ path: mount + plan.path, body: layout(model, plan, body, mount) })),
 ];
@@ -152,10 +192,18 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     const builtAt = options.builtAt ?? new Date();
     const month = checkMonth(options.releaseMonth ?? releaseMonthOf(builtAt));
     const archive = options.archive ?? new FolderObjectStore(outDir);
-    const [data, quality, history] = await Promise.all([loadSiteData(store), loadQuality(store), readHistory(archive, month)]);
+    const [data, quality, history] = await Promise.all([
+      loadSiteData(store),
+      loadQuality(store),
+      readHistory(archive, month),
+    ]);
     onProgress?.(`read ${Object.values(data).reduce((n, rows) => n + rows.length, 0)} rows from ${store.location}`);
     const index = nextIndex(history.index, month, builtAt);
-    const model = buildModel(data, { builtAt, quality, release: { month, previous: history.previous, months: index.releases.map((r) => r.month) } });
+    const model = buildModel(data, {
+      builtAt,
+      quality,
+      release: { month, previous: history.previous, months: index.releases.map((r) => r.month) },
+    });
 
     const claimsFile = options.claims ?? bundledClaims();
     const claims = checkClaims(model, claimsFile);
@@ -163,14 +211,25 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     const metrics = snapshotOf(model, headlines, claims);
     const changes = diffReleases(history.previous, metrics, model);
     const pages = planPages(model, claimsFile, claims, changes);
-    const snapshot = withPages(metrics, pages.map((p) => p.path), history.previous);
+    const snapshot = withPages(
+      metrics,
+      pages.map((p) => p.path),
+      history.previous,
+    );
     const charts = pages.reduce((n, p) => n + p.charts.length, 0);
 
     const release = await renderRelease(model, pages);
-    release.files.push({ path: paths.snapshot, body: JSON.stringify(snapshot) + '\n' }, alertsJson(changes), alertsAtom(changes));
+    release.files.push(
+      { path: paths.snapshot, body: JSON.stringify(snapshot) + '\n' },
+      alertsJson(changes),
+      alertsAtom(changes),
+    );
     const cite = citeIn(model);
     // Pages earlier releases had: the moving copies (root and latest/) point to the last release that had them.
-    const movedOn = (mount: Mount) => ({ pages: Object.entries(snapshot.gone).map(([path, last]) => renderPlain(gonePage(path, last, mount), cite)), files: [] });
+    const movedOn = (mount: Mount) => ({
+      pages: Object.entries(snapshot.gone).map(([path, last]) => renderPlain(gonePage(path, last, mount), cite)),
+      files: [],
+    });
     const releaseList = renderPlain(releasesPage(model, index), cite);
     const files = [
       ...mountFiles(model, mounts.release(month), release),
@@ -184,12 +243,18 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     const largestPage = release.pages
       .map(({ plan, body }) => ({ path: plan.path, bytes: Buffer.byteLength(layout(model, plan, body, '')) }))
       .reduce((a, b) => (b.bytes > a.bytes ? b : a));
-    onProgress?.(`rendered release ${month}: ${pages.length} pages and ${charts} charts; largest page ${largestPage.path} (${Math.round(largestPage.bytes / 1024)} KiB)`);
+    onProgress?.(
+      `rendered release ${month}: ${pages.length} pages and ${charts} charts; largest page ${largestPage.path} (${Math.round(largestPage.bytes / 1024)} KiB)`,
+    );
     const bytes = await writeSiteFolder(outDir, files, month);
     onProgress?.(`wrote ${files.length} files to ${outDir} (releases/${month}/, latest/ and the site root)`);
     return { pages: pages.length, charts, bytes, release: month, largestPage };
   } catch (cause) {
     if (cause instanceof ChainwatchError) throw cause;
-    throw new ReportError(`The report build failed: ${(cause as Error).message}`, `The previous site in ${outDir} is unchanged. If the lake tables look right, this is a bug in the report builder.`, { cause });
+    throw new ReportError(
+      `The report build failed: ${(cause as Error).message}`,
+      `The previous site in ${outDir} is unchanged. If the lake tables look right, this is a bug in the report builder.`,
+      { cause },
+    );
   }
 }

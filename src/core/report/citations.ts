@@ -25,8 +25,14 @@ export function shortCitation(source: Pick<SourceRow, 'citation'>): string {
   const useOrg = org !== null && !/et al/.test(org[2]);
   const [publisher, rest] = useOrg ? [org[2], org[3]] : splitFirst(text.replace(/\s*\([^()]*\)/g, ''));
   const title = titleOf(rest);
-  const name = [publisher, title].filter((p) => p.length > 0).join(', ').replace(/[\s,.;:—-]+$/, '').replace(/\s+(at|in|on|of|by|from)$/, '');
-  const titleEnd = title ? text.indexOf(title.split(', ').at(-1)!) + title.split(', ').at(-1)!.length : publisher.length;
+  const name = [publisher, title]
+    .filter((p) => p.length > 0)
+    .join(', ')
+    .replace(/[\s,.;:—-]+$/, '')
+    .replace(/\s+(at|in|on|of|by|from)$/, '');
+  const titleEnd = title
+    ? text.indexOf(title.split(', ').at(-1)!) + title.split(', ').at(-1)!.length
+    : publisher.length;
   const year = /\b(?:19|20)\d{2}\b/.exec(text.slice(0, Math.max(titleEnd, 0) + YEAR_REACH))?.[0];
   const short = name.length > MAX_SHORT ? name.slice(0, MAX_SHORT - 1).trimEnd() + '…' : name;
   return year && !short.includes(year) ? `${short} (${year})` : short;
@@ -49,7 +55,8 @@ function titleOf(rest: string): string {
   const clause = rest.split(/,\s|;\s|\s—\s|\s\(/)[0].trim();
   const titleLike = /^[A-Z]/.test(clause) && !clause.startsWith('"') && !/^\d/.test(clause);
   const run = firstQuote >= 0 && firstQuote < MAX_SHORT ? QUOTED_RUN.exec(rest.slice(firstQuote))?.[0] : undefined;
-  if (run && !(titleLike && rest.startsWith(clause + ', "'))) return [...run.matchAll(QUOTED)].map((m) => m[1]).join(', ');
+  if (run && !(titleLike && rest.startsWith(clause + ', "')))
+    return [...run.matchAll(QUOTED)].map((m) => m[1]).join(', ');
   if (!titleLike) return '';
   const after = rest.slice(clause.length).replace(/^,\s*/, '');
   const chapters = QUOTED_RUN.exec(after)?.[0];

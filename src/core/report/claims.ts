@@ -81,7 +81,9 @@ const claim = z
 export const claimsFileSchema = z
   .object({
     $comment: z.string().optional(),
-    article: z.object({ title: z.string().min(1), published: z.string().min(1), source_id: z.string().min(1) }).strict(),
+    article: z
+      .object({ title: z.string().min(1), published: z.string().min(1), source_id: z.string().min(1) })
+      .strict(),
     claims: z.array(claim).min(1),
   })
   .strict()
@@ -97,7 +99,10 @@ export function parseClaims(input: unknown, origin = 'reports/claims.json'): Cla
   const parsed = claimsFileSchema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
-    throw new InputError(`The claims file ${origin} is not valid: ${problems}`, 'Fix the file (its format is described in src/core/report/claims.ts) and build again.');
+    throw new InputError(
+      `The claims file ${origin} is not valid: ${problems}`,
+      'Fix the file (its format is described in src/core/report/claims.ts) and build again.',
+    );
   }
   return parsed.data;
 }
@@ -154,14 +159,23 @@ export function combine(verdicts: readonly Verdict[]): Verdict {
 }
 
 const inYears = (year: number | null, range: { from?: number; to?: number } | undefined): boolean =>
-  range === undefined || (year !== null && (range.from === undefined || year >= range.from) && (range.to === undefined || year <= range.to));
+  range === undefined ||
+  (year !== null && (range.from === undefined || year >= range.from) && (range.to === undefined || year <= range.to));
 
 /** The production rows a selector names: observed (not projected), with a value, in a percentage unit. */
 function productionRows(model: SiteModel, s: z.infer<typeof productionSelector>): ProductionRow[] {
   return model.data.production
-    .filter((r) => r.measure === s.measure && s.geo.includes(r.geo_iso3) && (s.source_id === undefined || s.source_id.includes(r.source_id)))
+    .filter(
+      (r) =>
+        r.measure === s.measure &&
+        s.geo.includes(r.geo_iso3) &&
+        (s.source_id === undefined || s.source_id.includes(r.source_id)),
+    )
     .filter((r) => r.value !== null && !r.is_projection && r.unit.startsWith('percent') && inYears(r.year, s.years))
-    .sort((a, b) => (a.year ?? 0) - (b.year ?? 0) || a.period.localeCompare(b.period) || a.source_id.localeCompare(b.source_id));
+    .sort(
+      (a, b) =>
+        (a.year ?? 0) - (b.year ?? 0) || a.period.localeCompare(b.period) || a.source_id.localeCompare(b.source_id),
+    );
 }
 
 const SHARE_LABEL: Record<z.infer<typeof dependencySelector>['share'], string> = {
@@ -178,7 +192,11 @@ interface Selected extends Omit<Observation, 'verdict' | 'reason'> {
   row: ProductionRow | null;
 }
 
-const observe = ({ qualifier: _q, row: _r, ...o }: Selected, verdict: Verdict | null, reason: string): Observation => ({ ...o, verdict, reason });
+const observe = ({ qualifier: _q, row: _r, ...o }: Selected, verdict: Verdict | null, reason: string): Observation => ({
+  ...o,
+  verdict,
+  reason,
+});
 
 /** Observations before any rule: one per production row, or one per year of a value-weighted dependency share. */
 function select(model: SiteModel, s: ClaimSelector): Selected[] {
@@ -194,8 +212,16 @@ function select(model: SiteModel, s: ClaimSelector): Selected[] {
       row: r,
     }));
   }
-  const rows = model.data.dependency.filter((d) => d.reporter_iso3 === s.reporter && d.flow === s.flow && s.hs6.includes(d.hs6) && inYears(d.year, s.years));
-  const sourceIds = [...new Set(model.data.tradeFlows.filter((f) => f.reporter_iso3 === s.reporter && f.flow === s.flow && s.hs6.includes(f.hs6)).map((f) => f.source_id))].sort();
+  const rows = model.data.dependency.filter(
+    (d) => d.reporter_iso3 === s.reporter && d.flow === s.flow && s.hs6.includes(d.hs6) && inYears(d.year, s.years),
+  );
+  const sourceIds = [
+    ...new Set(
+      model.data.tradeFlows
+        .filter((f) => f.reporter_iso3 === s.reporter && f.flow === s.flow && s.hs6.includes(f.hs6))
+        .map((f) => f.source_id),
+    ),
+  ].sort();
   const yearsPresent = [...new Set(rows.map((d) => d.year))].sort((a, b) => a - b);
   return yearsPresent.map((year) => {
     const cell = rows.filter((d) => d.year === year);
@@ -222,30 +248,54 @@ const distance = (x: number, [lo, hi]: [number, number]) => (x < lo ? lo - x : x
 
 function judgeLevel(rule: z.infer<typeof levelRule>, o: Selected): Observation {
   const off = distance(rule.claimed, intervalOf(o.value, o.qualifier));
-  if (off <= rule.tolerance_pp) return observe(o, 'supported', `within ${rule.tolerance_pp} pp of the claimed ${rule.claimed}%`);
+  if (off <= rule.tolerance_pp)
+    return observe(o, 'supported', `within ${rule.tolerance_pp} pp of the claimed ${rule.claimed}%`);
   const side = rule.partly_if_same_side_of;
   if (side !== undefined && rule.claimed > side === o.value > side) {
-    return observe(o, 'partly', `${off.toFixed(1)} pp from the claimed ${rule.claimed}%, but like the claim ${o.value > side ? 'above' : 'below'} ${side}%`);
+    return observe(
+      o,
+      'partly',
+      `${off.toFixed(1)} pp from the claimed ${rule.claimed}%, but like the claim ${o.value > side ? 'above' : 'below'} ${side}%`,
+    );
   }
-  return observe(o, 'not-supported', `${off.toFixed(1)} pp from the claimed ${rule.claimed}%${side !== undefined ? `, and on the other side of ${side}%` : ''}`);
+  return observe(
+    o,
+    'not-supported',
+    `${off.toFixed(1)} pp from the claimed ${rule.claimed}%${side !== undefined ? `, and on the other side of ${side}%` : ''}`,
+  );
 }
 
 /** Production rows listed for the same measure and period as `row`: the field it is ranked in. */
 const rankField = (model: SiteModel, row: ProductionRow): ProductionRow[] =>
-  model.data.production.filter((r) => r.measure === row.measure && r.period === row.period && !r.geo_is_aggregate && r.value !== null && !r.is_projection);
+  model.data.production.filter(
+    (r) =>
+      r.measure === row.measure &&
+      r.period === row.period &&
+      !r.geo_is_aggregate &&
+      r.value !== null &&
+      !r.is_projection,
+  );
 
 function evaluate(model: SiteModel, c: ClaimCheck): CheckResult {
   const selected = select(model, c.select);
   const table = c.select.table;
   const rule = c.rule;
   if (!rule || c.role === 'context') {
-    return { check: c, table, verdict: null, ruleText: 'Context: shown beside the tests, not used for the verdict.', observations: selected.map((o) => observe(o, null, '')) };
+    return {
+      check: c,
+      table,
+      verdict: null,
+      ruleText: 'Context: shown beside the tests, not used for the verdict.',
+      observations: selected.map((o) => observe(o, null, '')),
+    };
   }
   let observations: Observation[];
   let ruleText: string;
   if (rule.kind === 'level') {
     ruleText = `Supported when within ±${rule.tolerance_pp} percentage points of the claimed ${rule.claimed}%${
-      rule.partly_if_same_side_of !== undefined ? `; partly supported when further off but on the same side of ${rule.partly_if_same_side_of}% as the claim` : ''
+      rule.partly_if_same_side_of !== undefined
+        ? `; partly supported when further off but on the same side of ${rule.partly_if_same_side_of}% as the claim`
+        : ''
     }; otherwise not supported.`;
     observations = selected.map((o) => judgeLevel(rule, o));
   } else if (rule.kind === 'change') {
@@ -258,25 +308,43 @@ function evaluate(model: SiteModel, c: ClaimCheck): CheckResult {
       const end = series.filter((o) => o.year !== null && o.year > rule.from.year).at(-1);
       if (!start || !end) {
         const missing = start ? `no figure after ${rule.from.year}` : `no ${rule.from.year} figure`;
-        observations.push(...series.map((o) => observe(o, 'not-testable', `this source gives only one end of the change (${missing})`)));
+        observations.push(
+          ...series.map((o) => observe(o, 'not-testable', `this source gives only one end of the change (${missing})`)),
+        );
         continue;
       }
-      const ok = Math.abs(start.value - rule.from.claimed) <= rule.tolerance_pp && Math.abs(end.value - rule.to.claimed) <= rule.tolerance_pp;
-      const verdict: Verdict = ok ? 'supported' : Math.sign(end.value - start.value) === claimedDirection && claimedDirection !== 0 ? 'partly' : 'not-supported';
+      const ok =
+        Math.abs(start.value - rule.from.claimed) <= rule.tolerance_pp &&
+        Math.abs(end.value - rule.to.claimed) <= rule.tolerance_pp;
+      const verdict: Verdict = ok
+        ? 'supported'
+        : Math.sign(end.value - start.value) === claimedDirection && claimedDirection !== 0
+          ? 'partly'
+          : 'not-supported';
       const reason = `${start.display} (${start.when}) → ${end.display} (${end.when}): ${ok ? 'both ends within the tolerance' : verdict === 'partly' ? 'same direction, different size' : 'not the claimed change'}`;
       observations.push(observe(start, verdict, reason), observe(end, verdict, reason));
     }
   } else {
     ruleText = `Supported when the region ranks ${rule.rank === 1 ? 'first' : `in the top ${rule.rank}`} among the regions the same measure lists for the same date; a date listing fewer than two regions is not compared.`;
-    if (c.select.table !== 'production') throw new InputError(`Claim check ${c.id}: a rank rule needs a production selector`, 'Use "table": "production" for rank checks.');
+    if (c.select.table !== 'production')
+      throw new InputError(
+        `Claim check ${c.id}: a rank rule needs a production selector`,
+        'Use "table": "production" for rank checks.',
+      );
     observations = selected.map((o) => {
       const row = o.row!;
       const field = rankField(model, row);
       const geos = new Set(field.map((r) => r.geo_iso3));
       if (geos.size < 2) return observe(o, 'not-testable', `only ${o.geo} is listed for ${o.when}`);
       const rank = 1 + new Set(field.filter((r) => r.value! > o.value).map((r) => r.geo_iso3)).size;
-      const others = field.filter((r) => r.geo_iso3 !== row.geo_iso3).map((r) => `${r.geo_name} ${formatPublished(r.value, r.unit, r.qualifier)}`);
-      return observe(o, rank <= rule.rank ? 'supported' : 'not-supported', `rank ${rank} of ${geos.size} listed (${others.join(', ')})`);
+      const others = field
+        .filter((r) => r.geo_iso3 !== row.geo_iso3)
+        .map((r) => `${r.geo_name} ${formatPublished(r.value, r.unit, r.qualifier)}`);
+      return observe(
+        o,
+        rank <= rule.rank ? 'supported' : 'not-supported',
+        `rank ${rank} of ${geos.size} listed (${others.join(', ')})`,
+      );
     });
   }
   return { check: c, table, verdict: combine(observations.map((o) => o.verdict!)), ruleText, observations };

@@ -24,7 +24,15 @@ export function alertsJson(changes: ReleaseChanges): SiteFile {
   const doc = {
     release: changes.month,
     compared_with: changes.previousMonth,
-    alerts: changes.alerts.map((a) => ({ id: a.id, kind: a.kind, cause: a.cause, year: a.year, title: a.title, summary: a.summary, page: a.href })),
+    alerts: changes.alerts.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      cause: a.cause,
+      year: a.year,
+      title: a.title,
+      summary: a.summary,
+      page: a.href,
+    })),
   };
   return { path: paths.alertsJson, body: JSON.stringify(doc, null, 1) + '\n' };
 }

@@ -38,14 +38,23 @@ export const dataThrough = (chart: ChartDef): number | null => {
 export async function renderChart(chart: ChartDef, colours: CountryColours): Promise<RenderedChart> {
   const svgs = [];
   for (const size of CHART_SIZES) {
-    svgs.push({ size, svg: await renderChartSvg(size.name === 'wide' ? chart.id : `${chart.id}-${size.name}`, chart.spec(colours, size)) });
+    svgs.push({
+      size,
+      svg: await renderChartSvg(
+        size.name === 'wide' ? chart.id : `${chart.id}-${size.name}`,
+        chart.spec(colours, size),
+      ),
+    });
   }
   return {
     chart,
     svgs,
     csv: { path: paths.data(`${chart.id}.csv`), body: toCsv(chart.columns, chart.rows) },
     json: { path: paths.data(`${chart.id}.json`), body: chartJson(chart) },
-    spec: { path: paths.data(`${chart.id}.vl.json`), body: JSON.stringify(chart.spec(colours, CHART_SIZES[0]), null, 2) + '\n' },
+    spec: {
+      path: paths.data(`${chart.id}.vl.json`),
+      body: JSON.stringify(chart.spec(colours, CHART_SIZES[0]), null, 2) + '\n',
+    },
   };
 }
 

@@ -76,4 +76,5 @@ export function formatYearRuns(years: readonly number[]): string {
  * A figure shown to readers with its exact value machine-readable beside it (`<data value>`), so an
  * analyst or a test can compare the page with the metric tables without parsing rounded text.
  */
-export const figureValue = (value: number, display: string): SafeHtml => html`<data value="${String(value)}">${display}</data>`;
+export const figureValue = (value: number, display: string): SafeHtml =>
+  html`<data value="${String(value)}">${display}</data>`;

@@ -26,7 +26,9 @@ function render(value: Interpolation): string {
 
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
   let out = strings[0];
-  values.forEach((v, i) => (out += render(v) + strings[i + 1]));
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1];
+  });
   return new SafeHtml(out);
 }
 

@@ -92,8 +92,8 @@ ${body}
     page.outsideRelease
       ? html`<a href="${archiveHref(mounts.latest + paths.overview)}">Latest release</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
       : isReleaseCopy
-      ? html`This is the permanent copy of this page in release ${month}; it never changes. <a href="${archiveHref(mounts.latest + page.path)}">Latest release</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
-      : html`Permanent link to this page as of this release: <a href="${archiveHref(permanent)}">${permanent}</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
+        ? html`This is the permanent copy of this page in release ${month}; it never changes. <a href="${archiveHref(mounts.latest + page.path)}">Latest release</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
+        : html`Permanent link to this page as of this release: <a href="${archiveHref(permanent)}">${permanent}</a> · <a href="${archiveHref(mounts.releasesIndex)}">All releases</a>`
   } · <a href="${href(paths.alertsAtom)}" type="application/atom+xml">Alerts feed</a></p>
 <p>Built by chainwatch from the lake tables. Every figure names its source; full citations on the <a href="${href(paths.sources)}">sources page</a>.</p>
 </footer>

@@ -99,7 +99,8 @@ const groupBy = <T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> => {
   return m;
 };
 
-const isUsImport = (r: { reporter_iso3: string; flow: string }) => r.reporter_iso3 === REPORTER && r.flow === IMPORT_FLOW;
+const isUsImport = (r: { reporter_iso3: string; flow: string }) =>
+  r.reporter_iso3 === REPORTER && r.flow === IMPORT_FLOW;
 const byYear = (a: { year: number }, b: { year: number }) => a.year - b.year;
 const sectorRank = (s: string) => (SECTOR_ORDER.includes(s) ? SECTOR_ORDER.indexOf(s) : SECTOR_ORDER.length);
 const compareSectors = (a: string, b: string) => sectorRank(a) - sectorRank(b) || a.localeCompare(b);
@@ -115,11 +116,18 @@ function supplierCountries(shares: readonly SupplierShareRow[], name: (iso3: str
   for (const r of shares) {
     if (r.rank !== 1) continue;
     const byProduct = led.get(r.partner_iso3) ?? new Map<string, number[]>();
-    byProduct.set(r.hs6, [...(byProduct.get(r.hs6) ?? []), r.year].sort((a, b) => a - b));
+    byProduct.set(
+      r.hs6,
+      [...(byProduct.get(r.hs6) ?? []), r.year].sort((a, b) => a - b),
+    );
     led.set(r.partner_iso3, byProduct);
   }
   return [...led]
-    .map(([iso3, byProduct]) => ({ iso3, name: name(iso3), led: [...byProduct].map(([hs6, years]) => ({ hs6, years })).sort((a, b) => a.hs6.localeCompare(b.hs6)) }))
+    .map(([iso3, byProduct]) => ({
+      iso3,
+      name: name(iso3),
+      led: [...byProduct].map(([hs6, years]) => ({ hs6, years })).sort((a, b) => a.hs6.localeCompare(b.hs6)),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.iso3.localeCompare(b.iso3));
 }
 
@@ -129,16 +137,21 @@ function supplierCountries(shares: readonly SupplierShareRow[], name: (iso3: str
  */
 function allyExportsByProduct(data: SiteData): Map<string, AllyExports[]> {
   const allies = data.partnerGroups.filter((g) => g.group_id === ALLY_GROUP);
-  const isAlly = (iso3: string, year: number) => allies.some((g) => g.iso3 === iso3 && year >= g.valid_from && (g.valid_to === null || year <= g.valid_to));
+  const isAlly = (iso3: string, year: number) =>
+    allies.some((g) => g.iso3 === iso3 && year >= g.valid_from && (g.valid_to === null || year <= g.valid_to));
   const cells = groupBy(
-    data.tradeFlows.filter((f) => f.flow === EXPORT_FLOW && f.month === 0 && f.value_usd !== null && isAlly(f.reporter_iso3, f.year)),
+    data.tradeFlows.filter(
+      (f) => f.flow === EXPORT_FLOW && f.month === 0 && f.value_usd !== null && isAlly(f.reporter_iso3, f.year),
+    ),
     (f) => `${f.hs6}|${f.year}|${f.reporter_iso3}`,
   );
   const out = new Map<string, AllyExports[]>();
   for (const [key, flows] of [...cells].sort(([a], [b]) => a.localeCompare(b))) {
     const [hs6, year, reporter] = key.split('|');
     const world = flows.find((f) => f.partner_iso3 === 'WLD');
-    const value = world ? world.value_usd! : flows.filter((f) => !f.partner_is_aggregate).reduce((s, f) => s + f.value_usd!, 0);
+    const value = world
+      ? world.value_usd!
+      : flows.filter((f) => !f.partner_is_aggregate).reduce((s, f) => s + f.value_usd!, 0);
     const list = out.get(hs6) ?? [];
     const entry = list.find((e) => e.year === Number(year));
     if (entry) {
@@ -165,7 +178,13 @@ export function buildModel(data: SiteData, context: ModelContext): SiteModel {
     })
     .sort((a, b) => compareSectors(a.sector, b.sector) || a.hs6.localeCompare(b.hs6));
 
-  const sectorIds = [...new Set([...data.basket.map((b) => b.sector), ...data.production.map((p) => p.sector), ...products.map((p) => p.sector)])];
+  const sectorIds = [
+    ...new Set([
+      ...data.basket.map((b) => b.sector),
+      ...data.production.map((p) => p.sector),
+      ...products.map((p) => p.sector),
+    ]),
+  ];
   const sectors = sectorIds.sort(compareSectors).map((id) => ({ id, ...sectorText(id) }));
   const sourcesById = new Map(data.sources.map((s) => [s.source_id, s]));
   const supplierNames = new Map(data.supplierShares.filter(isUsImport).map((r) => [r.partner_iso3, r.partner_name]));
@@ -174,7 +193,10 @@ export function buildModel(data: SiteData, context: ModelContext): SiteModel {
   const exportsByProduct = allyExportsByProduct(data);
 
   // A loop, not Math.max(...rows): spreading every trade row into one call overflows the stack above ~120k rows.
-  const lastTrade = data.tradeFlows.reduce<number | null>((last, r) => Math.max(last ?? -Infinity, r.year * 100 + r.month), null);
+  const lastTrade = data.tradeFlows.reduce<number | null>(
+    (last, r) => Math.max(last ?? -Infinity, r.year * 100 + r.month),
+    null,
+  );
   const observedYears = data.production.filter((r) => !r.is_projection && r.year !== null).map((r) => r.year as number);
 
   return {
@@ -198,7 +220,12 @@ export function buildModel(data: SiteData, context: ModelContext): SiteModel {
     countryName,
     allyExports: (hs6) => exportsByProduct.get(hs6) ?? [],
     asOf: {
-      tradeThrough: lastTrade === null ? null : lastTrade % 100 === 0 ? String(lastTrade / 100) : `${Math.floor(lastTrade / 100)}-${String(lastTrade % 100).padStart(2, '0')}`,
+      tradeThrough:
+        lastTrade === null
+          ? null
+          : lastTrade % 100 === 0
+            ? String(lastTrade / 100)
+            : `${Math.floor(lastTrade / 100)}-${String(lastTrade % 100).padStart(2, '0')}`,
       productionThrough: observedYears.length ? Math.max(...observedYears) : null,
     },
   };

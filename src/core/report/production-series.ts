@@ -39,10 +39,17 @@ export function worldShareSeries(rows: readonly ProductionShareRow[], sector: st
     groups.set(key, g);
   }
   const signature = (g: ShareSeriesGroup) =>
-    g.commodity + '\n' + g.rows.map((r) => [r.source_id, r.geo_iso3, r.year, r.value].join('|')).sort().join('\n');
+    g.commodity +
+    '\n' +
+    g.rows
+      .map((r) => [r.source_id, r.geo_iso3, r.year, r.value].join('|'))
+      .sort()
+      .join('\n');
   const kept = new Map<string, ShareSeriesGroup>();
   const duplicates = new Set<string>();
-  const byPreference = [...groups.values()].sort((a, b) => a.measure.length - b.measure.length || a.measure.localeCompare(b.measure));
+  const byPreference = [...groups.values()].sort(
+    (a, b) => a.measure.length - b.measure.length || a.measure.localeCompare(b.measure),
+  );
   for (const g of byPreference) {
     const sig = signature(g);
     if (kept.has(sig)) duplicates.add(seriesKey(g));
@@ -50,7 +57,12 @@ export function worldShareSeries(rows: readonly ProductionShareRow[], sector: st
   }
   const stageRank = (s: string) => STAGE_ORDER.indexOf(s);
   return {
-    groups: [...kept.values()].sort((a, b) => a.commodity.localeCompare(b.commodity) || stageRank(a.stage) - stageRank(b.stage) || a.measure.localeCompare(b.measure)),
+    groups: [...kept.values()].sort(
+      (a, b) =>
+        a.commodity.localeCompare(b.commodity) ||
+        stageRank(a.stage) - stageRank(b.stage) ||
+        a.measure.localeCompare(b.measure),
+    ),
     duplicates,
   };
 }
@@ -59,7 +71,10 @@ export function worldShareSeries(rows: readonly ProductionShareRow[], sector: st
 export const MIN_CHART_ROWS = 3;
 
 /** A sector's world-share series that get a chart (on their commodity's production page), and the keys left out as duplicates. */
-export function drawnSeries(rows: readonly ProductionShareRow[], sector: string): { drawn: ShareSeriesGroup[]; duplicates: Set<string> } {
+export function drawnSeries(
+  rows: readonly ProductionShareRow[],
+  sector: string,
+): { drawn: ShareSeriesGroup[]; duplicates: Set<string> } {
   const { groups, duplicates } = worldShareSeries(rows, sector);
   return { drawn: groups.filter((g) => g.rows.length >= MIN_CHART_ROWS), duplicates };
 }

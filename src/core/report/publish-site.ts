@@ -95,7 +95,12 @@ async function removeRetired(store: ObjectStore, builds: SiteBuilds): Promise<nu
  * readers keep one complete build: before the switch the old one (the partial folder is removed by
  * the next publish), after it the new one.
  */
-export async function publishSite(dir: string, store: ObjectStore, pointer: SitePointer, options: PublishOptions = {}): Promise<PublishSummary> {
+export async function publishSite(
+  dir: string,
+  store: ObjectStore,
+  pointer: SitePointer,
+  options: PublishOptions = {},
+): Promise<PublishSummary> {
   const { onProgress } = options;
   const state = options.live ?? (await pointer.read());
   const live = liveSite(store, state);
@@ -112,7 +117,10 @@ export async function publishSite(dir: string, store: ObjectStore, pointer: Site
   await eachLimited(earlier, CONCURRENCY, async (key) => {
     const body = await live.get(key);
     if (body === undefined) {
-      throw new StoreError(`${live.location}${key} vanished while the publish read it`, 'Something deleted objects of the live build; run the report step again.');
+      throw new StoreError(
+        `${live.location}${key} vanished while the publish read it`,
+        'Something deleted objects of the live build; run the report step again.',
+      );
     }
     files.set(key, body);
   });
@@ -126,11 +134,15 @@ export async function publishSite(dir: string, store: ObjectStore, pointer: Site
 
   const target = scopedStore(store, buildPrefix(id));
   await eachLimited([...files.keys()], CONCURRENCY, (key) => target.put(key, files.get(key)!, contentTypeOf(key)));
-  onProgress?.(`uploaded build ${id} to ${target.location}: ${own.length} files of this build and ${earlier.length} of earlier releases`);
+  onProgress?.(
+    `uploaded build ${id} to ${target.location}: ${own.length} files of this build and ${earlier.length} of earlier releases`,
+  );
 
   const next: SiteBuilds = state.builds ? { current: id, previous: state.builds.current } : { current: id };
   await pointer.switch(next, state.version);
-  onProgress?.(`switched ${pointer.location} to build ${id}${next.previous ? ` (previous ${next.previous}, kept for rollback)` : ''}`);
+  onProgress?.(
+    `switched ${pointer.location} to build ${id}${next.previous ? ` (previous ${next.previous}, kept for rollback)` : ''}`,
+  );
 
   const deleted = await removeRetired(store, next);
   onProgress?.(`deleted ${deleted} objects of retired builds`);

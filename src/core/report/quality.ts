@@ -36,7 +36,9 @@ async function quarantineOf(store: ObjectStore, key: string): Promise<Quarantine
     const reason = String((JSON.parse(line) as { reason?: unknown }).reason ?? 'no reason recorded');
     counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
-  const reasons = [...counts].map(([reason, n]) => ({ reason, rows: n })).sort((a, b) => b.rows - a.rows || a.reason.localeCompare(b.reason));
+  const reasons = [...counts]
+    .map(([reason, n]) => ({ reason, rows: n }))
+    .sort((a, b) => b.rows - a.rows || a.reason.localeCompare(b.reason));
   return { key, rows, reasons };
 }
 
@@ -47,7 +49,9 @@ async function quarantineOf(store: ObjectStore, key: string): Promise<Quarantine
  */
 export async function loadQuality(store: ObjectStore): Promise<QualityData> {
   const keys = (await store.list('_runs/')).filter((k) => k.endsWith('.json'));
-  const manifests = (await Promise.all(keys.map((k) => getJson<IngestManifest>(store, k)))).filter((m): m is IngestManifest => m !== undefined);
+  const manifests = (await Promise.all(keys.map((k) => getJson<IngestManifest>(store, k)))).filter(
+    (m): m is IngestManifest => m !== undefined,
+  );
   const runs = manifests.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId));
   const states = (await readSourceFreshness(store)).sort((a, b) => a.source.localeCompare(b.source));
 
@@ -76,6 +80,8 @@ export interface SourceLatest {
 /** Each source's newest run (runs newest first): the run it last appeared in and its accounting there. */
 export function latestBySource(runs: readonly IngestManifest[]): SourceLatest[] {
   const seen = new Map<string, SourceLatest>();
-  for (const run of runs) for (const [source, entry] of Object.entries(run.sources)) if (!seen.has(source)) seen.set(source, { source, run, entry });
+  for (const run of runs)
+    for (const [source, entry] of Object.entries(run.sources))
+      if (!seen.has(source)) seen.set(source, { source, run, entry });
   return [...seen.values()].sort((a, b) => a.source.localeCompare(b.source));
 }

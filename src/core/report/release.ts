@@ -53,12 +53,16 @@ export interface ReleaseIndex {
 export const releaseMonthOf = (date: Date): string => date.toISOString().slice(0, 7);
 
 export function checkMonth(month: string): string {
-  if (!MONTH.test(month)) throw new InputError(`Release month "${month}" is not YYYY-MM`, 'Pass a month such as 2026-02.');
+  if (!MONTH.test(month))
+    throw new InputError(`Release month "${month}" is not YYYY-MM`, 'Pass a month such as 2026-02.');
   return month;
 }
 
 /** The release history: the index and the newest earlier release's snapshot, read from wherever earlier releases live (the site folder, the site bucket). */
-export async function readHistory(archive: ObjectStore, month: string): Promise<{ index: ReleaseIndex; previous: ReleaseSnapshot | null }> {
+export async function readHistory(
+  archive: ObjectStore,
+  month: string,
+): Promise<{ index: ReleaseIndex; previous: ReleaseSnapshot | null }> {
   const index = (await getJson<ReleaseIndex>(archive, mounts.releasesJson)) ?? { releases: [] };
   const newest = index.releases.at(-1)?.month;
   if (newest !== undefined && newest > month) {
@@ -82,7 +86,11 @@ export function nextIndex(index: ReleaseIndex, month: string, builtAt: Date): Re
 export const headlineKey = (h: Headline, i: number): string => `${h.id}#${i}`;
 
 /** This release's metric snapshot; its page list is added once the pages are planned (withPages). */
-export function snapshotOf(model: SiteModel, headlines: readonly Headline[], claims: readonly ClaimResult[]): ReleaseSnapshot {
+export function snapshotOf(
+  model: SiteModel,
+  headlines: readonly Headline[],
+  claims: readonly ClaimResult[],
+): ReleaseSnapshot {
   const products: ReleaseSnapshot['products'] = {};
   for (const p of model.products) {
     const m = model.metricsOf(p.hs6);
@@ -104,13 +112,30 @@ export function snapshotOf(model: SiteModel, headlines: readonly Headline[], cla
     products[p.hs6] = { label: p.label, years };
   }
   const production: ReleaseSnapshot['production'] = {};
-  for (const r of [...model.data.productionShares].sort((a, b) => a.year - b.year || a.geo_iso3.localeCompare(b.geo_iso3))) {
+  for (const r of [...model.data.productionShares].sort(
+    (a, b) => a.year - b.year || a.geo_iso3.localeCompare(b.geo_iso3),
+  )) {
     const key = `${r.commodity}|${r.measure}|${r.source_id}`;
-    const series = (production[key] ??= { label: `${seriesName(r.commodity, r.measure)} (${r.source_id})`, commodity: r.commodity, years: {} });
-    (series.years[r.year] ??= {})[r.geo_iso3] = r.share;
+    production[key] ??= {
+      label: `${seriesName(r.commodity, r.measure)} (${r.source_id})`,
+      commodity: r.commodity,
+      years: {},
+    };
+    const years = production[key].years;
+    years[r.year] ??= {};
+    years[r.year][r.geo_iso3] = r.share;
   }
   const headlineValues: ReleaseSnapshot['headlines'] = {};
-  for (const h of headlines) h.figures.forEach((f, i) => (headlineValues[headlineKey(h, i)] = { label: `${h.label}${f.qualifier ? `, ${f.qualifier}` : ''}`, value: f.value, display: f.display, when: f.when }));
+  for (const h of headlines) {
+    for (const [i, f] of h.figures.entries()) {
+      headlineValues[headlineKey(h, i)] = {
+        label: `${h.label}${f.qualifier ? `, ${f.qualifier}` : ''}`,
+        value: f.value,
+        display: f.display,
+        when: f.when,
+      };
+    }
+  }
 
   return {
     format: SNAPSHOT_FORMAT,
@@ -125,14 +150,22 @@ export function snapshotOf(model: SiteModel, headlines: readonly Headline[], cla
 }
 
 /** The snapshot with this release's pages, and the pages earlier releases had that this one lacks (kept so their `latest/` address still leads somewhere). */
-export function withPages(snapshot: ReleaseSnapshot, pages: readonly string[], previous: ReleaseSnapshot | null): ReleaseSnapshot {
+export function withPages(
+  snapshot: ReleaseSnapshot,
+  pages: readonly string[],
+  previous: ReleaseSnapshot | null,
+): ReleaseSnapshot {
   const has = new Set(pages);
   const gone: Record<string, string> = {};
   if (previous) {
     for (const [path, month] of Object.entries(previous.gone)) if (!has.has(path)) gone[path] = month;
     for (const path of previous.pages) if (!has.has(path)) gone[path] = previous.release;
   }
-  return { ...snapshot, pages: [...has].sort(), gone: Object.fromEntries(Object.entries(gone).sort(([a], [b]) => a.localeCompare(b))) };
+  return {
+    ...snapshot,
+    pages: [...has].sort(),
+    gone: Object.fromEntries(Object.entries(gone).sort(([a], [b]) => a.localeCompare(b))),
+  };
 }
 
 // ---- what changed ----
@@ -190,9 +223,11 @@ const bandName = (band: number) => {
   const b = HHI_BANDS[band];
   return b.to >= 1 ? `above ${b.from.toFixed(2)}, ${b.short}` : `${b.from.toFixed(2)}–${b.to.toFixed(2)}, ${b.short}`;
 };
-const differs = (a: number | null, b: number | null) => (a === null || b === null ? a !== b : Math.abs(a - b) > EPSILON);
+const differs = (a: number | null, b: number | null) =>
+  a === null || b === null ? a !== b : Math.abs(a - b) > EPSILON;
 const share = (v: number | null) => (v === null ? 'n/a' : formatShare(v));
-const pp = (a: number | null, b: number | null) => (a === null || b === null ? '' : ` (${b - a >= 0 ? '+' : '−'}${Math.abs((b - a) * 100).toFixed(1)} pp)`);
+const pp = (a: number | null, b: number | null) =>
+  a === null || b === null ? '' : ` (${b - a >= 0 ? '+' : '−'}${Math.abs((b - a) * 100).toFixed(1)} pp)`;
 
 const PRODUCT_METRICS: { key: keyof ProductYear; label: string; format: (v: number | null) => string }[] = [
   { key: 'total_value_usd', label: 'US imports', format: (v) => (v === null ? 'n/a' : formatUsd(v)) },
@@ -207,9 +242,15 @@ function productDeltas(before: ProductYear, after: ProductYear): Delta[] {
   const deltas: Delta[] = [];
   for (const { key, label, format } of PRODUCT_METRICS) {
     const [a, b] = [before[key] as number | null, after[key] as number | null];
-    if (differs(a, b)) deltas.push({ metric: label, before: format(a), after: format(b) + (key === 'total_value_usd' || key === 'hhi' ? '' : pp(a, b)) });
+    if (differs(a, b))
+      deltas.push({
+        metric: label,
+        before: format(a),
+        after: format(b) + (key === 'total_value_usd' || key === 'hhi' ? '' : pp(a, b)),
+      });
   }
-  if (before.top_supplier_iso3 !== after.top_supplier_iso3) deltas.push({ metric: 'Top supplier', before: before.top_supplier_name, after: after.top_supplier_name });
+  if (before.top_supplier_iso3 !== after.top_supplier_iso3)
+    deltas.push({ metric: 'Top supplier', before: before.top_supplier_name, after: after.top_supplier_name });
   return deltas;
 }
 
@@ -217,16 +258,31 @@ function productDeltas(before: ProductYear, after: ProductYear): Delta[] {
 function productCrossings(before: ProductYear, after: ProductYear): { kind: AlertKind; text: string }[] {
   const out: { kind: AlertKind; text: string }[] = [];
   const [b0, b1] = [hhiBand(before.hhi), hhiBand(after.hhi)];
-  if (b0 !== b1) out.push({ kind: 'hhi-band', text: `HHI ${b1 > b0 ? 'rose' : 'fell'} from ${before.hhi.toFixed(3)} (${bandName(b0)}) to ${after.hhi.toFixed(3)} (${bandName(b1)})` });
-  if (before.top_supplier_iso3 !== after.top_supplier_iso3) out.push({ kind: 'top-supplier', text: `top supplier now ${after.top_supplier_name} (${formatShare(after.cr1)}), was ${before.top_supplier_name}` });
+  if (b0 !== b1)
+    out.push({
+      kind: 'hhi-band',
+      text: `HHI ${b1 > b0 ? 'rose' : 'fell'} from ${before.hhi.toFixed(3)} (${bandName(b0)}) to ${after.hhi.toFixed(3)} (${bandName(b1)})`,
+    });
+  if (before.top_supplier_iso3 !== after.top_supplier_iso3)
+    out.push({
+      kind: 'top-supplier',
+      text: `top supplier now ${after.top_supplier_name} (${formatShare(after.cr1)}), was ${before.top_supplier_name}`,
+    });
   if (before.cr1 > MAJORITY_SHARE !== after.cr1 > MAJORITY_SHARE) {
-    out.push({ kind: 'majority-supplier', text: `top supplier share ${after.cr1 > MAJORITY_SHARE ? 'rose above' : 'fell to or below'} ${formatShare(MAJORITY_SHARE, 0)}: ${formatShare(before.cr1)} → ${formatShare(after.cr1)}` });
+    out.push({
+      kind: 'majority-supplier',
+      text: `top supplier share ${after.cr1 > MAJORITY_SHARE ? 'rose above' : 'fell to or below'} ${formatShare(MAJORITY_SHARE, 0)}: ${formatShare(before.cr1)} → ${formatShare(after.cr1)}`,
+    });
   }
   return out;
 }
 
-const sortedYears = (years: Record<string, unknown>) => Object.keys(years).map(Number).sort((a, b) => a - b);
-const leaderOf = (shares: Record<string, number>) => Object.entries(shares).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
+const sortedYears = (years: Record<string, unknown>) =>
+  Object.keys(years)
+    .map(Number)
+    .sort((a, b) => a - b);
+const leaderOf = (shares: Record<string, number>) =>
+  Object.entries(shares).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
 
 /**
  * What moved from the previous release to this one. A year present in both with a different value
@@ -234,8 +290,20 @@ const leaderOf = (shares: Record<string, number>) => Object.entries(shares).sort
  * latest earlier year. Threshold crossings (HHI bands, a new top supplier or producer, a supplier
  * passing half of imports) become alerts, each marked as change or revision.
  */
-export function diffReleases(previous: ReleaseSnapshot | null, current: ReleaseSnapshot, model: SiteModel): ReleaseChanges {
-  const changes: ReleaseChanges = { month: current.release, previousMonth: previous?.release ?? null, moves: [], alerts: [], added: [], removed: [], claims: [] };
+export function diffReleases(
+  previous: ReleaseSnapshot | null,
+  current: ReleaseSnapshot,
+  model: SiteModel,
+): ReleaseChanges {
+  const changes: ReleaseChanges = {
+    month: current.release,
+    previousMonth: previous?.release ?? null,
+    moves: [],
+    alerts: [],
+    added: [],
+    removed: [],
+    claims: [],
+  };
   if (!previous) return changes;
   const alert = (kind: AlertKind, cause: MoveKind, subject: string, href: string, year: number, text: string) =>
     changes.alerts.push({
@@ -264,18 +332,42 @@ export function diffReleases(previous: ReleaseSnapshot | null, current: ReleaseS
         const deltas = productDeltas(before, after);
         if (deltas.length === 0) continue;
         const crossings = productCrossings(before, after);
-        changes.moves.push({ kind: 'revision', subject, href, year, comparedWith: null, deltas, crossings: crossings.map((c) => c.text) });
+        changes.moves.push({
+          kind: 'revision',
+          subject,
+          href,
+          year,
+          comparedWith: null,
+          deltas,
+          crossings: crossings.map((c) => c.text),
+        });
         for (const c of crossings) alert(c.kind, 'revision', subject, href, year, c.text);
       } else {
         const earlier = years.filter((y) => y < year).at(-1);
         const base = earlier === undefined ? undefined : cur.years[earlier];
         const crossings = base ? productCrossings(base, after) : [];
-        changes.moves.push({ kind: 'change', subject, href, year, comparedWith: earlier ?? null, deltas: base ? productDeltas(base, after) : [], crossings: crossings.map((c) => c.text) });
+        changes.moves.push({
+          kind: 'change',
+          subject,
+          href,
+          year,
+          comparedWith: earlier ?? null,
+          deltas: base ? productDeltas(base, after) : [],
+          crossings: crossings.map((c) => c.text),
+        });
         for (const c of crossings) alert(c.kind, 'change', subject, href, year, c.text);
       }
     }
     for (const year of sortedYears(prev.years).filter((y) => !(y in cur.years))) {
-      changes.moves.push({ kind: 'revision', subject, href, year, comparedWith: null, deltas: [{ metric: 'Year', before: 'present', after: 'withdrawn by the source' }], crossings: [] });
+      changes.moves.push({
+        kind: 'revision',
+        subject,
+        href,
+        year,
+        comparedWith: null,
+        deltas: [{ metric: 'Year', before: 'present', after: 'withdrawn by the source' }],
+        crossings: [],
+      });
     }
   }
 
@@ -292,26 +384,59 @@ export function diffReleases(previous: ReleaseSnapshot | null, current: ReleaseS
       const before = prev.years[year];
       const geos = [...new Set([...Object.keys(after), ...Object.keys(before ?? {})])].sort();
       if (before) {
-        const deltas = geos.filter((g) => differs(before[g] ?? null, after[g] ?? null)).map((g) => ({ metric: model.countryName(g), before: share(before[g] ?? null), after: share(after[g] ?? null) + pp(before[g] ?? null, after[g] ?? null) }));
+        const deltas = geos
+          .filter((g) => differs(before[g] ?? null, after[g] ?? null))
+          .map((g) => ({
+            metric: model.countryName(g),
+            before: share(before[g] ?? null),
+            after: share(after[g] ?? null) + pp(before[g] ?? null, after[g] ?? null),
+          }));
         if (deltas.length === 0) continue;
         const [l0, l1] = [leaderOf(before), leaderOf(after)];
-        const crossings = l0[0] !== l1[0] ? [`largest producer now ${model.countryName(l1[0])} (${formatShare(l1[1])}), was ${model.countryName(l0[0])}`] : [];
+        const crossings =
+          l0[0] !== l1[0]
+            ? [
+                `largest producer now ${model.countryName(l1[0])} (${formatShare(l1[1])}), was ${model.countryName(l0[0])}`,
+              ]
+            : [];
         changes.moves.push({ kind: 'revision', subject: cur.label, href, year, comparedWith: null, deltas, crossings });
         for (const text of crossings) alert('top-producer', 'revision', cur.label, href, year, text);
       } else {
         const earlier = years.filter((y) => y < year).at(-1);
         const base = earlier === undefined ? undefined : cur.years[earlier];
         const [l0, l1] = [base ? leaderOf(base) : undefined, leaderOf(after)];
-        const crossings = l0 && l0[0] !== l1[0] ? [`largest producer now ${model.countryName(l1[0])} (${formatShare(l1[1])}), was ${model.countryName(l0[0])}`] : [];
-        const deltas = [{ metric: `Largest producer, ${model.countryName(l1[0])}`, before: base ? share(base[l1[0]] ?? null) : 'n/a', after: share(l1[1]) + pp(base?.[l1[0]] ?? null, l1[1]) }];
-        changes.moves.push({ kind: 'change', subject: cur.label, href, year, comparedWith: earlier ?? null, deltas, crossings });
+        const crossings =
+          l0 && l0[0] !== l1[0]
+            ? [
+                `largest producer now ${model.countryName(l1[0])} (${formatShare(l1[1])}), was ${model.countryName(l0[0])}`,
+              ]
+            : [];
+        const deltas = [
+          {
+            metric: `Largest producer, ${model.countryName(l1[0])}`,
+            before: base ? share(base[l1[0]] ?? null) : 'n/a',
+            after: share(l1[1]) + pp(base?.[l1[0]] ?? null, l1[1]),
+          },
+        ];
+        changes.moves.push({
+          kind: 'change',
+          subject: cur.label,
+          href,
+          year,
+          comparedWith: earlier ?? null,
+          deltas,
+          crossings,
+        });
         for (const text of crossings) alert('top-producer', 'change', cur.label, href, year, text);
       }
     }
   }
 
-  for (const [hs6, prev] of Object.entries(previous.products)) if (!current.products[hs6]) changes.removed.push({ subject: `${prev.label} (HS ${hs6})`, lastRelease: previous.release });
-  for (const [key, prev] of Object.entries(previous.production)) if (!current.production[key]) changes.removed.push({ subject: prev.label, lastRelease: previous.release });
+  for (const [hs6, prev] of Object.entries(previous.products))
+    if (!current.products[hs6])
+      changes.removed.push({ subject: `${prev.label} (HS ${hs6})`, lastRelease: previous.release });
+  for (const [key, prev] of Object.entries(previous.production))
+    if (!current.production[key]) changes.removed.push({ subject: prev.label, lastRelease: previous.release });
   for (const [id, after] of Object.entries(current.claims)) {
     const before = previous.claims[id];
     if (before && before !== after) changes.claims.push({ id, before, after });

@@ -25,16 +25,14 @@ const SECTOR_TEXT: Record<string, SectorText> = {
   },
   medical_supplies: {
     label: 'Medical supplies',
-    intro:
-      'Protective equipment, instruments and medicines.',
+    intro: 'Protective equipment, instruments and medicines.',
   },
 };
 
 /** The display order of the known sectors; unknown sectors follow alphabetically. */
 export const SECTOR_ORDER = Object.keys(SECTOR_TEXT);
 
-export const sectorText = (sector: string): SectorText =>
-  SECTOR_TEXT[sector] ?? { label: humanize(sector), intro: '' };
+export const sectorText = (sector: string): SectorText => SECTOR_TEXT[sector] ?? { label: humanize(sector), intro: '' };
 
 /** Abbreviations that stay upper case in labels. */
 const ACRONYMS = new Set(['us', 'eu', 'hk', 'ppe', 'ev', 'ic', 'ics', 'reo', 'usd']);
@@ -68,4 +66,8 @@ const readableMeasure = (measure: string): string =>
  * repeat when the measure already names the commodity.
  */
 export const seriesName = (commodity: string, measure: string): string =>
-  humanize(measure.startsWith(commodity) ? readableMeasure(measure) : `${commodity.replace(/_/g, ' ')} ${readableMeasure(measure)}`);
+  humanize(
+    measure.startsWith(commodity)
+      ? readableMeasure(measure)
+      : `${commodity.replace(/_/g, ' ')} ${readableMeasure(measure)}`,
+  );

@@ -65,7 +65,14 @@ const TABLES: Record<keyof SiteData, TableDef> = {
 } as unknown as Record<keyof SiteData, TableDef>;
 
 /** Tables without which no honest page can be built. */
-const REQUIRED: (keyof SiteData)[] = ['sources', 'basket', 'tradeFlows', 'supplierShares', 'concentration', 'dependency'];
+const REQUIRED: (keyof SiteData)[] = [
+  'sources',
+  'basket',
+  'tradeFlows',
+  'supplierShares',
+  'concentration',
+  'dependency',
+];
 
 /** Read the lake tables the site is built from, straight from the object store (no query engine). */
 export async function loadSiteData(store: ObjectStore): Promise<SiteData> {

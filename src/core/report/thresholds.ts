@@ -6,7 +6,8 @@ export const HHI_BANDS = [
   {
     from: 0.25,
     to: 0.4,
-    label: 'HHI 0.25–0.40: concentrated (2,500 points, the "highly concentrated" line of the 2010 US merger guidelines)',
+    label:
+      'HHI 0.25–0.40: concentrated (2,500 points, the "highly concentrated" line of the 2010 US merger guidelines)',
     legend: '0.25–0.40 concentrated (2010 US merger guidelines)',
     short: 'concentrated',
   },

@@ -7,7 +7,10 @@ import type { ObjectStore } from './object-store.ts';
  */
 export function scopedStore(inner: ObjectStore, prefix: string): ObjectStore {
   if (prefix === '' || !prefix.endsWith('/') || prefix.startsWith('/')) {
-    throw new StoreError(`Invalid store prefix "${prefix}"`, 'A scope is a relative folder prefix ending in "/", e.g. builds/1a2b/.');
+    throw new StoreError(
+      `Invalid store prefix "${prefix}"`,
+      'A scope is a relative folder prefix ending in "/", e.g. builds/1a2b/.',
+    );
   }
   return {
     location: `${inner.location}${prefix}`,

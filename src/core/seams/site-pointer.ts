@@ -42,12 +42,18 @@ export const buildPrefix = (id: string): string => `${BUILDS}${id}/`;
 const BUILD_ID = /^[0-9a-f]{16}$/;
 
 /** The builds a pointer names, checked: anything else there was not written by a publish. */
-export function checkBuilds(current: string | undefined, previous: string | undefined, location: string): SiteBuilds | undefined {
+export function checkBuilds(
+  current: string | undefined,
+  previous: string | undefined,
+  location: string,
+): SiteBuilds | undefined {
   if (current === undefined) return undefined;
   for (const id of previous === undefined ? [current] : [current, previous]) {
     if (!BUILD_ID.test(id)) {
-      throw new StoreError(`The site pointer ${location} names "${id}", which is not a build id`,
-        `Set it to the id of a folder under ${BUILDS} in the site bucket (the previous one is the rollback), or clear it and publish again.`);
+      throw new StoreError(
+        `The site pointer ${location} names "${id}", which is not a build id`,
+        `Set it to the id of a folder under ${BUILDS} in the site bucket (the previous one is the rollback), or clear it and publish again.`,
+      );
     }
   }
   return previous === undefined ? { current } : { current, previous };
@@ -55,8 +61,10 @@ export function checkBuilds(current: string | undefined, previous: string | unde
 
 /** Another publish switched the site between this one's read and its switch. */
 export const pointerMoved = (location: string): StoreError =>
-  new StoreError(`The site pointer ${location} moved while this publish ran: another publish switched the site`,
-    'Nothing this publish uploaded is served; run the report step again (one at a time) to publish over the new current build.');
+  new StoreError(
+    `The site pointer ${location} moved while this publish ran: another publish switched the site`,
+    'Nothing this publish uploaded is served; run the report step again (one at a time) to publish over the new current build.',
+  );
 
 /**
  * The pointer as one small JSON object in a store: a put replaces it atomically in a folder (temp file
@@ -83,9 +91,16 @@ export class StoreSitePointer implements SitePointer {
     try {
       value = JSON.parse(text);
     } catch (cause) {
-      throw new StoreError(`The site pointer ${this.location} is not JSON`, 'Restore it to {"current": "<build id>"} or delete it and publish again.', { cause });
+      throw new StoreError(
+        `The site pointer ${this.location} is not JSON`,
+        'Restore it to {"current": "<build id>"} or delete it and publish again.',
+        { cause },
+      );
     }
-    return { builds: checkBuilds(value[POINTER_KEYS.current], value[POINTER_KEYS.previous], this.location), version: text };
+    return {
+      builds: checkBuilds(value[POINTER_KEYS.current], value[POINTER_KEYS.previous], this.location),
+      version: text,
+    };
   }
 
   async switch(next: SiteBuilds, version: string): Promise<void> {

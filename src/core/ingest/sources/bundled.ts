@@ -35,7 +35,12 @@ const CITATIONS_FILE = 'SOURCES.md';
 const TRADE_FILE = /^us_imports_by_partner_hs6\.csv$/;
 const USGS_FILE = /^usgs_mcs\d{4}_world_production\.csv$/;
 const [TRADE_FLOWS, PRODUCTION, SOURCES, COUNTRIES, PARTNER_GROUPS, BASKET] = [
-  tableDef(tradeFlows), tableDef(production), tableDef(sources), tableDef(countries), tableDef(partnerGroups), tableDef(basket),
+  tableDef(tradeFlows),
+  tableDef(production),
+  tableDef(sources),
+  tableDef(countries),
+  tableDef(partnerGroups),
+  tableDef(basket),
 ];
 /** Reference CSVs and the tables they fill; their header is the table's column list. */
 const REFERENCE_FILES: readonly [string, TableDef][] = [
@@ -58,14 +63,18 @@ export interface BundledOptions {
  * write, all of its own `source=bundled` partitions (and nothing of anyone else's).
  */
 const isSourcePartitioned = (table: TableDef): boolean => table.partitionKeys.includes('source');
-const ownPartitions = (table: TableDef) => (isSourcePartitioned(table) ? (p: Record<string, unknown>) => p.source === BUNDLED_SOURCE : undefined);
+const ownPartitions = (table: TableDef) =>
+  isSourcePartitioned(table) ? (p: Record<string, unknown>) => p.source === BUNDLED_SOURCE : undefined;
 
 async function readDir(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir)).sort();
   } catch (cause) {
-    throw new InputError(`Bundled data folder ${dir} cannot be read: ${(cause as Error).message}`,
-      `Run from the repository root, or pass the folder that holds the bundled CSVs and ${CITATIONS_FILE} (default ${DEFAULT_DATA_DIR}).`, { cause });
+    throw new InputError(
+      `Bundled data folder ${dir} cannot be read: ${(cause as Error).message}`,
+      `Run from the repository root, or pass the folder that holds the bundled CSVs and ${CITATIONS_FILE} (default ${DEFAULT_DATA_DIR}).`,
+      { cause },
+    );
   }
 }
 
@@ -73,8 +82,11 @@ async function readInput(dir: string, file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(join(dir, file)));
   } catch (cause) {
-    throw new InputError(`Input ${join(dir, file)} cannot be read: ${(cause as Error).message}`,
-      `Restore ${file} (git checkout of ${dir}) or point the ingest at a folder that has it.`, { cause });
+    throw new InputError(
+      `Input ${join(dir, file)} cannot be read: ${(cause as Error).message}`,
+      `Restore ${file} (git checkout of ${dir}) or point the ingest at a folder that has it.`,
+      { cause },
+    );
   }
 }
 
@@ -106,8 +118,10 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
     !usgsFile && 'usgs_mcs<edition>_world_production.csv',
   ].filter(Boolean);
   if (!tradeFile || !usgsFile || missing.length > 0) {
-    throw new InputError(`${dataDir} lacks ${missing.join(', ')}`,
-      `Restore the bundled data (git checkout ${DEFAULT_DATA_DIR}) or point the ingest at a complete copy.`);
+    throw new InputError(
+      `${dataDir} lacks ${missing.join(', ')}`,
+      `Restore the bundled data (git checkout ${DEFAULT_DATA_DIR}) or point the ingest at a complete copy.`,
+    );
   }
 
   const inputs: IngestInput[] = [];
@@ -122,14 +136,23 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
   for (const file of dataFiles) await land(dataDir, file);
   for (const [file] of REFERENCE_FILES) await land(referenceDir, file);
   const csv = (file: string): CsvFile => parseCsv(texts.get(file)!, file);
-  const reference = new Map(REFERENCE_FILES.map(([file, table]) => [table.name, referenceRows(csv(file), table, isSourcePartitioned(table) ? { source: BUNDLED_SOURCE } : {})]));
+  const reference = new Map(
+    REFERENCE_FILES.map(([file, table]) => [
+      table.name,
+      referenceRows(csv(file), table, isSourcePartitioned(table) ? { source: BUNDLED_SOURCE } : {}),
+    ]),
+  );
 
   const settledCountries = settle<CountryRow>(COUNTRIES, reference.get(countries.name)!);
   const settledBasket = settle<BasketRow>(BASKET, reference.get(basket.name)!);
   const countryRows = settledCountries.rows.map((c) => c.row);
 
   const asOfYear = new Date(opts.asOf ?? Date.now()).getUTCFullYear();
-  const trade = normalizeTrade(csv(tradeFile), { countries: countryRows, basket: settledBasket.rows.map((c) => c.row), latestYear: asOfYear });
+  const trade = normalizeTrade(csv(tradeFile), {
+    countries: countryRows,
+    basket: settledBasket.rows.map((c) => c.row),
+    latestYear: asOfYear,
+  });
   const usgsCsv = csv(usgsFile);
   const tidyFiles = dataFiles.filter((f) => f.endsWith('.csv') && f !== tradeFile && f !== usgsFile);
   const productionRows = concatNormalized<Record<string, unknown>>([
@@ -158,7 +181,15 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
   const covered = async (table: TableDef, settled: Settled): Promise<SettledTable> => ({
     table,
     settled,
-    coverages: [await ownedCoverage(store, table, settled.rows.map((c) => c.row), () => true, ownPartitions(table))],
+    coverages: [
+      await ownedCoverage(
+        store,
+        table,
+        settled.rows.map((c) => c.row),
+        () => true,
+        ownPartitions(table),
+      ),
+    ],
   });
   return {
     inputs,

@@ -1,4 +1,4 @@
-import { FLOWS, tradeFlows, type SourceRow, type TradeFlow } from '../../../../data-schemas/curated.ts';
+import { type FLOWS, tradeFlows, type SourceRow, type TradeFlow } from '../../../../data-schemas/curated.ts';
 import { SourceError } from '../../errors.ts';
 import type { HttpResponse } from '../../http/http-client.ts';
 import { jsonBody } from '../../http/json-body.ts';
@@ -21,7 +21,8 @@ export const CENSUS_CITATION: SourceRow = {
   source: 'census',
   source_id: CENSUS_SOURCE_ID,
   topic: 'Trade flows',
-  citation: 'U.S. Census Bureau, International Trade API, timeseries/intltrade imports/hs (general imports, customs value) and exports/hs (total exports, FAS value), monthly by country, HS6',
+  citation:
+    'U.S. Census Bureau, International Trade API, timeseries/intltrade imports/hs (general imports, customs value) and exports/hs (total exports, FAS value), monthly by country, HS6',
   url: `${CENSUS_BASE_URL}/imports/hs`,
   where_seen: 'Fetched by chainwatch from the API; every response is kept unchanged under raw/census/<content hash>/',
   is_secondary: false,
@@ -33,7 +34,10 @@ export const CENSUS_CITATION: SourceRow = {
  * are total exports at FAS value (ALL_VAL_*), the FOB-type basis Census uses. *_MO is the month,
  * *_YR is year-to-date: December's *_YR is the annual total, and summing *_YR over months is wrong.
  */
-const FLOW_VARIABLES: Record<Flow, { endpoint: string; commodity: string; monthly: string; ytd: string; basis: TradeFlow['value_basis'] }> = {
+const FLOW_VARIABLES: Record<
+  Flow,
+  { endpoint: string; commodity: string; monthly: string; ytd: string; basis: TradeFlow['value_basis'] }
+> = {
   M: { endpoint: 'imports/hs', commodity: 'I_COMMODITY', monthly: 'GEN_VAL_MO', ytd: 'GEN_VAL_YR', basis: 'customs' },
   X: { endpoint: 'exports/hs', commodity: 'E_COMMODITY', monthly: 'ALL_VAL_MO', ytd: 'ALL_VAL_YR', basis: 'FOB' },
 };
@@ -54,7 +58,12 @@ export interface CensusRequest {
  * (CTY_CODE '-', tagged DET) is 'WLD'. Both are aggregates and never suppliers. A country code that
  * countries.csv does not list is quarantined, not guessed: only verified codes are mapped.
  */
-function partnerOf(code: string, name: string, level: string, ref: LiveReference): { iso3: string; aggregate: boolean } {
+function partnerOf(
+  code: string,
+  name: string,
+  level: string,
+  ref: LiveReference,
+): { iso3: string; aggregate: boolean } {
   if (code === '-') return { iso3: 'WLD', aggregate: true };
   if (level === 'CGP') return { iso3: `XC${code}`, aggregate: true };
   if (level !== 'DET') throw new RowProblem(`SUMMARY_LVL "${level}" is neither DET (country) nor CGP (group)`);
@@ -67,16 +76,28 @@ function partnerOf(code: string, name: string, level: string, ref: LiveReference
 function tableOf(response: HttpResponse): { header: string[]; rows: unknown[][] } {
   const body = jsonBody(response);
   if (body === undefined) return { header: [], rows: [] };
-  if (!Array.isArray(body) || body.length === 0 || !body.every(Array.isArray) || !(body[0] as unknown[]).every((h) => typeof h === 'string')) {
-    throw new SourceError(`Census answered with JSON that is not an array of rows with a header row: ${JSON.stringify(body).slice(0, 200)}`,
-      'The API shape may have changed; update src/core/ingest/sources/census.ts.');
+  if (
+    !Array.isArray(body) ||
+    body.length === 0 ||
+    !body.every(Array.isArray) ||
+    !(body[0] as unknown[]).every((h) => typeof h === 'string')
+  ) {
+    throw new SourceError(
+      `Census answered with JSON that is not an array of rows with a header row: ${JSON.stringify(body).slice(0, 200)}`,
+      'The API shape may have changed; update src/core/ingest/sources/census.ts.',
+    );
   }
   const [header, ...rows] = body as unknown[][];
   return { header: header as string[], rows };
 }
 
 /** One response → monthly rows, plus an annual row (month 0) from each December's year-to-date value. */
-export function parseCensusResponse(response: HttpResponse, request: CensusRequest, rawKey: string, ref: LiveReference): Parsed {
+export function parseCensusResponse(
+  response: HttpResponse,
+  request: CensusRequest,
+  rawKey: string,
+  ref: LiveReference,
+): Parsed {
   const { header, rows } = tableOf(response);
   const vars = FLOW_VARIABLES[request.flow];
   const expected = new Set([...requestedOf(request.flow), ...echoedOf(request.flow)]);
@@ -88,15 +109,20 @@ export function parseCensusResponse(response: HttpResponse, request: CensusReque
     // Line 1 is the header row.
     line: i + 2,
     raw: Object.fromEntries(header.map((h, k) => [h, row[k] === null || row[k] === undefined ? '' : String(row[k])])),
-    problem: missing.length > 0 ? `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`
-      : row.length !== header.length ? `expected ${header.length} values, found ${row.length}` : undefined,
+    problem:
+      missing.length > 0
+        ? `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`
+        : row.length !== header.length
+          ? `expected ${header.length} values, found ${row.length}`
+          : undefined,
   }));
 
   const base = (raw: Record<string, string>) => {
     const time = /^(\d{4})-(\d{2})$/.exec(raw.time ?? '');
     if (!time) throw new RowProblem(`time "${raw.time}" is not YYYY-MM`);
     const commodity = raw[vars.commodity];
-    if (commodity !== undefined && commodity !== request.hs) throw new RowProblem(`row is for ${vars.commodity} ${commodity}, requested ${request.hs}`);
+    if (commodity !== undefined && commodity !== request.hs)
+      throw new RowProblem(`row is for ${vars.commodity} ${commodity}, requested ${request.hs}`);
     for (const f of COUNTRY_VARIABLES) if ((raw[f] ?? '') === '') throw new RowProblem(`missing required field ${f}`);
     const partner = partnerOf(raw.CTY_CODE, raw.CTY_NAME, raw.SUMMARY_LVL, ref);
     return {
@@ -129,10 +155,23 @@ export function parseCensusResponse(response: HttpResponse, request: CensusReque
     return parseNonNegative(raw[field], field);
   };
 
-  const monthly = normalizeRows<TradeFlow>(tradeFlows.name, origins, ({ raw }) => ({ ...base(raw), value_usd: value(raw, vars.monthly) }) as TradeFlow);
+  const monthly = normalizeRows<TradeFlow>(
+    tradeFlows.name,
+    origins,
+    ({ raw }) => ({ ...base(raw), value_usd: value(raw, vars.monthly) }) as TradeFlow,
+  );
   const decembers = monthly.candidates.filter((c) => c.row.month === 12).map((c) => c.origin);
-  const annual = normalizeRows<TradeFlow>(tradeFlows.name, decembers, ({ raw }) =>
-    ({ ...base(raw), month: 0, value_usd: value(raw, vars.ytd), note: `annual total = December ${vars.ytd} (year-to-date)` }) as TradeFlow);
+  const annual = normalizeRows<TradeFlow>(
+    tradeFlows.name,
+    decembers,
+    ({ raw }) =>
+      ({
+        ...base(raw),
+        month: 0,
+        value_usd: value(raw, vars.ytd),
+        note: `annual total = December ${vars.ytd} (year-to-date)`,
+      }) as TradeFlow,
+  );
   return {
     candidates: [...monthly.candidates, ...annual.candidates.map((c) => ({ ...c, derived: true }))],
     rejects: [...monthly.rejects, ...annual.rejects],
@@ -180,44 +219,56 @@ export function planCensus(scope: CensusScope, ref: LiveReference, options: Cens
     ...months.filter((m) => m.month === 12).map((m) => ({ source: 'census', year: m.year, month: 0 })),
   ];
   const hintFor = (status: number) =>
-    status === 401 || status === 403 ? 'Census refused the key: check CENSUS_API_KEY (sent as the query parameter key).'
-      : status === 400 ? 'Census rejected the query; check the HS code and the month range (HS6 monthly data start in 2010).' : undefined;
+    status === 401 || status === 403
+      ? 'Census refused the key: check CENSUS_API_KEY (sent as the query parameter key).'
+      : status === 400
+        ? 'Census rejected the query; check the HS code and the month range (HS6 monthly data start in 2010).'
+        : undefined;
 
-  const requests: LiveRequest[] = scope.flows.flatMap((flow) => scope.hs.map((hs): LiveRequest => {
-    const request: CensusRequest = { flow, hs, from: scope.from, to: scope.to };
-    const url = censusUrl(base, request, options.apiKey);
-    const label = `census ${flow === 'M' ? 'imports' : 'exports'} HS ${hs} ${formatMonth(scope.from)}..${formatMonth(scope.to)}`;
-    return {
-      source: 'census',
-      label,
-      // Every request covers the same months (one window, split by flow and HS code).
-      group: 'census',
-      url,
-      headers: {},
-      fetch: async (ctx: HttpContext): Promise<FetchedResponse[]> => {
-        // Parse once while fetching, so a truncated body is retried; rows are built after landing.
-        const { response } = await fetchWithRetry(ctx, { url }, { source: 'census', parse: (res) => tableOf(res), hintFor });
-        return [{
-          source: 'census',
-          key: redactUrl(url),
-          file: `census_${flow}_${hs}_${formatMonth(scope.from)}_${formatMonth(scope.to)}.json`,
-          status: response.status,
-          body: response.body,
-          coverage: {
-            table: tableDef(tradeFlows),
-            partitions,
-            owns: (row) => row.flow === flow && row.hs6 === hs && row.reporter_code === US_REPORTER,
-          },
-          parse: (rawKey) => parseCensusResponse(response, request, rawKey, ref),
-        }];
-      },
-    };
-  }));
+  const requests: LiveRequest[] = scope.flows.flatMap((flow) =>
+    scope.hs.map((hs): LiveRequest => {
+      const request: CensusRequest = { flow, hs, from: scope.from, to: scope.to };
+      const url = censusUrl(base, request, options.apiKey);
+      const label = `census ${flow === 'M' ? 'imports' : 'exports'} HS ${hs} ${formatMonth(scope.from)}..${formatMonth(scope.to)}`;
+      return {
+        source: 'census',
+        label,
+        // Every request covers the same months (one window, split by flow and HS code).
+        group: 'census',
+        url,
+        headers: {},
+        fetch: async (ctx: HttpContext): Promise<FetchedResponse[]> => {
+          // Parse once while fetching, so a truncated body is retried; rows are built after landing.
+          const { response } = await fetchWithRetry(
+            ctx,
+            { url },
+            { source: 'census', parse: (res) => tableOf(res), hintFor },
+          );
+          return [
+            {
+              source: 'census',
+              key: redactUrl(url),
+              file: `census_${flow}_${hs}_${formatMonth(scope.from)}_${formatMonth(scope.to)}.json`,
+              status: response.status,
+              body: response.body,
+              coverage: {
+                table: tableDef(tradeFlows),
+                partitions,
+                owns: (row) => row.flow === flow && row.hs6 === hs && row.reporter_code === US_REPORTER,
+              },
+              parse: (rawKey) => parseCensusResponse(response, request, rawKey, ref),
+            },
+          ];
+        },
+      };
+    }),
+  );
   return {
     source: 'census',
     requests,
     citations: [CENSUS_CITATION],
-    notices: options.apiKey ? [] : ['census: no CENSUS_API_KEY, calls are anonymous (Census limits keyless use per day)'],
+    notices: options.apiKey
+      ? []
+      : ['census: no CENSUS_API_KEY, calls are anonymous (Census limits keyless use per day)'],
   };
 }
-

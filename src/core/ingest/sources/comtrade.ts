@@ -27,7 +27,8 @@ export const COMTRADE_CITATION: SourceRow = {
   source: 'comtrade',
   source_id: COMTRADE_SOURCE_ID,
   topic: 'Trade flows',
-  citation: 'United Nations Statistics Division, UN Comtrade database, API v1 (final data, HS as reported; partner2Code 0, customsCode C00, motCode 0)',
+  citation:
+    'United Nations Statistics Division, UN Comtrade database, API v1 (final data, HS as reported; partner2Code 0, customsCode C00, motCode 0)',
   url: `${COMTRADE_BASE_URL}/`,
   where_seen: 'Fetched by chainwatch from the API; every response is kept unchanged under raw/comtrade/<content hash>/',
   is_secondary: false,
@@ -36,12 +37,53 @@ export const COMTRADE_CITATION: SourceRow = {
 
 /** The 47 record fields of a Comtrade v1 data response, in API order (docs/api-shapes A1). */
 export const COMTRADE_FIELDS = [
-  'typeCode', 'freqCode', 'refPeriodId', 'refYear', 'refMonth', 'period', 'reporterCode', 'reporterISO', 'reporterDesc',
-  'flowCode', 'flowDesc', 'partnerCode', 'partnerISO', 'partnerDesc', 'partner2Code', 'partner2ISO', 'partner2Desc',
-  'classificationCode', 'classificationSearchCode', 'isOriginalClassification', 'cmdCode', 'cmdDesc', 'aggrLevel', 'isLeaf',
-  'customsCode', 'customsDesc', 'mosCode', 'motCode', 'motDesc', 'qtyUnitCode', 'qtyUnitAbbr', 'qty', 'isQtyEstimated',
-  'altQtyUnitCode', 'altQtyUnitAbbr', 'altQty', 'isAltQtyEstimated', 'netWgt', 'isNetWgtEstimated', 'grossWgt',
-  'isGrossWgtEstimated', 'cifvalue', 'fobvalue', 'primaryValue', 'legacyEstimationFlag', 'isReported', 'isAggregate',
+  'typeCode',
+  'freqCode',
+  'refPeriodId',
+  'refYear',
+  'refMonth',
+  'period',
+  'reporterCode',
+  'reporterISO',
+  'reporterDesc',
+  'flowCode',
+  'flowDesc',
+  'partnerCode',
+  'partnerISO',
+  'partnerDesc',
+  'partner2Code',
+  'partner2ISO',
+  'partner2Desc',
+  'classificationCode',
+  'classificationSearchCode',
+  'isOriginalClassification',
+  'cmdCode',
+  'cmdDesc',
+  'aggrLevel',
+  'isLeaf',
+  'customsCode',
+  'customsDesc',
+  'mosCode',
+  'motCode',
+  'motDesc',
+  'qtyUnitCode',
+  'qtyUnitAbbr',
+  'qty',
+  'isQtyEstimated',
+  'altQtyUnitCode',
+  'altQtyUnitAbbr',
+  'altQty',
+  'isAltQtyEstimated',
+  'netWgt',
+  'isNetWgtEstimated',
+  'grossWgt',
+  'isGrossWgtEstimated',
+  'cifvalue',
+  'fobvalue',
+  'primaryValue',
+  'legacyEstimationFlag',
+  'isReported',
+  'isAggregate',
 ] as const;
 const KNOWN_FIELDS = new Set<string>(COMTRADE_FIELDS);
 const ENVELOPE_FIELDS = new Set(['elapsedTime', 'count', 'data', 'error']);
@@ -90,31 +132,41 @@ export interface ComtradeEnvelope {
   warnings: string[];
 }
 
-const notAnEnvelope = (body: unknown) => new SourceError(`Comtrade answered with JSON that is not a data envelope: ${JSON.stringify(body).slice(0, 200)}`,
-  'The API shape may have changed; compare with docs (elapsedTime, count, data, error) and update src/core/ingest/sources/comtrade.ts.');
+const notAnEnvelope = (body: unknown) =>
+  new SourceError(
+    `Comtrade answered with JSON that is not a data envelope: ${JSON.stringify(body).slice(0, 200)}`,
+    'The API shape may have changed; compare with docs (elapsedTime, count, data, error) and update src/core/ingest/sources/comtrade.ts.',
+  );
 
 /**
  * Read the envelope. A non-empty `error` is the API saying no (not retried); a body that is JSON but
  * not an envelope is a changed API, also not retried. HTTP 204 or an empty body is an empty result.
  */
 export function parseComtradeEnvelope(response: HttpResponse): ComtradeEnvelope {
-  if (response.status === 204 || response.body.length === 0) return { count: 0, recordCount: 0, countOnly: false, warnings: [] };
+  if (response.status === 204 || response.body.length === 0)
+    return { count: 0, recordCount: 0, countOnly: false, warnings: [] };
   const scanned = scanJsonEnvelope(response.body, 'data');
   // Not an object: read it whole, for a retry if it is broken or for the message if it is other JSON.
   if (!scanned) throw notAnEnvelope(jsonBody(response));
   const env = scanned.members;
   if (!scanned.array && !('data' in env)) throw notAnEnvelope(env);
   if (typeof env.error === 'string' && env.error.trim() !== '') {
-    throw new SourceError(`Comtrade returned an error: ${env.error.trim()}`,
-      'Check the reporter, period and HS codes (the keyless preview allows one period per call).');
+    throw new SourceError(
+      `Comtrade returned an error: ${env.error.trim()}`,
+      'Check the reporter, period and HS codes (the keyless preview allows one period per call).',
+    );
   }
   const extra = [...Object.keys(env), ...(scanned.array ? ['data'] : [])].filter((k) => !ENVELOPE_FIELDS.has(k));
-  const warnings = extra.length > 0 ? [`unknown envelope field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ignored`] : [];
+  const warnings =
+    extra.length > 0 ? [`unknown envelope field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ignored`] : [];
   const count = typeof env.count === 'number' ? env.count : 0;
-  if (scanned.array) return { count, recordCount: scanned.array.offsets.length / 2, records: scanned.array, countOnly: false, warnings };
+  if (scanned.array)
+    return { count, recordCount: scanned.array.offsets.length / 2, records: scanned.array, countOnly: false, warnings };
   if (typeof env.data === 'object' && env.data !== null) return { count, recordCount: 0, countOnly: true, warnings };
-  throw new SourceError(`Comtrade envelope has data of type ${env.data === null ? 'null' : typeof env.data}`,
-    'The API shape may have changed; update src/core/ingest/sources/comtrade.ts.');
+  throw new SourceError(
+    `Comtrade envelope has data of type ${env.data === null ? 'null' : typeof env.data}`,
+    'The API shape may have changed; update src/core/ingest/sources/comtrade.ts.',
+  );
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
@@ -136,7 +188,11 @@ export interface ComtradeChunk {
 }
 
 /** Year and month partition of a chunk (annual rows have month 0). */
-const partitionOf = (c: ComtradeChunk) => ({ source: 'comtrade', year: Number(c.period.slice(0, 4)), month: c.freq === 'A' ? 0 : Number(c.period.slice(4, 6)) });
+const partitionOf = (c: ComtradeChunk) => ({
+  source: 'comtrade',
+  year: Number(c.period.slice(0, 4)),
+  month: c.freq === 'A' ? 0 : Number(c.period.slice(4, 6)),
+});
 
 /**
  * One Comtrade record → a trade_flows row, or a RowProblem with the reason. Partners map to ISO3
@@ -146,22 +202,34 @@ const partitionOf = (c: ComtradeChunk) => ({ source: 'comtrade', year: Number(c.
  */
 export function normalizeComtradeRecord(record: Record<string, unknown>, ref: LiveReference): TradeFlow {
   const missing = REQUIRED_FIELDS.filter((f) => !(f in record) || record[f] === undefined);
-  if (missing.length > 0) throw new RowProblem(`missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new RowProblem(`missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   const parsed = comtradeRecord.safeParse(record);
-  if (!parsed.success) throw new RowProblem(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new RowProblem(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const r = parsed.data;
   if (r.partner2Code !== 0 || r.customsCode !== 'C00' || r.motCode !== 0) {
-    throw new RowProblem(`breakdown row (partner2Code ${r.partner2Code}, customsCode ${r.customsCode}, motCode ${r.motCode}); only the totals 0/C00/0 are kept, summing breakdowns double-counts`);
+    throw new RowProblem(
+      `breakdown row (partner2Code ${r.partner2Code}, customsCode ${r.customsCode}, motCode ${r.motCode}); only the totals 0/C00/0 are kept, summing breakdowns double-counts`,
+    );
   }
   if (!(FLOWS as readonly string[]).includes(r.flowCode)) throw new RowProblem(`flowCode ${r.flowCode} is not M or X`);
   if (!/^\d{6}$/.test(r.cmdCode)) throw new RowProblem(`cmdCode ${r.cmdCode} is not an HS6 code`);
-  if (r.freqCode === 'A' && r.refMonth !== 52) throw new RowProblem(`annual record with refMonth ${r.refMonth} (annual rows carry 52)`);
-  if (r.freqCode === 'M' && (r.refMonth < 1 || r.refMonth > 12)) throw new RowProblem(`monthly record with refMonth ${r.refMonth}`);
+  if (r.freqCode === 'A' && r.refMonth !== 52)
+    throw new RowProblem(`annual record with refMonth ${r.refMonth} (annual rows carry 52)`);
+  if (r.freqCode === 'M' && (r.refMonth < 1 || r.refMonth > 12))
+    throw new RowProblem(`monthly record with refMonth ${r.refMonth}`);
   checkAmount(r.primaryValue, 'primaryValue');
   const reporter = ref.byComtradeCode.get(String(r.reporterCode));
-  if (!reporter) throw new RowProblem(`unknown Comtrade reporter code ${r.reporterCode}: not in data-schemas/reference/countries.csv`);
+  if (!reporter)
+    throw new RowProblem(
+      `unknown Comtrade reporter code ${r.reporterCode}: not in data-schemas/reference/countries.csv`,
+    );
   const partner = ref.byComtradeCode.get(String(r.partnerCode));
-  if (!partner) throw new RowProblem(`unknown Comtrade partner code ${r.partnerCode} (${r.partnerDesc ?? 'no name'}): not in data-schemas/reference/countries.csv`);
+  if (!partner)
+    throw new RowProblem(
+      `unknown Comtrade partner code ${r.partnerCode} (${r.partnerDesc ?? 'no name'}): not in data-schemas/reference/countries.csv`,
+    );
   const notes = [
     r.partnerCode === 490 ? TAIWAN_NOTE : null,
     r.isReported === false ? 'Comtrade isReported=false (compiled by UNSD, not as reported)' : null,
@@ -215,7 +283,8 @@ function recordOrigin(file: string, line: number, record: Record<string, unknown
     file,
     line,
     get raw() {
-      return (raw ??= Object.fromEntries(Object.entries(record).map(([k, v]) => [k, text(v)])));
+      raw ??= Object.fromEntries(Object.entries(record).map(([k, v]) => [k, text(v)]));
+      return raw;
     },
     problem,
     lengthsChecked: true,
@@ -225,19 +294,32 @@ function recordOrigin(file: string, line: number, record: Record<string, unknown
 /** A data response → rows and rejects; unknown record fields are tolerated and reported once. */
 export function parseComtradeRecords(envelope: ComtradeEnvelope, rawKey: string, ref: LiveReference): Parsed {
   const unknown = new Set<string>();
-  const out: Parsed = { candidates: [], rejects: [], rowsRead: envelope.recordCount, rowsDerived: 0, warnings: [...envelope.warnings] };
+  const out: Parsed = {
+    candidates: [],
+    rejects: [],
+    rowsRead: envelope.recordCount,
+    rowsDerived: 0,
+    warnings: [...envelope.warnings],
+  };
   if (envelope.records) {
     // Normalized as they are parsed, a batch at a time: the records a batch holds are dropped with it.
     eachElement(envelope.records, (record, i) => {
-      const origin: Origin = record instanceof InvalidElement
-        ? { file: rawKey, line: i + 1, raw: { record: record.text }, problem: `record is not valid JSON: ${record.message}` }
-        : typeof record !== 'object' || record === null || Array.isArray(record)
-          ? { file: rawKey, line: i + 1, raw: { record: text(record) }, problem: 'record is not an object' }
-          : recordOrigin(rawKey, i + 1, record as Record<string, unknown>, unknown);
+      const origin: Origin =
+        record instanceof InvalidElement
+          ? {
+              file: rawKey,
+              line: i + 1,
+              raw: { record: record.text },
+              problem: `record is not valid JSON: ${record.message}`,
+            }
+          : typeof record !== 'object' || record === null || Array.isArray(record)
+            ? { file: rawKey, line: i + 1, raw: { record: text(record) }, problem: 'record is not an object' }
+            : recordOrigin(rawKey, i + 1, record as Record<string, unknown>, unknown);
       normalizeRow(tradeFlows.name, origin, () => normalizeComtradeRecord(record as Record<string, unknown>, ref), out);
     });
   }
-  if (unknown.size > 0) out.warnings.push(`unknown record field${unknown.size > 1 ? 's' : ''} ${[...unknown].sort().join(', ')} ignored`);
+  if (unknown.size > 0)
+    out.warnings.push(`unknown record field${unknown.size > 1 ? 's' : ''} ${[...unknown].sort().join(', ')} ignored`);
   return out;
 }
 
@@ -279,18 +361,37 @@ const splittable = (c: ComtradeChunk) => c.cmdCodes.length > 1 || c.reporters.le
 
 /** Halve the widest dimension that can be halved: HS codes first, then reporters, then flows. */
 function splitChunk(c: ComtradeChunk): [ComtradeChunk, ComtradeChunk] {
-  const halves = <T>(xs: T[]): [T[], T[]] => [xs.slice(0, Math.ceil(xs.length / 2)), xs.slice(Math.ceil(xs.length / 2))];
-  if (c.cmdCodes.length > 1) { const [a, b] = halves(c.cmdCodes); return [{ ...c, cmdCodes: a }, { ...c, cmdCodes: b }]; }
-  if (c.reporters.length > 1) { const [a, b] = halves(c.reporters); return [{ ...c, reporters: a }, { ...c, reporters: b }]; }
+  const halves = <T>(xs: T[]): [T[], T[]] => [
+    xs.slice(0, Math.ceil(xs.length / 2)),
+    xs.slice(Math.ceil(xs.length / 2)),
+  ];
+  if (c.cmdCodes.length > 1) {
+    const [a, b] = halves(c.cmdCodes);
+    return [
+      { ...c, cmdCodes: a },
+      { ...c, cmdCodes: b },
+    ];
+  }
+  if (c.reporters.length > 1) {
+    const [a, b] = halves(c.reporters);
+    return [
+      { ...c, reporters: a },
+      { ...c, reporters: b },
+    ];
+  }
   const [a, b] = halves(c.flows);
-  return [{ ...c, flows: a }, { ...c, flows: b }];
+  return [
+    { ...c, flows: a },
+    { ...c, flows: b },
+  ];
 }
 
 const describe = (c: ComtradeChunk) =>
   `comtrade ${c.freq} ${c.period} reporter ${c.reporters.join(',')} flow ${c.flows.join(',')} HS ${c.cmdCodes.length === 1 ? c.cmdCodes[0] : `${c.cmdCodes.length} codes`}`;
 
 /** A list in a file name: one value as is, several as a count and the first (all ~200 reporters would pass the 255-byte name limit). */
-const listPart = (values: readonly string[], noun: string) => (values.length === 1 ? values[0] : `${values.length}${noun}-${values[0]}`);
+const listPart = (values: readonly string[], noun: string) =>
+  values.length === 1 ? values[0] : `${values.length}${noun}-${values[0]}`;
 const fileOf = (c: ComtradeChunk) =>
   `comtrade_${c.freq}_${c.period}_r${listPart(c.reporters, 'reporters')}_${c.flows.join('')}_${listPart(c.cmdCodes, 'codes')}.json`;
 
@@ -312,13 +413,20 @@ export function planComtrade(scope: ComtradeScope, ref: LiveReference, options: 
   };
   const hintFor = (status: number) =>
     status === 401 || status === 403
-      ? keyed ? 'Comtrade refused the subscription key: check COMTRADE_API_KEY (sent as header Ocp-Apim-Subscription-Key).'
+      ? keyed
+        ? 'Comtrade refused the subscription key: check COMTRADE_API_KEY (sent as header Ocp-Apim-Subscription-Key).'
         : 'The keyless preview refused the call; set COMTRADE_API_KEY to use the subscription API.'
-      : status === 400 ? 'Comtrade rejected the query; narrow --from/--to or --hs (the preview takes one period per call).' : undefined;
+      : status === 400
+        ? 'Comtrade rejected the query; narrow --from/--to or --hs (the preview takes one period per call).'
+        : undefined;
 
   const get = async (ctx: HttpContext, c: ComtradeChunk, countOnly: boolean) => {
     await paced(ctx);
-    return fetchWithRetry(ctx, { url: chunkUrl(base, keyed, c, limit, countOnly), headers }, { source: 'comtrade', parse: parseComtradeEnvelope, hintFor });
+    return fetchWithRetry(
+      ctx,
+      { url: chunkUrl(base, keyed, c, limit, countOnly), headers },
+      { source: 'comtrade', parse: parseComtradeEnvelope, hintFor },
+    );
   };
 
   const fetchChunk = async (ctx: HttpContext, c: ComtradeChunk): Promise<FetchedResponse[]> => {
@@ -334,31 +442,56 @@ export function planComtrade(scope: ComtradeScope, ref: LiveReference, options: 
     const { response, value } = await get(ctx, c, false);
     if (value.recordCount >= limit) {
       if (splittable(c)) return splitAndFetch();
-      throw new SourceError(`${describe(c)} returned ${value.recordCount} records, the limit of one call: the reply may be cut off`,
-        keyed ? 'Raise recordLimit or narrow the request; this should not happen for one reporter, code, flow and period.'
-          : 'Set COMTRADE_API_KEY: the keyless preview returns at most 500 records per call.');
+      throw new SourceError(
+        `${describe(c)} returned ${value.recordCount} records, the limit of one call: the reply may be cut off`,
+        keyed
+          ? 'Raise recordLimit or narrow the request; this should not happen for one reporter, code, flow and period.'
+          : 'Set COMTRADE_API_KEY: the keyless preview returns at most 500 records per call.',
+      );
     }
     const url = chunkUrl(base, keyed, c, limit, false);
     const owned = { reporters: new Set(c.reporters), hs: new Set(c.cmdCodes), flows: new Set<string>(c.flows) };
-    return [{
-      source: 'comtrade',
-      key: redactUrl(url),
-      file: fileOf(c),
-      status: response.status,
-      body: response.body,
-      coverage: {
-        table: tableDef(tradeFlows),
-        partitions: [partitionOf(c)],
-        owns: (row) => owned.reporters.has(row.reporter_code as string) && owned.hs.has(row.hs6 as string) && owned.flows.has(row.flow as string),
+    return [
+      {
+        source: 'comtrade',
+        key: redactUrl(url),
+        file: fileOf(c),
+        status: response.status,
+        body: response.body,
+        coverage: {
+          table: tableDef(tradeFlows),
+          partitions: [partitionOf(c)],
+          owns: (row) =>
+            owned.reporters.has(row.reporter_code as string) &&
+            owned.hs.has(row.hs6 as string) &&
+            owned.flows.has(row.flow as string),
+        },
+        parse: (rawKey) => parseComtradeRecords(value, rawKey, ref),
       },
-      parse: (rawKey) => parseComtradeRecords(value, rawKey, ref),
-    }];
+    ];
   };
 
   const chunks: ComtradeChunk[] = keyed
-    ? scope.periods.map((period) => ({ freq: scope.freq, period, reporters: scope.reporters, cmdCodes: scope.hs, flows: scope.flows }))
-    : scope.periods.flatMap((period) => scope.reporters.flatMap((reporter) => scope.hs.flatMap((hs) =>
-      scope.flows.map((flow) => ({ freq: scope.freq, period, reporters: [reporter], cmdCodes: [hs], flows: [flow] })))));
+    ? scope.periods.map((period) => ({
+        freq: scope.freq,
+        period,
+        reporters: scope.reporters,
+        cmdCodes: scope.hs,
+        flows: scope.flows,
+      }))
+    : scope.periods.flatMap((period) =>
+        scope.reporters.flatMap((reporter) =>
+          scope.hs.flatMap((hs) =>
+            scope.flows.map((flow) => ({
+              freq: scope.freq,
+              period,
+              reporters: [reporter],
+              cmdCodes: [hs],
+              flows: [flow],
+            })),
+          ),
+        ),
+      );
   const requests: LiveRequest[] = chunks.map((c) => ({
     source: 'comtrade',
     label: describe(c),
@@ -371,6 +504,10 @@ export function planComtrade(scope: ComtradeScope, ref: LiveReference, options: 
     source: 'comtrade',
     requests,
     citations: [COMTRADE_CITATION],
-    notices: keyed ? [] : [`comtrade: no COMTRADE_API_KEY, using the keyless preview (${PREVIEW_RECORD_LIMIT} records per call, one product per call)`],
+    notices: keyed
+      ? []
+      : [
+          `comtrade: no COMTRADE_API_KEY, using the keyless preview (${PREVIEW_RECORD_LIMIT} records per call, one product per call)`,
+        ],
   };
 }

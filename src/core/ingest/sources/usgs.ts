@@ -34,11 +34,19 @@ export const DEFAULT_USGS_CSVS: readonly UsgsCsv[] = [
 ];
 
 /** Data-release DOIs as cited in Our World in Data's etl snapshot metadata for the MCS releases. */
-const RELEASE_DOI: Record<number, string> = { 2022: '10.5066/P9KKMCP4', 2023: '10.5066/P9WCYUI6', 2024: '10.5066/P144BA54' };
+const RELEASE_DOI: Record<number, string> = {
+  2022: '10.5066/P9KKMCP4',
+  2023: '10.5066/P9WCYUI6',
+  2024: '10.5066/P144BA54',
+};
 
 const chapterOf = (csv: UsgsCsv) => {
   const chapter = USGS_CHAPTERS[csv.chapter];
-  if (!chapter) throw new InputError(`USGS chapter "${csv.chapter}" is unknown`, `Use one of: ${Object.keys(USGS_CHAPTERS).join(', ')}.`);
+  if (!chapter)
+    throw new InputError(
+      `USGS chapter "${csv.chapter}" is unknown`,
+      `Use one of: ${Object.keys(USGS_CHAPTERS).join(', ')}.`,
+    );
   return chapter;
 };
 
@@ -52,7 +60,8 @@ export function usgsCitation(csv: UsgsCsv): SourceRow {
     topic: 'USGS world production',
     citation: `National Minerals Information Center, ${csv.edition}, U.S. Geological Survey Mineral Commodity Summaries ${csv.edition} Data Release, ${csv.chapter} world production (CSV)${doi ? `, https://doi.org/${doi}` : ''}`,
     url: csv.url,
-    where_seen: 'Fetched by chainwatch from the data release; every file is kept unchanged under raw/usgs/<content hash>/',
+    where_seen:
+      'Fetched by chainwatch from the data release; every file is kept unchanged under raw/usgs/<content hash>/',
     is_secondary: false,
     licence: null,
   };
@@ -93,14 +102,20 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
   const unknown = header.filter((h) => !KNOWN_COLUMNS.has(h) && !PROD_COLUMN.test(h) && !RESERVES_COLUMN.test(h));
   const missing = ['Country', 'Type'].filter((h) => !header.includes(h));
   // An edition reports years before its own; reserves are dated by the latest of those.
-  const latestYear = Math.max(...prodColumns.map((c) => Number(PROD_COLUMN.exec(c)![3])).filter((y) => y <= source.edition));
+  const latestYear = Math.max(
+    ...prodColumns.map((c) => Number(PROD_COLUMN.exec(c)![3])).filter((y) => y <= source.edition),
+  );
 
   // Melt: one origin per country and non-empty value cell; a record that cannot be read is one origin
   // with its problem, so every record of the file is accounted for (even with no value column at all).
   const origins: Origin[] = [];
   for (const record of csvText.records) {
-    const problem = missing.length > 0 ? `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`
-      : prodColumns.length === 0 ? 'no Prod_<unit>_<year> column in the file' : record.fieldCountError;
+    const problem =
+      missing.length > 0
+        ? `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`
+        : prodColumns.length === 0
+          ? 'no Prod_<unit>_<year> column in the file'
+          : record.fieldCountError;
     if (problem) {
       origins.push({ file: csvText.file, line: record.line, raw: record.values, problem });
       continue;
@@ -110,20 +125,34 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
       if (value === '' || value === 'NA') continue;
       const { Country = '', Type = '' } = record.values;
       const notes = column === reservesColumn ? record.values.Reserves_notes : record.values.Prod_notes;
-      origins.push({ file: csvText.file, line: record.line, raw: { Country, Type, column, value, notes: notes ?? '' } });
+      origins.push({
+        file: csvText.file,
+        line: record.line,
+        raw: { Country, Type, column, value, notes: notes ?? '' },
+      });
     }
   }
 
   const normalized = normalizeRows<ProductionRow>(production.name, origins, ({ raw }) => {
     const name = raw.Country.replace(/\d+$/, '').trim();
-    const geo = /^world total/i.test(name) ? 'WLD' : /^other( countries)?$/i.test(name) ? 'OTH' : ref.byName.get(name.toLowerCase());
+    const geo = /^world total/i.test(name)
+      ? 'WLD'
+      : /^other( countries)?$/i.test(name)
+        ? 'OTH'
+        : ref.byName.get(name.toLowerCase());
     if (!geo) throw new RowProblem(`unknown USGS country name "${name}"`);
     const prod = PROD_COLUMN.exec(raw.column);
     const token = prod ? prod[1] : RESERVES_COLUMN.exec(raw.column)![1];
     const unitRule = UNIT_TOKENS[token];
-    if (!unitRule) throw new RowProblem(`unit "${token}" of column ${raw.column} is not one of ${Object.keys(UNIT_TOKENS).join(', ')}`);
+    if (!unitRule)
+      throw new RowProblem(
+        `unit "${token}" of column ${raw.column} is not one of ${Object.keys(UNIT_TOKENS).join(', ')}`,
+      );
     const measure = prod ? (/mine production/i.test(raw.Type) ? 'mine_production' : undefined) : 'reserves';
-    if (!measure) throw new RowProblem(`USGS type "${raw.Type}" is not mine production; only mine production and reserves are ingested`);
+    if (!measure)
+      throw new RowProblem(
+        `USGS type "${raw.Type}" is not mine production; only mine production and reserves are ingested`,
+      );
 
     let qualifier: string | null = prod?.[2] ? 'e' : null;
     let amount: number | null;
@@ -166,7 +195,13 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
       note: notes.filter((n): n is string => n !== null).join('; ') || null,
     };
   });
-  return { ...normalized, rowsRead: origins.length, rowsDerived: 0, warnings: unknown.length > 0 ? [`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ignored`] : [] };
+  return {
+    ...normalized,
+    rowsRead: origins.length,
+    rowsDerived: 0,
+    warnings:
+      unknown.length > 0 ? [`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ignored`] : [],
+  };
 }
 
 export interface UsgsOptions {
@@ -188,16 +223,26 @@ export function planUsgs(ref: LiveReference, options: UsgsOptions = {}): LiveSou
       url: csv.url,
       headers: {},
       fetch: async (ctx: HttpContext): Promise<FetchedResponse[]> => {
-        const { response, value } = await fetchWithRetry(ctx, { url: csv.url }, { source: 'usgs', parse: (res) => csvOf(res, file) });
-        return [{
-          source: 'usgs',
-          key: redactUrl(csv.url),
-          file,
-          status: response.status,
-          body: response.body,
-          coverage: { table: tableDef(production), partitions: [{ source: 'usgs', sector: chapter.sector }], owns: (row) => row.source_id === sourceId },
-          parse: (rawKey) => parseUsgsCsv({ ...value, file: rawKey }, csv, ref),
-        }];
+        const { response, value } = await fetchWithRetry(
+          ctx,
+          { url: csv.url },
+          { source: 'usgs', parse: (res) => csvOf(res, file) },
+        );
+        return [
+          {
+            source: 'usgs',
+            key: redactUrl(csv.url),
+            file,
+            status: response.status,
+            body: response.body,
+            coverage: {
+              table: tableDef(production),
+              partitions: [{ source: 'usgs', sector: chapter.sector }],
+              owns: (row) => row.source_id === sourceId,
+            },
+            parse: (rawKey) => parseUsgsCsv({ ...value, file: rawKey }, csv, ref),
+          },
+        ];
       },
     };
   });

@@ -5,7 +5,6 @@ import type { ChartSize } from './theme.ts';
 
 export type ChartRow = Record<string, Cell>;
 
-
 /** Where a chart's numbers come from: a citation id and the years of its rows. */
 export interface ChartSource {
   sourceId: string;

@@ -24,7 +24,14 @@ export function countrySharesChart(input: CountrySharesInput): ChartDef {
   for (const r of input.shares) if (!latest.has(r.hs6) || r.year > latest.get(r.hs6)!.year) latest.set(r.hs6, r);
   const rows: ChartRow[] = [...latest.values()]
     .sort((a, b) => b.share - a.share || a.hs6.localeCompare(b.hs6))
-    .map((r) => ({ product: `${input.labels.get(r.hs6) ?? r.hs6} (${r.hs6})`, hs6: r.hs6, year: r.year, rank: r.rank, value_usd: r.value_usd, share: r.share }));
+    .map((r) => ({
+      product: `${input.labels.get(r.hs6) ?? r.hs6} (${r.hs6})`,
+      hs6: r.hs6,
+      year: r.year,
+      rank: r.rank,
+      value_usd: r.value_usd,
+      share: r.share,
+    }));
   const top = rows[0];
   const led = rows.filter((r) => r.rank === 1).length;
   const title = `US imports from ${input.name}: share by product`;

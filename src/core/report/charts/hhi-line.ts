@@ -63,7 +63,12 @@ export function hhiLineChart(input: HhiLineInput): ChartDef {
           mark: { type: 'line', point: true, color: 'currentColor' },
           encoding: {
             x: { field: 'year', type: 'ordinal', axis: yearAxis },
-            y: { field: 'hhi', type: 'quantitative', scale: { domain: [0, 1] }, axis: { title: 'HHI (0–1)', format: '.2f' } },
+            y: {
+              field: 'hhi',
+              type: 'quantitative',
+              scale: { domain: [0, 1] },
+              axis: { title: 'HHI (0–1)', format: '.2f' },
+            },
           },
         },
       ],

@@ -5,8 +5,17 @@
  * sharing charts. Grey is reserved for "all other countries".
  */
 export const COUNTRY_PALETTE = [
-  '#D55E00', '#0072B2', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#F0E442',
-  '#882255', '#44AA99', '#999933', '#DDCC77',
+  '#D55E00',
+  '#0072B2',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#E69F00',
+  '#F0E442',
+  '#882255',
+  '#44AA99',
+  '#999933',
+  '#DDCC77',
 ] as const;
 export const OTHER_GREY = '#9E9E9E';
 

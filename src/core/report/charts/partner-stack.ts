@@ -37,7 +37,15 @@ export function partnerStackChart(input: PartnerStackInput): ChartDef {
     const cell = input.shares.filter((r) => r.year === year);
     top.forEach((iso3, i) => {
       const r = cell.find((c) => c.partner_iso3 === iso3);
-      if (r) rows.push({ year, series_rank: i + 1, partner_iso3: iso3, partner_name: names.get(iso3)!, value_usd: r.value_usd, share: r.share });
+      if (r)
+        rows.push({
+          year,
+          series_rank: i + 1,
+          partner_iso3: iso3,
+          partner_name: names.get(iso3)!,
+          value_usd: r.value_usd,
+          share: r.share,
+        });
     });
     const rest = cell.filter((c) => !top.includes(c.partner_iso3));
     if (rest.length > 0) {

@@ -37,7 +37,10 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
   const names = new Map(top.map((r) => [r.geo_iso3, r.geo_name]));
   const leader = top[0];
   const title = `${input.subject}: share of world, ${year}`;
-  const subtitle = geoCount > geos.length ? `Largest ${geos.length} of ${geoCount} countries` : `All ${geoCount} countries with a figure`;
+  const subtitle =
+    geoCount > geos.length
+      ? `Largest ${geos.length} of ${geoCount} countries`
+      : `All ${geoCount} countries with a figure`;
   const description = `Bar chart of the share of world ${input.subject.toLowerCase()} in ${year} held by ${top.map((r) => r.geo_name).join(', ')}, largest first (${sourceIds.join(', ')}).`;
 
   return {

@@ -31,14 +31,27 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
   const sourceIds = [...new Set(input.rows.map((r) => r.source_id))].sort();
   const rows: ChartRow[] = input.rows
     .filter((r) => geos.includes(r.geo_iso3))
-    .sort((a, b) => geos.indexOf(a.geo_iso3) - geos.indexOf(b.geo_iso3) || a.source_id.localeCompare(b.source_id) || a.year - b.year)
-    .map((r) => ({ year: r.year, geo_iso3: r.geo_iso3, geo_name: names.get(r.geo_iso3)!, source_id: r.source_id, share: r.share }));
+    .sort(
+      (a, b) =>
+        geos.indexOf(a.geo_iso3) - geos.indexOf(b.geo_iso3) ||
+        a.source_id.localeCompare(b.source_id) ||
+        a.year - b.year,
+    )
+    .map((r) => ({
+      year: r.year,
+      geo_iso3: r.geo_iso3,
+      geo_name: names.get(r.geo_iso3)!,
+      source_id: r.source_id,
+      share: r.share,
+    }));
 
   const latestYear = Math.max(...input.rows.map((r) => r.year));
   const leader = input.rows
     .filter((r) => r.year === latestYear)
     .sort((a, b) => b.share - a.share || a.source_id.localeCompare(b.source_id))[0];
-  const leaderSeries = input.rows.filter((r) => r.geo_iso3 === leader.geo_iso3 && r.source_id === leader.source_id).sort((a, b) => a.year - b.year);
+  const leaderSeries = input.rows
+    .filter((r) => r.geo_iso3 === leader.geo_iso3 && r.source_id === leader.source_id)
+    .sort((a, b) => a.year - b.year);
   const start = leaderSeries[0];
   const takeaway =
     start.year === leader.year
@@ -50,14 +63,19 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
   const description = `Line chart of the share of world ${input.subject.toLowerCase()} held by ${geos.map((g) => names.get(g)).join(', ')}, by year, one line per country and source (${sourceIds.join(', ')}).`;
 
   const sourceLegend =
-    sourceIds.length > 1 ? { orient: 'bottom' as const, columns: 1, symbolFillColor: 'currentColor', symbolStrokeColor: 'transparent' } : null;
+    sourceIds.length > 1
+      ? { orient: 'bottom' as const, columns: 1, symbolFillColor: 'currentColor', symbolStrokeColor: 'transparent' }
+      : null;
 
   return {
     id: input.id,
     title,
     description,
     takeaway,
-    sources: sourceIds.map((sourceId) => ({ sourceId, years: input.rows.filter((r) => r.source_id === sourceId).map((r) => r.year) })),
+    sources: sourceIds.map((sourceId) => ({
+      sourceId,
+      years: input.rows.filter((r) => r.source_id === sourceId).map((r) => r.year),
+    })),
     tables: ['production_shares'],
     columns: ['year', 'geo_iso3', 'geo_name', 'source_id', 'share'],
     rows,
@@ -67,7 +85,12 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
       data: { values: rows },
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'year', type: 'quantitative', scale: { zero: false, nice: false, padding: 12 }, axis: { format: 'd', tickMinStep: 1, title: null } },
+        x: {
+          field: 'year',
+          type: 'quantitative',
+          scale: { zero: false, nice: false, padding: 12 },
+          axis: { format: 'd', tickMinStep: 1, title: null },
+        },
         y: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: shareAxis },
         color: {
           field: 'geo_name',

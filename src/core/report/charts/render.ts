@@ -15,7 +15,10 @@ export class ChartError extends ChainwatchError {}
 function refusingLoader(): vega.Loader {
   const loader = vega.loader();
   const refuse = async (uri: string): Promise<never> => {
-    throw new ChartError(`Chart tried to load "${uri}"`, 'Charts must carry their data inline (data.values); remove the URL from the spec.');
+    throw new ChartError(
+      `Chart tried to load "${uri}"`,
+      'Charts must carry their data inline (data.values); remove the URL from the spec.',
+    );
   };
   loader.load = refuse;
   loader.sanitize = refuse;
@@ -39,16 +42,31 @@ export async function renderChartSvg(id: string, spec: TopLevelSpec): Promise<st
     // Vega only warns about a failed data load and draws on without the data; a chart must fail instead.
     const errors: string[] = [];
     const logger = vega.logger(vega.Error);
-    const record = (...args: readonly unknown[]) => errors.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
-    logger.error = (...args: readonly unknown[]) => (record(...args), logger);
-    logger.warn = (...args: readonly unknown[]) => (/^(Loading|Data ingestion) failed/.test(String(args[0])) && record(...args), logger);
+    const record = (...args: readonly unknown[]) =>
+      errors.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+    logger.error = (...args: readonly unknown[]) => {
+      record(...args);
+      return logger;
+    };
+    logger.warn = (...args: readonly unknown[]) => {
+      if (/^(Loading|Data ingestion) failed/.test(String(args[0]))) record(...args);
+      return logger;
+    };
     view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(), logger });
     const svg = await view.toSVG();
-    if (errors.length > 0) throw new ChartError(`Chart ${id} could not be rendered: ${errors.join('; ')}`, 'Charts must carry their data inline (data.values); remove any URL from the spec.');
+    if (errors.length > 0)
+      throw new ChartError(
+        `Chart ${id} could not be rendered: ${errors.join('; ')}`,
+        'Charts must carry their data inline (data.values); remove any URL from the spec.',
+      );
     return finishSvg(svg, id, spec.description ?? '');
   } catch (cause) {
     if (cause instanceof ChainwatchError) throw cause;
-    throw new ChartError(`Chart ${id} could not be rendered: ${(cause as Error).message}`, 'This is a bug in the chart module; report it with the chart id.', { cause });
+    throw new ChartError(
+      `Chart ${id} could not be rendered: ${(cause as Error).message}`,
+      'This is a bug in the chart module; report it with the chart id.',
+      { cause },
+    );
   } finally {
     view?.finalize();
   }

@@ -41,16 +41,22 @@ export function shareLinesChart(input: ShareLinesInput): ChartDef {
     const d = byYear.get(c.year);
     for (const s of input.series) {
       const share = s.key === 'cr1' ? c.cr1 : d?.[s.key];
-      if (share !== undefined && (s.validFrom === null || c.year >= s.validFrom)) rows.push({ year: c.year, measure: s.label, share });
+      if (share !== undefined && (s.validFrom === null || c.year >= s.validFrom))
+        rows.push({ year: c.year, measure: s.label, share });
     }
   }
   const series = (key: ShareSeries['key']) => input.series.find((s) => s.key === key)!;
   const span = (key: ShareSeries['key']) => {
     const drawn = rows.filter((r) => r.measure === series(key).label);
     const [a, b] = [drawn[0], drawn.at(-1)];
-    return a && b ? `${series(key).label}: ${formatShare(Number(a.share))} in ${a.year}, ${formatShare(Number(b.share))} in ${b.year}` : '';
+    return a && b
+      ? `${series(key).label}: ${formatShare(Number(a.share))} in ${a.year}, ${formatShare(Number(b.share))} in ${b.year}`
+      : '';
   };
-  const takeaway = input.dependency.length > 0 ? `${[span('china_share'), span('ally_share')].filter((t) => t).join('; ')}.` : 'No dependency rows for this product.';
+  const takeaway =
+    input.dependency.length > 0
+      ? `${[span('china_share'), span('ally_share')].filter((t) => t).join('; ')}.`
+      : 'No dependency rows for this product.';
   const title = 'Who supplies US imports';
   const subtitle = `${input.productLabel} (HS ${input.hs6}), share of US imports by value`;
   const description = `Line chart of shares of US imports of ${input.productLabel} (HS ${input.hs6}) per year, from 0 to 100 percent: ${input.series.map((s) => s.label).join('; ')}.`;
@@ -76,7 +82,10 @@ export function shareLinesChart(input: ShareLinesInput): ChartDef {
           field: 'measure',
           type: 'nominal',
           title: null,
-          scale: { domain: input.series.map((s) => s.label), range: input.series.map((s) => SERIES_STYLE[s.key].colour) },
+          scale: {
+            domain: input.series.map((s) => s.label),
+            range: input.series.map((s) => SERIES_STYLE[s.key].colour),
+          },
           legend: { orient: 'bottom', columns: 1, symbolType: 'stroke', symbolStrokeWidth: 2.5, labelLimit: 0 },
         },
         strokeDash: {

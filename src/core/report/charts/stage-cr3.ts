@@ -25,21 +25,24 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
     if (!seen || r.year > seen.year) latest.set(key, r);
   }
   const picked = [...latest.values()].sort(
-    (a, b) => b.cr3 - a.cr3 || a.commodity.localeCompare(b.commodity) || a.measure.localeCompare(b.measure) || a.source_id.localeCompare(b.source_id),
+    (a, b) =>
+      b.cr3 - a.cr3 ||
+      a.commodity.localeCompare(b.commodity) ||
+      a.measure.localeCompare(b.measure) ||
+      a.source_id.localeCompare(b.source_id),
   );
   // The source goes into the bar label only when two bars would otherwise read the same.
   const plain = (r: ProductionConcentrationRow) => `${seriesName(r.commodity, r.measure)}, ${r.year}`;
   const clash = (r: ProductionConcentrationRow) => picked.filter((o) => plain(o) === plain(r)).length > 1;
-  const rows: ChartRow[] = picked
-    .map((r) => ({
-      series: clash(r) ? `${plain(r)} (${r.source_id})` : plain(r),
-      commodity: r.commodity,
-      stage: r.stage,
-      measure: r.measure,
-      source_id: r.source_id,
-      year: r.year,
-      cr3: r.cr3,
-    }));
+  const rows: ChartRow[] = picked.map((r) => ({
+    series: clash(r) ? `${plain(r)} (${r.source_id})` : plain(r),
+    commodity: r.commodity,
+    stage: r.stage,
+    measure: r.measure,
+    source_id: r.source_id,
+    year: r.year,
+    cr3: r.cr3,
+  }));
   const top = rows[0];
   const stages = [...new Set(rows.map((r) => String(r.stage)))].sort();
   const title = `${input.sectorLabel}: top-3 country share by stage`;
@@ -52,7 +55,10 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
     title,
     description,
     takeaway: `Most concentrated: ${top.series}, where three countries held ${formatShare(Number(top.cr3))}.`,
-    sources: sources.map((sourceId) => ({ sourceId, years: rows.filter((r) => r.source_id === sourceId).map((r) => Number(r.year)) })),
+    sources: sources.map((sourceId) => ({
+      sourceId,
+      years: rows.filter((r) => r.source_id === sourceId).map((r) => Number(r.year)),
+    })),
     tables: ['production_concentration'],
     columns: ['series', 'commodity', 'stage', 'measure', 'source_id', 'year', 'cr3'],
     rows,
@@ -63,7 +69,12 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
       mark: { type: 'bar', height: { band: 0.7 } },
       encoding: {
         y: { field: 'series', type: 'nominal', sort: null, axis: { title: null, labelLimit: size.labelLimit } },
-        x: { field: 'cr3', type: 'quantitative', scale: { domain: [0, 1] }, axis: { ...shareAxis, title: 'Top-3 share (CR3)' } },
+        x: {
+          field: 'cr3',
+          type: 'quantitative',
+          scale: { domain: [0, 1] },
+          axis: { ...shareAxis, title: 'Top-3 share (CR3)' },
+        },
         color: {
           field: 'stage',
           type: 'nominal',

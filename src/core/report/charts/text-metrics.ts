@@ -7,12 +7,101 @@ import * as vega from 'vega';
  * canvas measurement, identical on every machine. Vega documents `textMetrics.width` as the hook.
  */
 const HELVETICA = [
-  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // space … /
-  556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0 … ?
-  1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // @ … O
-  667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // P … _
-  333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // ` … o
-  556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p … ~
+  278,
+  278,
+  355,
+  556,
+  556,
+  889,
+  667,
+  191,
+  333,
+  333,
+  389,
+  584,
+  278,
+  333,
+  278,
+  278, // space … /
+  556,
+  556,
+  556,
+  556,
+  556,
+  556,
+  556,
+  556,
+  556,
+  556,
+  278,
+  278,
+  584,
+  584,
+  584,
+  556, // 0 … ?
+  1015,
+  667,
+  667,
+  722,
+  722,
+  667,
+  611,
+  778,
+  722,
+  278,
+  500,
+  667,
+  556,
+  833,
+  722,
+  778, // @ … O
+  667,
+  778,
+  722,
+  667,
+  611,
+  722,
+  667,
+  944,
+  667,
+  667,
+  611,
+  278,
+  278,
+  278,
+  469,
+  556, // P … _
+  333,
+  556,
+  556,
+  500,
+  556,
+  556,
+  278,
+  556,
+  556,
+  222,
+  222,
+  500,
+  222,
+  833,
+  556,
+  556, // ` … o
+  556,
+  556,
+  333,
+  500,
+  278,
+  556,
+  500,
+  722,
+  500,
+  500,
+  500,
+  334,
+  260,
+  334,
+  584, // p … ~
 ];
 const DEFAULT_WIDTH = 556;
 /** System UI fonts run wider than Helvetica (DejaVu Sans, Linux's default, by about a tenth), bold wider still; err on the side of room. */
@@ -43,7 +132,8 @@ export function useTextWidthTable(): void {
     const value = text ?? item.text;
     const s = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
     const weight = item.fontWeight;
-    const bold = weight === 'bold' || (typeof weight === 'number' && weight >= 600) || weight === '600' || weight === '700';
+    const bold =
+      weight === 'bold' || (typeof weight === 'number' && weight >= 600) || weight === '600' || weight === '700';
     return estimateTextWidth(s, item.fontSize ?? 11, bold);
   };
 }

@@ -59,12 +59,18 @@ export const chartConfig: Config = {
     columns: 2,
     labelLimit: 300,
   },
-  title: { color: 'currentColor', subtitleColor: 'currentColor', fontSize: TITLE_SIZE, subtitleFontSize: SUBTITLE_SIZE, anchor: 'start', offset: 12 },
+  title: {
+    color: 'currentColor',
+    subtitleColor: 'currentColor',
+    fontSize: TITLE_SIZE,
+    subtitleFontSize: SUBTITLE_SIZE,
+    anchor: 'start',
+    offset: 12,
+  },
   text: { color: 'currentColor' },
   line: { strokeWidth: 2.5 },
   point: { size: 45, filled: true },
 };
-
 
 /** Year axis: whole years only. */
 export const yearAxis = { format: 'd', tickMinStep: 1, title: null, labelAngle: 0 } as const;
@@ -72,10 +78,19 @@ export const yearAxis = { format: 'd', tickMinStep: 1, title: null, labelAngle: 
 export const shareAxis = { format: '.0%', title: null } as const;
 
 /** The parts every chart spec shares: schema, title, description (→ aria-label), size and config. */
-export const baseSpec = (title: string, subtitle: string, description: string, size: ChartSize, height = CHART_HEIGHT) =>
+export const baseSpec = (
+  title: string,
+  subtitle: string,
+  description: string,
+  size: ChartSize,
+  height = CHART_HEIGHT,
+) =>
   ({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: wrapLines(title, TITLE_SIZE, true, size.width), subtitle: wrapLines(subtitle, SUBTITLE_SIZE, false, size.width) },
+    title: {
+      text: wrapLines(title, TITLE_SIZE, true, size.width),
+      subtitle: wrapLines(subtitle, SUBTITLE_SIZE, false, size.width),
+    },
     description,
     width: size.width,
     height,
@@ -91,7 +106,8 @@ export function wrapLines(text: string, fontSize: number, bold: boolean, width: 
   const lines: string[] = [];
   for (const word of text.split(' ')) {
     const last = lines.at(-1);
-    if (last !== undefined && estimateTextWidth(`${last} ${word}`, fontSize, bold) <= width) lines[lines.length - 1] = `${last} ${word}`;
+    if (last !== undefined && estimateTextWidth(`${last} ${word}`, fontSize, bold) <= width)
+      lines[lines.length - 1] = `${last} ${word}`;
     else lines.push(word);
   }
   return lines;

@@ -10,7 +10,9 @@ function movesTable(ctx: PageContext, moves: readonly Move[], kind: Move['kind']
   return html`<div class="table-scroll"><table class="moves">
 <thead><tr><th scope="col">Series</th><th scope="col">Year</th><th scope="col">What moved</th><th scope="col">Threshold crossed</th></tr></thead>
 <tbody>${moves.map(
-    (m) => html`<tr><td><a href="${ctx.href(m.href)}">${m.subject}</a></td><td>${m.year}${kind === 'change' && m.comparedWith !== null ? html` <span class="small">vs ${m.comparedWith}</span>` : ''}</td>
+    (
+      m,
+    ) => html`<tr><td><a href="${ctx.href(m.href)}">${m.subject}</a></td><td>${m.year}${kind === 'change' && m.comparedWith !== null ? html` <span class="small">vs ${m.comparedWith}</span>` : ''}</td>
 <td>${m.deltas.length ? html`<ul class="deltas">${m.deltas.map((d) => html`<li>${d.metric}: ${d.before} → ${d.after}</li>`)}</ul>` : html`<span class="small">first year of the series</span>`}</td>
 <td>${m.crossings.length ? html`<ul class="deltas">${m.crossings.map((c) => html`<li><strong>${c}</strong></li>`)}</ul>` : ''}</td></tr>`,
   )}</tbody>
@@ -38,7 +40,8 @@ ${
 ${
   changes.alerts.length
     ? html`<section aria-labelledby="alerts"><h2 id="alerts">Threshold crossings</h2><ul class="alerts">${changes.alerts.map(
-        (a) => html`<li><span class="badge">${a.cause === 'revision' ? 'revision' : 'new data'}</span> <a href="${ctx.href(a.href)}">${a.summary}</a></li>`,
+        (a) =>
+          html`<li><span class="badge">${a.cause === 'revision' ? 'revision' : 'new data'}</span> <a href="${ctx.href(a.href)}">${a.summary}</a></li>`,
       )}</ul></section>`
     : ''
 }

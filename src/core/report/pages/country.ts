@@ -16,12 +16,32 @@ const GROUP_NAMES: Record<string, string> = {
 
 /** One page per country that led US imports of some product in some year. */
 export function countryPage(model: SiteModel, country: SupplierCountry): PagePlan {
-  const shares = model.data.supplierShares.filter((r) => r.partner_iso3 === country.iso3 && r.reporter_iso3 === 'USA' && r.flow === 'M');
+  const shares = model.data.supplierShares.filter(
+    (r) => r.partner_iso3 === country.iso3 && r.reporter_iso3 === 'USA' && r.flow === 'M',
+  );
   const labels = new Map(model.products.map((p) => [p.hs6, p.label]));
-  const sourceIds = [...new Set(model.products.filter((p) => shares.some((s) => s.hs6 === p.hs6)).flatMap((p) => model.metricsOf(p.hs6).sourceIds))].sort();
-  const sources: ChartSource[] = sourceIds.map((sourceId) => ({ sourceId, years: [...new Set(shares.map((s) => s.year))] }));
-  const chart = countrySharesChart({ id: `country-${slug(country.iso3)}-shares`, iso3: country.iso3, name: country.name, shares, labels, sources });
-  const groups = [...new Set(model.data.partnerGroups.filter((g) => g.iso3 === country.iso3).map((g) => g.group_id))].sort();
+  const sourceIds = [
+    ...new Set(
+      model.products
+        .filter((p) => shares.some((s) => s.hs6 === p.hs6))
+        .flatMap((p) => model.metricsOf(p.hs6).sourceIds),
+    ),
+  ].sort();
+  const sources: ChartSource[] = sourceIds.map((sourceId) => ({
+    sourceId,
+    years: [...new Set(shares.map((s) => s.year))],
+  }));
+  const chart = countrySharesChart({
+    id: `country-${slug(country.iso3)}-shares`,
+    iso3: country.iso3,
+    name: country.name,
+    shares,
+    labels,
+    sources,
+  });
+  const groups = [
+    ...new Set(model.data.partnerGroups.filter((g) => g.iso3 === country.iso3).map((g) => g.group_id)),
+  ].sort();
   const production = model.data.productionShares
     .filter((r) => r.geo_iso3 === country.iso3)
     .reduce((latest, r) => {
@@ -29,7 +49,12 @@ export function countryPage(model: SiteModel, country: SupplierCountry): PagePla
       if (!latest.has(key) || latest.get(key)!.year < r.year) latest.set(key, r);
       return latest;
     }, new Map<string, (typeof model.data.productionShares)[number]>());
-  const productionRows = [...production.values()].sort((a, b) => a.commodity.localeCompare(b.commodity) || a.measure.localeCompare(b.measure) || a.source_id.localeCompare(b.source_id));
+  const productionRows = [...production.values()].sort(
+    (a, b) =>
+      a.commodity.localeCompare(b.commodity) ||
+      a.measure.localeCompare(b.measure) ||
+      a.source_id.localeCompare(b.source_id),
+  );
 
   return {
     path: paths.country(country.iso3),
@@ -54,7 +79,8 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Series</th><th scope="col">Year</th><th scope="col" class="num">Share of world</th><th scope="col">Source</th></tr></thead>
 <tbody>${productionRows.map(
-        (r) => html`<tr><td><a href="${ctx.href(paths.production(r.commodity))}">${seriesName(r.commodity, r.measure)}</a></td><td>${r.year}</td><td class="num">${figureValue(r.share, formatShare(r.share))}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
+        (r) =>
+          html`<tr><td><a href="${ctx.href(paths.production(r.commodity))}">${seriesName(r.commodity, r.measure)}</a></td><td>${r.year}</td><td class="num">${figureValue(r.share, formatShare(r.share))}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''
@@ -74,7 +100,8 @@ export function countriesIndexPage(model: SiteModel): PagePlan {
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Country</th><th scope="col" class="num">Products led</th><th scope="col">Products</th><th scope="col">Years</th></tr></thead>
 <tbody>${model.supplierCountries.map(
-      (c) => html`<tr><td><a href="${ctx.href(paths.country(c.iso3))}">${c.name}</a> <span class="code">${c.iso3}</span></td><td class="num">${c.led.length}</td><td>${c.led.map((l, i) => html`${i > 0 ? ', ' : ''}<a href="${ctx.href(paths.product(l.hs6))}">${l.hs6}</a>`)}</td><td>${formatYears(c.led.flatMap((l) => l.years))}</td></tr>`,
+      (c) =>
+        html`<tr><td><a href="${ctx.href(paths.country(c.iso3))}">${c.name}</a> <span class="code">${c.iso3}</span></td><td class="num">${c.led.length}</td><td>${c.led.map((l, i) => html`${i > 0 ? ', ' : ''}<a href="${ctx.href(paths.product(l.hs6))}">${l.hs6}</a>`)}</td><td>${formatYears(c.led.flatMap((l) => l.years))}</td></tr>`,
     )}</tbody>
 </table></div>`,
   };

@@ -20,7 +20,8 @@ function coverage(model: SiteModel): { sourceId: string; table: string; through:
       if (period > seen.through) seen.through = period;
     }
   };
-  for (const f of model.data.tradeFlows) note(f.source_id, 'trade_flows', f.month === 0 ? String(f.year) : `${f.year}-${String(f.month).padStart(2, '0')}`);
+  for (const f of model.data.tradeFlows)
+    note(f.source_id, 'trade_flows', f.month === 0 ? String(f.year) : `${f.year}-${String(f.month).padStart(2, '0')}`);
   for (const r of model.data.production) note(r.source_id, 'production', r.year === null ? '' : String(r.year));
   return [...out.values()].sort((a, b) => a.table.localeCompare(b.table) || a.sourceId.localeCompare(b.sourceId));
 }
@@ -53,12 +54,16 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Source</th><th scope="col">Status</th><th scope="col">Last run</th><th scope="col" class="num">Rows in</th><th scope="col" class="num">Derived</th><th scope="col" class="num">Landed</th><th scope="col" class="num">Quarantined</th><th scope="col" class="num">Duplicates dropped</th></tr></thead>
 <tbody>${latest.map(
-        ({ source, run, entry }) => html`<tr><td><code>${source}</code></td><td>${entry.status === 'stale' || quality.staleSources.includes(source) ? html`<span class="badge">stale</span>` : 'fresh'}</td><td>${day(run.finishedAt)} <span class="code">${run.runId}</span></td><td class="num">${count(entry.rowsIn)}</td><td class="num">${count(entry.rowsDerived)}</td><td class="num">${count(entry.rowsOut)}</td><td class="num">${count(entry.rowsRejected)}</td><td class="num">${count(entry.rowsDuplicate)}</td></tr>`,
+        ({ source, run, entry }) =>
+          html`<tr><td><code>${source}</code></td><td>${entry.status === 'stale' || quality.staleSources.includes(source) ? html`<span class="badge">stale</span>` : 'fresh'}</td><td>${day(run.finishedAt)} <span class="code">${run.runId}</span></td><td class="num">${count(entry.rowsIn)}</td><td class="num">${count(entry.rowsDerived)}</td><td class="num">${count(entry.rowsOut)}</td><td class="num">${count(entry.rowsRejected)}</td><td class="num">${count(entry.rowsDuplicate)}</td></tr>`,
       )}</tbody>
 </table></div>
 <p class="small">Every row read ends in one place: rows in + derived = landed + quarantined + duplicates dropped.</p>
 ${latest.map(
-  ({ source, entry }) => html`<details><summary>Inputs of <code>${source}</code> (${entry.inputs.length} file${entry.inputs.length === 1 ? '' : 's'})</summary>
+  ({
+    source,
+    entry,
+  }) => html`<details><summary>Inputs of <code>${source}</code> (${entry.inputs.length} file${entry.inputs.length === 1 ? '' : 's'})</summary>
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">File</th><th scope="col" class="num">Rows</th><th scope="col">SHA-256 (first 16)</th><th scope="col">Raw copy in the lake</th></tr></thead>
 <tbody>${entry.inputs.map((i) => html`<tr><td>${i.file}</td><td class="num">${count(i.rows)}</td><td class="code">${i.sha256.slice(0, 16)}</td><td class="code">${i.rawKey}</td></tr>`)}</tbody>
@@ -73,7 +78,10 @@ ${
   Object.keys(quality.quarantine).length
     ? html`<section aria-labelledby="quarantine"><h2 id="quarantine">Why rows were quarantined</h2>
 ${Object.entries(quality.quarantine).map(
-  ([source, q]) => html`<h3><code>${source}</code>: ${count(q.rows)} row${q.rows === 1 ? '' : 's'} <span class="code">${q.key}</span></h3>
+  ([
+    source,
+    q,
+  ]) => html`<h3><code>${source}</code>: ${count(q.rows)} row${q.rows === 1 ? '' : 's'} <span class="code">${q.key}</span></h3>
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Reason</th><th scope="col" class="num">Rows</th></tr></thead>
 <tbody>${q.reasons.slice(0, REASONS_SHOWN).map((r) => html`<tr><td>${r.reason}</td><td class="num">${count(r.rows)}</td></tr>`)}</tbody>
@@ -87,7 +95,8 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Source</th><th scope="col">Status</th><th scope="col">Last success</th><th scope="col">Last failure</th></tr></thead>
 <tbody>${quality.states.map(
-        (s) => html`<tr><td><code>${s.source}</code></td><td>${s.status === 'stale' ? html`<span class="badge">stale</span>` : 'fresh'}</td><td>${s.lastSuccess ? html`${day(s.lastSuccess.at)}${s.lastSuccess.period ? ` (period ${s.lastSuccess.period})` : ''}` : 'never'}</td><td>${s.lastFailure ? html`${day(s.lastFailure.at)}: ${s.lastFailure.error}` : '—'}</td></tr>`,
+        (s) =>
+          html`<tr><td><code>${s.source}</code></td><td>${s.status === 'stale' ? html`<span class="badge">stale</span>` : 'fresh'}</td><td>${s.lastSuccess ? html`${day(s.lastSuccess.at)}${s.lastSuccess.period ? ` (period ${s.lastSuccess.period})` : ''}` : 'never'}</td><td>${s.lastFailure ? html`${day(s.lastFailure.at)}: ${s.lastFailure.error}` : '—'}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''
@@ -96,7 +105,8 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Source</th><th scope="col">Table</th><th scope="col" class="num">Rows</th><th scope="col">Data through</th></tr></thead>
 <tbody>${cover.map(
-      (c) => html`<tr><td><a href="${ctx.href(paths.sources)}#${paths.sourceAnchor(c.sourceId)}">${c.sourceId}</a></td><td><code>${c.table}</code></td><td class="num">${count(c.rows)}</td><td>${c.through || 'undated'}</td></tr>`,
+      (c) =>
+        html`<tr><td><a href="${ctx.href(paths.sources)}#${paths.sourceAnchor(c.sourceId)}">${c.sourceId}</a></td><td><code>${c.table}</code></td><td class="num">${count(c.rows)}</td><td>${c.through || 'undated'}</td></tr>`,
     )}</tbody>
 </table></div>
 <p class="small">The latest year of trade data may be provisional: sources revise it, and the next release marks any revision as such.</p></section>
@@ -105,9 +115,12 @@ ${
     ? html`<section aria-labelledby="runs"><h2 id="runs">Recent runs</h2>
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Run</th><th scope="col">Kind</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Outcome</th><th scope="col">Sources</th></tr></thead>
-<tbody>${quality.runs.slice(0, RUNS_SHOWN).map(
-        (r) => html`<tr><td class="code">${r.runId}</td><td>${r.kind ?? 'ingest'}${r.period ? ` ${r.period}` : ''}</td><td>${r.startedAt}</td><td>${r.finishedAt}</td><td>${r.outcome}${r.error ? html`: ${r.error.message}` : ''}</td><td>${Object.keys(r.sources).join(', ')}</td></tr>`,
-      )}</tbody>
+<tbody>${quality.runs
+        .slice(0, RUNS_SHOWN)
+        .map(
+          (r) =>
+            html`<tr><td class="code">${r.runId}</td><td>${r.kind ?? 'ingest'}${r.period ? ` ${r.period}` : ''}</td><td>${r.startedAt}</td><td>${r.finishedAt}</td><td>${r.outcome}${r.error ? html`: ${r.error.message}` : ''}</td><td>${Object.keys(r.sources).join(', ')}</td></tr>`,
+        )}</tbody>
 </table></div>${quality.runs.length > RUNS_SHOWN ? html`<p class="small">${quality.runs.length - RUNS_SHOWN} older runs are in the lake’s <code>_runs/</code>.</p>` : ''}</section>`
     : ''
 }`,

@@ -14,30 +14,114 @@ interface MetricDoc {
 
 /** Each metric, its formula as computed, and the SQL file that computes it. */
 const METRICS: MetricDoc[] = [
-  { name: 'Source of a trade cell', formula: 'one source per reporter × product × flow × year', notes: 'When several sources cover a cell, UN Comtrade is used, then the bundled mart, then US Census; values of different releases or valuation bases are never added up.', table: 'trade_cell_sources' },
-  { name: 'Supplier share', formula: 'sᵢ = xᵢ / X, X = Σ xᵢ over supplier countries', notes: 'xᵢ is the value of US imports from country i. Aggregates (World, “areas not elsewhere specified”, bunkers, free zones) are never suppliers; ties are ranked by value, then ISO3.', table: 'supplier_shares' },
-  { name: 'HHI (Herfindahl–Hirschman index)', formula: 'HHI = Σ sᵢ², on 0–1; × 10,000 for “points”', notes: '1 when one country supplies everything, 1/N for N equal suppliers. Normalized HHI (HHI − 1/N)/(1 − 1/N) is in the table but never used for thresholds: it moves with N.', table: 'concentration' },
-  { name: 'CR1, CR3', formula: 'sum of the 1 or 3 largest shares', notes: 'CR1 is also the share of imports at risk if the top supplier stops.', table: 'concentration' },
-  { name: 'Effective number of suppliers', formula: 'n_eff = 1 / HHI', notes: 'The number of equal-sized suppliers that would give the same HHI.', table: 'concentration' },
-  { name: 'Unallocated share', formula: 'nes_share = x_nes / (X + x_nes)', notes: `Value reported against “nes” areas; a product page warns above ${formatShare(NES_WARNING_SHARE, 0)}.`, table: 'concentration' },
-  { name: 'China, allies, covered nations', formula: 'Σ_{i∈G} xᵢ / X, same denominator as HHI', notes: 'Groups are data (partner_groups, with the years they apply): China alone; China with Hong Kong and Macao (re-exports via Hong Kong keep their origin on the import side); the allies the seed article names; the US “covered nations”.', table: 'dependency' },
-  { name: 'Trade trend', formula: 'YoY = X_t / X_{t−1} − 1; CAGR = (X₁/X₀)^(1/(y₁−y₀)) − 1; China share change in pp; OLS slope of the China share (n ≥ 5)', notes: 'A missing year is missing, never zero; YoY needs the previous year.', table: 'trade_trend' },
-  { name: 'Share of world production', formula: 'value / Σ countries (+ the source’s “other countries” residual); a published share as published', notes: 'Only where the listed rows make up the world (a World row within 5 %, or an “other” residual). Each source and measure is its own series.', table: 'production_shares' },
-  { name: 'Production trend', formula: 'first and last share, change in pp, relative change, CAGR of the share, OLS slope (n ≥ 5)', notes: 'Per country, source and measure.', table: 'production_trend' },
-  { name: 'Concentration by stage', formula: 'CR3 and HHI of country shares per series and year', notes: 'The IEA’s measure: mining, refining and manufacturing compared side by side. Shown only over at least 3 countries.', table: 'production_concentration' },
+  {
+    name: 'Source of a trade cell',
+    formula: 'one source per reporter × product × flow × year',
+    notes:
+      'When several sources cover a cell, UN Comtrade is used, then the bundled mart, then US Census; values of different releases or valuation bases are never added up.',
+    table: 'trade_cell_sources',
+  },
+  {
+    name: 'Supplier share',
+    formula: 'sᵢ = xᵢ / X, X = Σ xᵢ over supplier countries',
+    notes:
+      'xᵢ is the value of US imports from country i. Aggregates (World, “areas not elsewhere specified”, bunkers, free zones) are never suppliers; ties are ranked by value, then ISO3.',
+    table: 'supplier_shares',
+  },
+  {
+    name: 'HHI (Herfindahl–Hirschman index)',
+    formula: 'HHI = Σ sᵢ², on 0–1; × 10,000 for “points”',
+    notes:
+      '1 when one country supplies everything, 1/N for N equal suppliers. Normalized HHI (HHI − 1/N)/(1 − 1/N) is in the table but never used for thresholds: it moves with N.',
+    table: 'concentration',
+  },
+  {
+    name: 'CR1, CR3',
+    formula: 'sum of the 1 or 3 largest shares',
+    notes: 'CR1 is also the share of imports at risk if the top supplier stops.',
+    table: 'concentration',
+  },
+  {
+    name: 'Effective number of suppliers',
+    formula: 'n_eff = 1 / HHI',
+    notes: 'The number of equal-sized suppliers that would give the same HHI.',
+    table: 'concentration',
+  },
+  {
+    name: 'Unallocated share',
+    formula: 'nes_share = x_nes / (X + x_nes)',
+    notes: `Value reported against “nes” areas; a product page warns above ${formatShare(NES_WARNING_SHARE, 0)}.`,
+    table: 'concentration',
+  },
+  {
+    name: 'China, allies, covered nations',
+    formula: 'Σ_{i∈G} xᵢ / X, same denominator as HHI',
+    notes:
+      'Groups are data (partner_groups, with the years they apply): China alone; China with Hong Kong and Macao (re-exports via Hong Kong keep their origin on the import side); the allies the seed article names; the US “covered nations”.',
+    table: 'dependency',
+  },
+  {
+    name: 'Trade trend',
+    formula:
+      'YoY = X_t / X_{t−1} − 1; CAGR = (X₁/X₀)^(1/(y₁−y₀)) − 1; China share change in pp; OLS slope of the China share (n ≥ 5)',
+    notes: 'A missing year is missing, never zero; YoY needs the previous year.',
+    table: 'trade_trend',
+  },
+  {
+    name: 'Share of world production',
+    formula: 'value / Σ countries (+ the source’s “other countries” residual); a published share as published',
+    notes:
+      'Only where the listed rows make up the world (a World row within 5 %, or an “other” residual). Each source and measure is its own series.',
+    table: 'production_shares',
+  },
+  {
+    name: 'Production trend',
+    formula: 'first and last share, change in pp, relative change, CAGR of the share, OLS slope (n ≥ 5)',
+    notes: 'Per country, source and measure.',
+    table: 'production_trend',
+  },
+  {
+    name: 'Concentration by stage',
+    formula: 'CR3 and HHI of country shares per series and year',
+    notes:
+      'The IEA’s measure: mining, refining and manufacturing compared side by side. Shown only over at least 3 countries.',
+    table: 'production_concentration',
+  },
 ];
 
 const PITFALLS: { title: string; body: SafeHtml }[] = [
-  { title: 'Taiwan is “Other Asia, nes” (code 490)', body: html`UN Comtrade cannot show data referring to Taiwan and publishes it as partner 490. Ingest maps 490 to TWN before any share, HHI or ally metric, and each product page says so where it applies. Dropping 490 (as an aggregate) would make Taiwan vanish and inflate everyone else’s share.` },
-  { title: 'Aggregates are not suppliers', body: html`World totals, “areas not elsewhere specified”, bunkers, free zones and country groups are flagged as aggregates from the reference country table and left out of every denominator. Counting the World row would halve every share; exploding a group into its members would count trade twice.` },
-  { title: 'CIF and FOB', body: html`Import values are the importer’s statistics (importers record origin best). The US headline import value is the customs value, recorded on every row as <code>value_basis</code>; values of different bases are never mixed within one HHI. Where a reporter is missing, a mirror (exporter-reported, FOB) value would be flagged, never silently substituted.` },
-  { title: 'HS vintages', body: html`HS codes change every five years (HS2017 = H5, HS2022 = H6). The bundled trade mart bridges H5 and H6 to one canonical HS6 code per product; each row keeps <code>hs_vintage</code> (null when bridged), so a break at a revision year can be traced.` },
-  { title: 'Hong Kong re-exports', body: html`Goods shipped via Hong Kong keep their origin on the import side; shares are shown with China alone and with Hong Kong and Macao, both ways.` },
-  { title: 'Capacity and trade are different things', body: html`Shares of world capacity (where fabs or mines are) come from published reports and cannot be derived from trade. Trade records the processing country as origin: refined rare earths from Estonia or Japan may come from Chinese concentrate.` },
-  { title: 'Revisions', body: html`Statistical offices restate past years; the latest year may be provisional. The “what changed” page separates revisions of history from new data.` },
+  {
+    title: 'Taiwan is “Other Asia, nes” (code 490)',
+    body: html`UN Comtrade cannot show data referring to Taiwan and publishes it as partner 490. Ingest maps 490 to TWN before any share, HHI or ally metric, and each product page says so where it applies. Dropping 490 (as an aggregate) would make Taiwan vanish and inflate everyone else’s share.`,
+  },
+  {
+    title: 'Aggregates are not suppliers',
+    body: html`World totals, “areas not elsewhere specified”, bunkers, free zones and country groups are flagged as aggregates from the reference country table and left out of every denominator. Counting the World row would halve every share; exploding a group into its members would count trade twice.`,
+  },
+  {
+    title: 'CIF and FOB',
+    body: html`Import values are the importer’s statistics (importers record origin best). The US headline import value is the customs value, recorded on every row as <code>value_basis</code>; values of different bases are never mixed within one HHI. Where a reporter is missing, a mirror (exporter-reported, FOB) value would be flagged, never silently substituted.`,
+  },
+  {
+    title: 'HS vintages',
+    body: html`HS codes change every five years (HS2017 = H5, HS2022 = H6). The bundled trade mart bridges H5 and H6 to one canonical HS6 code per product; each row keeps <code>hs_vintage</code> (null when bridged), so a break at a revision year can be traced.`,
+  },
+  {
+    title: 'Hong Kong re-exports',
+    body: html`Goods shipped via Hong Kong keep their origin on the import side; shares are shown with China alone and with Hong Kong and Macao, both ways.`,
+  },
+  {
+    title: 'Capacity and trade are different things',
+    body: html`Shares of world capacity (where fabs or mines are) come from published reports and cannot be derived from trade. Trade records the processing country as origin: refined rare earths from Estonia or Japan may come from Chinese concentrate.`,
+  },
+  {
+    title: 'Revisions',
+    body: html`Statistical offices restate past years; the latest year may be provisional. The “what changed” page separates revisions of history from new data.`,
+  },
 ];
 
-const sqlLink = (ctx: PageContext, table: string) => html`<a href="${ctx.href(paths.sql(table))}"><code>${table}.sql</code></a>`;
+const sqlLink = (ctx: PageContext, table: string) =>
+  html`<a href="${ctx.href(paths.sql(table))}"><code>${table}.sql</code></a>`;
 
 export function methodologyPage(model: SiteModel): PagePlan {
   const groups = [...new Set(model.data.partnerGroups.map((g) => g.group_id))].sort();
@@ -64,7 +148,14 @@ ${HHI_BANDS.map((b) => html`<dt>HHI ${b.from.toFixed(2)}</dt><dd>${b.label}.</dd
 </dl>
 <p class="small">Antitrust bands were designed for firms in a market, not countries in a supply chain; they are used here as reference lines. The 2023 US merger guidelines keep only one band (HHI above 0.18, “highly concentrated”).</p></section>
 <section aria-labelledby="groups"><h2 id="groups">Country groups</h2>
-<p>Groups in this release: ${groups.map((g, i) => html`${i > 0 ? ', ' : ''}<code>${g}</code> (${model.data.partnerGroups.filter((r) => r.group_id === g).map((r) => r.iso3).sort().join(', ')})`)}. Allies are the seed article’s grouping, a project choice; the covered nations follow 10 U.S.C. 4872.</p></section>
+<p>Groups in this release: ${groups.map(
+      (g, i) =>
+        html`${i > 0 ? ', ' : ''}<code>${g}</code> (${model.data.partnerGroups
+          .filter((r) => r.group_id === g)
+          .map((r) => r.iso3)
+          .sort()
+          .join(', ')})`,
+    )}. Allies are the seed article’s grouping, a project choice; the covered nations follow 10 U.S.C. 4872.</p></section>
 <section aria-labelledby="pitfalls"><h2 id="pitfalls">Pitfalls handled</h2>
 <dl class="method">${PITFALLS.map((p) => html`<dt>${p.title}</dt><dd>${p.body}</dd>`)}</dl></section>
 <section aria-labelledby="provenance"><h2 id="provenance">Provenance and releases</h2>

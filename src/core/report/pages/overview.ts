@@ -23,14 +23,22 @@ export function overviewPage(model: SiteModel, claims: readonly ClaimResult[], c
     .filter((x) => x.c !== undefined)
     .sort((a, b) => b.c!.hhi - a.c!.hhi || a.product.hs6.localeCompare(b.product.hs6))
     .slice(0, MOST_CONCENTRATED);
-  const headlineSources = [...seed, ...bySector.flatMap((s) => s.headlines)].flatMap((h) => h.figures.flatMap((f) => f.sourceIds));
+  const headlineSources = [...seed, ...bySector.flatMap((s) => s.headlines)].flatMap((h) =>
+    h.figures.flatMap((f) => f.sourceIds),
+  );
 
   return {
     path: paths.overview,
     title: 'Overview',
     nav: 'overview',
     charts: [],
-    sourceIds: [...new Set([...headlineSources, ...claims.flatMap((c) => c.sourceIds), ...latest.flatMap((x) => model.metricsOf(x.product.hs6).sourceIds)])].sort(),
+    sourceIds: [
+      ...new Set([
+        ...headlineSources,
+        ...claims.flatMap((c) => c.sourceIds),
+        ...latest.flatMap((x) => model.metricsOf(x.product.hs6).sourceIds),
+      ]),
+    ].sort(),
     body: (ctx) => html`<h1>How dependent is the United States on a few suppliers?</h1>
 <p class="lede">Trade and production statistics for critical supply chains — ${model.sectors.map((s) => s.label).join(', ')} — with every figure traced to its source. Shares of world capacity come from published reports; import concentration is computed from US import statistics by supplier country.</p>
 <section aria-labelledby="chips"><h2 id="chips">Chip manufacturing capacity</h2>
@@ -42,10 +50,10 @@ ${claimsPanel(ctx, claims)}
 </section>
 <section aria-labelledby="release"><h2 id="release">Release ${model.release.month}</h2>
 <p>${
-  changes.previousMonth === null
-    ? 'The first release: nothing to compare with yet.'
-    : html`Since release ${changes.previousMonth}: ${count(changes.moves.filter((m) => m.kind === 'change').length, 'move')} from new data, ${count(changes.moves.filter((m) => m.kind === 'revision').length, 'revision')} of history, ${count(changes.alerts.length, 'threshold crossing')}.`
-} <a href="${ctx.href(paths.changes)}">What changed</a> · <a href="${ctx.href(paths.alertsAtom)}" type="application/atom+xml">Subscribe to alerts (Atom)</a></p>
+      changes.previousMonth === null
+        ? 'The first release: nothing to compare with yet.'
+        : html`Since release ${changes.previousMonth}: ${count(changes.moves.filter((m) => m.kind === 'change').length, 'move')} from new data, ${count(changes.moves.filter((m) => m.kind === 'revision').length, 'revision')} of history, ${count(changes.alerts.length, 'threshold crossing')}.`
+    } <a href="${ctx.href(paths.changes)}">What changed</a> · <a href="${ctx.href(paths.alertsAtom)}" type="application/atom+xml">Subscribe to alerts (Atom)</a></p>
 </section>
 <section aria-labelledby="sectors"><h2 id="sectors">By sector</h2>
 ${bySector.map(

@@ -21,16 +21,24 @@ function sinceLast(previous: ReleaseSnapshot | null, h: Headline, i: number): Sa
   const before = previous.headlines[headlineKey(h, i)];
   const f = h.figures[i];
   if (!before) return html`<span class="since">new since release ${previous.release}</span>`;
-  if (before.when === f.when && Math.abs(before.value - f.value) <= SAME) return html`<span class="since">unchanged since release ${previous.release}</span>`;
-  if (before.when === f.when) return html`<span class="since">revised: ${before.display} in release ${previous.release}</span>`;
+  if (before.when === f.when && Math.abs(before.value - f.value) <= SAME)
+    return html`<span class="since">unchanged since release ${previous.release}</span>`;
+  if (before.when === f.when)
+    return html`<span class="since">revised: ${before.display} in release ${previous.release}</span>`;
   return html`<span class="since">release ${previous.release}: ${before.display} (${before.when})</span>`;
 }
 
 /** Notes said once: two figures of a card that are both unchanged get one "unchanged". */
-const distinct = (notes: readonly (SafeHtml | '')[]): (SafeHtml | '')[] => notes.filter((n, i) => notes.findIndex((m) => m.toString() === n.toString()) === i);
+const distinct = (notes: readonly (SafeHtml | '')[]): (SafeHtml | '')[] =>
+  notes.filter((n, i) => notes.findIndex((m) => m.toString() === n.toString()) === i);
 
 /** Headline cards: each figure with its period, source and change since the previous release, and the method in small print. */
-export function headlineCards(ctx: PageContext, headlines: readonly Headline[], withLinks: boolean, previous: ReleaseSnapshot | null = null): SafeHtml {
+export function headlineCards(
+  ctx: PageContext,
+  headlines: readonly Headline[],
+  withLinks: boolean,
+  previous: ReleaseSnapshot | null = null,
+): SafeHtml {
   return html`<div class="cards">${headlines.map(
     (h) => html`<article class="card" id="headline-${h.id}">
 <h3>${h.label}</h3>
@@ -39,10 +47,12 @@ ${
     ? html`<p class="missing">No rows for this figure in the lake.</p>`
     : h.figures.every((f) => !f.qualifier)
       ? html`<p class="figures">${h.figures.map(
-          (f, i) => html`${i > 0 ? html`<span class="arrow" aria-label="to"> → </span>` : ''}<span class="figure"><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.when}</span></span>`,
+          (f, i) =>
+            html`${i > 0 ? html`<span class="arrow" aria-label="to"> → </span>` : ''}<span class="figure"><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.when}</span></span>`,
         )}</p>${previous ? html`<p class="since-line">${distinct(h.figures.map((_, i) => sinceLast(previous, h, i))).map((s, i) => html`${i > 0 ? '; ' : ''}${s}`)}</p>` : ''}`
       : html`<ul class="figures">${h.figures.map(
-          (f, i) => html`<li><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.qualifier}, ${f.when}</span> ${sinceLast(previous, h, i)}</li>`,
+          (f, i) =>
+            html`<li><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.qualifier}, ${f.when}</span> ${sinceLast(previous, h, i)}</li>`,
         )}</ul>`
 }
 <p class="card-source">Source: ${sourceLinks(ctx, [...new Set(h.figures.flatMap((f) => f.sourceIds))])}. <span class="method">${h.method}</span></p>
@@ -52,4 +62,5 @@ ${withLinks ? html`<p class="card-link"><a href="${ctx.href(h.href)}">More on th
 }
 
 /** An honest note box. */
-export const note = (title: string, body: SafeHtml | string): SafeHtml => html`<aside class="note"><h3>${title}</h3>${body}</aside>`;
+export const note = (title: string, body: SafeHtml | string): SafeHtml =>
+  html`<aside class="note"><h3>${title}</h3>${body}</aside>`;

@@ -7,10 +7,16 @@ import type { SiteFile } from '../figure.ts';
 import { figureValue, formatHhi, formatShare, formatUsd } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Product, SiteModel } from '../model.ts';
-import type { PageContext, PagePlan } from '../page.ts';
+import type { PagePlan } from '../page.ts';
 import { paths, slug } from '../paths.ts';
 import { NES_WARNING_SHARE, TOP_SUPPLIERS_SHOWN } from '../thresholds.ts';
-import { columnsOf, supplierShares, type ConcentrationRow, type DependencyRow, type TableDef } from '../../../../data-schemas/index.ts';
+import {
+  columnsOf,
+  supplierShares,
+  type ConcentrationRow,
+  type DependencyRow,
+  type TableDef,
+} from '../../../../data-schemas/index.ts';
 import { note, sourceLinks } from './parts.ts';
 
 /** How many of the latest year's suppliers the table lists; the CSV has them all. */
@@ -19,12 +25,21 @@ const TABLE_SUPPLIERS = 10;
 /** Line labels naming each group's members from the partner_groups table, so the legend says who is in it. */
 export function shareSeries(model: SiteModel): ShareSeries[] {
   const rows = (group: string) => model.data.partnerGroups.filter((g) => g.group_id === group);
-  const members = (group: string, except = '') => rows(group).map((g) => g.iso3).filter((c) => c !== except).sort().join(', ');
+  const members = (group: string, except = '') =>
+    rows(group)
+      .map((g) => g.iso3)
+      .filter((c) => c !== except)
+      .sort()
+      .join(', ');
   const validFrom = (group: string) => (rows(group).length ? Math.min(...rows(group).map((g) => g.valid_from)) : null);
   return [
     { key: 'cr1', label: 'Top supplier (CR1)', validFrom: null },
     { key: 'china_share', label: 'China', validFrom: null },
-    { key: 'china_hkg_share', label: `China incl. ${members('CHINA_HKG_MAC', 'CHN')}`, validFrom: validFrom('CHINA_HKG_MAC') },
+    {
+      key: 'china_hkg_share',
+      label: `China incl. ${members('CHINA_HKG_MAC', 'CHN')}`,
+      validFrom: validFrom('CHINA_HKG_MAC'),
+    },
     { key: 'ally_share', label: `Allies (${members('ALLY_2021_SC')})`, validFrom: validFrom('ALLY_2021_SC') },
     { key: 'covered_share', label: `Covered nations (${members('US_COVERED')})`, validFrom: validFrom('US_COVERED') },
   ];
@@ -41,7 +56,13 @@ export interface Exposure {
 
 export function exposureOf(model: SiteModel, hs6: string, c: ConcentrationRow, d: DependencyRow | undefined): Exposure {
   const top = model.metricsOf(hs6).shares.find((s) => s.year === c.year && s.rank === 1);
-  const risks = [{ id: 'top', label: `the top supplier (${top?.partner_name ?? model.countryName(c.top_supplier_iso3)}) stops`, share: c.cr1 }];
+  const risks = [
+    {
+      id: 'top',
+      label: `the top supplier (${top?.partner_name ?? model.countryName(c.top_supplier_iso3)}) stops`,
+      share: c.cr1,
+    },
+  ];
   if (d) {
     risks.push(
       { id: 'china', label: 'China stops', share: d.china_share },
@@ -55,15 +76,19 @@ export function exposureOf(model: SiteModel, hs6: string, c: ConcentrationRow, d
     year: c.year,
     total: c.total_value_usd,
     risks,
-    allyCover: exports && atRisk > 0 ? { ratio: exports.value_usd / atRisk, exports: exports.value_usd, reporters: exports.reporters } : null,
+    allyCover:
+      exports && atRisk > 0
+        ? { ratio: exports.value_usd / atRisk, exports: exports.value_usd, reporters: exports.reporters }
+        : null,
   };
 }
 
-function exposureSection(ctx: PageContext, e: Exposure): SafeHtml {
+function exposureSection(e: Exposure): SafeHtml {
   return html`<section aria-labelledby="exposure"><h2 id="exposure">Exposure, ${e.year}</h2>
 <p>The share of ${formatUsd(e.total)} of US imports that would be at risk if:</p>
 <dl class="key-figures">${e.risks.map(
-    (r) => html`<div><dt>${r.label}</dt><dd data-metric="risk_${r.id}">${figureValue(r.share, formatShare(r.share))} <span class="when">${formatUsd(r.share * e.total)}</span></dd></div>`,
+    (r) =>
+      html`<div><dt>${r.label}</dt><dd data-metric="risk_${r.id}">${figureValue(r.share, formatShare(r.share))} <span class="when">${formatUsd(r.share * e.total)}</span></dd></div>`,
   )}
 <div><dt>Ally cover: allies’ exports to the world ÷ imports from China</dt><dd data-metric="ally_cover">${
     e.allyCover
@@ -91,9 +116,30 @@ export function productPage(model: SiteModel, product: Product): PagePlan {
   }));
   const id = (kind: string) => `product-${slug(product.hs6)}-${kind}`;
   const charts = [
-    partnerStackChart({ id: id('partners'), productLabel: product.label, hs6: product.hs6, shares: m.shares, sources, topN: TOP_SUPPLIERS_SHOWN }),
-    hhiLineChart({ id: id('hhi'), productLabel: product.label, hs6: product.hs6, concentration: m.concentration, sources }),
-    shareLinesChart({ id: id('shares'), productLabel: product.label, hs6: product.hs6, concentration: m.concentration, dependency: m.dependency, series: shareSeries(model), sources }),
+    partnerStackChart({
+      id: id('partners'),
+      productLabel: product.label,
+      hs6: product.hs6,
+      shares: m.shares,
+      sources,
+      topN: TOP_SUPPLIERS_SHOWN,
+    }),
+    hhiLineChart({
+      id: id('hhi'),
+      productLabel: product.label,
+      hs6: product.hs6,
+      concentration: m.concentration,
+      sources,
+    }),
+    shareLinesChart({
+      id: id('shares'),
+      productLabel: product.label,
+      hs6: product.hs6,
+      concentration: m.concentration,
+      dependency: m.dependency,
+      series: shareSeries(model),
+      sources,
+    }),
   ].filter((c) => c.rows.length > 0);
 
   const firstYear = years.length ? Math.min(...years) : null;
@@ -108,7 +154,10 @@ export function productPage(model: SiteModel, product: Product): PagePlan {
   const exposure = latestConc ? exposureOf(model, product.hs6, latestConc, latestDep) : null;
   const suppliersFile: SiteFile = {
     path: suppliersCsvPath(product.hs6),
-    body: toCsv(columnsOf(supplierShares as unknown as TableDef).map((c) => c.name), m.shares),
+    body: toCsv(
+      columnsOf(supplierShares as unknown as TableDef).map((c) => c.name),
+      m.shares,
+    ),
   };
 
   return {
@@ -136,9 +185,12 @@ ${
 }
 <div><dt>Supplier countries</dt><dd data-metric="n_suppliers">${figureValue(latestConc.n_suppliers, String(latestConc.n_suppliers))}</dd></div>
 </dl></section>`
-    : note('No concentration rows', html`<p>The metrics tables have no rows for this product; run the metrics step.</p>`)
+    : note(
+        'No concentration rows',
+        html`<p>The metrics tables have no rows for this product; run the metrics step.</p>`,
+      )
 }
-${exposure ? exposureSection(ctx, exposure) : ''}
+${exposure ? exposureSection(exposure) : ''}
 ${latestConc && latestConc.nes_share > NES_WARNING_SHARE ? note('Unallocated trade', html`<p>${formatShare(latestConc.nes_share)} of the ${latestConc.year} value was reported against “areas not elsewhere specified” and is left out of the supplier shares.</p>`) : ''}
 ${mapped490.length > 0 ? note('Taiwan', html`<p>UN Comtrade publishes Taiwan as “Other Asia, nes” (partner code 490); those rows are counted as Taiwan here.</p><p class="small">Ingest note: ${mapped490.join('; ')}.</p>`) : ''}
 ${groupNotes.length > 0 ? note('Partner groups', html`<p>${groupNotes.map((g, i) => html`${i > 0 ? ' ' : ''}${g}`)} The metrics count a group only from its first year, so earlier years are left out of the chart rather than drawn as zero.</p>`) : ''}
@@ -146,9 +198,12 @@ ${charts.map((c) => ctx.figure(c))}
 <section aria-labelledby="suppliers"><h2 id="suppliers">Largest suppliers, ${latestConc?.year ?? ''}</h2>
 <div class="table-scroll"><table class="suppliers">
 <thead><tr><th scope="col">Rank</th><th scope="col">Supplier</th><th scope="col" class="num">US imports</th><th scope="col" class="num">Share</th></tr></thead>
-<tbody>${latestSuppliers.slice(0, TABLE_SUPPLIERS).map(
-      (s) => html`<tr><td>${s.rank}</td><td>${s.partner_name} <span class="code">${s.partner_iso3}</span></td><td class="num">${figureValue(s.value_usd, formatUsd(s.value_usd))}</td><td class="num">${figureValue(s.share, formatShare(s.share))}</td></tr>`,
-    )}</tbody>
+<tbody>${latestSuppliers
+      .slice(0, TABLE_SUPPLIERS)
+      .map(
+        (s) =>
+          html`<tr><td>${s.rank}</td><td>${s.partner_name} <span class="code">${s.partner_iso3}</span></td><td class="num">${figureValue(s.value_usd, formatUsd(s.value_usd))}</td><td class="num">${figureValue(s.share, formatShare(s.share))}</td></tr>`,
+      )}</tbody>
 </table></div>
 <p class="chart-meta">${latestSuppliers.length} supplier countries in ${latestConc?.year ?? 'the latest year'}; aggregates (World, “nes” areas) are never counted as suppliers. <a href="${ctx.href(suppliersFile.path)}" download>Every supplier, every year (CSV)</a> — HHI, CR1 and the China share above can be recomputed from it.</p>
 </section>`,

@@ -31,7 +31,8 @@ export function commodities(model: SiteModel): Commodity[] {
   const out: Commodity[] = [];
   for (const sector of model.sectors) {
     for (const g of drawnSeries(model.data.productionShares, sector.id).drawn) {
-      const c = out.find((x) => x.id === g.commodity) ?? out[out.push({ id: g.commodity, sector: sector.id, groups: [] }) - 1];
+      const c =
+        out.find((x) => x.id === g.commodity) ?? out[out.push({ id: g.commodity, sector: sector.id, groups: [] }) - 1];
       c.groups.push(g);
     }
   }
@@ -40,13 +41,20 @@ export function commodities(model: SiteModel): Commodity[] {
 
 /** A series' chart: lines over time, or bars when it has a single year. */
 export function seriesChart(g: ShareSeriesGroup): ChartDef {
-  const input = { id: `production-${slug(g.commodity)}-${slug(g.measure)}`, subject: seriesName(g.commodity, g.measure), rows: g.rows, maxGeos: MAX_GEOS };
+  const input = {
+    id: `production-${slug(g.commodity)}-${slug(g.measure)}`,
+    subject: seriesName(g.commodity, g.measure),
+    rows: g.rows,
+    maxGeos: MAX_GEOS,
+  };
   return new Set(g.rows.map((r) => r.year)).size > 1 ? productionSharesChart(input) : productionBarsChart(input);
 }
 
 /** Concentration rows of drawn series at production stages, over enough countries to mean something. */
 export function cr3Rows(model: SiteModel, keys: ReadonlySet<string>): ProductionConcentrationRow[] {
-  return model.data.productionConcentration.filter((r) => CR3_STAGES.includes(r.stage) && keys.has(seriesKey(r)) && r.n_countries >= MIN_COUNTRIES_FOR_CR3);
+  return model.data.productionConcentration.filter(
+    (r) => CR3_STAGES.includes(r.stage) && keys.has(seriesKey(r)) && r.n_countries >= MIN_COUNTRIES_FOR_CR3,
+  );
 }
 
 const commodityLabel = (id: string) => humanize(id);
@@ -54,10 +62,27 @@ const commodityLabel = (id: string) => humanize(id);
 export function productionPage(model: SiteModel, commodity: Commodity): PagePlan {
   const charts = commodity.groups.map(seriesChart);
   const keys = new Set(commodity.groups.map(seriesKey));
-  const concentration = cr3Rows(model, keys).filter((r) => r.commodity === commodity.id).sort((a, b) => a.stage.localeCompare(b.stage) || a.measure.localeCompare(b.measure) || a.source_id.localeCompare(b.source_id) || a.year - b.year);
+  const concentration = cr3Rows(model, keys)
+    .filter((r) => r.commodity === commodity.id)
+    .sort(
+      (a, b) =>
+        a.stage.localeCompare(b.stage) ||
+        a.measure.localeCompare(b.measure) ||
+        a.source_id.localeCompare(b.source_id) ||
+        a.year - b.year,
+    );
   const trend = model.data.productionTrend
-    .filter((t) => t.commodity === commodity.id && keys.has(seriesKey(t)) && charts.some((c) => c.countries.includes(t.geo_iso3)) && t.n_years > 1)
-    .sort((a, b) => a.measure.localeCompare(b.measure) || a.source_id.localeCompare(b.source_id) || b.last_share - a.last_share);
+    .filter(
+      (t) =>
+        t.commodity === commodity.id &&
+        keys.has(seriesKey(t)) &&
+        charts.some((c) => c.countries.includes(t.geo_iso3)) &&
+        t.n_years > 1,
+    )
+    .sort(
+      (a, b) =>
+        a.measure.localeCompare(b.measure) || a.source_id.localeCompare(b.source_id) || b.last_share - a.last_share,
+    );
   const sector = model.sectors.find((s) => s.id === commodity.sector);
   const label = commodityLabel(commodity.id);
   return {
@@ -76,7 +101,8 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Stage</th><th scope="col">Series</th><th scope="col">Year</th><th scope="col" class="num">Countries</th><th scope="col" class="num">CR3</th><th scope="col" class="num">HHI</th><th scope="col">Largest</th><th scope="col">Source</th></tr></thead>
 <tbody>${concentration.map(
-        (r) => html`<tr><td>${r.stage}</td><td>${seriesName(r.commodity, r.measure)}</td><td>${r.year}</td><td class="num">${r.n_countries}</td><td class="num">${figureValue(r.cr3, formatShare(r.cr3))}</td><td class="num">${figureValue(r.hhi, r.hhi.toFixed(3))}</td><td>${model.countryName(r.top_geo_iso3)}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
+        (r) =>
+          html`<tr><td>${r.stage}</td><td>${seriesName(r.commodity, r.measure)}</td><td>${r.year}</td><td class="num">${r.n_countries}</td><td class="num">${figureValue(r.cr3, formatShare(r.cr3))}</td><td class="num">${figureValue(r.hhi, r.hhi.toFixed(3))}</td><td>${model.countryName(r.top_geo_iso3)}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''
@@ -87,7 +113,8 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Series</th><th scope="col">Country</th><th scope="col">Years</th><th scope="col" class="num">First share</th><th scope="col" class="num">Last share</th><th scope="col" class="num">Change</th><th scope="col">Source</th></tr></thead>
 <tbody>${trend.map(
-        (t) => html`<tr><td>${seriesName(t.commodity, t.measure)}</td><td>${model.countryName(t.geo_iso3)}</td><td>${t.first_year}–${t.last_year}</td><td class="num">${figureValue(t.first_share, formatShare(t.first_share))}</td><td class="num">${figureValue(t.last_share, formatShare(t.last_share))}</td><td class="num">${figureValue(t.change_pp, `${t.change_pp >= 0 ? '+' : '−'}${Math.abs(t.change_pp).toFixed(1)} pp`)}</td><td>${sourceLink(ctx, t.source_id)}</td></tr>`,
+        (t) =>
+          html`<tr><td>${seriesName(t.commodity, t.measure)}</td><td>${model.countryName(t.geo_iso3)}</td><td>${t.first_year}–${t.last_year}</td><td class="num">${figureValue(t.first_share, formatShare(t.first_share))}</td><td class="num">${figureValue(t.last_share, formatShare(t.last_share))}</td><td class="num">${figureValue(t.change_pp, `${t.change_pp >= 0 ? '+' : '−'}${Math.abs(t.change_pp).toFixed(1)} pp`)}</td><td>${sourceLink(ctx, t.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''
@@ -111,7 +138,8 @@ ${charts.map((c) => ctx.figure(c))}
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Commodity</th><th scope="col">Sector</th><th scope="col">Series</th></tr></thead>
 <tbody>${list.map(
-      (c) => html`<tr><td><a href="${ctx.href(paths.production(c.id))}">${commodityLabel(c.id)}</a></td><td>${model.sectors.find((s) => s.id === c.sector)?.label ?? c.sector}</td><td>${c.groups.map((g, i) => html`${i > 0 ? '; ' : ''}${seriesName(g.commodity, g.measure)} (${g.stage})`)}</td></tr>`,
+      (c) =>
+        html`<tr><td><a href="${ctx.href(paths.production(c.id))}">${commodityLabel(c.id)}</a></td><td>${model.sectors.find((s) => s.id === c.sector)?.label ?? c.sector}</td><td>${c.groups.map((g, i) => html`${i > 0 ? '; ' : ''}${seriesName(g.commodity, g.measure)} (${g.stage})`)}</td></tr>`,
     )}</tbody>
 </table></div>`,
   };

@@ -21,7 +21,8 @@ export function releasesPage(model: SiteModel, index: ReleaseIndex): PagePlan & 
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Release</th><th scope="col">Built</th><th scope="col">What changed</th><th scope="col">Alerts</th></tr></thead>
 <tbody>${newestFirst.map(
-      (r) => html`<tr><td><a href="${relativeHref(path, mounts.release(r.month) + paths.overview)}">${r.month}</a>${r.month === model.release.month ? ' (latest)' : ''}</td><td>${r.builtAt.slice(0, 10)}</td><td><a href="${relativeHref(path, mounts.release(r.month) + paths.changes)}">changes</a></td><td><a href="${relativeHref(path, mounts.release(r.month) + paths.alertsAtom)}" type="application/atom+xml">Atom</a> · <a href="${relativeHref(path, mounts.release(r.month) + paths.alertsJson)}">JSON</a></td></tr>`,
+      (r) =>
+        html`<tr><td><a href="${relativeHref(path, mounts.release(r.month) + paths.overview)}">${r.month}</a>${r.month === model.release.month ? ' (latest)' : ''}</td><td>${r.builtAt.slice(0, 10)}</td><td><a href="${relativeHref(path, mounts.release(r.month) + paths.changes)}">changes</a></td><td><a href="${relativeHref(path, mounts.release(r.month) + paths.alertsAtom)}" type="application/atom+xml">Atom</a> · <a href="${relativeHref(path, mounts.release(r.month) + paths.alertsJson)}">JSON</a></td></tr>`,
     )}</tbody>
 </table></div>`,
   };

@@ -19,23 +19,36 @@ export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
   const { drawn, duplicates } = drawnSeries(model.data.productionShares, sector.id);
   const drawnKeys = new Set(drawn.map(seriesKey));
   const stageRows = cr3Rows(model, drawnKeys).filter((r) => r.sector === sector.id);
-  const charts: ChartDef[] = stageRows.length > 0 ? [stageCr3Chart({ id: `sector-${slug(sector.id)}-cr3`, sectorLabel: sector.label, rows: stageRows })] : [];
+  const charts: ChartDef[] =
+    stageRows.length > 0
+      ? [stageCr3Chart({ id: `sector-${slug(sector.id)}-cr3`, sectorLabel: sector.label, rows: stageRows })]
+      : [];
 
   const headlines = sectorHeadlines(model, sector.id);
   const products = model.productsOf(sector.id);
   const published = model.data.production
     .filter((r) => r.sector === sector.id && !drawnKeys.has(seriesKey(r)) && !duplicates.has(seriesKey(r)))
-    .sort((a, b) => a.commodity.localeCompare(b.commodity) || a.measure.localeCompare(b.measure) || a.geo_name.localeCompare(b.geo_name) || a.period.localeCompare(b.period) || a.source_id.localeCompare(b.source_id));
+    .sort(
+      (a, b) =>
+        a.commodity.localeCompare(b.commodity) ||
+        a.measure.localeCompare(b.measure) ||
+        a.geo_name.localeCompare(b.geo_name) ||
+        a.period.localeCompare(b.period) ||
+        a.source_id.localeCompare(b.source_id),
+    );
   const publishedSources = [...new Set(published.map((r) => r.source_id))].sort();
   const secondary = publishedSources.filter((id) => model.source(id)?.is_secondary);
-  const basketWithoutTrade = model.data.basket.filter((b) => b.sector === sector.id && !products.some((p) => p.hs6 === b.hs6));
+  const basketWithoutTrade = model.data.basket.filter(
+    (b) => b.sector === sector.id && !products.some((p) => p.hs6 === b.hs6),
+  );
   const gaps = [
     basketWithoutTrade.length > 0 &&
       html`<li>No US import data in the lake for ${basketWithoutTrade.length === 1 ? 'one basket product' : `${basketWithoutTrade.length} basket products`}: ${basketWithoutTrade.map((b, i) => html`${i > 0 ? ', ' : ''}${b.label} (HS ${b.hs6})`)}.</li>`,
     drawn.length === 0 && html`<li>No production or capacity series from which world shares can be drawn.</li>`,
     secondary.length > 0 &&
       html`<li>${secondary.length} of the ${publishedSources.length} sources of the published figures below were seen only in a secondary restatement: ${secondary.join(', ')}.</li>`,
-    published.some((r) => r.is_projection) && html`<li>Some published figures are projections, not observations; they are marked below.</li>`,
+    published.some((r) => r.is_projection) &&
+      html`<li>Some published figures are projections, not observations; they are marked below.</li>`,
   ].filter((g) => g !== false);
 
   return {
@@ -43,7 +56,13 @@ export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
     title: sector.label,
     nav: `sector:${sector.id}`,
     charts,
-    sourceIds: [...new Set([...headlines.flatMap((h) => h.figures.flatMap((f) => f.sourceIds)), ...publishedSources, ...products.flatMap((p) => model.metricsOf(p.hs6).sourceIds)])].sort(),
+    sourceIds: [
+      ...new Set([
+        ...headlines.flatMap((h) => h.figures.flatMap((f) => f.sourceIds)),
+        ...publishedSources,
+        ...products.flatMap((p) => model.metricsOf(p.hs6).sourceIds),
+      ]),
+    ].sort(),
     body: (ctx) => html`<h1>${sector.label}</h1>
 ${sector.intro ? html`<p class="lede">${sector.intro}</p>` : ''}
 ${headlines.length > 0 ? html`<section aria-labelledby="headlines"><h2 id="headlines">Headline figures</h2>${headlineCards(ctx, headlines, false)}</section>` : ''}
@@ -55,7 +74,9 @@ ${charts.map((c) => ctx.figure(c))}
 <p>Share of world by country over time, series by series:</p>
 <ul class="series-links">${drawn.map((g) => {
         const latest = Math.max(...g.rows.map((r) => r.year));
-        const leader = g.rows.filter((r) => r.year === latest).sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3))[0];
+        const leader = g.rows
+          .filter((r) => r.year === latest)
+          .sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3))[0];
         return html`<li><a href="${ctx.href(paths.production(g.commodity))}">${seriesName(g.commodity, g.measure)}</a> <span class="small">(${g.stage}; largest in ${latest}: ${leader.geo_name}, ${figureValue(leader.share, formatShare(leader.share))})</span></li>`;
       })}</ul></section>`
     : ''
@@ -87,7 +108,9 @@ ${
 <div class="table-scroll"><table class="published">
 <thead><tr><th scope="col">Measure</th><th scope="col">Geography</th><th scope="col">Period</th><th scope="col" class="num">Value</th><th scope="col">Source</th><th scope="col">Note</th></tr></thead>
 <tbody>${published.map(
-        (r) => html`<tr><td>${humanize(r.measure)}${r.is_projection ? html` <em>(projection)</em>` : ''}</td><td>${r.geo_name}</td><td>${formatPeriod(r.period)}</td>
+        (
+          r,
+        ) => html`<tr><td>${humanize(r.measure)}${r.is_projection ? html` <em>(projection)</em>` : ''}</td><td>${r.geo_name}</td><td>${formatPeriod(r.period)}</td>
 <td class="num">${r.value === null ? formatPublished(r.value, r.unit, r.qualifier) : figureValue(r.value, formatPublished(r.value, r.unit, r.qualifier))}</td><td>${sourceLink(ctx, r.source_id)}</td><td class="small">${r.note ?? ''}</td></tr>`,
       )}</tbody>
 </table></div></details></section>`

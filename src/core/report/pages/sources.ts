@@ -23,7 +23,8 @@ export function landingsBySource(model: SiteModel): Map<string, Landing[]> {
     const l = latest.find((x) => x.source === source);
     return l ? [{ source, runId: l.run.runId, at: l.run.finishedAt }] : [];
   };
-  const writers = (table: string) => latest.filter((l) => (l.entry.tables[table]?.rows ?? 0) > 0).flatMap((l) => landing(l.source));
+  const writers = (table: string) =>
+    latest.filter((l) => (l.entry.tables[table]?.rows ?? 0) > 0).flatMap((l) => landing(l.source));
   const out = new Map<string, Landing[]>();
   const add = (sourceId: string, ls: Landing[]) => {
     const list = out.get(sourceId) ?? [];
@@ -35,7 +36,8 @@ export function landingsBySource(model: SiteModel): Map<string, Landing[]> {
     add(sourceId, landing(source));
   }
   // Rows that name the ingest source that landed them are exact; older lakes without that column fall back to every source that wrote the table.
-  const landedBy = (row: object, table: string) => ('source' in row && typeof row.source === 'string' ? landing(row.source) : writers(table));
+  const landedBy = (row: object, table: string) =>
+    'source' in row && typeof row.source === 'string' ? landing(row.source) : writers(table);
   for (const r of model.data.production) add(r.source_id, landedBy(r, 'production'));
   for (const s of model.data.sources) if (!out.has(s.source_id)) add(s.source_id, landedBy(s, 'sources'));
   return out;
@@ -70,7 +72,12 @@ ${s.url ? html`<p>${/^https?:\/\//i.test(s.url) ? html`<a href="${s.url}" rel="e
 <p class="small">Where seen: ${s.where_seen}. Licence: ${s.licence ?? 'not stated by the publisher'}. Topic: ${s.topic}.</p>
 <p class="small">Retrieved: ${
               (landings.get(id) ?? []).length
-                ? landings.get(id)!.map((l, i) => html`${i > 0 ? '; ' : ''}landed in the lake ${l.at.slice(0, 10)} by the <code>${l.source}</code> source (run ${l.runId})`)
+                ? landings
+                    .get(id)!
+                    .map(
+                      (l, i) =>
+                        html`${i > 0 ? '; ' : ''}landed in the lake ${l.at.slice(0, 10)} by the <code>${l.source}</code> source (run ${l.runId})`,
+                    )
                 : 'no run manifest records it'
             }.</p>`
           : html`<p class="missing">No citation for this id in the sources table.</p>`
