@@ -51,7 +51,12 @@ const firstUrl = (...texts: string[]): string | null => {
 const isSecondary = (citation: string, whereSeen: string): boolean =>
   /secondary|restat/i.test(citation + ' ' + whereSeen) || /repost|quoted at/i.test(whereSeen);
 
-const licenceOf = (...texts: string[]): string | null => (texts.some((t) => /CC BY 4\.0/.test(t)) ? 'CC BY 4.0' : null);
+/** Licences a citation names, as the site shows them. */
+const LICENCES: [RegExp, string][] = [
+  [/CC BY 4\.0/, 'CC BY 4.0'],
+  [/Etalab Open Licen[cs]e 2\.0/, 'Etalab Open Licence 2.0'],
+];
+const licenceOf = (...texts: string[]): string | null => LICENCES.find(([re]) => texts.some((t) => re.test(t)))?.[1] ?? null;
 
 /**
  * The citation tables of data/bundled/SOURCES.md (`| source_id | citation | where seen |` under a

@@ -38,7 +38,7 @@ const MART_CONSTANTS = {
   is_mirror: false,
   is_suppressed: false,
   source_id: 'AKASHOK1_COMTRADE',
-};
+} as const;
 
 export interface TradeReference {
   countries: readonly CountryRow[];
@@ -103,4 +103,53 @@ export function normalizeTrade(csv: CsvFile, ref: TradeReference): Normalized<Tr
       }),
   );
   return { candidates, rejects: checked.rejects };
+}
+
+/** Columns of the bundled monthly series (UN Comtrade public preview, monthly) that ingest reads. */
+export const MONTHLY_COLUMNS = ['period', 'reporter', 'flow', 'partner_code', 'partner_iso3', 'partner', 'cmd_code', 'value_usd'] as const;
+const MONTH_PERIOD = /^(\d{4})-(\d{2})$/;
+
+/**
+ * A bundled monthly series (`comtrade_monthly_us_imports_from_*.csv`, citation COMTRADE_MONTHLY_USA_CHN)
+ * → monthly trade_flows rows (month 1–12). The file holds US imports only (reporter USA, flow M), in
+ * US customs value; the annual metrics read month 0 only, so these months never add to annual cells.
+ */
+export function normalizeMonthlyTrade(csv: CsvFile, ref: TradeReference): Normalized<TradeFlow> {
+  requireColumns(csv, MONTHLY_COLUMNS);
+  const byCode = new Map(ref.countries.filter((c) => c.comtrade_code !== null).map((c) => [c.comtrade_code!, c]));
+  const basketCodes = new Set(ref.basket.map((b) => b.hs6));
+  return normalizeRows(tradeFlows.name, originsOf(csv), ({ raw }): TradeFlow => {
+    const period = required(raw, 'period');
+    const m = MONTH_PERIOD.exec(period);
+    const month = m ? Number(m[2]) : 0;
+    if (!m || month < 1 || month > 12) throw new RowProblem(`period "${period}" is not a month YYYY-MM`);
+    const year = Number(m[1]);
+    if (year > ref.latestYear) throw new RowProblem(`period ${period} is after ${ref.latestYear}, the year of this run: not a recorded trade figure`);
+    if (required(raw, 'reporter') !== 'USA' || required(raw, 'flow') !== 'M') {
+      throw new RowProblem(`reporter ${raw.reporter} flow ${raw.flow}: the monthly series holds US imports only (USA, M)`);
+    }
+    const hs6 = required(raw, 'cmd_code');
+    if (!basketCodes.has(hs6)) throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
+    const partnerCode = required(raw, 'partner_code');
+    const partner = byCode.get(partnerCode);
+    if (!partner) throw new RowProblem(`unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`);
+    const statedIso3 = raw.partner_iso3.trim();
+    if (statedIso3 !== '' && statedIso3 !== partner.iso3) {
+      throw new RowProblem(`partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${partnerCode} to ${partner.iso3}`);
+    }
+    return {
+      ...MART_CONSTANTS,
+      source_id: 'COMTRADE_MONTHLY_USA_CHN',
+      year,
+      month,
+      partner_iso3: partner.iso3,
+      partner_code: partnerCode,
+      partner_name: required(raw, 'partner'),
+      partner_is_aggregate: partner.is_aggregate,
+      hs6,
+      value_usd: parseNonNegative(required(raw, 'value_usd'), 'value_usd'),
+      flow: 'M',
+      note: partnerCode === '490' ? TAIWAN_NOTE : null,
+    };
+  });
 }

@@ -5,8 +5,10 @@ import {
   countries,
   partnerGroups,
   production,
+  screenFrameworks,
   sources,
   tradeFlows,
+  worldTrade,
   type BasketRow,
   type CountryRow,
 } from '../../../../data-schemas/curated.ts';
@@ -25,7 +27,8 @@ import { BUNDLED_SOURCE, type IngestSource, type SettledTable, type SourcePart }
 import { sourcesFromMarkdown } from '../sources-md.ts';
 import { projectPath } from '../../project-root.ts';
 import { tableDef } from '../tables.ts';
-import { normalizeTrade } from '../trade.ts';
+import { normalizeMonthlyTrade, normalizeTrade } from '../trade.ts';
+import { isWorldTradeFile, normalizeWorldTrade } from '../world-trade.ts';
 
 export { BUNDLED_SOURCE } from '../source.ts';
 export const DEFAULT_DATA_DIR = projectPath('data', 'bundled');
@@ -34,19 +37,17 @@ export const DEFAULT_REFERENCE_DIR = projectPath('data-schemas', 'reference');
 const CITATIONS_FILE = 'SOURCES.md';
 const TRADE_FILE = /^us_imports_by_partner_hs6\.csv$/;
 const USGS_FILE = /^usgs_mcs\d{4}_world_production\.csv$/;
-const [TRADE_FLOWS, PRODUCTION, SOURCES, COUNTRIES, PARTNER_GROUPS, BASKET] = [
-  tableDef(tradeFlows),
-  tableDef(production),
-  tableDef(sources),
-  tableDef(countries),
-  tableDef(partnerGroups),
-  tableDef(basket),
+const MONTHLY_TRADE_FILE = /^comtrade_monthly_us_imports_from_[a-z]+_[\d_]+\.csv$/;
+const [TRADE_FLOWS, PRODUCTION, SOURCES, COUNTRIES, PARTNER_GROUPS, BASKET, WORLD_TRADE, SCREEN_FRAMEWORKS] = [
+  tableDef(tradeFlows), tableDef(production), tableDef(sources), tableDef(countries), tableDef(partnerGroups), tableDef(basket),
+  tableDef(worldTrade), tableDef(screenFrameworks),
 ];
 /** Reference CSVs and the tables they fill; their header is the table's column list. */
 const REFERENCE_FILES: readonly [string, TableDef][] = [
   ['countries.csv', COUNTRIES],
   ['partner_groups.csv', PARTNER_GROUPS],
   ['basket.csv', BASKET],
+  ['screen_frameworks.csv', SCREEN_FRAMEWORKS],
   ['sources.csv', SOURCES],
 ];
 
@@ -103,8 +104,9 @@ function rowsPerFile(parts: readonly Normalized[]): Map<string, number> {
 
 /**
  * The bundled source: lands every input file as-is under `raw/bundled/<hash>/`, then normalizes the
- * reference tables first (trade and production are checked against them), the trade mart, the
- * production files and the citations (SOURCES.md plus reference sources.csv).
+ * reference tables first (trade and production are checked against them), the trade mart and the
+ * monthly series (trade_flows), the world-trade files (world_trade), the production files and the
+ * citations (SOURCES.md plus reference sources.csv).
  */
 export async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourcePart> {
   const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
@@ -148,13 +150,18 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
   const countryRows = settledCountries.rows.map((c) => c.row);
 
   const asOfYear = new Date(opts.asOf ?? Date.now()).getUTCFullYear();
-  const trade = normalizeTrade(csv(tradeFile), {
-    countries: countryRows,
-    basket: settledBasket.rows.map((c) => c.row),
-    latestYear: asOfYear,
-  });
+  const tradeReference = { countries: countryRows, basket: settledBasket.rows.map((c) => c.row), latestYear: asOfYear };
+  const monthlyFiles = dataFiles.filter((f) => MONTHLY_TRADE_FILE.test(f));
+  const trade = concatNormalized<Record<string, unknown>>([
+    normalizeTrade(csv(tradeFile), tradeReference),
+    ...monthlyFiles.map((f) => normalizeMonthlyTrade(csv(f), tradeReference)),
+  ]);
+  const worldFiles = dataFiles.filter(isWorldTradeFile);
+  const world = concatNormalized<Record<string, unknown>>(worldFiles.map((f) => normalizeWorldTrade(csv(f), { countries: countryRows, latestYear: asOfYear })));
+  // The OEC files give exports and imports on one line: the import row is built from it.
+  const derivedWorld = world.candidates.filter((c) => c.derived).length;
   const usgsCsv = csv(usgsFile);
-  const tidyFiles = dataFiles.filter((f) => f.endsWith('.csv') && f !== tradeFile && f !== usgsFile);
+  const tidyFiles = dataFiles.filter((f) => f.endsWith('.csv') && f !== tradeFile && f !== usgsFile && !monthlyFiles.includes(f) && !worldFiles.includes(f));
   const productionRows = concatNormalized<Record<string, unknown>>([
     ...tidyFiles.map((f) => normalizeTidyProduction(csv(f), countryRows, asOfYear)),
     normalizeUsgsProduction(usgsCsv, countryRows),
@@ -172,7 +179,9 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
     reference.get(countries.name)!,
     reference.get(partnerGroups.name)!,
     reference.get(basket.name)!,
+    reference.get(screenFrameworks.name)!,
     trade,
+    world,
     productionRows,
     citations,
   ]);
@@ -193,7 +202,7 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
   });
   return {
     inputs,
-    derived: derivedCitations.length,
+    derived: derivedCitations.length + derivedWorld,
     tables: [
       await covered(TRADE_FLOWS, settle(TRADE_FLOWS, trade)),
       await covered(PRODUCTION, settle(PRODUCTION, productionRows)),
@@ -201,6 +210,8 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
       await covered(COUNTRIES, settledCountries),
       await covered(PARTNER_GROUPS, settle(PARTNER_GROUPS, reference.get(partnerGroups.name)!)),
       await covered(BASKET, settledBasket),
+      await covered(WORLD_TRADE, settle(WORLD_TRADE, world)),
+      await covered(SCREEN_FRAMEWORKS, settle(SCREEN_FRAMEWORKS, reference.get(screenFrameworks.name)!)),
     ],
   };
 }
