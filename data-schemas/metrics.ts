@@ -280,7 +280,7 @@ export const dependencyScreen = defineTable({
 export const screenPersistence = defineTable({
   name: 'screen_persistence',
   zone: 'metrics',
-  description: 'Per product, framework and year: flagged in at least 2 of the last 3 years (CEPII GeoDep criterion 4), and whether the flag entered or left since the previous year.',
+  description: 'Per product, framework and year: flagged in at least 2 of the last 3 years (CEPII GeoDep criterion 4), and whether the flag entered or exited since the previous year.',
   partitionKeys: [],
   schema: z.object({
     ...screenCell,
@@ -289,7 +289,7 @@ export const screenPersistence = defineTable({
     decided_years: col.int('Years among year−2 … year with a verdict of flagged or not_flagged.'),
     persistent: nullable(col.boolean('Flagged in at least 2 of the last 3 years; null when the undecided years could still change that.')),
     entered: nullable(col.boolean('Flagged this year, not flagged the year before; null unless both years are decided.')),
-    left: nullable(col.boolean('Not flagged this year, flagged the year before; null unless both years are decided.')),
+    exited: nullable(col.boolean('Not flagged this year, flagged the year before (left the list); null unless both years are decided.')),
     newly_persistent: nullable(col.boolean('Persistent this year and not the year before (an alert); null when either year is undecided.')),
   }),
 });
@@ -305,9 +305,9 @@ export const screenChurn = defineTable({
     n_flagged: col.int('Products flagged this year.'),
     n_persistent: col.int('Products flagged in at least 2 of the last 3 years.'),
     n_entered: col.int('Products flagged this year and not flagged the year before.'),
-    n_left: col.int('Products flagged the year before and not flagged this year.'),
+    n_exited: col.int('Products flagged the year before and not flagged this year (left the list).'),
     n_flagged_before: col.int('Products flagged the year before whose verdict this year is decided.'),
-    churn_rate: nullable(col.double('n_left / n_flagged_before; null when nothing was flagged the year before.')),
+    churn_rate: nullable(col.double('n_exited / n_flagged_before; null when nothing was flagged the year before.')),
   }),
 });
 
