@@ -1,7 +1,9 @@
 -- monthly_anomalies: early warning on monthly trade (trade_flows rows with month 1–12), per series
 -- (source × reporter × HS6 × flow × partner country; sources are never mixed).
 --
---   trailing window = the 24 months before this one (a calendar self-join on year·12 + month)
+--   trailing window = the 24 months before this one (month index year·12 + month; rows of a series are
+--                     one per month, so the 24 rows before are those months when none is missing)
+--   trailing_months = months with a value among the 24 before
 --   trailing_mean, trailing_sd (sample SD) only when all 24 months are present
 --   z_score         = (value − trailing_mean) / trailing_sd; NULL without a full window or when SD = 0
 --   is_anomaly      = |z_score| > 2
@@ -45,19 +47,33 @@ shares AS (
     ON t.source = s.source AND t.reporter_iso3 = s.reporter_iso3 AND t.hs6 = s.hs6 AND t.flow = s.flow
     AND t.year = s.year AND t.month = s.month
 ),
-windows AS (
-  SELECT c.source, c.reporter_iso3, c.hs6, c.flow, c.partner_iso3, c.year, c.month, c.value_usd, c.share, c.source_id,
-    COUNT(w.value_usd) AS trailing_months,
-    AVG(w.value_usd) AS trailing_mean,
-    STDDEV_SAMP(w.value_usd) AS trailing_sd,
-    COUNT(w.share) AS share_months,
-    AVG(w.share) AS share_mean,
-    STDDEV_SAMP(w.share) AS share_sd
+months_before AS (
+  -- months with a value among the 24 before each month (a calendar self-join: a count, so exact)
+  SELECT c.source, c.reporter_iso3, c.hs6, c.flow, c.partner_iso3, c.month_index, COUNT(w.month_index) AS trailing_months
   FROM shares c
   LEFT JOIN shares w
     ON w.source = c.source AND w.reporter_iso3 = c.reporter_iso3 AND w.hs6 = c.hs6 AND w.flow = c.flow
     AND w.partner_iso3 = c.partner_iso3 AND w.month_index BETWEEN c.month_index - 24 AND c.month_index - 1
-  GROUP BY c.source, c.reporter_iso3, c.hs6, c.flow, c.partner_iso3, c.year, c.month, c.value_usd, c.share, c.source_id
+  GROUP BY c.source, c.reporter_iso3, c.hs6, c.flow, c.partner_iso3, c.month_index
+),
+windows AS (
+  -- Means and SDs over a window frame in month order: the same floats added in the same order on
+  -- every run (a self-join's GROUP BY adds them in whatever order the threads meet them). With all 24
+  -- months present, the 24 rows before a month are exactly those months.
+  SELECT s.*, b.trailing_months,
+    AVG(s.value_usd) OVER before_month AS trailing_mean,
+    STDDEV_SAMP(s.value_usd) OVER before_month AS trailing_sd,
+    COUNT(s.share) OVER before_month AS share_months,
+    AVG(s.share) OVER before_month AS share_mean,
+    STDDEV_SAMP(s.share) OVER before_month AS share_sd
+  FROM shares s
+  JOIN months_before b
+    ON b.source = s.source AND b.reporter_iso3 = s.reporter_iso3 AND b.hs6 = s.hs6 AND b.flow = s.flow
+    AND b.partner_iso3 = s.partner_iso3 AND b.month_index = s.month_index
+  WINDOW before_month AS (
+    PARTITION BY s.source, s.reporter_iso3, s.hs6, s.flow, s.partner_iso3 ORDER BY s.month_index
+    ROWS BETWEEN 24 PRECEDING AND 1 PRECEDING
+  )
 ),
 scored AS (
   SELECT w.*,
@@ -65,8 +81,8 @@ scored AS (
     CASE WHEN w.trailing_months = 24 THEN w.trailing_sd END AS full_sd,
     CASE WHEN w.trailing_months = 24 AND w.trailing_sd > 0
       THEN (w.value_usd - w.trailing_mean) / w.trailing_sd END AS z_score,
-    CASE WHEN w.share IS NOT NULL AND w.share_months = 24 THEN w.share_mean END AS full_share_mean,
-    CASE WHEN w.share IS NOT NULL AND w.share_months = 24 AND w.share_sd > 0
+    CASE WHEN w.trailing_months = 24 AND w.share IS NOT NULL AND w.share_months = 24 THEN w.share_mean END AS full_share_mean,
+    CASE WHEN w.trailing_months = 24 AND w.share IS NOT NULL AND w.share_months = 24 AND w.share_sd > 0
       THEN (w.share - w.share_mean) / w.share_sd END AS share_z_score
   FROM windows w
 )

@@ -23,6 +23,10 @@ import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.
 
 const TRADE_METRICS = ['trade_cell_sources', 'supplier_shares', 'concentration', 'dependency', 'trade_trend'];
 const PRODUCTION_METRICS = ['production_shares', 'production_trend', 'production_concentration'];
+/** Metrics that read monthly trade rows: a new month recomputes them and nothing else. */
+const MONTHLY_METRICS = ['monthly_anomalies'];
+/** Metrics that read neither US trade nor monthly rows: world trade, production and the reference tables. */
+const WORLD_METRICS = ['world_supply', 'mirror_gaps'];
 
 let work: string;
 let base: string;
@@ -129,7 +133,7 @@ describe('incremental metrics', () => {
     expect(reads.filter((k) => k.endsWith('.parquet'))).toEqual([]);
   });
 
-  it('keeps every table after a new monthly partition, and that is what a full recomputation writes', async () => {
+  it('keeps every annual table after a new monthly partition, recomputes the monthly ones, and that is what a full recomputation writes', async () => {
     const lake = await copyOfBase();
     // Monthly rows with values no annual total has: any metric that read them would change.
     await writeTradeYear(lake, 2023, 5, (r) => ({
@@ -137,7 +141,8 @@ describe('incremental metrics', () => {
       value_usd: r.value_usd === null ? null : r.value_usd * 7 + 1,
     }));
     const result = await metrics(lake);
-    expect(kept(result)).toEqual(metricTables.map((t) => t.name).sort());
+    expect(kept(result)).toEqual(metricTables.map((t) => t.name).filter((n) => !MONTHLY_METRICS.includes(n)).sort());
+    for (const t of MONTHLY_METRICS) expect(result.tables[t].kept).toBeUndefined();
     const keptFiles = await metricFiles(lake);
     const forced = await metrics(lake, { force: true });
     expect(kept(forced)).toEqual([]);
@@ -150,7 +155,7 @@ describe('incremental metrics', () => {
       r.partner_iso3 === 'CHN' && r.value_usd !== null ? { ...r, value_usd: r.value_usd + 1000 } : r,
     );
     const result = await metrics(lake);
-    expect(kept(result)).toEqual([...PRODUCTION_METRICS].sort());
+    expect(kept(result)).toEqual([...PRODUCTION_METRICS, ...WORLD_METRICS].sort());
     for (const t of TRADE_METRICS) expect(result.tables[t].kept).toBeUndefined();
     const incremental = await metricFiles(lake);
     expect(incremental).not.toEqual(await metricFiles(base));
@@ -191,19 +196,9 @@ describe('incremental metrics', () => {
 
   it('reads partition declarations from the SQL and refuses one that names no partition column of a table it reads', () => {
     const files = metricSqlFiles();
-    expect(
-      files
-        .filter((f) => f.partitions.length > 0)
-        .map((f) => f.table)
-        .sort(),
-    ).toEqual(['concentration', 'supplier_shares', 'trade_cell_sources']);
-    for (const f of files.filter((f) => f.partitions.length > 0))
-      expect(f.partitions).toEqual([{ table: 'trade_flows', column: 'month', value: '0' }]);
-    expect(() =>
-      partitionFiltersOf('-- partitions: trade_flows hs6=280530\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows']),
-    ).toThrow(UsageError);
-    expect(() =>
-      partitionFiltersOf('-- partitions: production month=0\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows']),
-    ).toThrow(/not a table it reads/);
+    expect(files.filter((f) => f.partitions.length > 0).map((f) => f.table).sort()).toEqual(['concentration', 'screen_criteria', 'supplier_shares', 'trade_cell_sources']);
+    for (const f of files.filter((f) => f.partitions.length > 0)) expect(f.partitions).toEqual([{ table: 'trade_flows', column: 'month', value: '0' }]);
+    expect(() => partitionFiltersOf('-- partitions: trade_flows hs6=280530\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows'])).toThrow(UsageError);
+    expect(() => partitionFiltersOf('-- partitions: production month=0\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows'])).toThrow(/not a table it reads/);
   });
 });

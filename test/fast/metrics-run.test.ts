@@ -10,12 +10,16 @@ import { metricSqlFiles, runMetrics } from '../../src/core/metrics/metrics.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import {
   bundledMart,
+  bundledMonthlyTrade,
+  bundledWorldTrade,
   computedLake,
   fixtureLake,
   martTradeRows,
   productionRows,
+  referenceBasket,
   referenceCountries,
   referencePartnerGroups,
+  referenceScreenFrameworks,
   tradeRows,
   type FixtureLake,
   type MartRecord,
@@ -119,18 +123,17 @@ describe('runMetrics on the bundled US import mart', () => {
   beforeAll(async () => {
     const ref = await referenceCountries();
     mart = await bundledMart();
+    const basket = await referenceBasket();
     lake = await fixtureLake({
       countries: ref,
       partnerGroups: await referencePartnerGroups(),
-      trade: martTradeRows(ref, mart),
-      production: productionRows(
-        { measure: 'mine_production', unit: 't' },
-        {
-          CHN: { 2020: 140, 2021: 168, 2022: 210 },
-          USA: { 2020: 39, 2021: 43, 2022: 43 },
-          OTH: { 2020: 61, 2021: 79, 2022: 47 },
-        },
-      ),
+      basket,
+      screenFrameworks: await referenceScreenFrameworks(),
+      worldTrade: await bundledWorldTrade(ref),
+      trade: [...martTradeRows(ref, mart), ...(await bundledMonthlyTrade(ref, basket))],
+      production: productionRows({ measure: 'mine_production', unit: 't' }, {
+        CHN: { 2020: 140, 2021: 168, 2022: 210 }, USA: { 2020: 39, 2021: 43, 2022: 43 }, OTH: { 2020: 61, 2021: 79, 2022: 47 },
+      }),
     });
     result = await runMetrics({ engine: lake.engine });
   });

@@ -15,12 +15,15 @@ import { toPositional } from '../../src/core/analyst/parameters.ts';
 import { segmentSql } from '../../src/core/analyst/sql-text.ts';
 import {
   bundledMart,
+  bundledMonthlyTrade,
+  bundledWorldTrade,
   fixtureLake,
   martTradeRows,
   productionRows,
   referenceBasket,
   referenceCountries,
   referencePartnerGroups,
+  referenceScreenFrameworks,
   type FixtureLake,
 } from '../support/metrics-fixtures.ts';
 
@@ -81,7 +84,7 @@ describe.each(files)('$name', ({ sql }) => {
 
 describe.each([
   ['an empty lake', false],
-  ['a lake with the bundled trade mart, reference tables and production rows', true],
+  ['a lake with the bundled trade mart and monthly series, world trade, reference tables and production rows', true],
 ])('every file runs on DuckDB over %s', (_label, withData) => {
   let lake: FixtureLake;
   beforeAll(async () => {
@@ -89,19 +92,17 @@ describe.each([
       lake = await fixtureLake();
     } else {
       const ref = await referenceCountries();
+      const basket = await referenceBasket();
       lake = await fixtureLake({
         countries: ref,
         partnerGroups: await referencePartnerGroups(),
-        basket: await referenceBasket(),
-        trade: martTradeRows(ref, await bundledMart()),
-        production: productionRows(
-          { measure: 'mine_production', unit: 't', sector: 'rare_earths' },
-          {
-            CHN: { 2020: 140, 2021: 168, 2022: 210 },
-            USA: { 2020: 39, 2021: 43, 2022: 43 },
-            OTH: { 2020: 61, 2021: 79, 2022: 47 },
-          },
-        ),
+        basket,
+        screenFrameworks: await referenceScreenFrameworks(),
+        worldTrade: await bundledWorldTrade(ref),
+        trade: [...martTradeRows(ref, await bundledMart()), ...(await bundledMonthlyTrade(ref, basket))],
+        production: productionRows({ measure: 'mine_production', unit: 't', sector: 'rare_earths' }, {
+          CHN: { 2020: 140, 2021: 168, 2022: 210 }, USA: { 2020: 39, 2021: 43, 2022: 43 }, OTH: { 2020: 61, 2021: 79, 2022: 47 },
+        }),
       });
     }
     // metric files run through materialize here; analyst files read the tables they write

@@ -3,14 +3,24 @@
  * mapped through the reference countries.csv, so Comtrade 490 becomes TWN and World is flagged
  * aggregate), written with the real Parquet writer, queried through the real DuckDB engine.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableByName } from '../../data-schemas/index.ts';
-import type { BasketRow, CountryRow, PartnerGroupRow, ProductionRow, TradeFlow } from '../../data-schemas/curated.ts';
+import {
+  type BasketRow,
+  type CountryRow,
+  type PartnerGroupRow,
+  type ProductionRow,
+  type ScreenFrameworkRow,
+  type TradeFlow,
+  type WorldTradeRow,
+} from '../../data-schemas/curated.ts';
 import type { TableDef } from '../../data-schemas/table.ts';
 import { parseCsv } from '../../src/core/ingest/csv.ts';
 import { referenceRows } from '../../src/core/ingest/reference.ts';
+import { normalizeMonthlyTrade } from '../../src/core/ingest/trade.ts';
+import { isWorldTradeFile, normalizeWorldTrade } from '../../src/core/ingest/world-trade.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import type { SqlValue } from '../../src/core/seams/query-engine.ts';
@@ -30,6 +40,69 @@ export const referenceCountries = (): Promise<CountryRow[]> => referenceTable('c
 export const referencePartnerGroups = (): Promise<PartnerGroupRow[]> =>
   referenceTable('partner_groups.csv', 'partner_groups');
 export const referenceBasket = (): Promise<BasketRow[]> => referenceTable('basket.csv', 'basket');
+export const referenceScreenFrameworks = (): Promise<ScreenFrameworkRow[]> => referenceTable('screen_frameworks.csv', 'screen_frameworks');
+
+const BUNDLED = new URL('../../data/bundled/', import.meta.url);
+const bundledCsv = async (file: string) => parseCsv(await readFile(new URL(file, BUNDLED), 'utf8'), file);
+
+/** The bundled world-trade files as ingest normalizes them (every row must pass). */
+export async function bundledWorldTrade(ref: readonly CountryRow[]): Promise<WorldTradeRow[]> {
+  const files = (await readdir(BUNDLED)).filter(isWorldTradeFile).sort();
+  const rows: WorldTradeRow[] = [];
+  for (const file of files) {
+    const { candidates, rejects } = normalizeWorldTrade(await bundledCsv(file), { countries: ref, latestYear: 2026 });
+    if (rejects.length > 0) throw new Error(`${file}:${rejects[0].line}: ${rejects[0].reason}`);
+    rows.push(...candidates.map((c) => c.row));
+  }
+  return rows;
+}
+
+export const MONTHLY_FILE = 'comtrade_monthly_us_imports_from_china_854231_854232_2016_2026.csv';
+
+/** The bundled monthly series as ingest normalizes it: monthly trade_flows rows. */
+export async function bundledMonthlyTrade(ref: readonly CountryRow[], basket: readonly BasketRow[]): Promise<TradeFlow[]> {
+  const { candidates, rejects } = normalizeMonthlyTrade(await bundledCsv(MONTHLY_FILE), { countries: ref, basket, latestYear: 2026 });
+  if (rejects.length > 0) throw new Error(`${MONTHLY_FILE}:${rejects[0].line}: ${rejects[0].reason}`);
+  return candidates.map((c) => c.row);
+}
+
+export interface WorldCell {
+  year: number;
+  hs_code: string;
+  dataset?: string;
+  coverage?: WorldTradeRow['coverage'];
+  reported_by?: WorldTradeRow['reported_by'];
+  flow?: WorldTradeRow['flow'];
+  /** Importer of every row (default WLD: exports to the world). */
+  importer?: string;
+}
+
+/** world_trade rows of one dataset-year: `{ exporterIso3: valueUsd }`, exports to World unless told. */
+export function worldRows(cell: WorldCell, exporters: Record<string, number>): WorldTradeRow[] {
+  const importer = cell.importer ?? 'WLD';
+  return Object.entries(exporters).map(([iso3, value]) => ({
+    source: 'bundled',
+    dataset: cell.dataset ?? 'test_world',
+    year: cell.year,
+    hs_code: cell.hs_code,
+    hs_level: cell.hs_code.length,
+    hs_vintage: null,
+    exporter_iso3: iso3,
+    exporter_code: iso3,
+    exporter_is_aggregate: iso3 === 'WLD',
+    importer_iso3: importer,
+    importer_code: importer,
+    importer_is_aggregate: importer === 'WLD',
+    reported_by: cell.reported_by ?? 'exporter',
+    flow: cell.flow ?? 'X',
+    value_usd: value,
+    value_basis: 'FOB',
+    quantity_t: null,
+    coverage: cell.coverage ?? 'complete',
+    source_id: 'TEST_FIXTURE',
+    note: null,
+  }));
+}
 
 /** One record of the bundled US import mart, with the share the mart itself computed. */
 export interface MartRecord {
@@ -159,6 +232,8 @@ export interface LakeRows {
   partnerGroups?: PartnerGroupRow[];
   countries?: CountryRow[];
   basket?: BasketRow[];
+  worldTrade?: WorldTradeRow[];
+  screenFrameworks?: ScreenFrameworkRow[];
 }
 
 export interface FixtureLake {
@@ -180,6 +255,8 @@ export async function fixtureLake(rows: LakeRows = {}): Promise<FixtureLake> {
     ['partner_groups', rows.partnerGroups],
     ['countries', rows.countries],
     ['basket', rows.basket],
+    ['world_trade', rows.worldTrade],
+    ['screen_frameworks', rows.screenFrameworks],
   ];
   for (const [name, data] of tables) {
     const def = table(name);
