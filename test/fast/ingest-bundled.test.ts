@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { curatedTables, type ProductionRow, type SourceRow, type TradeFlow } from '../../data-schemas/curated.ts';
+import { curatedTables, type ProductionRow, type SourceRow, type TradeFlow, type WorldTradeRow } from '../../data-schemas/curated.ts';
 import { columnsOf, partitionColumnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import type { IngestManifest } from '../../src/core/ingest/manifest.ts';
@@ -21,7 +21,9 @@ const TRADE_CSV = join(BUNDLED_DIR, 'us_imports_by_partner_hs6.csv');
 const EV_CSV = join(BUNDLED_DIR, 'ev_batteries_and_minerals.csv');
 const USGS_CSV = join(BUNDLED_DIR, 'usgs_mcs2026_world_production.csv');
 const tables = curatedTables as unknown as TableDef[];
-const REFERENCE_INPUTS = ['countries.csv', 'partner_groups.csv', 'basket.csv', 'sources.csv'];
+const REFERENCE_INPUTS = ['countries.csv', 'partner_groups.csv', 'basket.csv', 'screen_frameworks.csv', 'sources.csv'];
+const MONTHLY_CSV = join(BUNDLED_DIR, 'comtrade_monthly_us_imports_from_china_854231_854232_2016_2026.csv');
+const OEC_CSV = join(BUNDLED_DIR, 'oec_hs4_2846_trade_by_country_2015_2022.csv');
 const pathOf = (file: string) => join(REFERENCE_INPUTS.includes(file) ? REFERENCE_DIR : BUNDLED_DIR, file);
 
 const temp = new TempDirs();
@@ -29,6 +31,8 @@ let lake: FolderObjectStore;
 let manifest: IngestManifest;
 let rejects: Reject[];
 let trade: TradeFlow[];
+let monthly: TradeFlow[];
+let world: WorldTradeRow[];
 let production: ProductionRow[];
 let sources: SourceRow[];
 let tradeCsv: Record<string, string>[];
@@ -38,7 +42,10 @@ beforeAll(async () => {
   manifest = await runIngest({ store: lake, runId: RUN_ID, now: new Date('2026-02-01T06:00:00Z') });
   rejects = await readRejects(lake, RUN_ID);
   const byName = (name: string) => tables.find((t) => t.name === name)!;
-  trade = await readTable<TradeFlow>(lake, byName('trade_flows'));
+  const tradeFlows = await readTable<TradeFlow>(lake, byName('trade_flows'));
+  trade = tradeFlows.filter((r) => r.month === 0);
+  monthly = tradeFlows.filter((r) => r.month > 0);
+  world = await readTable<WorldTradeRow>(lake, byName('world_trade'));
   production = await readTable<ProductionRow>(lake, byName('production'));
   sources = await readTable<SourceRow>(lake, byName('sources'));
   tradeCsv = await readCsvIndependently(TRADE_CSV);
@@ -77,7 +84,7 @@ describe('bundled ingest: run manifest and raw copies', () => {
 });
 
 describe('bundled ingest: trade_flows', () => {
-  it('has one row per CSV data row, none rejected', () => {
+  it('has one annual row per CSV data row, none rejected', () => {
     expect(tradeCsv.length).toBe(8350);
     expect(trade.length).toBe(tradeCsv.length);
     expect(rejects.filter((r) => r.table === 'trade_flows')).toEqual([]);
@@ -256,10 +263,76 @@ describe('bundled ingest: sources and provenance', () => {
     expect(ga).toBeDefined();
     expect(ga!.citation).toBe('USGS, MCS 2026 (Feb 2026), "Gallium"');
     expect(ga!.where_seen).toContain('data/audit/gallium/data.json');
-    expect(production.filter((r) => r.commodity === 'gallium').every((r) => r.source_id === 'USGS_MCS2026_GA')).toBe(
-      true,
-    );
-    expect(manifest.sources.bundled.rowsDerived).toBe(1);
+    expect(production.filter((r) => r.commodity === 'gallium').every((r) => r.source_id === 'USGS_MCS2026_GA')).toBe(true);
+    // and the OEC file's import rows, built from the export line they share
+    expect(manifest.sources.bundled.rowsDerived).toBe(1 + world.filter((r) => r.dataset.startsWith('oec_') && r.flow === 'M').length);
+  });
+});
+
+describe('bundled ingest: the monthly series', () => {
+  it('lands one monthly trade_flows row per CSV row (month 1–12), US imports from China, customs value', async () => {
+    const csv = await readCsvIndependently(MONTHLY_CSV);
+    expect(monthly).toHaveLength(csv.length);
+    for (const r of monthly) {
+      expect(r).toMatchObject({ source: 'bundled', reporter_iso3: 'USA', flow: 'M', partner_iso3: 'CHN', value_basis: 'customs', source_id: 'COMTRADE_MONTHLY_USA_CHN' });
+      expect(r.month).toBeGreaterThanOrEqual(1);
+      expect(r.month).toBeLessThanOrEqual(12);
+    }
+    const total = monthly.reduce((s, r) => s + r.value_usd!, 0);
+    expect(total).toBeCloseTo(csv.reduce((s, r) => s + Number(r.value_usd), 0), 0);
+  });
+
+  it('sums, month by month, to the annual Comtrade value of every full year (2018–2025, both codes)', () => {
+    for (const hs6 of ['854231', '854232']) {
+      for (let year = 2018; year <= 2025; year++) {
+        const months = monthly.filter((r) => r.hs6 === hs6 && r.year === year);
+        expect(months, `${hs6} ${year}`).toHaveLength(12);
+        const annual = trade.filter((r) => r.hs6 === hs6 && r.year === year && r.partner_iso3 === 'CHN');
+        expect(annual, `${hs6} ${year}`).toHaveLength(1);
+        expect(months.reduce((s, r) => s + r.value_usd!, 0), `${hs6} ${year}`).toBe(annual[0].value_usd);
+      }
+    }
+  });
+});
+
+describe('bundled ingest: world_trade', () => {
+  const dataset = (prefix: string) => world.filter((r) => r.dataset.startsWith(prefix));
+
+  it('has every row of the world files, each with its dataset, who declared it, its valuation basis and citation', async () => {
+    expect(rejects.filter((r) => r.table === 'world_trade')).toEqual([]);
+    for (const [prefix, file, perRow] of [
+      ['baci_850511_bilateral_topflows', 'baci_850511_bilateral_topflows_2015_2024.csv', 1],
+      ['baci_hs17', 'baci_hs17_v202601_850511_bilateral_2024_full.csv', 1],
+      ['comtrade_raw_850511', 'comtrade_raw_850511_usa_mirror_2022_2024.csv', 1],
+      ['comtrade_848620', 'comtrade_848620_by_reporter_world_2016_2020.csv', 1],
+      ['oec_hs4', 'oec_hs4_2846_trade_by_country_2015_2022.csv', 2],
+    ] as const) {
+      expect(dataset(prefix).length, file).toBe((await readCsvIndependently(join(BUNDLED_DIR, file))).length * perRow);
+    }
+    expect(new Set(dataset('baci_850511').map((r) => `${r.reported_by} ${r.value_basis} ${r.coverage} ${r.source_id}`))).toEqual(new Set(['reconciled FOB top_flows CEPII_BACI_V202601_TOPFLOWS']));
+    expect(new Set(dataset('baci_850511').map((r) => `${r.year < 2017 ? 'early' : 'late'} ${r.hs_vintage}`))).toEqual(new Set(['early H2', 'late H5']));
+    expect(new Set(dataset('comtrade_raw').map((r) => `${r.flow} ${r.reported_by} ${r.value_basis}`))).toEqual(new Set(['X exporter FOB', 'M importer customs']));
+    expect(new Set(dataset('oec_hs4').map((r) => `${r.hs_code} ${r.hs_level}`))).toEqual(new Set(['2846 4']));
+  });
+
+  it('maps Taiwan (ISO2 TW, OEC twn, BACI S19, Comtrade 490 as reporter or partner) to TWN, with a note where "Other Asia, nes" was mapped', () => {
+    const twn = world.filter((r) => r.exporter_iso3 === 'TWN');
+    expect(new Set(twn.map((r) => r.exporter_code))).toEqual(new Set(['TW', 'twn', 'S19', '490']));
+    for (const r of twn.filter((r) => ['S19', '490'].includes(r.exporter_code))) expect(r.note, r.dataset).toMatch(/"Other Asia, nes" mapped to TWN/);
+  });
+
+  it('keeps the mirror pull’s US imports equal to the bundled annual values to the dollar (CHN 2022: 523,843,114)', () => {
+    const us = dataset('comtrade_raw').filter((r) => r.flow === 'M' && r.exporter_iso3 === 'CHN' && r.year === 2022);
+    expect(us.map((r) => r.value_usd)).toEqual([523_843_114]);
+    expect(trade.find((r) => r.hs6 === '850511' && r.year === 2022 && r.partner_iso3 === 'CHN')!.value_usd).toBe(523_843_114);
+  });
+
+  it('builds one export and one import row per OEC line; an empty value stays null', async () => {
+    const csv = await readCsvIndependently(OEC_CSV);
+    const oec = dataset('oec_hs4');
+    expect(oec.filter((r) => r.flow === 'X')).toHaveLength(csv.length);
+    expect(oec.filter((r) => r.flow === 'M')).toHaveLength(csv.length);
+    expect(oec.filter((r) => r.flow === 'X').every((r) => r.importer_iso3 === 'WLD' && r.importer_is_aggregate)).toBe(true);
   });
 });
 

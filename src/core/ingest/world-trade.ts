@@ -66,7 +66,7 @@ class CountryCodes {
    * A Comtrade code with the ISO3 the file states beside it. Legacy Comtrade codes changed over time
    * (Italy 381 and 380), so a stated ISO3 the reference knows wins; without one the code decides (490
    * "Other Asia, nes" → TWN, 0 → World). A code the reference maps to another ISO3 than stated is a
-   * contradiction only when the code is the reference's own code for a country. An extract that mapped
+   * contradiction; a code the reference does not know (a legacy one) is not. An extract that mapped
    * codes with BACI's country list states S19 for 490: that is no ISO3, so the code decides.
    */
   comtrade(code: string, stated: string, column: string): Side {
@@ -75,7 +75,7 @@ class CountryCodes {
     if (statedIso3 !== '') {
       const stated = this.byIso3.get(statedIso3);
       if (!stated) throw new RowProblem(`${column} ISO3 ${statedIso3} is not in data-schemas/reference/countries.csv`);
-      if (byCode && byCode.iso3 !== stated.iso3 && stated.comtrade_code === code) {
+      if (byCode && byCode.iso3 !== stated.iso3) {
         throw new RowProblem(`${column} ${code} is ${statedIso3} in the file but ${byCode.iso3} in countries.csv`);
       }
       return this.side(stated, code);
