@@ -100,7 +100,9 @@ export const countries = defineTable({
   partitionKeys: [],
   schema: z.object({
     iso3: col.string('ISO 3166-1 alpha-3, or a pseudo-code for an aggregate (WLD, NES, …).'),
-    iso2: nullable(col.string('ISO 3166-1 alpha-2 (how BACI extracts name exporters and importers); null for aggregates.')),
+    iso2: nullable(
+      col.string('ISO 3166-1 alpha-2 (how BACI extracts name exporters and importers); null for aggregates.'),
+    ),
     name: col.string('English short name.'),
     comtrade_code: nullable(
       col.string('UN Comtrade reporter/partner code (M49-based with exceptions: USA 842, FRA 251, …).'),
@@ -154,30 +156,57 @@ export const WORLD_COVERAGES = ['complete', 'top_flows', 'reporters', 'country_l
 export const worldTrade = defineTable({
   name: 'world_trade',
   zone: 'curated',
-  description: 'World trade beyond US imports: exporter × importer × HS product × year, one dataset per source file, with who declared the value and its valuation basis.',
+  description:
+    'World trade beyond US imports: exporter × importer × HS product × year, one dataset per source file, with who declared the value and its valuation basis.',
   // One writer per dataset: a new file of one dataset never rewrites another's partition.
   partitionKeys: ['source', 'dataset'],
   schema: z.object({
     source: col.string('Ingest source that landed the row: bundled.'),
-    dataset: col.string('The dataset the row comes from (one per input file), e.g. baci_850511_topflows; metrics never add up two datasets.'),
+    dataset: col.string(
+      'The dataset the row comes from (one per input file), e.g. baci_850511_topflows; metrics never add up two datasets.',
+    ),
     year: col.int('Reference year.'),
     hs_code: col.string('HS code of the product: 6 digits, or 4 where the source gives only the heading (OEC 2846).'),
     hs_level: col.int('Digits of hs_code: 6 or 4.'),
-    hs_vintage: nullable(col.string('HS nomenclature vintage as the source states it (H2 = HS2002, H4 = HS2012, H5 = HS2017); null when not stated.')),
-    exporter_iso3: col.string('Exporting country ISO3; WLD when the row is a total from all origins. Comtrade 490 and BACI S19 (Other Asia, nes) are mapped to TWN.'),
+    hs_vintage: nullable(
+      col.string(
+        'HS nomenclature vintage as the source states it (H2 = HS2002, H4 = HS2012, H5 = HS2017); null when not stated.',
+      ),
+    ),
+    exporter_iso3: col.string(
+      'Exporting country ISO3; WLD when the row is a total from all origins. Comtrade 490 and BACI S19 (Other Asia, nes) are mapped to TWN.',
+    ),
     exporter_code: col.string('Exporter as the source gave it (ISO2, ISO3, BACI code or Comtrade code; 0 = World).'),
-    exporter_is_aggregate: col.boolean('True when the exporter is World or another aggregate, never a supplier country.'),
+    exporter_is_aggregate: col.boolean(
+      'True when the exporter is World or another aggregate, never a supplier country.',
+    ),
     importer_iso3: col.string('Importing country ISO3; WLD when the row is a total to all destinations.'),
     importer_code: col.string('Importer as the source gave it.'),
     importer_is_aggregate: col.boolean('True when the importer is World or another aggregate.'),
-    reported_by: z.enum(REPORTED_BY).describe("Who declared the value: 'exporter' (its exports), 'importer' (its imports, the mirror side), 'reconciled' (BACI/OEC, both declarations reconciled)."),
-    flow: z.enum(WORLD_FLOWS).describe("Flow as declared: 'X' exports, 'M' imports, 'RX' re-exports, 'RM' re-imports; reconciled rows are exports ('X')."),
+    reported_by: z
+      .enum(REPORTED_BY)
+      .describe(
+        "Who declared the value: 'exporter' (its exports), 'importer' (its imports, the mirror side), 'reconciled' (BACI/OEC, both declarations reconciled).",
+      ),
+    flow: z
+      .enum(WORLD_FLOWS)
+      .describe(
+        "Flow as declared: 'X' exports, 'M' imports, 'RX' re-exports, 'RM' re-imports; reconciled rows are exports ('X').",
+      ),
     value_usd: nullable(col.double('Trade value in US dollars; null when not reported.')),
-    value_basis: z.enum(VALUE_BASES).describe('Valuation basis: FOB (exports, BACI), CIF (most importers), customs (US import value), unknown.'),
-    quantity_t: nullable(col.double('Quantity in metric tons (BACI q; Comtrade net weight / 1000); null when not given.')),
-    coverage: z.enum(WORLD_COVERAGES).describe('How much of the world the dataset lists: complete, top_flows, reporters, country_list.'),
+    value_basis: z
+      .enum(VALUE_BASES)
+      .describe('Valuation basis: FOB (exports, BACI), CIF (most importers), customs (US import value), unknown.'),
+    quantity_t: nullable(
+      col.double('Quantity in metric tons (BACI q; Comtrade net weight / 1000); null when not given.'),
+    ),
+    coverage: z
+      .enum(WORLD_COVERAGES)
+      .describe('How much of the world the dataset lists: complete, top_flows, reporters, country_list.'),
     source_id: col.string('Citation id in the sources table.'),
-    note: nullable(col.string('Normalization note or source caveat for this row (e.g. a mapped code, several breakdown rows).')),
+    note: nullable(
+      col.string('Normalization note or source caveat for this row (e.g. a mapped code, several breakdown rows).'),
+    ),
   }),
 });
 
@@ -187,7 +216,8 @@ export const CRITERION_ROLES = ['condition', 'classifier'] as const;
 export const screenFrameworks = defineTable({
   name: 'screen_frameworks',
   zone: 'curated',
-  description: 'Dependency-screen frameworks as published: each criterion, the measure it tests, its threshold and where it was read.',
+  description:
+    'Dependency-screen frameworks as published: each criterion, the measure it tests, its threshold and where it was read.',
   partitionKeys: [],
   schema: z.object({
     framework_id: col.string('Framework id: EC_2021, GEODEP, CRMA_65, MGI_2023, OECD_HALF.'),
@@ -195,9 +225,17 @@ export const screenFrameworks = defineTable({
     criterion_id: col.string('Criterion id within the framework, e.g. c1_import_hhi.'),
     criterion_order: col.int('Order of the criterion within the framework.'),
     criterion: col.string('What the criterion says, in the publication’s terms.'),
-    measure: col.string('The chainwatch measure it tests (screen_criteria.measure): us_import_hhi, world_export_hhi, import_export_ratio, extra_bloc_import_share, top_supplier_share, supplier_ratio.'),
-    role: z.enum(CRITERION_ROLES).describe("'condition': must hold for the product to be flagged; 'classifier': splits flagged products (MGI: global vs economy-specific) without deciding the flag."),
-    comparison: z.enum(COMPARISONS).describe("How the measure meets the criterion: '>' strictly above the threshold, '<' strictly below."),
+    measure: col.string(
+      'The chainwatch measure it tests (screen_criteria.measure): us_import_hhi, world_export_hhi, import_export_ratio, extra_bloc_import_share, top_supplier_share, supplier_ratio.',
+    ),
+    role: z
+      .enum(CRITERION_ROLES)
+      .describe(
+        "'condition': must hold for the product to be flagged; 'classifier': splits flagged products (MGI: global vs economy-specific) without deciding the flag.",
+      ),
+    comparison: z
+      .enum(COMPARISONS)
+      .describe("How the measure meets the criterion: '>' strictly above the threshold, '<' strictly below."),
     threshold: col.double('The threshold as published (HHI on the 0–1 scale, shares 0–1, ratios).'),
     us_note: col.string('How the criterion applies to the USA as a single importer, and when it is not computable.'),
     source_id: col.string('Citation id of the document the criterion was read in.'),
@@ -205,7 +243,16 @@ export const screenFrameworks = defineTable({
   }),
 });
 
-export const curatedTables = [tradeFlows, production, sources, countries, partnerGroups, basket, worldTrade, screenFrameworks] as const;
+export const curatedTables = [
+  tradeFlows,
+  production,
+  sources,
+  countries,
+  partnerGroups,
+  basket,
+  worldTrade,
+  screenFrameworks,
+] as const;
 
 export type TradeFlow = z.infer<typeof tradeFlows.schema>;
 export type ProductionRow = z.infer<typeof production.schema>;

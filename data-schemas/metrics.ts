@@ -179,28 +179,47 @@ export const WORLD_BASES = ['exports', 'production'] as const;
 export const worldSupply = defineTable({
   name: 'world_supply',
   zone: 'metrics',
-  description: 'Concentration of world supply per product and year: world exports by exporting country (world_trade) and world production by country (production), with the China share and the US figure.',
+  description:
+    'Concentration of world supply per product and year: world exports by exporting country (world_trade) and world production by country (production), with the China share and the US figure.',
   partitionKeys: [],
   schema: z.object({
-    basis: z.enum(WORLD_BASES).describe("'exports': world exports of an HS product by exporter; 'production': world production or capacity of a commodity by country."),
-    product_code: col.string('HS code (6 or 4 digits) for exports; commodity (rare_earths, lithium, …) for production.'),
+    basis: z
+      .enum(WORLD_BASES)
+      .describe(
+        "'exports': world exports of an HS product by exporter; 'production': world production or capacity of a commodity by country.",
+      ),
+    product_code: col.string(
+      'HS code (6 or 4 digits) for exports; commodity (rare_earths, lithium, …) for production.',
+    ),
     product_level: col.string("'HS6', 'HS4' or 'commodity'."),
     stage: col.string("Supply-chain stage: 'trade' for exports, else the production stage (mining, refining, …)."),
     measure: col.string("'exports', or the production measure (mine_production, …)."),
     year: col.int('Year.'),
-    dataset: col.string('world_trade dataset, or the production series’ source_id: the one listing the row is computed from.'),
+    dataset: col.string(
+      'world_trade dataset, or the production series’ source_id: the one listing the row is computed from.',
+    ),
     source_id: col.string('Citation id of the figures.'),
-    coverage: col.string('How much of the world the listing covers: complete, top_flows, reporters, country_list (production: the source’s country list).'),
+    coverage: col.string(
+      'How much of the world the listing covers: complete, top_flows, reporters, country_list (production: the source’s country list).',
+    ),
     n_countries: col.int('Countries with a value > 0 (an undercount unless coverage is complete).'),
     total_value: col.double('Sum over countries, in unit (the production residual "other countries" excluded).'),
     unit: col.string("'usd' for exports; the production unit (t, t_REO, …)."),
-    hhi: col.double('HHI of country shares, 0–1. Exports: Σ exporter totals² / total². Production: as production_concentration (the residual is in the denominator, not a country).'),
+    hhi: col.double(
+      'HHI of country shares, 0–1. Exports: Σ exporter totals² / total². Production: as production_concentration (the residual is in the denominator, not a country).',
+    ),
     cr1: col.double('Share of the largest country.'),
     cr3: col.double('Share of the three largest countries.'),
     top_iso3: col.string('Largest country, ISO3.'),
     china_share: col.double('Share of CHN (0 when China is not listed).'),
-    usa_value: nullable(col.double('The USA’s value in the listing (US exports or production); 0 when a complete listing has none; null when the listing cannot tell.')),
-    is_chosen: col.boolean('The row screens and charts use: per product and basis one dataset for the whole series (the one covering most years, then the fuller coverage), so a change of dataset never shows as a change of concentration.'),
+    usa_value: nullable(
+      col.double(
+        'The USA’s value in the listing (US exports or production); 0 when a complete listing has none; null when the listing cannot tell.',
+      ),
+    ),
+    is_chosen: col.boolean(
+      'The row screens and charts use: per product and basis one dataset for the whole series (the one covering most years, then the fuller coverage), so a change of dataset never shows as a change of concentration.',
+    ),
   }),
 });
 
@@ -209,7 +228,8 @@ export const TWO_SIDED_CLASSES = ['global', 'economy_specific', 'not_concentrate
 export const supplyTwoSided = defineTable({
   name: 'supply_two_sided',
   zone: 'metrics',
-  description: 'Per US-imported product and year: concentration of US imports against concentration of world supply, classified as MGI (2023) does — global, economy-specific or not concentrated.',
+  description:
+    'Per US-imported product and year: concentration of US imports against concentration of world supply, classified as MGI (2023) does — global, economy-specific or not concentrated.',
   partitionKeys: [],
   schema: z.object({
     hs6: col.string('HS 6-digit product code (US imports).'),
@@ -217,15 +237,25 @@ export const supplyTwoSided = defineTable({
     us_import_hhi: col.double('HHI of US imports by supplier country (concentration table, reporter USA, flow M).'),
     us_top_supplier_iso3: col.string('Largest US supplier.'),
     us_cr1: col.double('Share of the largest US supplier.'),
-    world_hhi: nullable(col.double('HHI of world exports of the product (world_supply, chosen row); null when no world dataset covers it.')),
+    world_hhi: nullable(
+      col.double(
+        'HHI of world exports of the product (world_supply, chosen row); null when no world dataset covers it.',
+      ),
+    ),
     world_top_iso3: nullable(col.string('Largest world exporter.')),
     world_cr1: nullable(col.double('Share of the largest world exporter.')),
     world_china_share: nullable(col.double('China’s share of world exports.')),
-    world_product_code: nullable(col.string('HS code the world figures are for: the product itself, or its HS4 heading (2846 for 284610/284690).')),
+    world_product_code: nullable(
+      col.string('HS code the world figures are for: the product itself, or its HS4 heading (2846 for 284610/284690).'),
+    ),
     world_dataset: nullable(col.string('world_trade dataset of the world figures.')),
     world_source_id: nullable(col.string('Citation id of the world figures.')),
     threshold: col.double('HHI threshold of both tests (MGI 2023: 0.3, from screen_frameworks).'),
-    classification: z.enum(TWO_SIDED_CLASSES).describe("'global': US imports and world supply both above the threshold; 'economy_specific': US imports above, world supply not (diversification is possible); 'not_concentrated': US imports at or below; 'not_computable': US imports above, no world figure."),
+    classification: z
+      .enum(TWO_SIDED_CLASSES)
+      .describe(
+        "'global': US imports and world supply both above the threshold; 'economy_specific': US imports above, world supply not (diversification is possible); 'not_concentrated': US imports at or below; 'not_computable': US imports above, no world figure.",
+      ),
   }),
 });
 
@@ -241,18 +271,25 @@ export const CRITERION_STATUSES = ['met', 'not_met', 'not_computable'] as const;
 export const screenCriteria = defineTable({
   name: 'screen_criteria',
   zone: 'metrics',
-  description: 'Each framework criterion for each US-imported product and year: the measure’s value, the threshold, met / not met / not computable, and the reason.',
+  description:
+    'Each framework criterion for each US-imported product and year: the measure’s value, the threshold, met / not met / not computable, and the reason.',
   partitionKeys: [],
   schema: z.object({
     ...screenCell,
     criterion_id: col.string('Criterion id (screen_frameworks).'),
     criterion_order: col.int('Order within the framework.'),
     role: col.string("'condition' or 'classifier' (screen_frameworks)."),
-    measure: col.string('Measure tested: us_import_hhi, world_export_hhi, import_export_ratio, extra_bloc_import_share, top_supplier_share, supplier_ratio.'),
+    measure: col.string(
+      'Measure tested: us_import_hhi, world_export_hhi, import_export_ratio, extra_bloc_import_share, top_supplier_share, supplier_ratio.',
+    ),
     value: nullable(col.double('The measure’s value; null when not computable — never a guess.')),
     comparison: col.string("'>' or '<' (strict)."),
     threshold: col.double('Threshold as published.'),
-    status: z.enum(CRITERION_STATUSES).describe("'met': the value passes the test (HHI rounded to 12 decimals first); 'not_met'; 'not_computable': no value."),
+    status: z
+      .enum(CRITERION_STATUSES)
+      .describe(
+        "'met': the value passes the test (HHI rounded to 12 decimals first); 'not_met'; 'not_computable': no value.",
+      ),
     basis: col.string('What the value was computed from (datasets, valuation bases), or why it cannot be computed.'),
     source_ids: col.string('Citation ids of the figures behind the value, comma-separated.'),
   }),
@@ -263,16 +300,25 @@ export const SCREEN_VERDICTS = ['flagged', 'not_flagged', 'not_computable'] as c
 export const dependencyScreen = defineTable({
   name: 'dependency_screen',
   zone: 'metrics',
-  description: 'One verdict per US-imported product, year and framework: flagged when every condition is met, not flagged when one is not met, not computable otherwise.',
+  description:
+    'One verdict per US-imported product, year and framework: flagged when every condition is met, not flagged when one is not met, not computable otherwise.',
   partitionKeys: [],
   schema: z.object({
     ...screenCell,
-    verdict: z.enum(SCREEN_VERDICTS).describe("'flagged': every condition met; 'not_flagged': at least one computable condition not met; 'not_computable': no condition fails but at least one cannot be computed."),
+    verdict: z
+      .enum(SCREEN_VERDICTS)
+      .describe(
+        "'flagged': every condition met; 'not_flagged': at least one computable condition not met; 'not_computable': no condition fails but at least one cannot be computed.",
+      ),
     n_conditions: col.int('Conditions of the framework.'),
     n_met: col.int('Conditions met.'),
     n_not_met: col.int('Conditions not met.'),
     n_not_computable: col.int('Conditions that cannot be computed.'),
-    classification: nullable(col.string('MGI 2023 only: global or economy_specific for a flagged product (not_computable when the world side is missing); null otherwise.')),
+    classification: nullable(
+      col.string(
+        'MGI 2023 only: global or economy_specific for a flagged product (not_computable when the world side is missing); null otherwise.',
+      ),
+    ),
     reason: col.string('The criteria that decide the verdict, with their values and thresholds.'),
   }),
 });
@@ -280,24 +326,36 @@ export const dependencyScreen = defineTable({
 export const screenPersistence = defineTable({
   name: 'screen_persistence',
   zone: 'metrics',
-  description: 'Per product, framework and year: flagged in at least 2 of the last 3 years (CEPII GeoDep criterion 4), and whether the flag entered or exited since the previous year.',
+  description:
+    'Per product, framework and year: flagged in at least 2 of the last 3 years (CEPII GeoDep criterion 4), and whether the flag entered or exited since the previous year.',
   partitionKeys: [],
   schema: z.object({
     ...screenCell,
     verdict: col.string('This year’s verdict (dependency_screen).'),
     flagged_years: col.int('Years flagged among year−2 … year.'),
     decided_years: col.int('Years among year−2 … year with a verdict of flagged or not_flagged.'),
-    persistent: nullable(col.boolean('Flagged in at least 2 of the last 3 years; null when the undecided years could still change that.')),
-    entered: nullable(col.boolean('Flagged this year, not flagged the year before; null unless both years are decided.')),
-    exited: nullable(col.boolean('Not flagged this year, flagged the year before (left the list); null unless both years are decided.')),
-    newly_persistent: nullable(col.boolean('Persistent this year and not the year before (an alert); null when either year is undecided.')),
+    persistent: nullable(
+      col.boolean('Flagged in at least 2 of the last 3 years; null when the undecided years could still change that.'),
+    ),
+    entered: nullable(
+      col.boolean('Flagged this year, not flagged the year before; null unless both years are decided.'),
+    ),
+    exited: nullable(
+      col.boolean(
+        'Not flagged this year, flagged the year before (left the list); null unless both years are decided.',
+      ),
+    ),
+    newly_persistent: nullable(
+      col.boolean('Persistent this year and not the year before (an alert); null when either year is undecided.'),
+    ),
   }),
 });
 
 export const screenChurn = defineTable({
   name: 'screen_churn',
   zone: 'metrics',
-  description: 'Per framework and year: products flagged, entering and leaving the list, and the churn rate (Vicard & Wibaux 2023: about 1 in 5 leave each year in the EU).',
+  description:
+    'Per framework and year: products flagged, entering and leaving the list, and the churn rate (Vicard & Wibaux 2023: about 1 in 5 leave each year in the EU).',
   partitionKeys: [],
   schema: z.object({
     framework_id: col.string('Framework id.'),
@@ -314,19 +372,28 @@ export const screenChurn = defineTable({
 export const mirrorGaps = defineTable({
   name: 'mirror_gaps',
   zone: 'metrics',
-  description: 'Mirror flows: what a partner reports exporting to the importer against what the importer reports importing from it, per product and year.',
+  description:
+    'Mirror flows: what a partner reports exporting to the importer against what the importer reports importing from it, per product and year.',
   partitionKeys: [],
   schema: z.object({
     importer_iso3: col.string('Importing country (the reporter of the import side), ISO3.'),
     exporter_iso3: col.string('Exporting partner, ISO3.'),
     hs6: col.string('HS 6-digit product code.'),
     year: col.int('Year.'),
-    import_reported_usd: nullable(col.double('Imports the importer reports from the exporter (US: customs value); null when not reported.')),
+    import_reported_usd: nullable(
+      col.double('Imports the importer reports from the exporter (US: customs value); null when not reported.'),
+    ),
     import_basis: nullable(col.string('Valuation basis of the import side.')),
-    export_reported_usd: nullable(col.double('Exports the exporter reports to the importer (FOB); null when not reported.')),
+    export_reported_usd: nullable(
+      col.double('Exports the exporter reports to the importer (FOB); null when not reported.'),
+    ),
     export_basis: nullable(col.string('Valuation basis of the export side.')),
     gap_usd: nullable(col.double('export_reported_usd − import_reported_usd; null unless both sides are reported.')),
-    gap_pct: nullable(col.double('gap_usd / import_reported_usd; null unless both sides are reported and imports are > 0. Positive: the exporter reports more than the importer (CIF ≥ FOB would make it negative).')),
+    gap_pct: nullable(
+      col.double(
+        'gap_usd / import_reported_usd; null unless both sides are reported and imports are > 0. Positive: the exporter reports more than the importer (CIF ≥ FOB would make it negative).',
+      ),
+    ),
     dataset: col.string('world_trade dataset of both sides (one pull, so both sides share a release).'),
     source_id: col.string('Citation id.'),
     note: nullable(col.string('Caveats of either side (e.g. several breakdown rows, max kept).')),
@@ -336,7 +403,8 @@ export const mirrorGaps = defineTable({
 export const monthlyAnomalies = defineTable({
   name: 'monthly_anomalies',
   zone: 'metrics',
-  description: 'Monthly trade per reporter, product, flow and partner against its trailing 24 months: mean, standard deviation, z-score, and the partner’s share shift where the month’s total is known.',
+  description:
+    'Monthly trade per reporter, product, flow and partner against its trailing 24 months: mean, standard deviation, z-score, and the partner’s share shift where the month’s total is known.',
   partitionKeys: [],
   schema: z.object({
     source: col.string('Ingest source of the monthly rows (one source per series; never mixed).'),
@@ -349,11 +417,21 @@ export const monthlyAnomalies = defineTable({
     value_usd: col.double('Value of the month, US dollars.'),
     trailing_months: col.int('Months with a value among the 24 before this one.'),
     trailing_mean: nullable(col.double('Mean of the 24 previous months; null unless all 24 are present.')),
-    trailing_sd: nullable(col.double('Sample standard deviation of the 24 previous months; null unless all 24 are present.')),
-    z_score: nullable(col.double('(value − trailing_mean) / trailing_sd; null without a full window or when the SD is 0.')),
+    trailing_sd: nullable(
+      col.double('Sample standard deviation of the 24 previous months; null unless all 24 are present.'),
+    ),
+    z_score: nullable(
+      col.double('(value − trailing_mean) / trailing_sd; null without a full window or when the SD is 0.'),
+    ),
     is_anomaly: col.boolean('|z_score| > 2 (more than 2σ from the trailing 24-month mean).'),
-    share: nullable(col.double('Partner share of the month’s total over supplier countries; null unless the source reports the month’s World total and the listed countries make up at least 95% of it.')),
-    share_trailing_mean: nullable(col.double('Mean share over the 24 previous months; null unless all 24 have a share.')),
+    share: nullable(
+      col.double(
+        'Partner share of the month’s total over supplier countries; null unless the source reports the month’s World total and the listed countries make up at least 95% of it.',
+      ),
+    ),
+    share_trailing_mean: nullable(
+      col.double('Mean share over the 24 previous months; null unless all 24 have a share.'),
+    ),
     share_shift_pp: nullable(col.double('(share − share_trailing_mean) × 100, percentage points.')),
     share_z_score: nullable(col.double('Share shift in trailing standard deviations of the share.')),
     is_share_anomaly: col.boolean('|share_z_score| > 2: an abrupt supplier-share shift.'),

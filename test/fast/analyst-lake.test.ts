@@ -367,6 +367,8 @@ describe('docs/columns.md', () => {
     const doc = await bundledColumnReference(lakeDir);
     for (const table of allTables) expect(doc).toContain(`## \`${table.name}\``);
     expect(doc).toMatch(/^\| `year` \| int \/ INTEGER \| yes \| {2}\| Reference year\. \| 2016 … 2026 \|$/m);
-    expect(doc).toMatch(/^\| `flow` \| string \/ VARCHAR \| {2}\| {2}\| Trade flow: 'M' imports, 'X' exports\. \| M \|$/m);
+    expect(doc).toMatch(
+      /^\| `flow` \| string \/ VARCHAR \| {2}\| {2}\| Trade flow: 'M' imports, 'X' exports\. \| M \|$/m,
+    );
   });
 });

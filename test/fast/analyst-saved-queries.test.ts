@@ -44,7 +44,15 @@ describe('parseSavedQuery', () => {
 describe('the saved queries in sql/analyst/', () => {
   it('cover the five questions of the analyst guide, each documented and fully defaulted', async () => {
     const queries = await loadSavedQueries();
-    expect(queries.map((q) => q.name)).toEqual(['ally_coverage', 'china_share_trend', 'concentrated_products', 'dependency_screen', 'mirror_gaps_by_partner', 'screen_by_framework', 'top_suppliers']);
+    expect(queries.map((q) => q.name)).toEqual([
+      'ally_coverage',
+      'china_share_trend',
+      'concentrated_products',
+      'dependency_screen',
+      'mirror_gaps_by_partner',
+      'screen_by_framework',
+      'top_suppliers',
+    ]);
     for (const q of queries) {
       expect(q.description.length, q.name).toBeGreaterThan(40);
       for (const p of q.params) {

@@ -7,7 +7,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { curatedTables, type ProductionRow, type SourceRow, type TradeFlow, type WorldTradeRow } from '../../data-schemas/curated.ts';
+import {
+  curatedTables,
+  type ProductionRow,
+  type SourceRow,
+  type TradeFlow,
+  type WorldTradeRow,
+} from '../../data-schemas/curated.ts';
 import { columnsOf, partitionColumnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import type { IngestManifest } from '../../src/core/ingest/manifest.ts';
@@ -263,9 +269,13 @@ describe('bundled ingest: sources and provenance', () => {
     expect(ga).toBeDefined();
     expect(ga!.citation).toBe('USGS, MCS 2026 (Feb 2026), "Gallium"');
     expect(ga!.where_seen).toContain('data/audit/gallium/data.json');
-    expect(production.filter((r) => r.commodity === 'gallium').every((r) => r.source_id === 'USGS_MCS2026_GA')).toBe(true);
+    expect(production.filter((r) => r.commodity === 'gallium').every((r) => r.source_id === 'USGS_MCS2026_GA')).toBe(
+      true,
+    );
     // and the OEC file's import rows, built from the export line they share
-    expect(manifest.sources.bundled.rowsDerived).toBe(1 + world.filter((r) => r.dataset.startsWith('oec_') && r.flow === 'M').length);
+    expect(manifest.sources.bundled.rowsDerived).toBe(
+      1 + world.filter((r) => r.dataset.startsWith('oec_') && r.flow === 'M').length,
+    );
   });
 });
 
@@ -274,12 +284,22 @@ describe('bundled ingest: the monthly series', () => {
     const csv = await readCsvIndependently(MONTHLY_CSV);
     expect(monthly).toHaveLength(csv.length);
     for (const r of monthly) {
-      expect(r).toMatchObject({ source: 'bundled', reporter_iso3: 'USA', flow: 'M', partner_iso3: 'CHN', value_basis: 'customs', source_id: 'COMTRADE_MONTHLY_USA_CHN' });
+      expect(r).toMatchObject({
+        source: 'bundled',
+        reporter_iso3: 'USA',
+        flow: 'M',
+        partner_iso3: 'CHN',
+        value_basis: 'customs',
+        source_id: 'COMTRADE_MONTHLY_USA_CHN',
+      });
       expect(r.month).toBeGreaterThanOrEqual(1);
       expect(r.month).toBeLessThanOrEqual(12);
     }
     const total = monthly.reduce((s, r) => s + r.value_usd!, 0);
-    expect(total).toBeCloseTo(csv.reduce((s, r) => s + Number(r.value_usd), 0), 0);
+    expect(total).toBeCloseTo(
+      csv.reduce((s, r) => s + Number(r.value_usd), 0),
+      0,
+    );
   });
 
   it('sums, month by month, to the annual Comtrade value of every full year (2018–2025, both codes)', () => {
@@ -289,7 +309,10 @@ describe('bundled ingest: the monthly series', () => {
         expect(months, `${hs6} ${year}`).toHaveLength(12);
         const annual = trade.filter((r) => r.hs6 === hs6 && r.year === year && r.partner_iso3 === 'CHN');
         expect(annual, `${hs6} ${year}`).toHaveLength(1);
-        expect(months.reduce((s, r) => s + r.value_usd!, 0), `${hs6} ${year}`).toBe(annual[0].value_usd);
+        expect(
+          months.reduce((s, r) => s + r.value_usd!, 0),
+          `${hs6} ${year}`,
+        ).toBe(annual[0].value_usd);
       }
     }
   });
@@ -309,22 +332,31 @@ describe('bundled ingest: world_trade', () => {
     ] as const) {
       expect(dataset(prefix).length, file).toBe((await readCsvIndependently(join(BUNDLED_DIR, file))).length * perRow);
     }
-    expect(new Set(dataset('baci_850511').map((r) => `${r.reported_by} ${r.value_basis} ${r.coverage} ${r.source_id}`))).toEqual(new Set(['reconciled FOB top_flows CEPII_BACI_V202601_TOPFLOWS']));
-    expect(new Set(dataset('baci_850511').map((r) => `${r.year < 2017 ? 'early' : 'late'} ${r.hs_vintage}`))).toEqual(new Set(['early H2', 'late H5']));
-    expect(new Set(dataset('comtrade_raw').map((r) => `${r.flow} ${r.reported_by} ${r.value_basis}`))).toEqual(new Set(['X exporter FOB', 'M importer customs']));
+    expect(
+      new Set(dataset('baci_850511').map((r) => `${r.reported_by} ${r.value_basis} ${r.coverage} ${r.source_id}`)),
+    ).toEqual(new Set(['reconciled FOB top_flows CEPII_BACI_V202601_TOPFLOWS']));
+    expect(new Set(dataset('baci_850511').map((r) => `${r.year < 2017 ? 'early' : 'late'} ${r.hs_vintage}`))).toEqual(
+      new Set(['early H2', 'late H5']),
+    );
+    expect(new Set(dataset('comtrade_raw').map((r) => `${r.flow} ${r.reported_by} ${r.value_basis}`))).toEqual(
+      new Set(['X exporter FOB', 'M importer customs']),
+    );
     expect(new Set(dataset('oec_hs4').map((r) => `${r.hs_code} ${r.hs_level}`))).toEqual(new Set(['2846 4']));
   });
 
   it('maps Taiwan (ISO2 TW, OEC twn, BACI S19, Comtrade 490 as reporter or partner) to TWN, with a note where "Other Asia, nes" was mapped', () => {
     const twn = world.filter((r) => r.exporter_iso3 === 'TWN');
     expect(new Set(twn.map((r) => r.exporter_code))).toEqual(new Set(['TW', 'twn', 'S19', '490']));
-    for (const r of twn.filter((r) => ['S19', '490'].includes(r.exporter_code))) expect(r.note, r.dataset).toMatch(/"Other Asia, nes" mapped to TWN/);
+    for (const r of twn.filter((r) => ['S19', '490'].includes(r.exporter_code)))
+      expect(r.note, r.dataset).toMatch(/"Other Asia, nes" mapped to TWN/);
   });
 
   it('keeps the mirror pull’s US imports equal to the bundled annual values to the dollar (CHN 2022: 523,843,114)', () => {
     const us = dataset('comtrade_raw').filter((r) => r.flow === 'M' && r.exporter_iso3 === 'CHN' && r.year === 2022);
     expect(us.map((r) => r.value_usd)).toEqual([523_843_114]);
-    expect(trade.find((r) => r.hs6 === '850511' && r.year === 2022 && r.partner_iso3 === 'CHN')!.value_usd).toBe(523_843_114);
+    expect(trade.find((r) => r.hs6 === '850511' && r.year === 2022 && r.partner_iso3 === 'CHN')!.value_usd).toBe(
+      523_843_114,
+    );
   });
 
   it('builds one export and one import row per OEC line; an empty value stays null', async () => {
@@ -332,7 +364,9 @@ describe('bundled ingest: world_trade', () => {
     const oec = dataset('oec_hs4');
     expect(oec.filter((r) => r.flow === 'X')).toHaveLength(csv.length);
     expect(oec.filter((r) => r.flow === 'M')).toHaveLength(csv.length);
-    expect(oec.filter((r) => r.flow === 'X').every((r) => r.importer_iso3 === 'WLD' && r.importer_is_aggregate)).toBe(true);
+    expect(oec.filter((r) => r.flow === 'X').every((r) => r.importer_iso3 === 'WLD' && r.importer_is_aggregate)).toBe(
+      true,
+    );
   });
 });
 

@@ -141,7 +141,12 @@ describe('incremental metrics', () => {
       value_usd: r.value_usd === null ? null : r.value_usd * 7 + 1,
     }));
     const result = await metrics(lake);
-    expect(kept(result)).toEqual(metricTables.map((t) => t.name).filter((n) => !MONTHLY_METRICS.includes(n)).sort());
+    expect(kept(result)).toEqual(
+      metricTables
+        .map((t) => t.name)
+        .filter((n) => !MONTHLY_METRICS.includes(n))
+        .sort(),
+    );
     for (const t of MONTHLY_METRICS) expect(result.tables[t].kept).toBeUndefined();
     const keptFiles = await metricFiles(lake);
     const forced = await metrics(lake, { force: true });
@@ -196,9 +201,19 @@ describe('incremental metrics', () => {
 
   it('reads partition declarations from the SQL and refuses one that names no partition column of a table it reads', () => {
     const files = metricSqlFiles();
-    expect(files.filter((f) => f.partitions.length > 0).map((f) => f.table).sort()).toEqual(['concentration', 'screen_criteria', 'supplier_shares', 'trade_cell_sources']);
-    for (const f of files.filter((f) => f.partitions.length > 0)) expect(f.partitions).toEqual([{ table: 'trade_flows', column: 'month', value: '0' }]);
-    expect(() => partitionFiltersOf('-- partitions: trade_flows hs6=280530\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows'])).toThrow(UsageError);
-    expect(() => partitionFiltersOf('-- partitions: production month=0\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows'])).toThrow(/not a table it reads/);
+    expect(
+      files
+        .filter((f) => f.partitions.length > 0)
+        .map((f) => f.table)
+        .sort(),
+    ).toEqual(['concentration', 'screen_criteria', 'supplier_shares', 'trade_cell_sources']);
+    for (const f of files.filter((f) => f.partitions.length > 0))
+      expect(f.partitions).toEqual([{ table: 'trade_flows', column: 'month', value: '0' }]);
+    expect(() =>
+      partitionFiltersOf('-- partitions: trade_flows hs6=280530\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows']),
+    ).toThrow(UsageError);
+    expect(() =>
+      partitionFiltersOf('-- partitions: production month=0\nSELECT 1 FROM trade_flows', 'x.sql', ['trade_flows']),
+    ).toThrow(/not a table it reads/);
   });
 });

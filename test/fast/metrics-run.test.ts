@@ -86,13 +86,11 @@ async function parquetColumns(lake: FixtureLake, table: string) {
   );
   return {
     rows: Number(meta.num_rows),
-    columns: meta.schema
-      .slice(1)
-      .map((s) => ({
-        name: s.name,
-        type: s.type,
-        string: s.converted_type === 'UTF8' || s.logical_type?.type === 'STRING',
-      })),
+    columns: meta.schema.slice(1).map((s) => ({
+      name: s.name,
+      type: s.type,
+      string: s.converted_type === 'UTF8' || s.logical_type?.type === 'STRING',
+    })),
   };
 }
 
@@ -131,9 +129,14 @@ describe('runMetrics on the bundled US import mart', () => {
       screenFrameworks: await referenceScreenFrameworks(),
       worldTrade: await bundledWorldTrade(ref),
       trade: [...martTradeRows(ref, mart), ...(await bundledMonthlyTrade(ref, basket))],
-      production: productionRows({ measure: 'mine_production', unit: 't' }, {
-        CHN: { 2020: 140, 2021: 168, 2022: 210 }, USA: { 2020: 39, 2021: 43, 2022: 43 }, OTH: { 2020: 61, 2021: 79, 2022: 47 },
-      }),
+      production: productionRows(
+        { measure: 'mine_production', unit: 't' },
+        {
+          CHN: { 2020: 140, 2021: 168, 2022: 210 },
+          USA: { 2020: 39, 2021: 43, 2022: 43 },
+          OTH: { 2020: 61, 2021: 79, 2022: 47 },
+        },
+      ),
     });
     result = await runMetrics({ engine: lake.engine });
   });

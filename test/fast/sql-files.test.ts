@@ -100,9 +100,14 @@ describe.each([
         screenFrameworks: await referenceScreenFrameworks(),
         worldTrade: await bundledWorldTrade(ref),
         trade: [...martTradeRows(ref, await bundledMart()), ...(await bundledMonthlyTrade(ref, basket))],
-        production: productionRows({ measure: 'mine_production', unit: 't', sector: 'rare_earths' }, {
-          CHN: { 2020: 140, 2021: 168, 2022: 210 }, USA: { 2020: 39, 2021: 43, 2022: 43 }, OTH: { 2020: 61, 2021: 79, 2022: 47 },
-        }),
+        production: productionRows(
+          { measure: 'mine_production', unit: 't', sector: 'rare_earths' },
+          {
+            CHN: { 2020: 140, 2021: 168, 2022: 210 },
+            USA: { 2020: 39, 2021: 43, 2022: 43 },
+            OTH: { 2020: 61, 2021: 79, 2022: 47 },
+          },
+        ),
       });
     }
     // metric files run through materialize here; analyst files read the tables they write

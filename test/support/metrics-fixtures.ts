@@ -7,14 +7,14 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableByName } from '../../data-schemas/index.ts';
-import {
-  type BasketRow,
-  type CountryRow,
-  type PartnerGroupRow,
-  type ProductionRow,
-  type ScreenFrameworkRow,
-  type TradeFlow,
-  type WorldTradeRow,
+import type {
+  BasketRow,
+  CountryRow,
+  PartnerGroupRow,
+  ProductionRow,
+  ScreenFrameworkRow,
+  TradeFlow,
+  WorldTradeRow,
 } from '../../data-schemas/curated.ts';
 import type { TableDef } from '../../data-schemas/table.ts';
 import { parseCsv } from '../../src/core/ingest/csv.ts';
@@ -40,7 +40,8 @@ export const referenceCountries = (): Promise<CountryRow[]> => referenceTable('c
 export const referencePartnerGroups = (): Promise<PartnerGroupRow[]> =>
   referenceTable('partner_groups.csv', 'partner_groups');
 export const referenceBasket = (): Promise<BasketRow[]> => referenceTable('basket.csv', 'basket');
-export const referenceScreenFrameworks = (): Promise<ScreenFrameworkRow[]> => referenceTable('screen_frameworks.csv', 'screen_frameworks');
+export const referenceScreenFrameworks = (): Promise<ScreenFrameworkRow[]> =>
+  referenceTable('screen_frameworks.csv', 'screen_frameworks');
 
 const BUNDLED = new URL('../../data/bundled/', import.meta.url);
 const bundledCsv = async (file: string) => parseCsv(await readFile(new URL(file, BUNDLED), 'utf8'), file);
@@ -60,8 +61,15 @@ export async function bundledWorldTrade(ref: readonly CountryRow[]): Promise<Wor
 export const MONTHLY_FILE = 'comtrade_monthly_us_imports_from_china_854231_854232_2016_2026.csv';
 
 /** The bundled monthly series as ingest normalizes it: monthly trade_flows rows. */
-export async function bundledMonthlyTrade(ref: readonly CountryRow[], basket: readonly BasketRow[]): Promise<TradeFlow[]> {
-  const { candidates, rejects } = normalizeMonthlyTrade(await bundledCsv(MONTHLY_FILE), { countries: ref, basket, latestYear: 2026 });
+export async function bundledMonthlyTrade(
+  ref: readonly CountryRow[],
+  basket: readonly BasketRow[],
+): Promise<TradeFlow[]> {
+  const { candidates, rejects } = normalizeMonthlyTrade(await bundledCsv(MONTHLY_FILE), {
+    countries: ref,
+    basket,
+    latestYear: 2026,
+  });
   if (rejects.length > 0) throw new Error(`${MONTHLY_FILE}:${rejects[0].line}: ${rejects[0].reason}`);
   return candidates.map((c) => c.row);
 }

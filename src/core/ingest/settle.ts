@@ -23,7 +23,10 @@ export const ROW_IDENTITY: Record<string, RowIdentity> = {
   countries: { key: ['iso3'], ignore: [] },
   partner_groups: { key: ['group_id', 'iso3', 'valid_from'], ignore: [] },
   basket: { key: ['sector', 'hs6'], ignore: [] },
-  world_trade: { key: ['source', 'dataset', 'year', 'hs_code', 'flow', 'reported_by', 'exporter_iso3', 'importer_iso3', 'source_id'], ignore: ['note'] },
+  world_trade: {
+    key: ['source', 'dataset', 'year', 'hs_code', 'flow', 'reported_by', 'exporter_iso3', 'importer_iso3', 'source_id'],
+    ignore: ['note'],
+  },
   screen_frameworks: { key: ['framework_id', 'criterion_id'], ignore: [] },
 };
 

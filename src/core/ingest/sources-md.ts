@@ -56,7 +56,8 @@ const LICENCES: [RegExp, string][] = [
   [/CC BY 4\.0/, 'CC BY 4.0'],
   [/Etalab Open Licen[cs]e 2\.0/, 'Etalab Open Licence 2.0'],
 ];
-const licenceOf = (...texts: string[]): string | null => LICENCES.find(([re]) => texts.some((t) => re.test(t)))?.[1] ?? null;
+const licenceOf = (...texts: string[]): string | null =>
+  LICENCES.find(([re]) => texts.some((t) => re.test(t)))?.[1] ?? null;
 
 /**
  * The citation tables of data/bundled/SOURCES.md (`| source_id | citation | where seen |` under a

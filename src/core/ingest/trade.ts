@@ -106,7 +106,16 @@ export function normalizeTrade(csv: CsvFile, ref: TradeReference): Normalized<Tr
 }
 
 /** Columns of the bundled monthly series (UN Comtrade public preview, monthly) that ingest reads. */
-export const MONTHLY_COLUMNS = ['period', 'reporter', 'flow', 'partner_code', 'partner_iso3', 'partner', 'cmd_code', 'value_usd'] as const;
+export const MONTHLY_COLUMNS = [
+  'period',
+  'reporter',
+  'flow',
+  'partner_code',
+  'partner_iso3',
+  'partner',
+  'cmd_code',
+  'value_usd',
+] as const;
 const MONTH_PERIOD = /^(\d{4})-(\d{2})$/;
 
 /**
@@ -124,18 +133,29 @@ export function normalizeMonthlyTrade(csv: CsvFile, ref: TradeReference): Normal
     const month = m ? Number(m[2]) : 0;
     if (!m || month < 1 || month > 12) throw new RowProblem(`period "${period}" is not a month YYYY-MM`);
     const year = Number(m[1]);
-    if (year > ref.latestYear) throw new RowProblem(`period ${period} is after ${ref.latestYear}, the year of this run: not a recorded trade figure`);
+    if (year > ref.latestYear)
+      throw new RowProblem(
+        `period ${period} is after ${ref.latestYear}, the year of this run: not a recorded trade figure`,
+      );
     if (required(raw, 'reporter') !== 'USA' || required(raw, 'flow') !== 'M') {
-      throw new RowProblem(`reporter ${raw.reporter} flow ${raw.flow}: the monthly series holds US imports only (USA, M)`);
+      throw new RowProblem(
+        `reporter ${raw.reporter} flow ${raw.flow}: the monthly series holds US imports only (USA, M)`,
+      );
     }
     const hs6 = required(raw, 'cmd_code');
-    if (!basketCodes.has(hs6)) throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
+    if (!basketCodes.has(hs6))
+      throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
     const partnerCode = required(raw, 'partner_code');
     const partner = byCode.get(partnerCode);
-    if (!partner) throw new RowProblem(`unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`);
+    if (!partner)
+      throw new RowProblem(
+        `unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`,
+      );
     const statedIso3 = raw.partner_iso3.trim();
     if (statedIso3 !== '' && statedIso3 !== partner.iso3) {
-      throw new RowProblem(`partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${partnerCode} to ${partner.iso3}`);
+      throw new RowProblem(
+        `partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${partnerCode} to ${partner.iso3}`,
+      );
     }
     return {
       ...MART_CONSTANTS,

@@ -39,8 +39,14 @@ const TRADE_FILE = /^us_imports_by_partner_hs6\.csv$/;
 const USGS_FILE = /^usgs_mcs\d{4}_world_production\.csv$/;
 const MONTHLY_TRADE_FILE = /^comtrade_monthly_us_imports_from_[a-z]+_[\d_]+\.csv$/;
 const [TRADE_FLOWS, PRODUCTION, SOURCES, COUNTRIES, PARTNER_GROUPS, BASKET, WORLD_TRADE, SCREEN_FRAMEWORKS] = [
-  tableDef(tradeFlows), tableDef(production), tableDef(sources), tableDef(countries), tableDef(partnerGroups), tableDef(basket),
-  tableDef(worldTrade), tableDef(screenFrameworks),
+  tableDef(tradeFlows),
+  tableDef(production),
+  tableDef(sources),
+  tableDef(countries),
+  tableDef(partnerGroups),
+  tableDef(basket),
+  tableDef(worldTrade),
+  tableDef(screenFrameworks),
 ];
 /** Reference CSVs and the tables they fill; their header is the table's column list. */
 const REFERENCE_FILES: readonly [string, TableDef][] = [
@@ -157,11 +163,16 @@ export async function readBundled(store: ObjectStore, opts: BundledOptions = {})
     ...monthlyFiles.map((f) => normalizeMonthlyTrade(csv(f), tradeReference)),
   ]);
   const worldFiles = dataFiles.filter(isWorldTradeFile);
-  const world = concatNormalized<Record<string, unknown>>(worldFiles.map((f) => normalizeWorldTrade(csv(f), { countries: countryRows, latestYear: asOfYear })));
+  const world = concatNormalized<Record<string, unknown>>(
+    worldFiles.map((f) => normalizeWorldTrade(csv(f), { countries: countryRows, latestYear: asOfYear })),
+  );
   // The OEC files give exports and imports on one line: the import row is built from it.
   const derivedWorld = world.candidates.filter((c) => c.derived).length;
   const usgsCsv = csv(usgsFile);
-  const tidyFiles = dataFiles.filter((f) => f.endsWith('.csv') && f !== tradeFile && f !== usgsFile && !monthlyFiles.includes(f) && !worldFiles.includes(f));
+  const tidyFiles = dataFiles.filter(
+    (f) =>
+      f.endsWith('.csv') && f !== tradeFile && f !== usgsFile && !monthlyFiles.includes(f) && !worldFiles.includes(f),
+  );
   const productionRows = concatNormalized<Record<string, unknown>>([
     ...tidyFiles.map((f) => normalizeTidyProduction(csv(f), countryRows, asOfYear)),
     normalizeUsgsProduction(usgsCsv, countryRows),

@@ -7,8 +7,8 @@
  * (T9–T13) or worked by hand in the comments.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CountryRow, ScreenFrameworkRow, TradeFlow, WorldTradeRow } from '../data-schemas/curated.ts';
-import type { SqlValue } from '../src/engine/query-engine.ts';
+import type { CountryRow, ScreenFrameworkRow, TradeFlow, WorldTradeRow } from '../../data-schemas/curated.ts';
+import type { SqlValue } from '../../src/core/seams/query-engine.ts';
 import {
   computedLake,
   referenceCountries,
@@ -17,7 +17,7 @@ import {
   tradeRows,
   worldRows,
   type FixtureLake,
-} from './metrics-fixtures.ts';
+} from '../support/metrics-fixtures.ts';
 
 let ref: CountryRow[];
 let frameworks: ScreenFrameworkRow[];
@@ -33,8 +33,11 @@ const num = (v: SqlValue | undefined): number => {
 
 async function lakeOf(trade: TradeFlow[], worldTrade: WorldTradeRow[]): Promise<FixtureLake> {
   return computedLake({
-    countries: ref, partnerGroups: await referencePartnerGroups(), screenFrameworks: frameworks,
-    trade: trade.length > 0 ? trade : undefined, worldTrade: worldTrade.length > 0 ? worldTrade : undefined,
+    countries: ref,
+    partnerGroups: await referencePartnerGroups(),
+    screenFrameworks: frameworks,
+    trade: trade.length > 0 ? trade : undefined,
+    worldTrade: worldTrade.length > 0 ? worldTrade : undefined,
   });
 }
 
@@ -48,22 +51,35 @@ async function criterion(lake: FixtureLake, hs6: string, framework: string, meas
 }
 
 async function verdict(lake: FixtureLake, hs6: string, framework: string, year = 2023) {
-  const { rows } = await lake.engine.query('SELECT * FROM dependency_screen WHERE hs6 = ? AND framework_id = ? AND year = ?', [hs6, framework, year]);
+  const { rows } = await lake.engine.query(
+    'SELECT * FROM dependency_screen WHERE hs6 = ? AND framework_id = ? AND year = ?',
+    [hs6, framework, year],
+  );
   expect(rows, `${hs6} ${framework} ${year}`).toHaveLength(1);
   return rows[0];
 }
 
 test('the frameworks table holds the published thresholds, strict comparisons, and a citation for every criterion', () => {
-  const t = (framework: string, measure: string) => frameworks.find((f) => f.framework_id === framework && f.measure === measure)!;
-  expect([t('EC_2021', 'us_import_hhi').threshold, t('EC_2021', 'extra_bloc_import_share').threshold, t('EC_2021', 'import_export_ratio').threshold]).toEqual([0.4, 0.5, 1]);
-  expect([t('GEODEP', 'us_import_hhi').threshold, t('GEODEP', 'world_export_hhi').threshold, t('GEODEP', 'import_export_ratio').threshold]).toEqual([0.4, 0.4, 1]);
+  const t = (framework: string, measure: string) =>
+    frameworks.find((f) => f.framework_id === framework && f.measure === measure)!;
+  expect([
+    t('EC_2021', 'us_import_hhi').threshold,
+    t('EC_2021', 'extra_bloc_import_share').threshold,
+    t('EC_2021', 'import_export_ratio').threshold,
+  ]).toEqual([0.4, 0.5, 1]);
+  expect([
+    t('GEODEP', 'us_import_hhi').threshold,
+    t('GEODEP', 'world_export_hhi').threshold,
+    t('GEODEP', 'import_export_ratio').threshold,
+  ]).toEqual([0.4, 0.4, 1]);
   expect(t('CRMA_65', 'top_supplier_share').threshold).toBe(0.65);
   expect([t('MGI_2023', 'us_import_hhi').threshold, t('MGI_2023', 'world_export_hhi').threshold]).toEqual([0.3, 0.3]);
   expect(t('MGI_2023', 'world_export_hhi').role).toBe('classifier');
   expect(t('OECD_HALF', 'supplier_ratio')).toMatchObject({ comparison: '<', threshold: 0.5 });
   for (const f of frameworks) expect(f.where_read, `${f.framework_id} ${f.criterion_id}`).toMatch(/https?:\/\//);
   // dependency_screen lists up to four criteria per framework in its reason
-  for (const id of new Set(frameworks.map((f) => f.framework_id))) expect(frameworks.filter((f) => f.framework_id === id).length).toBeLessThanOrEqual(4);
+  for (const id of new Set(frameworks.map((f) => f.framework_id)))
+    expect(frameworks.filter((f) => f.framework_id === id).length).toBeLessThanOrEqual(4);
 });
 
 describe('EC 2021 and GeoDep criteria (T9–T13)', () => {
@@ -94,7 +110,10 @@ describe('EC 2021 and GeoDep criteria (T9–T13)', () => {
   ];
 
   beforeAll(async () => {
-    lake = await lakeOf(Object.entries(imports).flatMap(([hs6, partners]) => tradeRows(ref, { year: 2023, hs6 }, partners)), world);
+    lake = await lakeOf(
+      Object.entries(imports).flatMap(([hs6, partners]) => tradeRows(ref, { year: 2023, hs6 }, partners)),
+      world,
+    );
   });
   afterAll(() => lake.close());
 
@@ -110,7 +129,12 @@ describe('EC 2021 and GeoDep criteria (T9–T13)', () => {
     expect(c2.status).toBe('not_computable');
     expect(c2.basis).toMatch(/no intra-bloc imports/);
     // EC: nothing fails, c2 cannot be computed → not computable, never flagged on a guess
-    expect(await verdict(lake, 'T09000', 'EC_2021')).toMatchObject({ verdict: 'not_computable', n_met: 2, n_not_met: 0, n_not_computable: 1 });
+    expect(await verdict(lake, 'T09000', 'EC_2021')).toMatchObject({
+      verdict: 'not_computable',
+      n_met: 2,
+      n_not_met: 0,
+      n_not_computable: 1,
+    });
     // GeoDep: import HHI 0.52 > 0.4, world HHI 0.66 > 0.4 (CN 0.8), ratio 4 > 1 → flagged
     const worldHhi = await criterion(lake, 'T09000', 'GEODEP', 'world_export_hhi');
     expect(num(worldHhi.value)).toBeCloseTo(0.8 ** 2 + 0.1 ** 2 + 0.075 ** 2 + 0.025 ** 2, 12);
@@ -122,7 +146,10 @@ describe('EC 2021 and GeoDep criteria (T9–T13)', () => {
     expect(num(ratio.value)).toBeCloseTo(1000 / 1200, 12);
     expect(ratio.status).toBe('not_met');
     expect((await verdict(lake, 'T10000', 'EC_2021')).verdict).toBe('not_flagged');
-    expect(await verdict(lake, 'T10000', 'GEODEP')).toMatchObject({ verdict: 'not_flagged', reason: expect.stringContaining('c3_import_export_ratio not met') });
+    expect(await verdict(lake, 'T10000', 'GEODEP')).toMatchObject({
+      verdict: 'not_flagged',
+      reason: expect.stringContaining('c3_import_export_ratio not met'),
+    });
     // world exports 40/30/18/12 % → HHI 0.3168: the world criterion fails as well
     expect((await criterion(lake, 'T10000', 'GEODEP', 'world_export_hhi')).status).toBe('not_met');
   });
@@ -155,7 +182,11 @@ describe('EC 2021 and GeoDep criteria (T9–T13)', () => {
     expect(world.basis).toMatch(/no world-trade dataset/);
     const ratio = await criterion(lake, 'NOWRLD', 'GEODEP', 'import_export_ratio');
     expect(ratio.status).toBe('not_computable');
-    expect(await verdict(lake, 'NOWRLD', 'GEODEP')).toMatchObject({ verdict: 'not_computable', n_met: 1, n_not_computable: 2 });
+    expect(await verdict(lake, 'NOWRLD', 'GEODEP')).toMatchObject({
+      verdict: 'not_computable',
+      n_met: 1,
+      n_not_computable: 2,
+    });
   });
 
   test('a product covered only at HS4: the heading’s world HHI, and the heading’s US imports over its US exports', async () => {
@@ -190,11 +221,24 @@ describe('CRMA 65 %, MGI 0.3 and OECD "fewer than half"', () => {
     ...worldRows({ year: 2023, hs_code: 'DIVERS' }, tenExporters),
     ...worldRows({ year: 2023, hs_code: 'AT065' }, { CHN: 10, DEU: 10, JPN: 10, KOR: 10 }),
     // a trimmed bilateral list (exporters → DEU): HHI of CN 10, US 5 = 0.5556, but it cannot count exporters
-    ...worldRows({ year: 2023, hs_code: 'TRIMMD', coverage: 'top_flows', reported_by: 'reconciled', importer: 'DEU', dataset: 'trimmed' }, { CHN: 10, USA: 5 }),
+    ...worldRows(
+      {
+        year: 2023,
+        hs_code: 'TRIMMD',
+        coverage: 'top_flows',
+        reported_by: 'reconciled',
+        importer: 'DEU',
+        dataset: 'trimmed',
+      },
+      { CHN: 10, USA: 5 },
+    ),
   ];
 
   beforeAll(async () => {
-    lake = await lakeOf(Object.entries(imports).flatMap(([hs6, partners]) => tradeRows(ref, { year: 2023, hs6 }, partners)), world);
+    lake = await lakeOf(
+      Object.entries(imports).flatMap(([hs6, partners]) => tradeRows(ref, { year: 2023, hs6 }, partners)),
+      world,
+    );
   });
   afterAll(() => lake.close());
 
@@ -208,21 +252,36 @@ describe('CRMA 65 %, MGI 0.3 and OECD "fewer than half"', () => {
     expect(num(at.value)).toBeCloseTo(0.65, 12);
     expect(at.status).toBe('not_met');
     // The largest supplier's share exists wherever US imports do: CRMA is never not computable here.
-    const { rows } = await lake.engine.query("SELECT COUNT(*) AS n FROM screen_criteria WHERE framework_id = 'CRMA_65' AND status = 'not_computable'");
+    const { rows } = await lake.engine.query(
+      "SELECT COUNT(*) AS n FROM screen_criteria WHERE framework_id = 'CRMA_65' AND status = 'not_computable'",
+    );
     expect(Number(rows[0].n)).toBe(0);
   });
 
   test('MGI: global, economy-specific, not concentrated, and flagged with the type unknown where no world figure exists', async () => {
     expect(await verdict(lake, 'GLOBAL', 'MGI_2023')).toMatchObject({ verdict: 'flagged', classification: 'global' });
-    expect(await verdict(lake, 'ECONSP', 'MGI_2023')).toMatchObject({ verdict: 'flagged', classification: 'economy_specific' });
+    expect(await verdict(lake, 'ECONSP', 'MGI_2023')).toMatchObject({
+      verdict: 'flagged',
+      classification: 'economy_specific',
+    });
     expect(await verdict(lake, 'DIVERS', 'MGI_2023')).toMatchObject({ verdict: 'not_flagged', classification: null });
-    expect(await verdict(lake, 'NOLIST', 'MGI_2023')).toMatchObject({ verdict: 'flagged', classification: 'not_computable' });
+    expect(await verdict(lake, 'NOLIST', 'MGI_2023')).toMatchObject({
+      verdict: 'flagged',
+      classification: 'not_computable',
+    });
     // a trimmed listing still gives an HHI (shares, not counts): CN 10, US 5 → 0.5556 → global
     expect(await verdict(lake, 'TRIMMD', 'MGI_2023')).toMatchObject({ verdict: 'flagged', classification: 'global' });
     const twoSided = await lake.rows('supply_two_sided', 'hs6');
     const classes = Object.fromEntries(twoSided.map((r) => [r.hs6, r.classification]));
     // AT065: US imports 0.545, world four equal exporters 0.25 → economy-specific
-    expect(classes).toEqual({ AT065: 'economy_specific', DIVERS: 'not_concentrated', ECONSP: 'economy_specific', GLOBAL: 'global', NOLIST: 'not_computable', TRIMMD: 'global' });
+    expect(classes).toEqual({
+      AT065: 'economy_specific',
+      DIVERS: 'not_concentrated',
+      ECONSP: 'economy_specific',
+      GLOBAL: 'global',
+      NOLIST: 'not_computable',
+      TRIMMD: 'global',
+    });
     expect(num(twoSided.find((r) => r.hs6 === 'DIVERS')!.us_import_hhi)).toBeCloseTo(0.25, 12);
     expect(num(twoSided.find((r) => r.hs6 === 'GLOBAL')!.world_hhi)).toBeCloseTo(0.66, 12);
     expect(twoSided.find((r) => r.hs6 === 'NOLIST')!.world_hhi).toBeNull();
@@ -251,15 +310,25 @@ describe('persistence and churn', () => {
   const shares = (flagged: boolean) => (flagged ? { '156': 80, '392': 20 } : { '156': 50, '392': 50 });
 
   beforeAll(async () => {
-    lake = await lakeOf([
-      ...Object.entries(flaggedA).flatMap(([y, f]) => tradeRows(ref, { year: Number(y), hs6: 'AAAAAA' }, shares(f))),
-      ...Object.entries(flaggedB).flatMap(([y, f]) => tradeRows(ref, { year: Number(y), hs6: 'BBBBBB' }, shares(f))),
-    ], []);
+    lake = await lakeOf(
+      [
+        ...Object.entries(flaggedA).flatMap(([y, f]) => tradeRows(ref, { year: Number(y), hs6: 'AAAAAA' }, shares(f))),
+        ...Object.entries(flaggedB).flatMap(([y, f]) => tradeRows(ref, { year: Number(y), hs6: 'BBBBBB' }, shares(f))),
+      ],
+      [],
+    );
   });
   afterAll(() => lake.close());
 
   const persistence = async (hs6: string) =>
-    Object.fromEntries((await lake.engine.query("SELECT * FROM screen_persistence WHERE hs6 = ? AND framework_id = 'CRMA_65' ORDER BY year", [hs6])).rows.map((r) => [r.year, r]));
+    Object.fromEntries(
+      (
+        await lake.engine.query(
+          "SELECT * FROM screen_persistence WHERE hs6 = ? AND framework_id = 'CRMA_65' ORDER BY year",
+          [hs6],
+        )
+      ).rows.map((r) => [r.year, r]),
+    );
 
   test('flagged in ≥ 2 of the last 3 years; undecided while the missing years could still make it', async () => {
     const a = await persistence('AAAAAA');
@@ -299,21 +368,33 @@ describe('mirror gaps', () => {
   let lake: FixtureLake;
   beforeAll(async () => {
     const mirror = { year: 2022, hs_code: '850511', dataset: 'mirror', coverage: 'reporters' as const };
-    lake = await lakeOf([], [
-      // the importer's declaration: exporter CHN → USA 100 (customs value)
-      ...worldRows({ ...mirror, reported_by: 'importer', flow: 'M', importer: 'USA' }, { CHN: 100, JPN: 40 }).map((r) => ({ ...r, value_basis: 'customs' as const })),
-      // the exporters' declarations to the USA: CHN 110, KOR 7 (the USA reports nothing from KOR)
-      ...worldRows({ ...mirror, reported_by: 'exporter', flow: 'X', importer: 'USA' }, { CHN: 110, KOR: 7 }),
-      // exports to World are not a mirror pair
-      ...worldRows({ ...mirror, reported_by: 'exporter', flow: 'X' }, { CHN: 900 }),
-    ]);
+    lake = await lakeOf(
+      [],
+      [
+        // the importer's declaration: exporter CHN → USA 100 (customs value)
+        ...worldRows({ ...mirror, reported_by: 'importer', flow: 'M', importer: 'USA' }, { CHN: 100, JPN: 40 }).map(
+          (r) => ({ ...r, value_basis: 'customs' as const }),
+        ),
+        // the exporters' declarations to the USA: CHN 110, KOR 7 (the USA reports nothing from KOR)
+        ...worldRows({ ...mirror, reported_by: 'exporter', flow: 'X', importer: 'USA' }, { CHN: 110, KOR: 7 }),
+        // exports to World are not a mirror pair
+        ...worldRows({ ...mirror, reported_by: 'exporter', flow: 'X' }, { CHN: 900 }),
+      ],
+    );
   });
   afterAll(() => lake.close());
 
   test('gap = partner-reported exports − importer-reported imports, in USD and % of imports; one side only gives no gap', async () => {
     const rows = Object.fromEntries((await lake.rows('mirror_gaps', 'exporter_iso3')).map((r) => [r.exporter_iso3, r]));
     expect(Object.keys(rows).sort()).toEqual(['CHN', 'JPN', 'KOR']);
-    expect(rows.CHN).toMatchObject({ importer_iso3: 'USA', import_reported_usd: 100, import_basis: 'customs', export_reported_usd: 110, export_basis: 'FOB', gap_usd: 10 });
+    expect(rows.CHN).toMatchObject({
+      importer_iso3: 'USA',
+      import_reported_usd: 100,
+      import_basis: 'customs',
+      export_reported_usd: 110,
+      export_basis: 'FOB',
+      gap_usd: 10,
+    });
     expect(num(rows.CHN.gap_pct)).toBeCloseTo(0.1, 12);
     expect(rows.JPN).toMatchObject({ export_reported_usd: null, gap_usd: null, gap_pct: null });
     expect(rows.KOR).toMatchObject({ import_reported_usd: null, gap_usd: null, gap_pct: null });
@@ -331,17 +412,29 @@ describe('monthly anomalies', () => {
   const kr = (i: number) => (i === 24 ? 60 : i % 2 === 0 ? 100 : 80);
 
   beforeAll(async () => {
-    lake = await lakeOf([
-      ...months.flatMap(({ year, month, i }) => tradeRows(ref, { year, month, hs6: 'MONTH1' }, { '156': cn(i), '410': kr(i), '0': 200 })),
-      ...months.filter(({ i }) => i !== 5).flatMap(({ year, month, i }) => tradeRows(ref, { year, month, hs6: 'MONTH2' }, { '156': cn(i) })),
-      // an annual row: never read as a month
-      ...tradeRows(ref, { year: 2022, hs6: 'MONTH1' }, { '156': 99999 }),
-    ], []);
+    lake = await lakeOf(
+      [
+        ...months.flatMap(({ year, month, i }) =>
+          tradeRows(ref, { year, month, hs6: 'MONTH1' }, { '156': cn(i), '410': kr(i), '0': 200 }),
+        ),
+        ...months
+          .filter(({ i }) => i !== 5)
+          .flatMap(({ year, month, i }) => tradeRows(ref, { year, month, hs6: 'MONTH2' }, { '156': cn(i) })),
+        // an annual row: never read as a month
+        ...tradeRows(ref, { year: 2022, hs6: 'MONTH1' }, { '156': 99999 }),
+      ],
+      [],
+    );
   });
   afterAll(() => lake.close());
 
   const at = async (hs6: string, partner: string, year: number, month: number) =>
-    (await lake.engine.query('SELECT * FROM monthly_anomalies WHERE hs6 = ? AND partner_iso3 = ? AND year = ? AND month = ?', [hs6, partner, year, month])).rows[0];
+    (
+      await lake.engine.query(
+        'SELECT * FROM monthly_anomalies WHERE hs6 = ? AND partner_iso3 = ? AND year = ? AND month = ?',
+        [hs6, partner, year, month],
+      )
+    ).rows[0];
 
   test('a month 2.94σ above its trailing 24-month mean is an anomaly, with its share shift', async () => {
     const r = await at('MONTH1', 'CHN', 2023, 1);
@@ -361,8 +454,16 @@ describe('monthly anomalies', () => {
     const early = await at('MONTH1', 'CHN', 2022, 12);
     expect(early).toMatchObject({ trailing_months: 23, z_score: null, trailing_mean: null, is_anomaly: false });
     const gap = await at('MONTH2', 'CHN', 2023, 1);
-    expect(gap).toMatchObject({ trailing_months: 23, z_score: null, share: null, is_anomaly: false, is_share_anomaly: false });
-    const { rows } = await lake.engine.query("SELECT COUNT(*) AS n FROM monthly_anomalies WHERE value_usd = 99999 OR month = 0");
+    expect(gap).toMatchObject({
+      trailing_months: 23,
+      z_score: null,
+      share: null,
+      is_anomaly: false,
+      is_share_anomaly: false,
+    });
+    const { rows } = await lake.engine.query(
+      'SELECT COUNT(*) AS n FROM monthly_anomalies WHERE value_usd = 99999 OR month = 0',
+    );
     expect(Number(rows[0].n)).toBe(0);
   });
 });

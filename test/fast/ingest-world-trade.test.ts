@@ -4,12 +4,12 @@
  * that names the problem, and a file without its columns cannot be read at all.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { BasketRow, CountryRow } from '../data-schemas/curated.ts';
-import { parseCsv } from '../lambdas/ingest/csv.ts';
-import { normalizeMonthlyTrade } from '../lambdas/ingest/trade.ts';
-import { isWorldTradeFile, normalizeWorldTrade } from '../lambdas/ingest/world-trade.ts';
-import { InputError } from '../src/errors.ts';
-import { referenceBasket, referenceCountries } from './metrics-fixtures.ts';
+import type { BasketRow, CountryRow } from '../../data-schemas/curated.ts';
+import { parseCsv } from '../../src/core/ingest/csv.ts';
+import { normalizeMonthlyTrade } from '../../src/core/ingest/trade.ts';
+import { isWorldTradeFile, normalizeWorldTrade } from '../../src/core/ingest/world-trade.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { referenceBasket, referenceCountries } from '../support/metrics-fixtures.ts';
 
 let countries: CountryRow[];
 let basket: BasketRow[];
@@ -18,7 +18,8 @@ beforeAll(async () => {
   basket = await referenceBasket();
 });
 
-const world = (file: string, lines: string[]) => normalizeWorldTrade(parseCsv(lines.join('\n'), file), { countries, latestYear: 2026 });
+const world = (file: string, lines: string[]) =>
+  normalizeWorldTrade(parseCsv(lines.join('\n'), file), { countries, latestYear: 2026 });
 const reasons = (n: { rejects: { line: number; reason: string }[] }) => n.rejects.map((r) => [r.line, r.reason]);
 
 test('the bundled world-trade file names are recognized, other CSVs are not', () => {
@@ -37,10 +38,25 @@ describe('BACI top flows (ISO2 codes)', () => {
   const note = 'UN Comtrade (primary) via CEPII BACI HS17 V202601';
 
   test('a good row: exporter and importer ISO3, reconciled FOB, HS vintage from the note, coverage top_flows', () => {
-    const n = world(file, [header, `2024,850511,CN,US,366341101,${note}`, `2016,850511,TW,DE,5,UN Comtrade (primary) via CEPII BACI HS02 V202601`]);
+    const n = world(file, [
+      header,
+      `2024,850511,CN,US,366341101,${note}`,
+      `2016,850511,TW,DE,5,UN Comtrade (primary) via CEPII BACI HS02 V202601`,
+    ]);
     expect(n.rejects).toEqual([]);
     expect(n.candidates.map((c) => c.row)).toMatchObject([
-      { dataset: 'baci_850511_bilateral_topflows_2015_2024', exporter_iso3: 'CHN', importer_iso3: 'USA', reported_by: 'reconciled', flow: 'X', value_basis: 'FOB', hs_vintage: 'H5', coverage: 'top_flows', value_usd: 366341101, source_id: 'CEPII_BACI_V202601_TOPFLOWS' },
+      {
+        dataset: 'baci_850511_bilateral_topflows_2015_2024',
+        exporter_iso3: 'CHN',
+        importer_iso3: 'USA',
+        reported_by: 'reconciled',
+        flow: 'X',
+        value_basis: 'FOB',
+        hs_vintage: 'H5',
+        coverage: 'top_flows',
+        value_usd: 366341101,
+        source_id: 'CEPII_BACI_V202601_TOPFLOWS',
+      },
       { exporter_iso3: 'TWN', importer_iso3: 'DEU', hs_vintage: 'H2' },
     ]);
   });
@@ -79,8 +95,24 @@ describe('Comtrade mirror pull and legacy reporters-with-World', () => {
       '2022,850511,X,156,JPN,China,842,USA,USA,10,,1',
     ]);
     expect(n.candidates.map((c) => c.row)).toMatchObject([
-      { exporter_iso3: 'CHN', importer_iso3: 'USA', reported_by: 'exporter', flow: 'X', value_basis: 'FOB', quantity_t: 1, note: null },
-      { exporter_iso3: 'TWN', exporter_code: '490', importer_iso3: 'USA', reported_by: 'importer', flow: 'M', value_basis: 'customs', note: 'partner 490 "Other Asia, nes" mapped to TWN' },
+      {
+        exporter_iso3: 'CHN',
+        importer_iso3: 'USA',
+        reported_by: 'exporter',
+        flow: 'X',
+        value_basis: 'FOB',
+        quantity_t: 1,
+        note: null,
+      },
+      {
+        exporter_iso3: 'TWN',
+        exporter_code: '490',
+        importer_iso3: 'USA',
+        reported_by: 'importer',
+        flow: 'M',
+        value_basis: 'customs',
+        note: 'partner 490 "Other Asia, nes" mapped to TWN',
+      },
       { exporter_iso3: 'DEU', quantity_t: null, note: '3 breakdown rows in the pull; the largest kept as the total' },
     ]);
     expect(reasons(n)).toEqual([[5, 'reporter 156 is JPN in the file but CHN in countries.csv']]);
@@ -95,9 +127,30 @@ describe('Comtrade mirror pull and legacy reporters-with-World', () => {
       'H5,2018,Transit,124,Canada,CAN,0,World,848620,5,,0',
     ]);
     expect(n.candidates.map((c) => c.row)).toMatchObject([
-      { exporter_iso3: 'ITA', exporter_code: '381', importer_iso3: 'WLD', importer_is_aggregate: true, flow: 'X', reported_by: 'exporter', value_basis: 'FOB', coverage: 'reporters', hs_vintage: 'H5' },
-      { exporter_iso3: 'WLD', importer_iso3: 'CAN', flow: 'M', reported_by: 'importer', value_basis: 'FOB', note: 'Comtrade legacy flag 2' },
-      { exporter_iso3: 'TWN', flow: 'RX', note: 'reporter 490 "Other Asia, nes" mapped to TWN; Comtrade legacy flag 0' },
+      {
+        exporter_iso3: 'ITA',
+        exporter_code: '381',
+        importer_iso3: 'WLD',
+        importer_is_aggregate: true,
+        flow: 'X',
+        reported_by: 'exporter',
+        value_basis: 'FOB',
+        coverage: 'reporters',
+        hs_vintage: 'H5',
+      },
+      {
+        exporter_iso3: 'WLD',
+        importer_iso3: 'CAN',
+        flow: 'M',
+        reported_by: 'importer',
+        value_basis: 'FOB',
+        note: 'Comtrade legacy flag 2',
+      },
+      {
+        exporter_iso3: 'TWN',
+        flow: 'RX',
+        note: 'reporter 490 "Other Asia, nes" mapped to TWN; Comtrade legacy flag 0',
+      },
     ]);
     expect(reasons(n)).toEqual([[5, 'trade_flow "Transit" is not Export, Import, Re-Export or Re-Import']]);
   });
@@ -109,7 +162,15 @@ test('OEC: one line gives an export row and a derived import row; an unknown cou
     '2022,2846,mys,asmys,Malaysia,577197014.0,,1',
     '2022,2846,zzz,aszzz,Nowhere,1,1,0',
   ]);
-  expect(n.candidates.map((c) => [c.row.exporter_iso3, c.row.importer_iso3, c.row.flow, c.row.value_usd, c.derived ?? false])).toEqual([
+  expect(
+    n.candidates.map((c) => [
+      c.row.exporter_iso3,
+      c.row.importer_iso3,
+      c.row.flow,
+      c.row.value_usd,
+      c.derived ?? false,
+    ]),
+  ).toEqual([
     ['MYS', 'WLD', 'X', 577197014, false],
     ['WLD', 'MYS', 'M', null, true],
   ]);
@@ -117,17 +178,29 @@ test('OEC: one line gives an export row and a derived import row; an unknown cou
 });
 
 test('the monthly series: months 1–12 of US imports; a bad period, another reporter or a contradicting ISO3 is rejected', () => {
-  const csv = parseCsv([
-    'period,reporter,flow,partner_code,partner_iso3,partner,cmd_code,value_usd',
-    '2019-03,USA,M,156,CHN,China,854231,100',
-    '2019-13,USA,M,156,CHN,China,854231,100',
-    '2019-04,JPN,M,156,CHN,China,854231,100',
-    '2019-05,USA,M,156,JPN,China,854231,100',
-    '2019-06,USA,M,156,CHN,China,999999,100',
-  ].join('\n'), 'comtrade_monthly_us_imports_from_china_854231_854232_2016_2026.csv');
+  const csv = parseCsv(
+    [
+      'period,reporter,flow,partner_code,partner_iso3,partner,cmd_code,value_usd',
+      '2019-03,USA,M,156,CHN,China,854231,100',
+      '2019-13,USA,M,156,CHN,China,854231,100',
+      '2019-04,JPN,M,156,CHN,China,854231,100',
+      '2019-05,USA,M,156,JPN,China,854231,100',
+      '2019-06,USA,M,156,CHN,China,999999,100',
+    ].join('\n'),
+    'comtrade_monthly_us_imports_from_china_854231_854232_2016_2026.csv',
+  );
   const n = normalizeMonthlyTrade(csv, { countries, basket, latestYear: 2026 });
   expect(n.candidates.map((c) => c.row)).toMatchObject([
-    { year: 2019, month: 3, reporter_iso3: 'USA', partner_iso3: 'CHN', flow: 'M', hs6: '854231', value_basis: 'customs', source_id: 'COMTRADE_MONTHLY_USA_CHN' },
+    {
+      year: 2019,
+      month: 3,
+      reporter_iso3: 'USA',
+      partner_iso3: 'CHN',
+      flow: 'M',
+      hs6: '854231',
+      value_basis: 'customs',
+      source_id: 'COMTRADE_MONTHLY_USA_CHN',
+    },
   ]);
   expect(reasons(n)).toEqual([
     [3, 'period "2019-13" is not a month YYYY-MM'],
