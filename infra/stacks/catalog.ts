@@ -1,11 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { allTables, production, sources, tablePrefix, tradeFlows, type TableDef } from '../../data-schemas/index.ts';
+import {
+  allTables,
+  production,
+  sources,
+  tablePrefix,
+  tradeFlows,
+  worldTrade,
+  type TableDef,
+} from '../../data-schemas/index.ts';
+import { isWorldTradeFile } from '../../src/core/ingest/world-trade.ts';
 import { readAnalystQueries } from '../analyst-queries.ts';
 import type { ChainwatchConfig } from '../config.ts';
 import { glueColumnsOf, gluePartitionKeysOf, locationTemplate, partitionProjectionOf } from '../glue-columns.ts';
@@ -30,6 +39,14 @@ export function basketSectors(csvPath = repoPath('data-schemas/reference/basket.
   const [header, ...rows] = readFileSync(csvPath, 'utf8').trim().split('\n');
   const at = header.split(',').indexOf('sector');
   return [...new Set(rows.map((r) => r.split(',')[at]))].sort();
+}
+
+/** world_trade datasets: one per bundled world-trade file, named by the file without `.csv`. */
+export function worldTradeDatasets(dir = repoPath('data/bundled')): string[] {
+  return readdirSync(dir)
+    .filter(isWorldTradeFile)
+    .map((f) => f.replace(/\.csv$/, ''))
+    .sort();
 }
 
 /**
@@ -68,6 +85,10 @@ export class CatalogStack extends Stack {
         sector: glue.PartitionProjectionConfiguration.enum({ values: basketSectors() }),
       },
       [sources.name]: { source },
+      [worldTrade.name]: {
+        source,
+        dataset: glue.PartitionProjectionConfiguration.enum({ values: worldTradeDatasets() }),
+      },
     };
 
     this.tables = new Map(

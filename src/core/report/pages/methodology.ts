@@ -87,6 +87,57 @@ const METRICS: MetricDoc[] = [
       'The IEA’s measure: mining, refining and manufacturing compared side by side. Shown only over at least 3 countries.',
     table: 'production_concentration',
   },
+  {
+    name: 'World supply',
+    formula: 'HHI, CR1, CR3 and China share of world exports by exporter (or of world production by country)',
+    notes:
+      'Exports to World, or reconciled bilateral flows summed over importers; one dataset per product series, so a change of listing never reads as a change of concentration. Its coverage (complete, top flows, reporters, country list) travels with each row.',
+    table: 'world_supply',
+  },
+  {
+    name: 'Two-sided concentration',
+    formula: 'US-import HHI against world-export HHI, both tested against 0.3',
+    notes:
+      'McKinsey Global Institute (2023): global (both above), economy-specific (US imports above, world supply not), not concentrated; not computable without a world figure.',
+    table: 'supply_two_sided',
+  },
+  {
+    name: 'Dependency screen criteria',
+    formula: 'each criterion of screen_frameworks: measure, strict comparison, threshold',
+    notes:
+      'EC SWD(2021) 352, CEPII GeoDep, CRMA 65 %, MGI 0.3, OECD “fewer than half”; a criterion without data is not computable, with its reason, never guessed.',
+    table: 'screen_criteria',
+  },
+  {
+    name: 'Dependency screen verdict',
+    formula: 'flagged when every condition is met; not flagged when one is not; else not computable',
+    notes: 'One verdict per product, year and framework.',
+    table: 'dependency_screen',
+  },
+  {
+    name: 'Persistence',
+    formula: 'flagged in ≥ 2 of the last 3 years',
+    notes: 'CEPII GeoDep’s fourth criterion; entries and exits since the previous year.',
+    table: 'screen_persistence',
+  },
+  {
+    name: 'Churn',
+    formula: 'products leaving the list / products flagged the year before',
+    notes: 'Vicard & Wibaux (CEPII 2023): about one in five EU-dependent products leaves the list each year.',
+    table: 'screen_churn',
+  },
+  {
+    name: 'Mirror gap',
+    formula: 'partner-reported exports − US-reported imports, in USD and % of imports',
+    notes: 'Exports are FOB, US imports customs value: valuation alone would make imports the larger side.',
+    table: 'mirror_gaps',
+  },
+  {
+    name: 'Monthly anomaly',
+    formula: 'z = (x − trailing 24-month mean) / trailing SD; anomaly when |z| > 2',
+    notes: 'Only with all 24 previous months; the share shift only where the month’s World total is known.',
+    table: 'monthly_anomalies',
+  },
 ];
 
 const PITFALLS: { title: string; body: SafeHtml }[] = [
