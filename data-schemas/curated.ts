@@ -100,14 +100,12 @@ export const countries = defineTable({
   partitionKeys: [],
   schema: z.object({
     iso3: col.string('ISO 3166-1 alpha-3, or a pseudo-code for an aggregate (WLD, NES, …).'),
-    iso2: nullable(
-      col.string('ISO 3166-1 alpha-2 (how BACI extracts name exporters and importers); null for aggregates.'),
-    ),
     name: col.string('English short name.'),
     comtrade_code: nullable(
       col.string('UN Comtrade reporter/partner code (M49-based with exceptions: USA 842, FRA 251, …).'),
     ),
     census_code: nullable(col.string('US Census Schedule C country code (CTY_CODE).')),
+    iso2: nullable(col.string('ISO 3166-1 alpha-2 (the code BACI extracts name countries by); null for aggregates.')),
     is_aggregate: col.boolean('True for World, "nes" areas, bunkers, free zones and country groups.'),
     note: nullable(col.string('Why a mapping is unusual (e.g. 490 = Other Asia, nes = Taiwan).')),
     source_id: col.string('Citation for the code mapping.'),
