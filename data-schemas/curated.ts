@@ -4,7 +4,7 @@ import { col, defineTable } from './table.ts';
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().describe(t.description ?? '');
 
 export const FLOWS = ['M', 'X'] as const;
-export const VALUE_BASES = ['CIF', 'FOB', 'customs', 'FOB_mirror', 'unknown'] as const;
+const VALUE_BASES = ['CIF', 'FOB', 'customs', 'FOB_mirror', 'unknown'] as const;
 
 export const tradeFlows = defineTable({
   name: 'trade_flows',

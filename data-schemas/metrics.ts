@@ -11,7 +11,7 @@ const tradeCell = {
   year: col.int('Reference year (annual rows only).'),
 };
 
-export const tradeCellSources = defineTable({
+const tradeCellSources = defineTable({
   name: 'trade_cell_sources',
   zone: 'metrics',
   description: 'The one ingest source each trade cell is computed from (comtrade, then bundled, then census).',
@@ -185,7 +185,6 @@ export const metricTables = [
   productionConcentration,
 ] as const;
 
-export type TradeCellSourceRow = z.infer<typeof tradeCellSources.schema>;
 export type SupplierShareRow = z.infer<typeof supplierShares.schema>;
 export type ConcentrationRow = z.infer<typeof concentration.schema>;
 export type DependencyRow = z.infer<typeof dependency.schema>;

@@ -21,12 +21,12 @@ export interface CatalogStackProps extends StackProps {
 }
 
 /** The engine version the SQL files are written for (Trino dialect, aws-notes §3). */
-export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
+const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 
 const repoPath = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
 /** Basket sectors, read from the reference data rather than repeated here. */
-export function basketSectors(csvPath = repoPath('data-schemas/reference/basket.csv')): string[] {
+function basketSectors(csvPath = repoPath('data-schemas/reference/basket.csv')): string[] {
   const [header, ...rows] = readFileSync(csvPath, 'utf8').trim().split('\n');
   const at = header.split(',').indexOf('sector');
   return [...new Set(rows.map((r) => r.split(',')[at]))].sort();

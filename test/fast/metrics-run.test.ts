@@ -1,3 +1,4 @@
+import { metricSqlFiles } from '../../src/core/sql/metric-sql.ts';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { allTables } from '../../data-schemas/index.ts';
 import { fileColumnsOf, type ColumnType } from '../../data-schemas/table.ts';
-import { metricSqlFiles, runMetrics } from '../../src/core/metrics/metrics.ts';
+import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import {
   bundledMart,
@@ -82,13 +83,11 @@ async function parquetColumns(lake: FixtureLake, table: string) {
   );
   return {
     rows: Number(meta.num_rows),
-    columns: meta.schema
-      .slice(1)
-      .map((s) => ({
-        name: s.name,
-        type: s.type,
-        string: s.converted_type === 'UTF8' || s.logical_type?.type === 'STRING',
-      })),
+    columns: meta.schema.slice(1).map((s) => ({
+      name: s.name,
+      type: s.type,
+      string: s.converted_type === 'UTF8' || s.logical_type?.type === 'STRING',
+    })),
   };
 }
 

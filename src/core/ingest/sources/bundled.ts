@@ -1,3 +1,4 @@
+import { BUNDLED_SOURCE } from '../../sources.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
@@ -14,20 +15,18 @@ import type { TableDef } from '../../../../data-schemas/table.ts';
 import { InputError } from '../../errors.ts';
 import type { ObjectStore } from '../../seams/object-store.ts';
 import { decodeUtf8, parseCsv, type CsvFile } from '../csv.ts';
-import type { IngestInput } from '../manifest.ts';
+import type { IngestInput } from '../../lake/manifest.ts';
 import { normalizeTidyProduction, normalizeUsgsProduction, usgsCitations } from '../production.ts';
 import { landRaw } from '../raw.ts';
 import { referenceRows } from '../reference.ts';
 import { concatNormalized, type Normalized } from '../rows.ts';
 import { ownedCoverage } from '../partition-merge.ts';
 import { settle, type Settled } from '../settle.ts';
-import { BUNDLED_SOURCE, type IngestSource, type SettledTable, type SourcePart } from '../source.ts';
+import type { IngestSource, SettledTable, SourcePart } from '../source.ts';
 import { sourcesFromMarkdown } from '../sources-md.ts';
 import { projectPath } from '../../project-root.ts';
-import { tableDef } from '../tables.ts';
 import { normalizeTrade } from '../trade.ts';
 
-export { BUNDLED_SOURCE } from '../source.ts';
 export const DEFAULT_DATA_DIR = projectPath('data', 'bundled');
 export const DEFAULT_REFERENCE_DIR = projectPath('data-schemas', 'reference');
 
@@ -35,12 +34,12 @@ const CITATIONS_FILE = 'SOURCES.md';
 const TRADE_FILE = /^us_imports_by_partner_hs6\.csv$/;
 const USGS_FILE = /^usgs_mcs\d{4}_world_production\.csv$/;
 const [TRADE_FLOWS, PRODUCTION, SOURCES, COUNTRIES, PARTNER_GROUPS, BASKET] = [
-  tableDef(tradeFlows),
-  tableDef(production),
-  tableDef(sources),
-  tableDef(countries),
-  tableDef(partnerGroups),
-  tableDef(basket),
+  tradeFlows,
+  production,
+  sources,
+  countries,
+  partnerGroups,
+  basket,
 ];
 /** Reference CSVs and the tables they fill; their header is the table's column list. */
 const REFERENCE_FILES: readonly [string, TableDef][] = [
@@ -106,7 +105,7 @@ function rowsPerFile(parts: readonly Normalized[]): Map<string, number> {
  * reference tables first (trade and production are checked against them), the trade mart, the
  * production files and the citations (SOURCES.md plus reference sources.csv).
  */
-export async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourcePart> {
+async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourcePart> {
   const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   const referenceDir = resolve(opts.referenceDir ?? DEFAULT_REFERENCE_DIR);
   const dataFiles = (await readDir(dataDir)).filter((f) => f.endsWith('.csv') || f === CITATIONS_FILE);
