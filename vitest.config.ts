@@ -1,11 +1,36 @@
 import { defineConfig } from 'vitest/config';
+import { measureSlowdown } from './test/support/slowdown.ts';
+
+/**
+ * Two lanes. `fast`: pure logic and DuckDB on small data, many files at once — what a developer runs
+ * while working (`npm run test:fast`). `system`: real processes — moto_server, Chromium, child
+ * processes killed mid-write, `cdk synth`, the benchmark smoke run. Every timeout is scaled by the
+ * machine's measured slowdown (test/support/slowdown.ts), so a loaded machine is slower, never red.
+ */
+const slowdown = measureSlowdown();
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Native DuckDB, moto_server and Chromium are real processes: give them room on a 2-core machine.
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
+    projects: [
+      {
+        test: {
+          name: 'fast',
+          include: ['test/fast/**/*.test.ts'],
+          testTimeout: 30_000 * slowdown,
+          hookTimeout: 60_000 * slowdown,
+          pool: 'forks',
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          name: 'system',
+          include: ['test/system/**/*.test.ts'],
+          testTimeout: 120_000 * slowdown,
+          hookTimeout: 240_000 * slowdown,
+          pool: 'forks',
+        },
+      },
+    ],
   },
 });

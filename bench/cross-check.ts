@@ -6,7 +6,7 @@ import { columnsOf, type TableDef } from '../data-schemas/table.ts';
  * scales to the 10M-row outputs): every key on both sides, every value equal — doubles within
  * `tolerance`, relative above 1 and absolute below (shares are 0–1, totals are dollars).
  */
-export const TOLERANCE = 1e-9;
+const TOLERANCE = 1e-9;
 /** A trade metric row is identified by its cell, plus the supplier for supplier_shares. */
 const CELL_KEYS = ['reporter_iso3', 'hs6', 'flow', 'year', 'partner_iso3'];
 
@@ -43,7 +43,7 @@ export interface TableCheck {
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string): string => `"${s}"`;
 
-export function checkSql(table: TableDef, fileA: string, fileB: string, tolerance: number): string {
+function checkSql(table: TableDef, fileA: string, fileB: string, tolerance: number): string {
   const columns = columnsOf(table);
   const keys = keysOf(table);
   const values = columns.filter((c) => !keys.includes(c.name));

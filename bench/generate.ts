@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { runIngest } from '../src/core/ingest/ingest.ts';
 import { createHash } from 'node:crypto';
 import { curatedTables, tradeFlows } from '../data-schemas/curated.ts';
-import { columnsOf, type TableDef } from '../data-schemas/table.ts';
+import { columnsOf } from '../data-schemas/table.ts';
 import { orderBy, writePartitions } from '../src/core/lake/partitions.ts';
 import { FolderObjectStore } from '../src/adapters/folder-store/folder-store.ts';
 import { toTradeFlow } from './synthetic/comtrade-shape.ts';
@@ -55,7 +55,7 @@ export interface GeneratedData {
 
 export const MANIFEST = 'manifest.json';
 /** zod object types are invariant in their shape, so a specific table is widened explicitly (same object). */
-const TRADE_FLOWS = tradeFlows as unknown as TableDef;
+const TRADE_FLOWS = tradeFlows;
 /** Bump when the generated rows change, so a stale work folder is regenerated. */
 export const GENERATOR_VERSION = 2;
 
@@ -157,11 +157,7 @@ const schemaFingerprint = (): string =>
   createHash('sha256')
     .update(
       JSON.stringify(
-        (curatedTables as unknown as TableDef[]).map((t) => [
-          t.name,
-          t.partitionKeys,
-          columnsOf(t).map((c) => [c.name, c.type, c.nullable]),
-        ]),
+        curatedTables.map((t) => [t.name, t.partitionKeys, columnsOf(t).map((c) => [c.name, c.type, c.nullable])]),
       ),
     )
     .digest('hex')

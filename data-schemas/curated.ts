@@ -4,7 +4,7 @@ import { col, defineTable } from './table.ts';
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().describe(t.description ?? '');
 
 export const FLOWS = ['M', 'X'] as const;
-export const VALUE_BASES = ['CIF', 'FOB', 'customs', 'FOB_mirror', 'unknown'] as const;
+const VALUE_BASES = ['CIF', 'FOB', 'customs', 'FOB_mirror', 'unknown'] as const;
 
 export const tradeFlows = defineTable({
   name: 'trade_flows',
@@ -141,15 +141,15 @@ export const basket = defineTable({
 });
 
 /** Who declared a world_trade value: the exporter, the importer, or a reconciliation of both (BACI). */
-export const REPORTED_BY = ['exporter', 'importer', 'reconciled'] as const;
-export const WORLD_FLOWS = ['X', 'M', 'RX', 'RM'] as const;
+const REPORTED_BY = ['exporter', 'importer', 'reconciled'] as const;
+const WORLD_FLOWS = ['X', 'M', 'RX', 'RM'] as const;
 /**
  * How much of the world a world_trade dataset lists, which decides what it can honestly answer:
  * complete (every flow: shares, HHI and counts of exporters), top_flows (a trimmed edge list with most
  * of the value: shares and HHI, not counts), reporters (declarations of the countries that report:
  * non-reporters are missing), country_list (the countries a download listed).
  */
-export const WORLD_COVERAGES = ['complete', 'top_flows', 'reporters', 'country_list'] as const;
+const WORLD_COVERAGES = ['complete', 'top_flows', 'reporters', 'country_list'] as const;
 
 export const worldTrade = defineTable({
   name: 'world_trade',
@@ -208,8 +208,8 @@ export const worldTrade = defineTable({
   }),
 });
 
-export const COMPARISONS = ['>', '<'] as const;
-export const CRITERION_ROLES = ['condition', 'classifier'] as const;
+const COMPARISONS = ['>', '<'] as const;
+const CRITERION_ROLES = ['condition', 'classifier'] as const;
 
 export const screenFrameworks = defineTable({
   name: 'screen_frameworks',

@@ -11,7 +11,7 @@ const tradeCell = {
   year: col.int('Reference year (annual rows only).'),
 };
 
-export const tradeCellSources = defineTable({
+const tradeCellSources = defineTable({
   name: 'trade_cell_sources',
   zone: 'metrics',
   description: 'The one ingest source each trade cell is computed from (comtrade, then bundled, then census).',
@@ -174,9 +174,9 @@ export const productionConcentration = defineTable({
   }),
 });
 
-export const WORLD_BASES = ['exports', 'production'] as const;
+const WORLD_BASES = ['exports', 'production'] as const;
 
-export const worldSupply = defineTable({
+const worldSupply = defineTable({
   name: 'world_supply',
   zone: 'metrics',
   description:
@@ -223,9 +223,9 @@ export const worldSupply = defineTable({
   }),
 });
 
-export const TWO_SIDED_CLASSES = ['global', 'economy_specific', 'not_concentrated', 'not_computable'] as const;
+const TWO_SIDED_CLASSES = ['global', 'economy_specific', 'not_concentrated', 'not_computable'] as const;
 
-export const supplyTwoSided = defineTable({
+const supplyTwoSided = defineTable({
   name: 'supply_two_sided',
   zone: 'metrics',
   description:
@@ -266,9 +266,9 @@ const screenCell = {
   framework_id: col.string('Framework id (screen_frameworks).'),
 };
 
-export const CRITERION_STATUSES = ['met', 'not_met', 'not_computable'] as const;
+const CRITERION_STATUSES = ['met', 'not_met', 'not_computable'] as const;
 
-export const screenCriteria = defineTable({
+const screenCriteria = defineTable({
   name: 'screen_criteria',
   zone: 'metrics',
   description:
@@ -295,9 +295,9 @@ export const screenCriteria = defineTable({
   }),
 });
 
-export const SCREEN_VERDICTS = ['flagged', 'not_flagged', 'not_computable'] as const;
+const SCREEN_VERDICTS = ['flagged', 'not_flagged', 'not_computable'] as const;
 
-export const dependencyScreen = defineTable({
+const dependencyScreen = defineTable({
   name: 'dependency_screen',
   zone: 'metrics',
   description:
@@ -323,7 +323,7 @@ export const dependencyScreen = defineTable({
   }),
 });
 
-export const screenPersistence = defineTable({
+const screenPersistence = defineTable({
   name: 'screen_persistence',
   zone: 'metrics',
   description:
@@ -351,7 +351,7 @@ export const screenPersistence = defineTable({
   }),
 });
 
-export const screenChurn = defineTable({
+const screenChurn = defineTable({
   name: 'screen_churn',
   zone: 'metrics',
   description:
@@ -369,7 +369,7 @@ export const screenChurn = defineTable({
   }),
 });
 
-export const mirrorGaps = defineTable({
+const mirrorGaps = defineTable({
   name: 'mirror_gaps',
   zone: 'metrics',
   description:
@@ -400,7 +400,7 @@ export const mirrorGaps = defineTable({
   }),
 });
 
-export const monthlyAnomalies = defineTable({
+const monthlyAnomalies = defineTable({
   name: 'monthly_anomalies',
   zone: 'metrics',
   description:
@@ -458,7 +458,6 @@ export const metricTables = [
   monthlyAnomalies,
 ] as const;
 
-export type TradeCellSourceRow = z.infer<typeof tradeCellSources.schema>;
 export type SupplierShareRow = z.infer<typeof supplierShares.schema>;
 export type ConcentrationRow = z.infer<typeof concentration.schema>;
 export type DependencyRow = z.infer<typeof dependency.schema>;

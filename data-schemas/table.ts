@@ -5,14 +5,14 @@ import { z } from 'zod';
  * (`z.infer`), row validation, the Parquet column types, the DuckDB views, the Glue columns
  * (infra) and the column reference in the README.
  */
-export interface TableDef<Shape extends z.ZodRawShape = z.ZodRawShape> {
+export interface TableDef<Schema extends z.ZodObject = z.ZodObject> {
   name: string;
   description: string;
   /** `curated` tables are landed by ingest; `metrics` tables are computed by SQL. */
   zone: 'curated' | 'metrics';
-  schema: z.ZodObject<Shape>;
+  schema: Schema;
   /** Hive partition keys, outermost first. They are folders in the key, not columns in the file. */
-  partitionKeys: readonly (keyof Shape & string)[];
+  partitionKeys: readonly string[];
 }
 
 export type ColumnType = 'string' | 'int' | 'bigint' | 'double' | 'boolean';
@@ -34,7 +34,10 @@ export const col = {
   boolean: (description: string) => z.boolean().describe(description),
 };
 
-export const defineTable = <Shape extends z.ZodRawShape>(def: TableDef<Shape>): TableDef<Shape> => {
+/** A table definition whose partition keys are checked against its columns (at compile time and here). */
+export const defineTable = <Schema extends z.ZodObject, Key extends keyof Schema['shape'] & string>(
+  def: TableDef<Schema> & { partitionKeys: readonly Key[] },
+): TableDef<Schema> => {
   for (const [name, type] of Object.entries(def.schema.shape)) {
     if (!(type as z.ZodType).description) throw new Error(`Column ${def.name}.${name} has no description`);
   }
@@ -85,4 +88,4 @@ export const partitionColumnsOf = (table: TableDef): Column[] =>
   table.partitionKeys.map((k) => columnsOf(table).find((c) => c.name === k)!);
 
 /** Object-store prefix of a table: `curated/trade_flows/`. */
-export const tablePrefix = (table: TableDef): string => `${table.zone}/${table.name}/`;
+export const tablePrefix = (table: Pick<TableDef, 'zone' | 'name'>): string => `${table.zone}/${table.name}/`;

@@ -1,19 +1,12 @@
 import { z } from 'zod';
 import { UsageError } from '../src/core/errors.ts';
+import { INGEST_SOURCES, type IngestSourceId, type KeyedSource, KEYED_SOURCES } from '../src/core/sources.ts';
 
 /**
  * Deployment configuration, read from CDK context (`cdk.json` "context", or `-c key=value` on the
  * command line). Values given with `-c` arrive as strings, so numbers and lists are coerced here;
  * anything invalid stops synthesis with a message that names the key and how to fix it.
  */
-
-/** The ingest sources the pipeline knows; one Lambda per enabled source. */
-export const KNOWN_SOURCES = ['bundled', 'comtrade', 'census', 'usgs'] as const;
-export type SourceName = (typeof KNOWN_SOURCES)[number];
-
-/** Sources that need an API key; the key lives in an SSM SecureString parameter, never in code. */
-export const KEYED_SOURCES = ['comtrade', 'census'] as const satisfies readonly SourceName[];
-export type KeyedSource = (typeof KEYED_SOURCES)[number];
 
 /** Retention values CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -27,7 +20,7 @@ export interface ChainwatchConfig {
   /** Short name of this deployment; prefixes stack, database and workgroup names. */
   stage: string;
   /** Enabled ingest sources, in run order. */
-  sources: SourceName[];
+  sources: IngestSourceId[];
   schedule: { enabled: boolean; day: number; hour: number; minute: number; timeZone: string };
   /** SSM parameter name (SecureString) holding each keyed source's API key. */
   apiKeyParameters: Partial<Record<KeyedSource, string>>;
@@ -48,7 +41,7 @@ const list = z.preprocess(
           .filter(Boolean)
       : v,
   z
-    .array(z.enum(KNOWN_SOURCES))
+    .array(z.enum(INGEST_SOURCES))
     .min(1, 'enable at least one source')
     .refine((a) => new Set(a).size === a.length, 'list each source once'),
 );
@@ -59,7 +52,7 @@ const parameterName = z
   .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name starting with "/" (letters, digits, _ . - /)');
 
 /** Each context key with its schema, default and what it means (the README table is written from this). */
-export const CONTEXT_KEYS = {
+const CONTEXT_KEYS = {
   stage: {
     schema: z
       .string()
@@ -72,8 +65,8 @@ export const CONTEXT_KEYS = {
   },
   sources: {
     schema: list,
-    default: KNOWN_SOURCES.join(','),
-    help: `enabled ingest sources, comma-separated, from: ${KNOWN_SOURCES.join(', ')}`,
+    default: INGEST_SOURCES.join(','),
+    help: `enabled ingest sources, comma-separated, from: ${INGEST_SOURCES.join(', ')}`,
   },
   scheduleEnabled: { schema: bool, default: true, help: 'whether the monthly schedule is enabled' },
   scheduleDay: {
@@ -152,7 +145,7 @@ function read<K extends ContextKey>(get: (key: string) => unknown, key: K): Cont
 export function readConfig(get: (key: string) => unknown): ChainwatchConfig {
   const v = <K extends ContextKey>(key: K) => read(get, key);
   const stage = v('stage')!;
-  const sources = v('sources')! as SourceName[];
+  const sources = v('sources')! as IngestSourceId[];
   const tradeYears = { min: v('tradeYearMin')!, max: v('tradeYearMax')! };
   if (tradeYears.min > tradeYears.max) {
     throw new UsageError(

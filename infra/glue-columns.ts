@@ -27,7 +27,7 @@ const GLUE_TYPE: Record<ColumnType, glue.Type> = {
 /** Glue rejects column comments longer than this. */
 const MAX_COMMENT = 255;
 
-export function glueColumn(table: TableDef, column: Column): glue.Column {
+function glueColumn(table: TableDef, column: Column): glue.Column {
   if (column.description.length > MAX_COMMENT) {
     throw new UsageError(
       `Column ${table.name}.${column.name} has a ${column.description.length}-character description; Glue allows ${MAX_COMMENT}.`,

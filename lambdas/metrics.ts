@@ -1,19 +1,9 @@
 import { AthenaQueryEngine } from '../src/adapters/athena-engine/athena-engine.ts';
-import { UsageError } from '../src/core/errors.ts';
+import { ENV, requireEnv } from '../src/core/env.ts';
 import { refuseOverPendingIngest } from '../src/core/lake/pending-ingest.ts';
-import { S3ObjectStore } from '../src/adapters/s3-store/s3-store.ts';
+import { lakeStoreFromEnv } from '../src/adapters/s3-store/from-env.ts';
 import { redactingLog } from '../src/core/log.ts';
 import { runMetrics } from '../src/core/metrics/metrics.ts';
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new UsageError(
-      `Environment variable ${name} is not set`,
-      `Set ${name} on the metrics Lambda (the pipeline stack does).`,
-    );
-  return value;
-}
 
 /**
  * Metrics step in AWS: rebuild every metric table with Athena over the Glue tables. The SQL files
@@ -23,19 +13,17 @@ function env(name: string): string {
  * compute metrics from half-replaced partitions.
  */
 export async function handler(): Promise<{ tables: Record<string, { rows: number }> }> {
-  const lakeBucket = env('LAKE_BUCKET');
-  const lakePrefix = process.env.LAKE_PREFIX ?? '';
-  const store = new S3ObjectStore({ bucket: lakeBucket, prefix: lakePrefix });
+  const store = lakeStoreFromEnv();
   await refuseOverPendingIngest(
     store,
     (source) =>
       `Start the refresh again, or invoke the ingest Lambda of ${source} with {"source": "${source}", "recover": true}`,
   );
   const engine = new AthenaQueryEngine({
-    workgroup: env('ATHENA_WORKGROUP'),
-    database: env('GLUE_DATABASE'),
-    lakeBucket,
-    lakePrefix,
+    workgroup: requireEnv(ENV.athenaWorkgroup),
+    database: requireEnv(ENV.glueDatabase),
+    lakeBucket: store.bucket,
+    lakePrefix: store.prefix,
     store,
   });
   try {

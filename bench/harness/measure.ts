@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ContenderResult } from '../contenders/result.ts';
 
 /** GNU time reports a child's peak RSS (%M, KiB) and wall time (%e) without touching the child. */
-export const GNU_TIME = '/usr/bin/time';
+const GNU_TIME = '/usr/bin/time';
 
 export class BenchSetupError extends Error {
   constructor(
@@ -46,7 +46,7 @@ export interface MeasureOptions {
   memoryCapMb?: number;
 }
 
-export const DEFAULT_MEMORY_CAP_MB = 6144;
+const DEFAULT_MEMORY_CAP_MB = 6144;
 
 /** Resident memory of a process group, in MB (ps sums every member). */
 function groupRssMb(pgid: number): number {

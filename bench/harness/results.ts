@@ -90,7 +90,7 @@ function stageSection(s: StageReport): string {
 }
 
 /** results.md: the targets first, then every stage's contenders, then the hand-written analysis. */
-export function resultsMarkdown(r: BenchResults, analysis: string): string {
+function resultsMarkdown(r: BenchResults, analysis: string): string {
   const m = r.machine;
   const rows = [
     ...r.stages.flatMap((s) => s.figures.map((f) => figureRow(f, n(s.size)))),

@@ -2,7 +2,7 @@ import { measure, type Measurement } from './measure.ts';
 import { summarize, type Summary } from './stats.ts';
 
 /** One program in a stage, run as its own process. */
-export interface Contender {
+interface Contender {
   name: string;
   label: string;
   command: string[];
@@ -37,7 +37,7 @@ export interface StagePlan {
   log?: (line: string) => void;
 }
 
-export interface ContenderSummary {
+interface ContenderSummary {
   name: string;
   label: string;
   /** Failures, one per failed run. */
@@ -65,7 +65,7 @@ export interface StageResult {
   figures: FigureResult[];
 }
 
-export const meets = (value: number, t: Target): boolean => (t.op === '<=' ? value <= t.value : value >= t.value);
+const meets = (value: number, t: Target): boolean => (t.op === '<=' ? value <= t.value : value >= t.value);
 
 export function figureOf(c: Omit<Comparison, 'value'>, values: number[]): FigureResult {
   const summary = summarize(values);

@@ -2,13 +2,12 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { metricTables } from '../../data-schemas/metrics.ts';
-import type { TableDef } from '../../data-schemas/table.ts';
 import { crossCheck, type TableCheck } from '../cross-check.ts';
 import { BenchSetupError } from '../harness/measure.ts';
 import { runStage, type StageResult } from '../harness/stage.ts';
 import { nodeContender, pythonContender, type SizedContext } from './context.ts';
 
-export const PYTHON_SETUP = 'pip install pandas polars pyarrow duckdb';
+const PYTHON_SETUP = 'pip install pandas polars pyarrow duckdb';
 /** The tables the pandas and polars baselines reproduce (bench/baselines/common.py TABLES). */
 const TRADE_METRICS = ['supplier_shares', 'concentration', 'dependency', 'trade_trend'];
 
@@ -19,7 +18,7 @@ async function readAll(dir: string): Promise<void> {
   }
 }
 
-export function requirePython(): void {
+function requirePython(): void {
   try {
     execFileSync('python3', ['-c', 'import pandas, polars, pyarrow'], { stdio: 'pipe' });
   } catch (cause) {
@@ -98,7 +97,7 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
       },
     ],
   });
-  const tables = metricTables as unknown as TableDef[];
+  const tables = metricTables;
   const chainwatch = { contender: 'chainwatch', file: (t: string) => join(lake, 'metrics', t, 'part-00000.parquet') };
   const other = (name: string) => ({ contender: name, file: (t: string) => join(out(name), `${t}.parquet`) });
   const checks = [

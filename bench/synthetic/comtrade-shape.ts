@@ -10,11 +10,11 @@ import type { Universe } from './universe.ts';
  */
 export type ComtradeRecord = Record<(typeof COMTRADE_FIELDS)[number], string | number | boolean | null>;
 
-export const SYNTHETIC_SOURCE_ID = 'BENCH_SYNTHETIC';
+const SYNTHETIC_SOURCE_ID = 'BENCH_SYNTHETIC';
 const TAIWAN_NOTE = 'partner 490 (Other Asia, nes) mapped to TWN';
 
 /** HS vintage a reporter would use natively in that year (H4 = HS2012, H5 = HS2017, H6 = HS2022). */
-export const hsVintage = (year: number): string => (year >= 2022 ? 'H6' : year >= 2017 ? 'H5' : 'H4');
+const hsVintage = (year: number): string => (year >= 2022 ? 'H6' : year >= 2017 ? 'H5' : 'H4');
 
 /** How Comtrade labels a partner: 490 is "Other Asia, nes" (ISO S19), 0 is World (W00). */
 function partnerLabel(u: Universe, partner: number): { iso: string; desc: string } {

@@ -40,7 +40,7 @@ export function rng(...seeds: number[]): Rng {
 }
 
 /** Standard normal (Box–Muller; the second value is dropped to keep the stream simple). */
-export function normal(r: Rng): number {
+function normal(r: Rng): number {
   const u = 1 - r();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
 }

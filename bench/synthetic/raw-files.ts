@@ -28,9 +28,9 @@ export interface RawPeriod {
   counts: Record<string, number>;
 }
 
-export const apiKeyOf = (year: number, month: number): string =>
+const apiKeyOf = (year: number, month: number): string =>
   month === 0 ? `A-${year}` : `M-${year}${String(month).padStart(2, '0')}`;
-export const csvNameOf = (year: number, month: number): string =>
+const csvNameOf = (year: number, month: number): string =>
   `${month === 0 ? year : `${year}-${String(month).padStart(2, '0')}`}.csv`;
 
 export async function writeRawPeriod(

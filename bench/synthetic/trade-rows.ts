@@ -29,7 +29,7 @@ export interface BadRow {
 }
 
 /** What is wrong with a raw row that ingest must quarantine. */
-export const DEFECTS = [
+const DEFECTS = [
   'negative_value',
   'unknown_partner',
   'unknown_product',

@@ -8,14 +8,14 @@ import { rng, shuffled } from './random.ts';
  * table (which fixes the *order* of real dominant suppliers per product); only the tail order is
  * seeded at random. Nothing here ships: it only shapes benchmark data.
  */
-export interface Area {
+interface Area {
   iso3: string;
   name: string;
   code: number;
   isAggregate: boolean;
 }
 
-export interface Product {
+interface Product {
   hs6: string;
   label: string;
   /** Partner indices (into `partners`, countries only), most important supplier first. */

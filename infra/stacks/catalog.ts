@@ -14,7 +14,7 @@ import {
   worldTrade,
   type TableDef,
 } from '../../data-schemas/index.ts';
-import { isWorldTradeFile } from '../../src/core/ingest/world-trade.ts';
+import { isWorldTradeFile, worldTradeDataset } from '../../src/core/world-trade-files.ts';
 import { readAnalystQueries } from '../analyst-queries.ts';
 import type { ChainwatchConfig } from '../config.ts';
 import { glueColumnsOf, gluePartitionKeysOf, locationTemplate, partitionProjectionOf } from '../glue-columns.ts';
@@ -30,23 +30,20 @@ export interface CatalogStackProps extends StackProps {
 }
 
 /** The engine version the SQL files are written for (Trino dialect, aws-notes §3). */
-export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
+const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 
 const repoPath = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
 /** Basket sectors, read from the reference data rather than repeated here. */
-export function basketSectors(csvPath = repoPath('data-schemas/reference/basket.csv')): string[] {
+function basketSectors(csvPath = repoPath('data-schemas/reference/basket.csv')): string[] {
   const [header, ...rows] = readFileSync(csvPath, 'utf8').trim().split('\n');
   const at = header.split(',').indexOf('sector');
   return [...new Set(rows.map((r) => r.split(',')[at]))].sort();
 }
 
 /** world_trade datasets: one per bundled world-trade file, named by the file without `.csv`. */
-export function worldTradeDatasets(dir = repoPath('data/bundled')): string[] {
-  return readdirSync(dir)
-    .filter(isWorldTradeFile)
-    .map((f) => f.replace(/\.csv$/, ''))
-    .sort();
+function worldTradeDatasets(dir = repoPath('data/bundled')): string[] {
+  return readdirSync(dir).filter(isWorldTradeFile).map(worldTradeDataset).sort();
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { IngestSourceId, KeyedSource } from '../../src/core/sources.ts';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -15,8 +16,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { ChainwatchConfig, SourceName } from '../config.ts';
-import { ingestWritePatterns, lakePrefix } from '../lake-layout.ts';
+import type { ChainwatchConfig } from '../config.ts';
+import { ENV } from '../../src/core/env.ts';
+import { lakePrefix } from '../../src/core/lake/layout.ts';
+import { ingestWritePatterns } from '../lake-layout.ts';
 import { acknowledgeGrantWildcards, acknowledgePrefixResource, renderResource } from '../nag.ts';
 import type { ResourceNames } from '../names.ts';
 import { INGEST_HEAP_MB, INGEST_MEMORY_MB } from '../lambda-budgets.ts';
@@ -55,7 +58,7 @@ const RESOURCE_STAR_REASON =
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Native modules cannot be bundled and DuckDB is the local engine only: keep it out of every Lambda. */
-export const LAMBDA_EXTERNAL_MODULES = ['@duckdb/node-api', '@duckdb/node-bindings'];
+const LAMBDA_EXTERNAL_MODULES = ['@duckdb/node-api', '@duckdb/node-bindings'];
 
 /** Errors worth retrying: Lambda and AWS API throttling, surfaced either by Step Functions or by a handler. */
 const THROTTLING_ERRORS = [
@@ -91,7 +94,7 @@ interface HandlerOptions {
  * failed runs, and the monthly schedule.
  */
 export class PipelineStack extends Stack {
-  readonly ingestFunctions: Map<SourceName, nodejs.NodejsFunction>;
+  readonly ingestFunctions: Map<IngestSourceId, nodejs.NodejsFunction>;
   readonly metricsFunction: nodejs.NodejsFunction;
   readonly reportFunction: nodejs.NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
@@ -109,14 +112,14 @@ export class PipelineStack extends Stack {
 
     this.ingestFunctions = new Map(
       config.sources.map((source) => {
-        const parameter = config.apiKeyParameters[source as keyof ChainwatchConfig['apiKeyParameters']];
+        const parameter = config.apiKeyParameters[source as KeyedSource];
         const fn = this.handler(`Ingest-${source}`, {
           name: 'ingest',
           description: `chainwatch ingest of source "${source}": fetch → raw/, validate → curated/ or quarantine/`,
-          // The ingest code reads `<SOURCE>_API_KEY_PARAM` (src/core/ingest/api-keys.ts) and resolves it in SSM.
+          // The ingest code reads `<SOURCE>_API_KEY_PARAM` and resolves it in SSM.
           environment: {
-            LAKE_BUCKET: lakeBucket.bucketName,
-            ...(parameter ? { [`${source.toUpperCase()}_API_KEY_PARAM`]: parameter } : {}),
+            [ENV.lakeBucket]: lakeBucket.bucketName,
+            ...(parameter ? { [ENV.apiKeyParameter(source as KeyedSource)]: parameter } : {}),
           },
           timeout: Duration.minutes(10),
           memorySize: INGEST_MEMORY_MB,
@@ -171,9 +174,9 @@ export class PipelineStack extends Stack {
       name: 'metrics',
       description: 'chainwatch metrics: run every metric SQL file on Athena, UNLOAD to metrics/<table>/',
       environment: {
-        LAKE_BUCKET: lakeBucket.bucketName,
-        ATHENA_WORKGROUP: names.workGroup('pipeline'),
-        GLUE_DATABASE: names.database,
+        [ENV.lakeBucket]: lakeBucket.bucketName,
+        [ENV.athenaWorkgroup]: names.workGroup('pipeline'),
+        [ENV.glueDatabase]: names.database,
       },
       timeout: Duration.minutes(15),
       memorySize: 512,
@@ -240,9 +243,9 @@ export class PipelineStack extends Stack {
       name: 'report',
       description: 'chainwatch report: build the site from the lake tables and publish it to the site bucket',
       environment: {
-        LAKE_BUCKET: lakeBucket.bucketName,
-        SITE_BUCKET: siteBucket.bucketName,
-        SITE_KVS_ARN: sitePointer.keyValueStoreArn,
+        [ENV.lakeBucket]: lakeBucket.bucketName,
+        [ENV.siteBucket]: siteBucket.bucketName,
+        [ENV.siteKvsArn]: sitePointer.keyValueStoreArn,
       },
       timeout: Duration.minutes(10),
       memorySize: 1769,
@@ -274,14 +277,14 @@ export class PipelineStack extends Stack {
       this.reportFunction,
       lakeBucket,
       'read',
-      '_state/*',
+      `${lakePrefix.stateRoot}*`,
       "the data-quality page and stale banners read each source's state",
     );
     this.grantLake(
       this.reportFunction,
       lakeBucket,
       'read',
-      'quarantine/*',
+      `${lakePrefix.quarantineRoot}*`,
       'the data-quality page counts quarantined rows',
     );
     this.grantLake(

@@ -1,6 +1,8 @@
+import { INGEST_SOURCES, LIVE_SOURCES, type LiveSourceId } from '../core/sources.ts';
+import { ENV } from '../core/env.ts';
 import { parseArgs } from 'node:util';
-import { defaultRefreshPeriod, INGEST_SOURCES } from '../core/ingest/live-selection.ts';
-import { LIVE_SOURCES, type LiveSourceId } from '../core/ingest/sources/live-source.ts';
+import { defaultRefreshPeriod } from '../core/ingest/live-selection.ts';
+
 import { ChainwatchError, UsageError } from '../core/errors.ts';
 import { redactingLog } from '../core/log.ts';
 import {
@@ -155,7 +157,7 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
     err(
       `chainwatch: unexpected failure: ${(error as Error).message}\n  → This is a bug; please report it with the command you ran.`,
     );
-    if (process.env.CHAINWATCH_DEBUG) err((error as Error).stack ?? '');
+    if (process.env[ENV.debug]) err((error as Error).stack ?? '');
     return 1;
   }
 }

@@ -1,17 +1,19 @@
+import type { LiveSourceId } from '../core/sources.ts';
+import { newRunId } from '../core/lake/run-id.ts';
 import { join } from 'node:path';
 import { runIngest } from '../core/ingest/ingest.ts';
-import type { IngestManifest } from '../core/ingest/manifest.ts';
+import type { IngestManifest } from '../core/lake/manifest.ts';
 import { progressBar } from '../core/ingest/progress-bar.ts';
 import { planRequests, runLiveIngest, runRefresh, type PlanJob } from '../core/ingest/refresh.ts';
 import type { IngestCliOptions } from '../core/ingest/live-selection.ts';
-import type { LiveSourceId } from '../core/ingest/sources/live-source.ts';
+
 import { runMetrics } from '../core/metrics/metrics.ts';
-import { buildSite } from '../core/report/build-site.ts';
+import { buildSiteFolder } from './site-folder-build.ts';
 import { DuckDBQueryEngine } from '../adapters/duckdb-engine/duckdb-engine.ts';
 import { UsageError } from '../core/errors.ts';
 import { refuseOverPendingIngest } from '../core/lake/pending-ingest.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
-import { storeFromUri } from '../adapters/s3-store/s3-store.ts';
+import { storeFromUri } from './lake-store.ts';
 
 /**
  * The local orchestration edge: the steps Step Functions runs in AWS, in order, with one progress
@@ -28,8 +30,6 @@ export interface PipelineOptions {
   write?: (text: string) => void;
   tty?: boolean;
 }
-
-export const newRunId = (now = new Date()): string => now.toISOString().replace(/[:.]/g, '-');
 
 const seconds = (start: number): string => `${((performance.now() - start) / 1000).toFixed(1)} s`;
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -124,7 +124,7 @@ export async function metricsStep(o: PipelineOptions, { force = false } = {}): P
 export async function reportStep(o: PipelineOptions): Promise<void> {
   const log = o.log ?? noop;
   const start = performance.now();
-  const site = await buildSite({
+  const site = await buildSiteFolder({
     store: storeFromUri(o.lake),
     outDir: o.outDir,
     onProgress: (line) => log(`  ${line}`),

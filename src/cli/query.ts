@@ -1,3 +1,5 @@
+import { ENV } from '../core/env.ts';
+import { lakePrefix } from '../core/lake/layout.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +13,7 @@ import { DuckDBQueryEngine } from '../adapters/duckdb-engine/duckdb-engine.ts';
 import type { QueryEngine } from '../core/seams/query-engine.ts';
 import { UsageError } from '../core/errors.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
-import { storeFromUri } from '../adapters/s3-store/s3-store.ts';
+import { storeFromUri } from './lake-store.ts';
 
 /** Where a command writes: stdout lines, stderr lines, and whether stdout is a terminal. */
 export interface CommandIO {
@@ -20,7 +22,7 @@ export interface CommandIO {
   isTTY?: boolean;
 }
 
-export const QUERY_HELP = `chainwatch query — ad-hoc SQL on the lake tables (DuckDB locally, Athena in AWS)
+const QUERY_HELP = `chainwatch query — ad-hoc SQL on the lake tables (DuckDB locally, Athena in AWS)
 
 Usage:
   chainwatch query "<sql>" [--param name=value]…
@@ -47,7 +49,7 @@ Options:
 
 Athena uses the usual AWS environment (AWS_PROFILE or keys, AWS_REGION).`;
 
-export interface EngineOptions {
+interface EngineOptions {
   lake: string;
   workgroup?: string;
   database?: string;
@@ -64,7 +66,7 @@ const required = (value: string | undefined, option: string, env: string): strin
 export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
   duckdb: async ({ lake }) => {
     const store = new FolderObjectStore(lake);
-    if ((await store.list('curated/')).length === 0) {
+    if ((await store.list(lakePrefix.curated)).length === 0) {
       throw new UsageError(
         `The lake folder "${lake}" holds no tables`,
         'Build it first with "chainwatch run", or pass --lake <dir>.',
@@ -161,9 +163,9 @@ export async function queryCommand(
   const text = await queryText(positionals, values.file, values.saved);
   const paramValues = parseParamArgs(values.param!);
   const engine = await engines[engineName]({
-    lake: values.lake ?? (engineName === 'athena' ? (process.env.CHAINWATCH_LAKE ?? '') : '.lake'),
-    workgroup: values.workgroup ?? process.env.CHAINWATCH_WORKGROUP,
-    database: values.database ?? process.env.CHAINWATCH_DATABASE,
+    lake: values.lake ?? (engineName === 'athena' ? (process.env[ENV.cliLake] ?? '') : '.lake'),
+    workgroup: values.workgroup ?? process.env[ENV.cliWorkgroup],
+    database: values.database ?? process.env[ENV.cliDatabase],
   });
   try {
     const result = await runAnalystQuery(engine, {

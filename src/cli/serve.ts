@@ -4,7 +4,7 @@ import { serveSite } from './serve-site.ts';
 import { UsageError } from '../core/errors.ts';
 import type { CommandIO } from './query.ts';
 
-export const SERVE_HELP = `chainwatch serve — preview the built report site on this machine
+const SERVE_HELP = `chainwatch serve — preview the built report site on this machine
 
 Usage: chainwatch serve [--dir <site>] [--port <n>]
 

@@ -5,7 +5,7 @@ import { QueryError } from '../core/errors.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
 import { ENGINES, type CommandIO } from './query.ts';
 
-export const SHELL_HELP = `chainwatch shell — an interactive SQL session on the lake (DuckDB, views named as the Glue tables)
+const SHELL_HELP = `chainwatch shell — an interactive SQL session on the lake (DuckDB, views named as the Glue tables)
 
 Usage: chainwatch shell [--lake <dir>]
 
@@ -14,7 +14,7 @@ ${SESSION_HELP}
 With the DuckDB CLI installed, the same views:
   chainwatch export-views --lake <dir> > views.sql && duckdb -init views.sql`;
 
-export const EXPORT_VIEWS_HELP = `chainwatch export-views — print the DuckDB views of every lake table
+const EXPORT_VIEWS_HELP = `chainwatch export-views — print the DuckDB views of every lake table
 
 Usage: chainwatch export-views [--lake <dir>] > views.sql
 Then: duckdb -init views.sql   (or run views.sql in any DuckDB client)`;

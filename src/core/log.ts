@@ -9,7 +9,7 @@ import { redactText } from './http/redact.ts';
  */
 
 /** Environment variables that hold secrets (values, not parameter names). */
-export const SECRET_ENV = ['COMTRADE_API_KEY', 'CENSUS_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+const SECRET_ENV = ['COMTRADE_API_KEY', 'CENSUS_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 
 /** Secret values read at run time (SSM parameters): not in the environment, so they are registered. */
 const registered = new Set<string>();

@@ -1,3 +1,4 @@
+import { ENV } from './env.ts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -6,6 +7,6 @@ import { fileURLToPath } from 'node:url';
  * for the CLI and tests, wherever they are started from; the task root in a bundled Lambda, where
  * the CDK app copies those folders next to the handler.
  */
-export const PROJECT_ROOT = process.env.LAMBDA_TASK_ROOT ?? fileURLToPath(new URL('../..', import.meta.url));
+export const PROJECT_ROOT = process.env[ENV.taskRoot] ?? fileURLToPath(new URL('../..', import.meta.url));
 
 export const projectPath = (...segments: string[]): string => join(PROJECT_ROOT, ...segments);

@@ -11,7 +11,7 @@ import { CORPUS_DIR, type Format } from './harness.ts';
 
 type Row = Record<string, unknown>;
 
-export type Expected =
+type Expected =
   | { error: RegExp }
   | {
       landed: number;

@@ -15,11 +15,10 @@ import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { textOf } from '../../src/core/seams/object-store.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
-import type { IngestManifest, SourceRun } from '../../src/core/ingest/manifest.ts';
+import type { IngestManifest, SourceRun } from '../../src/core/lake/manifest.ts';
 import { runLiveIngest } from '../../src/core/ingest/refresh.ts';
 import type { Reject } from '../../src/core/ingest/rows.ts';
 import type { IngestCliOptions } from '../../src/core/ingest/live-selection.ts';
-import { tableDef } from '../../src/core/ingest/tables.ts';
 
 /** Where a case's bytes go: a bundled file (by the name the bundled source looks for) or a live response. */
 export type Format = 'bundled-trade' | 'bundled-production' | 'bundled-usgs' | 'comtrade' | 'census' | 'usgs';
@@ -27,7 +26,7 @@ export type Format = 'bundled-trade' | 'bundled-production' | 'bundled-usgs' | '
 export const CORPUS_DIR = new URL('./', import.meta.url);
 const COMPANIONS = new URL('./bundled/_companions/', import.meta.url);
 /** The run's clock: 2026, so 2099 is in the future and 2021–2025 are not. */
-export const RUN_AT = new Date('2026-03-01T06:00:00Z');
+const RUN_AT = new Date('2026-03-01T06:00:00Z');
 
 interface FormatSetup {
   /** Table the case's rows land in. */
@@ -42,12 +41,12 @@ const BUNDLED_FILE: Record<string, string> = {
   'bundled-usgs': 'usgs_mcs2026_world_production.csv',
 };
 const SETUP: Record<Format, FormatSetup> = {
-  'bundled-trade': { table: tableDef(tradeFlows), source: 'bundled' },
-  'bundled-production': { table: tableDef(production), source: 'bundled' },
-  'bundled-usgs': { table: tableDef(production), source: 'bundled' },
-  comtrade: { table: tableDef(tradeFlows), source: 'comtrade' },
-  census: { table: tableDef(tradeFlows), source: 'census' },
-  usgs: { table: tableDef(production), source: 'usgs' },
+  'bundled-trade': { table: tradeFlows, source: 'bundled' },
+  'bundled-production': { table: production, source: 'bundled' },
+  'bundled-usgs': { table: production, source: 'bundled' },
+  comtrade: { table: tradeFlows, source: 'comtrade' },
+  census: { table: tradeFlows, source: 'census' },
+  usgs: { table: production, source: 'usgs' },
 };
 
 /** One live request per case: the case body answers it, every other request gets an empty answer. */
@@ -182,7 +181,7 @@ async function liveCase(
       landed: await readTable(lake, SETUP[format].table),
     };
   const caseInput = run.inputs.find((i) => i.file === file);
-  const citations = (await readTable(lake, tableDef(sources))).filter((r) => r.source === format).length;
+  const citations = (await readTable(lake, sources)).filter((r) => r.source === format).length;
   return {
     rowsIn: caseInput?.rows ?? 0,
     // rowsDerived also counts the source's citation rows, which are not read from the case.
@@ -206,5 +205,3 @@ export async function runCase(format: Format, bytes: Uint8Array): Promise<Outcom
     await rm(root, { recursive: true, force: true });
   }
 }
-
-export const ingestSource = (format: Format): string => SETUP[format].source;

@@ -5,7 +5,7 @@
  *   ingest <lake> <data-dir> <run-id> [<kill-before-put regex> <nth>]   the bundled ingest (runIngest)
  *   report <lake> <site-dir> <release-month>                            the report build (buildSite)
  *   publish - <site-dir> <release-month> <files.json>                   only its last step: the site folder
- *                                                                       swap (writeSiteFolder) of rendered files
+ *                                                                       switch (startSiteFolderBuild) of rendered files
  *   publish-build - <site-dir> <bucket-dir>                             the report Lambda's publish (publishSite) of a
  *                                                                       built site into <bucket-dir>/site as a new
  *                                                                       build, switching <bucket-dir>/pointer
@@ -27,9 +27,9 @@ if (mode === 'ingest') {
   await runIngest({ store, runId: third, dataDir: target, now: new Date('2026-03-01T06:00:00Z'), onProgress: log });
   log('done');
 } else if (mode === 'report') {
-  const { buildSite } = await import('../../src/core/report/build-site.ts');
+  const { buildSiteFolder } = await import('../../src/cli/site-folder-build.ts');
   log('start');
-  await buildSite({
+  await buildSiteFolder({
     store: lakeStore,
     outDir: target,
     builtAt: new Date('2026-03-15T00:00:00Z'),
@@ -39,17 +39,17 @@ if (mode === 'ingest') {
   log('done');
 } else if (mode === 'publish') {
   const { readFile } = await import('node:fs/promises');
-  const { writeSiteFolder } = await import('../../src/adapters/link-site-pointer/site-folder.ts');
+  const { writeSiteFiles } = await import('../support/write-site-files.ts');
   const files = JSON.parse(await readFile(killPattern, 'utf8')) as { path: string; body: string }[];
   log('start');
-  await writeSiteFolder(target, files, third);
+  await writeSiteFiles(target, files, third);
   log('done');
 } else if (mode === 'publish-build') {
   const { publishSite } = await import('../../src/core/report/publish-site.ts');
   const { siteBucket } = await import('./site-bucket.ts');
   const { store, pointer } = siteBucket(third);
   log('start');
-  await publishSite(target, store, pointer, { onProgress: log });
+  await publishSite(new FolderObjectStore(target), store, pointer, { onProgress: log });
   log('done');
 } else {
   throw new Error(`child.ts: unknown mode ${mode}; use ingest, report, publish or publish-build`);

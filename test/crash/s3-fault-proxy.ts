@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 
 /** What the proxy does with one request: pass it to S3 (moto), or answer with an S3 error of its own. */
-export type ProxyDecision = 'forward' | { status: number; code: string; message: string };
+type ProxyDecision = 'forward' | { status: number; code: string; message: string };
 
 export interface S3FaultProxy {
   endpoint: string;

@@ -168,7 +168,7 @@ export interface BundledChild {
 /**
  * test/crash/child.ts bundled with esbuild, as the Lambda bundles are: one ES module that starts in a
  * fraction of the time tsx needs to load the sources, which matters when a test kills it twenty times.
- * Like a Lambda bundle it finds data and SQL under LAMBDA_TASK_ROOT and the stylesheet beside it.
+ * Like a Lambda bundle it finds data, SQL and the stylesheet under LAMBDA_TASK_ROOT.
  */
 export async function bundleChild(dir: string): Promise<BundledChild> {
   const { build } = await import('esbuild');
@@ -186,7 +186,6 @@ export async function bundleChild(dir: string): Promise<BundledChild> {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   });
-  await cp(join(REPO, 'reports', 'assets'), join(dir, 'assets'), { recursive: true });
   return { args: (...args) => [outfile, ...args], env: { LAMBDA_TASK_ROOT: REPO } };
 }
 

@@ -8,10 +8,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/core/errors.ts';
-import { commitStaged, pendingCommits, recoverStaged } from '../../src/core/lake/staged-commit.ts';
+import { pendingCommits, recoverStaged, StagedCommit, type StagedPut } from '../../src/core/lake/staged-commit.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
-import { textOf } from '../../src/core/seams/object-store.ts';
+import { textOf, type ObjectStore } from '../../src/core/seams/object-store.ts';
 import { hookedStore } from '../crash/hooked-store.ts';
+
+interface CommitPlan {
+  puts: StagedPut[];
+  deletes: string[];
+}
+
+/** Replace a set of objects as one switch: stage, commit marker, apply, clean (what an ingest does with its partitions). */
+async function commitStaged(store: ObjectStore, staging: string, id: string, plan: CommitPlan): Promise<void> {
+  if (plan.puts.length === 0 && plan.deletes.length === 0) return;
+  const commit = new StagedCommit(store, staging, id);
+  for (const put of plan.puts) await commit.stage(put);
+  for (const key of plan.deletes) commit.remove(key);
+  await commit.commit();
+}
 
 const STAGING = '_staging/ingest/test/';
 const bytes = (s: string) => new TextEncoder().encode(s);

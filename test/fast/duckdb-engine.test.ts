@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { allTables, tableByName } from '../../data-schemas/index.ts';
-import { columnsOf, type TableDef } from '../../data-schemas/table.ts';
+import { columnsOf } from '../../data-schemas/table.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { allViewsDdl, viewDdl } from '../../src/adapters/duckdb-engine/duckdb-views.ts';
 import { QueryError } from '../../src/core/errors.ts';
@@ -191,7 +191,7 @@ describe('DuckDBQueryEngine', () => {
   test('a table whose older files lack a column (written before it was added) reads NULL there', async () => {
     const ref = await referenceCountries();
     const flows = tableByName('trade_flows')!;
-    const withoutNote = { ...flows, schema: flows.schema.omit({ note: true }) } as unknown as TableDef;
+    const withoutNote = { ...flows, schema: flows.schema.omit({ note: true }) };
     const older = await fixtureLake();
     try {
       await writePartitions(

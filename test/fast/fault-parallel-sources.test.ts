@@ -12,7 +12,6 @@ import { readTable } from '../../src/core/lake/read-table.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { runRefresh } from '../../src/core/ingest/refresh.ts';
 import type { UsgsCsv } from '../../src/core/ingest/sources/usgs.ts';
-import { tableDef } from '../../src/core/ingest/tables.ts';
 import { computedLake, productionRows, type FixtureLake } from '../support/metrics-fixtures.ts';
 import { TempDirs } from '../support/ingest-support.ts';
 
@@ -51,12 +50,12 @@ describe('parallel sources', () => {
     const usgsOnly = await temp.lake('usgs-only');
     await usgsRefresh(usgsOnly, 'u');
     const expected = [
-      ...(await readTable<ProductionRow>(bundledOnly, tableDef(production))),
-      ...(await readTable<ProductionRow>(usgsOnly, tableDef(production))),
+      ...(await readTable<ProductionRow>(bundledOnly, production)),
+      ...(await readTable<ProductionRow>(usgsOnly, production)),
     ];
     const expectedCitations = [
-      ...(await readTable<SourceRow>(bundledOnly, tableDef(sources))),
-      ...(await readTable<SourceRow>(usgsOnly, tableDef(sources))),
+      ...(await readTable<SourceRow>(bundledOnly, sources)),
+      ...(await readTable<SourceRow>(usgsOnly, sources)),
     ];
     expect(expected.some((r) => r.source === 'usgs' && r.sector === 'rare_earths')).toBe(true);
     expect(expected.some((r) => r.source === 'bundled' && r.sector === 'rare_earths')).toBe(true);
@@ -76,10 +75,10 @@ describe('parallel sources', () => {
         `pass ${pass}`,
       ).toEqual([]);
       const key = (r: Record<string, unknown>) => JSON.stringify(Object.entries(r).sort());
-      expect((await readTable<ProductionRow>(shared, tableDef(production))).map(key).sort(), `pass ${pass}`).toEqual(
+      expect((await readTable<ProductionRow>(shared, production)).map(key).sort(), `pass ${pass}`).toEqual(
         expected.map(key).sort(),
       );
-      expect((await readTable<SourceRow>(shared, tableDef(sources))).map(key).sort(), `pass ${pass}`).toEqual(
+      expect((await readTable<SourceRow>(shared, sources)).map(key).sort(), `pass ${pass}`).toEqual(
         expectedCitations.map(key).sort(),
       );
     }

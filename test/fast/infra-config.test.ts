@@ -1,5 +1,6 @@
+import { INGEST_SOURCES } from '../../src/core/sources.ts';
 import { describe, expect, it } from 'vitest';
-import { KNOWN_SOURCES, readConfig } from '../../infra/config.ts';
+import { readConfig } from '../../infra/config.ts';
 import { UsageError } from '../../src/core/errors.ts';
 
 const from = (context: Record<string, unknown>) => readConfig((key) => context[key]);
@@ -8,7 +9,7 @@ describe('infra config (CDK context)', () => {
   it('defaults to a complete dev configuration with every source and no API keys', () => {
     const config = from({});
     expect(config.stage).toBe('dev');
-    expect(config.sources).toEqual([...KNOWN_SOURCES]);
+    expect(config.sources).toEqual([...INGEST_SOURCES]);
     expect(config.schedule).toEqual({ enabled: true, day: 3, hour: 6, minute: 0, timeZone: 'UTC' });
     expect(config.apiKeyParameters).toEqual({});
     expect(config.athena.pipelineBytesScannedCutoff).toBeLessThan(config.athena.analystsBytesScannedCutoff);

@@ -1,7 +1,7 @@
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { allTables, col, defineTable, tableByName, type TableDef } from '../../data-schemas/index.ts';
+import { allTables, col, defineTable, tableByName } from '../../data-schemas/index.ts';
 import {
   glueColumnsOf,
   gluePartitionKeysOf,
@@ -50,7 +50,7 @@ describe('schema → Glue columns', () => {
         value_usd: col.bigint('Trade value in whole US dollars.'),
         freight_usd: col.double('Freight and insurance, US dollars.'),
       }),
-    }) as unknown as TableDef;
+    });
     const columns = rendered(glueColumnsOf(changed));
     expect(columns).toContainEqual({ name: 'value_usd', type: 'bigint', comment: 'Trade value in whole US dollars.' });
     expect(columns.at(-1)).toEqual({
@@ -68,7 +68,7 @@ describe('schema → Glue columns', () => {
       description: 'x',
       partitionKeys: [],
       schema: z.object({ a: col.string('d'.repeat(256)) }),
-    }) as unknown as TableDef;
+    });
     expect(() => glueColumnsOf(wordy)).toThrow(UsageError);
   });
 });

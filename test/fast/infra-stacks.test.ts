@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allTables, col, defineTable, tableByName, tablePrefix, type TableDef } from '../../data-schemas/index.ts';
+import { allTables, col, defineTable, tableByName, tablePrefix } from '../../data-schemas/index.ts';
 import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
 import { readConfig } from '../../infra/config.ts';
 import { glueColumnsOf, gluePartitionKeysOf } from '../../infra/glue-columns.ts';
@@ -198,7 +198,7 @@ describe('catalog', () => {
     const changed = defineTable({
       ...tradeFlows,
       schema: tradeFlows.schema.extend({ freight_usd: col.double('Freight and insurance, US dollars.') }),
-    }) as unknown as TableDef;
+    });
     const stack = new CatalogStack(new App({ builtinCloudFormationValidation: false }), 'changed', {
       config: readConfig(() => undefined),
       names: resourceNames('dev'),

@@ -14,9 +14,9 @@ import {
   type TradeFlow,
   type WorldTradeRow,
 } from '../../data-schemas/curated.ts';
-import { columnsOf, partitionColumnsOf, tablePrefix, type TableDef } from '../../data-schemas/table.ts';
+import { columnsOf, partitionColumnsOf, tablePrefix } from '../../data-schemas/table.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
-import type { IngestManifest } from '../../src/core/ingest/manifest.ts';
+import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import type { Reject } from '../../src/core/ingest/rows.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import type { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
@@ -26,7 +26,7 @@ const RUN_ID = 'bundled-test';
 const TRADE_CSV = join(BUNDLED_DIR, 'us_imports_by_partner_hs6.csv');
 const EV_CSV = join(BUNDLED_DIR, 'ev_batteries_and_minerals.csv');
 const USGS_CSV = join(BUNDLED_DIR, 'usgs_mcs2026_world_production.csv');
-const tables = curatedTables as unknown as TableDef[];
+const tables = curatedTables;
 const REFERENCE_INPUTS = ['countries.csv', 'partner_groups.csv', 'basket.csv', 'screen_frameworks.csv', 'sources.csv'];
 const MONTHLY_CSV = join(BUNDLED_DIR, 'comtrade_monthly_us_imports_from_china_854231_854232_2016_2026.csv');
 const OEC_CSV = join(BUNDLED_DIR, 'oec_hs4_2846_trade_by_country_2015_2022.csv');

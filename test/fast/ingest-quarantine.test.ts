@@ -2,14 +2,14 @@
  * Bad rows in a copy of the bundled data: the run still succeeds, each bad row lands in quarantine
  * with its reason, the manifest counts it, and a file whose header lacks a column stops the run.
  */
+import { manifestKey } from '../../src/core/lake/layout.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFlows } from '../../data-schemas/curated.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
-import { manifestKey, type IngestManifest } from '../../src/core/ingest/manifest.ts';
+import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import type { Reject } from '../../src/core/ingest/rows.ts';
-import { tableDef } from '../../src/core/ingest/tables.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { getJson } from '../../src/core/seams/object-store.ts';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const lake = await temp.lake('quarantine-dirty');
   dirty = await runIngest({ store: lake, runId: 'dirty', dataDir });
   dirtyRejects = await readRejects(lake, 'dirty');
-  tradeRows = (await readTable(lake, tableDef(tradeFlows))).length;
+  tradeRows = (await readTable(lake, tradeFlows)).length;
 });
 
 afterAll(() => temp.removeAll());

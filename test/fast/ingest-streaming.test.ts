@@ -12,7 +12,6 @@ import { tradeFlows } from '../../data-schemas/curated.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { runLiveIngest } from '../../src/core/ingest/refresh.ts';
 import type { IngestSource, SourcePart } from '../../src/core/ingest/source.ts';
-import { tableDef } from '../../src/core/ingest/tables.ts';
 import { replayHttp, type Route } from '../support/replay-http.ts';
 import type { HttpContext } from '../../src/core/http/retry.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
@@ -134,7 +133,7 @@ describe('streaming ingest', () => {
   });
 
   it('refuses a source whose parts share a partition, and changes nothing', async () => {
-    const table = tableDef(tradeFlows);
+    const table = tradeFlows;
     const part = (): SourcePart => ({
       inputs: [],
       derived: 0,

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { BasketRow, CountryRow } from '../../data-schemas/curated.ts';
 import { parseCsv } from '../../src/core/ingest/csv.ts';
 import { normalizeMonthlyTrade } from '../../src/core/ingest/trade.ts';
-import { isWorldTradeFile, normalizeWorldTrade } from '../../src/core/ingest/world-trade.ts';
+import { normalizeWorldTrade } from '../../src/core/ingest/world-trade.ts';
+import { isWorldTradeFile } from '../../src/core/world-trade-files.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { referenceBasket, referenceCountries } from '../support/metrics-fixtures.ts';
 

@@ -1,3 +1,4 @@
+import { metricSqlFiles } from '../../src/core/sql/metric-sql.ts';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { allTables } from '../../data-schemas/index.ts';
 import { fileColumnsOf, type ColumnType } from '../../data-schemas/table.ts';
-import { metricSqlFiles, runMetrics } from '../../src/core/metrics/metrics.ts';
+import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import {
   bundledMart,

@@ -10,12 +10,11 @@ import type { HttpContext } from '../../src/core/http/retry.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { getJson, textOf, type ObjectStore } from '../../src/core/seams/object-store.ts';
-import type { IngestManifest } from '../../src/core/ingest/manifest.ts';
+import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import { planRequests, runLiveIngest, runRefresh, type RefreshOptions } from '../../src/core/ingest/refresh.ts';
 import { progressBar } from '../../src/core/ingest/progress-bar.ts';
-import { readSourceFreshness, type SourceState } from '../../src/core/ingest/source-state.ts';
+import { readSourceFreshness, type SourceState } from '../../src/core/lake/source-state.ts';
 import type { UsgsCsv } from '../../src/core/ingest/sources/usgs.ts';
-import { tableDef } from '../../src/core/ingest/tables.ts';
 
 const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
 const EMPTY_ENVELOPE = JSON.stringify({ elapsedTime: '0.1 secs', count: 0, data: [], error: '' });
@@ -140,7 +139,7 @@ describe('refresh', () => {
     expect(before.has('curated/trade_flows/source=census/year=2024/month=7/part-00000.parquet')).toBe(true);
     expect(changed).not.toContain('curated/trade_flows/source=census/year=2024/month=7/part-00000.parquet');
 
-    const july = (await readTable<TradeFlow>(store, tableDef(tradeFlows))).filter(
+    const july = (await readTable<TradeFlow>(store, tradeFlows)).filter(
       (r) => r.source === 'census' && r.year === 2025 && r.month === 7,
     );
     const [header, ...rows] = JSON.parse(fixture('census/imports-854231-2024-08_2025-07.synthetic.json')) as string[][];
@@ -230,7 +229,7 @@ describe('refresh', () => {
   it('cites every live source it lands in the sources table', async () => {
     await refresh('2025-06', world(), 'r1');
     const { sources } = await import('../../data-schemas/curated.ts');
-    const ids = (await readTable<{ source_id: string }>(store, tableDef(sources))).map((r) => r.source_id).sort();
+    const ids = (await readTable<{ source_id: string }>(store, sources)).map((r) => r.source_id).sort();
     expect(ids).toEqual(['CENSUS_INTLTRADE_API', 'COMTRADE_API_V1', 'USGS_MCS2026_DR_REE']);
   });
 });

@@ -4,13 +4,15 @@
  * compare with the figures on its page; read the seed article's chip figures from the bundled
  * capacity file and find them, with their sources, on the overview.
  */
+import { scaled } from '../support/slowdown.ts';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
-import { buildSite, type BuildSummary } from '../../src/core/report/build-site.ts';
+import type { BuildSummary } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { parseCsv } from '../fixtures/report/read-csv.ts';
@@ -32,8 +34,8 @@ beforeAll(async () => {
     await engine.close();
   }
   site = join(work, 'site');
-  summary = await buildSite({ store, outDir: site });
-}, 120_000);
+  summary = await buildSiteFolder({ store, outDir: site });
+}, scaled(120_000));
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });

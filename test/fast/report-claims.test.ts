@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { bundledClaims, parseClaims, type ClaimsFile } from '../../src/core/report/claims.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
@@ -27,7 +27,7 @@ async function claimsPage(name: string, lake: FixtureLake = fixtureLake(), claim
   const store = new FolderObjectStore(join(work, `${name}-lake`));
   await writeFixtureLake(store, lake);
   const out = join(work, `${name}-site`);
-  await buildSite({ store, outDir: out, releaseMonth: '2026-03', claims });
+  await buildSiteFolder({ store, outDir: out, releaseMonth: '2026-03', claims });
   return readFile(join(out, 'claims.html'), 'utf8');
 }
 

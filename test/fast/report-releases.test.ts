@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { HHI_BANDS } from '../../src/core/report/thresholds.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
@@ -74,7 +74,7 @@ function secondLake(): FixtureLake {
 async function build(lake: FixtureLake, month: string, name: string, builtAt = new Date(`${month}-15T00:00:00Z`)) {
   const store = new FolderObjectStore(join(work, `${name}-lake`));
   await writeFixtureLake(store, lake);
-  return buildSite({ store, outDir: site, releaseMonth: month, builtAt });
+  return buildSiteFolder({ store, outDir: site, releaseMonth: month, builtAt });
 }
 
 /** HHI band index of a set of supplier values, computed here: -1 below the first band. */

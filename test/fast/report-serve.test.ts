@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { SITE_CSP } from '../../src/core/report/csp.ts';
 import { serveSite, type SiteServer } from '../../src/cli/serve-site.ts';
 import { serveCommand } from '../../src/cli/serve.ts';
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const store = new FolderObjectStore(join(work, 'lake'));
   await writeFixtureLake(store);
   site = join(work, 'site');
-  await buildSite({ store, outDir: site, releaseMonth: '2026-04' });
+  await buildSiteFolder({ store, outDir: site, releaseMonth: '2026-04' });
   server = await serveSite({ root: site });
 });
 

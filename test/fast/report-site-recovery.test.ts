@@ -2,7 +2,8 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recoverSiteFolder, writeSiteFolder } from '../../src/adapters/link-site-pointer/site-folder.ts';
+import { recoverSiteFolder } from '../../src/adapters/link-site-pointer/site-folder.ts';
+import { writeSiteFiles } from '../support/write-site-files.ts';
 
 /** A pid no process has: far above Linux's pid_max. */
 const DEAD_PID = 999_999_999;
@@ -17,23 +18,23 @@ describe('site folder: linked builds and crash recovery', () => {
   afterEach(() => rm(parent, { recursive: true, force: true }));
 
   it('links the site to its build folder; the next build switches the link and removes the build before last', async () => {
-    await writeSiteFolder(site, [{ path: 'index.html', body: 'one' }], '2026-10');
+    await writeSiteFiles(site, [{ path: 'index.html', body: 'one' }], '2026-10');
     expect((await lstat(site)).isSymbolicLink()).toBe(true);
     const first = await readlink(site);
-    await writeSiteFolder(site, [{ path: 'index.html', body: 'two' }], '2026-10');
+    await writeSiteFiles(site, [{ path: 'index.html', body: 'two' }], '2026-10');
     const second = await readlink(site);
     expect(second).not.toBe(first);
     expect(await readFile(join(site, 'index.html'), 'utf8')).toBe('two');
     // The previous build stays until the next build starts, for a reader still inside it.
     expect((await readdir(parent)).sort()).toEqual([first, second, 'site'].sort());
-    await writeSiteFolder(site, [{ path: 'index.html', body: 'three' }], '2026-10');
+    await writeSiteFiles(site, [{ path: 'index.html', body: 'three' }], '2026-10');
     expect((await readdir(parent)).sort()).toEqual([second, await readlink(site), 'site'].sort());
   });
 
   it('takes over a plain site folder (as written before builds were linked)', async () => {
     await mkdir(site);
     await writeFile(join(site, 'index.html'), 'plain');
-    await writeSiteFolder(site, [{ path: 'index.html', body: 'linked' }], '2026-10');
+    await writeSiteFiles(site, [{ path: 'index.html', body: 'linked' }], '2026-10');
     expect(await readFile(join(site, 'index.html'), 'utf8')).toBe('linked');
     expect((await readdir(parent)).sort()).toEqual([await readlink(site), 'site'].sort());
   });
@@ -64,7 +65,7 @@ describe('site folder: linked builds and crash recovery', () => {
   });
 
   it('copies earlier releases into the new build and leaves them in place', async () => {
-    await writeSiteFolder(
+    await writeSiteFiles(
       site,
       [
         { path: 'releases/2026-10/index.html', body: 'october' },
@@ -72,7 +73,7 @@ describe('site folder: linked builds and crash recovery', () => {
       ],
       '2026-10',
     );
-    await writeSiteFolder(
+    await writeSiteFiles(
       site,
       [
         { path: 'releases/2026-11/index.html', body: 'november' },

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { StoreError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import {
@@ -42,7 +42,7 @@ async function buildFixture(name: string, lake: FixtureLake = fixtureLake(), wit
   await writeFixtureLake(store, lake);
   if (withRuns) await writeRunHistory(store);
   const out = join(work, `${name}-site`);
-  await buildSite({ store, outDir: out, builtAt: BUILT_AT });
+  await buildSiteFolder({ store, outDir: out, builtAt: BUILT_AT });
   return out;
 }
 
@@ -363,7 +363,7 @@ describe('report site from a fixture lake', () => {
     await writeFixtureLake(store);
     await writeRunHistory(store);
     const again = join(work, 'again-site');
-    await buildSite({ store, outDir: again, builtAt: new Date('2026-02-27T23:59:00Z') });
+    await buildSiteFolder({ store, outDir: again, builtAt: new Date('2026-02-27T23:59:00Z') });
     const a = await filesOf(site);
     expect(await filesOf(again)).toEqual(a);
     for (const f of a.filter((f) => !f.startsWith('releases/index.')))
@@ -516,7 +516,7 @@ describe('a failed build', () => {
       }
     }
     const store = new FailingStore(join(work, 'base-lake'));
-    await expect(buildSite({ store, outDir: site, builtAt: new Date('2030-01-01T00:00:00Z') })).rejects.toThrow(
+    await expect(buildSiteFolder({ store, outDir: site, builtAt: new Date('2030-01-01T00:00:00Z') })).rejects.toThrow(
       StoreError,
     );
     expect(await snapshot(site)).toEqual(before);
@@ -525,7 +525,7 @@ describe('a failed build', () => {
 
   it('says the lake is empty and what to run when the tables are missing', async () => {
     const empty = new FolderObjectStore(join(work, 'empty-lake'));
-    await expect(buildSite({ store: empty, outDir: join(work, 'empty-site') })).rejects.toThrow(
+    await expect(buildSiteFolder({ store: empty, outDir: join(work, 'empty-site') })).rejects.toThrow(
       /no rows in sources, basket, trade_flows/,
     );
   });

@@ -10,12 +10,13 @@
  * all the same. test/system/browser-site.test.ts runs hostile reference names in Chromium; this one scans
  * every file the site has.)
  */
+import { scaled } from '../support/slowdown.ts';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
@@ -82,9 +83,9 @@ beforeAll(async () => {
     await engine.close();
   }
   site = join(root, 'site');
-  await buildSite({ store, outDir: site, builtAt: new Date('2026-03-15T00:00:00Z'), releaseMonth: '2026-03' });
+  await buildSiteFolder({ store, outDir: site, builtAt: new Date('2026-03-15T00:00:00Z'), releaseMonth: '2026-03' });
   files = [...(await snapshot(site)).keys()];
-}, 120_000);
+}, scaled(120_000));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('hostile text in the data files, through ingest, metrics and the report', () => {

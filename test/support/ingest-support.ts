@@ -1,17 +1,18 @@
 /** Shared set-up for the ingest tests: temporary lakes and data folders, and an independent CSV reader. */
+import { quarantineKey } from '../../src/core/lake/layout.ts';
 import { createHash } from 'node:crypto';
 import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { Reject } from '../../src/core/ingest/rows.ts';
-import { quarantineKeyOf } from '../../src/core/ingest/manifest.ts';
+
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { textOf, type ObjectStore } from '../../src/core/seams/object-store.ts';
 
 export const BUNDLED_DIR = 'data/bundled';
 export const REFERENCE_DIR = 'data-schemas/reference';
-export const FIXTURES_DIR = 'test/fixtures/bundled';
+const FIXTURES_DIR = 'test/fixtures/bundled';
 
 /** Folders made by a test file, removed in its afterAll. */
 export class TempDirs {
@@ -54,7 +55,7 @@ export async function readCsvIndependently(path: string): Promise<Record<string,
 }
 
 export async function readRejects(store: ObjectStore, runId: string): Promise<Reject[]> {
-  const bytes = await store.get(quarantineKeyOf('bundled', runId));
+  const bytes = await store.get(quarantineKey('bundled', runId));
   if (!bytes) return [];
   return textOf(bytes)
     .trim()

@@ -20,7 +20,8 @@ import type { TableDef } from '../../data-schemas/table.ts';
 import { parseCsv } from '../../src/core/ingest/csv.ts';
 import { referenceRows } from '../../src/core/ingest/reference.ts';
 import { normalizeMonthlyTrade } from '../../src/core/ingest/trade.ts';
-import { isWorldTradeFile, normalizeWorldTrade } from '../../src/core/ingest/world-trade.ts';
+import { normalizeWorldTrade } from '../../src/core/ingest/world-trade.ts';
+import { isWorldTradeFile } from '../../src/core/world-trade-files.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import type { SqlValue } from '../../src/core/seams/query-engine.ts';
@@ -58,7 +59,7 @@ export async function bundledWorldTrade(ref: readonly CountryRow[]): Promise<Wor
   return rows;
 }
 
-export const MONTHLY_FILE = 'comtrade_monthly_us_imports_from_china_854231_854232_2016_2026.csv';
+const MONTHLY_FILE = 'comtrade_monthly_us_imports_from_china_854231_854232_2016_2026.csv';
 
 /** The bundled monthly series as ingest normalizes it: monthly trade_flows rows. */
 export async function bundledMonthlyTrade(

@@ -13,6 +13,7 @@ import {
   type GetQueryResultsCommandOutput,
 } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
+import { scaled } from './slowdown.ts';
 
 export interface Moto {
   endpoint: string;
@@ -47,7 +48,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * OS picks a free port and no other process can race us to it.
  */
 async function announcedEndpoint(child: ChildProcess, log: () => string): Promise<string> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + scaled(30_000);
   let failure: Error | undefined;
   const onExit = (code: number | null) =>
     (failure = new Error(`moto_server exited before serving (code ${code}):\n${log()}`));
@@ -59,7 +60,7 @@ async function announcedEndpoint(child: ChildProcess, log: () => string): Promis
       const match = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(log());
       if (match) return match[1];
       if (failure) throw failure;
-      if (Date.now() > deadline) throw new Error(`moto_server did not start within 30 s:\n${log()}`);
+      if (Date.now() > deadline) throw new Error(`moto_server did not start within ${scaled(30)} s:\n${log()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
@@ -115,7 +116,7 @@ export async function startMoto(): Promise<Moto> {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         killGroup(child, 'SIGTERM');
-        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), scaled(5000));
         await exited;
         clearTimeout(timer);
       }

@@ -15,7 +15,7 @@ export interface ViewerRequest {
   [field: string]: unknown;
 }
 
-export interface ViewerResponse {
+interface ViewerResponse {
   statusCode: number;
   statusDescription?: string;
   headers?: Record<string, { value: string }>;

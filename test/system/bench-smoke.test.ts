@@ -1,10 +1,10 @@
+import { scaled } from '../support/slowdown.ts';
 import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFlows, type TradeFlow } from '../../data-schemas/curated.ts';
 import { metricTables } from '../../data-schemas/metrics.ts';
-import type { TableDef } from '../../data-schemas/table.ts';
 import { generate } from '../../bench/generate.ts';
 import { COMTRADE_FIELDS } from '../../src/core/ingest/sources/comtrade.ts';
 import { DEFAULTS, runBench, SMOKE, STAGES } from '../../bench/run.ts';
@@ -46,9 +46,9 @@ describe('bench data generator', () => {
     expect(Buffer.compare(await readFile(join(a.lake, partition)), await readFile(join(b.lake, partition)))).toBe(0);
 
     // Curated: every monthly row plus the annual totals, from the synthetic source; Taiwan arrives as 490 → TWN.
-    const curated = (
-      await readTable<TradeFlow>(new FolderObjectStore(a.lake), tradeFlows as unknown as TableDef)
-    ).filter((r) => r.source === 'comtrade');
+    const curated = (await readTable<TradeFlow>(new FolderObjectStore(a.lake), tradeFlows)).filter(
+      (r) => r.source === 'comtrade',
+    );
     expect(curated.filter((r) => r.month > 0)).toHaveLength(a.rows);
     expect(curated.filter((r) => r.month === 0)).toHaveLength(a.annualRows);
     const taiwan = curated.filter((r) => r.partner_code === '490');
@@ -89,7 +89,7 @@ describe('bench harness smoke run', () => {
       command: 'npm run bench -- --smoke',
       log: () => {},
     });
-  }, 240_000);
+  }, scaled(240_000));
 
   it('runs every stage and every contender to completion', () => {
     expect(results.stages.map((s) => s.stage).sort()).toEqual(['ingest', 'metrics', 'refresh', 'report']);
@@ -115,10 +115,7 @@ describe('bench harness smoke run', () => {
     const checks = results.stages.find((s) => s.stage === 'metrics')!.checks!;
     const trade = ['supplier_shares', 'concentration', 'dependency', 'trade_trend'];
     expect(checks.map((c) => `${c.table} ${c.b}`).sort()).toEqual(
-      [
-        ...(metricTables as unknown as TableDef[]).map((t) => `${t.name} duckdb`),
-        ...trade.flatMap((t) => [`${t} pandas`, `${t} polars`]),
-      ].sort(),
+      [...metricTables.map((t) => `${t.name} duckdb`), ...trade.flatMap((t) => [`${t} pandas`, `${t} polars`])].sort(),
     );
     // The dependency-screen tables read world trade, the screen frameworks and monthly rows, which the
     // synthetic universe does not generate (and the bench lake's bundled ingest runs at the 1970 epoch,

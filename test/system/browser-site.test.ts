@@ -8,6 +8,7 @@
  * would refuse; that pass alone runs in a context with bypassCSP. The script-injection check also
  * runs without the CSP, so it is the escaping, not the policy, that keeps the script from running.
  */
+import { scaled } from '../support/slowdown.ts';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -19,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { bundledSource } from '../../src/core/ingest/sources/bundled.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { serveSite, type SiteServer } from '../../src/cli/serve-site.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
@@ -97,7 +98,7 @@ beforeAll(async () => {
     await engine.close();
   }
   site = join(work, 'site');
-  await buildSite({ store, outDir: site, releaseMonth: MONTH });
+  await buildSiteFolder({ store, outDir: site, releaseMonth: MONTH });
   // The release as a reader meets it: every page of the root copy, the release list, and one page of each other copy.
   const all = await htmlPagesOf(site);
   pages = [
@@ -109,7 +110,7 @@ beforeAll(async () => {
   server = await serveSite({ root: site });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   await mkdir(ARTIFACTS, { recursive: true });
-}, 180_000);
+}, scaled(180_000));
 
 afterAll(async () => {
   await browser?.close();
@@ -151,38 +152,42 @@ async function withContext<T>(
 }
 
 describe('the site in Chromium, served with the CloudFront CSP', () => {
-  it('loads every page with no console error, no failed request and nothing requested from outside the site; every chart is an SVG with an aria-label, a caption and a data table', async () => {
-    expect(pages.length).toBeGreaterThan(40);
-    await withContext({}, async (context) => {
-      await context.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) =>
-          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
-        );
+  it(
+    'loads every page with no console error, no failed request and nothing requested from outside the site; every chart is an SVG with an aria-label, a caption and a data table',
+    async () => {
+      expect(pages.length).toBeGreaterThan(40);
+      await withContext({}, async (context) => {
+        await context.addInitScript(() => {
+          document.addEventListener('securitypolicyviolation', (e) =>
+            console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
+          );
+        });
+        const page = await context.newPage();
+        let path = '';
+        const problems = watch(page, server.url, () => path);
+        const missing: string[] = [];
+        for (path of pages) {
+          const response = await page.goto(server.url + path, { waitUntil: 'load' });
+          expect(response?.status(), path).toBe(200);
+          const figures = await page.$$eval('figure.chart', (figs) =>
+            figs.map((f) => ({
+              id: f.id,
+              label: f.querySelector('.chart-wide svg')?.getAttribute('aria-label') ?? '',
+              narrow: Boolean(f.querySelector('.chart-narrow svg[aria-label]')),
+              caption: f.querySelector('figcaption .takeaway')?.textContent ?? '',
+              table: f.querySelectorAll('details.chart-data table tbody tr').length,
+            })),
+          );
+          for (const f of figures)
+            if (f.label.length < 20 || !f.narrow || f.caption.length < 20 || f.table === 0)
+              missing.push(`${path}#${f.id}: ${JSON.stringify(f)}`);
+        }
+        expect(problems).toEqual([]);
+        expect(missing).toEqual([]);
       });
-      const page = await context.newPage();
-      let path = '';
-      const problems = watch(page, server.url, () => path);
-      const missing: string[] = [];
-      for (path of pages) {
-        const response = await page.goto(server.url + path, { waitUntil: 'load' });
-        expect(response?.status(), path).toBe(200);
-        const figures = await page.$$eval('figure.chart', (figs) =>
-          figs.map((f) => ({
-            id: f.id,
-            label: f.querySelector('.chart-wide svg')?.getAttribute('aria-label') ?? '',
-            narrow: Boolean(f.querySelector('.chart-narrow svg[aria-label]')),
-            caption: f.querySelector('figcaption .takeaway')?.textContent ?? '',
-            table: f.querySelectorAll('details.chart-data table tbody tr').length,
-          })),
-        );
-        for (const f of figures)
-          if (f.label.length < 20 || !f.narrow || f.caption.length < 20 || f.table === 0)
-            missing.push(`${path}#${f.id}: ${JSON.stringify(f)}`);
-      }
-      expect(problems).toEqual([]);
-      expect(missing).toEqual([]);
-    });
-  }, 120_000);
+    },
+    scaled(120_000),
+  );
 
   it('opens and closes a chart’s data table', async () => {
     await withContext({}, async (context) => {
@@ -294,10 +299,10 @@ describe('hostile names through the whole pipeline', () => {
       const problems = watch(page, server.url, () => path);
       for ([path] of visits) {
         await page.goto(server.url + path);
-        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a reader sees is what is checked
         const dom = await page.evaluate(() => ({
           scripts: document.scripts.length,
           images: document.images.length,
+          // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a reader sees is what is checked
           text: document.body.innerText,
           svgText: [...document.querySelectorAll('svg text')].map((t) => t.textContent).join('\n'),
         }));
@@ -330,36 +335,40 @@ describe('accessibility (axe-core)', () => {
     'releases/index.html',
   ];
 
-  it('finds no serious or critical violation, in light and dark mode', async () => {
-    const violations: string[] = [];
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await withContext({ bypassCSP: true, colorScheme }, async (context) => {
-        const page = await context.newPage();
-        for (const path of colorScheme === 'light' ? SCANNED : ['index.html', SCREENSHOT_PRODUCT, 'claims.html']) {
-          await page.goto(server.url + path);
-          await page.addScriptTag({ path: AXE });
-          const found = await page.evaluate(async () => {
-            const axe = (
-              window as unknown as {
-                axe: {
-                  run(
-                    ctx: Document,
-                  ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
-                };
-              }
-            ).axe;
-            const result = await axe.run(document);
-            return result.violations.map((v) => ({
-              id: v.id,
-              impact: v.impact,
-              targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-            }));
-          });
-          for (const v of found.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
-            violations.push(`${colorScheme} ${path}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
-        }
-      });
-    }
-    expect(violations).toEqual([]);
-  }, 120_000);
+  it(
+    'finds no serious or critical violation, in light and dark mode',
+    async () => {
+      const violations: string[] = [];
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await withContext({ bypassCSP: true, colorScheme }, async (context) => {
+          const page = await context.newPage();
+          for (const path of colorScheme === 'light' ? SCANNED : ['index.html', SCREENSHOT_PRODUCT, 'claims.html']) {
+            await page.goto(server.url + path);
+            await page.addScriptTag({ path: AXE });
+            const found = await page.evaluate(async () => {
+              const axe = (
+                window as unknown as {
+                  axe: {
+                    run(
+                      ctx: Document,
+                    ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
+                  };
+                }
+              ).axe;
+              const result = await axe.run(document);
+              return result.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+              }));
+            });
+            for (const v of found.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
+              violations.push(`${colorScheme} ${path}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
+          }
+        });
+      }
+      expect(violations).toEqual([]);
+    },
+    scaled(120_000),
+  );
 });

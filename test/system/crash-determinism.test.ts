@@ -4,11 +4,12 @@
  * first lake and site changes nothing. So a re-run after any failure converges on exactly the bytes an
  * uninterrupted run writes, and an unchanged month publishes an unchanged site.
  */
+import { scaled } from '../support/slowdown.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
@@ -37,7 +38,7 @@ async function pipeline(lake: string, site: string) {
     await engine.close();
   }
   // The footer shows the build date; a fixed one stands for "the same day".
-  await buildSite({ store, outDir: site, builtAt: new Date('2026-03-15T00:00:00Z'), releaseMonth: '2026-03' });
+  await buildSiteFolder({ store, outDir: site, builtAt: new Date('2026-03-15T00:00:00Z'), releaseMonth: '2026-03' });
   const files = await snapshot(lake);
   return {
     data: new Map([...only(files, 'raw/'), ...only(files, 'curated/'), ...only(files, 'metrics/')]),
@@ -46,18 +47,22 @@ async function pipeline(lake: string, site: string) {
 }
 
 describe('the same run, three times', () => {
-  it('gives byte-identical lake files and site, and a re-run over them changes nothing', async () => {
-    const runs = [];
-    for (const n of [1, 2, 3]) runs.push(await pipeline(join(root, `lake-${n}`), join(root, `site-${n}`)));
-    const [first, ...rest] = runs;
-    expect(first.data.size).toBeGreaterThan(20);
-    expect(first.site.size).toBeGreaterThan(50);
-    for (const r of rest) {
-      expect(r.data).toEqual(first.data);
-      expect(r.site).toEqual(first.site);
-    }
-    const again = await pipeline(join(root, 'lake-1'), join(root, 'site-1'));
-    expect(again.data).toEqual(first.data);
-    expect(again.site).toEqual(first.site);
-  }, 120_000);
+  it(
+    'gives byte-identical lake files and site, and a re-run over them changes nothing',
+    async () => {
+      const runs = [];
+      for (const n of [1, 2, 3]) runs.push(await pipeline(join(root, `lake-${n}`), join(root, `site-${n}`)));
+      const [first, ...rest] = runs;
+      expect(first.data.size).toBeGreaterThan(20);
+      expect(first.site.size).toBeGreaterThan(50);
+      for (const r of rest) {
+        expect(r.data).toEqual(first.data);
+        expect(r.site).toEqual(first.site);
+      }
+      const again = await pipeline(join(root, 'lake-1'), join(root, 'site-1'));
+      expect(again.data).toEqual(first.data);
+      expect(again.site).toEqual(first.site);
+    },
+    scaled(120_000),
+  );
 });

@@ -8,6 +8,7 @@
  *   - the killed run's manifest, if written, says it did not finish (or that it succeeded);
  *   - a clean re-run lands exactly B's bytes and leaves no temp file and no staging behind.
  */
+import { scaled } from '../support/slowdown.ts';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { getJson } from '../../src/core/seams/object-store.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
-import type { IngestManifest } from '../../src/core/ingest/manifest.ts';
+import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import {
   bundleChild,
   curatedFiles,
@@ -76,7 +77,7 @@ beforeAll(async () => {
   runMs = done - started;
   tailMs = done - planned;
   expect(await curatedFiles(lake)).toEqual(after);
-}, 120_000);
+}, scaled(120_000));
 
 afterAll(async () => {
   console.log(

@@ -2,11 +2,12 @@
  * Kill the report build while it publishes the site folder. The sites of lake A and lake B are built
  * once, uninterrupted (the same release month, as a rebuild after a corrected ingest is). Then, 20
  * times, a child process publishes B's rendered files over a copy of A's site folder — the report
- * build's own last step, writeSiteFolder, without re-rendering every time — and is SIGKILLed after a
+ * build's own last step, the site folder switch, without re-rendering every time — and is SIGKILLed after a
  * seeded random delay spread over the length of an uninterrupted publish. After every kill the site
  * folder is exactly A's site or exactly B's, file for file and byte for byte; a clean rebuild then
  * gives B's site. (test/system/fault-injection.test.ts also kills a whole `chainwatch report` once.)
  */
+import { scaled } from '../support/slowdown.ts';
 import { cp, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +87,7 @@ beforeAll(async () => {
   expect((await run.exited).code).toBe(0);
   writeMs = done - start;
   expect(await snapshot(join(root, 'calibration', 'site'))).toEqual(newSite);
-}, 180_000);
+}, scaled(180_000));
 
 afterAll(async () => {
   console.log(

@@ -12,12 +12,13 @@
  * byte for byte, never a mix; the next publish then completes B and leaves only B and, for
  * rollback, A — no orphan of the killed run.
  */
+import { scaled } from '../support/slowdown.ts';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildInto } from '../support/build-into.ts';
 import { liveSite, publishSite } from '../../src/core/report/publish-site.ts';
 import { BUILDS, POINTER_KEYS } from '../../src/core/seams/site-pointer.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
@@ -87,24 +88,24 @@ beforeAll(async () => {
   const seed = join(root, 'seed');
   const { store, pointer } = siteBucket(seed);
   const lakeA = await lakeFrom('lake-a', false);
-  await buildSite({
+  await buildInto({
     store: lakeA,
     outDir: join(root, 'site-feb'),
     releaseMonth: '2026-02',
     builtAt: new Date('2026-02-15T00:00:00Z'),
   });
-  await publishSite(join(root, 'site-feb'), store, pointer);
-  await buildSite({
+  await publishSite(new FolderObjectStore(join(root, 'site-feb')), store, pointer);
+  await buildInto({
     store: lakeA,
     outDir: join(root, 'site-a'),
     releaseMonth: MONTH,
     builtAt: new Date('2026-03-15T00:00:00Z'),
     archive: liveSite(store, await pointer.read()),
   });
-  await publishSite(join(root, 'site-a'), store, pointer);
+  await publishSite(new FolderObjectStore(join(root, 'site-a')), store, pointer);
   const live = liveSite(store, await pointer.read());
   siteB = join(root, 'site-b');
-  await buildSite({
+  await buildInto({
     store: await lakeFrom('lake-b', true),
     outDir: siteB,
     releaseMonth: MONTH,
@@ -146,7 +147,7 @@ beforeAll(async () => {
   expect((await run.exited).code).toBe(0);
   publishMs = done - start;
   expect(await readerView(calibration)).toEqual(viewB);
-}, 180_000);
+}, scaled(180_000));
 
 afterAll(async () => {
   console.log(
@@ -179,7 +180,7 @@ describe(`site publish (write a build, switch the pointer) killed at ${KILLS} se
       const before = (await pointer.read()).builds!;
       const buildIds = async () => new Set((await store.list(BUILDS)).map((k) => k.split('/')[1]));
       if ([...(await buildIds())].some((id) => id !== before.current && id !== before.previous)) orphans++;
-      await publishSite(siteB, store, pointer);
+      await publishSite(new FolderObjectStore(siteB), store, pointer);
       expect(await readerView(dir)).toEqual(viewB);
       const after = (await pointer.read()).builds!;
       // A killed before the switch leaves A current: the re-run switches from it. Killed after, B is already current.

@@ -7,6 +7,8 @@
  *   - a run manifest saying what failed;
  *   - a clean re-run that completes the work, byte for byte what an undisturbed run writes.
  */
+import { scaled } from '../support/slowdown.ts';
+import type { LiveSourceId } from '../../src/core/sources.ts';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { production, tradeFlows } from '../../data-schemas/curated.ts';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { StoreError } from '../../src/core/errors.ts';
 import type { HttpClient } from '../../src/core/http/http-client.ts';
@@ -25,11 +27,10 @@ import { getJson, type ObjectStore } from '../../src/core/seams/object-store.ts'
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
 import { handler } from '../../lambdas/ingest.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
-import type { IngestManifest } from '../../src/core/ingest/manifest.ts';
+import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import { runRefresh } from '../../src/core/ingest/refresh.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
-import type { LiveSourceId } from '../../src/core/ingest/sources/live-source.ts';
-import { tableDef } from '../../src/core/ingest/tables.ts';
+
 import { hookedStore } from '../crash/hooked-store.ts';
 import { startS3FaultProxy, type S3FaultProxy } from '../crash/s3-fault-proxy.ts';
 import {
@@ -152,11 +153,11 @@ beforeAll(async () => {
   expect((await refresh(store, 'good-live', '2025-06')).staleSources).toEqual([]);
   await metrics(goodLake);
   goodSite = join(root, 'good-site', 'site');
-  await buildSite({ store, outDir: goodSite });
+  await buildSiteFolder({ store, outDir: goodSite });
   good = await curatedFiles(goodLake);
   site0 = await snapshot(goodSite);
   child = await bundleChild(root);
-}, 120_000);
+}, scaled(120_000));
 
 afterAll(async () => {
   console.log(`fault scenarios:\n  ${figures.join('\n  ')}`);
@@ -244,13 +245,11 @@ describe('a live source fails (HTTP seam): it is reported stale and keeps its la
     });
     await metrics(lake);
     const site = join(root, 'stale-site', 'site');
-    await buildSite({ store, outDir: site });
+    await buildSiteFolder({ store, outDir: site });
     const quality = readFileSync(join(site, 'data-quality.html'), 'utf8');
     expect(quality).toMatch(/comtrade[\s\S]{0,400}stale|stale[\s\S]{0,400}comtrade/);
-    const comtrade = (await readTable<{ source: string }>(store, tableDef(tradeFlows))).filter(
-      (r) => r.source === 'comtrade',
-    );
-    const before = (await readTable<{ source: string }>(new FolderObjectStore(goodLake), tableDef(tradeFlows))).filter(
+    const comtrade = (await readTable<{ source: string }>(store, tradeFlows)).filter((r) => r.source === 'comtrade');
+    const before = (await readTable<{ source: string }>(new FolderObjectStore(goodLake), tradeFlows)).filter(
       (r) => r.source === 'comtrade',
     );
     expect(comtrade).toEqual(before);
@@ -273,7 +272,7 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     await runIngest({ store: reference, runId: 'a', dataDir: dataA, now: NOW });
     await runIngest({ store: reference, runId: 'b', dataDir: dataB, now: NOW });
     after = await curatedFiles(join(root, 's3-reference'));
-  }, 120_000);
+  }, scaled(120_000));
   afterAll(async () => {
     s3?.destroy();
     await proxy?.close();
@@ -289,106 +288,114 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
   }
   const curatedOf = async (store: ObjectStore) => digests(store, 'curated/');
   const readable = async (store: ObjectStore) => {
-    for (const t of [tableDef(tradeFlows), tableDef(production)]) await readTable(store, t);
+    for (const t of [tradeFlows, production]) await readTable(store, t);
   };
 
-  it('PutObject fails (500 InternalError, after the SDK’s retries) while curated files are replaced: the recovery step finishes the commit', async () => {
-    const store = await lakeA('put-failure/');
-    const before = await curatedOf(store);
-    let curatedPuts = 0;
-    proxy.setRule((method, path) =>
-      method === 'PUT' && path.startsWith('/lake/put-failure/curated/') && ++curatedPuts > 1
-        ? { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' }
-        : 'forward',
-    );
-    const error = await runIngest({ store, runId: 'faulty', dataDir: dataB, now: NOW }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).message).toMatch(
-      /Could not write s3:\/\/lake\/put-failure\/curated\/.* InternalError/,
-    );
-    const manifest = await getJson<IngestManifest>(store, '_runs/faulty.json');
-    expect(manifest).toMatchObject({
-      outcome: 'failed',
-      error: { name: 'StoreError', message: expect.stringMatching(/InternalError/) },
-    });
-    // Decided but half applied: the marker is there, every curated object is A's or B's, all readable.
-    expect(await store.list('_staging/ingest/bundled/faulty/_COMMIT.json')).toHaveLength(1);
-    for (const [key, hash] of await curatedOf(store)) expect([before.get(key), after.get(key)], key).toContain(hash);
-    await readable(store);
-
-    // The state machine's failure path: the same Lambda, in recovery mode, finishes the commit before metrics run.
-    proxy.setRule(() => 'forward');
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      LAKE_BUCKET: 'lake',
-      LAKE_PREFIX: 'put-failure/',
-      AWS_ENDPOINT_URL_S3: proxy.endpoint,
-      ...MOTO_SDK_ENV,
-    });
-    const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      expect(await handler({ source: 'bundled', runId: 'sfn', recover: true })).toEqual({
-        source: 'bundled',
-        recovered: [{ id: 'faulty', action: 'rolled-forward', objects: expect.any(Number) }],
+  it(
+    'PutObject fails (500 InternalError, after the SDK’s retries) while curated files are replaced: the recovery step finishes the commit',
+    async () => {
+      const store = await lakeA('put-failure/');
+      const before = await curatedOf(store);
+      let curatedPuts = 0;
+      proxy.setRule((method, path) =>
+        method === 'PUT' && path.startsWith('/lake/put-failure/curated/') && ++curatedPuts > 1
+          ? { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' }
+          : 'forward',
+      );
+      const error = await runIngest({ store, runId: 'faulty', dataDir: dataB, now: NOW }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).message).toMatch(
+        /Could not write s3:\/\/lake\/put-failure\/curated\/.* InternalError/,
+      );
+      const manifest = await getJson<IngestManifest>(store, '_runs/faulty.json');
+      expect(manifest).toMatchObject({
+        outcome: 'failed',
+        error: { name: 'StoreError', message: expect.stringMatching(/InternalError/) },
       });
-    } finally {
-      quiet.mockRestore();
-      process.env = saved;
-    }
-    expect(await curatedOf(store)).toEqual(after);
-    expect(await store.list('_staging/')).toEqual([]);
-    const rerun = await runIngest({ store, runId: 'rerun', dataDir: dataB, now: NOW });
-    expect(rerun.outcome).toBe('succeeded');
-    expect(rerun.sources.bundled.recovered).toBeUndefined();
-    expect(await curatedOf(store)).toEqual(after);
-    figures.push(
-      `S3 PutObject 500 mid-apply: run failed (${(error as Error).name}), commit finished by the Lambda's recovery mode, re-run had nothing left to do`,
-    );
-  }, 60_000);
+      // Decided but half applied: the marker is there, every curated object is A's or B's, all readable.
+      expect(await store.list('_staging/ingest/bundled/faulty/_COMMIT.json')).toHaveLength(1);
+      for (const [key, hash] of await curatedOf(store)) expect([before.get(key), after.get(key)], key).toContain(hash);
+      await readable(store);
 
-  it('S3 slows down (503 SlowDown): once per request the SDK retries and the run completes; without end the run fails before its commit', async () => {
-    const store = await lakeA('slow-down/');
-    const before = await curatedOf(store);
-    const slowDown = { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' };
-    // The first try of each of the first three staged files is refused (throttling backs off for
-    // hundreds of milliseconds per retry, so three are enough to show it).
-    const attempts = new Map<string, number>();
-    proxy.setRule((method, path) => {
-      if (method !== 'PUT' || !path.startsWith('/lake/slow-down/_staging/')) return 'forward';
-      const n = (attempts.get(path) ?? 0) + 1;
-      attempts.set(path, n);
-      return n === 1 && attempts.size <= 3 ? slowDown : 'forward';
-    });
-    const transient = await runIngest({ store, runId: 'slowed', dataDir: dataB, now: NOW });
-    expect(transient.outcome).toBe('succeeded');
-    expect(
-      proxy.log.filter((l) => l.request.startsWith('PUT /lake/slow-down/') && l.decision !== 'forward'),
-    ).toHaveLength(3);
-    expect(await curatedOf(store)).toEqual(after);
+      // The state machine's failure path: the same Lambda, in recovery mode, finishes the commit before metrics run.
+      proxy.setRule(() => 'forward');
+      const saved = { ...process.env };
+      Object.assign(process.env, {
+        LAKE_BUCKET: 'lake',
+        LAKE_PREFIX: 'put-failure/',
+        AWS_ENDPOINT_URL_S3: proxy.endpoint,
+        ...MOTO_SDK_ENV,
+      });
+      const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        expect(await handler({ source: 'bundled', runId: 'sfn', recover: true })).toEqual({
+          source: 'bundled',
+          recovered: [{ id: 'faulty', action: 'rolled-forward', objects: expect.any(Number) }],
+        });
+      } finally {
+        quiet.mockRestore();
+        process.env = saved;
+      }
+      expect(await curatedOf(store)).toEqual(after);
+      expect(await store.list('_staging/')).toEqual([]);
+      const rerun = await runIngest({ store, runId: 'rerun', dataDir: dataB, now: NOW });
+      expect(rerun.outcome).toBe('succeeded');
+      expect(rerun.sources.bundled.recovered).toBeUndefined();
+      expect(await curatedOf(store)).toEqual(after);
+      figures.push(
+        `S3 PutObject 500 mid-apply: run failed (${(error as Error).name}), commit finished by the Lambda's recovery mode, re-run had nothing left to do`,
+      );
+    },
+    scaled(60_000),
+  );
 
-    // Lake A again, and S3 never stops saying SlowDown for staging writes.
-    const again = await lakeA('slow-down-2/');
-    proxy.setRule((method, path) =>
-      method === 'PUT' && path.startsWith('/lake/slow-down-2/_staging/') ? slowDown : 'forward',
-    );
-    const error = await runIngest({ store: again, runId: 'throttled', dataDir: dataB, now: NOW }).catch(
-      (e: unknown) => e,
-    );
-    expect((error as StoreError).message).toMatch(/SlowDown/);
-    expect(await getJson<IngestManifest>(again, '_runs/throttled.json')).toMatchObject({
-      outcome: 'failed',
-      error: { message: expect.stringMatching(/SlowDown/) },
-    });
-    expect(await curatedOf(again)).toEqual(before);
-    proxy.setRule(() => 'forward');
-    const rerun = await runIngest({ store: again, runId: 'rerun', dataDir: dataB, now: NOW });
-    expect(rerun.outcome).toBe('succeeded');
-    expect(await curatedOf(again)).toEqual(after);
-    expect(await again.list('_staging/')).toEqual([]);
-    figures.push(
-      'S3 503 SlowDown once per request: absorbed by SDK retries, run succeeded; SlowDown on every try: run failed before its commit, A intact, re-run completed',
-    );
-  }, 60_000);
+  it(
+    'S3 slows down (503 SlowDown): once per request the SDK retries and the run completes; without end the run fails before its commit',
+    async () => {
+      const store = await lakeA('slow-down/');
+      const before = await curatedOf(store);
+      const slowDown = { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' };
+      // The first try of each of the first three staged files is refused (throttling backs off for
+      // hundreds of milliseconds per retry, so three are enough to show it).
+      const attempts = new Map<string, number>();
+      proxy.setRule((method, path) => {
+        if (method !== 'PUT' || !path.startsWith('/lake/slow-down/_staging/')) return 'forward';
+        const n = (attempts.get(path) ?? 0) + 1;
+        attempts.set(path, n);
+        return n === 1 && attempts.size <= 3 ? slowDown : 'forward';
+      });
+      const transient = await runIngest({ store, runId: 'slowed', dataDir: dataB, now: NOW });
+      expect(transient.outcome).toBe('succeeded');
+      expect(
+        proxy.log.filter((l) => l.request.startsWith('PUT /lake/slow-down/') && l.decision !== 'forward'),
+      ).toHaveLength(3);
+      expect(await curatedOf(store)).toEqual(after);
+
+      // Lake A again, and S3 never stops saying SlowDown for staging writes.
+      const again = await lakeA('slow-down-2/');
+      proxy.setRule((method, path) =>
+        method === 'PUT' && path.startsWith('/lake/slow-down-2/_staging/') ? slowDown : 'forward',
+      );
+      const error = await runIngest({ store: again, runId: 'throttled', dataDir: dataB, now: NOW }).catch(
+        (e: unknown) => e,
+      );
+      expect((error as StoreError).message).toMatch(/SlowDown/);
+      expect(await getJson<IngestManifest>(again, '_runs/throttled.json')).toMatchObject({
+        outcome: 'failed',
+        error: { message: expect.stringMatching(/SlowDown/) },
+      });
+      expect(await curatedOf(again)).toEqual(before);
+      proxy.setRule(() => 'forward');
+      const rerun = await runIngest({ store: again, runId: 'rerun', dataDir: dataB, now: NOW });
+      expect(rerun.outcome).toBe('succeeded');
+      expect(await curatedOf(again)).toEqual(after);
+      expect(await again.list('_staging/')).toEqual([]);
+      figures.push(
+        'S3 503 SlowDown once per request: absorbed by SDK retries, run succeeded; SlowDown on every try: run failed before its commit, A intact, re-run completed',
+      );
+    },
+    scaled(60_000),
+  );
 });
 
 describe('the local lake’s disk is full', () => {
@@ -492,26 +499,30 @@ describe('the process is killed at a chosen point of the ingest', () => {
 });
 
 describe('the process is killed while the report publishes the site', () => {
-  it('`chainwatch report` killed as it starts writing leaves the published site as it was; a re-run publishes the new one', async () => {
-    const lake = await copy(goodLake, 'publish-lake');
-    await runIngest({ store: new FolderObjectStore(lake), runId: 'b', dataDir: dataB, now: NOW });
-    await metrics(lake);
-    const parent = await copy(join(root, 'good-site'), 'publish-site');
-    const site = join(parent, 'site');
-    const cli = join(REPO, 'bin', 'chainwatch.js');
-    const run = spawnNode([cli, 'report', '--lake', lake, '--out', site]);
-    await run.line(/rendered release/);
-    run.process.kill('SIGKILL');
-    expect((await run.exited).signal).toBe('SIGKILL');
-    expect(await snapshot(site)).toEqual(site0);
-    const orphans = (await readdir(parent)).filter((f) => f.startsWith('.site.'));
+  it(
+    '`chainwatch report` killed as it starts writing leaves the published site as it was; a re-run publishes the new one',
+    async () => {
+      const lake = await copy(goodLake, 'publish-lake');
+      await runIngest({ store: new FolderObjectStore(lake), runId: 'b', dataDir: dataB, now: NOW });
+      await metrics(lake);
+      const parent = await copy(join(root, 'good-site'), 'publish-site');
+      const site = join(parent, 'site');
+      const cli = join(REPO, 'bin', 'chainwatch.js');
+      const run = spawnNode([cli, 'report', '--lake', lake, '--out', site]);
+      await run.line(/rendered release/);
+      run.process.kill('SIGKILL');
+      expect((await run.exited).signal).toBe('SIGKILL');
+      expect(await snapshot(site)).toEqual(site0);
+      const orphans = (await readdir(parent)).filter((f) => f.startsWith('.site.'));
 
-    await buildSite({ store: new FolderObjectStore(lake), outDir: site });
-    const published = await snapshot(site);
-    expect(published.get('index.html')).toBeDefined();
-    expect(published).not.toEqual(site0);
-    figures.push(
-      `chainwatch report killed while writing: site unchanged (${site0.size} files); ${orphans.length} staging folder(s) left beside it; re-run published ${published.size} files`,
-    );
-  }, 120_000);
+      await buildSiteFolder({ store: new FolderObjectStore(lake), outDir: site });
+      const published = await snapshot(site);
+      expect(published.get('index.html')).toBeDefined();
+      expect(published).not.toEqual(site0);
+      figures.push(
+        `chainwatch report killed while writing: site unchanged (${site0.size} files); ${orphans.length} staging folder(s) left beside it; re-run published ${published.size} files`,
+      );
+    },
+    scaled(120_000),
+  );
 });

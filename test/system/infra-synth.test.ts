@@ -1,3 +1,4 @@
+import { scaled } from '../support/slowdown.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +35,7 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
     result = spawnSync(cdkBin, ['synth', '--quiet', '--no-notices', '--output', out], {
       cwd: root,
       encoding: 'utf8',
-      timeout: 240_000,
+      timeout: scaled(240_000),
       env: {
         ...env,
         HTTP_PROXY: closed,
@@ -48,7 +49,7 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
         CDK_DISABLE_VERSION_CHECK: 'true',
       },
     });
-  }, 300_000);
+  }, scaled(300_000));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   const template = (stack: string): Template =>
@@ -121,7 +122,7 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       const local = new FolderObjectStore(options.lake);
       for (const key of await local.list('metrics/'))
         await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: await local.get(key) }));
-    }, 180_000);
+    }, scaled(180_000));
     afterAll(async () => {
       s3?.destroy();
       await moto?.stop();
@@ -150,7 +151,7 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
           ],
           {
             cwd: dir,
-            timeout: 120_000,
+            timeout: scaled(120_000),
             env: {
               PATH: process.env.PATH,
               ENTRY: join(dir, 'index.mjs'),
@@ -176,42 +177,50 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
     const keys = async (bucket: string, prefix: string) =>
       ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
 
-    it('ingest lands the bundled data from the files shipped in its asset', async () => {
-      const summary = await invoke(
-        'Ingestbundled',
-        { source: 'bundled', runId: 'bundle-run' },
-        { LAKE_BUCKET: 'lake' },
-      );
-      expect(summary).toMatchObject({
-        source: 'bundled',
-        outcome: 'succeeded',
-        manifestKey: '_runs/bundle-run-bundled.json',
-      });
-      expect(await keys('lake', 'curated/trade_flows/')).not.toEqual([]);
-    }, 120_000);
-
-    it('report builds the site, publishes it as a build with its stylesheet and switches the key value store to it (SigV4A bundled)', async () => {
-      // The KeyValueStore API has no local emulator: the bundle's real, signed requests go to the
-      // stand-in on loopback (test/support/kvs-stand-in.ts, kvs-redirect.mjs).
-      const kvs = new KvsStandIn();
-      const server = await kvs.serve();
-      try {
-        const redirect = fileURLToPath(new URL('../support/kvs-redirect.mjs', import.meta.url));
+    it(
+      'ingest lands the bundled data from the files shipped in its asset',
+      async () => {
         const summary = await invoke(
-          'Report',
-          { runId: 'bundle-run' },
-          { LAKE_BUCKET: 'lake', SITE_BUCKET: 'site', SITE_KVS_ARN: KVS_ARN, KVS_STAND_IN: server.url },
-          [redirect],
+          'Ingestbundled',
+          { source: 'bundled', runId: 'bundle-run' },
+          { LAKE_BUCKET: 'lake' },
         );
-        expect(summary).toMatchObject({ switched: true });
-        expect(kvs.items.get('current')).toBe(summary.build);
-        expect(kvs.requests.at(-1)!.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 /);
-        const published = await keys('site', '');
-        expect(published).toContain(`builds/${summary.build}/index.html`);
-        expect(published).toContain(`builds/${summary.build}/assets/site.css`);
-      } finally {
-        await server.close();
-      }
-    }, 120_000);
+        expect(summary).toMatchObject({
+          source: 'bundled',
+          outcome: 'succeeded',
+          manifestKey: '_runs/bundle-run-bundled.json',
+        });
+        expect(await keys('lake', 'curated/trade_flows/')).not.toEqual([]);
+      },
+      scaled(120_000),
+    );
+
+    it(
+      'report builds the site, publishes it as a build with its stylesheet and switches the key value store to it (SigV4A bundled)',
+      async () => {
+        // The KeyValueStore API has no local emulator: the bundle's real, signed requests go to the
+        // stand-in on loopback (test/support/kvs-stand-in.ts, kvs-redirect.mjs).
+        const kvs = new KvsStandIn();
+        const server = await kvs.serve();
+        try {
+          const redirect = fileURLToPath(new URL('../support/kvs-redirect.mjs', import.meta.url));
+          const summary = await invoke(
+            'Report',
+            { runId: 'bundle-run' },
+            { LAKE_BUCKET: 'lake', SITE_BUCKET: 'site', SITE_KVS_ARN: KVS_ARN, KVS_STAND_IN: server.url },
+            [redirect],
+          );
+          expect(summary).toMatchObject({ switched: true });
+          expect(kvs.items.get('current')).toBe(summary.build);
+          expect(kvs.requests.at(-1)!.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 /);
+          const published = await keys('site', '');
+          expect(published).toContain(`builds/${summary.build}/index.html`);
+          expect(published).toContain(`builds/${summary.build}/assets/site.css`);
+        } finally {
+          await server.close();
+        }
+      },
+      scaled(120_000),
+    );
   });
 });

@@ -3,11 +3,12 @@
  * moto_server's S3 and Athena): it refuses to compute over an ingest that committed but did not
  * finish moving its files, before it starts a single Athena query.
  */
+import { metricSqlFiles } from '../../src/core/sql/metric-sql.ts';
 import { CreateWorkGroupCommand, ListQueryExecutionsCommand, type AthenaClient } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../lambdas/metrics.ts';
-import { metricSqlFiles } from '../../src/core/metrics/metrics.ts';
+
 import { InputError } from '../../src/core/errors.ts';
 import { setEnv } from '../support/env.ts';
 import { athenaClientFor, s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from '../support/moto.ts';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, queryCommand, type CommandIO, type EngineFactory } from '../../src/cli/query.ts';
 import { AthenaQueryEngine } from '../../src/adapters/athena-engine/athena-engine.ts';
 import { QueryError, UsageError } from '../../src/core/errors.ts';
-import { storeFromUri } from '../../src/adapters/s3-store/s3-store.ts';
+import { storeFromUri } from '../../src/cli/lake-store.ts';
 import {
   athenaClientFor,
   MOTO_SDK_ENV,

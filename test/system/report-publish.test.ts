@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { publishReport } from '../../lambdas/report.ts';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildInto } from '../support/build-into.ts';
 import { KvsSitePointer } from '../../src/adapters/kvs-site-pointer/kvs-site-pointer.ts';
 import { liveSite, publishSite } from '../../src/core/report/publish-site.ts';
 import { buildPrefix, POINTER_KEYS, StoreSitePointer } from '../../src/core/seams/site-pointer.ts';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   const lake = new FolderObjectStore(join(work, 'lake'));
   await writeFixtureLake(lake);
   siteA = join(work, 'site-a');
-  await buildSite({ store: lake, outDir: siteA, builtAt: new Date('2026-02-01T00:00:00Z') });
+  await buildInto({ store: lake, outDir: siteA, builtAt: new Date('2026-02-01T00:00:00Z') });
   filesA = await filesOf(siteA);
   moto = await startMoto();
   s3 = s3ClientFor(moto.endpoint);
@@ -91,7 +91,7 @@ describe('publishSite on S3: write a whole build, switch the pointer, then clean
     await store.put('releases/2025-12/index.html', 'an earlier release');
     await store.put('releases/2026-02/products/000000.html', 'gone from the month being rebuilt');
 
-    const summary = await publishSite(siteA, store, pointer);
+    const summary = await publishSite(new FolderObjectStore(siteA), store, pointer);
     buildA = summary.build;
     expect(summary).toEqual({ build: buildA, switched: true, uploaded: filesA.length + 1, carried: 1, deleted: 0 });
     expect((await pointer.read()).builds).toEqual({ current: buildA });
@@ -110,7 +110,7 @@ describe('publishSite on S3: write a whole build, switch the pointer, then clean
 
   it('switches nothing when the same site is published again', async () => {
     const before = await store.list('');
-    const summary = await publishSite(siteA, store, pointer);
+    const summary = await publishSite(new FolderObjectStore(siteA), store, pointer);
     expect(summary).toEqual({ build: buildA, switched: false, uploaded: 0, carried: 1, deleted: 0 });
     expect(await store.list('')).toEqual(before);
   });
@@ -118,14 +118,14 @@ describe('publishSite on S3: write a whole build, switch the pointer, then clean
   it('publishes the next release beside it, keeps the replaced build for rollback, and removes the root layout', async () => {
     const siteB = join(work, 'site-b');
     const live = await pointer.read();
-    await buildSite({
+    await buildInto({
       store: await changedLake('lake-b'),
       outDir: siteB,
       releaseMonth: '2026-03',
       builtAt: new Date('2026-03-01T00:00:00Z'),
       archive: liveSite(store, live),
     });
-    const summary = await publishSite(siteB, store, pointer, { live });
+    const summary = await publishSite(new FolderObjectStore(siteB), store, pointer, { live });
     buildB = summary.build;
     const carried = [...filesA.filter((f) => f.startsWith('releases/2026-02/')), 'releases/2025-12/index.html'].sort();
     expect(summary).toMatchObject({
@@ -149,7 +149,7 @@ describe('publishSite on S3: write a whole build, switch the pointer, then clean
     const crashed = `${buildPrefix('00000000deadbeef')}index.html`;
     await store.put(crashed, 'half of a build that was never switched in');
     // Site A published again on top of B: its own month and B's 2026-03 make a third build.
-    const summary = await publishSite(siteA, store, pointer);
+    const summary = await publishSite(new FolderObjectStore(siteA), store, pointer);
     expect(summary.build).not.toBe(buildA);
     expect((await pointer.read()).builds).toEqual({ current: summary.build, previous: buildB });
     expect(await store.exists(crashed)).toBe(false);
@@ -162,7 +162,9 @@ describe('publishSite on S3: write a whole build, switch the pointer, then clean
     // An operator rolls back meanwhile.
     const rollback = { current: live.builds!.previous!, previous: live.builds!.current };
     await pointer.switch(rollback, live.version);
-    const error = await publishSite(join(work, 'site-b'), store, pointer, { live }).catch((e: unknown) => e);
+    const error = await publishSite(new FolderObjectStore(join(work, 'site-b')), store, pointer, { live }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).message).toMatch(/moved while this publish ran/);
     expect((await pointer.read()).builds).toEqual(rollback);
@@ -247,14 +249,19 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
     for (const Bucket of ['report-lake', 'report-site']) await s3.send(new CreateBucketCommand({ Bucket }));
     await writeFixtureLake(new S3ObjectStore({ bucket: 'report-lake', prefix: 'lake/', client: s3 }));
     // An earlier release already published as a build: built from a lake where one value differed.
-    await buildSite({
+    await buildInto({
       store: await changedLake('earlier-lake'),
       outDir: join(work, 'earlier-site'),
       releaseMonth: EARLIER,
     });
     const site = new S3ObjectStore({ bucket: 'report-site', client: s3 });
-    earlierBuild = (await publishSite(join(work, 'earlier-site'), site, new KvsSitePointer(KVS_ARN, kvs.client())))
-      .build;
+    earlierBuild = (
+      await publishSite(
+        new FolderObjectStore(join(work, 'earlier-site')),
+        site,
+        new KvsSitePointer(KVS_ARN, kvs.client()),
+      )
+    ).build;
     // A page of the layout before builds, left at the bucket root.
     await s3.send(new PutObjectCommand({ Bucket: 'report-site', Key: 'products/000000.html', Body: 'gone' }));
     Object.assign(process.env, { AWS_ENDPOINT_URL_S3: moto.endpoint, ...MOTO_SDK_ENV });

@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curatedTables } from '../../data-schemas/curated.ts';
-import type { TableDef } from '../../data-schemas/table.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
-import type { IngestManifest } from '../../src/core/ingest/manifest.ts';
+import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import type { ObjectStore } from '../../src/core/seams/object-store.ts';
@@ -61,7 +60,7 @@ describe('bundled ingest into S3 (moto) and into a folder', () => {
     }
   });
 
-  it.each(curatedTables.map((t) => [t.name, t as unknown as TableDef] as const))(
+  it.each(curatedTables.map((t) => [t.name, t] as const))(
     'reads the same %s rows back from both',
     async (name, table) => {
       const rows = await readTable(bucket, table);

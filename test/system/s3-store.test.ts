@@ -3,7 +3,8 @@ import { CreateBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError, UsageError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
-import { S3ObjectStore, storeFromUri } from '../../src/adapters/s3-store/s3-store.ts';
+import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
+import { storeFromUri } from '../../src/cli/lake-store.ts';
 import { s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
 
 let moto: Moto;

@@ -1,3 +1,4 @@
+import { metricStagingPrefix } from '../../core/lake/layout.ts';
 import { randomUUID } from 'node:crypto';
 import {
   AthenaClient,
@@ -12,7 +13,7 @@ import { tableByName } from '../../../data-schemas/index.ts';
 import { tablePrefix } from '../../../data-schemas/table.ts';
 import { QueryError, UsageError } from '../../core/errors.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
-import { awsErrorHint } from '../s3-store/s3-store.ts';
+import { awsErrorHint } from '../aws-error-hint.ts';
 import { renderLiteral } from './athena-literals.ts';
 import { isHeaderRow, rowObjects } from './athena-results.ts';
 import { retryOnThrottle, type RetryOptions } from './athena-retry.ts';
@@ -125,7 +126,7 @@ export class AthenaQueryEngine implements QueryEngine {
       );
     }
     const target = tablePrefix(def);
-    const stagingRoot = `_staging/${target}`;
+    const stagingRoot = metricStagingPrefix(def);
     // Athena never deletes the output of a failed UNLOAD; clear what earlier failures left.
     await this.o.store.delete(await this.o.store.list(stagingRoot));
     const staging = `${stagingRoot}${randomUUID()}/`;

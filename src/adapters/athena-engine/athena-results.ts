@@ -9,7 +9,7 @@ const FLOAT_TYPES = new Set(['double', 'real', 'float', 'decimal']);
  * text; SQL NULL is a cell without `VarCharValue` (an empty string is `VarCharValue: ''`).
  * Other types (date, timestamp, varchar, arrays as text) stay strings.
  */
-export function cellValue(type: string, text: string | undefined): SqlValue {
+function cellValue(type: string, text: string | undefined): SqlValue {
   if (text === undefined) return null;
   const base = type.toLowerCase().replace(/\(.*$/, ''); // decimal(10,2) → decimal
   if (INTEGER_TYPES.has(base) || FLOAT_TYPES.has(base)) return Number(text);

@@ -1,3 +1,4 @@
+import { PART_FILE } from '../../core/lake/layout.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -5,7 +6,7 @@ import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBPreparedSt
 import { allTables, tableByName } from '../../../data-schemas/index.ts';
 import { columnsOf, fileColumnsOf, tablePrefix, type TableDef } from '../../../data-schemas/table.ts';
 import { ChainwatchError, QueryError } from '../../core/errors.ts';
-import { PARQUET_CONTENT_TYPE, PART_FILE } from '../../core/lake/partitions.ts';
+import { PARQUET_CONTENT_TYPE } from '../../core/lake/partitions.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import { DUCKDB_TYPE, emptyTempViewDdl, sqlString, tableFiles, viewDdl } from './duckdb-views.ts';
 import type { QueryEngine, QueryResult, SqlValue } from '../../core/seams/query-engine.ts';

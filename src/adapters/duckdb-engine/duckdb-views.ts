@@ -25,7 +25,7 @@ export const sqlString = (text: string): string => `'${text.replace(/'/g, "''")}
 export const sqlIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Glob of a table's Parquet files under a lake folder: `<lake>/curated/trade_flows/**\/*.parquet`. */
-export const parquetGlob = (table: TableDef, lakeRoot: string): string =>
+const parquetGlob = (table: TableDef, lakeRoot: string): string =>
   `${resolve(lakeRoot)}/${tablePrefix(table)}**/*.parquet`;
 
 function readParquet(table: TableDef, lakeRoot: string, unionByName: boolean): string {

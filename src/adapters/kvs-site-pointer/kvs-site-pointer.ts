@@ -8,7 +8,7 @@ import {
   UpdateKeysCommand,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { StoreError } from '../../core/errors.ts';
-import { awsErrorHint } from '../s3-store/s3-store.ts';
+import { awsErrorHint } from '../aws-error-hint.ts';
 import {
   checkBuilds,
   pointerMoved,

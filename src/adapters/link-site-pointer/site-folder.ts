@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { cp, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StoreError } from '../../core/errors.ts';
-import type { SiteFile } from '../../core/report/figure.ts';
 
 /**
  * The local site folder, switched in one step. `site` is a symbolic link to a build folder beside it
@@ -43,57 +42,77 @@ const inUse = (pid: number, suffix: string): boolean => {
   }
 };
 
-/**
- * Write the files into a new build folder, copy the earlier releases of the current site into it,
- * then switch `outDir` to it. A build that fails before the switch leaves the previous site exactly
- * as it was; a release of the month being written is replaced, every other month is carried over.
- */
-export async function writeSiteFolder(outDir: string, files: readonly SiteFile[], month: string): Promise<number> {
+/** A site build being written into its own folder beside the site; nothing reads it until `switch`. */
+export interface SiteFolderBuild {
+  /** The build folder: the report writes its files here. */
+  readonly dir: string;
+  /**
+   * Copy the earlier releases of the current site into the build (every month but `month`, which
+   * this build rewrites), then switch the site to it with one rename. On failure the build is removed
+   * and the previous site is exactly as it was.
+   */
+  switch(month: string): Promise<void>;
+  /** Remove the build folder (the build failed before its switch). */
+  discard(): Promise<void>;
+}
+
+const siteError = (target: string, cause: unknown) =>
+  new StoreError(
+    `Could not write the site to ${target}: ${(cause as Error).message}`,
+    'Check that the folder and its parent are writable; the previous site is unchanged.',
+    { cause },
+  );
+
+/** Start a build of the site at `outDir`: tidy what earlier builds left, then open a new build folder. */
+export async function startSiteFolderBuild(outDir: string): Promise<SiteFolderBuild> {
   const target = resolve(outDir);
   await recoverSiteFolder(target);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const build = sibling(target, 'build', suffix);
   const link = sibling(target, 'link', suffix);
-  let bytes = 0;
   building.add(suffix);
-  try {
-    for (const file of files) {
-      const path = join(build, ...file.path.split('/'));
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, file.body);
-      bytes += Buffer.byteLength(file.body);
-    }
-    const current = await kindOf(target);
-    // Earlier months are copied, never moved: the live site keeps them whatever happens to this build.
-    const earlier =
-      current === 'missing'
-        ? []
-        : (await readdir(join(target, 'releases')).catch(() => [] as string[])).filter(
-            (m) => MONTH_DIR.test(m) && m !== month,
-          );
-    for (const m of earlier) await cp(join(target, 'releases', m), join(build, 'releases', m), { recursive: true });
-    await symlink(basename(build), link, 'dir');
-    if (current === 'folder') {
-      // A plain folder cannot be replaced by a rename: move it aside first (once per site folder).
-      const retired = sibling(target, 'old', suffix);
-      await rename(target, retired);
-      await rename(link, target);
-      await rm(retired, { recursive: true, force: true });
-    } else {
-      await rename(link, target);
-    }
-    return bytes;
-  } catch (cause) {
+  const discard = async () => {
     await rm(link, { force: true });
     await rm(build, { recursive: true, force: true });
-    throw new StoreError(
-      `Could not write the site to ${target}: ${(cause as Error).message}`,
-      'Check that the folder and its parent are writable; the previous site is unchanged.',
-      { cause },
-    );
-  } finally {
     building.delete(suffix);
+  };
+  try {
+    await mkdir(build, { recursive: true });
+  } catch (cause) {
+    building.delete(suffix);
+    throw siteError(target, cause);
   }
+  return {
+    dir: build,
+    discard,
+    async switch(month: string) {
+      try {
+        const current = await kindOf(target);
+        // Earlier months are copied, never moved: the live site keeps them whatever happens to this build.
+        const earlier =
+          current === 'missing'
+            ? []
+            : (await readdir(join(target, 'releases')).catch(() => [] as string[])).filter(
+                (m) => MONTH_DIR.test(m) && m !== month,
+              );
+        for (const m of earlier) await cp(join(target, 'releases', m), join(build, 'releases', m), { recursive: true });
+        await symlink(basename(build), link, 'dir');
+        if (current === 'folder') {
+          // A plain folder cannot be replaced by a rename: move it aside first (once per site folder).
+          const retired = sibling(target, 'old', suffix);
+          await rename(target, retired);
+          await rename(link, target);
+          await rm(retired, { recursive: true, force: true });
+        } else {
+          await rename(link, target);
+        }
+        building.delete(suffix);
+      } catch (cause) {
+        await discard();
+        throw siteError(target, cause);
+      }
+    },
+  };
 }
 
 /**

@@ -7,8 +7,8 @@ import {
   type _Error as S3KeyError,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { StoreError, UsageError } from '../../core/errors.ts';
-import { FolderObjectStore } from '../folder-store/folder-store.ts';
+import { StoreError } from '../../core/errors.ts';
+import { awsErrorHint } from '../aws-error-hint.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 
 export interface S3ObjectStoreOptions {
@@ -20,39 +20,6 @@ export interface S3ObjectStoreOptions {
 
 /** DeleteObjects takes at most this many keys per request. */
 const DELETE_BATCH = 1000;
-
-/** AWS error names that mean "the caller is not who they think, or may not do this". */
-const CREDENTIAL_ERRORS = new Set([
-  'AccessDenied',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'InvalidToken',
-  'CredentialsProviderError',
-  'UnrecognizedClientException',
-]);
-
-/**
- * What to do next for an AWS SDK failure, by its error name. Shared by the S3 store and the
- * Athena engine, because credentials, region and network problems look the same in both.
- */
-export function awsErrorHint(cause: unknown, resource: string): string {
-  const name = (cause as { name?: string })?.name ?? '';
-  const message = (cause as { message?: string })?.message ?? '';
-  if (CREDENTIAL_ERRORS.has(name) || /credential/i.test(message)) {
-    return `Check your AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run \`aws sso login\`) and that they may access ${resource}.`;
-  }
-  if (/region/i.test(message) || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed') {
-    return `Set AWS_REGION (or AWS_DEFAULT_REGION) to the region of ${resource}.`;
-  }
-  if (name === 'NoSuchBucket' || name === 'InvalidBucketName') {
-    return `Check the bucket name in ${resource}; the bucket must exist (deploy the storage stack or create it).`;
-  }
-  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket|network/i.test(`${name} ${message}`)) {
-    return `Check the network connection to AWS (or the endpoint override) and retry.`;
-  }
-  return `See the AWS error ${name || 'above'}; check ${resource} and retry.`;
-}
 
 const errorName = (cause: unknown): string => (cause as { name?: string })?.name ?? '';
 const statusOf = (cause: unknown): number | undefined =>
@@ -186,18 +153,4 @@ export class S3ObjectStore implements ObjectStore {
       throw this.fail('check', key, cause);
     }
   }
-}
-
-/** `s3://bucket/prefix` → S3ObjectStore; anything else is a local folder. Used by the CLI's `--lake`. */
-export function storeFromUri(uri: string, client?: S3Client): ObjectStore {
-  const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(uri);
-  if (!match) return new FolderObjectStore(uri);
-  const [, bucket, prefix] = match;
-  if (!bucket) {
-    throw new UsageError(
-      `"${uri}" names no bucket`,
-      'Write the lake as s3://<bucket>/<prefix>, e.g. s3://my-lake/chainwatch/.',
-    );
-  }
-  return new S3ObjectStore({ bucket, prefix, client });
 }

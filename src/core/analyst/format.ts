@@ -51,7 +51,7 @@ export function formatJson(result: QueryResult): string {
 }
 
 /** Parquet physical type for an engine type name (DuckDB upper case, Athena lower case). */
-export function parquetTypeOf(engineType: string): BasicType {
+function parquetTypeOf(engineType: string): BasicType {
   const t = engineType.toLowerCase();
   if (t === 'boolean') return 'BOOLEAN';
   if (['integer', 'int', 'smallint', 'tinyint', 'usmallint', 'utinyint'].includes(t)) return 'INT32';

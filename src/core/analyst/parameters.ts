@@ -18,7 +18,7 @@ export interface ParamDecl {
   defaultValue?: string;
 }
 
-export interface Placeholder {
+interface Placeholder {
   name: string;
   /** 1-based line of the placeholder, for error messages. */
   line: number;

@@ -21,7 +21,7 @@ export interface AnalystQuery {
 /** DuckDB: `Table with name x does not exist`; Athena (Trino): `Table 'awsdatacatalog.db.x' does not exist`. */
 const MISSING_TABLE = /Table (?:with name )?['"`]?([\w.]+?)['"`]? does not exist/i;
 
-export function explainQueryError(error: unknown, sql: string): unknown {
+function explainQueryError(error: unknown, sql: string): unknown {
   const message = (error as Error)?.message ?? '';
   const missing = MISSING_TABLE.exec(message);
   if (missing) {

@@ -2,7 +2,7 @@ import { SourceError } from '../errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-client.ts';
 import { redactHeaders, redactText, redactUrl, secretsOf } from './redact.ts';
 
-export interface RetryPolicy {
+interface RetryPolicy {
   /** Attempts after the first one. */
   retries: number;
   /** Backoff before retry n is uniform in [0, min(maxDelayMs, baseDelayMs·2ⁿ)] ("full jitter"). */
@@ -14,7 +14,7 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+const DEFAULT_RETRY_POLICY: RetryPolicy = {
   retries: 4,
   baseDelayMs: 1_000,
   maxDelayMs: 30_000,

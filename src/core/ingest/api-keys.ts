@@ -1,15 +1,12 @@
+import { ENV, type Env } from '../env.ts';
+import { KEYED_SOURCES, type KeyedSource } from '../sources.ts';
 import { UsageError } from '../errors.ts';
 import { registerSecret } from '../log.ts';
 
-export interface ApiKeys {
-  comtrade?: string;
-  census?: string;
-}
+export type ApiKeys = Partial<Record<KeyedSource, string>>;
 
 /** Reads a secret parameter by name (the AWS edge passes an SSM-backed one). */
 export type ParameterResolver = (name: string) => Promise<string>;
-
-const KEYS = { comtrade: 'COMTRADE_API_KEY', census: 'CENSUS_API_KEY' } as const;
 
 /**
  * API keys from the environment: `COMTRADE_API_KEY` / `CENSUS_API_KEY`, or the name of a secret
@@ -18,20 +15,19 @@ const KEYS = { comtrade: 'COMTRADE_API_KEY', census: 'CENSUS_API_KEY' } as const
  * never logged: the HTTP layer redacts them from every URL, header and message, and every key found
  * is registered with the log (src/core/log.ts), which masks it in any line.
  */
-export async function apiKeysFromEnv(
-  env: Record<string, string | undefined> = process.env,
-  resolveParameter?: ParameterResolver,
-): Promise<ApiKeys> {
+export async function apiKeysFromEnv(env: Env = process.env, resolveParameter?: ParameterResolver): Promise<ApiKeys> {
   const keys: ApiKeys = {};
-  for (const [source, name] of Object.entries(KEYS) as [keyof ApiKeys, string][]) {
+  for (const source of KEYED_SOURCES) {
+    const name = ENV.apiKey(source);
+    const parameterName = ENV.apiKeyParameter(source);
     const direct = env[name]?.trim();
-    const parameter = env[`${name}_PARAM`]?.trim();
+    const parameter = env[parameterName]?.trim();
     if (direct) keys[source] = direct;
     else if (parameter) {
       if (!resolveParameter) {
         throw new UsageError(
-          `${name}_PARAM is set (${parameter}) but this runtime has no parameter store reader`,
-          `Set ${name} directly; the ingest Lambda resolves ${name}_PARAM in SSM (ssmParameterResolver), the CLI does not.`,
+          `${parameterName} is set (${parameter}) but this runtime has no parameter store reader`,
+          `Set ${name} directly; the ingest Lambda resolves ${parameterName} in SSM (ssmParameterResolver), the CLI does not.`,
         );
       }
       keys[source] = (await resolveParameter(parameter)).trim();

@@ -2,7 +2,7 @@ import { InputError } from '../errors.ts';
 import type { Origin } from './rows.ts';
 
 /** One data record of a CSV file: its 1-based line number (where the record starts) and its fields by header name. */
-export interface CsvRecord {
+interface CsvRecord {
   line: number;
   values: Record<string, string>;
   /** Set when the record has a different number of fields than the header; such a record is rejected, not guessed at. */

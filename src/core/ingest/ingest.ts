@@ -1,7 +1,9 @@
-import { ChainwatchError, SourceError, UsageError } from '../errors.ts';
+import { checkRunId } from '../lake/run-id.ts';
+import { ChainwatchError, SourceError } from '../errors.ts';
 import { recoverStaged, type Recovery } from '../lake/staged-commit.ts';
 import { putJson, type ObjectStore } from '../seams/object-store.ts';
-import { manifestKey, stagingPrefixOf, type IngestManifest, type SourceRun } from './manifest.ts';
+import { lakePrefix, manifestKey } from '../lake/layout.ts';
+import type { IngestManifest, SourceRun } from '../lake/manifest.ts';
 import type { IngestContext, IngestSource } from './source.ts';
 import { SourceWriter } from './source-writer.ts';
 import { bundledSource } from './sources/bundled.ts';
@@ -21,14 +23,13 @@ export interface IngestOptions {
   period?: string;
 }
 
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /**
  * Finish (committed) or discard (uncommitted) what interrupted runs of a source left staged. Every run
  * of the source does this first; the pipeline also does it right after a source's run failed, so the
  * next steps never read a half-applied commit.
  */
 export const recoverSource = (store: ObjectStore, source: string): Promise<Recovery[]> =>
-  recoverStaged(store, stagingPrefixOf(source));
+  recoverStaged(store, lakePrefix.ingestStaging(source));
 
 /**
  * Collect and write one source; a live source that is down becomes a stale entry instead of failing
@@ -61,12 +62,7 @@ async function runSource(ctx: IngestContext, source: IngestSource): Promise<Sour
  * any other failure still writes a manifest (outcome 'failed', with the error) and rethrows.
  */
 export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
-  if (!RUN_ID.test(opts.runId)) {
-    throw new UsageError(
-      `Run id "${opts.runId}" cannot be used in an object key`,
-      'Use letters, digits, ".", "_" and "-" only, e.g. 2026-02-01T00-00-00-000Z.',
-    );
-  }
+  checkRunId(opts.runId);
   const clock = () => (opts.now ?? new Date()).toISOString();
   const progress = opts.onProgress ?? (() => {});
   const startedAt = clock();

@@ -3,16 +3,15 @@ import type { TableDef } from '../../../data-schemas/table.ts';
 import type { SourceError } from '../errors.ts';
 import type { HttpContext } from '../http/retry.ts';
 import { partitionPath } from '../lake/partitions.ts';
-import type { IngestInput, RunMark, SourceRun } from './manifest.ts';
+import type { IngestInput, RunMark, SourceRun } from '../lake/manifest.ts';
 import type { LiveProgress } from './progress-bar.ts';
 import type { Coverage } from './partition-merge.ts';
 import { landRaw } from './raw.ts';
 import { concatNormalized, reject, type Candidate, type Normalized } from './rows.ts';
 import { settle } from './settle.ts';
 import type { IngestContext, IngestSource, SourcePart } from './source.ts';
-import { readSourceState, writeSourceState, type SourceState } from './source-state.ts';
+import { readSourceState, writeSourceState, type SourceState } from '../lake/source-state.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan } from './sources/live-source.ts';
-import { tableDef } from './tables.ts';
 
 /**
  * A row a response is not authoritative for is not trusted: one outside every partition it covers (a
@@ -79,7 +78,7 @@ export function liveIngestSource(
   /** The source's citations: derived rows of the sources table, replaced as a set. */
   const citationsPart = (): SourcePart => {
     const ids = new Set(plan.citations.map((s) => s.source_id));
-    const table = tableDef(sourcesTable);
+    const table = sourcesTable;
     const origin = { file: `${plan.source} citations`, line: 0, raw: {} };
     const candidates = plan.citations.map((row) => ({ table: sourcesTable.name, origin, row, derived: true }));
     return {

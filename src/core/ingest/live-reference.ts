@@ -6,7 +6,6 @@ import { InputError } from '../errors.ts';
 import { parseCsv } from './csv.ts';
 import { referenceRows } from './reference.ts';
 import { settle } from './settle.ts';
-import { tableDef } from './tables.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_REFERENCE_DIR } from './sources/bundled.ts';
 
 /**
@@ -40,7 +39,7 @@ async function read(dir: string, file: string): Promise<string> {
   }
 }
 
-export function buildLiveReference(
+function buildLiveReference(
   countryRows: readonly CountryRow[],
   basketRows: readonly BasketRow[],
   usgsNames: Iterable<[string, string]> = [],
@@ -67,8 +66,8 @@ export async function loadLiveReference(
   const settled = async <R>(file: string, def: TableDef) => {
     return settle<R>(def, referenceRows(parseCsv(await read(refDir, file), file), def)).rows.map((c) => c.row);
   };
-  const countryRows = await settled<CountryRow>('countries.csv', tableDef(countries));
-  const basketRows = await settled<BasketRow>('basket.csv', tableDef(basket));
+  const countryRows = await settled<CountryRow>('countries.csv', countries);
+  const basketRows = await settled<BasketRow>('basket.csv', basket);
   const names: [string, string][] = [];
   for (const file of (await readdir(resolve(dataDir)).catch(() => [])).filter((f) => USGS_EXTRACT.test(f)).sort()) {
     for (const r of parseCsv(await read(resolve(dataDir), file), file).records)

@@ -1,10 +1,11 @@
+import { INGEST_SOURCES, LIVE_SOURCES, type LiveSourceId } from '../sources.ts';
 import { FLOWS } from '../../../data-schemas/curated.ts';
 import { UsageError } from '../errors.ts';
 import type { LiveReference } from './live-reference.ts';
 import { addMonths, formatMonth, monthIndex, parseMonth, type Month } from './months.ts';
 import type { CensusScope } from './sources/census.ts';
 import type { ComtradeScope } from './sources/comtrade.ts';
-import { LIVE_SOURCES, type LiveSourceId } from './sources/live-source.ts';
+
 import type { UsgsOptions } from './sources/usgs.ts';
 
 type Flow = (typeof FLOWS)[number];
@@ -27,7 +28,7 @@ export interface RefreshWindow {
   censusMonths: number;
   comtradeYears: number;
 }
-export const DEFAULT_REFRESH_WINDOW: RefreshWindow = { censusMonths: 12, comtradeYears: 2 };
+const DEFAULT_REFRESH_WINDOW: RefreshWindow = { censusMonths: 12, comtradeYears: 2 };
 
 /** Narrows a run (tests, ad-hoc runs); by default the whole basket, reporter USA, both flows. */
 export interface ScopeOverrides {
@@ -48,7 +49,6 @@ export interface IngestCliOptions {
   hs?: string;
 }
 
-export const INGEST_SOURCES = ['bundled', ...LIVE_SOURCES] as const;
 const DEFAULT_REPORTER = 'USA';
 /** Census monthly HS6 data start in January 2010 (earlier months come back as HTTP 204). */
 const CENSUS_FIRST_MONTH: Month = { year: 2010, month: 1 };

@@ -1,7 +1,8 @@
+import { PART_FILE } from '../lake/layout.ts';
 import { parquetReadObjects } from 'hyparquet';
 import { columnsOf, partitionColumnsOf, tablePrefix, type TableDef } from '../../../data-schemas/table.ts';
 import { encodeParquet } from '../lake/parquet.ts';
-import { orderBy, PARQUET_CONTENT_TYPE, PART_FILE, partitionPath } from '../lake/partitions.ts';
+import { orderBy, PARQUET_CONTENT_TYPE, partitionPath } from '../lake/partitions.ts';
 import type { StagedPut } from '../lake/staged-commit.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import { identityOf } from './settle.ts';
@@ -22,10 +23,7 @@ export interface Coverage {
 }
 
 /** The partitions of a table that exist in the store, typed by the schema (`year=2024` → 2024). */
-export async function storedPartitions(
-  store: ObjectStore,
-  table: TableDef,
-): Promise<Record<string, string | number>[]> {
+async function storedPartitions(store: ObjectStore, table: TableDef): Promise<Record<string, string | number>[]> {
   const columns = partitionColumnsOf(table);
   const keys = (await store.list(tablePrefix(table))).filter((k) => k.endsWith(PART_FILE));
   return keys.map((key) => {

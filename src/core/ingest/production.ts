@@ -1,3 +1,4 @@
+import { BUNDLED_SOURCE } from '../sources.ts';
 import * as aq from 'arquero';
 import {
   production,
@@ -26,11 +27,11 @@ import {
   type Candidate,
   type Normalized,
 } from './rows.ts';
-import { BUNDLED_SOURCE } from './source.ts';
+
 import { canonicalValue } from './units.ts';
 
 /** The tidy layout shared by the sector files (semiconductors, rare earths, EV batteries, medical supplies). */
-export const TIDY_COLUMNS = [
+const TIDY_COLUMNS = [
   'dataset',
   'indicator',
   'geo',
@@ -43,7 +44,7 @@ export const TIDY_COLUMNS = [
   'note',
 ] as const;
 /** The USGS MCS world-production extract. */
-export const USGS_COLUMNS = [
+const USGS_COLUMNS = [
   'commodity',
   'edition',
   'country',
@@ -58,7 +59,7 @@ export const USGS_COLUMNS = [
   'note',
 ] as const;
 
-export const UNVERIFIED_REASON = 'unverified source; see data/bundled/SOURCES.md';
+const UNVERIFIED_REASON = 'unverified source; see data/bundled/SOURCES.md';
 
 type RowWithoutFlag = Omit<ProductionRow, 'geo_is_aggregate'>;
 

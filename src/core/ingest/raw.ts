@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rawKey } from '../lake/layout.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 
 export interface LandedFile {
@@ -19,8 +20,8 @@ export async function landRaw(
   bytes: Uint8Array,
 ): Promise<LandedFile> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const rawKey = `raw/${source}/${sha256.slice(0, 16)}/${file}`;
-  if (await store.exists(rawKey)) return { rawKey, sha256, written: false };
-  await store.put(rawKey, bytes);
-  return { rawKey, sha256, written: true };
+  const key = rawKey(source, sha256, file);
+  if (await store.exists(key)) return { rawKey: key, sha256, written: false };
+  await store.put(key, bytes);
+  return { rawKey: key, sha256, written: true };
 }

@@ -5,7 +5,7 @@ import { normalizeRows, parseDecimal, RowProblem, type Normalized } from './rows
 const BOOLEAN_TEXT: Record<string, boolean> = { true: true, false: false, t: true, f: false };
 
 /** One CSV cell typed by its schema column; an empty cell is null where the column allows it. */
-export function typedCell(text: string | undefined, column: Column): unknown {
+function typedCell(text: string | undefined, column: Column): unknown {
   const t = (text ?? '').trim();
   if (t === '') {
     if (column.nullable) return null;

@@ -1,3 +1,5 @@
+import { LIVE_SOURCES, type LiveSourceId } from '../sources.ts';
+import { newRunId } from '../lake/run-id.ts';
 import { fetchHttpClient } from '../http/http-client.ts';
 import { redactHeaders, redactUrl } from '../http/redact.ts';
 import type { HttpContext } from '../http/retry.ts';
@@ -14,14 +16,14 @@ import {
   type RefreshWindow,
   type ScopeOverrides,
 } from './live-selection.ts';
-import type { IngestManifest } from './manifest.ts';
+import type { IngestManifest } from '../lake/manifest.ts';
 import type { LiveProgress } from './progress-bar.ts';
 import { planCensus } from './sources/census.ts';
 import { planComtrade } from './sources/comtrade.ts';
-import { LIVE_SOURCES, type LiveSourceId, type LiveSourcePlan } from './sources/live-source.ts';
+import type { LiveSourcePlan } from './sources/live-source.ts';
 import { planUsgs, type UsgsOptions } from './sources/usgs.ts';
 
-export interface LiveRunOptions {
+interface LiveRunOptions {
   store: ObjectStore;
   /** Default: `<kind>-<period>-<start time>`. */
   runId?: string;
@@ -90,7 +92,7 @@ async function runLive(job: PlanJob, o: LiveRunOptions): Promise<IngestManifest>
   const progress = o.onProgress ?? (() => {});
   return runIngest({
     store: o.store,
-    runId: o.runId ?? `${kind}-${selection.period ?? 'adhoc'}-${started.toISOString().replace(/[:.]/g, '-')}`,
+    runId: o.runId ?? newRunId(started, `${kind}-${selection.period ?? 'adhoc'}-`),
     now: o.now ? started : undefined,
     kind,
     period: selection.period,

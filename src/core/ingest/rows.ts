@@ -129,7 +129,7 @@ export function parseDecimal(text: string, column: string): number {
  * No statistic chainwatch reads comes near this (world trade is ~3e13 USD a year, the largest bundled
  * value is ~2e10): a value this large is a unit or parsing error, and sums of a few such overflow.
  */
-export const MAX_AMOUNT = 1e15;
+const MAX_AMOUNT = 1e15;
 
 /** A trade value, quantity or production figure: finite, not negative, below MAX_AMOUNT. */
 export function checkAmount(n: number, column: string): number {

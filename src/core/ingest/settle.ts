@@ -10,7 +10,7 @@ interface RowIdentity {
   ignore: readonly string[];
 }
 
-export const ROW_IDENTITY: Record<string, RowIdentity> = {
+const ROW_IDENTITY: Record<string, RowIdentity> = {
   trade_flows: {
     key: ['source', 'year', 'month', 'reporter_iso3', 'flow', 'hs6', 'partner_code', 'source_id'],
     ignore: ['partner_name', 'note'],

@@ -3,7 +3,8 @@ import { StoreError } from '../errors.ts';
 import { partitionPath } from '../lake/partitions.ts';
 import { StagedCommit } from '../lake/staged-commit.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
-import { quarantineKeyOf, stagingPrefixOf, type SourceRun, type TableWrite } from './manifest.ts';
+import { lakePrefix, quarantineKey } from '../lake/layout.ts';
+import type { SourceRun, TableWrite } from '../lake/manifest.ts';
 import { planMerge } from './partition-merge.ts';
 import { reject, type Reject } from './rows.ts';
 import type { SettledTable, SourcePart } from './source.ts';
@@ -49,7 +50,7 @@ export class SourceWriter {
     private readonly runId: string,
     private readonly progress: (line: string) => void,
   ) {
-    this.commit = new StagedCommit(store, stagingPrefixOf(source), runId);
+    this.commit = new StagedCommit(store, lakePrefix.ingestStaging(source), runId);
   }
 
   /**
@@ -121,8 +122,8 @@ export class SourceWriter {
 
   /** Write the quarantine, check the accounting, and switch the staged files in: the run's entry. */
   async finish(): Promise<SourceRun> {
-    const quarantineKey = this.rejectParts.length > 0 ? quarantineKeyOf(this.source, this.runId) : null;
-    if (quarantineKey) {
+    const rejectsKey = this.rejectParts.length > 0 ? quarantineKey(this.source, this.runId) : null;
+    if (rejectsKey) {
       const parts: Uint8Array[] = [];
       for (const key of this.rejectParts) {
         const bytes = await this.store.get(key);
@@ -133,10 +134,10 @@ export class SourceWriter {
           );
         parts.push(bytes);
       }
-      await this.store.put(quarantineKey, Buffer.concat(parts), 'application/x-ndjson');
-      this.progress(`${quarantineKey}: ${this.run.rowsRejected} rows quarantined`);
+      await this.store.put(rejectsKey, Buffer.concat(parts), 'application/x-ndjson');
+      this.progress(`${rejectsKey}: ${this.run.rowsRejected} rows quarantined`);
     }
-    const run: SourceRun = { ...this.run, quarantineKey, status: 'fresh' };
+    const run: SourceRun = { ...this.run, quarantineKey: rejectsKey, status: 'fresh' };
     if (run.rowsIn + run.rowsDerived !== run.rowsOut + run.rowsRejected + run.rowsDuplicate) {
       throw new Error(
         `Row accounting broken for ${this.source}: ${JSON.stringify({ ...run, inputs: undefined, tables: undefined, partitions: undefined })}`,

@@ -1,12 +1,11 @@
 import type { TableDef } from '../../../data-schemas/table.ts';
 import type { SourceError } from '../errors.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
-import type { IngestInput, SourceRun } from './manifest.ts';
+import type { IngestInput, SourceRun } from '../lake/manifest.ts';
 import type { Coverage } from './partition-merge.ts';
 import type { Settled } from './settle.ts';
 
 /** The ingest source of the bundled files; its id is the `source` partition of every row they land. */
-export const BUNDLED_SOURCE = 'bundled';
 
 /** One curated table of a batch: its validated rows and what in the lake they replace. */
 export interface SettledTable {

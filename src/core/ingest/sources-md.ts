@@ -1,7 +1,7 @@
+import { BUNDLED_SOURCE } from '../sources.ts';
 import { InputError } from '../errors.ts';
 import { sources, type SourceRow } from '../../../data-schemas/curated.ts';
 import { normalizeRows, RowProblem, type Normalized, type Origin } from './rows.ts';
-import { BUNDLED_SOURCE } from './source.ts';
 
 /** The columns every citation table in SOURCES.md must have, as written in its header row. */
 const HEADER = ['source_id', 'citation', 'where seen'] as const;

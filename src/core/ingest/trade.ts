@@ -1,12 +1,12 @@
+import { BUNDLED_SOURCE } from '../sources.ts';
 import * as aq from 'arquero';
 import { tradeFlows, type BasketRow, type CountryRow, type TradeFlow } from '../../../data-schemas/curated.ts';
 import { constantColumns, transformCandidates } from './candidates-table.ts';
 import { originsOf, requireColumns, type CsvFile } from './csv.ts';
 import { normalizeRows, parseDecimal, parseNonNegative, required, RowProblem, type Normalized } from './rows.ts';
-import { BUNDLED_SOURCE } from './source.ts';
 
 /** Columns of the bundled Comtrade mart that ingest reads; its share/rank columns are ignored (metrics recompute them). */
-export const TRADE_MART_COLUMNS = [
+const TRADE_MART_COLUMNS = [
   'canonical_product_id',
   'year',
   'partner_code',
@@ -106,7 +106,7 @@ export function normalizeTrade(csv: CsvFile, ref: TradeReference): Normalized<Tr
 }
 
 /** Columns of the bundled monthly series (UN Comtrade public preview, monthly) that ingest reads. */
-export const MONTHLY_COLUMNS = [
+const MONTHLY_COLUMNS = [
   'period',
   'reporter',
   'flow',

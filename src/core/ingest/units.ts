@@ -1,7 +1,7 @@
 import { RowProblem } from './rows.ts';
 
-export const CANONICAL_UNITS = ['t', 't_REO', 'kg', 'percent', 'usd', 'GWh', 'TWh'] as const;
-export type CanonicalUnit = (typeof CANONICAL_UNITS)[number];
+const CANONICAL_UNITS = ['t', 't_REO', 'kg', 'percent', 'usd', 'GWh', 'TWh'] as const;
+type CanonicalUnit = (typeof CANONICAL_UNITS)[number];
 
 interface UnitRule {
   /** Matches the unit text of a source file (tidy `unit` column or the USGS units line). */

@@ -9,8 +9,9 @@ import {
   type Normalized,
   type Origin,
 } from './rows.ts';
-import { BUNDLED_SOURCE } from './source.ts';
+import { BUNDLED_SOURCE } from '../sources.ts';
 import { TAIWAN_NOTE } from './trade.ts';
+import { WORLD_TRADE_FILES, worldTradeDataset } from '../world-trade-files.ts';
 
 /**
  * The world-trade files of data/bundled (their provenance: SOURCES.md, "World trade, mirror flows and
@@ -195,7 +196,6 @@ function row(
   };
 }
 
-const datasetOf = (csv: CsvFile): string => csv.file.replace(/\.csv$/, '');
 const optionalAmount = (text: string | undefined, column: string): number | null =>
   (text ?? '').trim() === '' ? null : parseNonNegative(text!, column);
 
@@ -243,10 +243,10 @@ const LEGACY_FLOWS: Record<string, WorldTradeRow['flow']> = {
   'Re-Import': 'RM',
 };
 
-export const WORLD_TRADE_FILES: readonly WorldTradeFile[] = [
+const KINDS: readonly WorldTradeFile[] = [
   {
     // CEPII BACI edge list (exporter × importer, ISO2), most of the world's value per year.
-    file: /^baci_\d{6}_bilateral_topflows_\d{4}_\d{4}\.csv$/,
+    file: WORLD_TRADE_FILES.baciTopflows,
     columns: ['year', 'hs6', 'exporter_iso2', 'importer_iso2', 'value_usd', 'source_note'],
     rows: (raw, { dataset, codes, latestYear }) => {
       const vintage = /BACI HS(\d\d) /.exec(required(raw, 'source_note'))?.[1];
@@ -269,7 +269,7 @@ export const WORLD_TRADE_FILES: readonly WorldTradeFile[] = [
   },
   {
     // The full BACI HS17 table of one product and year, with tonnes.
-    file: /^baci_hs17_v\d+_\d{6}_bilateral_\d{4}_full\.csv$/,
+    file: WORLD_TRADE_FILES.baciFull,
     columns: ['year', 'hs6', 'exporter', 'importer', 'value_usd', 'qty_t'],
     rows: (raw, { dataset, codes, latestYear }) => [
       row(dataset, BACI_FULL, {
@@ -287,7 +287,7 @@ export const WORLD_TRADE_FILES: readonly WorldTradeFile[] = [
   },
   {
     // UN Comtrade: every reporter's exports to the USA (the mirror side) and the USA's imports by partner.
-    file: /^comtrade_raw_\d{6}_usa_mirror_\d{4}_\d{4}\.csv$/,
+    file: WORLD_TRADE_FILES.comtradeMirror,
     columns: [
       'year',
       'cmd',
@@ -329,7 +329,7 @@ export const WORLD_TRADE_FILES: readonly WorldTradeFile[] = [
   },
   {
     // Legacy UN Comtrade: every reporter's trade of one product with World.
-    file: /^comtrade_\d{6}_by_reporter_world_\d{4}_\d{4}\.csv$/,
+    file: WORLD_TRADE_FILES.comtradeByReporter,
     columns: [
       'classification',
       'year',
@@ -373,7 +373,7 @@ export const WORLD_TRADE_FILES: readonly WorldTradeFile[] = [
   },
   {
     // OEC (built on BACI): each country's exports and imports of an HS4 heading; the import row is derived.
-    file: /^oec_hs4_\d{4}_trade_by_country_\d{4}_\d{4}\.csv$/,
+    file: WORLD_TRADE_FILES.oecHs4,
     columns: ['year', 'hs4', 'iso3_lower', 'export_value_usd', 'import_value_usd'],
     rows: (raw, { dataset, codes, latestYear }) => {
       const country = codes.oecIso3(required(raw, 'iso3_lower'));
@@ -404,12 +404,14 @@ export const WORLD_TRADE_FILES: readonly WorldTradeFile[] = [
   },
 ];
 
-export const isWorldTradeFile = (file: string): boolean => WORLD_TRADE_FILES.some((f) => f.file.test(file));
-
 /** A world-trade file of data/bundled → world_trade rows (the file must match one of WORLD_TRADE_FILES). */
 export function normalizeWorldTrade(csv: CsvFile, ref: WorldReference): Normalized<WorldTradeRow> {
-  const kind = WORLD_TRADE_FILES.find((f) => f.file.test(csv.file));
+  const kind = KINDS.find((f) => f.file.test(csv.file));
   if (!kind) throw new Error(`${csv.file} is not a world-trade file`);
-  const ctx = { dataset: datasetOf(csv), codes: new CountryCodes(ref.countries), latestYear: ref.latestYear };
+  const ctx = {
+    dataset: worldTradeDataset(csv.file),
+    codes: new CountryCodes(ref.countries),
+    latestYear: ref.latestYear,
+  };
   return normalizeFile(csv, kind.columns, ({ raw }) => kind.rows(raw, ctx));
 }

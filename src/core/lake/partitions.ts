@@ -1,9 +1,9 @@
 import { partitionColumnsOf, tablePrefix, type TableDef } from '../../../data-schemas/table.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
+import { PART_FILE } from './layout.ts';
 import { encodeParquet } from './parquet.ts';
 
 /** The one file name inside a partition folder; deterministic so a rewrite replaces it atomically. */
-export const PART_FILE = 'part-00000.parquet';
 export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
 
 /** `curated/trade_flows/source=bundled/year=2024/month=0/` for a row. */
@@ -12,10 +12,7 @@ export function partitionPath(table: TableDef, row: Record<string, unknown>): st
   return tablePrefix(table) + parts.map((p) => p + '/').join('');
 }
 
-export function groupByPartition<R extends Record<string, unknown>>(
-  table: TableDef,
-  rows: readonly R[],
-): Map<string, R[]> {
+function groupByPartition<R extends Record<string, unknown>>(table: TableDef, rows: readonly R[]): Map<string, R[]> {
   const groups = new Map<string, R[]>();
   for (const row of rows) {
     const path = partitionPath(table, row);

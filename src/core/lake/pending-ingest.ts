@@ -1,9 +1,7 @@
 import { InputError } from '../errors.ts';
+import { lakePrefix } from './layout.ts';
 import { pendingCommits } from './staged-commit.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
-
-/** Where each source's ingest stages its commits: `_staging/ingest/<source>/<run-id>/` (src/core/ingest/manifest.ts). */
-const INGEST_STAGING = '_staging/ingest/';
 
 /**
  * Refuse to go on while an ingest is decided but not applied. A run killed between its commit marker
@@ -12,7 +10,7 @@ const INGEST_STAGING = '_staging/ingest/';
  * source, what finishes that ingest where the caller runs.
  */
 export async function refuseOverPendingIngest(lake: ObjectStore, rerun: (source: string) => string): Promise<void> {
-  const pending = [...new Set(await pendingCommits(lake, INGEST_STAGING))];
+  const pending = [...new Set(await pendingCommits(lake, lakePrefix.ingestStagingRoot))];
   if (pending.length > 0) {
     throw new InputError(
       `An interrupted ingest of ${pending.join(', ')} has not finished moving its files into the lake`,

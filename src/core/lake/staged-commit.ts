@@ -24,11 +24,6 @@ export interface StagedPut {
   contentType?: string;
 }
 
-export interface CommitPlan {
-  puts: StagedPut[];
-  deletes: string[];
-}
-
 /** `_COMMIT.json`: what the commit switches to. */
 export interface CommitMarker {
   id: string;
@@ -149,15 +144,6 @@ export class StagedCommit {
   async discard(): Promise<void> {
     await clean(this.store, this.staging, this.id);
   }
-}
-
-/** Replace a set of objects as one switch: stage, commit marker, apply, clean. */
-export async function commitStaged(store: ObjectStore, staging: string, id: string, plan: CommitPlan): Promise<void> {
-  if (plan.puts.length === 0 && plan.deletes.length === 0) return;
-  const commit = new StagedCommit(store, staging, id);
-  for (const put of plan.puts) await commit.stage(put);
-  for (const key of plan.deletes) commit.remove(key);
-  await commit.commit();
 }
 
 /** Finish every committed set a crashed run left under `staging` and discard every uncommitted one. */

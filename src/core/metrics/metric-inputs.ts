@@ -1,6 +1,7 @@
+import type { PartitionFilter } from '../sql/metric-sql.ts';
 import { createHash } from 'node:crypto';
-import { allTables, partitionColumnsOf, tablePrefix, type TableDef } from '../../../data-schemas/index.ts';
-import { UsageError } from '../errors.ts';
+import { metricStateKey } from '../lake/layout.ts';
+import { allTables, tablePrefix, type TableDef } from '../../../data-schemas/index.ts';
 import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
 
 /**
@@ -23,45 +24,6 @@ export interface MetricInputState {
   rows: number;
   /** Content hash of every curated input file by its store stamp, so the next run need not read a file that was not replaced. */
   hashes: Record<string, { stamp: string; sha256: string }>;
-}
-
-/** Where the metrics step keeps what each table was computed from (beside the live sources' `_state/<source>.json`). */
-export const METRIC_STATE_PREFIX = '_state/metrics/';
-const stateKey = (table: string) => `${METRIC_STATE_PREFIX}${table}.json`;
-
-/** Partition values a metric reads of a table, declared in its SQL as `-- partitions: trade_flows month=0`. */
-export interface PartitionFilter {
-  table: string;
-  column: string;
-  value: string;
-}
-
-const PARTITIONS_LINE = /^--\s*partitions:\s*(\w+)\s+(\w+)=(\S+)\s*$/gm;
-
-/**
- * The partition filters a metric SQL file declares. Each must name a partition column of a table the
- * file reads: a declaration that could never match would silently keep the table stale.
- */
-export function partitionFiltersOf(sql: string, path: string, reads: readonly string[]): PartitionFilter[] {
-  return [...sql.matchAll(PARTITIONS_LINE)].map(([, table, column, value]) => {
-    const def = allTables.find((t) => t.name === table);
-    if (!def || !reads.includes(table) || !partitionColumnsOf(def).some((c) => c.name === column)) {
-      throw new UsageError(
-        `${path} declares "-- partitions: ${table} ${column}=${value}", but ${table} is not a table it reads or ${column} is not one of its partition columns`,
-        'Declare only partition columns of tables the SQL reads (see data-schemas/), or remove the line.',
-      );
-    }
-    return { table, column, value };
-  });
-}
-
-/** Tables of the lake a statement reads (`FROM trade_flows`, `JOIN countries …`), ignoring comments. */
-export function tablesReadBy(sql: string, self: string): string[] {
-  const code = sql.replace(/--.*$/gm, '');
-  return allTables
-    .map((t) => t.name)
-    .filter((name) => name !== self && new RegExp(`\\b(from|join)\\s+${name}\\b`, 'i').test(code))
-    .sort();
 }
 
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
@@ -90,7 +52,7 @@ export class FileHashes {
   static async load(store: ObjectStore, tables: readonly string[]): Promise<FileHashes> {
     const hashes = new FileHashes();
     for (const table of tables) {
-      const state = await getJson<Partial<MetricInputState>>(store, stateKey(table));
+      const state = await getJson<Partial<MetricInputState>>(store, metricStateKey(table));
       for (const [key, entry] of Object.entries(state?.hashes ?? {})) hashes.known.set(key, entry);
     }
     return hashes;
@@ -163,13 +125,13 @@ export async function unchangedRows(
   inputs: { fingerprint: string; files: readonly string[] },
   hashes: FileHashes,
 ): Promise<number | undefined> {
-  const state = await getJson<MetricInputState>(store, stateKey(table));
+  const state = await getJson<MetricInputState>(store, metricStateKey(table));
   if (!state || state.fingerprint !== inputs.fingerprint) return undefined;
   const outputs = await outputsOf(store, table);
   if (!outputs || JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return undefined;
   const now = hashes.used(inputs.files);
   if (JSON.stringify(now) !== JSON.stringify(state.hashes))
-    await putJson(store, stateKey(table), { ...state, hashes: now } satisfies MetricInputState);
+    await putJson(store, metricStateKey(table), { ...state, hashes: now } satisfies MetricInputState);
   return state.rows;
 }
 
@@ -183,7 +145,7 @@ export async function recordInputs(
 ): Promise<void> {
   const outputs = await outputsOf(store, table);
   if (!outputs) return;
-  await putJson(store, stateKey(table), {
+  await putJson(store, metricStateKey(table), {
     fingerprint: inputs.fingerprint,
     outputs,
     rows,

@@ -1,8 +1,9 @@
+import { metricSqlFiles } from '../sql/metric-sql.ts';
 import { readFile } from 'node:fs/promises';
 import { projectPath } from '../project-root.ts';
-import { metricSqlFiles } from '../metrics/metrics.ts';
+import { contentTypeOf } from './content-types.ts';
+
 import { ChainwatchError } from '../errors.ts';
-import { FolderObjectStore } from '../../adapters/folder-store/folder-store.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import { assignCountryColours } from './charts/palette.ts';
 import { bundledClaims, checkClaims, type ClaimResult, type ClaimsFile } from './claims.ts';
@@ -27,7 +28,6 @@ import { releasesPage, gonePage } from './pages/releases.ts';
 import { sectorPage } from './pages/sector.ts';
 import { sourcesPage } from './pages/sources.ts';
 import { mounts, paths, relativeHref } from './paths.ts';
-import { writeSiteFolder } from '../../adapters/link-site-pointer/site-folder.ts';
 import { loadQuality } from './quality.ts';
 import {
   checkMonth,
@@ -42,18 +42,18 @@ import {
 import { loadSiteData } from './site-data.ts';
 
 /** The report build failed for a reason that is not the store's (a chart or page could not be made). */
-export class ReportError extends ChainwatchError {}
+class ReportError extends ChainwatchError {}
 
 export interface BuildSiteOptions {
   /** The lake to read (folder or S3). */
   store: ObjectStore;
-  /** The site folder; replaced as a whole at the end of a successful build (earlier releases are carried over). */
-  outDir: string;
+  /** Where the build's files go (a fresh folder or bucket prefix); the edge that called switches readers to it. */
+  out: ObjectStore;
   /** When the build ran: recorded in the release index, and the default release month. */
   builtAt?: Date;
   /** The release this build is, YYYY-MM; default the month of `builtAt`. */
   releaseMonth?: string;
-  /** Where earlier releases are read from: the site bucket in AWS; default the site folder itself. */
+  /** The live site, where earlier releases are read from (to say what changed); none for a first build. */
   archive?: ObjectStore;
   /** The claims to check; default reports/claims.json. */
   claims?: ClaimsFile;
@@ -71,7 +71,7 @@ export interface BuildSummary {
 }
 
 /** Every page of the release, in build order; the sources page comes last because it lists who cites what. */
-export function planPages(
+function planPages(
   model: SiteModel,
   claimsFile: ClaimsFile,
   claims: readonly ClaimResult[],
@@ -122,7 +122,7 @@ const renderPlain = (plan: PagePlan & FramedPage, cite: (id: string) => string):
 });
 
 /** Draw every chart and write every page body, in memory; plus the files every mount shares. */
-export async function renderRelease(
+async function renderRelease(
   model: SiteModel,
   pages: readonly PagePlan[],
 ): Promise<{ pages: RenderedPage[]; files: SiteFile[] }> {
@@ -187,15 +187,14 @@ const mountFiles = (
  * release index. Earlier releases are read from `archive` to say what changed, and never rewritten.
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary> {
-  const { store, outDir, onProgress } = options;
+  const { store, out, onProgress } = options;
   try {
     const builtAt = options.builtAt ?? new Date();
     const month = checkMonth(options.releaseMonth ?? releaseMonthOf(builtAt));
-    const archive = options.archive ?? new FolderObjectStore(outDir);
     const [data, quality, history] = await Promise.all([
       loadSiteData(store),
       loadQuality(store),
-      readHistory(archive, month),
+      readHistory(options.archive, month),
     ]);
     onProgress?.(`read ${Object.values(data).reduce((n, rows) => n + rows.length, 0)} rows from ${store.location}`);
     const index = nextIndex(history.index, month, builtAt);
@@ -246,14 +245,18 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     onProgress?.(
       `rendered release ${month}: ${pages.length} pages and ${charts} charts; largest page ${largestPage.path} (${Math.round(largestPage.bytes / 1024)} KiB)`,
     );
-    const bytes = await writeSiteFolder(outDir, files, month);
-    onProgress?.(`wrote ${files.length} files to ${outDir} (releases/${month}/, latest/ and the site root)`);
+    let bytes = 0;
+    for (const file of files) {
+      await out.put(file.path, file.body, contentTypeOf(file.path));
+      bytes += Buffer.byteLength(file.body);
+    }
+    onProgress?.(`wrote ${files.length} files to ${out.location} (releases/${month}/, latest/ and the site root)`);
     return { pages: pages.length, charts, bytes, release: month, largestPage };
   } catch (cause) {
     if (cause instanceof ChainwatchError) throw cause;
     throw new ReportError(
       `The report build failed: ${(cause as Error).message}`,
-      `The previous site in ${outDir} is unchanged. If the lake tables look right, this is a bug in the report builder.`,
+      `The published site is unchanged. If the lake tables look right, this is a bug in the report builder.`,
       { cause },
     );
   }

@@ -78,7 +78,7 @@ const claim = z
   })
   .strict();
 
-export const claimsFileSchema = z
+const claimsFileSchema = z
   .object({
     $comment: z.string().optional(),
     article: z
@@ -90,9 +90,9 @@ export const claimsFileSchema = z
   .refine((f) => new Set(f.claims.map((c) => c.id)).size === f.claims.length, { message: 'claim ids must be unique' });
 
 export type ClaimsFile = z.infer<typeof claimsFileSchema>;
-export type Claim = z.infer<typeof claim>;
-export type ClaimCheck = z.infer<typeof check>;
-export type ClaimSelector = ClaimCheck['select'];
+type Claim = z.infer<typeof claim>;
+type ClaimCheck = z.infer<typeof check>;
+type ClaimSelector = ClaimCheck['select'];
 
 /** Parse a claims file; a malformed one stops the build with the exact problem. */
 export function parseClaims(input: unknown, origin = 'reports/claims.json'): ClaimsFile {
@@ -119,7 +119,7 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
 };
 
 /** One figure the data give for a check, in percent (0–100), and how it compares with the claim. */
-export interface Observation {
+interface Observation {
   value: number;
   display: string;
   /** Period as the source gives it, made readable. */
@@ -132,7 +132,7 @@ export interface Observation {
   reason: string;
 }
 
-export interface CheckResult {
+interface CheckResult {
   check: ClaimCheck;
   observations: Observation[];
   verdict: Verdict | null;
@@ -152,7 +152,7 @@ export interface ClaimResult {
 const pct = (v: number) => `${v.toFixed(1)}%`;
 
 /** Combine verdicts: all alike → that verdict; any mix → partly; nothing comparable → not testable. */
-export function combine(verdicts: readonly Verdict[]): Verdict {
+function combine(verdicts: readonly Verdict[]): Verdict {
   const decided = verdicts.filter((v) => v !== 'not-testable');
   if (decided.length === 0) return 'not-testable';
   return decided.every((v) => v === decided[0]) ? decided[0] : 'partly';

@@ -18,7 +18,7 @@ function urnOf(name: string): string {
 }
 
 /** The instant a release stands for: the first moment of its month. */
-export const releaseInstant = (month: string): string => `${month}-01T00:00:00Z`;
+const releaseInstant = (month: string): string => `${month}-01T00:00:00Z`;
 
 export function alertsJson(changes: ReleaseChanges): SiteFile {
   const doc = {

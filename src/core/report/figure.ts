@@ -30,7 +30,7 @@ export interface FigureContext {
 }
 
 /** The last year a chart's rows cover (its sources' years). */
-export const dataThrough = (chart: ChartDef): number | null => {
+const dataThrough = (chart: ChartDef): number | null => {
   const years = chart.sources.flatMap((s) => s.years);
   return years.length ? Math.max(...years) : null;
 };

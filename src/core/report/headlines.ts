@@ -6,7 +6,7 @@ import { worldShareSeries } from './production-series.ts';
 import { seriesName } from './sectors.ts';
 
 /** One number on the overview: its exact value, how it is shown, when it applies, and its source. */
-export interface HeadlineFigure {
+interface HeadlineFigure {
   value: number;
   display: string;
   when: string;

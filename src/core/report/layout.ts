@@ -8,14 +8,14 @@ import { mounts, paths, relativeHref } from './paths.ts';
  */
 const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0a5ea8"/><path d="M3 12h2V7H3zm4 0h2V4H7zm4 0h2V9h-2z" fill="#fff"/></svg>')}`;
 
-export interface NavEntry {
+interface NavEntry {
   key: string;
   label: string;
   path: string;
 }
 
 /** The header: what a reader came for. */
-export const navEntries = (model: SiteModel): NavEntry[] => [
+const navEntries = (model: SiteModel): NavEntry[] => [
   { key: 'overview', label: 'Overview', path: paths.overview },
   ...model.sectors.map((s) => ({ key: `sector:${s.id}`, label: s.label, path: paths.sector(s.id) })),
   { key: 'products', label: 'Products', path: paths.productsIndex },
@@ -25,7 +25,7 @@ export const navEntries = (model: SiteModel): NavEntry[] => [
 ];
 
 /** The footer: how the figures are made and kept. */
-export const aboutEntries: NavEntry[] = [
+const aboutEntries: NavEntry[] = [
   { key: 'changes', label: 'What changed', path: paths.changes },
   { key: 'methodology', label: 'Methodology', path: paths.methodology },
   { key: 'quality', label: 'Data quality', path: paths.quality },

@@ -15,11 +15,11 @@ import type { SiteData } from './site-data.ts';
  * The report is about one importer's dependence: US imports by supplier. The lake may hold other
  * reporters and export flows; the pages select this cell family.
  */
-export const REPORTER = 'USA';
-export const IMPORT_FLOW = 'M';
-export const EXPORT_FLOW = 'X';
+const REPORTER = 'USA';
+const IMPORT_FLOW = 'M';
+const EXPORT_FLOW = 'X';
 /** The partner group whose exports could replace a lost supplier (the seed article's allies). */
-export const ALLY_GROUP = 'ALLY_2021_SC';
+const ALLY_GROUP = 'ALLY_2021_SC';
 
 export interface Product {
   hs6: string;
@@ -35,7 +35,7 @@ export interface Sector {
 }
 
 /** Rows of the metric tables for one product, US imports only, sorted by year (and rank). */
-export interface ProductMetrics {
+interface ProductMetrics {
   shares: SupplierShareRow[];
   concentration: ConcentrationRow[];
   dependency: DependencyRow[];
@@ -44,7 +44,7 @@ export interface ProductMetrics {
 }
 
 /** Which release this build is and what came before it. */
-export interface ReleaseInfo {
+interface ReleaseInfo {
   /** YYYY-MM. */
   month: string;
   /** The newest earlier release's snapshot; null for the first release. */
@@ -62,7 +62,7 @@ export interface SupplierCountry {
 }
 
 /** Allies' exports of one product to the world in one year (trade_flows with flow X). */
-export interface AllyExports {
+interface AllyExports {
   year: number;
   value_usd: number;
   reporters: string[];

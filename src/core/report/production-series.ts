@@ -68,7 +68,7 @@ export function worldShareSeries(rows: readonly ProductionShareRow[], sector: st
 }
 
 /** Fewer figures than this make a poor chart; they stay in the sector's published-figures table instead. */
-export const MIN_CHART_ROWS = 3;
+const MIN_CHART_ROWS = 3;
 
 /** A sector's world-share series that get a chart (on their commodity's production page), and the keys left out as duplicates. */
 export function drawnSeries(

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import { StoreError } from '../errors.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import { scopedStore } from '../seams/scoped-store.ts';
@@ -29,14 +27,6 @@ export interface PublishOptions {
   onProgress?: (line: string) => void;
 }
 
-async function siteKeys(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
-    .sort();
-}
-
 async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -58,7 +48,7 @@ const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').upda
  * publish re-run over an unchanged site switches nothing, and a publish re-run after a crash fills
  * the same folder it had started.
  */
-export function buildIdOf(files: ReadonlyMap<string, Uint8Array>): string {
+function buildIdOf(files: ReadonlyMap<string, Uint8Array>): string {
   const lines = [...files.keys()].sort().map((key) => `${key}\0${sha256(files.get(key)!)}\n`);
   return sha256(lines.join('')).slice(0, 16);
 }
@@ -88,15 +78,15 @@ async function removeRetired(store: ObjectStore, builds: SiteBuilds): Promise<nu
 }
 
 /**
- * Publish a built site folder to a store (the site bucket) as a new build, then switch readers to
- * it: write new, then switch. The whole site — the folder's files, plus the earlier releases of the
+ * Publish a built site (a folder the report wrote) to a store (the site bucket) as a new build, then switch
+ * readers to it: write new, then switch. The whole site — the built files, plus the earlier releases of the
  * live build that the folder does not rebuild — goes under `builds/<id>/`, a folder nothing serves
  * yet; one pointer switch makes it current; only then are retired builds deleted. Killed anywhere,
  * readers keep one complete build: before the switch the old one (the partial folder is removed by
  * the next publish), after it the new one.
  */
 export async function publishSite(
-  dir: string,
+  source: ObjectStore,
   store: ObjectStore,
   pointer: SitePointer,
   options: PublishOptions = {},
@@ -104,9 +94,9 @@ export async function publishSite(
   const { onProgress } = options;
   const state = options.live ?? (await pointer.read());
   const live = liveSite(store, state);
-  const own = await siteKeys(dir);
+  const own = await source.list('');
   const files = new Map<string, Uint8Array>();
-  for (const key of own) files.set(key, new Uint8Array(await readFile(join(dir, ...key.split('/')))));
+  for (const key of own) files.set(key, (await source.get(key))!);
 
   // A build in AWS starts from an empty folder and writes one month: every other month is carried over, as published.
   const built = new Set(own.map(releaseOf).filter((m) => m !== undefined));

@@ -1,9 +1,10 @@
-import type { IngestManifest } from '../ingest/manifest.ts';
-import { readSourceFreshness, type SourceState } from '../ingest/source-state.ts';
+import { lakePrefix } from '../lake/layout.ts';
+import type { IngestManifest } from '../lake/manifest.ts';
+import { readSourceFreshness, type SourceState } from '../lake/source-state.ts';
 import { getJson, textOf, type ObjectStore } from '../seams/object-store.ts';
 
 /** Rejected rows of one quarantine file, counted by reason. */
-export interface QuarantineSummary {
+interface QuarantineSummary {
   key: string;
   rows: number;
   reasons: { reason: string; rows: number }[];
@@ -48,7 +49,7 @@ async function quarantineOf(store: ObjectStore, key: string): Promise<Quarantine
  * empty history, which the page says.
  */
 export async function loadQuality(store: ObjectStore): Promise<QualityData> {
-  const keys = (await store.list('_runs/')).filter((k) => k.endsWith('.json'));
+  const keys = (await store.list(lakePrefix.runs)).filter((k) => k.endsWith('.json'));
   const manifests = (await Promise.all(keys.map((k) => getJson<IngestManifest>(store, k)))).filter(
     (m): m is IngestManifest => m !== undefined,
   );

@@ -15,11 +15,11 @@ import { HHI_BANDS, MAJORITY_SHARE } from './thresholds.ts';
  * say what changed, telling a revision of history (a year both releases have, with a new value) from
  * a change (a year the earlier release did not have).
  */
-export const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 1;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** One product-year as the snapshot keeps it. */
-export interface ProductYear {
+interface ProductYear {
   total_value_usd: number;
   hhi: number;
   cr1: number;
@@ -59,10 +59,12 @@ export function checkMonth(month: string): string {
 }
 
 /** The release history: the index and the newest earlier release's snapshot, read from wherever earlier releases live (the site folder, the site bucket). */
+/** The releases the live site has (none without one), and the snapshot of the newest one before `month`. */
 export async function readHistory(
-  archive: ObjectStore,
+  archive: ObjectStore | undefined,
   month: string,
 ): Promise<{ index: ReleaseIndex; previous: ReleaseSnapshot | null }> {
+  if (!archive) return { index: { releases: [] }, previous: null };
   const index = (await getJson<ReleaseIndex>(archive, mounts.releasesJson)) ?? { releases: [] };
   const newest = index.releases.at(-1)?.month;
   if (newest !== undefined && newest > month) {
@@ -173,9 +175,9 @@ export function withPages(
 /** Differences smaller than this are float noise, not a revision. */
 const EPSILON = 1e-9;
 
-export type MoveKind = 'change' | 'revision';
+type MoveKind = 'change' | 'revision';
 
-export interface Delta {
+interface Delta {
   metric: string;
   before: string;
   after: string;
@@ -194,9 +196,9 @@ export interface Move {
   crossings: string[];
 }
 
-export type AlertKind = 'hhi-band' | 'top-supplier' | 'majority-supplier' | 'top-producer';
+type AlertKind = 'hhi-band' | 'top-supplier' | 'majority-supplier' | 'top-producer';
 
-export interface Alert {
+interface Alert {
   id: string;
   kind: AlertKind;
   cause: MoveKind;

@@ -62,7 +62,7 @@ const TABLES: Record<keyof SiteData, TableDef> = {
   productionShares,
   productionTrend,
   productionConcentration,
-} as unknown as Record<keyof SiteData, TableDef>;
+};
 
 /** Tables without which no honest page can be built. */
 const REQUIRED: (keyof SiteData)[] = [

@@ -1,3 +1,4 @@
+import { BUNDLED_SOURCE } from '../../sources.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
@@ -16,21 +17,20 @@ import type { TableDef } from '../../../../data-schemas/table.ts';
 import { InputError } from '../../errors.ts';
 import type { ObjectStore } from '../../seams/object-store.ts';
 import { decodeUtf8, parseCsv, type CsvFile } from '../csv.ts';
-import type { IngestInput } from '../manifest.ts';
+import type { IngestInput } from '../../lake/manifest.ts';
 import { normalizeTidyProduction, normalizeUsgsProduction, usgsCitations } from '../production.ts';
 import { landRaw } from '../raw.ts';
 import { referenceRows } from '../reference.ts';
 import { concatNormalized, type Normalized } from '../rows.ts';
 import { ownedCoverage } from '../partition-merge.ts';
 import { settle, type Settled } from '../settle.ts';
-import { BUNDLED_SOURCE, type IngestSource, type SettledTable, type SourcePart } from '../source.ts';
+import type { IngestSource, SettledTable, SourcePart } from '../source.ts';
 import { sourcesFromMarkdown } from '../sources-md.ts';
 import { projectPath } from '../../project-root.ts';
-import { tableDef } from '../tables.ts';
 import { normalizeMonthlyTrade, normalizeTrade } from '../trade.ts';
-import { isWorldTradeFile, normalizeWorldTrade } from '../world-trade.ts';
+import { normalizeWorldTrade } from '../world-trade.ts';
+import { isWorldTradeFile } from '../../world-trade-files.ts';
 
-export { BUNDLED_SOURCE } from '../source.ts';
 export const DEFAULT_DATA_DIR = projectPath('data', 'bundled');
 export const DEFAULT_REFERENCE_DIR = projectPath('data-schemas', 'reference');
 
@@ -39,14 +39,14 @@ const TRADE_FILE = /^us_imports_by_partner_hs6\.csv$/;
 const USGS_FILE = /^usgs_mcs\d{4}_world_production\.csv$/;
 const MONTHLY_TRADE_FILE = /^comtrade_monthly_us_imports_from_[a-z]+_[\d_]+\.csv$/;
 const [TRADE_FLOWS, PRODUCTION, SOURCES, COUNTRIES, PARTNER_GROUPS, BASKET, WORLD_TRADE, SCREEN_FRAMEWORKS] = [
-  tableDef(tradeFlows),
-  tableDef(production),
-  tableDef(sources),
-  tableDef(countries),
-  tableDef(partnerGroups),
-  tableDef(basket),
-  tableDef(worldTrade),
-  tableDef(screenFrameworks),
+  tradeFlows,
+  production,
+  sources,
+  countries,
+  partnerGroups,
+  basket,
+  worldTrade,
+  screenFrameworks,
 ];
 /** Reference CSVs and the tables they fill; their header is the table's column list. */
 const REFERENCE_FILES: readonly [string, TableDef][] = [
@@ -114,7 +114,7 @@ function rowsPerFile(parts: readonly Normalized[]): Map<string, number> {
  * monthly series (trade_flows), the world-trade files (world_trade), the production files and the
  * citations (SOURCES.md plus reference sources.csv).
  */
-export async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourcePart> {
+async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourcePart> {
   const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   const referenceDir = resolve(opts.referenceDir ?? DEFAULT_REFERENCE_DIR);
   const dataFiles = (await readDir(dataDir)).filter((f) => f.endsWith('.csv') || f === CITATIONS_FILE);

@@ -7,13 +7,12 @@ import { fetchWithRetry, type HttpContext } from '../../http/retry.ts';
 import type { LiveReference } from '../live-reference.ts';
 import { formatMonth, monthsBetween, type Month } from '../months.ts';
 import { normalizeRows, parseNonNegative, RowProblem, type Origin } from '../rows.ts';
-import { tableDef } from '../tables.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
 
 type Flow = (typeof FLOWS)[number];
 
-export const CENSUS_SOURCE_ID = 'CENSUS_INTLTRADE_API';
-export const CENSUS_BASE_URL = 'https://api.census.gov/data/timeseries/intltrade';
+const CENSUS_SOURCE_ID = 'CENSUS_INTLTRADE_API';
+const CENSUS_BASE_URL = 'https://api.census.gov/data/timeseries/intltrade';
 /** Census has no reporter code: the reporter is always the United States. */
 const US_REPORTER = 'USA';
 
@@ -252,7 +251,7 @@ export function planCensus(scope: CensusScope, ref: LiveReference, options: Cens
               status: response.status,
               body: response.body,
               coverage: {
-                table: tableDef(tradeFlows),
+                table: tradeFlows,
                 partitions,
                 owns: (row) => row.flow === flow && row.hs6 === hs && row.reporter_code === US_REPORTER,
               },

@@ -9,19 +9,18 @@ import { redactUrl } from '../../http/redact.ts';
 import { fetchWithRetry, type HttpContext } from '../../http/retry.ts';
 import type { LiveReference } from '../live-reference.ts';
 import { checkAmount, MAX_FIELD_CHARS, normalizeRow, overLong, RowProblem, type Origin } from '../rows.ts';
-import { tableDef } from '../tables.ts';
 import { TAIWAN_NOTE } from '../trade.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
 
 type Flow = (typeof FLOWS)[number];
 
-export const COMTRADE_SOURCE_ID = 'COMTRADE_API_V1';
+const COMTRADE_SOURCE_ID = 'COMTRADE_API_V1';
 export const COMTRADE_BASE_URL = 'https://comtradeapi.un.org';
 /** Records per call: the keyless preview returns at most 500; the subscription API allows 100,000. */
-export const PREVIEW_RECORD_LIMIT = 500;
-export const KEYED_RECORD_LIMIT = 100_000;
+const PREVIEW_RECORD_LIMIT = 500;
+const KEYED_RECORD_LIMIT = 100_000;
 /** One call per second keeps a free subscription clear of its per-second throttle. */
-export const COMTRADE_MIN_INTERVAL_MS = 1_000;
+const COMTRADE_MIN_INTERVAL_MS = 1_000;
 
 export const COMTRADE_CITATION: SourceRow = {
   source: 'comtrade',
@@ -178,7 +177,7 @@ function valueBasis(r: ComtradeRecord): TradeFlow['value_basis'] {
   return 'unknown';
 }
 
-export interface ComtradeChunk {
+interface ComtradeChunk {
   freq: 'A' | 'M';
   /** 'YYYY' or 'YYYYMM': one period per call, because the preview refuses several (HTTP 400). */
   period: string;
@@ -459,7 +458,7 @@ export function planComtrade(scope: ComtradeScope, ref: LiveReference, options: 
         status: response.status,
         body: response.body,
         coverage: {
-          table: tableDef(tradeFlows),
+          table: tradeFlows,
           partitions: [partitionOf(c)],
           owns: (row) =>
             owned.reporters.has(row.reporter_code as string) &&

@@ -1,18 +1,8 @@
+import type { LiveSourceId } from '../../sources.ts';
 import type { SourceRow } from '../../../../data-schemas/curated.ts';
 import type { HttpContext } from '../../http/retry.ts';
 import type { Coverage } from '../partition-merge.ts';
 import type { Normalized } from '../rows.ts';
-
-export const LIVE_SOURCES = ['comtrade', 'census', 'usgs'] as const;
-export type LiveSourceId = (typeof LIVE_SOURCES)[number];
-
-/**
- * Every source_id a live connector writes matches this (a test checks each connector's citations);
- * all other ids belong to the bundled data. Each source lands its citations in its own `source=`
- * partition of the sources table, so keeping the id namespaces apart keeps one row per source_id.
- */
-export const LIVE_SOURCE_ID = /^(COMTRADE_API_V1|CENSUS_INTLTRADE_API|USGS_MCS\d{4}_DR_[A-Z]+)$/;
-export const isLiveSourceId = (id: unknown): boolean => typeof id === 'string' && LIVE_SOURCE_ID.test(id);
 
 /** What a response parses into: rows for the coverage table, rejects with reasons, and schema-drift notes. */
 export interface Parsed extends Normalized {

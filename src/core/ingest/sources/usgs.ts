@@ -7,7 +7,6 @@ import { decodeUtf8, parseCsv, type CsvFile } from '../csv.ts';
 import type { LiveReference } from '../live-reference.ts';
 import { stageOfMeasure, USGS_CHAPTERS } from '../production-rules.ts';
 import { checkAmount, normalizeRows, parseDecimal, RowProblem, type Origin } from '../rows.ts';
-import { tableDef } from '../tables.ts';
 import { canonicalValue } from '../units.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
 
@@ -236,7 +235,7 @@ export function planUsgs(ref: LiveReference, options: UsgsOptions = {}): LiveSou
             status: response.status,
             body: response.body,
             coverage: {
-              table: tableDef(production),
+              table: production,
               partitions: [{ source: 'usgs', sector: chapter.sector }],
               owns: (row) => row.source_id === sourceId,
             },

@@ -2,7 +2,7 @@ import type { Config } from 'vega-lite';
 import { estimateTextWidth } from './text-metrics.ts';
 
 /** A fixed font list, the same as the page's, so text width estimates (and so layouts) never vary by machine. */
-export const CHART_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const CHART_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 /**
  * Each chart is drawn twice: wide for the page column and narrow for phones (CSS shows one). A
@@ -21,7 +21,7 @@ export const CHART_SIZES: readonly ChartSize[] = [
   { name: 'wide', width: 640, legendColumns: 3, labelLimit: 280 },
   { name: 'narrow', width: 360, legendColumns: 1, labelLimit: 150 },
 ];
-export const CHART_HEIGHT = 260;
+const CHART_HEIGHT = 260;
 const TITLE_SIZE = 15;
 const SUBTITLE_SIZE = 12;
 
@@ -30,7 +30,7 @@ const SUBTITLE_SIZE = 12;
  * takes the page's text colour under `prefers-color-scheme`; data colours come from a palette that
  * reads on both backgrounds. One SVG per chart, no JavaScript.
  */
-export const chartConfig: Config = {
+const chartConfig: Config = {
   font: CHART_FONT,
   background: 'transparent',
   padding: 8,

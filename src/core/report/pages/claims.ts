@@ -9,7 +9,7 @@ import { paths } from '../paths.ts';
 import { sourceLink, sourceLinks } from './parts.ts';
 
 /** The verdict as a badge; the class carries the colour, the words carry the meaning. */
-export const verdictBadge = (verdict: Verdict): SafeHtml =>
+const verdictBadge = (verdict: Verdict): SafeHtml =>
   html`<span class="verdict verdict-${verdict}">${VERDICT_LABEL[verdict]}</span>`;
 
 const claimAnchor = (id: string) => `claim-${id}`;

@@ -15,7 +15,6 @@ import {
   supplierShares,
   type ConcentrationRow,
   type DependencyRow,
-  type TableDef,
 } from '../../../../data-schemas/index.ts';
 import { note, sourceLinks } from './parts.ts';
 
@@ -23,7 +22,7 @@ import { note, sourceLinks } from './parts.ts';
 const TABLE_SUPPLIERS = 10;
 
 /** Line labels naming each group's members from the partner_groups table, so the legend says who is in it. */
-export function shareSeries(model: SiteModel): ShareSeries[] {
+function shareSeries(model: SiteModel): ShareSeries[] {
   const rows = (group: string) => model.data.partnerGroups.filter((g) => g.group_id === group);
   const members = (group: string, except = '') =>
     rows(group)
@@ -46,7 +45,7 @@ export function shareSeries(model: SiteModel): ShareSeries[] {
 }
 
 /** The shock test: what share of a year's imports is at risk if a supplier or bloc stops, and whether allies' exports could cover it. */
-export interface Exposure {
+interface Exposure {
   year: number;
   total: number;
   risks: { id: string; label: string; share: number }[];
@@ -54,7 +53,7 @@ export interface Exposure {
   allyCover: { ratio: number; exports: number; reporters: string[] } | null;
 }
 
-export function exposureOf(model: SiteModel, hs6: string, c: ConcentrationRow, d: DependencyRow | undefined): Exposure {
+function exposureOf(model: SiteModel, hs6: string, c: ConcentrationRow, d: DependencyRow | undefined): Exposure {
   const top = model.metricsOf(hs6).shares.find((s) => s.year === c.year && s.rank === 1);
   const risks = [
     {
@@ -105,7 +104,7 @@ ${
 }
 
 /** The file with every supplier row of the product: what an analyst recomputes HHI, CR1 and shares from. */
-export const suppliersCsvPath = (hs6: string) => paths.data(`product-${slug(hs6)}-suppliers.csv`);
+const suppliersCsvPath = (hs6: string) => paths.data(`product-${slug(hs6)}-suppliers.csv`);
 
 export function productPage(model: SiteModel, product: Product): PagePlan {
   const m = model.metricsOf(product.hs6);
@@ -155,7 +154,7 @@ export function productPage(model: SiteModel, product: Product): PagePlan {
   const suppliersFile: SiteFile = {
     path: suppliersCsvPath(product.hs6),
     body: toCsv(
-      columnsOf(supplierShares as unknown as TableDef).map((c) => c.name),
+      columnsOf(supplierShares).map((c) => c.name),
       m.shares,
     ),
   };

@@ -15,9 +15,9 @@ import { sourceLink } from './parts.ts';
 /** Countries drawn per production chart; the CSV of the chart has exactly these. */
 const MAX_GEOS = 6;
 /** A top-3 share over fewer countries than this says nothing about concentration. */
-export const MIN_COUNTRIES_FOR_CR3 = 3;
+const MIN_COUNTRIES_FOR_CR3 = 3;
 /** Supply-chain stages in the IEA-style concentration view (reserves and demand are not production). */
-export const CR3_STAGES = ['mining', 'refining', 'manufacturing'];
+const CR3_STAGES = ['mining', 'refining', 'manufacturing'];
 
 /** A commodity with world-share series: one production page each. */
 export interface Commodity {
@@ -40,7 +40,7 @@ export function commodities(model: SiteModel): Commodity[] {
 }
 
 /** A series' chart: lines over time, or bars when it has a single year. */
-export function seriesChart(g: ShareSeriesGroup): ChartDef {
+function seriesChart(g: ShareSeriesGroup): ChartDef {
   const input = {
     id: `production-${slug(g.commodity)}-${slug(g.measure)}`,
     subject: seriesName(g.commodity, g.measure),

@@ -5,7 +5,7 @@ import { paths } from '../paths.ts';
 import { latestBySource } from '../quality.ts';
 
 /** When a source's rows came into the lake: the latest run of each ingest source that carries them. */
-export interface Landing {
+interface Landing {
   source: string;
   runId: string;
   at: string;
@@ -17,7 +17,7 @@ export interface Landing {
  * ingest source that wrote the table in its latest run.
  * The retrieval date shown is when those rows were landed, the date the lake can vouch for.
  */
-export function landingsBySource(model: SiteModel): Map<string, Landing[]> {
+function landingsBySource(model: SiteModel): Map<string, Landing[]> {
   const latest = latestBySource(model.quality.runs);
   const landing = (source: string): Landing[] => {
     const l = latest.find((x) => x.source === source);

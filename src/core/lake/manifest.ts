@@ -1,4 +1,4 @@
-import type { Recovery } from '../lake/staged-commit.ts';
+import type { Recovery } from './staged-commit.ts';
 
 /** One input file of a run: what was read, where its exact bytes are kept, how many rows it held. */
 export interface IngestInput {
@@ -27,7 +27,7 @@ export interface RunMark {
 }
 
 /** What a live source fetched: planned calls, responses (after any splitting), and those identical to the last run's. */
-export interface RequestCounts {
+interface RequestCounts {
   planned: number;
   responses: number;
   unchanged: number;
@@ -86,8 +86,3 @@ export interface IngestManifest {
   /** Why the run failed (the typed error's message and what to do next). */
   error?: { name: string; message: string; hint?: string };
 }
-
-export const manifestKey = (runId: string): string => `_runs/${runId}.json`;
-export const quarantineKeyOf = (source: string, runId: string): string => `quarantine/${source}/${runId}/rejects.jsonl`;
-/** Where a source's run stages its curated files before its commit marker switches them in (one writer per source). */
-export const stagingPrefixOf = (source: string): string => `_staging/ingest/${source}/`;

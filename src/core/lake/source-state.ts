@@ -1,9 +1,10 @@
+import type { LiveSourceId } from '../sources.ts';
 import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
+import { isSourceStateKey, lakePrefix } from './layout.ts';
 import type { RunMark } from './manifest.ts';
-import type { LiveSourceId } from './sources/live-source.ts';
 
 /** What the last fetch of one request returned. */
-export interface ResponseState {
+interface ResponseState {
   sha256: string;
   rawKey: string;
   /** Run that first landed this content. */
@@ -24,11 +25,9 @@ export interface SourceState {
   responses: Record<string, ResponseState>;
 }
 
-export const stateKey = (source: LiveSourceId): string => `_state/${source}.json`;
-
 export async function readSourceState(store: ObjectStore, source: LiveSourceId): Promise<SourceState> {
   return (
-    (await getJson<SourceState>(store, stateKey(source))) ?? {
+    (await getJson<SourceState>(store, lakePrefix.state(source))) ?? {
       source,
       status: 'fresh',
       lastSuccess: null,
@@ -46,13 +45,13 @@ export async function writeSourceState(store: ObjectStore, state: SourceState): 
   const responses = Object.fromEntries(
     Object.entries(state.responses).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
-  await putJson(store, stateKey(state.source), { ...state, responses });
+  await putJson(store, lakePrefix.state(state.source), { ...state, responses });
 }
 
 /** Freshness of every live source that has ever run, for the site's "data as of" notes. */
 export async function readSourceFreshness(store: ObjectStore): Promise<SourceState[]> {
   // Only `_state/<source>.json`: other steps keep state in folders below (`_state/metrics/`).
-  const keys = (await store.list('_state/')).filter((k) => /^_state\/[^/]+\.json$/.test(k));
+  const keys = (await store.list(lakePrefix.stateRoot)).filter(isSourceStateKey);
   const states = await Promise.all(keys.map((k) => getJson<SourceState>(store, k)));
   return states.filter((s): s is SourceState => s !== undefined);
 }

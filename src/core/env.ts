@@ -1,0 +1,44 @@
+import { UsageError } from './errors.ts';
+import type { KeyedSource } from './sources.ts';
+
+/**
+ * Every environment variable chainwatch reads, named once: the Lambda handlers read them, the CDK
+ * app sets them on each function, the CLI and the tests set or read the same names.
+ */
+export const ENV = {
+  lakeBucket: 'LAKE_BUCKET',
+  lakePrefix: 'LAKE_PREFIX',
+  siteBucket: 'SITE_BUCKET',
+  sitePrefix: 'SITE_PREFIX',
+  siteKvsArn: 'SITE_KVS_ARN',
+  athenaWorkgroup: 'ATHENA_WORKGROUP',
+  glueDatabase: 'GLUE_DATABASE',
+  /** The Lambda runtime's task root: where the bundle and the files shipped beside it are. */
+  taskRoot: 'LAMBDA_TASK_ROOT',
+  /** `query --engine athena` defaults. */
+  cliLake: 'CHAINWATCH_LAKE',
+  cliWorkgroup: 'CHAINWATCH_WORKGROUP',
+  cliDatabase: 'CHAINWATCH_DATABASE',
+  /** Print the stack of an unexpected failure. */
+  debug: 'CHAINWATCH_DEBUG',
+  /** A live source's API key, given directly (local runs)… */
+  apiKey: (source: KeyedSource) => `${source.toUpperCase()}_API_KEY`,
+  /** …or the name of the SSM SecureString parameter that holds it (the Lambda). */
+  apiKeyParameter: (source: KeyedSource) => `${source.toUpperCase()}_API_KEY_PARAM`,
+} as const;
+
+export type Env = Record<string, string | undefined>;
+
+/** A variable the process cannot run without; the error names it and who sets it. */
+export function requireEnv(name: string, env: Env = process.env): string {
+  const value = env[name];
+  if (!value) {
+    throw new UsageError(
+      `Environment variable ${name} is not set`,
+      `Set ${name}; on a deployed Lambda the pipeline stack sets it (redeploy with "npx cdk deploy").`,
+    );
+  }
+  return value;
+}
+
+export const optionalEnv = (name: string, env: Env = process.env): string | undefined => env[name] || undefined;

@@ -1,0 +1,41 @@
+import { tablePrefix } from '../../../data-schemas/table.ts';
+
+/**
+ * The lake's key layout, the same in a folder and in S3: every module that names a lake key asks
+ * here, and infra scopes each Lambda's IAM grants with the same prefixes. Table prefixes
+ * (`curated/<table>/`, `metrics/<table>/`) come from the table definitions (`tablePrefix`).
+ */
+export const lakePrefix = {
+  raw: (source: string) => `raw/${source}/`,
+  curated: 'curated/',
+  quarantineRoot: 'quarantine/',
+  quarantine: (source: string) => `quarantine/${source}/`,
+  metrics: 'metrics/',
+  runs: '_runs/',
+  stateRoot: '_state/',
+  /** One state object per live source: what it last fetched, whether it is stale. */
+  state: (source: string) => `_state/${source}.json`,
+  /** What each metric table was computed from, so an unchanged one is kept. */
+  metricState: '_state/metrics/',
+  staging: '_staging/',
+  /** Where every source's ingest stages its commits: `_staging/ingest/<source>/<run-id>/`. */
+  ingestStagingRoot: '_staging/ingest/',
+  /** Where one source's run stages its curated files before its commit marker switches them in (one writer per source). */
+  ingestStaging: (source: string) => `_staging/ingest/${source}/`,
+} as const;
+
+/** The one file of a partition: replaced whole by one atomic put. */
+export const PART_FILE = 'part-00000.parquet';
+
+/** An input kept exactly as read: the key is a function of the content, so landing it again is a no-op. */
+export const rawKey = (source: string, sha256: string, file: string): string =>
+  `${lakePrefix.raw(source)}${sha256.slice(0, 16)}/${file}`;
+export const manifestKey = (runId: string): string => `${lakePrefix.runs}${runId}.json`;
+export const quarantineKey = (source: string, runId: string): string =>
+  `${lakePrefix.quarantine(source)}${runId}/rejects.jsonl`;
+export const metricStateKey = (table: string): string => `${lakePrefix.metricState}${table}.json`;
+/** True for a live source's own state object (`_state/<source>.json`), not the metric states in the folder below. */
+export const isSourceStateKey = (key: string): boolean => /^_state\/[^/]+\.json$/.test(key);
+/** Where the Athena engine UNLOADs a metric table before it is switched in. */
+export const metricStagingPrefix = (table: { zone: 'curated' | 'metrics'; name: string }): string =>
+  `${lakePrefix.staging}${tablePrefix(table)}`;
