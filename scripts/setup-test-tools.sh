@@ -6,8 +6,8 @@ set -euo pipefail
 if ! command -v moto_server >/dev/null 2>&1; then
   pip install 'moto[server]'
 fi
-if ! python3 -c 'import pandas, polars, pyarrow, duckdb' >/dev/null 2>&1; then
-  pip install pandas polars pyarrow duckdb
+if ! python3 -c 'import pandas, polars, pyarrow, duckdb, nbclient, nbformat, ipykernel' >/dev/null 2>&1; then
+  pip install pandas polars pyarrow duckdb nbclient nbformat ipykernel
 fi
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
