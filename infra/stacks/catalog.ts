@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
@@ -17,6 +18,7 @@ import {
 import { isWorldTradeFile, worldTradeDataset } from '../../src/core/world-trade-files.ts';
 import { readAnalystQueries } from '../analyst-queries.ts';
 import type { ChainwatchConfig } from '../config.ts';
+import { grantAthenaQueries } from '../grants.ts';
 import { glueColumnsOf, gluePartitionKeysOf, locationTemplate, partitionProjectionOf } from '../glue-columns.ts';
 import type { ResourceNames } from '../names.ts';
 
@@ -56,6 +58,8 @@ export class CatalogStack extends Stack {
   readonly tables: Map<string, glue.S3Table>;
   readonly pipelineWorkGroup: athena.CfnWorkGroup;
   readonly analystsWorkGroup: athena.CfnWorkGroup;
+  /** Read-only SQL over the lake: assumed by the account's analysts (their own policies say who). */
+  readonly analystRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: CatalogStackProps) {
     super(scope, id, props);
@@ -137,6 +141,44 @@ export class CatalogStack extends Stack {
       config.athena.analystsBytesScannedCutoff,
       'Ad-hoc analyst queries over the chainwatch tables.',
     );
+
+    this.analystRole = new iam.Role(this, 'AnalystRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: `chainwatch ${config.stage} analysts: read-only SQL over the lake tables in workgroup ${names.workGroup('analysts')}`,
+    });
+    grantAthenaQueries(this.analystRole, {
+      workGroup: names.workGroup('analysts'),
+      database: this.database,
+      tables: this.tables.values(),
+      lakeBucket,
+      results: { bucket: athenaResultsBucket, prefix: 'analysts/' },
+      // The workgroup's saved (named) queries and its query history, as the Athena console shows them.
+      extraWorkGroupActions: [
+        'athena:GetWorkGroup',
+        'athena:ListNamedQueries',
+        'athena:GetNamedQuery',
+        'athena:BatchGetNamedQuery',
+        'athena:ListQueryExecutions',
+        'athena:BatchGetQueryExecution',
+      ],
+    });
+    // The console's query editor lists databases and tables through Athena's view of the Glue catalog.
+    this.analystRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'athena:GetDataCatalog',
+          'athena:ListDatabases',
+          'athena:GetDatabase',
+          'athena:ListTableMetadata',
+          'athena:GetTableMetadata',
+        ],
+        resources: [this.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
+      }),
+    );
+    new CfnOutput(this, 'AnalystRoleArn', {
+      value: this.analystRole.roleArn,
+      description: 'Role analysts assume for read-only Athena SQL (workgroup analysts)',
+    });
 
     for (const query of readAnalystQueries(props.analystSqlDir ?? repoPath('sql/analyst'))) {
       new athena.CfnNamedQuery(this, `Query-${query.name}`, {

@@ -19,8 +19,9 @@ import type { Construct } from 'constructs';
 import type { ChainwatchConfig } from '../config.ts';
 import { ENV } from '../../src/core/env.ts';
 import { lakePrefix } from '../../src/core/lake/layout.ts';
+import { grantAthenaQueries, grantObjects } from '../grants.ts';
 import { ingestWritePatterns } from '../lake-layout.ts';
-import { acknowledgeGrantWildcards, acknowledgePrefixResource, renderResource } from '../nag.ts';
+import { renderResource } from '../nag.ts';
 import type { ResourceNames } from '../names.ts';
 import { INGEST_HEAP_MB, INGEST_MEMORY_MB } from '../lambda-budgets.ts';
 import type { CatalogStack } from './catalog.ts';
@@ -126,31 +127,31 @@ export class PipelineStack extends Stack {
           heapMb: INGEST_HEAP_MB,
           bundleFiles: { 'data/bundled': 'data/bundled', 'data-schemas/reference': 'data-schemas/reference' },
         });
-        this.grantLake(
-          fn,
+        grantObjects(
+          fn.role!,
           lakeBucket,
           'readWrite',
           `${lakePrefix.raw(source)}*`,
           `ingest of ${source} keeps what it fetched under its own raw/ prefix`,
         );
-        this.grantLake(
-          fn,
+        grantObjects(
+          fn.role!,
           lakeBucket,
           'readWrite',
           `${lakePrefix.quarantine(source)}*`,
           `ingest of ${source} writes rejected rows under its own quarantine/ prefix`,
         );
         for (const pattern of ingestWritePatterns(source)) {
-          this.grantLake(
-            fn,
+          grantObjects(
+            fn.role!,
             lakeBucket,
             'readWrite',
             pattern,
             `ingest of ${source} stages and replaces only its own curated partitions and records its own run manifest`,
           );
         }
-        this.grantLake(
-          fn,
+        grantObjects(
+          fn.role!,
           lakeBucket,
           'readWrite',
           lakePrefix.state(source),
@@ -182,61 +183,33 @@ export class PipelineStack extends Stack {
       memorySize: 512,
       bundleFiles: { 'sql/metrics': 'sql/metrics' },
     });
-    this.metricsFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'athena:StartQueryExecution',
-          'athena:GetQueryExecution',
-          'athena:GetQueryResults',
-          'athena:StopQueryExecution',
-        ],
-        resources: [
-          this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: names.workGroup('pipeline') }),
-        ],
-      }),
-    );
-    // Athena reads the catalog and the table files with the caller's credentials.
-    this.metricsFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['glue:GetDatabase'],
-        resources: [catalog.database.catalog.catalogArn, catalog.database.databaseArn],
-      }),
-    );
-    for (const table of catalog.tables.values()) {
-      table.grantRead(this.metricsFunction);
-      acknowledgePrefixResource(
-        this.metricsFunction.role!,
-        lakeBucket.arnForObjects(`${table.s3Prefix}*`),
-        `Athena reads the files of table ${table.s3Prefix}`,
-      );
-    }
-    this.grantLake(
-      this.metricsFunction,
+    grantAthenaQueries(this.metricsFunction.role!, {
+      workGroup: names.workGroup('pipeline'),
+      database: catalog.database,
+      tables: catalog.tables.values(),
+      lakeBucket,
+      results: { bucket: athenaResultsBucket, prefix: 'pipeline/' },
+    });
+    grantObjects(
+      this.metricsFunction.role!,
       lakeBucket,
       'readWrite',
       `${lakePrefix.metrics}*`,
       'the metrics step replaces the metric tables',
     );
-    this.grantLake(
-      this.metricsFunction,
+    grantObjects(
+      this.metricsFunction.role!,
       lakeBucket,
       'readWrite',
       `${lakePrefix.staging}${lakePrefix.metrics}*`,
       'Athena UNLOADs here before files move into metrics/',
     );
-    this.grantLake(
-      this.metricsFunction,
+    grantObjects(
+      this.metricsFunction.role!,
       lakeBucket,
       'readWrite',
       `${lakePrefix.metricState}*`,
       'the metrics step records what each table was computed from, to keep unchanged ones',
-    );
-    this.grantLake(
-      this.metricsFunction,
-      athenaResultsBucket,
-      'readWrite',
-      'pipeline/*',
-      "Athena writes the pipeline workgroup's query results here",
     );
 
     this.reportFunction = this.handler('Report', {
@@ -252,43 +225,43 @@ export class PipelineStack extends Stack {
       // The stylesheet and the metric SQL files (linked from every chart) ship beside the bundle.
       bundleFiles: { reports: 'reports', 'sql/metrics': 'sql/metrics' },
     });
-    this.grantLake(
-      this.reportFunction,
+    grantObjects(
+      this.reportFunction.role!,
       lakeBucket,
       'read',
       `${lakePrefix.curated}*`,
       'the report cites sources and reference tables',
     );
-    this.grantLake(
-      this.reportFunction,
+    grantObjects(
+      this.reportFunction.role!,
       lakeBucket,
       'read',
       `${lakePrefix.metrics}*`,
       'the report is built from the metric tables',
     );
-    this.grantLake(
-      this.reportFunction,
+    grantObjects(
+      this.reportFunction.role!,
       lakeBucket,
       'read',
       `${lakePrefix.runs}*`,
       'the data-quality page reads the run manifests',
     );
-    this.grantLake(
-      this.reportFunction,
+    grantObjects(
+      this.reportFunction.role!,
       lakeBucket,
       'read',
       `${lakePrefix.stateRoot}*`,
       "the data-quality page and stale banners read each source's state",
     );
-    this.grantLake(
-      this.reportFunction,
+    grantObjects(
+      this.reportFunction.role!,
       lakeBucket,
       'read',
       `${lakePrefix.quarantineRoot}*`,
       'the data-quality page counts quarantined rows',
     );
-    this.grantLake(
-      this.reportFunction,
+    grantObjects(
+      this.reportFunction.role!,
       siteBucket,
       'readWrite',
       '*',
@@ -468,18 +441,6 @@ export class PipelineStack extends Stack {
       payloadResponseOnly: true,
       resultPath,
     }).addRetry(retryThrottling);
-  }
-
-  /** Grant a Lambda read or read-write on one key prefix of a bucket, acknowledging the grant's wildcards. */
-  private grantLake(
-    fn: lambda.IFunction,
-    bucket: s3.IBucket,
-    mode: 'read' | 'readWrite',
-    keyPattern: string,
-    why: string,
-  ): void {
-    const grant = mode === 'read' ? bucket.grantRead(fn, keyPattern) : bucket.grantReadWrite(fn, keyPattern);
-    acknowledgeGrantWildcards(fn.role!, grant, why);
   }
 
   /** A thin NodejsFunction over `lambdas/<name>.ts`: Node 22 on ARM64, its own role and log group. */
