@@ -53,8 +53,9 @@ export function buildApp(options: BuildAppOptions = {}): ChainwatchApp {
   });
   const pipeline = new PipelineStack(app, names.stack('pipeline'), {
     ...common,
-    description: 'chainwatch monthly refresh: Lambdas, Step Functions, schedule, alarm',
+    description: 'chainwatch monthly refresh: Lambdas, Step Functions, schedules, alarms and dashboard',
     sitePointer: site.pointerStore,
+    siteDomainName: site.distribution.distributionDomainName,
     catalog,
   });
   // Stacks find each other's buckets by name, so the deploy order is stated rather than inferred.

@@ -28,8 +28,19 @@ export interface ChainwatchConfig {
   /** Integer range projected for trade_flows `year` partitions. */
   tradeYears: { min: number; max: number };
   logRetentionDays: number;
-  /** Optional e-mail subscribed to the pipeline alarm topic. */
+  /** Who the alarm topic notifies: an e-mail address and/or an HTTPS endpoint (a chat or paging webhook). */
   alarmEmail?: string;
+  alarmHttpsEndpoint?: string;
+  alarms: {
+    /** Alarm when no refresh has succeeded for this many days. */
+    refreshOverdueDays: number;
+    /** Alarm when a live source's last good data are older than this many days. */
+    staleSourceDays: number;
+    /** Alarm when a source quarantines more than this percentage of the rows it delivered in a run. */
+    quarantinePercent: number;
+  };
+  /** The account governs the catalog with Lake Formation: grant the pipeline and analyst roles there too. */
+  lakeFormation: boolean;
 }
 
 const list = z.preprocess(
@@ -118,7 +129,32 @@ const CONTEXT_KEYS = {
   alarmEmail: {
     schema: z.email(),
     default: undefined,
-    help: 'e-mail address subscribed to the pipeline failure topic (optional)',
+    help: 'e-mail address subscribed to the alarm topic (confirm the subscription e-mail AWS sends)',
+  },
+  alarmHttpsEndpoint: {
+    schema: z.url({ protocol: /^https$/, error: 'an https:// URL' }),
+    default: undefined,
+    help: 'HTTPS endpoint subscribed to the alarm topic, e.g. a chat or paging webhook (it must confirm the subscription)',
+  },
+  refreshOverdueDays: {
+    schema: int(2, 365),
+    default: 35,
+    help: 'days without a successful refresh before the overdue alarm fires',
+  },
+  staleSourceDays: {
+    schema: int(1, 365),
+    default: 40,
+    help: "age in days of a live source's last good data before the stale-source alarm fires",
+  },
+  quarantineAlarmPercent: {
+    schema: z.coerce.number().min(0).max(100),
+    default: 5,
+    help: "percentage of a source's rows quarantined in one run above which the quarantine alarm fires (0–100)",
+  },
+  lakeFormation: {
+    schema: bool,
+    default: false,
+    help: 'the account governs the Glue catalog with Lake Formation: also grant the roles SELECT/DESCRIBE there',
   },
 } satisfies Record<string, { schema: z.ZodType; default: unknown; help: string }>;
 
@@ -189,5 +225,12 @@ export function readConfig(get: (key: string) => unknown): ChainwatchConfig {
     tradeYears,
     logRetentionDays: v('logRetentionDays')!,
     alarmEmail: v('alarmEmail'),
+    alarmHttpsEndpoint: v('alarmHttpsEndpoint'),
+    alarms: {
+      refreshOverdueDays: v('refreshOverdueDays')!,
+      staleSourceDays: v('staleSourceDays')!,
+      quarantinePercent: v('quarantineAlarmPercent')!,
+    },
+    lakeFormation: v('lakeFormation')!,
   };
 }

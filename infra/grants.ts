@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgePrefixResource } from './nag.ts';
 
@@ -8,7 +9,7 @@ import { acknowledgePrefixResource } from './nag.ts';
  * The S3, Glue and Athena permissions of every chainwatch role, written as exact actions instead of
  * CDK's grant groups: `bucket.grantReadWrite()` carries `s3:DeleteObject*`, which includes
  * `s3:DeleteObjectVersion` and would let the pipeline destroy the lake's object versions (the one
- * thing that lets an operator undo a bad run). test/security-iam-evaluation.test.ts evaluates the
+ * thing that lets an operator undo a bad run). test/fast/security-iam-evaluation.test.ts evaluates the
  * synthesized policies action by action.
  */
 
@@ -119,4 +120,29 @@ export function grantAthenaQueries(role: iam.IRole, access: AthenaQueryAccess): 
     results,
     `Athena writes and reads back the query results of workgroup ${access.workGroup} here`,
   );
+}
+
+/**
+ * In an account that governs the Glue catalog with Lake Formation, IAM alone no longer lets a role
+ * read a table: it also needs DESCRIBE on the database and SELECT/DESCRIBE on its tables there, and
+ * `lakeformation:GetDataAccess` for the credentials Lake Formation vends over registered locations
+ * (an action without resource-level permissions). Deploying these grants needs a deployment role that
+ * is a Lake Formation administrator (README, "Lake Formation").
+ */
+export function grantLakeFormationRead(role: iam.Role, database: glue.IDatabase): void {
+  const catalogId = Stack.of(role).account;
+  const principal = { dataLakePrincipalIdentifier: role.roleArn };
+  new lakeformation.CfnPrincipalPermissions(role, 'LakeFormationDatabase', {
+    principal,
+    resource: { database: { catalogId, name: database.databaseName } },
+    permissions: ['DESCRIBE'],
+    permissionsWithGrantOption: [],
+  });
+  new lakeformation.CfnPrincipalPermissions(role, 'LakeFormationTables', {
+    principal,
+    resource: { table: { catalogId, databaseName: database.databaseName, tableWildcard: {} } },
+    permissions: ['SELECT', 'DESCRIBE'],
+    permissionsWithGrantOption: [],
+  });
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lakeformation:GetDataAccess'], resources: ['*'] }));
 }

@@ -21,3 +21,17 @@ export function resourceNames(stage: string) {
 }
 
 export type ResourceNames = ReturnType<typeof resourceNames>;
+
+/**
+ * The only resources `cdk destroy` leaves behind under their fixed names, and why. Everything else with
+ * a fixed name (database, workgroups, state machine, its log group, alarms, dashboard) is deleted with
+ * its stack, so a redeploy recreates it. A redeploy of the same stage after `cdk destroy` meets these
+ * buckets again: adopt them with `cdk import` or empty and delete them first (README, "Redeploying
+ * after cdk destroy").
+ */
+export const RETAINED_BY_NAME: Record<BucketPurpose, string> = {
+  lake: 'the data: raw responses, curated and metric tables and their versions must outlive any stack',
+  logs: 'access logs are the audit record of the other buckets and the distribution',
+  results: 'Athena results of analysts may be referenced after a redeploy; they expire by lifecycle anyway',
+  site: 'the published builds keep serving until a new site stack points CloudFront at a build again',
+};

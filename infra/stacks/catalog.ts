@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,7 +18,7 @@ import {
 import { isWorldTradeFile, worldTradeDataset } from '../../src/core/world-trade-files.ts';
 import { readAnalystQueries } from '../analyst-queries.ts';
 import type { ChainwatchConfig } from '../config.ts';
-import { grantAthenaQueries } from '../grants.ts';
+import { grantAthenaQueries, grantLakeFormationRead } from '../grants.ts';
 import { glueColumnsOf, gluePartitionKeysOf, locationTemplate, partitionProjectionOf } from '../glue-columns.ts';
 import type { ResourceNames } from '../names.ts';
 
@@ -71,6 +71,9 @@ export class CatalogStack extends Stack {
       databaseName: names.database,
       description: 'chainwatch data lake: curated trade and production tables and computed metric tables.',
     });
+    // Only metadata this stack defines (the files stay in the lake): deleted with the stack, so the
+    // fixed name does not block a redeploy after `cdk destroy`.
+    this.database.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
     // Every table more than one source writes is partitioned by source first: the enabled sources.
     const source = glue.PartitionProjectionConfiguration.enum({ values: [...config.sources] });
@@ -175,6 +178,14 @@ export class CatalogStack extends Stack {
         resources: [this.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
       }),
     );
+    if (config.lakeFormation) {
+      grantLakeFormationRead(this.analystRole, this.database);
+      Validations.of(this.analystRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only lakeformation:GetDataAccess, which has no resource-level permissions, is allowed on "*": Lake Formation vends the credentials for its registered locations.',
+      });
+    }
     new CfnOutput(this, 'AnalystRoleArn', {
       value: this.analystRole.roleArn,
       description: 'Role analysts assume for read-only Athena SQL (workgroup analysts)',

@@ -1,8 +1,6 @@
 import type { IngestSourceId, KeyedSource } from '../../src/core/sources.ts';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,26 +9,31 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { ChainwatchConfig } from '../config.ts';
 import { ENV } from '../../src/core/env.ts';
 import { lakePrefix } from '../../src/core/lake/layout.ts';
-import { grantAthenaQueries, grantObjects } from '../grants.ts';
+import { OPERATOR_NAMESPACE, serviceName } from '../../src/core/operator-metrics.ts';
+import { BUNDLED_SOURCE } from '../../src/core/sources.ts';
+import { grantAthenaQueries, grantLakeFormationRead, grantObjects } from '../grants.ts';
 import { ingestWritePatterns } from '../lake-layout.ts';
 import { renderResource } from '../nag.ts';
 import type { ResourceNames } from '../names.ts';
 import { INGEST_HEAP_MB, INGEST_MEMORY_MB } from '../lambda-budgets.ts';
 import type { CatalogStack } from './catalog.ts';
+import { AlarmTopic, Operations } from './operations.ts';
 
 export interface PipelineStackProps extends StackProps {
   config: ChainwatchConfig;
   names: ResourceNames;
   /** The site pointer (the site stack's key value store): the report Lambda switches the site by writing it. */
   sitePointer: cloudfront.IKeyValueStore;
+  /** The site's CloudFront domain, output for the smoke check. */
+  siteDomainName: string;
   catalog: CatalogStack;
 }
 
@@ -52,11 +55,18 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
+  'lakeformation:GetDataAccess',
 ];
 const RESOURCE_STAR_REASON =
-  'Only X-Ray trace upload and CloudWatch Logs log-delivery actions, which have no resource-level permissions, are allowed on "*" (ACTIONS_WITHOUT_RESOURCE_SCOPE).';
+  'Only X-Ray trace upload, CloudWatch Logs log-delivery and Lake Formation credential-vending (GetDataAccess, with the lakeFormation option) actions, which have no resource-level permissions, are allowed on "*" (ACTIONS_WITHOUT_RESOURCE_SCOPE).';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag's AwsSolutions-L1 holds every function to
+ * it): Node 24, supported by Lambda into 2028. A CDK upgrade that adds a newer one fails the runtime test.
+ */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Native modules cannot be bundled and DuckDB is the local engine only: keep it out of every Lambda. */
 const LAMBDA_EXTERNAL_MODULES = ['@duckdb/node-api', '@duckdb/node-bindings'];
@@ -78,7 +88,7 @@ const retryThrottling: sfn.RetryProps = {
 
 interface HandlerOptions {
   /** The handler module `lambdas/<name>.ts`. */
-  name: 'ingest' | 'metrics' | 'report';
+  name: 'ingest' | 'metrics' | 'report' | 'watchdog';
   description: string;
   environment: Record<string, string>;
   timeout: Duration;
@@ -98,8 +108,11 @@ export class PipelineStack extends Stack {
   readonly ingestFunctions: Map<IngestSourceId, nodejs.NodejsFunction>;
   readonly metricsFunction: nodejs.NodejsFunction;
   readonly reportFunction: nodejs.NodejsFunction;
+  /** Emits the days since the last successful refresh, daily, for the overdue alarm. */
+  readonly watchdogFunction: nodejs.NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
   readonly alarmTopic: sns.Topic;
+  readonly operations: Operations;
 
   private readonly config: ChainwatchConfig;
 
@@ -190,6 +203,7 @@ export class PipelineStack extends Stack {
       lakeBucket,
       results: { bucket: athenaResultsBucket, prefix: 'pipeline/' },
     });
+    if (config.lakeFormation) grantLakeFormationRead(this.metricsFunction.role as iam.Role, catalog.database);
     grantObjects(
       this.metricsFunction.role!,
       lakeBucket,
@@ -279,16 +293,8 @@ export class PipelineStack extends Stack {
       }),
     );
 
-    this.alarmTopic = new sns.Topic(this, 'Alarms', {
-      displayName: `chainwatch ${config.stage} pipeline`,
-      enforceSSL: true,
-    });
-    Validations.of(this.alarmTopic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'Messages carry only run ids and error names of a public-statistics pipeline. CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key would add a key and its policy for no confidentiality gain.',
-    });
-    if (config.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    const alarmTopic = new AlarmTopic(this, 'Alarms', config);
+    this.alarmTopic = alarmTopic.topic;
 
     this.stateMachine = new sfn.StateMachine(this, 'Refresh', {
       stateMachineName: names.stateMachine,
@@ -301,6 +307,9 @@ export class PipelineStack extends Stack {
         destination: new logs.LogGroup(this, 'RefreshLogs', {
           logGroupName: `/aws/vendedlogs/states/chainwatch-${config.stage}-refresh`,
           retention: config.logRetentionDays as logs.RetentionDays,
+          // A fixed name (the vended-logs prefix keeps Step Functions within the log resource-policy
+          // size limit) that a retained group would block on the next deploy after `cdk destroy`.
+          removalPolicy: RemovalPolicy.DESTROY,
         }),
         level: sfn.LogLevel.ALL,
         includeExecutionData: true,
@@ -320,21 +329,50 @@ export class PipelineStack extends Stack {
       });
     }
 
-    const failedRuns = new cloudwatch.MathExpression({
-      label: 'failed or timed-out runs',
-      expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
-      usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut() },
-      period: Duration.minutes(5),
+    this.watchdogFunction = this.handler('Watchdog', {
+      name: 'watchdog',
+      description: 'chainwatch watchdog: emit the days since the refresh last succeeded (daily), for the overdue alarm',
+      environment: { [ENV.stateMachineArn]: this.stateMachine.stateMachineArn },
+      timeout: Duration.minutes(1),
+      memorySize: 256,
     });
-    new cloudwatch.Alarm(this, 'RefreshFailed', {
-      alarmDescription: `A chainwatch ${config.stage} refresh run failed or timed out; see the state machine's execution history.`,
-      metric: failedRuns,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+    this.watchdogFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+        resources: [this.stateMachine.stateMachineArn],
+      }),
+    );
+    const watchdogScheduleRole = new iam.Role(this, 'WatchdogScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': this.account },
+      }),
+    });
+    new scheduler.Schedule(this, 'Daily', {
+      description: `chainwatch ${config.stage}: daily watchdog of the refresh's age`,
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: '0',
+        hour: '12',
+        timeZone: TimeZone.of(config.schedule.timeZone),
+      }),
+      target: new schedulerTargets.LambdaInvoke(this.watchdogFunction, { role: watchdogScheduleRole }),
+    });
+    Validations.of(watchdogScheduleRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${renderResource(watchdogScheduleRole, `${this.watchdogFunction.functionArn}:*`)}]`,
+      reason:
+        'The schedule may invoke the watchdog function and its versions and aliases (<function arn>:*); no other function is reachable.',
+    });
 
+    // A start the schedule cannot deliver (throttled, state machine missing) is retried, then kept here.
+    const scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(scheduleDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the monthly schedule; a dead-letter queue of its own would only move the same undelivered start one step further. Its depth is alarmed (schedule-undelivered).',
+    });
     const { schedule } = config;
     new scheduler.Schedule(this, 'Monthly', {
       description: `chainwatch ${config.stage}: monthly refresh on day ${schedule.day} at ${schedule.hour}:${String(schedule.minute).padStart(2, '0')} ${schedule.timeZone}`,
@@ -347,7 +385,41 @@ export class PipelineStack extends Stack {
       enabled: schedule.enabled,
       target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+        deadLetterQueue: scheduleDeadLetters,
+        retryAttempts: 20,
+        maxEventAge: Duration.hours(12),
       }),
+    });
+
+    // Every source but the bundled data fetches from a live API, and so can go stale.
+    const liveSources = config.sources.filter((s) => s !== BUNDLED_SOURCE);
+    this.operations = new Operations(this, 'Operations', {
+      config,
+      alarmTopic,
+      stateMachine: this.stateMachine,
+      functions: new Map<string, lambda.IFunction>([
+        ...[...this.ingestFunctions].map(([source, fn]) => [`ingest-${source}`, fn] as const),
+        ['metrics', this.metricsFunction],
+        ['report', this.reportFunction],
+        ['watchdog', this.watchdogFunction],
+      ]),
+      scheduleDeadLetters,
+      liveSources,
+    });
+
+    // What the smoke check (`chainwatch smoke --stack <name>`) and an operator look up.
+    new CfnOutput(this, 'StateMachineArn', {
+      value: this.stateMachine.stateMachineArn,
+      description: 'The monthly refresh state machine',
+    });
+    new CfnOutput(this, 'SiteUrl', { value: `https://${props.siteDomainName}/`, description: 'The report site' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Where alarms and failure notices go; subscribe to it',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.operations.dashboard.dashboardName,
+      description: 'CloudWatch dashboard of the last twelve runs',
     });
   }
 
@@ -360,20 +432,30 @@ export class PipelineStack extends Stack {
    */
   private definition(): sfn.IChainable {
     const runId = sfn.JsonPath.stringAt('$$.Execution.Name');
+    // A caught error need not carry a Cause (States.Timeout, some service errors): fill it in first, or
+    // the message's reference to $.error.Cause would fail the notify state itself and skip recovery.
     const notify = (id: string, subject: string, what: string) =>
-      new tasks.SnsPublish(this, id, {
-        topic: this.alarmTopic,
-        subject,
-        message: sfn.TaskInput.fromText(
-          sfn.JsonPath.format(
-            `${what} in run {}: {} — {}`,
-            runId,
-            sfn.JsonPath.stringAt('$.error.Error'),
-            sfn.JsonPath.stringAt('$.error.Cause'),
+      new sfn.Pass(this, `${id} (describe)`, {
+        parameters: {
+          'described.$':
+            'States.JsonMerge(States.StringToJson(\'{"Error":"Unknown","Cause":"(no cause given)"}\'), $.error, false)',
+        },
+        resultPath: '$.notice',
+      }).next(
+        new tasks.SnsPublish(this, id, {
+          topic: this.alarmTopic,
+          subject,
+          message: sfn.TaskInput.fromText(
+            sfn.JsonPath.format(
+              `${what} in run {}: {} — {}`,
+              runId,
+              sfn.JsonPath.stringAt('$.notice.described.Error'),
+              sfn.JsonPath.stringAt('$.notice.described.Cause'),
+            ),
           ),
-        ),
-        resultPath: sfn.JsonPath.DISCARD,
-      }).addRetry({ ...retryThrottling, errors: [sfn.Errors.TASKS_FAILED], maxAttempts: 3 });
+          resultPath: sfn.JsonPath.DISCARD,
+        }).addRetry({ ...retryThrottling, errors: [sfn.Errors.TASKS_FAILED], maxAttempts: 3 }),
+      );
 
     const ingest = new sfn.Parallel(this, 'Ingest sources', { resultPath: '$.ingest' });
     for (const [source, fn] of this.ingestFunctions) {
@@ -443,7 +525,7 @@ export class PipelineStack extends Stack {
     }).addRetry(retryThrottling);
   }
 
-  /** A thin NodejsFunction over `lambdas/<name>.ts`: Node 22 on ARM64, its own role and log group. */
+  /** A thin NodejsFunction over `lambdas/<name>.ts`: the newest Node runtime on ARM64, its own role and log group. */
   private handler(id: string, o: HandlerOptions): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}-Logs`, {
       retention: this.config.logRetentionDays as logs.RetentionDays,
@@ -457,7 +539,7 @@ export class PipelineStack extends Stack {
       handler: 'handler',
       projectRoot: repoRoot,
       depsLockFilePath: `${repoRoot}package-lock.json`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: o.memorySize,
       timeout: o.timeout,
@@ -466,11 +548,14 @@ export class PipelineStack extends Stack {
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         ...o.environment,
+        // Powertools metrics: one namespace, and the stage as the `service` dimension (src/core/operator-metrics.ts).
+        [ENV.metricsNamespace]: OPERATOR_NAMESPACE,
+        [ENV.serviceName]: serviceName(this.config.stage),
         NODE_OPTIONS: ['--enable-source-maps', ...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : [])].join(' '),
       },
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
+        target: LAMBDA_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1'),
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
@@ -491,11 +576,6 @@ export class PipelineStack extends Stack {
       },
     });
     Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: RESOURCE_STAR_REASON });
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'The project targets Node.js 22 (an LTS Lambda runtime) on purpose; moving to a newer runtime is a tested change, not a side effect of a CDK upgrade.',
-    });
     return fn;
   }
 }

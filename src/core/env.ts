@@ -13,6 +13,11 @@ export const ENV = {
   siteKvsArn: 'SITE_KVS_ARN',
   athenaWorkgroup: 'ATHENA_WORKGROUP',
   glueDatabase: 'GLUE_DATABASE',
+  /** The refresh state machine, whose last success the watchdog dates. */
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  /** Read by Powertools in the Lambdas: the operator metrics' namespace and `service` dimension (src/core/operator-metrics.ts). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** The Lambda runtime's task root: where the bundle and the files shipped beside it are. */
   taskRoot: 'LAMBDA_TASK_ROOT',
   /** `query --engine athena` defaults. */

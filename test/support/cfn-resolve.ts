@@ -171,6 +171,8 @@ export class CfnResolver {
         return this.ref(stack, id);
       case 'AWS::CloudWatch::Alarm.Arn':
         return arn('cloudwatch', `alarm:${this.ref(stack, id)}`);
+      case 'AWS::Events::Rule.Arn':
+        return arn('events', `rule/${this.nameOf(stack, id, r.Properties?.Name)}`);
       case 'AWS::CloudFront::KeyValueStore.Arn':
         return `arn:${PARTITION}:cloudfront::${ACCOUNT}:key-value-store/${stack}-${id}`;
       default:

@@ -8,12 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allTables, tablePrefix } from '../data-schemas/index.ts';
-import { buildApp, type ChainwatchApp } from '../infra/build-app.ts';
-import { ACCOUNT, PARTITION, REGION } from './support/cfn-resolve.ts';
-import { AppPolicies, decide, type Decision, type Principal } from './support/iam-evaluate.ts';
+import { allTables, tablePrefix } from '../../data-schemas/index.ts';
+import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
+import { ACCOUNT, PARTITION, REGION } from '../support/cfn-resolve.ts';
+import { AppPolicies, decide, type Decision, type Principal } from '../support/iam-evaluate.ts';
 
-const cdkContext = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')).context as Record<
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
   string,
   unknown
 >;
@@ -402,6 +402,70 @@ describe('IAM evaluation of the synthesized roles', () => {
       },
     ];
     await expectEvaluation(role, needs, mustNot);
+  });
+
+  it('schedules and watchdog: start the refresh, dead-letter what they cannot deliver, read only the execution history', async () => {
+    const t = policies.resolver.template(PIPELINE);
+    const stateMachineId = policies.find(PIPELINE, 'AWS::StepFunctions::StateMachine');
+    const stateMachine = policies.resolver.string(PIPELINE, { Ref: stateMachineId });
+    const queue = policies.resolver.string(PIPELINE, {
+      'Fn::GetAtt': [policies.find(PIPELINE, 'AWS::SQS::Queue'), 'Arn'],
+    });
+    const schedule = (target: string) =>
+      t.Resources[
+        policies.find(PIPELINE, 'AWS::Scheduler::Schedule', (p) => JSON.stringify(p.Target.Arn).includes(target))
+      ].Properties as any;
+    const watchdogId = policies.find(PIPELINE, 'AWS::Lambda::Function', (p) =>
+      /^chainwatch watchdog/.test(p.Description),
+    );
+    const watchdogArn = policies.resolver.string(PIPELINE, { 'Fn::GetAtt': [watchdogId, 'Arn'] });
+
+    await expectEvaluation(
+      policies.role(PIPELINE, policies.roleIdOf(schedule(stateMachineId).Target.RoleArn)),
+      [
+        { why: 'start the monthly execution', doc: DOC.scheduler, pairs: [['states:StartExecution', stateMachine]] },
+        {
+          why: 'keep an undeliverable start in the dead-letter queue',
+          doc: DOC.schedulerDlq,
+          pairs: [['sqs:SendMessage', queue]],
+        },
+      ],
+      [
+        {
+          why: 'start or stop anything else',
+          pairs: [
+            ['states:StartExecution', arn('states', 'stateMachine:other')],
+            ['states:StopExecution', arn('states', `execution:chainwatch-dev-refresh:x`)],
+            ['sqs:SendMessage', arn('sqs', 'other')],
+          ],
+        },
+      ],
+    );
+    await expectEvaluation(
+      policies.role(PIPELINE, policies.roleIdOf(schedule(watchdogId).Target.RoleArn)),
+      [{ why: 'invoke the watchdog daily', doc: DOC.scheduler, pairs: [['lambda:InvokeFunction', watchdogArn]] }],
+      [{ why: 'invoke another function', pairs: [['lambda:InvokeFunction', arn('lambda', 'function:someone-elses')]] }],
+    );
+    await expectEvaluation(
+      lambdaRole(/^chainwatch watchdog/),
+      [
+        {
+          why: 'find the last successful execution, or when the state machine was created',
+          doc: DOC.watchdog,
+          pairs: each(['states:ListExecutions', 'states:DescribeStateMachine'], [stateMachine]),
+        },
+      ],
+      [
+        {
+          why: 'run or stop the refresh, or read the lake',
+          pairs: [
+            ['states:StartExecution', stateMachine],
+            ['states:StopExecution', arn('states', 'execution:chainwatch-dev-refresh:x')],
+            ['s3:GetObject', s3('lake', 'curated/x')],
+          ],
+        },
+      ],
+    );
   });
 
   it('analysts: read-only SQL over the lake tables in their own workgroup', async () => {
