@@ -4,6 +4,7 @@ import type { ObjectStore } from '../../src/core/seams/object-store.ts';
 export interface WriteHooks {
   beforePut?: (key: string, body: Uint8Array | string) => void | Promise<void>;
   beforeDelete?: (keys: string[]) => void | Promise<void>;
+  beforeCopy?: (from: string, to: string) => void | Promise<void>;
 }
 
 /** A store that runs `hooks` before passing each write on; reads are untouched. */
@@ -20,6 +21,10 @@ export function hookedStore(inner: ObjectStore, hooks: WriteHooks): ObjectStore 
     delete: async (keys) => {
       await hooks.beforeDelete?.(keys);
       return inner.delete(keys);
+    },
+    copy: async (from, to) => {
+      await hooks.beforeCopy?.(from, to);
+      return inner.copy(from, to);
     },
     ...(inner.removeLeftovers ? { removeLeftovers: () => inner.removeLeftovers!() } : {}),
   };

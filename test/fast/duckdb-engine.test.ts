@@ -176,6 +176,7 @@ describe('DuckDBQueryEngine', () => {
       list: (prefix) => folder.list(prefix),
       delete: (keys) => folder.delete(keys),
       exists: (key) => folder.exists(key),
+      copy: (from, to) => folder.copy(from, to),
     };
     const engine = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: plain });
     try {

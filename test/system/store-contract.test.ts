@@ -103,6 +103,17 @@ describe.each([
     expect(await store.stamp!('s/x.parquet')).not.toBe(first);
   });
 
+  it('copies an object inside the store, bytes and content type, over an existing key too; a missing source is a StoreError', async () => {
+    const everyByte = Uint8Array.from({ length: 256 }, (_, i) => i);
+    await store.put('builds/a/releases/2026-01/data x+y.bin', everyByte, 'application/octet-stream');
+    await store.put('builds/b/releases/2026-01/data x+y.bin', 'to be replaced');
+    await store.copy('builds/a/releases/2026-01/data x+y.bin', 'builds/b/releases/2026-01/data x+y.bin');
+    expect([...(await store.get('builds/b/releases/2026-01/data x+y.bin'))!]).toEqual([...everyByte]);
+    expect([...(await store.get('builds/a/releases/2026-01/data x+y.bin'))!]).toEqual([...everyByte]);
+    await expect(store.copy('builds/a/missing.html', 'builds/b/missing.html')).rejects.toThrow(StoreError);
+    expect(await store.exists('builds/b/missing.html')).toBe(false);
+  });
+
   it('overwrites a key in place', async () => {
     await store.put('_runs/r.json', 'first');
     await store.put('_runs/r.json', 'second, longer body');

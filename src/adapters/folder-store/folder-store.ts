@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ChainwatchError, StoreError } from '../../core/errors.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
@@ -119,6 +119,20 @@ export class FolderObjectStore implements ObjectStore {
 
   async delete(keys: string[]): Promise<void> {
     await Promise.all(keys.map((k) => rm(this.path(k), { force: true })));
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    const source = this.path(from);
+    await this.putWith(to, (tmp) =>
+      copyFile(source, tmp).catch((cause: NodeJS.ErrnoException) => {
+        if (cause.code !== 'ENOENT') throw cause;
+        throw new StoreError(
+          `Could not copy ${this.location}${from}: it does not exist`,
+          'Something removed it; run the step again.',
+          { cause },
+        );
+      }),
+    );
   }
 
   async stamp(key: string): Promise<string | undefined> {

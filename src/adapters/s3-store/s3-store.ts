@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -128,6 +129,16 @@ export class S3ObjectStore implements ObjectStore {
         `Could not delete ${failed.length} of ${keys.length} objects in ${this.location}:\n${lines.join('\n')}${more}`,
         awsErrorHint({ name: failed[0].Code }, this.location),
       );
+    }
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    // CopySource is "<bucket>/<key>", URL-encoded but for the key's "/"; metadata and content type come along.
+    const CopySource = `${this.bucket}/${encodeURIComponent(this.objectKey(from)).replaceAll('%2F', '/')}`;
+    try {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.objectKey(to), CopySource }));
+    } catch (cause) {
+      throw this.fail('copy', `${from} to ${to}`, cause);
     }
   }
 

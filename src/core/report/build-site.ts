@@ -49,7 +49,7 @@ export interface BuildSiteOptions {
   store: ObjectStore;
   /** Where the build's files go (a fresh folder or bucket prefix); the edge that called switches readers to it. */
   out: ObjectStore;
-  /** When the build ran: recorded in the release index, and the default release month. */
+  /** When the build ran: only the default release month (nothing in the site records it, so the same lake builds the same site). */
   builtAt?: Date;
   /** The release this build is, YYYY-MM; default the month of `builtAt`. */
   releaseMonth?: string;
@@ -197,7 +197,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
       readHistory(options.archive, month),
     ]);
     onProgress?.(`read ${Object.values(data).reduce((n, rows) => n + rows.length, 0)} rows from ${store.location}`);
-    const index = nextIndex(history.index, month, builtAt);
+    const index = nextIndex(history.index, month);
     const model = buildModel(data, {
       builtAt,
       quality,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { StoreError } from '../errors.ts';
-import type { ObjectStore } from '../seams/object-store.ts';
+import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
 import { scopedStore } from '../seams/scoped-store.ts';
 import { contentTypeOf } from './content-types.ts';
 import { BUILDS, buildPrefix, type PointerState, type SiteBuilds, type SitePointer } from '../seams/site-pointer.ts';
@@ -13,9 +13,9 @@ export interface PublishSummary {
   build: string;
   /** False when this very site was already current: nothing was uploaded or switched. */
   switched: boolean;
-  /** Files put under the build's folder, earlier releases included. */
+  /** Files of this build uploaded from the built folder. */
   uploaded: number;
-  /** Files of earlier releases taken over from the build that was live. */
+  /** Files of earlier releases taken over from the build that was live (copied inside the store, never downloaded). */
   carried: number;
   /** Objects of retired builds removed after the switch. */
   deleted: number;
@@ -38,18 +38,31 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
 /** `releases/<YYYY-MM>/…` → the month; undefined for anything else. */
 const releaseOf = (key: string): string | undefined => /^releases\/(\d{4}-\d{2})\//.exec(key)?.[1];
 
-/** `builds/<id>/…` → `builds/<id>/`; undefined for anything else. */
-const buildFolderOf = (key: string): string | undefined => new RegExp(`^${BUILDS}[^/]+/`).exec(key)?.[0];
+/**
+ * `builds/<id>.manifest.json`, beside the build's folder (so no reader can request it): every file of
+ * the build with the sha256 of its bytes. The next publish names the earlier releases it carries over
+ * by these digests instead of downloading them, and copies them inside the store. Written last,
+ * before the switch; retired with its build.
+ */
+const MANIFEST_SUFFIX = '.manifest.json';
+export const manifestKey = (id: string): string => `${BUILDS}${id}${MANIFEST_SUFFIX}`;
+interface BuildManifest {
+  files: Record<string, string>;
+}
+
+/** `builds/<id>/…` and the build's manifest `builds/<id>.manifest.json` → `<id>`; undefined for anything else. */
+const buildOf = (key: string): string | undefined =>
+  new RegExp(`^${BUILDS}([^/]+?)(?:/|${MANIFEST_SUFFIX.replaceAll('.', '\\.')}$)`).exec(key)?.[1];
 
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * A build's id: a digest of every path and its bytes. The same site always gets the same id, so a
- * publish re-run over an unchanged site switches nothing, and a publish re-run after a crash fills
- * the same folder it had started.
+ * A build's id: a digest of every path and the sha256 of its bytes. The same site always gets the
+ * same id — nothing in it depends on when it was built — so a publish re-run over an unchanged site
+ * switches and uploads nothing, and a publish re-run after a crash fills the same folder it had started.
  */
-function buildIdOf(files: ReadonlyMap<string, Uint8Array>): string {
-  const lines = [...files.keys()].sort().map((key) => `${key}\0${sha256(files.get(key)!)}\n`);
+function buildIdOf(digests: ReadonlyMap<string, string>): string {
+  const lines = [...digests.keys()].sort().map((key) => `${key}\0${digests.get(key)!}\n`);
   return sha256(lines.join('')).slice(0, 16);
 }
 
@@ -67,11 +80,11 @@ export const liveSite = (store: ObjectStore, state: PointerState): ObjectStore =
  * switch; the same goes for the root-layout site until the build that replaced it is itself replaced.
  */
 async function removeRetired(store: ObjectStore, builds: SiteBuilds): Promise<number> {
-  const keep = new Set([builds.current, builds.previous].filter((id) => id !== undefined).map(buildPrefix));
+  const keep = new Set([builds.current, builds.previous].filter((id) => id !== undefined));
   const rootLayoutRetired = builds.previous !== undefined;
   const retired = (await store.list('')).filter((key) => {
-    const folder = buildFolderOf(key);
-    return folder === undefined ? rootLayoutRetired : !keep.has(folder);
+    const build = buildOf(key);
+    return build === undefined ? rootLayoutRetired : !keep.has(build);
   });
   if (retired.length > 0) await store.delete(retired);
   return retired.length;
@@ -96,7 +109,12 @@ export async function publishSite(
   const live = liveSite(store, state);
   const own = await source.list('');
   const files = new Map<string, Uint8Array>();
-  for (const key of own) files.set(key, (await source.get(key))!);
+  const digests = new Map<string, string>();
+  for (const key of own) {
+    const body = (await source.get(key))!;
+    files.set(key, body);
+    digests.set(key, sha256(body));
+  }
 
   // A build in AWS starts from an empty folder and writes one month: every other month is carried over, as published.
   const built = new Set(own.map(releaseOf).filter((m) => m !== undefined));
@@ -104,28 +122,34 @@ export async function publishSite(
     const month = releaseOf(key);
     return month !== undefined && !built.has(month);
   });
+  // A live site published before build manifests existed is read once, to learn its digests.
+  const known = (state.builds && (await getJson<BuildManifest>(store, manifestKey(state.builds.current)))?.files) ?? {};
   await eachLimited(earlier, CONCURRENCY, async (key) => {
-    const body = await live.get(key);
-    if (body === undefined) {
+    const digest = known[key] ?? (await live.get(key).then((body) => body && sha256(body)));
+    if (digest === undefined) {
       throw new StoreError(
         `${live.location}${key} vanished while the publish read it`,
         'Something deleted objects of the live build; run the report step again.',
       );
     }
-    files.set(key, body);
+    digests.set(key, digest);
   });
 
-  const id = buildIdOf(files);
+  const id = buildIdOf(digests);
   if (state.builds && id === state.builds.current) {
-    onProgress?.(`build ${id} (${files.size} files) is already the current site; nothing to switch`);
+    onProgress?.(`build ${id} (${digests.size} files) is already the current site; nothing to upload or switch`);
     const deleted = await removeRetired(store, state.builds);
     return { build: id, switched: false, uploaded: 0, carried: earlier.length, deleted };
   }
 
-  const target = scopedStore(store, buildPrefix(id));
-  await eachLimited([...files.keys()], CONCURRENCY, (key) => target.put(key, files.get(key)!, contentTypeOf(key)));
+  const target = buildPrefix(id);
+  const livePrefix = state.builds ? buildPrefix(state.builds.current) : '';
+  await eachLimited(own, CONCURRENCY, (key) => store.put(target + key, files.get(key)!, contentTypeOf(key)));
+  await eachLimited(earlier, CONCURRENCY, (key) => store.copy(livePrefix + key, target + key));
+  const manifest: BuildManifest = { files: Object.fromEntries([...digests].sort(([a], [b]) => (a < b ? -1 : 1))) };
+  await putJson(store, manifestKey(id), manifest);
   onProgress?.(
-    `uploaded build ${id} to ${target.location}: ${own.length} files of this build and ${earlier.length} of earlier releases`,
+    `uploaded build ${id} to ${store.location}${target}: ${own.length} files of this build, ${earlier.length} of earlier releases copied from the live build`,
   );
 
   const next: SiteBuilds = state.builds ? { current: id, previous: state.builds.current } : { current: id };
@@ -136,5 +160,5 @@ export async function publishSite(
 
   const deleted = await removeRetired(store, next);
   onProgress?.(`deleted ${deleted} objects of retired builds`);
-  return { build: id, switched: true, uploaded: files.size, carried: earlier.length, deleted };
+  return { build: id, switched: true, uploaded: own.length, carried: earlier.length, deleted };
 }

@@ -45,9 +45,12 @@ export interface ReleaseSnapshot {
   gone: Record<string, string>;
 }
 
-/** `releases/index.json`: every release, oldest first. */
+/**
+ * `releases/index.json`: every release, oldest first. Only what the site's content decides: a build
+ * time here would give two builds of the same lake two build ids, and a full re-upload.
+ */
 export interface ReleaseIndex {
-  releases: { month: string; builtAt: string }[];
+  releases: { month: string }[];
 }
 
 export const releaseMonthOf = (date: Date): string => date.toISOString().slice(0, 7);
@@ -80,9 +83,10 @@ export async function readHistory(
   return { index, previous: snapshot && snapshot.format === SNAPSHOT_FORMAT ? snapshot : null };
 }
 
-export function nextIndex(index: ReleaseIndex, month: string, builtAt: Date): ReleaseIndex {
-  const releases = [...index.releases.filter((r) => r.month !== month), { month, builtAt: builtAt.toISOString() }];
-  return { releases: releases.sort((a, b) => a.month.localeCompare(b.month)) };
+/** The index with `month` added (or kept); entries of earlier sites that carried a build time lose it. */
+export function nextIndex(index: ReleaseIndex, month: string): ReleaseIndex {
+  const months = new Set([...index.releases.map((r) => r.month), month]);
+  return { releases: [...months].sort().map((m) => ({ month: m })) };
 }
 
 export const headlineKey = (h: Headline, i: number): string => `${h.id}#${i}`;

@@ -21,6 +21,12 @@ export interface ObjectStore {
   delete(keys: string[]): Promise<void>;
   exists(key: string): Promise<boolean>;
   /**
+   * Make `to` a copy of the object at `from`, byte for byte with its content type, inside the store
+   * (S3: one CopyObject, so the bytes never pass through this process; objects up to 5 GB, S3's limit
+   * for a single copy). A missing `from` is a StoreError.
+   */
+  copy(from: string, to: string): Promise<void>;
+  /**
    * A stamp of the object's current bytes that changes whenever they are replaced (size and
    * modification time of a file; size and ETag in S3), or undefined when the key does not exist. It can
    * also change when the bytes do not (a copied file): a cache key for what was computed from the

@@ -19,5 +19,6 @@ export function scopedStore(inner: ObjectStore, prefix: string): ObjectStore {
     list: async (under) => (await inner.list(prefix + under)).map((k) => k.slice(prefix.length)),
     delete: (keys) => inner.delete(keys.map((k) => prefix + k)),
     exists: (key) => inner.exists(prefix + key),
+    copy: (from, to) => inner.copy(prefix + from, prefix + to),
   };
 }

@@ -19,10 +19,10 @@ export function releasesPage(model: SiteModel, index: ReleaseIndex): PagePlan & 
     body: () => html`<h1>All releases</h1>
 <p class="lede">One release a month. Each is kept unchanged under <code>releases/&lt;YYYY-MM&gt;/</code>, so a link to a page of a release shows the same figures forever; <code>latest/</code> and the site root always show the newest release. A rebuild in the same month replaces that month’s release; earlier months are never rewritten.</p>
 <div class="table-scroll"><table>
-<thead><tr><th scope="col">Release</th><th scope="col">Built</th><th scope="col">What changed</th><th scope="col">Alerts</th></tr></thead>
+<thead><tr><th scope="col">Release</th><th scope="col">What changed</th><th scope="col">Alerts</th></tr></thead>
 <tbody>${newestFirst.map(
       (r) =>
-        html`<tr><td><a href="${relativeHref(path, mounts.release(r.month) + paths.overview)}">${r.month}</a>${r.month === model.release.month ? ' (latest)' : ''}</td><td>${r.builtAt.slice(0, 10)}</td><td><a href="${relativeHref(path, mounts.release(r.month) + paths.changes)}">changes</a></td><td><a href="${relativeHref(path, mounts.release(r.month) + paths.alertsAtom)}" type="application/atom+xml">Atom</a> · <a href="${relativeHref(path, mounts.release(r.month) + paths.alertsJson)}">JSON</a></td></tr>`,
+        html`<tr><td><a href="${relativeHref(path, mounts.release(r.month) + paths.overview)}">${r.month}</a>${r.month === model.release.month ? ' (latest)' : ''}</td><td><a href="${relativeHref(path, mounts.release(r.month) + paths.changes)}">changes</a></td><td><a href="${relativeHref(path, mounts.release(r.month) + paths.alertsAtom)}" type="application/atom+xml">Atom</a> · <a href="${relativeHref(path, mounts.release(r.month) + paths.alertsJson)}">JSON</a></td></tr>`,
     )}</tbody>
 </table></div>`,
   };
