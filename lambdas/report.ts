@@ -9,6 +9,8 @@ import { lakeStoreFromEnv, siteStoreFromEnv } from '../src/adapters/s3-store/fro
 import { buildSite, type BuildSummary } from '../src/core/report/build-site.ts';
 import { KvsSitePointer } from '../src/adapters/kvs-site-pointer/kvs-site-pointer.ts';
 import { liveSite, publishSite, type PublishSummary } from '../src/core/report/publish-site.ts';
+import { RUN_METRIC } from '../src/core/operator-metrics.ts';
+import { emitMetric, observed } from './operator.ts';
 
 /** What the Lambda runtime does not let tests reach: the KeyValueStore API, which has no local emulator. */
 export interface ReportDeps {
@@ -24,7 +26,10 @@ export interface ReportDeps {
  * months carried over as published; retired builds removed after the switch).
  * The stylesheet ships beside the bundle as reports/site.css; the metric SQL as sql/metrics/.
  */
-export async function publishReport(deps: ReportDeps = {}): Promise<BuildSummary & PublishSummary> {
+export async function publishReport(
+  deps: ReportDeps = {},
+  log: (line: string) => void = redactingLog(),
+): Promise<BuildSummary & PublishSummary> {
   const lake = lakeStoreFromEnv();
   const site = siteStoreFromEnv();
   const pointer = new KvsSitePointer(requireEnv(ENV.siteKvsArn), deps.kvsClient);
@@ -32,7 +37,6 @@ export async function publishReport(deps: ReportDeps = {}): Promise<BuildSummary
   // the bucket); a warm Lambda keeps /tmp, so a folder this call made is removed when it is done.
   const workDir = deps.workDir ?? (await mkdtemp(join(tmpdir(), 'chainwatch-report-')));
   const outDir = join(workDir, 'site');
-  const log = redactingLog();
   try {
     const live = await pointer.read();
     const out = new FolderObjectStore(outDir);
@@ -44,4 +48,15 @@ export async function publishReport(deps: ReportDeps = {}): Promise<BuildSummary
   }
 }
 
-export const handler = (): Promise<BuildSummary & PublishSummary> => publishReport();
+/** What the state machine passes: its run id and each source's ingest outcome (a summary, or a failure record). */
+export interface ReportEvent {
+  runId?: string;
+  ingest?: { source: string; status: string }[];
+}
+
+export const handler = (event: ReportEvent = {}): Promise<BuildSummary & PublishSummary> =>
+  observed('report', { runId: event?.runId ?? 'manual' }, ({ log }) => {
+    // Sources this run could not refresh: stale (their last good data kept) or failed outright.
+    if (event?.ingest) emitMetric(RUN_METRIC.sourcesStale, {}, event.ingest.filter((s) => s.status !== 'fresh').length);
+    return publishReport({}, log);
+  });

@@ -1,7 +1,7 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ENV, requireEnv } from '../src/core/env.ts';
-import { OPERATOR_NAMESPACE, RUN_METRIC } from '../src/core/operator-metrics.ts';
+import { RUN_METRIC } from '../src/core/operator-metrics.ts';
+import { emitMetric, logger } from './operator.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -21,8 +21,6 @@ export async function daysSinceLastRefresh(client: SFNClient, stateMachineArn: s
   return Math.floor((now.getTime() - since.getTime()) / DAY_MS);
 }
 
-const metrics = new Metrics({ namespace: OPERATOR_NAMESPACE });
-
 /**
  * Daily watchdog: CloudWatch alarms look back at most seven days, so "no successful refresh in 35
  * days" needs a metric that carries the age itself. This emits it; the overdue alarm compares it.
@@ -32,8 +30,8 @@ export async function handler(): Promise<{ daysSinceLastRefresh: number }> {
   const client = new SFNClient({});
   try {
     const days = await daysSinceLastRefresh(client, stateMachineArn, new Date());
-    metrics.addMetric(RUN_METRIC.daysSinceLastRefresh, MetricUnit.Count, days);
-    metrics.publishStoredMetrics();
+    emitMetric(RUN_METRIC.daysSinceLastRefresh, {}, days);
+    logger.info(`the refresh last succeeded ${days} days ago`, { stateMachineArn });
     return { daysSinceLastRefresh: days };
   } finally {
     client.destroy();

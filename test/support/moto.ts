@@ -12,7 +12,9 @@ import {
   type GetQueryResultsCommandInput,
   type GetQueryResultsCommandOutput,
 } from '@aws-sdk/client-athena';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { scaled } from './slowdown.ts';
 
 export interface Moto {
@@ -142,6 +144,15 @@ export const s3ClientFor = (endpoint: string): S3Client =>
   new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
 
 export const athenaClientFor = (endpoint: string): AthenaClient => new AthenaClient(clientConfig(endpoint));
+
+export const sfnClientFor = (endpoint: string): SFNClient => new SFNClient(clientConfig(endpoint));
+
+export const cloudFormationClientFor = (endpoint: string): CloudFormationClient =>
+  new CloudFormationClient(clientConfig(endpoint));
+
+/** Make moto run Step Functions executions (its interpreter of the state language) instead of leaving them RUNNING. */
+export const executeStateMachines = (endpoint: string): Promise<void> =>
+  motoApi(endpoint, 'config', { stepfunctions: { execute_state_machine: true } });
 
 /** POST a JSON body to moto's own control API (not an AWS API). */
 async function motoApi(endpoint: string, path: string, body: unknown): Promise<void> {

@@ -6,10 +6,12 @@
 import { metricSqlFiles } from '../../src/core/sql/metric-sql.ts';
 import { CreateWorkGroupCommand, ListQueryExecutionsCommand, type AthenaClient } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../lambdas/metrics.ts';
 
 import { InputError } from '../../src/core/errors.ts';
+import { captureLambdaLog, emittedMetrics, logRecords } from '../support/lambda-log.ts';
+import { RUN_METRIC } from '../../src/core/operator-metrics.ts';
 import { setEnv } from '../support/env.ts';
 import { athenaClientFor, s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from '../support/moto.ts';
 
@@ -70,9 +72,11 @@ describe('metrics Lambda handler', () => {
         Body: 'staged',
       }),
     );
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const result = await handler();
-    log.mockRestore();
+    const { result: computed, records } = await captureLambdaLog(() => handler({ runId: 'sfn-9' }));
+    const result = computed!;
+    const metrics = emittedMetrics(records).map((m) => m.name);
+    expect(metrics).toContain(RUN_METRIC.bytesScanned);
+    expect(logRecords(records).every((r) => r.runId === 'sfn-9' && r.step === 'metrics')).toBe(true);
     // moto runs no SQL (every query answers with no rows): what counts is that the step got past the check.
     expect(Object.keys(result.tables).sort()).toEqual(
       metricSqlFiles()

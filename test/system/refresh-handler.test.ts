@@ -6,11 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayHttp, type Route } from '../support/replay-http.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import { handleIngest } from '../../lambdas/ingest.ts';
 import { setEnv } from '../support/env.ts';
+import { captureLambdaLog, emittedMetrics, logRecords } from '../support/lambda-log.ts';
+import { SOURCE_METRIC } from '../../src/core/operator-metrics.ts';
 import { s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from '../support/moto.ts';
 
 const SECRET = 'census-key-from-ssm';
@@ -72,10 +74,11 @@ describe('ingest Lambda handler, live sources', () => {
   it('refreshes Census for the default period with the key from SSM, never logging it', async () => {
     process.env.CENSUS_API_KEY_PARAM = '/chainwatch/census-key';
     const { http, deps: d } = deps(CENSUS);
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const summary = await handleIngest({ source: 'census', runId: 'sfn-1' }, d);
-    const logged = log.mock.calls.map(([line]) => String(line));
-    log.mockRestore();
+    const { result, raw, records } = await captureLambdaLog(() =>
+      handleIngest({ source: 'census', runId: 'sfn-1' }, d),
+    );
+    const summary = result!;
+    const logged = logRecords(records).map((r) => r.message as string);
 
     expect(summary).toMatchObject({
       runId: 'sfn-1-census',
@@ -87,7 +90,12 @@ describe('ingest Lambda handler, live sources', () => {
     // Run on 2025-08-03: the default period is 2025-06, so the window is 2024-07..2025-06.
     expect(new URL(http.calls[0].url).searchParams.get('time')).toBe('from 2024-07 to 2025-06');
     expect(http.calls.every((c) => new URL(c.url).searchParams.get('key') === SECRET)).toBe(true);
-    expect(logged.some((l) => l.includes(SECRET))).toBe(false);
+    // Not in any line of the function's log: messages, keys, metrics.
+    expect(raw.includes(SECRET)).toBe(false);
+    // A live source reports whether it went stale and how old its data are (0 days: it just delivered).
+    const census = emittedMetrics(records).filter((m) => m.dimensions.source === 'census');
+    expect(census.find((m) => m.name === SOURCE_METRIC.stale)?.value).toBe(0);
+    expect(census.find((m) => m.name === SOURCE_METRIC.dataAgeDays)?.value).toBe(0);
     expect(logged).toContainEqual(expect.stringMatching(/^census\s+\[#+\] 54\/54 done$/));
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: 'refresh-lake', Prefix: 'curated/trade_flows/source=census/' }),
@@ -99,9 +107,13 @@ describe('ingest Lambda handler, live sources', () => {
 
   it('reports a source that is down as stale, and the step still succeeds', async () => {
     const { deps: d } = deps([{ path: '/public/v1/preview/C/A/HS', replies: [{ status: 503 }] }]);
-    vi.spyOn(console, 'log').mockImplementation(() => {});
-    const summary = await handleIngest({ source: 'comtrade', runId: 'sfn-2', period: '2025-06' }, d);
-    vi.restoreAllMocks();
+    const { result, records } = await captureLambdaLog(() =>
+      handleIngest({ source: 'comtrade', runId: 'sfn-2', period: '2025-06' }, d),
+    );
+    const summary = result!;
+    expect(
+      emittedMetrics(records).find((m) => m.name === SOURCE_METRIC.stale && m.dimensions.source === 'comtrade')?.value,
+    ).toBe(1);
     expect(summary).toMatchObject({
       outcome: 'succeeded',
       status: 'stale',

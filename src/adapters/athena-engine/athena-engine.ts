@@ -55,6 +55,8 @@ const partKey = (prefix: string, i: number) => `${prefix}part-${String(i).padSta
  */
 export class AthenaQueryEngine implements QueryEngine {
   readonly name = 'athena' as const;
+  /** Bytes Athena scanned for every query this engine ran (what the pipeline workgroup bills). */
+  bytesScanned = 0;
   private readonly client: AthenaClient;
   private readonly ownsClient: boolean;
   private readonly lakeUri: string;
@@ -177,7 +179,9 @@ export class AthenaQueryEngine implements QueryEngine {
         this.o.startRetry,
       ),
     );
-    return this.waitFor(started.QueryExecutionId!);
+    const finished = await this.waitFor(started.QueryExecutionId!);
+    this.bytesScanned += finished.Statistics?.DataScannedInBytes ?? 0;
+    return finished;
   }
 
   private async waitFor(queryId: string): Promise<QueryExecution> {

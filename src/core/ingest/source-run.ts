@@ -36,6 +36,8 @@ export type IngestSummary = Pick<
   SourceRun,
   'status' | 'rowsIn' | 'rowsDerived' | 'rowsOut' | 'rowsRejected' | 'rowsDuplicate' | 'quarantineKey'
 > & {
+  /** A live source: the run whose data it now serves (null before its first success); the bundled data have none. */
+  lastSuccess?: SourceRun['lastSuccess'];
   runId: string;
   source: string;
   outcome: IngestManifest['outcome'];
@@ -100,6 +102,7 @@ export async function ingestOneSource(event: CheckedIngestEvent, ctx: SourceRunC
     rowsRejected: run.rowsRejected,
     rowsDuplicate: run.rowsDuplicate,
     quarantineKey: run.quarantineKey,
+    ...(run.lastSuccess !== undefined ? { lastSuccess: run.lastSuccess } : {}),
     manifestKey: manifestKey(runId),
   };
 }
