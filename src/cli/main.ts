@@ -33,6 +33,7 @@ Commands:
   shell         interactive SQL session, every table as a view
   export-views  print DuckDB views of the lake (duckdb -init views.sql)
   serve         preview the built site on http://127.0.0.1 with the CloudFront CSP
+  smoke         after a deploy: run the refresh once in AWS and check the site (--stack <pipeline stack>)
 
 Options:
   --lake <dir|s3://bucket/prefix>  the lake (default .lake/; metrics need a folder)
@@ -43,7 +44,7 @@ Options:
            --dry-run   print the requests a live source would make; fetch nothing
   refresh: --period <YYYY-MM> (default: two months ago) --sources comtrade,census,usgs --dry-run
   metrics: --force     recompute every table (default: keep a table whose inputs are unchanged)
-  -h, --help           show this help (query, shell, export-views, serve take their own --help)
+  -h, --help           show this help (query, shell, export-views, serve, smoke take their own --help)
 
 Live sources read API keys from COMTRADE_API_KEY and CENSUS_API_KEY (optional; never logged).
 Exit codes: 0 success, 1 the run failed (reason on stderr), 2 bad usage.`;
@@ -54,6 +55,8 @@ const ANALYST_COMMANDS: Record<string, (args: string[], io: CommandIO) => Promis
   shell: shellCommand,
   'export-views': exportViewsCommand,
   serve: (args, io) => serveCommand(args, io),
+  // Loaded only when it runs: the AWS clients it needs are of no use to any other command.
+  smoke: async (args, io) => (await import('./smoke.ts')).smokeCommand(args, io),
 };
 
 const OPTIONS = {

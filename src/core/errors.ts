@@ -25,3 +25,6 @@ export class SourceError extends ChainwatchError {}
 
 /** Bad command-line usage or configuration. */
 export class UsageError extends ChainwatchError {}
+
+/** A deployed stack did not do what a post-deploy check expects (`chainwatch smoke`). */
+export class DeploymentError extends ChainwatchError {}
