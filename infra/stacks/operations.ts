@@ -22,7 +22,7 @@ import type { IngestSourceId } from '../../src/core/sources.ts';
 import type { ChainwatchConfig } from '../config.ts';
 
 /** Every alarm is named `chainwatch-<stage>-<what>`; the topic lets alarms of that name publish. */
-export const alarmName = (stage: string, what: string) => `chainwatch-${stage}-${what}`;
+const alarmName = (stage: string, what: string) => `chainwatch-${stage}-${what}`;
 
 /**
  * The topic every alarm and failure notice goes to, and who it reaches. `enforceSSL` gives the topic

@@ -15,7 +15,7 @@ import { main } from '../../src/cli/main.ts';
 import { type SiteServer, serveSite } from '../../src/cli/serve-site.ts';
 import { smokeCommand } from '../../src/cli/smoke.ts';
 import { DeploymentError, UsageError } from '../../src/core/errors.ts';
-import { buildSite } from '../../src/core/report/build-site.ts';
+import { buildInto } from '../support/build-into.ts';
 import { setEnv } from '../support/env.ts';
 import { writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
 import {
@@ -84,7 +84,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-smoke-'));
   const lake = new FolderObjectStore(join(work, 'lake'));
   await writeFixtureLake(lake);
-  await buildSite({ store: lake, outDir: join(work, 'site') });
+  await buildInto({ store: lake, outDir: join(work, 'site') });
   site = await serveSite({ root: join(work, 'site'), port: 0 });
 }, 120_000);
 
