@@ -29,7 +29,7 @@ export class AppPolicies {
     this.resolver = new CfnResolver(this.templates);
   }
 
-  /** The role with `logicalId` in `stack`, with every policy attached to it (inline, AWS::IAM::Policy). */
+  /** The role with `logicalId` in `stack`, with every policy attached to it (inline, AWS::IAM::Policy, overflow AWS::IAM::ManagedPolicy). */
   role(stack: string, logicalId: string): Principal {
     const t = this.resolver.template(stack);
     const role = t.Resources[logicalId];
@@ -41,9 +41,11 @@ export class AppPolicies {
       policy: this.resolver.resolve(stack, p.PolicyDocument),
     }));
     const attached = Object.entries(t.Resources)
+      // CDK moves statements that outgrow the inline policy into an overflow managed policy attached the same way.
       .filter(
         ([, r]) =>
-          r.Type === 'AWS::IAM::Policy' && ((r.Properties!.Roles ?? []) as Json[]).some((ref) => ref.Ref === logicalId),
+          (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') &&
+          ((r.Properties!.Roles ?? []) as Json[]).some((ref) => ref.Ref === logicalId),
       )
       .map(([id, r]) => ({ name: id, policy: this.resolver.resolve(stack, r.Properties!.PolicyDocument) }));
     return {
