@@ -38,7 +38,9 @@ Options:
   -s, --saved <name>       run a saved query from sql/analyst/ (see --list)
   -p, --param <name=value> a parameter value (repeatable)
   -l, --list               list the saved queries and their parameters
-      --format <fmt>       table (default in a terminal), csv (default otherwise), json, parquet
+      --format <fmt>       table (default in a terminal), csv (default otherwise), json, parquet;
+                           in csv, text a spreadsheet would run as a formula (=, +, -, @ first)
+                           gets a leading ' so it shows as text, as in the site's CSVs
   -o, --out <file>         write the result to a file (required for parquet)
       --engine <name>      duckdb (default) or athena
       --lake <dir|s3://…>  lake folder for DuckDB (default .lake); with athena, the lake's S3 location

@@ -238,6 +238,19 @@ export const CASES: CorpusCase[] = [
     expect: lands(4, { check: rowWith('partner_code', '392', { partner_name: SQL }) }),
   },
   {
+    id: 'trade-formula-names',
+    format: 'bundled-trade',
+    what: 'partner names " =HYPERLINK(…)" (a space first) and "@SUM(…)"; "  Other Asia, nes  "',
+    // Trimming the space would turn the harmless text into a live formula: it stays; plain names are trimmed.
+    expect: lands(4, {
+      check: all(
+        rowWith('partner_code', '156', { partner_name: ' =HYPERLINK("http://evil.example","China")' }),
+        rowWith('partner_code', '392', { partner_name: '@SUM(A1:A9)' }),
+        rowWith('partner_code', '490', { partner_name: 'Other Asia, nes' }),
+      ),
+    }),
+  },
+  {
     id: 'trade-blank-lines-whitespace',
     format: 'bundled-trade',
     what: 'blank lines and spaces around a code',

@@ -38,6 +38,37 @@ describe('output formats', () => {
     );
   });
 
+  it('csv: text a spreadsheet would run as a formula gets a leading apostrophe, as in the site’s CSVs', () => {
+    const hostile: QueryResult = {
+      columns: [
+        { name: 'partner_name', type: 'VARCHAR' },
+        { name: 'value_usd', type: 'DOUBLE' },
+      ],
+      rows: [
+        { partner_name: '=HYPERLINK("http://evil","Japan")', value_usd: -1.5 },
+        { partner_name: '+1+cmd|x', value_usd: 2 },
+        { partner_name: '-2+3', value_usd: 3 },
+        { partner_name: '@SUM(A1:A9)', value_usd: 4 },
+        { partner_name: '\tTAB', value_usd: 5 },
+        { partner_name: '  =1+1', value_usd: 6 },
+        { partner_name: '-12345678901234567890', value_usd: 7 },
+      ],
+    };
+    expect(formatCsv(hostile)).toBe(
+      [
+        'partner_name,value_usd',
+        '"\'=HYPERLINK(""http://evil"",""Japan"")",-1.5',
+        "'+1+cmd|x,2",
+        "'-2+3,3",
+        "'@SUM(A1:A9),4",
+        "'\tTAB,5",
+        "'  =1+1,6",
+        '-12345678901234567890,7',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('json: an array of row objects that parses back to the rows', () => {
     expect(JSON.parse(formatJson(result))).toEqual(result.rows);
     expect(formatJson({ columns: result.columns, rows: [] })).toBe('[]\n');

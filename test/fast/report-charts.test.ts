@@ -76,10 +76,14 @@ describe('toCsv', () => {
       ['a', 'b', 'c'],
       [
         { a: 'x, "y"', b: 0.1 + 0.2, c: null },
-        { a: '=HYPERLINK("http://evil")', b: -1, c: '+1' },
+        { a: '=HYPERLINK("http://evil")', b: -1, c: "+1+cmd|' /C calc'!A0" },
+        { a: ' @SUM(A1)', b: null, c: '-5' },
       ],
     );
-    expect(csv).toBe('a,b,c\r\n"x, ""y""",0.30000000000000004,\r\n"\'=HYPERLINK(""http://evil"")",-1,\'+1\r\n');
+    // A plain number with a sign ("-5") is a number to a spreadsheet, not a formula: it stays as it is.
+    expect(csv).toBe(
+      'a,b,c\r\n"x, ""y""",0.30000000000000004,\r\n"\'=HYPERLINK(""http://evil"")",-1,\'+1+cmd|\' /C calc\'!A0\r\n\' @SUM(A1),,-5\r\n',
+    );
   });
 });
 

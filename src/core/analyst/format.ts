@@ -1,5 +1,6 @@
 import { parquetWriteBuffer, type BasicType } from 'hyparquet-writer';
 import type { QueryResult, SqlValue } from '../seams/query-engine.ts';
+import { csvField } from '../spreadsheet.ts';
 
 /**
  * Output formats of `chainwatch query`. Text formats return a string; Parquet returns bytes.
@@ -27,13 +28,10 @@ export function formatTable(result: QueryResult): string {
   return [line(names), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line), rowCount].join('\n') + '\n';
 }
 
-const csvField = (v: SqlValue): string => {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** RFC 4180 CSV with a header row; NULL is an empty field. */
+/**
+ * RFC 4180 CSV with a header row; NULL is an empty field. Text that a spreadsheet would run as a
+ * formula (`=…`, `+…`, `-…`, `@…`) gets a leading apostrophe, as in the site's CSVs.
+ */
 export function formatCsv(result: QueryResult): string {
   const names = result.columns.map((c) => c.name);
   return (

@@ -1,3 +1,5 @@
+import { trimText } from '../spreadsheet.ts';
+
 /** Where a row came from: kept with the row until it is written, so a reject can always name its input line. */
 export interface Origin {
   file: string;
@@ -147,15 +149,15 @@ export function parseNonNegative(text: string, column: string): number {
   return checkAmount(n, column);
 }
 
-/** A required text field; empty is a row problem. */
+/** A required text field, trimmed (never into a formula: src/core/spreadsheet.ts); empty is a row problem. */
 export function required(raw: Record<string, string>, column: string): string {
-  const v = (raw[column] ?? '').trim();
+  const v = trimText(raw[column] ?? '');
   if (v === '') throw new RowProblem(`required field ${column} is empty`);
   return v;
 }
 
-/** '' → null, for optional text columns. */
+/** '' → null, for optional text columns; trimmed as `required` trims. */
 export const orNull = (text: string | undefined): string | null => {
-  const t = (text ?? '').trim();
+  const t = trimText(text ?? '');
   return t === '' ? null : t;
 };

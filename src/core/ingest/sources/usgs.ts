@@ -8,6 +8,7 @@ import type { LiveReference } from '../live-reference.ts';
 import { stageOfMeasure, USGS_CHAPTERS } from '../production-rules.ts';
 import { checkAmount, normalizeRows, parseDecimal, RowProblem, type Origin } from '../rows.ts';
 import { canonicalValue } from '../units.ts';
+import { trimText } from '../../spreadsheet.ts';
 import type { FetchedResponse, LiveRequest, LiveSourcePlan, Parsed } from './live-source.ts';
 
 /** One per-commodity world-production CSV of an MCS data release. */
@@ -155,7 +156,7 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
 
     let qualifier: string | null = prod?.[2] ? 'e' : null;
     let amount: number | null;
-    const notes = [raw.notes.trim() || null];
+    const notes = [trimText(raw.notes) || null];
     if (raw.value === 'W') {
       amount = null;
       qualifier = 'W';
@@ -187,7 +188,7 @@ export function parseUsgsCsv(csvText: CsvFile, source: UsgsCsv, ref: LiveReferen
       year,
       value: v.value,
       unit: v.unit,
-      unit_detail: raw.Type.trim() || null,
+      unit_detail: trimText(raw.Type) || null,
       qualifier,
       is_projection: false,
       source_id: sourceId,
