@@ -75,7 +75,9 @@ describe('staged commit', () => {
     await expect(commitStaged(failingAt(/_COMMIT\.json$/), STAGING, 'r1', plan)).rejects.toThrow(/injected/);
     expect(await state()).toEqual(OLD);
     expect(await pendingCommits(store, STAGING)).toEqual([]);
-    expect(await recoverStaged(store, STAGING)).toEqual([{ id: 'r1', action: 'discarded', objects: 2 }]);
+    expect(await recoverStaged(store, STAGING)).toEqual([
+      { id: 'r1', action: 'discarded', objects: 2, reason: expect.stringMatching(/before its commit marker/) },
+    ]);
     expect(await state()).toEqual(OLD);
     expect(await store.list('_staging/')).toEqual([]);
   });
@@ -84,7 +86,14 @@ describe('staged commit', () => {
     await expect(commitStaged(failingAt(/^curated\/t\/b/), STAGING, 'r1', plan)).rejects.toThrow(/injected/);
     expect(await state()).toEqual({ 'curated/t/a.parquet': 'new a', 'curated/t/gone.parquet': 'old gone' });
     expect(await pendingCommits(store, STAGING)).toEqual(['r1']);
-    expect(await recoverStaged(store, STAGING)).toEqual([{ id: 'r1', action: 'rolled-forward', objects: 3 }]);
+    expect(await recoverStaged(store, STAGING)).toEqual([
+      {
+        id: 'r1',
+        action: 'rolled-forward',
+        objects: 3,
+        reason: 'run r1 had committed its files: every one is in place',
+      },
+    ]);
     expect(await state()).toEqual(NEW);
     expect(await store.list('_staging/')).toEqual([]);
   });
@@ -93,15 +102,68 @@ describe('staged commit', () => {
     await expect(commitStaged(failingAt(/^curated\/t\/gone/), STAGING, 'r1', plan)).rejects.toThrow(/injected/);
     // Apply done but for the delete; then a recovery dies after removing one staged copy.
     await store.delete([`${STAGING}r1/objects/curated/t/a.parquet`]);
-    expect(await recoverStaged(store, STAGING)).toEqual([{ id: 'r1', action: 'rolled-forward', objects: 3 }]);
+    expect(await recoverStaged(store, STAGING)).toMatchObject([{ id: 'r1', action: 'rolled-forward', objects: 3 }]);
     expect(await state()).toEqual(NEW);
   });
 
-  it('refuses a staged copy that does not match its marker', async () => {
+  it('never puts a staged copy that does not match its marker in place: with nothing switched yet, the commit is rolled back', async () => {
     await expect(commitStaged(failingAt(/^curated\//), STAGING, 'r1', plan)).rejects.toThrow(/injected/);
     await store.put(`${STAGING}r1/objects/curated/t/b.parquet`, 'tampered');
-    await expect(recoverStaged(store, STAGING)).rejects.toThrow(StoreError);
+    expect(await recoverStaged(store, STAGING)).toEqual([
+      {
+        id: 'r1',
+        action: 'rolled-back',
+        objects: 3,
+        reason: expect.stringMatching(/^1 staged file was gone or changed .* the tables are as they were before it$/),
+        kept: ['curated/t/b.parquet'],
+      },
+    ]);
     expect(await state()).toEqual(OLD);
+    expect(await store.list('_staging/')).toEqual([]);
+  });
+
+  it('a marker whose staged copies are gone (another writer discarded them) is rolled back, not left to wedge the lake', async () => {
+    await expect(commitStaged(failingAt(/^curated\//), STAGING, 'r1', plan)).rejects.toThrow(/injected/);
+    await store.delete((await store.list(`${STAGING}r1/objects/`)).filter((k) => k.endsWith('.parquet')));
+    expect(await pendingCommits(store, STAGING)).toEqual(['r1']);
+    expect(await recoverStaged(store, STAGING)).toMatchObject([
+      { id: 'r1', action: 'rolled-back', kept: ['curated/t/a.parquet', 'curated/t/b.parquet'] },
+    ]);
+    expect(await state()).toEqual(OLD);
+    expect(await pendingCommits(store, STAGING)).toEqual([]);
+    // The next commit of the same source goes through.
+    await commitStaged(store, STAGING, 'r2', plan);
+    expect(await state()).toEqual(NEW);
+  });
+
+  it('after part of the set was switched, what can be is rolled forward and the rest keeps its bytes, named in the reason', async () => {
+    await expect(commitStaged(failingAt(/^curated\/t\/b/), STAGING, 'r1', plan)).rejects.toThrow(/injected/);
+    // a is in place; the staged copies of a and b then vanish.
+    await store.delete([`${STAGING}r1/objects/curated/t/a.parquet`, `${STAGING}r1/objects/curated/t/b.parquet`]);
+    expect(await recoverStaged(store, STAGING)).toEqual([
+      {
+        id: 'r1',
+        action: 'rolled-forward',
+        objects: 2,
+        reason: expect.stringMatching(/partly switched in its files; 1 of them had lost their staged copy/),
+        kept: ['curated/t/b.parquet'],
+      },
+    ]);
+    expect(await state()).toEqual({ 'curated/t/a.parquet': 'new a' });
+    expect(await store.list('_staging/')).toEqual([]);
+  });
+
+  it('a run whose staged files were removed while it ran fails at its commit, says why, and leaves no marker', async () => {
+    const commit = new StagedCommit(store, STAGING, 'r1');
+    for (const put of plan.puts) await commit.stage(put);
+    // Another writer (an older chainwatch without the lake lock) discards r1 as "interrupted".
+    expect(await recoverStaged(store, STAGING)).toMatchObject([{ id: 'r1', action: 'discarded' }]);
+    const error = await commit.commit().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).message).toMatch(/Run r1 could not switch in its files: 2 staged files were gone/);
+    expect((error as StoreError).hint).toMatch(/one writer at a time/);
+    expect(await state()).toEqual(OLD);
+    expect(await pendingCommits(store, STAGING)).toEqual([]);
   });
 });
 

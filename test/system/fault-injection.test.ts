@@ -330,7 +330,9 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
       try {
         expect(await handler({ source: 'bundled', runId: 'sfn', recover: true })).toEqual({
           source: 'bundled',
-          recovered: [{ id: 'faulty', action: 'rolled-forward', objects: expect.any(Number) }],
+          recovered: [
+            { id: 'faulty', action: 'rolled-forward', objects: expect.any(Number), reason: expect.any(String) },
+          ],
         });
       } finally {
         quiet.mockRestore();

@@ -39,7 +39,9 @@ export const recoverSource = (store: ObjectStore, source: string): Promise<Recov
 async function runSource(ctx: IngestContext, source: IngestSource): Promise<SourceRun> {
   const recovered = await recoverSource(ctx.store, source.id);
   for (const r of recovered)
-    ctx.progress(`${source.id}: ${r.action} the staged writes of interrupted run ${r.id} (${r.objects} objects)`);
+    ctx.progress(
+      `${source.id}: ${r.action} the staged writes of interrupted run ${r.id} (${r.objects} objects): ${r.reason}`,
+    );
   let run: SourceRun;
   const writer = new SourceWriter(ctx.store, source.id, ctx.runId, ctx.progress);
   try {

@@ -111,6 +111,7 @@ export async function ingestOneSource(event: CheckedIngestEvent, ctx: SourceRunC
 export async function recoverOneSource(event: CheckedIngestEvent, ctx: SourceRunContext): Promise<RecoverySummary> {
   const { source } = event;
   const recovered = await recoverSource(ctx.store, source);
-  for (const r of recovered) ctx.log(`${source}: ${r.action} the staged writes of run ${r.id} (${r.objects} objects)`);
+  for (const r of recovered)
+    ctx.log(`${source}: ${r.action} the staged writes of run ${r.id} (${r.objects} objects): ${r.reason}`);
   return { source, recovered };
 }

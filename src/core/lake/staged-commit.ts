@@ -16,6 +16,12 @@ import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
  * staging folder. A crash after it leaves each target key old or new, never partial, and the next
  * run finishes the apply from the staged bytes (checked against the marker's hashes) — so the
  * committed set always lands whole, byte for byte.
+ *
+ * No leftover needs a person. If staged copies are gone or do not match the marker (another writer
+ * or a person removed or changed them), nothing damaged is ever put in place: when no object of the
+ * set had been switched yet, the commit is rolled back (the targets stay exactly as before it); when
+ * some had, every object that can be is rolled forward and the others keep their previous bytes. The
+ * recovery says which and why; the source's next run writes its partitions again either way.
  */
 
 export interface StagedPut {
@@ -33,52 +39,83 @@ export interface CommitMarker {
 
 export interface Recovery {
   id: string;
-  /** rolled-forward: the marker was there and its writes were finished; discarded: no marker, nothing had changed. */
-  action: 'rolled-forward' | 'discarded';
-  /** Objects put or deleted in place (rolled-forward) or staged objects thrown away (discarded). */
+  /**
+   * rolled-forward: the marker was there and its writes were finished (all, or all that could be: see
+   * `kept`); rolled-back: the marker was there but nothing of it had been switched in and its staged
+   * copies were gone, so it was dropped; discarded: no marker, nothing had changed.
+   */
+  action: 'rolled-forward' | 'rolled-back' | 'discarded';
+  /** Objects put or deleted in place (rolled-forward) or staged objects thrown away (rolled-back, discarded). */
   objects: number;
+  /** Why, in words, for the run manifest. */
+  reason: string;
+  /** Target keys that kept their previous bytes because their staged copy was gone or damaged. */
+  kept?: string[];
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const markerKey = (prefix: string, id: string) => `${prefix}${id}/_COMMIT.json`;
 const stagedKey = (prefix: string, id: string, key: string) => `${prefix}${id}/objects/${key}`;
 
-/** The staged bytes of a marker's put, checked against its hash; undefined when an earlier recovery already applied it. */
-async function stagedBody(
+/**
+ * Where each put of a marker stands: its staged copy is there and checks out (`staged`), it is already
+ * in place (`applied`: an earlier recovery put it and removed the copy before it was interrupted), or
+ * its copy is gone or damaged while the target has other bytes (`unusable`).
+ */
+type PutState = 'staged' | 'applied' | 'unusable';
+
+async function stateOf(
   store: ObjectStore,
   prefix: string,
   marker: CommitMarker,
   put: CommitMarker['puts'][number],
-): Promise<Uint8Array | undefined> {
+): Promise<PutState> {
   const body = await store.get(stagedKey(prefix, marker.id, put.key));
-  if (body === undefined) {
-    // An earlier recovery applied this object and removed its staged copy before it was interrupted.
-    const current = await store.get(put.key);
-    if (current !== undefined && sha256(current) === put.sha256) return undefined;
-    throw new StoreError(
-      `Commit ${marker.id} lost the staged copy of ${put.key}`,
-      `Run the ingest again without the leftover commit: delete ${markerKey(prefix, marker.id)} (the next run rewrites every partition it covers).`,
-    );
-  }
-  if (sha256(body) !== put.sha256) {
-    throw new StoreError(
-      `The staged copy of ${put.key} in commit ${marker.id} does not match its marker`,
-      `The staging area was changed by hand; delete ${prefix}${marker.id}/ and run the ingest again.`,
-    );
-  }
-  return body;
+  if (body !== undefined && sha256(body) === put.sha256) return 'staged';
+  const current = await store.get(put.key);
+  return current !== undefined && sha256(current) === put.sha256 ? 'applied' : 'unusable';
 }
 
-async function apply(store: ObjectStore, prefix: string, marker: CommitMarker): Promise<void> {
-  // Every staged copy is checked before the first object is replaced, so a damaged staging area
-  // changes nothing; the copies are read again to apply them rather than all held at once (a
-  // decade of partitions need not fit in a Lambda's memory).
-  for (const put of marker.puts) await stagedBody(store, prefix, marker, put);
+/**
+ * Finish a marker's set as far as it can be finished. Every put is checked before the first object is
+ * replaced; the staged copies are read again to apply them rather than all held at once (a decade of
+ * partitions need not fit in a Lambda's memory).
+ */
+async function settle(store: ObjectStore, prefix: string, marker: CommitMarker): Promise<Recovery> {
+  const states = new Map<string, PutState>();
+  for (const put of marker.puts) states.set(put.key, await stateOf(store, prefix, marker, put));
+  const kept = marker.puts.filter((p) => states.get(p.key) === 'unusable').map((p) => p.key);
+  const anyApplied = marker.puts.some((p) => states.get(p.key) === 'applied');
+  if (kept.length > 0 && !anyApplied) {
+    return {
+      id: marker.id,
+      action: 'rolled-back',
+      objects: marker.puts.length + marker.deletes.length,
+      reason: `${kept.length} staged file${kept.length === 1 ? ' was' : 's were'} gone or changed (another writer or a person removed them) before any file of run ${marker.id} was switched in: its commit was dropped and the tables are as they were before it`,
+      kept,
+    };
+  }
   for (const put of marker.puts) {
-    const body = await stagedBody(store, prefix, marker, put);
-    if (body) await store.put(put.key, body, put.contentType);
+    if (states.get(put.key) !== 'staged') continue;
+    const body = await store.get(stagedKey(prefix, marker.id, put.key));
+    // Checked again: the copy was read before, but a store's bytes are only as good as this read.
+    if (body === undefined || sha256(body) !== put.sha256) {
+      kept.push(put.key);
+      continue;
+    }
+    await store.put(put.key, body, put.contentType);
   }
   if (marker.deletes.length > 0) await store.delete(marker.deletes);
+  return {
+    id: marker.id,
+    action: 'rolled-forward',
+    objects: marker.puts.length - kept.length + marker.deletes.length,
+    reason:
+      kept.length === 0
+        ? `run ${marker.id} had committed its files: every one is in place`
+        : `run ${marker.id} had committed and partly switched in its files; ${kept.length} of them had lost their staged copy and keep their previous bytes until the source's next run writes them again`,
+    ...(kept.length > 0 ? { kept } : {}),
+  };
 }
 
 async function clean(store: ObjectStore, prefix: string, id: string): Promise<void> {
@@ -130,12 +167,23 @@ export class StagedCommit {
     return `${this.staging}${this.id}/scratch/${name}`;
   }
 
-  /** Switch every staged object in (nothing to switch: only the scratch is cleaned). */
+  /**
+   * Switch every staged object in (nothing to switch: only the scratch is cleaned). If something
+   * removed or changed this run's staged files meanwhile, the set is settled as a recovery would
+   * settle it and the run fails, saying so: a commit never half-lands silently, and leaves no marker.
+   */
   async commit(): Promise<void> {
     if (this.puts.length > 0 || this.deletes.length > 0) {
       const marker: CommitMarker = { id: this.id, puts: this.puts, deletes: this.deletes };
       await putJson(this.store, markerKey(this.staging, this.id), marker);
-      await apply(this.store, this.staging, marker);
+      const settled = await settle(this.store, this.staging, marker);
+      if (settled.kept) {
+        await clean(this.store, this.staging, this.id);
+        throw new StoreError(
+          `Run ${this.id} could not switch in its files: ${settled.reason}`,
+          'Run the ingest again, one writer at a time (chainwatch locks a lake while it writes; so does the state machine).',
+        );
+      }
     }
     await clean(this.store, this.staging, this.id);
   }
@@ -156,12 +204,16 @@ export async function recoverStaged(store: ObjectStore, staging: string): Promis
   const recoveries: Recovery[] = [];
   for (const [id, staged] of byId) {
     const marker = await getJson<CommitMarker>(store, markerKey(staging, id));
-    if (marker) {
-      await apply(store, staging, marker);
-      recoveries.push({ id, action: 'rolled-forward', objects: marker.puts.length + marker.deletes.length });
-    } else {
-      recoveries.push({ id, action: 'discarded', objects: staged });
-    }
+    recoveries.push(
+      marker
+        ? await settle(store, staging, marker)
+        : {
+            id,
+            action: 'discarded',
+            objects: staged,
+            reason: `run ${id} stopped before its commit marker: nothing of it had changed the tables`,
+          },
+    );
     await clean(store, staging, id);
   }
   return recoveries;
