@@ -74,7 +74,8 @@ export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
         'Build it first with "chainwatch run", or pass --lake <dir>.',
       );
     }
-    return DuckDBQueryEngine.create({ lakeRoot: lake, store });
+    // An analyst session reads the lake tables and nothing else (SECURITY.md).
+    return DuckDBQueryEngine.create({ lakeRoot: lake, store, readOnly: true });
   },
   athena: async ({ lake, workgroup, database }) => {
     const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(lake);

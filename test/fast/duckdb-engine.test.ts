@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { allTables, tableByName } from '../../data-schemas/index.ts';
 import { columnsOf } from '../../data-schemas/table.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
-import { allViewsDdl, viewDdl } from '../../src/adapters/duckdb-engine/duckdb-views.ts';
-import { QueryError } from '../../src/core/errors.ts';
+import { allViewsDdl, literalPattern, viewDdl } from '../../src/adapters/duckdb-engine/duckdb-views.ts';
+import { QueryError, UsageError } from '../../src/core/errors.ts';
 import { orderBy, writePartitions } from '../../src/core/lake/partitions.ts';
 import type { ObjectStore } from '../../src/core/seams/object-store.ts';
 import { fixtureLake, referenceCountries, tradeRows, type FixtureLake } from '../support/metrics-fixtures.ts';
@@ -42,6 +42,15 @@ describe('view DDL (pure)', () => {
     expect(empty).not.toContain('read_parquet');
     expect(empty).toContain('CAST(NULL AS DOUBLE) AS "hhi"');
     expect(empty).toContain('WHERE false');
+  });
+
+  test('a lake path is a file pattern that matches only itself: glob characters in one-character classes', () => {
+    expect(literalPattern('/runs/lake[1]/x*y?/{a,b}')).toBe('/runs/lake[[]1]/x[*]y[?]/[{]a,b[}]');
+    expect(viewDdl(tableByName('trade_flows')!, '/runs/lake[1]')).toContain(
+      "read_parquet('/runs/lake[[]1]/curated/trade_flows/**/*.parquet'",
+    );
+    // DuckDB cannot match a backslash literally: refused with what to do, never read approximately.
+    expect(() => literalPattern('/runs/a\\b')).toThrow(UsageError);
   });
 
   test('allViewsDdl has one view per table and quotes a path with a quote in it', () => {

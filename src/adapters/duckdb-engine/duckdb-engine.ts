@@ -1,14 +1,20 @@
-import { PART_FILE } from '../../core/lake/layout.ts';
+import { lakePrefix, PART_FILE } from '../../core/lake/layout.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  listValue,
+  StatementType,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+} from '@duckdb/node-api';
 import { allTables, tableByName } from '../../../data-schemas/index.ts';
 import { columnsOf, fileColumnsOf, tablePrefix, type TableDef } from '../../../data-schemas/table.ts';
 import { ChainwatchError, QueryError } from '../../core/errors.ts';
 import { PARQUET_CONTENT_TYPE } from '../../core/lake/partitions.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
-import { DUCKDB_TYPE, emptyTempViewDdl, sqlString, tableFiles, viewDdl } from './duckdb-views.ts';
+import { DUCKDB_TYPE, emptyTempViewDdl, literalPattern, sqlString, tableFiles, viewDdl } from './duckdb-views.ts';
 import type { QueryEngine, QueryResult, SqlValue } from '../../core/seams/query-engine.ts';
 
 export interface DuckDBQueryEngineOptions {
@@ -16,7 +22,26 @@ export interface DuckDBQueryEngineOptions {
   lakeRoot: string;
   /** The object store on that same folder; materialized tables are written through it. */
   store: ObjectStore;
+  /**
+   * An analyst session (`chainwatch query`, `shell`): it reads the lake's tables and nothing else. DuckDB
+   * may touch no file outside `curated/` and `metrics/` (and its own spill folder), no setting can be
+   * changed, and a statement runs only if it is one read query. The pipeline's engine writes metric tables.
+   */
+  readOnly?: boolean;
 }
+
+/** How a statement type reads in a refusal ("COPY", "VARIABLE_SET" → "SET", …). */
+const STATEMENT_WORD: Partial<Record<StatementType, string>> = {
+  [StatementType.VARIABLE_SET]: 'SET',
+  [StatementType.SET]: 'SET',
+};
+
+/** An analyst statement that is not one read query. */
+const notARead = (what: string): QueryError =>
+  new QueryError(
+    `Only a single read query runs here (SELECT, WITH … SELECT, VALUES, FROM …, DESCRIBE, SUMMARIZE); this is ${what}`,
+    'The session reads the lake tables and nothing else: no COPY, SET, ATTACH, INSTALL, LOAD, CREATE, PRAGMA or file reads outside the lake tables. Save a result with "chainwatch query … --format csv --out <file>".',
+  );
 
 /** What to do next for a DuckDB error, by its error class (the prefix DuckDB puts on every message). */
 function hintFor(message: string): string {
@@ -87,13 +112,16 @@ export class DuckDBQueryEngine implements QueryEngine {
     private readonly typeChecker: DuckDBConnection,
     private readonly lakeRoot: string,
     private readonly store: ObjectStore,
+    /** The read-only session's own spill folder (removed at close); undefined for the pipeline's engine. */
+    private readonly spillDir?: string,
   ) {}
 
-  static async create({ lakeRoot, store }: DuckDBQueryEngineOptions): Promise<DuckDBQueryEngine> {
+  static async create({ lakeRoot, store, readOnly = false }: DuckDBQueryEngineOptions): Promise<DuckDBQueryEngine> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const typeChecker = await instance.connect();
-    const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store);
+    const spillDir = readOnly ? await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-spill-')) : undefined;
+    const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, spillDir);
     try {
       for (const session of [connection, typeChecker]) {
         // Offline: never download an extension. Trino truncates int/int, so local SQL must too (a session setting).
@@ -102,11 +130,37 @@ export class DuckDBQueryEngine implements QueryEngine {
       }
       for (const table of allTables) await typeChecker.run(emptyTempViewDdl(table));
       await engine.refreshViews();
+      if (spillDir) await engine.lockDown(spillDir);
     } catch (cause) {
       await engine.close();
       throw cause instanceof ChainwatchError ? cause : engine.fail('Could not open the lake in DuckDB', cause);
     }
     return engine;
+  }
+
+  /**
+   * The analyst session's sandbox, set once and locked: DuckDB may open files only under the lake's
+   * table folders (reads of a view, read_parquet of a table file) and its own spill folder; every other
+   * file, extension, ATTACH or setting change is refused by DuckDB itself. Writing inside the allowed
+   * folders (COPY … TO) is what the statement check of `query` refuses.
+   */
+  private async lockDown(spillDir: string): Promise<void> {
+    const lake = resolve(this.lakeRoot);
+    const allowed = [lakePrefix.curated, lakePrefix.metrics].map((p) => sqlString(`${lake}/${p}`));
+    await this.run(`SET temp_directory = ${sqlString(spillDir)}`);
+    await this.run(`SET allowed_directories = [${allowed.join(', ')}]`);
+    await this.run('SET enable_external_access = false');
+    await this.run('SET lock_configuration = true');
+  }
+
+  /** A prepared analyst statement, if it is exactly one read query; otherwise the refusal. */
+  private async prepareRead(sql: string): Promise<DuckDBPreparedStatement> {
+    const statements = await this.connection.extractStatements(sql);
+    if (statements.count !== 1) throw notARead(`${statements.count} statements`);
+    const statement = await statements.prepare(0);
+    const type = statement.statementType;
+    if (type !== StatementType.SELECT) throw notARead(`a ${STATEMENT_WORD[type] ?? StatementType[type]} statement`);
+    return statement;
   }
 
   /**
@@ -133,7 +187,10 @@ export class DuckDBQueryEngine implements QueryEngine {
     try {
       const reader = await this.connection.runAndReadAll(
         'SELECT COUNT(*) AS lacking FROM (SELECT list(name) AS names FROM parquet_schema(?) GROUP BY file_name) WHERE NOT list_has_all(names, ?)',
-        [listValue(keys.map((k) => resolve(this.lakeRoot, k))), listValue(fileColumnsOf(table).map((c) => c.name))],
+        [
+          listValue(keys.map((k) => literalPattern(resolve(this.lakeRoot, k)))),
+          listValue(fileColumnsOf(table).map((c) => c.name)),
+        ],
       );
       return Number(reader.getRowsJS()[0][0]) > 0;
     } catch (cause) {
@@ -143,7 +200,7 @@ export class DuckDBQueryEngine implements QueryEngine {
 
   async query(sql: string, params: SqlValue[] = []): Promise<QueryResult> {
     try {
-      const statement = await this.connection.prepare(sql);
+      const statement = this.spillDir ? await this.prepareRead(sql) : await this.connection.prepare(sql);
       bindAll(statement, params);
       const reader = await statement.runAndReadAll();
       const types = reader.columnTypes();
@@ -160,6 +217,7 @@ export class DuckDBQueryEngine implements QueryEngine {
   }
 
   async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
+    if (this.spillDir) throw notARead(`a write of the metric table ${table}`);
     const def = tableByName(table);
     if (def?.zone !== 'metrics') {
       throw new QueryError(
@@ -238,5 +296,6 @@ export class DuckDBQueryEngine implements QueryEngine {
     this.typeChecker.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.spillDir) await rm(this.spillDir, { recursive: true, force: true });
   }
 }
