@@ -48,6 +48,9 @@ function hintFor(message: string): string {
   if (message.startsWith('Catalog Error')) {
     return `Query the lake tables by their Glue names: ${allTables.map((t) => t.name).join(', ')}.`;
   }
+  if (message.startsWith('Permission Error') || /configuration has been locked/.test(message)) {
+    return `An analyst session reads the lake tables and nothing else: query them by name (${allTables.map((t) => t.name).join(', ')}), not files, settings or extensions.`;
+  }
   if (message.startsWith('Parser Error')) {
     return 'Fix the SQL syntax; chainwatch SQL must also run on Athena (Trino), so avoid ::, QUALIFY and ILIKE.';
   }
@@ -146,7 +149,13 @@ export class DuckDBQueryEngine implements QueryEngine {
    */
   private async lockDown(spillDir: string): Promise<void> {
     const lake = resolve(this.lakeRoot);
-    const allowed = [lakePrefix.curated, lakePrefix.metrics].map((p) => sqlString(`${lake}/${p}`));
+    // DuckDB checks a view's file pattern (glob characters in classes: literalPattern) before it globs, and
+    // each file it opens after: both spellings of the two table folders are allowed, and nothing else.
+    const folders = [lakePrefix.curated, lakePrefix.metrics].flatMap((p) => [
+      `${lake}/${p}`,
+      `${literalPattern(lake)}/${p}`,
+    ]);
+    const allowed = [...new Set(folders)].map(sqlString);
     await this.run(`SET temp_directory = ${sqlString(spillDir)}`);
     await this.run(`SET allowed_directories = [${allowed.join(', ')}]`);
     await this.run('SET enable_external_access = false');
