@@ -26,7 +26,7 @@ export function hookedStore(inner: ObjectStore, hooks: WriteHooks): ObjectStore 
       await hooks.beforeCopy?.(from, to);
       return inner.copy(from, to);
     },
-    ...(inner.removeLeftovers ? { removeLeftovers: () => inner.removeLeftovers!() } : {}),
+    ...(inner.removeLeftovers ? { removeLeftovers: (prefixes) => inner.removeLeftovers!(prefixes) } : {}),
   };
 }
 

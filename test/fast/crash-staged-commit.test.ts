@@ -3,11 +3,12 @@
  * removal of dead writers' temp files: what a reader sees at each step, and what the next run does
  * with each kind of leftover.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/core/errors.ts';
+import { LAKE_FOLDERS } from '../../src/core/lake/layout.ts';
 import { pendingCommits, recoverStaged, StagedCommit, type StagedPut } from '../../src/core/lake/staged-commit.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { textOf, type ObjectStore } from '../../src/core/seams/object-store.ts';
@@ -168,13 +169,61 @@ describe('staged commit', () => {
 });
 
 describe('folder store leftovers', () => {
-  it('removes the temp files of writers that are gone, and only those', async () => {
+  it('removes the temp files of writers that are gone, and only those, only under the prefixes it is given', async () => {
     const folder = join(dir, 'curated', 't');
     // pid 2^22 + 1 is above Linux's pid_max default range: no such process.
     await writeFile(join(folder, 'a.parquet.tmp-4194305-dead'), 'half');
     await writeFile(join(folder, `b.parquet.tmp-${process.pid}-live`), 'being written');
+    // A user's file that merely looks like a temp file, outside the lake's folders.
+    await mkdir(join(dir, 'notes'));
+    await writeFile(join(dir, 'notes', 'draft.txt.tmp-4194305-dead'), 'mine');
     expect(await store.list('curated/')).toEqual(['curated/t/a.parquet', 'curated/t/gone.parquet']);
-    expect(await store.removeLeftovers()).toEqual(['curated/t/a.parquet.tmp-4194305-dead']);
+    expect(await store.removeLeftovers(LAKE_FOLDERS)).toEqual(['curated/t/a.parquet.tmp-4194305-dead']);
     expect((await readdir(folder)).sort()).toEqual(['a.parquet', `b.parquet.tmp-${process.pid}-live`, 'gone.parquet']);
+    expect(await readdir(join(dir, 'notes'))).toEqual(['draft.txt.tmp-4194305-dead']);
+  });
+
+  it('a delete removes the folders it leaves empty, as in S3, and keeps every folder with something in it', async () => {
+    await commitStaged(store, STAGING, 'r1', plan);
+    expect(await readdir(dir)).toEqual(['curated']);
+    await store.put('curated/u/x=1/y=2/part.parquet', 'x');
+    await store.delete(['curated/u/x=1/y=2/part.parquet', 'curated/t/a.parquet']);
+    expect(await readdir(join(dir, 'curated'))).toEqual(['t']);
+    expect(await readdir(join(dir, 'curated', 't'))).toEqual(['b.parquet']);
+  });
+});
+
+describe('folder store conditional writes', () => {
+  it('creates only when absent, replaces and deletes only at the version read', async () => {
+    const v1 = await store.putIfAbsent('_lease/writer.json', 'one');
+    expect(v1).toMatch(/^[0-9a-f]{64}$/);
+    expect(await store.putIfAbsent('_lease/writer.json', 'two')).toBeUndefined();
+    expect(textOf((await store.getVersioned('_lease/writer.json'))!.body)).toBe('one');
+    const v2 = await store.replaceIf('_lease/writer.json', 'two', v1!);
+    expect(v2).toBeDefined();
+    expect(await store.replaceIf('_lease/writer.json', 'three', v1!)).toBeUndefined();
+    expect(await store.deleteIf('_lease/writer.json', v1!)).toBe(false);
+    expect(await store.deleteIf('_lease/writer.json', v2!)).toBe(true);
+    expect(await store.exists('_lease/writer.json')).toBe(false);
+    expect(await store.replaceIf('_lease/writer.json', 'four', v2!)).toBeUndefined();
+    expect(await readdir(dir)).not.toContain('_lease');
+  });
+
+  it('of many writers racing to create, or to swap one version, exactly one wins', async () => {
+    const created = await Promise.all(Array.from({ length: 20 }, (_, i) => store.putIfAbsent('k.json', `w${i}`)));
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const version = (await store.getVersioned('k.json'))!.version;
+    const swapped = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.replaceIf('k.json', `s${i}`, version)),
+    );
+    expect(swapped.filter(Boolean)).toHaveLength(1);
+    expect((await readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('a guard left by a process killed mid-swap does not block the version for ever', async () => {
+    const version = (await store.putIfAbsent('k.json', 'old'))!;
+    await writeFile(join(dir, `k.json.tmp-cas-${version.slice(0, 32)}`), '4194305');
+    expect(await store.replaceIf('k.json', 'new', version)).toBeDefined();
+    expect(await readdir(dir)).toEqual(['curated', 'k.json']);
   });
 });

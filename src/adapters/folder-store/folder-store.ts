@@ -1,12 +1,21 @@
+import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ChainwatchError, StoreError } from '../../core/errors.ts';
-import type { ObjectStore } from '../../core/seams/object-store.ts';
+import type { ObjectStore, Versioned } from '../../core/seams/object-store.ts';
 
 /** A temp file is `<final name>.tmp-<writer pid>-<random>`; readers never list it. */
 const TEMP_MARK = '.tmp-';
 const TEMP_FILE = /\.tmp-(\d+)-[0-9a-z]*$/;
+/**
+ * The guard of a compare-and-swap of one version of an object: `<final name>.tmp-cas-<version>`. Its
+ * name depends only on the version, so of two writers swapping the same version, one creates it.
+ */
+const casGuard = (path: string, version: string) => `${path}${TEMP_MARK}cas-${version.slice(0, 32)}`;
+
+const versionOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const errno = (cause: unknown): string | undefined => (cause as NodeJS.ErrnoException)?.code;
 
 /** Whether a process id names a running process (EPERM: it runs, under another user). */
 function isRunning(pid: number): boolean {
@@ -37,21 +46,35 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   async putWith(key: string, write: (path: string) => Promise<void>): Promise<void> {
+    await this.publish(key, write, rename);
+  }
+
+  /** Write `key`'s temp file with `write`, then move it in place with `place` (a rename, or an exclusive link). */
+  private async publish<T>(
+    key: string,
+    write: (tmp: string) => Promise<void>,
+    place: (tmp: string, path: string) => Promise<T>,
+  ): Promise<T> {
     const path = this.path(key);
     const tmp = `${path}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
       await mkdir(dirname(path), { recursive: true });
       await write(tmp);
-      await rename(tmp, path);
+      return await place(tmp, path);
     } catch (cause) {
-      await rm(tmp, { force: true });
       if (cause instanceof ChainwatchError) throw cause;
-      throw new StoreError(
-        `Could not write ${this.location}${key}: ${(cause as Error).message}`,
-        'Check that the lake folder is writable and the disk has free space.',
-        { cause },
-      );
+      throw this.writeError(key, cause);
+    } finally {
+      await rm(tmp, { force: true });
     }
+  }
+
+  private writeError(key: string, cause: unknown): StoreError {
+    return new StoreError(
+      `Could not write ${this.location}${key}: ${(cause as Error).message}`,
+      'Check that the lake folder is writable and the disk has free space.',
+      { cause },
+    );
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -92,9 +115,11 @@ export class FolderObjectStore implements ObjectStore {
 
   /**
    * Delete the temp files of writers that are no longer running (a process killed between writing its
-   * temp file and renaming it). A running writer's temp file, this process's included, is left alone.
+   * temp file and renaming it) under `prefixes`; nothing outside them is looked at, and nothing but a
+   * temp name this store makes is removed. A running writer's temp file, this process's included, is
+   * left alone.
    */
-  async removeLeftovers(): Promise<string[]> {
+  async removeLeftovers(prefixes: readonly string[]): Promise<string[]> {
     const removed: string[] = [];
     const walk = async (dir: string): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch((cause: NodeJS.ErrnoException) => {
@@ -113,12 +138,109 @@ export class FolderObjectStore implements ObjectStore {
         }
       }
     };
-    await walk(this.root);
+    for (const prefix of prefixes) await walk(this.path(prefix.replace(/\/$/, '')));
     return removed.sort();
   }
 
+  /** Delete the keys, and every folder that deleting them left empty (as in S3, a folder is only its keys). */
   async delete(keys: string[]): Promise<void> {
     await Promise.all(keys.map((k) => rm(this.path(k), { force: true })));
+    const folders = new Set(keys.map((k) => dirname(this.path(k))));
+    for (const folder of [...folders].sort((a, b) => b.length - a.length)) await this.removeEmpty(folder);
+  }
+
+  /** Remove `folder` and its parents up to the root while they are empty; a folder with anything in it stays. */
+  private async removeEmpty(folder: string): Promise<void> {
+    for (let dir = folder; relative(this.root, dir) !== '' && !relative(this.root, dir).startsWith('..'); ) {
+      try {
+        await rmdir(dir);
+      } catch (cause) {
+        if (errno(cause) === 'ENOENT') {
+          dir = dirname(dir);
+          continue;
+        }
+        return; // ENOTEMPTY (or any other reason): it stays, and so do its parents.
+      }
+      dir = dirname(dir);
+    }
+  }
+
+  async topLevel(): Promise<string[]> {
+    try {
+      return (await readdir(this.root)).filter((name) => !name.includes(TEMP_MARK)).sort();
+    } catch (cause) {
+      if (errno(cause) === 'ENOENT') return [];
+      throw new StoreError(
+        `Could not list ${this.location}: ${(cause as Error).message}`,
+        errno(cause) === 'ENOTDIR' ? 'Pass a folder, not a file.' : 'Check the folder permissions.',
+        { cause },
+      );
+    }
+  }
+
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    const body = await this.get(key);
+    return body === undefined ? undefined : { body, version: versionOf(body) };
+  }
+
+  /** An exclusive link of the complete temp file: the object appears whole, and only if there was none. */
+  async putIfAbsent(key: string, body: string): Promise<string | undefined> {
+    return this.publish(
+      key,
+      (tmp) => writeFile(tmp, body),
+      async (tmp, path) => {
+        try {
+          await link(tmp, path);
+          return versionOf(new TextEncoder().encode(body));
+        } catch (cause) {
+          if (errno(cause) === 'EEXIST') return undefined;
+          throw cause;
+        }
+      },
+    );
+  }
+
+  async replaceIf(key: string, body: string, version: string): Promise<string | undefined> {
+    return this.swap(key, version, async () => {
+      await this.put(key, body);
+      return versionOf(new TextEncoder().encode(body));
+    });
+  }
+
+  async deleteIf(key: string, version: string): Promise<boolean> {
+    return (await this.swap(key, version, () => rm(this.path(key), { force: true }).then(() => true))) ?? false;
+  }
+
+  /**
+   * Run `change` only while `key` is at `version`, holding that version's guard: of two writers
+   * swapping the same version, the one that creates the guard goes on, the other is told it moved. A
+   * guard left by a process killed mid-swap is removed once its process is gone.
+   */
+  private async swap<T>(key: string, version: string, change: () => Promise<T>): Promise<T | undefined> {
+    const path = this.path(key);
+    const guard = casGuard(path, version);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await writeFile(guard, String(process.pid), { flag: 'wx' });
+      } catch (cause) {
+        if (errno(cause) === 'ENOENT') return undefined;
+        if (errno(cause) !== 'EEXIST') throw this.writeError(key, cause);
+        const holder = Number(await readFile(guard, 'utf8').catch(() => ''));
+        if (holder && !isRunning(holder)) {
+          await rm(guard, { force: true });
+          continue;
+        }
+        return undefined;
+      }
+      try {
+        const current = await this.getVersioned(key);
+        return current?.version === version ? await change() : undefined;
+      } finally {
+        await rm(guard, { force: true });
+        await this.removeEmpty(dirname(path));
+      }
+    }
+    return undefined;
   }
 
   async copy(from: string, to: string): Promise<void> {

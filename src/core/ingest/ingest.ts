@@ -2,7 +2,7 @@ import { checkRunId } from '../lake/run-id.ts';
 import { ChainwatchError, SourceError } from '../errors.ts';
 import { recoverStaged, type Recovery } from '../lake/staged-commit.ts';
 import { putJson, type ObjectStore } from '../seams/object-store.ts';
-import { lakePrefix, manifestKey } from '../lake/layout.ts';
+import { LAKE_FOLDERS, lakePrefix, manifestKey } from '../lake/layout.ts';
 import type { IngestManifest, SourceRun } from '../lake/manifest.ts';
 import type { IngestContext, IngestSource } from './source.ts';
 import { SourceWriter } from './source-writer.ts';
@@ -77,7 +77,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestManifest> {
   } as const;
   const runs: Record<string, SourceRun> = {};
   // Temp files of writers that died mid-put are invisible to readers; remove them before writing anew.
-  const leftovers = (await opts.store.removeLeftovers?.()) ?? [];
+  const leftovers = (await opts.store.removeLeftovers?.(LAKE_FOLDERS)) ?? [];
   if (leftovers.length > 0)
     progress(`removed ${leftovers.length} temp file${leftovers.length === 1 ? '' : 's'} of interrupted writers`);
   // Replaced at the end by the real outcome: a killed or timed-out run leaves this behind.

@@ -22,7 +22,26 @@ export const lakePrefix = {
   ingestStagingRoot: '_staging/ingest/',
   /** Where one source's run stages its curated files before its commit marker switches them in (one writer per source). */
   ingestStaging: (source: string) => `_staging/ingest/${source}/`,
+  /** The one-writer lease (src/core/lake/lease.ts) and its takeover guards. */
+  lease: '_lease/',
 } as const;
+
+/**
+ * The marker that makes a folder or prefix a chainwatch lake: chainwatch writes into, and deletes from,
+ * only a lake that carries it (or one it recognises as made by an earlier version: src/core/lake/lake-marker.ts).
+ */
+export const LAKE_MARKER = '_chainwatch-lake.json';
+
+/** The lease object: which run writes to the lake now, and until when. */
+export const LEASE_KEY = `${lakePrefix.lease}writer.json`;
+
+/** The lake's top-level folders (`raw/`, `curated/`, …, `_lease/`): the first segment of each prefix above. */
+export const LAKE_FOLDERS: readonly string[] = [
+  ...new Set(Object.values(lakePrefix).map((p) => `${(typeof p === 'function' ? p('-') : p).split('/')[0]}/`)),
+];
+
+/** Every top-level entry a lake has: its marker and its folders. */
+export const LAKE_ENTRIES: readonly string[] = [LAKE_MARKER, ...LAKE_FOLDERS.map((f) => f.slice(0, -1))];
 
 /** The one file of a partition: replaced whole by one atomic put. */
 export const PART_FILE = 'part-00000.parquet';

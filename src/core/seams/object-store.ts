@@ -34,11 +34,36 @@ export interface ObjectStore {
    */
   stamp?(key: string): Promise<string | undefined>;
   /**
-   * Remove what writers that died mid-write left behind (never visible to readers). Only stores that
-   * can leave such leftovers implement it: the folder store's temp files; an S3 PUT leaves nothing,
-   * and incomplete multipart uploads are aborted by the bucket's lifecycle rule.
+   * Remove what writers that died mid-write left behind under `prefixes` (never visible to readers),
+   * and nothing else: only the store's own temp names, only under the prefixes its writers own. Only
+   * stores that can leave such leftovers implement it: the folder store's temp files; an S3 PUT leaves
+   * nothing, and incomplete multipart uploads are aborted by the bucket's lifecycle rule.
    */
-  removeLeftovers?(): Promise<string[]>;
+  removeLeftovers?(prefixes: readonly string[]): Promise<string[]>;
+  /**
+   * The names at the top of the store (a folder's entries; in S3 the first segment of every key under
+   * the prefix), to tell a lake from any other folder without listing all of it.
+   */
+  topLevel?(): Promise<string[]>;
+  /**
+   * Conditional writes of one small object, for the lake's one-writer lease (src/core/lake/lease.ts).
+   * Each happens whole or not at all and says which: S3 has conditional requests (If-None-Match: *,
+   * If-Match: <ETag>); the folder store an exclusive link and a guard file per version. `version` is
+   * opaque (the ETag; a content hash) and changes whenever the object is replaced.
+   */
+  getVersioned?(key: string): Promise<Versioned | undefined>;
+  /** Create the object only if there is none at `key`: its version, or undefined when one was there. */
+  putIfAbsent?(key: string, body: string): Promise<string | undefined>;
+  /** Replace the object only while it is at `version`: its new version, or undefined when it had moved on. */
+  replaceIf?(key: string, body: string, version: string): Promise<string | undefined>;
+  /** Delete the object only while it is at `version`: false when it had moved on or was gone. */
+  deleteIf?(key: string, version: string): Promise<boolean>;
+}
+
+/** An object's bytes and the version they are at. */
+export interface Versioned {
+  body: Uint8Array;
+  version: string;
 }
 
 export const textOf = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
