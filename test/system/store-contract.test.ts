@@ -195,4 +195,44 @@ describe.each([
     await store.put('raw/s/d/f.csv', body, 'text/csv');
     expect([...(await store.get('raw/s/d/f.csv'))!]).toEqual([...body]);
   });
+
+  it('lists its top-level names: a lake is told from any other folder without listing it all', async () => {
+    expect(await store.topLevel!()).toEqual([]);
+    await store.put('curated/t/x=1/part-00000.parquet', 'p');
+    await store.put('_runs/r1.json', '{}');
+    await store.put('notes.txt', 'mine');
+    expect(await store.topLevel!()).toEqual(['_runs', 'curated', 'notes.txt']);
+  });
+
+  it('writes conditionally: create only when absent, replace and delete only at the version read', async () => {
+    const v1 = await store.putIfAbsent!('_lease/writer.json', '{"id":"a"}');
+    expect(v1).toBeTruthy();
+    expect(await store.putIfAbsent!('_lease/writer.json', '{"id":"b"}')).toBeUndefined();
+    const read = (await store.getVersioned!('_lease/writer.json'))!;
+    expect(textOf(read.body)).toBe('{"id":"a"}');
+    expect(read.version).toBe(v1);
+    const v2 = await store.replaceIf!('_lease/writer.json', '{"id":"c"}', v1!);
+    expect(v2).toBeTruthy();
+    expect(v2).not.toBe(v1);
+    expect(await store.replaceIf!('_lease/writer.json', '{"id":"d"}', v1!)).toBeUndefined();
+    expect(await store.deleteIf!('_lease/writer.json', v1!)).toBe(false);
+    expect(textOf((await store.get('_lease/writer.json'))!)).toBe('{"id":"c"}');
+    expect(await store.deleteIf!('_lease/writer.json', v2!)).toBe(true);
+    expect(await store.exists('_lease/writer.json')).toBe(false);
+    expect(await store.getVersioned!('_lease/writer.json')).toBeUndefined();
+    expect(await store.replaceIf!('_lease/writer.json', '{"id":"e"}', v2!)).toBeUndefined();
+    expect(await store.deleteIf!('_lease/writer.json', v2!)).toBe(false);
+  });
+
+  it('of many writers racing to create one object, exactly one does', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = `_lease/race-${round}.json`;
+      const created = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => store.putIfAbsent!(key, JSON.stringify({ writer: i }))),
+      );
+      expect(created.filter(Boolean)).toHaveLength(1);
+      const winner = created.findIndex(Boolean);
+      expect(JSON.parse(textOf((await store.get(key))!))).toEqual({ writer: winner });
+    }
+  });
 });

@@ -1,16 +1,18 @@
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
   type _Error as S3KeyError,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { StoreError } from '../../core/errors.ts';
 import { awsErrorHint } from '../aws-error-hint.ts';
-import type { ObjectStore } from '../../core/seams/object-store.ts';
+import type { ObjectStore, Versioned } from '../../core/seams/object-store.ts';
 
 export interface S3ObjectStoreOptions {
   bucket: string;
@@ -25,6 +27,14 @@ const DELETE_BATCH = 1000;
 const errorName = (cause: unknown): string => (cause as { name?: string })?.name ?? '';
 const statusOf = (cause: unknown): number | undefined =>
   (cause as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+
+/**
+ * A conditional request that did not happen because its condition did not hold: 412 Precondition
+ * Failed (the object is there, or at another ETag), 409 ConditionalRequestConflict (another conditional
+ * write to the key was in flight), 404 (no object to match).
+ */
+const conditionFailed = (cause: unknown): boolean =>
+  [412, 409, 404].includes(statusOf(cause) ?? 0) && errorName(cause) !== 'NoSuchBucket';
 
 /** The AWS edge of the object-store seam: the same key layout as the lake folder, in a bucket under a prefix. */
 export class S3ObjectStore implements ObjectStore {
@@ -150,6 +160,76 @@ export class S3ObjectStore implements ObjectStore {
     } catch (cause) {
       if (errorName(cause) === 'NotFound' || errorName(cause) === 'NoSuchKey') return undefined;
       throw this.fail('check', key, cause);
+    }
+  }
+
+  async topLevel(): Promise<string[]> {
+    const names = new Set<string>();
+    let ContinuationToken: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, Delimiter: '/', ContinuationToken }),
+        );
+        for (const p of page.CommonPrefixes ?? []) names.add(p.Prefix!.slice(this.prefix.length, -1));
+        for (const o of page.Contents ?? []) names.add(o.Key!.slice(this.prefix.length));
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    } catch (cause) {
+      throw this.fail('list', '', cause);
+    }
+    return [...names].sort();
+  }
+
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    const Key = this.objectKey(key);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      return { body: await out.Body!.transformToByteArray(), version: out.ETag! };
+    } catch (cause) {
+      if (errorName(cause) === 'NoSuchKey' || (errorName(cause) !== 'NoSuchBucket' && statusOf(cause) === 404)) {
+        return undefined;
+      }
+      throw this.fail('read', key, cause);
+    }
+  }
+
+  /** PutObject with If-None-Match: * — S3 creates the object only if there is none. */
+  async putIfAbsent(key: string, body: string): Promise<string | undefined> {
+    return this.conditionalPut(key, body, { IfNoneMatch: '*' });
+  }
+
+  /** PutObject with If-Match: <ETag> — S3 replaces the object only while it is at that ETag. */
+  async replaceIf(key: string, body: string, version: string): Promise<string | undefined> {
+    return this.conditionalPut(key, body, { IfMatch: version });
+  }
+
+  /** DeleteObject with If-Match: <ETag> (needs s3:GetObject as well as s3:DeleteObject). */
+  async deleteIf(key: string, version: string): Promise<boolean> {
+    const Key = this.objectKey(key);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key, IfMatch: version }));
+      return true;
+    } catch (cause) {
+      if (conditionFailed(cause)) return false;
+      throw this.fail('delete', key, cause);
+    }
+  }
+
+  private async conditionalPut(
+    key: string,
+    body: string,
+    condition: { IfNoneMatch: string } | { IfMatch: string },
+  ): Promise<string | undefined> {
+    const Key = this.objectKey(key);
+    try {
+      const out = await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key, Body: body, ContentType: 'application/json', ...condition }),
+      );
+      return out.ETag;
+    } catch (cause) {
+      if (conditionFailed(cause)) return undefined;
+      throw this.fail('write', key, cause);
     }
   }
 
