@@ -1,7 +1,10 @@
 import { INGEST_SOURCES, LIVE_SOURCES, type LiveSourceId } from '../core/sources.ts';
 import { ENV } from '../core/env.ts';
+import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultRefreshPeriod } from '../core/ingest/live-selection.ts';
+import { DEFAULT_DATA_DIR } from '../core/ingest/sources/bundled.ts';
+import { PROJECT_ROOT } from '../core/project-root.ts';
 
 import { ChainwatchError, UsageError } from '../core/errors.ts';
 import { redactingLog } from '../core/log.ts';
@@ -12,12 +15,17 @@ import {
   metricsStep,
   refreshStep,
   reportStep,
+  requireFolderLake,
   runLocalPipeline,
   type PipelineOptions,
 } from './pipeline.ts';
+import { withLakeLock } from './lake-lock.ts';
+import { storeFromUri } from './lake-store.ts';
 import { queryCommand, type CommandIO } from './query.ts';
 import { serveCommand } from './serve.ts';
 import { exportViewsCommand, shellCommand } from './shell.ts';
+import { checkSiteOut } from './site-out.ts';
+import { checkOwnSite } from '../adapters/link-site-pointer/site-folder.ts';
 
 const HELP = `chainwatch — supply-chain dependence monitor
 
@@ -36,9 +44,13 @@ Commands:
   smoke         after a deploy: run the refresh once in AWS and check the site (--stack <pipeline stack>)
 
 Options:
-  --lake <dir|s3://bucket/prefix>  the lake (default .lake/; metrics need a folder)
-  --out <dir>          site output folder (default site/)
+  --lake <dir|s3://bucket/prefix>  the lake (default .lake/; metrics need a folder). chainwatch
+                       writes only to a new or empty folder or a lake it made (it carries
+                       _chainwatch-lake.json), one run at a time
+  --out <dir>          site output folder (default site/): a new or empty folder, or the site
+                       chainwatch made there; never the checkout, the lake, the data or home folder
   --data <dir>         bundled data folder (default data/bundled)
+  --wait <seconds>     how long to wait for another run writing to the same lake (default 120)
   ingest:  --source bundled|comtrade|census|usgs (default bundled)
            --from <YYYY|YYYY-MM> --to <YYYY|YYYY-MM> --reporters USA,DEU --hs 280530,854231
            --dry-run   print the requests a live source would make; fetch nothing
@@ -72,6 +84,7 @@ const OPTIONS = {
   sources: { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  wait: { type: 'string', default: '120' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -115,6 +128,18 @@ async function refresh(o: PipelineOptions, v: Values): Promise<void> {
   return v['dry-run'] ? dryRun(o, { period, sources }) : refreshStep(o, period, sources);
 }
 
+/** Commands that write to the lake: they hold its lock from start to end (not a --dry-run). */
+const WRITERS = new Set(['run', 'ingest', 'refresh', 'metrics']);
+/** Commands that build the site into --out. */
+const SITE_BUILDERS = new Set(['run', 'report']);
+
+function waitSeconds(text: string): number {
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
+    throw new UsageError(`--wait "${text}" is not a number of seconds`, 'Pass --wait 0 (do not wait) or more.');
+  return seconds;
+}
+
 const COMMANDS: Record<string, (o: PipelineOptions, v: Values) => Promise<void>> = {
   run: (o) => runLocalPipeline(o),
   ingest,
@@ -143,10 +168,23 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
     if (!command)
       throw new UsageError(`Unknown command "${name}"`, `Run "chainwatch --help" for the list of commands.`);
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}"`, `Run "chainwatch --help" for usage.`);
-    await command(
-      { lake: values.lake!, outDir: values.out!, dataDir: values.data, log: out, tty: Boolean(process.stdout.isTTY) },
-      values,
-    );
+    const lake = values.lake!;
+    const wait = waitSeconds(values.wait!);
+    if (name === 'metrics') requireFolderLake(lake);
+    if (SITE_BUILDERS.has(name)) {
+      checkSiteOut(values.out!, {
+        lake: lake.startsWith('s3://') ? undefined : lake,
+        data: values.data ?? DEFAULT_DATA_DIR,
+        checkout: PROJECT_ROOT,
+        home: homedir(),
+      });
+      await checkOwnSite(values.out!);
+    }
+    const options = { lake, outDir: values.out!, dataDir: values.data, log: out, tty: Boolean(process.stdout.isTTY) };
+    const run = () => command(options, values);
+    if (WRITERS.has(name) && !values['dry-run'])
+      await withLakeLock(storeFromUri(lake), { command: name, waitSeconds: wait, log: out }, run);
+    else await run();
     return 0;
   } catch (error) {
     if (error instanceof ChainwatchError) {

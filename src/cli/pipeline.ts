@@ -95,14 +95,19 @@ export async function dryRun(o: PipelineOptions, job: PlanJob): Promise<void> {
   log(`${requests.length} request(s) planned; nothing was fetched (--dry-run).`);
 }
 
-/** `force`: recompute every table, even those whose inputs are unchanged since they were written. */
-export async function metricsStep(o: PipelineOptions, { force = false } = {}): Promise<void> {
-  if (o.lake.startsWith('s3://')) {
+/** The local metrics step reads the lake with DuckDB: a folder, never `s3://`. */
+export function requireFolderLake(lake: string): void {
+  if (lake.startsWith('s3://')) {
     throw new UsageError(
       'The local metrics step needs a folder lake (DuckDB reads local Parquet only)',
       'Run metrics in AWS (the Step Functions pipeline runs them on Athena), or use a folder with --lake.',
     );
   }
+}
+
+/** `force`: recompute every table, even those whose inputs are unchanged since they were written. */
+export async function metricsStep(o: PipelineOptions, { force = false } = {}): Promise<void> {
+  requireFolderLake(o.lake);
   const log = o.log ?? noop;
   const start = performance.now();
   const store = new FolderObjectStore(o.lake);

@@ -28,3 +28,6 @@ export class UsageError extends ChainwatchError {}
 
 /** A deployed stack did not do what a post-deploy check expects (`chainwatch smoke`). */
 export class DeploymentError extends ChainwatchError {}
+
+/** Another run holds the lake's one-writer lock (or lease) and did not finish within the wait. */
+export class LakeBusyError extends ChainwatchError {}

@@ -11,7 +11,8 @@ const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TRIGGER = /^[=+\-@\t\r]/;
 
 /** Whether a spreadsheet would read the text as a formula (spaces before the `=` included, to be safe). */
-const opensFormula = (text: string): boolean => TRIGGER.test(text.trimStart()) && !PLAIN_NUMBER.test(text.trim());
+const opensFormula = (text: string): boolean =>
+  (TRIGGER.test(text) || TRIGGER.test(text.trimStart())) && !PLAIN_NUMBER.test(text.trim());
 
 /**
  * Trim a text value, unless trimming is what would put a formula's first character first

@@ -1,8 +1,9 @@
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recoverSiteFolder } from '../../src/adapters/link-site-pointer/site-folder.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { writeSiteFiles } from '../support/write-site-files.ts';
 
 /** A pid no process has: far above Linux's pid_max. */
@@ -31,12 +32,46 @@ describe('site folder: linked builds and crash recovery', () => {
     expect((await readdir(parent)).sort()).toEqual([second, await readlink(site), 'site'].sort());
   });
 
-  it('takes over a plain site folder (as written before builds were linked)', async () => {
+  it('refuses a folder it did not make, a file and a link elsewhere, and leaves each exactly as it was', async () => {
     await mkdir(site);
-    await writeFile(join(site, 'index.html'), 'plain');
+    await writeFile(join(site, 'taxes.pdf'), 'mine');
+    await expect(writeSiteFiles(site, [{ path: 'index.html', body: 'x' }], '2026-10')).rejects.toThrow(
+      /is a folder chainwatch did not make \(it holds "taxes\.pdf" and no \.chainwatch-site\)/,
+    );
+    expect(await readdir(site)).toEqual(['taxes.pdf']);
+    await rm(site, { recursive: true });
+    await writeFile(site, 'a file');
+    await expect(writeSiteFiles(site, [], '2026-10')).rejects.toThrow(UsageError);
+    await rm(site);
+    await mkdir(join(parent, 'photos'));
+    await symlink('photos', site);
+    await expect(writeSiteFiles(site, [], '2026-10')).rejects.toThrow(/a link to "photos", not to a site build/);
+    expect(await readlink(site)).toBe('photos');
+    expect((await readdir(parent)).sort()).toEqual(['photos', 'site']);
+  });
+
+  it('takes over an empty folder, and a folder carrying the site marker (a copied build)', async () => {
+    await mkdir(site);
     await writeSiteFiles(site, [{ path: 'index.html', body: 'linked' }], '2026-10');
     expect(await readFile(join(site, 'index.html'), 'utf8')).toBe('linked');
-    expect((await readdir(parent)).sort()).toEqual([await readlink(site), 'site'].sort());
+    const copy = join(parent, 'copy');
+    await cp(site, copy, { recursive: true, dereference: true });
+    await writeSiteFiles(copy, [{ path: 'index.html', body: 'again' }], '2026-10');
+    expect((await lstat(copy)).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(copy, 'index.html'), 'utf8')).toBe('again');
+  });
+
+  it('recognises a site an earlier chainwatch linked before builds were marked, and marks its build', async () => {
+    const old = `.site.build-${DEAD_PID}-0000beef`;
+    await mkdir(join(parent, old));
+    await writeFile(join(parent, old, 'index.html'), 'earlier');
+    await symlink(old, site);
+    await writeSiteFiles(site, [{ path: 'index.html', body: 'now' }], '2026-10');
+    expect(await readFile(join(site, 'index.html'), 'utf8')).toBe('now');
+    expect(await readdir(join(parent, old))).toEqual(['.chainwatch-site', 'index.html']);
+    // The next build removes it as the build before last.
+    await writeSiteFiles(site, [{ path: 'index.html', body: 'later' }], '2026-10');
+    expect(await readdir(parent)).not.toContain(old);
   });
 
   it('puts a plain site folder back when a build died between moving it aside and linking the new one', async () => {
@@ -54,12 +89,22 @@ describe('site folder: linked builds and crash recovery', () => {
     await writeFile(join(parent, `.site.build-${DEAD_PID}-0000000a`, 'index.html'), 'live');
     await symlink(`.site.build-${DEAD_PID}-0000000a`, site);
     await mkdir(join(parent, `.site.build-${DEAD_PID}-00ff00ff`));
+    await writeFile(join(parent, `.site.build-${DEAD_PID}-00ff00ff`, '.chainwatch-site'), '');
+    await writeFile(join(parent, `.site.build-${DEAD_PID}-00ff00ff`, 'index.html'), 'dead build');
     await symlink(`.site.build-${DEAD_PID}-00ff00ff`, join(parent, `.site.link-${DEAD_PID}-00ff00ff`));
     // Another live process (the test runner's parent) is writing this one.
     await mkdir(join(parent, `.site.build-${process.ppid}-11111111`));
+    // Named like a leftover but not chainwatch's: no marker, not empty. It stays.
+    await mkdir(join(parent, `.site.build-${DEAD_PID}-0bad0bad`));
+    await writeFile(join(parent, `.site.build-${DEAD_PID}-0bad0bad`, 'notes.txt'), 'mine');
     await recoverSiteFolder(site);
     expect((await readdir(parent)).sort()).toEqual(
-      [`.site.build-${DEAD_PID}-0000000a`, `.site.build-${process.ppid}-11111111`, 'site'].sort(),
+      [
+        `.site.build-${DEAD_PID}-0000000a`,
+        `.site.build-${DEAD_PID}-0bad0bad`,
+        `.site.build-${process.ppid}-11111111`,
+        'site',
+      ].sort(),
     );
     expect(await readFile(join(site, 'index.html'), 'utf8')).toBe('live');
   });

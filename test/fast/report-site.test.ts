@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
+import { SITE_MARKER } from '../../src/adapters/link-site-pointer/site-folder.ts';
 import { StoreError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import {
@@ -123,7 +124,8 @@ describe('report site from a fixture lake', () => {
 
   it('writes the release three times: releases/<month>/, latest/ and the site root, the same files framed for each', async () => {
     const files = await filesOf(site);
-    const root = files.filter((f) => !f.startsWith('latest/') && !f.startsWith('releases/'));
+    // The build folder's marker (src/adapters/link-site-pointer/site-folder.ts) is the local folder's, not the release's.
+    const root = files.filter((f) => !f.startsWith('latest/') && !f.startsWith('releases/') && f !== SITE_MARKER);
     const under = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
     expect(under('latest/')).toEqual(root);
     expect(under(`releases/${MONTH}/`)).toEqual(root);

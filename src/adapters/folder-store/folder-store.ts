@@ -3,6 +3,7 @@ import type { Dirent } from 'node:fs';
 import { copyFile, link, mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ChainwatchError, StoreError } from '../../core/errors.ts';
+import { isRunning } from '../../core/process-alive.ts';
 import type { ObjectStore, Versioned } from '../../core/seams/object-store.ts';
 
 /** A temp file is `<final name>.tmp-<writer pid>-<random>`; readers never list it. */
@@ -16,16 +17,6 @@ const casGuard = (path: string, version: string) => `${path}${TEMP_MARK}cas-${ve
 
 const versionOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const errno = (cause: unknown): string | undefined => (cause as NodeJS.ErrnoException)?.code;
-
-/** Whether a process id names a running process (EPERM: it runs, under another user). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The embedded default: a folder with the S3 key layout. Writes are atomic (temp file + rename). */
 export class FolderObjectStore implements ObjectStore {

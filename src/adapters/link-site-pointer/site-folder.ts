@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { cp, lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { cp, lstat, mkdir, readdir, readlink, rename, rm, rmdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { StoreError } from '../../core/errors.ts';
+import { StoreError, UsageError } from '../../core/errors.ts';
+import { isRunning } from '../../core/process-alive.ts';
 
 /**
  * The local site folder, switched in one step. `site` is a symbolic link to a build folder beside it
@@ -9,38 +10,80 @@ import { StoreError } from '../../core/errors.ts';
  * of a new link over it — atomic on POSIX file systems, so a reader (a browser on file://,
  * `chainwatch serve`) and a build killed at any point find the old site or the new one, whole. The
  * previous build folder stays until the next build starts (a reader still inside it keeps working),
- * then goes. A `site` that is still a plain folder (written before builds were linked) is moved aside
- * once; `recoverSiteFolder` puts it back if a build dies in between.
+ * then goes.
+ *
+ * Only what chainwatch made is ever replaced or removed. Every build folder carries a marker file
+ * (`SITE_MARKER`). The site may be: missing; an empty folder; a link to a build folder beside it (a
+ * site an earlier chainwatch linked before builds were marked is recognised by that layout, and its
+ * build gets the marker); or a folder with the marker (a copied build). Anything else — a folder with
+ * other files, a file, a link elsewhere — is refused before anything is touched. Leftovers beside the
+ * site are removed only when they are chainwatch's: a marked (or empty) build folder, a link to a
+ * build folder, a retired site folder (moved aside once: empty or marked).
  */
 
+/** The marker every build folder carries: chainwatch made this folder and may remove it. */
+export const SITE_MARKER = '.chainwatch-site';
+
 const MONTH_DIR = /^\d{4}-\d{2}$/;
-type Kind = 'build' | 'link' | 'tmp' | 'old';
+type Kind = 'build' | 'link' | 'old';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const leftoverPattern = (target: string) =>
-  new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(build|link|tmp|old)-((\\d+)-[0-9a-f]+)$`);
+  new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(build|link|old)-((\\d+)-[0-9a-f]+)$`);
 const sibling = (target: string, kind: Kind, suffix: string) =>
   join(dirname(target), `.${basename(target)}.${kind}-${suffix}`);
 
-const kindOf = async (path: string): Promise<'link' | 'folder' | 'missing'> =>
+const kindOf = async (path: string): Promise<'link' | 'folder' | 'file' | 'missing'> =>
   lstat(path).then(
-    (s) => (s.isSymbolicLink() ? 'link' : 'folder'),
+    (s) => (s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'folder' : 'file'),
     () => 'missing',
+  );
+
+const isMarked = (folder: string): Promise<boolean> =>
+  stat(join(folder, SITE_MARKER)).then(
+    (s) => s.isFile(),
+    () => false,
   );
 
 /** Suffixes of the builds this process is writing now (a warm Lambda builds again in the same process). */
 const building = new Set<string>();
 
 /** Whether a leftover's writer may still be using it: a running build of this process, or a live other process. */
-const inUse = (pid: number, suffix: string): boolean => {
-  if (pid === process.pid) return building.has(suffix);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+const inUse = (pid: number, suffix: string): boolean => (pid === process.pid ? building.has(suffix) : isRunning(pid));
+
+const sample = (names: readonly string[]): string =>
+  names
+    .slice(0, 3)
+    .map((n) => JSON.stringify(n))
+    .join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+
+const refuse = (target: string, what: string) =>
+  new UsageError(
+    `${target} is ${what}, so chainwatch will not replace it with the site`,
+    'Pass --out a new or empty folder (chainwatch makes it a link to a build folder beside it), or the site folder chainwatch made.',
+  );
+
+/**
+ * Whether the site at `outDir` is chainwatch's to replace (see the module comment); refuses with what to
+ * do when it is not. A linked build an earlier chainwatch made without a marker gets one now.
+ */
+export async function checkOwnSite(outDir: string): Promise<void> {
+  const target = resolve(outDir);
+  const kind = await kindOf(target);
+  if (kind === 'missing') return;
+  if (kind === 'file') throw refuse(target, 'a file');
+  if (kind === 'link') {
+    const to = await readlink(target);
+    const match = leftoverPattern(target).exec(to);
+    if (match?.[1] !== 'build' || (await kindOf(join(dirname(target), to))) !== 'folder')
+      throw refuse(target, `a link to ${JSON.stringify(to)}, not to a site build chainwatch made beside it`);
+    if (!(await isMarked(join(dirname(target), to)))) await writeFile(join(dirname(target), to, SITE_MARKER), '');
+    return;
   }
-};
+  const entries = await readdir(target);
+  if (entries.length > 0 && !(await isMarked(target)))
+    throw refuse(target, `a folder chainwatch did not make (it holds ${sample(entries)} and no ${SITE_MARKER})`);
+}
 
 /** A site build being written into its own folder beside the site; nothing reads it until `switch`. */
 export interface SiteFolderBuild {
@@ -63,9 +106,13 @@ const siteError = (target: string, cause: unknown) =>
     { cause },
   );
 
-/** Start a build of the site at `outDir`: tidy what earlier builds left, then open a new build folder. */
+/**
+ * Start a build of the site at `outDir`: check that the site there is chainwatch's, tidy what earlier
+ * builds left, then open a new, marked build folder.
+ */
 export async function startSiteFolderBuild(outDir: string): Promise<SiteFolderBuild> {
   const target = resolve(outDir);
+  await checkOwnSite(target);
   await recoverSiteFolder(target);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const build = sibling(target, 'build', suffix);
@@ -78,8 +125,9 @@ export async function startSiteFolderBuild(outDir: string): Promise<SiteFolderBu
   };
   try {
     await mkdir(build, { recursive: true });
+    await writeFile(join(build, SITE_MARKER), '');
   } catch (cause) {
-    building.delete(suffix);
+    await discard();
     throw siteError(target, cause);
   }
   return {
@@ -98,7 +146,7 @@ export async function startSiteFolderBuild(outDir: string): Promise<SiteFolderBu
         for (const m of earlier) await cp(join(target, 'releases', m), join(build, 'releases', m), { recursive: true });
         await symlink(basename(build), link, 'dir');
         if (current === 'folder') {
-          // A plain folder cannot be replaced by a rename: move it aside first (once per site folder).
+          // A plain folder (empty, or a marked copy of a build) cannot be replaced by a rename: move it aside first.
           const retired = sibling(target, 'old', suffix);
           await rename(target, retired);
           await rename(link, target);
@@ -115,10 +163,18 @@ export async function startSiteFolderBuild(outDir: string): Promise<SiteFolderBu
   };
 }
 
+/** Whether a dead build's leftover is chainwatch's: a marked or empty folder, or a link to a build folder. */
+async function isOwnLeftover(path: string, kind: Kind, pattern: RegExp): Promise<boolean> {
+  const is = await kindOf(path);
+  if (kind === 'link') return is === 'link' && pattern.exec(await readlink(path))?.[1] === 'build';
+  return is === 'folder' && ((await isMarked(path)) || (await readdir(path)).length === 0);
+}
+
 /**
  * Tidy what earlier builds left beside the site: if the site is gone (a build died between moving a
  * plain site folder aside and linking the new one), the retired folder goes back; then every build
- * folder the site does not link to, and every other leftover, that no running build is writing is removed.
+ * folder the site does not link to, and every other leftover, that no running build is writing and
+ * that is chainwatch's own is removed.
  */
 export async function recoverSiteFolder(target: string): Promise<void> {
   const parent = dirname(target);
@@ -131,7 +187,9 @@ export async function recoverSiteFolder(target: string): Promise<void> {
   if (retired && (await kindOf(target)) === 'missing') await rename(join(parent, retired.name), target);
   const linked = (await kindOf(target)) === 'link' ? basename(await readlink(target)) : undefined;
   for (const e of dead) {
-    if (e.name === linked || (e === retired && (await kindOf(join(parent, e.name))) === 'missing')) continue;
-    await rm(join(parent, e.name), { recursive: true, force: true });
+    const path = join(parent, e.name);
+    if (e.name === linked || !(await isOwnLeftover(path, e.match![1] as Kind, pattern))) continue;
+    if ((await kindOf(path)) === 'folder' && !(await isMarked(path))) await rmdir(path);
+    else await rm(path, { recursive: true, force: true });
   }
 }
