@@ -30,11 +30,10 @@ export interface DuckDBQueryEngineOptions {
   readOnly?: boolean;
 }
 
-/** How a statement type reads in a refusal ("COPY", "VARIABLE_SET" → "SET", …). */
-const STATEMENT_WORD: Partial<Record<StatementType, string>> = {
-  [StatementType.VARIABLE_SET]: 'SET',
-  [StatementType.SET]: 'SET',
-};
+/** The statement's first keyword, past comments and parentheses: what a refusal calls it ("COPY", "SET"). */
+const firstWord = (sql: string): string =>
+  /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*([A-Za-z_]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'UNKNOWN';
+const article = (word: string): string => `${/^[AEIOU]/.test(word) ? 'an' : 'a'} ${word}`;
 
 /** An analyst statement that is not one read query. */
 const notARead = (what: string): QueryError =>
@@ -162,13 +161,21 @@ export class DuckDBQueryEngine implements QueryEngine {
     await this.run('SET lock_configuration = true');
   }
 
-  /** A prepared analyst statement, if it is exactly one read query; otherwise the refusal. */
+  /**
+   * A prepared analyst statement, if it is exactly one read query; otherwise the refusal. The SQL is
+   * classified by DuckDB's parser alone (json_serialize_sql serializes SELECT statements only) before
+   * anything is bound: binding some statements already acts (EXPORT DATABASE makes its folder).
+   */
   private async prepareRead(sql: string): Promise<DuckDBPreparedStatement> {
-    const statements = await this.connection.extractStatements(sql);
-    if (statements.count !== 1) throw notARead(`${statements.count} statements`);
-    const statement = await statements.prepare(0);
-    const type = statement.statementType;
-    if (type !== StatementType.SELECT) throw notARead(`a ${STATEMENT_WORD[type] ?? StatementType[type]} statement`);
+    const count = (await this.connection.extractStatements(sql)).count;
+    if (count !== 1) throw notARead(`${count} statements`);
+    const reader = await this.connection.runAndReadAll('SELECT json_serialize_sql(?::VARCHAR)::VARCHAR', [sql]);
+    const parsed = JSON.parse(String(reader.getRowsJS()[0][0])) as { error: boolean; error_type?: string };
+    // A syntax error is left to prepare, which reports it with its line.
+    if (parsed.error && parsed.error_type !== 'parser') throw notARead(`${article(firstWord(sql))} statement`);
+    const statement = await this.connection.prepare(sql);
+    if (statement.statementType !== StatementType.SELECT)
+      throw notARead(`${article(StatementType[statement.statementType])} statement`);
     return statement;
   }
 

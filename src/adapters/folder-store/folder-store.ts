@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { copyFile, link, mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { ChainwatchError, StoreError } from '../../core/errors.ts';
+import { ChainwatchError, StoreError, UsageError } from '../../core/errors.ts';
 import { isRunning } from '../../core/process-alive.ts';
 import type { ObjectStore, Versioned } from '../../core/seams/object-store.ts';
 
@@ -158,13 +158,20 @@ export class FolderObjectStore implements ObjectStore {
 
   async topLevel(): Promise<string[]> {
     try {
-      return (await readdir(this.root)).filter((name) => !name.includes(TEMP_MARK)).sort();
+      return (await readdir(this.root)).sort();
     } catch (cause) {
       if (errno(cause) === 'ENOENT') return [];
+      if (errno(cause) === 'ENOTDIR')
+        throw new UsageError(
+          `${this.root} is a file, not a folder`,
+          'Pass a folder (a new one, or a lake chainwatch made).',
+        );
       throw new StoreError(
         `Could not list ${this.location}: ${(cause as Error).message}`,
-        errno(cause) === 'ENOTDIR' ? 'Pass a folder, not a file.' : 'Check the folder permissions.',
-        { cause },
+        'Check the folder permissions.',
+        {
+          cause,
+        },
       );
     }
   }

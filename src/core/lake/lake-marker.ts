@@ -22,7 +22,8 @@ const sample = (names: readonly string[]): string =>
 export async function claimLake(store: ObjectStore, now: Date = new Date()): Promise<LakeClaim> {
   if (await store.exists(LAKE_MARKER)) return 'marked';
   if (!store.topLevel) throw new Error(`claimLake needs a store that lists its top level (${store.location})`);
-  const entries = await store.topLevel();
+  // A marker a killed run was writing (the folder store's temp file beside it) is part of the marker.
+  const entries = (await store.topLevel()).filter((e) => !e.startsWith(`${LAKE_MARKER}.`));
   if (entries.length > 0) {
     const foreign = entries.filter((e) => !LAKE_ENTRIES.includes(e));
     const manifests = foreign.length === 0 && (await store.list(lakePrefix.runs)).some((k) => k.endsWith('.json'));

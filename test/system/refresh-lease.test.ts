@@ -1,0 +1,142 @@
+/**
+ * One refresh at a time in AWS: the state machine's first step takes the lake's lease (lambdas/lease.ts,
+ * an S3 conditional PUT with If-None-Match: *) and its last step gives it back. Each execution here is
+ * modelled as the handler calls the state machine makes — take the lease; if taken, the ingest Lambda for
+ * the bundled source (the step that used to discard another run's staging); give the lease back — against
+ * a real S3 API (moto_server).
+ */
+import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handleIngest } from '../../lambdas/ingest.ts';
+import { handler as lease, type TakeResult } from '../../lambdas/lease.ts';
+import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
+import { LEASE_KEY } from '../../src/core/lake/layout.ts';
+import type { IngestManifest } from '../../src/core/lake/manifest.ts';
+import { getJson } from '../../src/core/seams/object-store.ts';
+import { setEnv } from '../support/env.ts';
+import { MOTO_SDK_ENV, s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+
+/** The stack's value: the state machine's 2-hour timeout and a margin. */
+const TTL_SECONDS = 130 * 60;
+
+let moto: Moto;
+let s3: S3Client;
+let restoreEnv: () => void;
+let store: S3ObjectStore;
+let lakeNumber = 0;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  s3 = s3ClientFor(moto.endpoint);
+  restoreEnv = setEnv({ LAKE_PREFIX: undefined, AWS_ENDPOINT_URL_S3: moto.endpoint, ...MOTO_SDK_ENV });
+});
+
+beforeEach(async () => {
+  // A fresh, versioned lake bucket per test, as the storage stack makes it.
+  const bucket = `lease-lake-${lakeNumber++}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  process.env.LAKE_BUCKET = bucket;
+  store = new S3ObjectStore({ bucket, client: s3 });
+});
+
+afterAll(async () => {
+  restoreEnv?.();
+  s3?.destroy();
+  await moto?.stop();
+});
+
+interface Execution {
+  name: string;
+  take: TakeResult;
+  ingested: boolean;
+}
+
+/** One state-machine execution: take the lease → ingest → release; or end at once if the lease is held. */
+async function execution(name: string, o: { release?: boolean; now?: () => Date } = {}): Promise<Execution> {
+  const take = (await lease({ action: 'take', runId: name, ttlSeconds: TTL_SECONDS }, { now: o.now })) as TakeResult;
+  if (!take.taken) return { name, take, ingested: false };
+  await handleIngest({ source: 'bundled', runId: name });
+  if (o.release ?? true) expect(await lease({ action: 'release', lease: take.lease })).toEqual({ released: true });
+  return { name, take, ingested: true };
+}
+
+const quietly = async <T>(work: () => Promise<T>): Promise<T> => {
+  const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    return await work();
+  } finally {
+    spy.mockRestore();
+  }
+};
+
+/** The lake is consistent: no staged or committed-but-unapplied writes, every manifest finished. */
+async function expectConsistent(): Promise<void> {
+  expect(await store.list('_staging/')).toEqual([]);
+  for (const key of await store.list('_runs/')) {
+    expect((await getJson<IngestManifest>(store, key))!.outcome, key).toBe('succeeded');
+  }
+}
+
+describe('two executions of the refresh at once', () => {
+  it('one runs, the other ends at once as "another refresh is running"; the lake is consistent; the next one runs', async () => {
+    const [a, b] = await quietly(() => Promise.all([execution('exec-a'), execution('exec-b')]));
+    const ran = [a, b].filter((e) => e.ingested);
+    const stopped = [a, b].filter((e) => !e.ingested);
+    expect(ran).toHaveLength(1);
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0].take).toEqual({
+      taken: false,
+      heldBy: expect.stringMatching(new RegExp(`^refresh execution ${ran[0].name} \\(since `)),
+    });
+    expect(await store.list('_runs/')).toEqual([`_runs/${ran[0].name}-bundled.json`]);
+    await expectConsistent();
+    expect(await store.exists(LEASE_KEY)).toBe(false);
+
+    const c = await quietly(() => execution('exec-c'));
+    expect(c.ingested).toBe(true);
+    await expectConsistent();
+  });
+
+  it('of many executions started at once, exactly one takes the lease', async () => {
+    const takes = (await quietly(() =>
+      Promise.all(
+        Array.from({ length: 8 }, (_, i) => lease({ action: 'take', runId: `burst-${i}`, ttlSeconds: TTL_SECONDS })),
+      ),
+    )) as TakeResult[];
+    expect(takes.filter((t) => t.taken)).toHaveLength(1);
+  });
+});
+
+describe('an execution that never gave the lease back (timed out, stopped)', () => {
+  it('blocks the next one until the lease lapses; then the next one takes it over, runs and releases', async () => {
+    const start = new Date('2026-03-03T06:00:00Z');
+    const dead = await quietly(() => execution('exec-dead', { release: false, now: () => start }));
+    expect(dead.ingested).toBe(true);
+
+    const early = await quietly(() => execution('exec-early', { now: () => new Date(start.getTime() + 60 * 60_000) }));
+    expect(early.ingested).toBe(false);
+
+    const late = new Date(start.getTime() + (TTL_SECONDS + 1) * 1000);
+    const next = await quietly(() => execution('exec-late', { now: () => late }));
+    expect(next.ingested).toBe(true);
+    expect(next.take).toMatchObject({
+      taken: true,
+      tookOver: expect.stringMatching(/took over the lease of refresh execution exec-dead .*: its lease expired at /),
+    });
+    // The lapsed execution's late release must not delete its successor's lease.
+    const successor = await lease({ action: 'take', runId: 'exec-x', ttlSeconds: TTL_SECONDS });
+    expect(successor).toMatchObject({ taken: true });
+    expect(
+      await quietly(() =>
+        lease({ action: 'release', lease: (dead.take as Extract<TakeResult, { taken: true }>).lease }),
+      ),
+    ).toEqual({ released: false });
+    expect(await store.exists(LEASE_KEY)).toBe(true);
+    await expectConsistent();
+  });
+
+  it('refuses an event it does not know, with what to send', async () => {
+    await expect(lease({ action: 'grab' } as never)).rejects.toThrow(/Not a lease event/);
+  });
+});
