@@ -1,7 +1,7 @@
 import { lakeStoreFromEnv } from '../src/adapters/s3-store/from-env.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { describeHolder, releaseLease, takeLease } from '../src/core/lake/lease.ts';
-import { redactingLog } from '../src/core/log.ts';
+import { logger } from './operator.ts';
 
 /**
  * The state machine's first and last steps: take the lake's one-writer lease (src/core/lake/lease.ts)
@@ -24,8 +24,6 @@ export interface LeaseDeps {
   now?: () => Date;
 }
 
-const log = redactingLog();
-
 function badEvent(event: unknown): UsageError {
   return new UsageError(
     `Not a lease event: ${JSON.stringify(event)}`,
@@ -43,13 +41,15 @@ export async function handler(event: LeaseEvent, deps: LeaseDeps = {}): Promise<
       now: deps.now?.(),
     });
     if (!take.taken) {
-      log(`another refresh is running: ${describeHolder(take.heldBy)}; this execution changes nothing`);
+      logger.info(`another refresh is running: ${describeHolder(take.heldBy)}; this execution changes nothing`, {
+        runId: event.runId,
+      });
       return { taken: false, heldBy: describeHolder(take.heldBy) };
     }
     const { record, version } = take.lease;
     const tookOver =
       take.tookOver && `took over the lease of ${describeHolder(take.tookOver.from)}: ${take.tookOver.why}`;
-    if (tookOver) log(tookOver);
+    if (tookOver) logger.warn(tookOver, { runId: event.runId });
     return {
       taken: true,
       lease: { id: record.id, version, expiresAt: record.expiresAt },
@@ -60,7 +60,7 @@ export async function handler(event: LeaseEvent, deps: LeaseDeps = {}): Promise<
     if (typeof event.lease?.version !== 'string') throw badEvent(event);
     const released = await releaseLease(store, event.lease);
     // Not released: the lease lapsed and another execution holds it now; it is that one's to give back.
-    if (!released) log(`lease ${event.lease.id} was no longer this execution's: left to its holder`);
+    if (!released) logger.warn(`lease ${event.lease.id} was no longer this execution's: left to its holder`);
     return { released };
   }
   throw badEvent(event);

@@ -16,7 +16,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { ChainwatchConfig } from '../config.ts';
 import { ENV } from '../../src/core/env.ts';
-import { lakePrefix } from '../../src/core/lake/layout.ts';
+import { LEASE_KEY, lakePrefix } from '../../src/core/lake/layout.ts';
 import { OPERATOR_NAMESPACE, serviceName } from '../../src/core/operator-metrics.ts';
 import { BUNDLED_SOURCE } from '../../src/core/sources.ts';
 import { grantAthenaQueries, grantLakeFormationRead, grantObjects } from '../grants.ts';
@@ -78,6 +78,15 @@ const THROTTLING_ERRORS = [
   'ThrottlingException',
   'ThrottledException',
 ];
+/** An execution that runs longer is stopped. */
+const REFRESH_TIMEOUT = Duration.hours(2);
+/**
+ * How long the lake's lease lasts if an execution never gives it back (stopped, or timed out): past the
+ * state machine's own timeout, so no live execution's lease lapses, and the next execution is not blocked
+ * for longer.
+ */
+const LEASE_TTL = REFRESH_TIMEOUT.plus(Duration.minutes(10));
+
 const retryThrottling: sfn.RetryProps = {
   errors: THROTTLING_ERRORS,
   interval: Duration.seconds(5),
@@ -88,7 +97,7 @@ const retryThrottling: sfn.RetryProps = {
 
 interface HandlerOptions {
   /** The handler module `lambdas/<name>.ts`. */
-  name: 'ingest' | 'metrics' | 'report' | 'watchdog';
+  name: 'ingest' | 'metrics' | 'report' | 'watchdog' | 'lease';
   description: string;
   environment: Record<string, string>;
   timeout: Duration;
@@ -108,6 +117,8 @@ export class PipelineStack extends Stack {
   readonly ingestFunctions: Map<IngestSourceId, nodejs.NodejsFunction>;
   readonly metricsFunction: nodejs.NodejsFunction;
   readonly reportFunction: nodejs.NodejsFunction;
+  /** Takes the lake's one-writer lease as the refresh's first step and gives it back as its last. */
+  readonly leaseFunction: nodejs.NodejsFunction;
   /** Emits the days since the last successful refresh, daily, for the overdue alarm. */
   readonly watchdogFunction: nodejs.NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
@@ -293,6 +304,23 @@ export class PipelineStack extends Stack {
       }),
     );
 
+    this.leaseFunction = this.handler('Lease', {
+      name: 'lease',
+      description: "chainwatch lease: take the lake's one-writer lease before a refresh, give it back after",
+      environment: { [ENV.lakeBucket]: lakeBucket.bucketName },
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+    });
+    // Create (If-None-Match), take over a lapsed one (If-Match) and release (DeleteObject If-Match, which
+    // also needs GetObject): one object, nothing else in the lake.
+    grantObjects(
+      this.leaseFunction.role!,
+      lakeBucket,
+      'readWrite',
+      LEASE_KEY,
+      'the lease step writes only the lease object',
+    );
+
     const alarmTopic = new AlarmTopic(this, 'Alarms', config);
     this.alarmTopic = alarmTopic.topic;
 
@@ -301,7 +329,7 @@ export class PipelineStack extends Stack {
       comment:
         'chainwatch monthly refresh: ingest (parallel) → metrics → report (publish a build, switch the site to it)',
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
-      timeout: Duration.hours(2),
+      timeout: REFRESH_TIMEOUT,
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'RefreshLogs', {
@@ -321,7 +349,12 @@ export class PipelineStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: RESOURCE_STAR_REASON,
     });
-    for (const fn of [...this.ingestFunctions.values(), this.metricsFunction, this.reportFunction]) {
+    for (const fn of [
+      ...this.ingestFunctions.values(),
+      this.metricsFunction,
+      this.reportFunction,
+      this.leaseFunction,
+    ]) {
       Validations.of(stateMachineRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${renderResource(stateMachineRole, `${fn.functionArn}:*`)}]`,
         reason:
@@ -401,6 +434,7 @@ export class PipelineStack extends Stack {
         ...[...this.ingestFunctions].map(([source, fn]) => [`ingest-${source}`, fn] as const),
         ['metrics', this.metricsFunction],
         ['report', this.reportFunction],
+        ['lease', this.leaseFunction],
         ['watchdog', this.watchdogFunction],
       ]),
       scheduleDeadLetters,
@@ -485,16 +519,27 @@ export class PipelineStack extends Stack {
       );
     }
 
-    const failed = notify(
-      'Report run failure',
-      `chainwatch ${this.config.stage}: refresh failed`,
-      'The refresh failed',
-    ).next(
-      new sfn.Fail(this, 'Refresh failed', {
-        error: 'RefreshFailed',
-        cause: 'A step after ingest failed; the previous release stays published.',
-      }),
-    );
+    // The last step, on either path: give the lease back (only if it is still this execution's).
+    const release = (id: string) =>
+      this.invoke(
+        id,
+        this.leaseFunction,
+        { action: 'release', lease: sfn.JsonPath.objectAt('$.lease.lease') },
+        sfn.JsonPath.DISCARD,
+      );
+    const refreshFailed = new sfn.Fail(this, 'Refresh failed', {
+      error: 'RefreshFailed',
+      cause: 'A step after ingest failed; the previous release stays published.',
+    });
+    const failed = notify('Report run failure', `chainwatch ${this.config.stage}: refresh failed`, 'The refresh failed')
+      .next(
+        // A release that fails too still ends the run as failed; the lease then lapses by itself.
+        release('Release the lake lease after a failure').addCatch(refreshFailed, {
+          errors: [sfn.Errors.ALL],
+          resultPath: '$.releaseError',
+        }),
+      )
+      .next(refreshFailed);
     const onFailure = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
 
     const metrics = this.invoke('Compute metrics', this.metricsFunction, { runId }, '$.metrics').addCatch(
@@ -507,7 +552,28 @@ export class PipelineStack extends Stack {
       { runId, ingest: sfn.JsonPath.objectAt('$.ingest') },
       '$.report',
     ).addCatch(failed, onFailure);
-    return ingest.next(metrics).next(report).next(new sfn.Succeed(this, 'Published'));
+    // The first step: one refresh at a time. A second execution (a manual start overlapping the schedule,
+    // a schedule delivered twice) finds the lease held and ends here, having changed nothing.
+    const take = this.invoke(
+      'Take the lake lease',
+      this.leaseFunction,
+      { action: 'take', runId, ttlSeconds: LEASE_TTL.toSeconds() },
+      '$.lease',
+    );
+    const refresh = ingest
+      .next(metrics)
+      .next(report)
+      .next(release('Release the lake lease'))
+      .next(new sfn.Succeed(this, 'Published'));
+    return take.next(
+      new sfn.Choice(this, 'Is the lake free?')
+        .when(sfn.Condition.booleanEquals('$.lease.taken', true), refresh)
+        .otherwise(
+          new sfn.Succeed(this, 'Another refresh is running', {
+            comment: 'The lake lease is held by another execution ($.lease.heldBy); this one changed nothing.',
+          }),
+        ),
+    );
   }
 
   /** A Lambda task that returns the handler's result, retrying throttling with backoff. */

@@ -150,6 +150,7 @@ describe('alarms', () => {
         'chainwatch-dev-lambda-metrics',
         'chainwatch-dev-lambda-report',
         'chainwatch-dev-lambda-watchdog',
+        'chainwatch-dev-lambda-lease',
         ...sources.map((s) => `chainwatch-dev-lambda-ingest-${s}`),
         ...sources.map((s) => `chainwatch-dev-quarantine-${s}`),
         'chainwatch-dev-refresh-failed',

@@ -327,8 +327,8 @@ describe('pipeline', () => {
   const functions = () => Object.values(resourcesOf(pipeline, 'AWS::Lambda::Function'));
 
   it('runs every Lambda on the newest Node.js runtime this CDK knows (24), ARM64, traced, logging to its own log group with retention', () => {
-    // Ingest per source, metrics, report, watchdog.
-    expect(functions()).toHaveLength(built.config.sources.length + 3);
+    // Ingest per source, metrics, report, watchdog, lease.
+    expect(functions()).toHaveLength(built.config.sources.length + 4);
     const newest = lambda.Runtime.ALL.filter((r) => /^nodejs\d+\.x$/.test(r.name))
       .map((r) => Number(/\d+/.exec(r.name)![0]))
       .sort((a, b) => b - a)[0];
@@ -435,13 +435,39 @@ describe('pipeline', () => {
     const retriesThrottling = (state: State) =>
       state.Retry?.some((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException') && (r.BackoffRate ?? 1) > 1);
 
-    it('ingests the sources in parallel, then metrics → report (which switches the site itself: no invalidation)', () => {
-      expect(follow(definition.States, definition.StartAt)).toEqual([
+    /** The state a Choice goes to when the lake's lease was taken, and when it was not. */
+    const choice = (name: string) => {
+      const state = definition.States[name] as State & {
+        Choices: { Variable: string; BooleanEquals: boolean; Next: string }[];
+        Default: string;
+      };
+      expect(state.Type).toBe('Choice');
+      expect(only(state.Choices)).toMatchObject({ Variable: '$.lease.taken', BooleanEquals: true });
+      return { taken: only(state.Choices).Next, held: state.Default };
+    };
+    const parameters = (name: string) => (definition.States[name] as State & { Parameters: any }).Parameters;
+
+    it('takes the lake lease first; a second execution finds it held and ends at once, changing nothing', () => {
+      expect(follow(definition.States, definition.StartAt)).toEqual(['Take the lake lease', 'Is the lake free?']);
+      const take = parameters('Take the lake lease');
+      expect(take).toMatchObject({ action: 'take', 'runId.$': '$$.Execution.Name' });
+      // Past the state machine's timeout: no live execution's lease lapses.
+      expect(take.ttlSeconds).toBeGreaterThan(properties.TimeoutSeconds ?? 7200);
+      expect(retriesThrottling(definition.States['Take the lake lease'])).toBe(true);
+      const { held } = choice('Is the lake free?');
+      expect(definition.States[held].Type).toBe('Succeed');
+      expect(held).toBe('Another refresh is running');
+    });
+
+    it('ingests the sources in parallel, then metrics → report (which switches the site itself: no invalidation), then gives the lease back', () => {
+      expect(follow(definition.States, choice('Is the lake free?').taken)).toEqual([
         'Ingest sources',
         'Compute metrics',
         'Build and publish report',
+        'Release the lake lease',
         'Published',
       ]);
+      expect(parameters('Release the lake lease')).toEqual({ action: 'release', 'lease.$': '$.lease.lease' });
       const ingest = definition.States['Ingest sources'];
       expect(ingest.Type).toBe('Parallel');
       expect(ingest.Branches!.map((b) => b.StartAt)).toEqual(built.config.sources.map((s) => `Ingest ${s}`));
@@ -469,14 +495,18 @@ describe('pipeline', () => {
       }
     });
 
-    it('sends any later failure to a notification and a Fail state', () => {
+    it('sends any later failure to a notification, gives the lease back and ends in a Fail state', () => {
       for (const name of ['Compute metrics', 'Build and publish report']) {
         const handler = only(definition.States[name].Catch!);
         expect(handler.ErrorEquals, name).toEqual(['States.ALL']);
+        const path = follow(definition.States, handler.Next);
         expect(
-          follow(definition.States, handler.Next).map((s) => definition.States[s].Type),
+          path.map((s) => definition.States[s].Type),
           name,
-        ).toEqual(['Pass', 'Task', 'Fail']);
+        ).toEqual(['Pass', 'Task', 'Task', 'Fail']);
+        expect(parameters(path[2])).toEqual({ action: 'release', 'lease.$': '$.lease.lease' });
+        // A release that fails still ends in the Fail state (the lease then lapses by itself).
+        expect(only(definition.States[path[2]].Catch!).Next).toBe(path[3]);
       }
       expect(retriesThrottling(definition.States['Compute metrics'])).toBe(true);
       expect(retriesThrottling(definition.States['Build and publish report'])).toBe(true);

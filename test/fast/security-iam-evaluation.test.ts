@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allTables, tablePrefix } from '../../data-schemas/index.ts';
+import { LEASE_KEY } from '../../src/core/lake/layout.ts';
 import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
 import { ACCOUNT, PARTITION, REGION } from '../support/cfn-resolve.ts';
 import { AppPolicies, decide, type Decision, type Principal } from '../support/iam-evaluate.ts';
@@ -28,6 +29,7 @@ const DOC = {
   athenaConsole: 'https://docs.aws.amazon.com/athena/latest/ug/datacatalogs-example-policies.html',
   s3Actions: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html',
   s3Versions: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html',
+  s3Conditional: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html',
   ssm: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html',
   kvs: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfrontkeyvaluestore.html',
   sfnLambda: 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html',
@@ -369,6 +371,32 @@ describe('IAM evaluation of the synthesized roles', () => {
     await expectEvaluation(lambdaRole(/^chainwatch report/), needs, mustNot);
   });
 
+  it('lease: takes, takes over and releases the one lease object, and nothing else in the lake', async () => {
+    const needs: Need[] = [
+      {
+        why: 'create the lease (If-None-Match), read it, take over a lapsed one (If-Match), release it (DeleteObject If-Match needs GetObject too)',
+        doc: DOC.s3Conditional,
+        pairs: each(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [s3('lake', LEASE_KEY)]),
+      },
+    ];
+    const mustNot: MustNot[] = [
+      {
+        why: 'read or write any other lake object',
+        pairs: each(
+          ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          [
+            'curated/trade_flows/source=bundled/year=2024/month=1/part-00000.parquet',
+            'metrics/supplier_shares/part-00000.parquet',
+            '_runs/r1-bundled.json',
+            '_lease/other.json',
+          ].map((k) => s3('lake', k)),
+        ),
+      },
+      { why: 'delete object versions', pairs: [['s3:DeleteObjectVersion', s3('lake', LEASE_KEY)]] },
+    ];
+    await expectEvaluation(lambdaRole(/^chainwatch lease/), needs, mustNot);
+  });
+
   it('state machine: invokes its own Lambdas and publishes to the alarm topic', async () => {
     const t = policies.resolver.template(PIPELINE);
     const role = policies.role(
@@ -378,7 +406,7 @@ describe('IAM evaluation of the synthesized roles', () => {
     const functions = Object.keys(t.Resources).filter(
       (id) =>
         t.Resources[id].Type === 'AWS::Lambda::Function' &&
-        /^chainwatch (ingest|metrics|report)/.test((t.Resources[id].Properties as any).Description),
+        /^chainwatch (ingest|metrics|report|lease)/.test((t.Resources[id].Properties as any).Description),
     );
     const topic = policies.resolver.string(PIPELINE, { Ref: policies.find(PIPELINE, 'AWS::SNS::Topic') });
     const needs: Need[] = [
