@@ -236,6 +236,7 @@ export const SCENARIOS: ScenarioCase[] = [
     ['data-brackets', 'data[1]', 'data1'],
     ['data-star', 'd*', 'dX'],
     ['data-quotes-spaces-non-ascii', `Dätä "bundled" 'x'`, undefined],
+    ['data-question-braces', 'd?{a,b}', 'dXa'],
   ].map(
     ([id, name, decoy]): ScenarioCase => ({
       id: id!,
@@ -254,6 +255,7 @@ export const SCENARIOS: ScenarioCase[] = [
     ['out-brackets', 'site[1]', 'site1'],
     ['out-quotes-non-ascii', `Bericht "2026" ü`, undefined],
     ['out-star-question', 'out*?', 'outXY'],
+    ['out-braces-spaces', 'my site {a,b}', 'my site a'],
   ].map(
     ([id, name, decoy]): ScenarioCase => ({
       id: id!,
@@ -577,6 +579,49 @@ export const SCENARIOS: ScenarioCase[] = [
     'EXPORT DATABASE into the lake’s metrics folder',
     /this is an EXPORT statement/,
   ),
+  refusedSql(
+    'sql-insert',
+    () => 'INSERT INTO trade_flows SELECT * FROM trade_flows',
+    'INSERT into a table',
+    /an INSERT statement/,
+  ),
+  refusedSql('sql-update', () => 'UPDATE trade_flows SET year = 1999', 'UPDATE a table', /an UPDATE statement/),
+  refusedSql('sql-delete', () => 'DELETE FROM trade_flows', 'DELETE from a table', /a DELETE statement/),
+  refusedSql('sql-drop', () => 'DROP VIEW trade_flows', 'DROP a table’s view', /a DROP statement/),
+  refusedSql('sql-call', () => 'CALL pragma_version()', 'CALL a table function', /a CALL statement/),
+  refusedSql(
+    'sql-explain',
+    () => `EXPLAIN ANALYZE ${COUNT_TRADE}`,
+    'EXPLAIN ANALYZE (it runs the query)',
+    /an EXPLAIN statement/,
+  ),
+  refusedSql('sql-use', () => 'USE system', 'USE another catalog', /a USE statement/),
+  refusedSql(
+    'sql-read-url',
+    () => "SELECT * FROM read_csv('http://127.0.0.1:9/x.csv')",
+    'read_csv of a URL (a download)',
+    OUTSIDE_LAKE,
+  ),
+  {
+    id: 'sql-describe-summarize-show',
+    family: 'cli',
+    what: 'DESCRIBE, SUMMARIZE and SHOW TABLES (reads that are allowed)',
+    expected: 'exit 0 each',
+    async run(sb) {
+      const lake = sb.path('lake');
+      await ingested(sb, lake);
+      const query = (sql: string) => sb.cli('query', sql, '--lake', lake, '--format', 'csv');
+      const describe = await query('DESCRIBE trade_flows');
+      ok(describe);
+      expect(describe.out).toMatch(/^partner_name,VARCHAR,/m);
+      const summarize = await query('SUMMARIZE trade_flows');
+      ok(summarize);
+      expect(summarize.out).toMatch(/^partner_name,VARCHAR,.*,4,0$/m);
+      const show = await query('SHOW TABLES');
+      ok(show);
+      expect(show.out.split('\n')).toContain('trade_flows');
+    },
+  },
   {
     id: 'sql-shell-copy',
     family: 'cli',
@@ -630,6 +675,10 @@ export const SCENARIOS: ScenarioCase[] = [
         'csv',
       );
       ok(run);
+      const help = await sb.cli('query', '--help');
+      expect(help.out).toMatch(
+        /in csv, text a spreadsheet would run as a formula[\s\S]*leading '[\s\S]*as in the site's CSVs/,
+      );
       expect(run.out.split('\n')).toEqual([
         'partner_name',
         'World',

@@ -552,10 +552,10 @@ describe('IAM evaluation of the synthesized roles', () => {
         ),
       },
       {
-        why: 'read what is not a table (raw responses, run state)',
+        why: 'read what is not a table (raw responses, run state, run manifests, the lease)',
         pairs: each(
           ['s3:GetObject'],
-          ['raw/comtrade/x.json', '_state/comtrade.json'].map((k) => s3('lake', k)),
+          ['raw/comtrade/x.json', '_state/comtrade.json', '_runs/r1-bundled.json', LEASE_KEY].map((k) => s3('lake', k)),
         ),
       },
       {

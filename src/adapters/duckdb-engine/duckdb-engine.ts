@@ -33,12 +33,13 @@ export interface DuckDBQueryEngineOptions {
 /** The statement's first keyword, past comments and parentheses: what a refusal calls it ("COPY", "SET"). */
 const firstWord = (sql: string): string =>
   /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*([A-Za-z_]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'UNKNOWN';
-const article = (word: string): string => `${/^[AEIOU]/.test(word) ? 'an' : 'a'} ${word}`;
+// By sound: an UPDATE, an EXPLAIN, but a USE.
+const article = (word: string): string => `${/^(?:[AEIO]|U(?!S))/.test(word) ? 'an' : 'a'} ${word}`;
 
 /** An analyst statement that is not one read query. */
 const notARead = (what: string): QueryError =>
   new QueryError(
-    `Only a single read query runs here (SELECT, WITH … SELECT, VALUES, FROM …, DESCRIBE, SUMMARIZE); this is ${what}`,
+    `Only a single read query runs here (SELECT, WITH … SELECT, VALUES, FROM …, DESCRIBE, SUMMARIZE, SHOW); this is ${what}`,
     'The session reads the lake tables and nothing else: no COPY, SET, ATTACH, INSTALL, LOAD, CREATE, PRAGMA or file reads outside the lake tables. Save a result with "chainwatch query … --format csv --out <file>".',
   );
 
