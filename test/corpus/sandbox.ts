@@ -87,6 +87,9 @@ export class Sandbox {
   async cli(...args: string[]): Promise<CliRun> {
     const out: string[] = [];
     const err: string[] = [];
+    // Listed in the order the commands start, so concurrent cases read the same on every run.
+    const run: CliRun = { args, code: Number.NaN, out: '', err: '' };
+    this.runs.push(run);
     const home = process.env.HOME;
     process.env.HOME = this.home;
     let code: number;
@@ -99,8 +102,7 @@ export class Sandbox {
     } finally {
       process.env.HOME = home;
     }
-    const run = { args, code, out: out.join('\n'), err: err.join('\n') };
-    this.runs.push(run);
+    Object.assign(run, { code, out: out.join('\n'), err: err.join('\n') });
     return run;
   }
 

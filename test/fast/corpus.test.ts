@@ -14,6 +14,7 @@ import { CASES, DIR_OF, fileOf, bytesOf } from '../corpus/cases.ts';
 import { CORPUS_DIR, runCase } from '../corpus/harness.ts';
 import { Sandbox } from '../corpus/sandbox.ts';
 import { SCENARIOS } from '../corpus/scenarios.ts';
+import { PROJECT_ROOT } from '../../src/core/project-root.ts';
 import { scaled } from '../support/slowdown.ts';
 
 /** One line of RESULTS.md, for an input case or a scenario. */
@@ -139,6 +140,13 @@ describe('bad-input corpus', () => {
               `${r.args[0]} → ${r.code}${r.code === 0 ? '' : `: ${r.err.split('\n')[0].replace(/^chainwatch: /, '')}`}`,
           )
           .join('; ');
+        const stable = (text: string) =>
+          // RESULTS.md is committed: the sandbox's temp path, the checkout's path, process ids and clocks
+          // would change it on every run or machine.
+          text
+            .replaceAll(sb.root, '<sandbox>')
+            .replaceAll(PROJECT_ROOT.replace(/\/$/, ''), '<checkout>')
+            .replace(/pid \d+ on (\S+), since [\dT:.Z-]+/g, 'pid <pid> on $1, since <time>');
         results.push({
           group: c.family,
           name: `\`${c.family}/${c.id}\``,
@@ -154,7 +162,7 @@ describe('bad-input corpus', () => {
           },
           unaccounted,
           userFilesDeleted: outcome.userFilesDeleted.length,
-          detail: cell(said, 300),
+          detail: cell(stable(said), 300),
         });
         expect(outcome.userFilesDeleted, 'user files deleted or changed').toEqual([]);
         expect(outcome.crash, 'an untyped error: a bug').toBeUndefined();
