@@ -1,0 +1,44 @@
+/**
+ * The bundled site publishes the same pages and the same figures as it did before the report asked
+ * the query engine for its rows: test/fixtures/report/figures-before.json was written by the report
+ * that read every lake row into JS (see write-figures-before.ts). Pages, page text, the values behind
+ * every figure, every chart's CSV, JSON and spec, the downloads, the snapshot and the alerts are
+ * compared; numbers within 1e-9 (relative), everything else exactly.
+ */
+import { scaled } from '../support/slowdown.ts';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledSiteFigures } from '../support/bundled-site.ts';
+import { figureDifferences, type SiteFigures } from '../support/site-figures.ts';
+
+let work: string;
+let before: SiteFigures;
+let after: SiteFigures;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'chainwatch-report-figures-'));
+  before = JSON.parse(await readFile(new URL('../fixtures/report/figures-before.json', import.meta.url), 'utf8'));
+  after = await bundledSiteFigures(work);
+}, scaled(180_000));
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('the bundled site, before and after the engine-first report', () => {
+  it('has the same files', () => {
+    expect(after.files).toEqual(before.files);
+  });
+
+  it('has the same page titles, page text and figure values', () => {
+    expect(Object.keys(after.pages).length).toBeGreaterThan(50);
+    expect(figureDifferences(before.pages, after.pages)).toEqual([]);
+  });
+
+  it('publishes the same chart data, downloads, snapshot and alerts', () => {
+    expect(Object.keys(after.data).length).toBeGreaterThan(300);
+    expect(figureDifferences(before.data, after.data)).toEqual([]);
+  });
+});
