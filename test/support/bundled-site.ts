@@ -10,7 +10,7 @@ import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engin
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { siteFigures, type SiteFigures } from './site-figures.ts';
 
-export const FIGURES_MONTH = '2026-03';
+const FIGURES_MONTH = '2026-03';
 const BUILT_AT = new Date('2026-03-15T00:00:00Z');
 
 /** Build the bundled site under `work` and return its published figures. */

@@ -71,7 +71,6 @@ export async function siteFigures(siteDir: string, month: string, volatile: read
       const columns = Object.keys(rows[0] ?? {});
       data[file] = { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
     } else if (file.endsWith('.json')) data[file] = JSON.parse(text);
-    else if (file.endsWith('.json')) data[file] = JSON.parse(text);
   }
   return { files, pages, data };
 }
