@@ -4,7 +4,7 @@ import type { QueryEngine } from '../core/seams/query-engine.ts';
 import { formatTable } from '../core/analyst/format.ts';
 import { formatPortabilityWarning } from '../core/analyst/portability.ts';
 import { runAnalystQuery } from '../core/analyst/run-query.ts';
-import { segmentSql, splitStatements } from '../core/analyst/sql-text.ts';
+import { segmentSql, splitStatements } from '../core/sql/sql-text.ts';
 
 /**
  * An interactive SQL session on a query engine, for people without the DuckDB CLI: statements end

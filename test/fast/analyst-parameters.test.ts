@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bindNamed,
-  coerceParam,
-  parseParamArgs,
-  toPositional,
-  type ParamDecl,
-} from '../../src/core/analyst/parameters.ts';
-import { splitStatements } from '../../src/core/analyst/sql-text.ts';
+import { bindNamed, coerceParam, parseParamArgs, type ParamDecl } from '../../src/core/analyst/parameters.ts';
+import { toPositional } from '../../src/core/sql/placeholders.ts';
+import { splitStatements } from '../../src/core/sql/sql-text.ts';
 import { UsageError } from '../../src/core/errors.ts';
 
 describe('toPositional', () => {

@@ -11,8 +11,8 @@ import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { metricTables } from '../../data-schemas/metrics.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
-import { toPositional } from '../../src/core/analyst/parameters.ts';
-import { segmentSql } from '../../src/core/analyst/sql-text.ts';
+import { toPositional } from '../../src/core/sql/placeholders.ts';
+import { segmentSql } from '../../src/core/sql/sql-text.ts';
 import {
   bundledMart,
   bundledMonthlyTrade,

@@ -18,7 +18,7 @@ import { renderLiteral } from './athena-literals.ts';
 import { isHeaderRow, rowObjects } from './athena-results.ts';
 import { retryOnThrottle, type RetryOptions } from './athena-retry.ts';
 import { checkUnloadedFile, unloadStatement } from './athena-unload.ts';
-import type { QueryEngine, QueryResult, SqlValue } from '../../core/seams/query-engine.ts';
+import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 
 export interface AthenaQueryEngineOptions {
   workgroup: string;
@@ -88,9 +88,28 @@ export class AthenaQueryEngine implements QueryEngine {
 
   async query(sql: string, params: SqlValue[] = []): Promise<QueryResult> {
     const execution = await this.execute(sql, params);
+    let columns: ColumnInfo[] = [];
+    const rows: Row[] = [];
+    for await (const page of this.pages(execution)) {
+      columns = page.columns;
+      rows.push(...page.rows);
+    }
+    return {
+      columns: columns.map((c) => ({ name: c.Name!, type: c.Type ?? 'varchar' })),
+      rows,
+      queryId: execution.QueryExecutionId!,
+    };
+  }
+
+  /** The query runs to completion on Athena; its result is then read one GetQueryResults page at a time. */
+  async *stream(sql: string, params: SqlValue[] = []): AsyncGenerator<Row[]> {
+    for await (const page of this.pages(await this.execute(sql, params))) yield page.rows;
+  }
+
+  /** The result pages of a finished query, typed by the first page's column metadata, without Athena's header row. */
+  private async *pages(execution: QueryExecution): AsyncGenerator<{ columns: ColumnInfo[]; rows: Row[] }> {
     const queryId = execution.QueryExecutionId!;
     let columns: ColumnInfo[] = [];
-    const rows: Record<string, SqlValue>[] = [];
     let NextToken: string | undefined;
     let firstPage = true;
     do {
@@ -103,11 +122,10 @@ export class AthenaQueryEngine implements QueryEngine {
       let pageRows = page.ResultSet?.Rows ?? [];
       if (firstPage && execution.StatementType === 'DML' && isHeaderRow(pageRows[0], columns))
         pageRows = pageRows.slice(1);
-      rows.push(...rowObjects(pageRows, columns));
+      yield { columns, rows: rowObjects(pageRows, columns) };
       NextToken = page.NextToken;
       firstPage = false;
     } while (NextToken);
-    return { columns: columns.map((c) => ({ name: c.Name!, type: c.Type ?? 'varchar' })), rows, queryId };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { ColumnInfo, Row } from '@aws-sdk/client-athena';
-import type { SqlValue } from '../../core/seams/query-engine.ts';
+import type { Row as ResultRow, SqlValue } from '../../core/seams/query-engine.ts';
 
 const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'integer', 'int', 'bigint']);
 const FLOAT_TYPES = new Set(['double', 'real', 'float', 'decimal']);
@@ -28,9 +28,9 @@ export function isHeaderRow(row: Row | undefined, columns: readonly ColumnInfo[]
 }
 
 /** Typed row objects from one page of Athena rows. */
-export function rowObjects(rows: readonly Row[], columns: readonly ColumnInfo[]): Record<string, SqlValue>[] {
+export function rowObjects(rows: readonly Row[], columns: readonly ColumnInfo[]): ResultRow[] {
   return rows.map((row) => {
-    const out: Record<string, SqlValue> = {};
+    const out: ResultRow = {};
     columns.forEach((c, i) => {
       out[c.Name!] = cellValue(c.Type ?? 'varchar', row.Data?.[i]?.VarCharValue);
     });

@@ -15,7 +15,7 @@ import { ChainwatchError, QueryError } from '../../core/errors.ts';
 import { PARQUET_CONTENT_TYPE } from '../../core/lake/partitions.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import { DUCKDB_TYPE, emptyTempViewDdl, literalPattern, sqlString, tableFiles, viewDdl } from './duckdb-views.ts';
-import type { QueryEngine, QueryResult, SqlValue } from '../../core/seams/query-engine.ts';
+import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 
 export interface DuckDBQueryEngineOptions {
   /** The lake folder the views read (`.lake/`). */
@@ -92,6 +92,20 @@ function bindAll(statement: DuckDBPreparedStatement, params: readonly SqlValue[]
   });
 }
 
+/** Rows as the engine hands them out: plain JS values, one object per row. */
+const toRow = (row: Record<string, unknown>): Row => {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k] = toSqlValue(v);
+  return out;
+};
+
+/** Session settings every connection gets, so each behaves like Athena (Trino) where the two differ. */
+async function configure(session: DuckDBConnection): Promise<void> {
+  // Offline: never download an extension. Trino truncates int/int, so local SQL must too (a session setting).
+  await session.run('SET autoinstall_known_extensions = false');
+  await session.run('SET integer_division = true');
+}
+
 /** A SQL file's statement without its trailing `;`, so it can be wrapped in COPY (…). */
 const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
 
@@ -126,11 +140,7 @@ export class DuckDBQueryEngine implements QueryEngine {
     const spillDir = readOnly ? await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-spill-')) : undefined;
     const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, spillDir);
     try {
-      for (const session of [connection, typeChecker]) {
-        // Offline: never download an extension. Trino truncates int/int, so local SQL must too (a session setting).
-        await session.run('SET autoinstall_known_extensions = false');
-        await session.run('SET integer_division = true');
-      }
+      for (const session of [connection, typeChecker]) await configure(session);
       for (const table of allTables) await typeChecker.run(emptyTempViewDdl(table));
       await engine.refreshViews();
       if (spillDir) await engine.lockDown(spillDir);
@@ -222,14 +232,27 @@ export class DuckDBQueryEngine implements QueryEngine {
       const reader = await statement.runAndReadAll();
       const types = reader.columnTypes();
       const columns = reader.columnNames().map((name, i) => ({ name, type: types[i].toString() }));
-      const rows = reader.getRowObjectsJS().map((row) => {
-        const out: Record<string, SqlValue> = {};
-        for (const [k, v] of Object.entries(row)) out[k] = toSqlValue(v);
-        return out;
-      });
-      return { columns, rows };
+      return { columns, rows: reader.getRowObjectsJS().map(toRow) };
     } catch (cause) {
       throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
+    }
+  }
+
+  /**
+   * Each stream runs on a connection of its own (the views are shared by the instance), so several
+   * results can be read side by side, chunk by chunk; the connection closes when the loop ends.
+   */
+  async *stream(sql: string, params: SqlValue[] = []): AsyncGenerator<Row[]> {
+    const session = await this.instance.connect();
+    try {
+      await configure(session);
+      const statement = await session.prepare(sql);
+      bindAll(statement, params);
+      for await (const chunk of (await statement.stream()).yieldRowObjectJs()) yield chunk.map(toRow);
+    } catch (cause) {
+      throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
+    } finally {
+      session.closeSync();
     }
   }
 

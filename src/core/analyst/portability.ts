@@ -1,6 +1,6 @@
 import { TrinoSQL } from 'dt-sql-parser';
-import { toPositional } from './parameters.ts';
-import { lineAt, segmentSql } from './sql-text.ts';
+import { toPositional } from '../sql/placeholders.ts';
+import { lineAt, segmentSql } from '../sql/sql-text.ts';
 
 /**
  * Will this SQL also run on Athena (Trino, engine v3)? Analysts try queries locally on DuckDB,

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { projectPath } from '../project-root.ts';
 import { InputError, UsageError } from '../errors.ts';
-import { PARAM_TYPES, toPositional, type ParamDecl, type ParamType } from './parameters.ts';
+import { toPositional } from '../sql/placeholders.ts';
+import { PARAM_TYPES, type ParamDecl, type ParamType } from './parameters.ts';
 
 /**
  * Saved analyst queries: `.sql` files whose leading comment block is the header.

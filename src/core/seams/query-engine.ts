@@ -5,9 +5,12 @@
  */
 export type SqlValue = string | number | boolean | null;
 
+/** One result row, by column name. */
+export type Row = Record<string, SqlValue>;
+
 export interface QueryResult {
   columns: { name: string; type: string }[];
-  rows: Record<string, SqlValue>[];
+  rows: Row[];
   /** Engine-side id (Athena QueryExecutionId), when the engine has one. */
   queryId?: string;
 }
@@ -16,6 +19,12 @@ export interface QueryEngine {
   readonly name: 'duckdb' | 'athena';
   /** Run one statement with positional `?` parameters and return all rows. */
   query(sql: string, params?: SqlValue[]): Promise<QueryResult>;
+  /**
+   * Run a SELECT and yield its rows batch by batch as the engine hands them over (DuckDB: one data
+   * chunk; Athena: one page of results), so the caller holds a batch, never the whole result.
+   * Leaving the loop early releases the query's resources.
+   */
+  stream(sql: string, params?: SqlValue[]): AsyncIterable<Row[]>;
   /**
    * Run a SELECT and store its result as Parquet under `metrics/<table>/` in the lake, replacing
    * what was there. Locally DuckDB writes the file; on Athena an UNLOAD writes it.
