@@ -461,7 +461,6 @@ export const metricTables = [
 export type SupplierShareRow = z.infer<typeof supplierShares.schema>;
 export type ConcentrationRow = z.infer<typeof concentration.schema>;
 export type DependencyRow = z.infer<typeof dependency.schema>;
-export type TradeTrendRow = z.infer<typeof tradeTrend.schema>;
 export type ProductionShareRow = z.infer<typeof productionShares.schema>;
 export type ProductionTrendRow = z.infer<typeof productionTrend.schema>;
 export type ProductionConcentrationRow = z.infer<typeof productionConcentration.schema>;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { ENV, requireEnv } from '../src/core/env.ts';
 import { redactingLog } from '../src/core/log.ts';
+import { AthenaQueryEngine } from '../src/adapters/athena-engine/athena-engine.ts';
 import { FolderObjectStore } from '../src/adapters/folder-store/folder-store.ts';
 import { lakeStoreFromEnv, siteStoreFromEnv } from '../src/adapters/s3-store/from-env.ts';
 import { buildSite, type BuildSummary } from '../src/core/report/build-site.ts';
@@ -11,20 +12,21 @@ import { KvsSitePointer } from '../src/adapters/kvs-site-pointer/kvs-site-pointe
 import { liveSite, publishSite, type PublishSummary } from '../src/core/report/publish-site.ts';
 import { RUN_METRIC } from '../src/core/operator-metrics.ts';
 import { emitMetric, observed } from './operator.ts';
+import type { QueryEngine } from '../src/core/seams/query-engine.ts';
 
-/** What the Lambda runtime does not let tests reach: the KeyValueStore API, which has no local emulator. */
+/** What the Lambda runtime does not let tests reach: the KeyValueStore API and Athena's SQL, which have no local emulator. */
 export interface ReportDeps {
   kvsClient?: CloudFrontKeyValueStoreClient;
+  /** The engine the pages' rows come from; default Athena over the lake's Glue tables. */
+  engine?: QueryEngine;
   /** Where the site is built before it is published; default a fresh folder under /tmp, removed afterwards. */
   workDir?: string;
 }
 
 /**
- * Report step in AWS: build this month's release from the lake bucket into the Lambda's /tmp,
- * reading the earlier releases (for "what changed") from the build the site serves now, then publish
- * it as a new build in the site bucket and switch the site's KeyValueStore pointer to it (earlier
- * months carried over as published; retired builds removed after the switch).
- * The stylesheet ships beside the bundle as reports/site.css; the metric SQL as sql/metrics/.
+ * Report step in AWS: build this month's release into /tmp, every page's rows asked of Athena and the
+ * earlier releases read from the live build; publish it as a new build and switch the site's pointer.
+ * The stylesheet and the SQL (sql/metrics/, sql/report/) ship beside the bundle.
  */
 export async function publishReport(
   deps: ReportDeps = {},
@@ -33,17 +35,25 @@ export async function publishReport(
   const lake = lakeStoreFromEnv();
   const site = siteStoreFromEnv();
   const pointer = new KvsSitePointer(requireEnv(ENV.siteKvsArn), deps.kvsClient);
-  // A folder of this invocation's own, so the upload is exactly this build (earlier releases come from
-  // the bucket); a warm Lambda keeps /tmp, so a folder this call made is removed when it is done.
+  const engine =
+    deps.engine ??
+    new AthenaQueryEngine({
+      workgroup: requireEnv(ENV.athenaWorkgroup),
+      database: requireEnv(ENV.glueDatabase),
+      lakeBucket: lake.bucket,
+      lakePrefix: lake.prefix,
+      store: lake,
+    });
+  // A warm Lambda keeps /tmp: a folder this call made is removed when it is done.
   const workDir = deps.workDir ?? (await mkdtemp(join(tmpdir(), 'chainwatch-report-')));
-  const outDir = join(workDir, 'site');
   try {
     const live = await pointer.read();
-    const out = new FolderObjectStore(outDir);
-    const built = await buildSite({ store: lake, out, archive: liveSite(site, live), onProgress: log });
+    const out = new FolderObjectStore(join(workDir, 'site'));
+    const built = await buildSite({ engine, store: lake, out, archive: liveSite(site, live), onProgress: log });
     const published = await publishSite(out, site, pointer, { live, onProgress: log });
     return { ...built, ...published };
   } finally {
+    if (!deps.engine) await engine.close();
     if (!deps.workDir) await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -170,7 +170,7 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}"`, `Run "chainwatch --help" for usage.`);
     const lake = values.lake!;
     const wait = waitSeconds(values.wait!);
-    if (name === 'metrics') requireFolderLake(lake);
+    if (name === 'metrics') requireFolderLake(lake, 'metrics');
     if (SITE_BUILDERS.has(name)) {
       checkSiteOut(values.out!, {
         lake: lake.startsWith('s3://') ? undefined : lake,

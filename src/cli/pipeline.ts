@@ -95,22 +95,22 @@ export async function dryRun(o: PipelineOptions, job: PlanJob): Promise<void> {
   log(`${requests.length} request(s) planned; nothing was fetched (--dry-run).`);
 }
 
-/** The local metrics step reads the lake with DuckDB: a folder, never `s3://`. */
-export function requireFolderLake(lake: string): void {
+/** The local steps that query the lake run DuckDB over local Parquet: a folder, never `s3://`. */
+export function requireFolderLake(lake: string, step: 'metrics' | 'report'): void {
   if (lake.startsWith('s3://')) {
     throw new UsageError(
-      'The local metrics step needs a folder lake (DuckDB reads local Parquet only)',
-      'Run metrics in AWS (the Step Functions pipeline runs them on Athena), or use a folder with --lake.',
+      `The local ${step} step needs a folder lake (DuckDB reads local Parquet only)`,
+      `Run ${step} in AWS (the Step Functions pipeline runs it on Athena), or use a folder with --lake.`,
     );
   }
 }
 
 /** `force`: recompute every table, even those whose inputs are unchanged since they were written. */
 export async function metricsStep(o: PipelineOptions, { force = false } = {}): Promise<void> {
-  requireFolderLake(o.lake);
+  requireFolderLake(o.lake, 'metrics');
+  const store = new FolderObjectStore(o.lake);
   const log = o.log ?? noop;
   const start = performance.now();
-  const store = new FolderObjectStore(o.lake);
   await refuseOverPendingIngest(store, (source) => `Run "chainwatch ingest --source ${source}" again`);
   const engine = await DuckDBQueryEngine.create({ lakeRoot: o.lake, store });
   try {
@@ -126,14 +126,13 @@ export async function metricsStep(o: PipelineOptions, { force = false } = {}): P
   }
 }
 
+/** The report: every page's rows asked of DuckDB over the folder lake, the site switched when the build is whole. */
 export async function reportStep(o: PipelineOptions): Promise<void> {
+  requireFolderLake(o.lake, 'report');
+  const store = new FolderObjectStore(o.lake);
   const log = o.log ?? noop;
   const start = performance.now();
-  const site = await buildSiteFolder({
-    store: storeFromUri(o.lake),
-    outDir: o.outDir,
-    onProgress: (line) => log(`  ${line}`),
-  });
+  const site = await buildSiteFolder({ store, outDir: o.outDir, onProgress: (line) => log(`  ${line}`) });
   log(
     `report   ${site.pages} pages, ${site.charts} charts, ${count(Math.round(site.bytes / 1024))} KiB → ${join(o.outDir, 'index.html')} (${seconds(start)})`,
   );

@@ -1,27 +1,40 @@
+import { DuckDBQueryEngine } from '../adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
 import { startSiteFolderBuild } from '../adapters/link-site-pointer/site-folder.ts';
 import { buildSite, type BuildSiteOptions, type BuildSummary } from '../core/report/build-site.ts';
+import type { QueryEngine } from '../core/seams/query-engine.ts';
 
 /**
- * The local publish: build the report into a new folder beside the site, with the site as it is now
- * as the archive of earlier releases, then switch the site link to it. A failed build leaves the
- * site as it was.
+ * The local publish: build the report from a folder lake, its rows asked of DuckDB over that folder
+ * (or of `engine` when given), into a new folder beside the site, with the site as it is now as the
+ * archive of earlier releases, then switch the site link to it. A failed build leaves the site as it was.
  */
 export async function buildSiteFolder(
-  options: Omit<BuildSiteOptions, 'out' | 'archive'> & { outDir: string },
+  options: Omit<BuildSiteOptions, 'out' | 'archive' | 'engine' | 'store'> & {
+    store: FolderObjectStore;
+    outDir: string;
+    engine?: QueryEngine;
+  },
 ): Promise<BuildSummary> {
-  const { outDir, ...rest } = options;
-  const build = await startSiteFolderBuild(outDir);
+  const { outDir, store, ...rest } = options;
+  const engine = options.engine ?? (await DuckDBQueryEngine.create({ lakeRoot: store.root, store }));
   try {
-    const summary = await buildSite({
-      ...rest,
-      out: new FolderObjectStore(build.dir),
-      archive: new FolderObjectStore(outDir),
-    });
-    await build.switch(summary.release);
-    return summary;
-  } catch (error) {
-    await build.discard();
-    throw error;
+    const build = await startSiteFolderBuild(outDir);
+    try {
+      const summary = await buildSite({
+        ...rest,
+        engine,
+        store,
+        out: new FolderObjectStore(build.dir),
+        archive: new FolderObjectStore(outDir),
+      });
+      await build.switch(summary.release);
+      return summary;
+    } catch (error) {
+      await build.discard();
+      throw error;
+    }
+  } finally {
+    if (!options.engine) await engine.close();
   }
 }

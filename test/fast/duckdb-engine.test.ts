@@ -135,6 +135,43 @@ describe('DuckDBQueryEngine', () => {
     }
   });
 
+  test('stream yields a result chunk by chunk, several streams side by side, each on its own session', async () => {
+    const sql = 'SELECT i, i / 2 AS half FROM range(?) t(i) ORDER BY i';
+    const [a, b] = [lake.engine.stream(sql, [5000]), lake.engine.stream(sql, [3])].map((s) =>
+      s[Symbol.asyncIterator](),
+    );
+    const first = await a.next();
+    const other = [];
+    for (let next = await b.next(); !next.done; next = await b.next()) other.push(...next.value);
+    // The second stream ran to the end while the first was still open; int / int truncates on every session.
+    expect(other).toEqual([
+      { i: 0, half: 0 },
+      { i: 1, half: 0 },
+      { i: 2, half: 1 },
+    ]);
+    const rows = [...(first.value as unknown[])];
+    let batches = 1;
+    for (let next = await a.next(); !next.done; next = await a.next(), batches++) rows.push(...next.value);
+    expect(rows).toHaveLength(5000);
+    expect(rows[4999]).toEqual({ i: 4999, half: 2499 });
+    // DuckDB hands over 2048-row chunks: the caller never held more than one.
+    expect(batches).toBe(3);
+  });
+
+  test('a stream can be left early, and a failing one throws a QueryError with a hint', async () => {
+    for await (const batch of lake.engine.stream('SELECT * FROM trade_flows')) {
+      expect(batch.length).toBeGreaterThan(0);
+      break;
+    }
+    const bad = lake.engine.stream('SELECT no_such_column FROM trade_flows');
+    const error = await bad[Symbol.asyncIterator]()
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).hint).toMatch(/data-schemas/);
+    expect((await lake.engine.query('SELECT COUNT(*) AS n FROM trade_flows')).rows).toEqual([{ n: 4 }]);
+  });
+
   /** A concentration table from trade_flows: the reporter is the first parameter, years from the second on. */
   const concentrationSql = `
       SELECT CAST(? AS VARCHAR) AS reporter_iso3, CAST(hs6 AS VARCHAR) AS hs6, CAST(flow AS VARCHAR) AS flow,

@@ -5,7 +5,10 @@ import { dirname, join, posix, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { SITE_MARKER } from '../../src/adapters/link-site-pointer/site-folder.ts';
-import { StoreError } from '../../src/core/errors.ts';
+import { QueryError, StoreError } from '../../src/core/errors.ts';
+import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
+import type { QueryEngine } from '../../src/core/seams/query-engine.ts';
+import { reportSqlFiles } from '../../src/core/sql/report-sql.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import {
   ALLY_EXPORT_PRODUCT,
@@ -493,25 +496,27 @@ describe('headline figures come from the lake rows', () => {
 });
 
 describe('a failed build', () => {
+  const snapshot = async (dir: string) =>
+    Object.fromEntries(
+      await Promise.all(
+        (await filesOf(dir)).map(async (f) => [
+          f,
+          createHash('sha256')
+            .update(await readFile(join(dir, f)))
+            .digest('hex'),
+        ]),
+      ),
+    );
+  const leftovers = async () =>
+    (await readdir(dirname(site))).filter((f) => f.includes('.tmp-') || f.includes('.old-'));
+
   it('leaves the previously built site untouched and no staging folder behind', async () => {
-    const snapshot = async (dir: string) =>
-      Object.fromEntries(
-        await Promise.all(
-          (await filesOf(dir)).map(async (f) => [
-            f,
-            createHash('sha256')
-              .update(await readFile(join(dir, f)))
-              .digest('hex'),
-          ]),
-        ),
-      );
     const before = await snapshot(site);
 
     /** The real folder store, failing part-way through the reads as a network store might. */
     class FailingStore extends FolderObjectStore {
       override async get(key: string): Promise<Uint8Array | undefined> {
-        if (key.startsWith('metrics/dependency/'))
-          throw new StoreError(`Could not read ${key}: connection reset`, 'Retry.');
+        if (key.startsWith('_runs/')) throw new StoreError(`Could not read ${key}: connection reset`, 'Retry.');
         return super.get(key);
       }
     }
@@ -520,7 +525,43 @@ describe('a failed build', () => {
       StoreError,
     );
     expect(await snapshot(site)).toEqual(before);
-    expect((await readdir(dirname(site))).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('leaves the site untouched when the engine fails after pages were written', async () => {
+    const before = await snapshot(site);
+    const store = new FolderObjectStore(join(work, 'base-lake'));
+    const real = await DuckDBQueryEngine.create({ lakeRoot: store.root, store });
+    // The real engine, failing as Athena might part-way through the build: the country pages' last query comes
+    // after the product, production and sector pages are written.
+    const failing = reportSqlFiles().get('country_production')!.sql;
+    let written = 0;
+    const engine: QueryEngine = {
+      name: real.name,
+      query: (sql, params) => real.query(sql, params),
+      materialize: (table, sql, params) => real.materialize(table, sql, params),
+      close: () => real.close(),
+      async *stream(sql, params) {
+        if (sql === failing) throw new QueryError('Athena query failed: connection reset', 'Retry.');
+        yield* real.stream(sql, params);
+      },
+    };
+    try {
+      await expect(
+        buildSiteFolder({
+          store,
+          engine,
+          outDir: site,
+          builtAt: new Date('2030-01-01T00:00:00Z'),
+          onProgress: (line) => (written += /product pages/.test(line) ? 1 : 0),
+        }),
+      ).rejects.toThrow(QueryError);
+    } finally {
+      await real.close();
+    }
+    expect(written).toBe(1);
+    expect(await snapshot(site)).toEqual(before);
+    expect(await leftovers()).toEqual([]);
   });
 
   it('says the lake is empty and what to run when the tables are missing', async () => {

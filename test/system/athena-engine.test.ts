@@ -253,6 +253,74 @@ describe('AthenaQueryEngine.query', () => {
   });
 });
 
+describe('AthenaQueryEngine.stream', () => {
+  it('yields one batch per result page, typed, the header row dropped on the first page only', async () => {
+    const paged = athenaClientFor(moto.endpoint);
+    const seen = pageResultsLikeAthena(paged);
+    await queueAthenaResults(moto.endpoint, [
+      selectResult(
+        [
+          ['hs6', 'varchar'],
+          ['year', 'integer'],
+          ['share', 'double'],
+        ],
+        [
+          ['280530', '2023', '0.5'],
+          ['280530', '2024', null],
+          ['854231', '2023', '0.25'],
+          ['854231', '2024', '1'],
+          ['hs6', '2025', '0'],
+        ],
+      ),
+    ]);
+    const batches = [];
+    for await (const batch of engineWith({ client: paged, maxResults: 2 }).stream('SELECT hs6, year, share FROM t'))
+      batches.push(batch);
+    // 6 rows on the wire (header + 5) in pages of 2: the first page loses its header, a data row equal to it later stays.
+    expect(batches).toEqual([
+      [{ hs6: '280530', year: 2023, share: 0.5 }],
+      [
+        { hs6: '280530', year: 2024, share: null },
+        { hs6: '854231', year: 2023, share: 0.25 },
+      ],
+      [
+        { hs6: '854231', year: 2024, share: 1 },
+        { hs6: 'hs6', year: 2025, share: 0 },
+      ],
+    ]);
+    expect(seen.requestedTokens).toEqual([undefined, '2', '4']);
+    paged.destroy();
+  });
+
+  it('reads a page only when the caller asks for it, and no more once it stops', async () => {
+    const paged = athenaClientFor(moto.endpoint);
+    const seen = pageResultsLikeAthena(paged);
+    await queueAthenaResults(moto.endpoint, [
+      selectResult(
+        [['year', 'integer']],
+        Array.from({ length: 9 }, (_, i) => [String(2010 + i)]),
+      ),
+    ]);
+    for await (const batch of engineWith({ client: paged, maxResults: 3 }).stream('SELECT year FROM t')) {
+      expect(batch).toEqual([{ year: 2010 }, { year: 2011 }]);
+      break;
+    }
+    expect(seen.requestedTokens).toEqual([undefined]);
+    paged.destroy();
+  });
+
+  it('binds parameters as a query does, and fails like one', async () => {
+    const before = await executionIds();
+    const rows = [];
+    for await (const batch of engineWith().stream('SELECT * FROM t WHERE a = ?', ["it's"])) rows.push(...batch);
+    expect(rows).toEqual([]);
+    const [id] = (await executionIds()).filter((x) => !before.includes(x));
+    expect((await describeQuery(id)).ExecutionParameters).toEqual(["'it''s'"]);
+    const failing = engineWith({ workgroup: 'no-such-workgroup' }).stream('SELECT 1');
+    await expect(failing[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(QueryError);
+  });
+});
+
 describe('AthenaQueryEngine.materialize', () => {
   type ShareRow = Record<string, string | number>;
   const rows: ShareRow[] = [

@@ -15,13 +15,23 @@ import { buildInto } from '../support/build-into.ts';
 import { KvsSitePointer } from '../../src/adapters/kvs-site-pointer/kvs-site-pointer.ts';
 import { liveSite, manifestKey, publishSite } from '../../src/core/report/publish-site.ts';
 import { buildPrefix, POINTER_KEYS, StoreSitePointer } from '../../src/core/seams/site-pointer.ts';
-import { StoreError, UsageError } from '../../src/core/errors.ts';
+import { InputError, StoreError, UsageError } from '../../src/core/errors.ts';
+import { reportSqlFiles } from '../../src/core/sql/report-sql.ts';
+import { CreateWorkGroupCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
+import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { fixtureLake, writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
 import { KVS_ARN, KvsStandIn } from '../support/kvs-stand-in.ts';
 import { setEnv } from '../support/env.ts';
-import { MOTO_SDK_ENV, s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import {
+  athenaClientFor,
+  MOTO_SDK_ENV,
+  queueAthenaResults,
+  s3ClientFor,
+  startMoto,
+  type Moto,
+} from '../support/moto.ts';
 import { kvsOf, loadSiteRouter, type ViewerRequest } from '../support/site-router.ts';
 
 const EARLIER = '2000-01';
@@ -250,10 +260,15 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
   const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
   const kvs = new KvsStandIn();
   let earlierBuild: string;
+  /** moto runs no SQL: the handler asks DuckDB for the rows, over a folder copy of the lake it reads from S3. */
+  let engine: DuckDBQueryEngine;
 
   beforeAll(async () => {
     for (const Bucket of ['report-lake', 'report-site']) await s3.send(new CreateBucketCommand({ Bucket }));
     await writeFixtureLake(new S3ObjectStore({ bucket: 'report-lake', prefix: 'lake/', client: s3 }));
+    const copy = new FolderObjectStore(join(work, 'handler-lake'));
+    await writeFixtureLake(copy);
+    engine = await DuckDBQueryEngine.create({ lakeRoot: copy.root, store: copy });
     // An earlier release already published as a build: built from a lake where one value differed.
     await buildInto({
       store: await changedLake('earlier-lake'),
@@ -274,6 +289,7 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
   });
 
   afterAll(async () => {
+    await engine?.close();
     for (const k of ENV) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
@@ -292,7 +308,7 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
     const month = new Date().toISOString().slice(0, 7);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const workDir = join(work, 'handler-build');
-    const summary = await publishReport({ kvsClient: kvs.client(), workDir });
+    const summary = await publishReport({ kvsClient: kvs.client(), engine, workDir });
     log.mockRestore();
     const built = await filesOf(join(workDir, 'site'));
     expect(summary).toMatchObject({
@@ -338,13 +354,59 @@ describe('report Lambda handler on S3 and the KeyValueStore', () => {
     });
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      const summary = await publishReport({ kvsClient: kvs.client() });
+      const summary = await publishReport({ kvsClient: kvs.client(), engine });
       expect(summary.pages).toBeGreaterThan(0);
     } finally {
       log.mockRestore();
       restore();
     }
     expect(await readdir(own)).toEqual([]);
+  });
+
+  it('asks Athena, in the workgroup and database its environment names, for every page’s rows', async () => {
+    const athena = athenaClientFor(moto.endpoint);
+    await athena.send(new CreateWorkGroupCommand({ Name: 'chainwatch-test-pipeline', Configuration: {} }));
+    // moto runs no SQL: the first query (which tables have rows) gets a canned answer, an empty lake.
+    const tables = ['sources', 'basket', 'trade_flows', 'supplier_shares', 'concentration', 'dependency'];
+    await queueAthenaResults(moto.endpoint, [
+      {
+        column_info: tables.map((Name) => ({ Name, Label: Name, Type: 'boolean' })),
+        rows: [
+          { Data: tables.map((t) => ({ VarCharValue: t })) },
+          { Data: tables.map(() => ({ VarCharValue: 'false' })) },
+        ],
+      },
+    ]);
+    const before = Object.fromEntries(kvs.items);
+    const restore = setEnv({
+      LAKE_BUCKET: 'report-lake',
+      LAKE_PREFIX: 'lake/',
+      SITE_BUCKET: 'report-site',
+      SITE_KVS_ARN: KVS_ARN,
+      ATHENA_WORKGROUP: 'chainwatch-test-pipeline',
+      GLUE_DATABASE: 'chainwatch_test',
+      AWS_ENDPOINT_URL_ATHENA: moto.endpoint,
+    });
+    try {
+      const error = await publishReport({ kvsClient: kvs.client() }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toMatch(`has no rows in ${tables.join(', ')}`);
+    } finally {
+      restore();
+    }
+    const ids = (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: 'chainwatch-test-pipeline' })))
+      .QueryExecutionIds!;
+    const [execution] = await Promise.all(
+      ids.map(
+        async (QueryExecutionId) =>
+          (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId }))).QueryExecution!,
+      ),
+    );
+    expect(ids).toHaveLength(1);
+    expect(execution.Query).toBe(reportSqlFiles().get('site_tables')!.sql);
+    expect(execution.QueryExecutionContext?.Database).toBe('chainwatch_test');
+    expect(Object.fromEntries(kvs.items)).toEqual(before);
+    athena.destroy();
   });
 
   it('says which variable is missing', async () => {

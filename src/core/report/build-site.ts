@@ -1,51 +1,78 @@
-import { metricSqlFiles } from '../sql/metric-sql.ts';
 import { readFile } from 'node:fs/promises';
-import { projectPath } from '../project-root.ts';
-import { contentTypeOf } from './content-types.ts';
-
+import type { ProductionConcentrationRow } from '../../../data-schemas/index.ts';
 import { ChainwatchError } from '../errors.ts';
+import { projectPath } from '../project-root.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
-import { assignCountryColours } from './charts/palette.ts';
-import { bundledClaims, checkClaims, type ClaimResult, type ClaimsFile } from './claims.ts';
+import type { QueryEngine } from '../seams/query-engine.ts';
+import { metricSqlFiles } from '../sql/metric-sql.ts';
+import { planColours } from './colour-plan.ts';
+import type { CountryColours } from './charts/palette.ts';
 import { shortCitation } from './citations.ts';
+import { bundledClaims, checkClaims, type ClaimsFile } from './claims.ts';
+import { contentTypeOf } from './content-types.ts';
 import { alertsAtom, alertsJson } from './feeds.ts';
-import { figureHtml, renderChart, type RenderedChart, type SiteFile } from './figure.ts';
-import { seedHeadlines, sectorHeadlines } from './headlines.ts';
-import type { SafeHtml } from './html.ts';
+import { figureHtml, renderChart, type SiteFile } from './figure.ts';
+import { seedHeadlines, worldShareHeadline, type Headline } from './headlines.ts';
 import { layout, type FramedPage, type Mount } from './layout.ts';
-import { buildModel, type SiteModel } from './model.ts';
-import type { PageContext, PagePlan } from './page.ts';
+import { compareSectors, loadModel, type SiteModel } from './model.ts';
+import { pageSourceIds, type PageContext, type PagePlan } from './page.ts';
+import { familyPages } from './page-data.ts';
 import { changesPage } from './pages/changes.ts';
 import { claimsPage } from './pages/claims.ts';
-import { countriesIndexPage, countryPage } from './pages/country.ts';
-import { dataQualityPage } from './pages/data-quality.ts';
+import {
+  compareCountries,
+  countriesIndexPage,
+  countryFamily,
+  countryPage,
+  supplierCountryOf,
+} from './pages/country.ts';
+import { coverageOf, dataQualityPage } from './pages/data-quality.ts';
 import { methodologyPage } from './pages/methodology.ts';
 import { overviewPage } from './pages/overview.ts';
-import { productPage } from './pages/product.ts';
-import { commodities, productionIndexPage, productionPage } from './pages/production.ts';
+import { PRODUCT_QUERY_VALUES, productFamily, productOf, productPage, type Product } from './pages/product.ts';
+import {
+  commodityFamily,
+  commodityOf,
+  commoditySeries,
+  cr3Rows,
+  productionIndexPage,
+  productionPage,
+  type CommodityListing,
+} from './pages/production.ts';
 import { productsIndexPage } from './pages/products-index.ts';
 import { releasesPage, gonePage } from './pages/releases.ts';
-import { sectorPage } from './pages/sector.ts';
-import { sourcesPage } from './pages/sources.ts';
+import {
+  emptySectorProduction,
+  sectorFamily,
+  sectorHeadlines,
+  sectorPage,
+  seriesLink,
+  type SectorProduction,
+} from './pages/sector.ts';
+import { landingsBySource, sourcesPage, type PageCitations } from './pages/sources.ts';
 import { mounts, paths, relativeHref } from './paths.ts';
+import { compareSeries, seriesKey, type ShareSeriesGroup } from './production-series.ts';
 import { loadQuality } from './quality.ts';
 import {
   checkMonth,
   diffReleases,
   nextIndex,
+  productSnapshot,
   readHistory,
   releaseMonthOf,
   snapshotOf,
   withPages,
-  type ReleaseChanges,
+  type ProductionShareEntry,
+  type ReleaseSnapshot,
 } from './release.ts';
-import { loadSiteData } from './site-data.ts';
 
 /** The report build failed for a reason that is not the store's (a chart or page could not be made). */
 class ReportError extends ChainwatchError {}
 
 export interface BuildSiteOptions {
-  /** The lake to read (folder or S3). */
+  /** The query engine over the lake (DuckDB locally, Athena in AWS): every page's rows come from it. */
+  engine: QueryEngine;
+  /** The lake (folder or S3): the run manifests, source states and quarantine files the data-quality page reads. */
   store: ObjectStore;
   /** Where the build's files go (a fresh folder or bucket prefix); the edge that called switches readers to it. */
   out: ObjectStore;
@@ -70,37 +97,107 @@ export interface BuildSummary {
   largestPage: { path: string; bytes: number };
 }
 
-/** Every page of the release, in build order; the sources page comes last because it lists who cites what. */
-function planPages(
-  model: SiteModel,
-  claimsFile: ClaimsFile,
-  claims: readonly ClaimResult[],
-  changes: ReleaseChanges,
-): PagePlan[] {
-  const list = commodities(model);
-  const pages = [
-    overviewPage(model, claims, changes),
-    ...model.sectors.map((s) => sectorPage(model, s)),
-    productsIndexPage(model),
-    ...model.products.map((p) => productPage(model, p)),
-    countriesIndexPage(model),
-    ...model.supplierCountries.map((c) => countryPage(model, c)),
-    productionIndexPage(model, list),
-    ...list.map((c) => productionPage(model, c)),
-    claimsPage(model, claimsFile, claims),
-    changesPage(model, changes),
-    methodologyPage(model),
-    dataQualityPage(model),
-  ];
-  return [...pages, sourcesPage(model, pages)];
-}
-
 const STYLESHEET = projectPath('reports', 'site.css');
 
-/** One page written once, framed per mount. */
-interface RenderedPage {
-  plan: FramedPage;
-  body: SafeHtml;
+/**
+ * The order pages are listed in (the sources page's "used on"): overview, sectors, products index,
+ * products, countries index, countries, production index, production pages, claims, what changed,
+ * methodology, data quality, sources — each kind in the order its index lists it.
+ */
+type PageOrder = (number | string)[];
+const compareOrder = (a: PageOrder, b: PageOrder): number => {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x === y) continue;
+    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
+    return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+  }
+  return 0;
+};
+
+/**
+ * Writes a release page by page, as each is rendered: the page framed for each copy of the release
+ * (releases/<month>/, latest/, the site root), its downloads and its charts' files. It keeps what
+ * the sources page and the snapshot need of each page (path, title, sources) and nothing else.
+ */
+class ReleaseWriter {
+  readonly written: (PageCitations & { order: PageOrder })[] = [];
+  charts = 0;
+  bytes = 0;
+  files = 0;
+  largestPage = { path: '', bytes: 0 };
+  private readonly chartIds = new Set<string>();
+  private readonly metricSql = new Set(metricSqlFiles().map((f) => f.table));
+  private readonly copies: Mount[];
+
+  constructor(
+    private readonly model: SiteModel,
+    private readonly out: ObjectStore,
+    private readonly colours: CountryColours,
+    private readonly cite: (sourceId: string) => string,
+  ) {
+    this.copies = [mounts.release(model.release.month), mounts.latest, ''];
+  }
+
+  async put(path: string, body: string): Promise<void> {
+    await this.out.put(path, body, contentTypeOf(path));
+    this.bytes += Buffer.byteLength(body);
+    this.files++;
+  }
+
+  /** A file every copy of the release has. */
+  async shared(file: SiteFile): Promise<void> {
+    for (const mount of this.copies) await this.put(mount + file.path, file.body);
+  }
+
+  /** Draw a page's charts, write its body, and write it with its files into every copy of the release. */
+  async page(plan: PagePlan, order: PageOrder): Promise<void> {
+    const rendered = new Map<string, Awaited<ReturnType<typeof renderChart>>>();
+    for (const chart of plan.charts) {
+      if (this.chartIds.has(chart.id))
+        throw new ReportError(
+          `Two charts share the id "${chart.id}"`,
+          'Chart ids name their files; make the page give each chart a distinct id.',
+        );
+      const missing = chart.tables.filter((t) => !this.metricSql.has(t));
+      if (missing.length)
+        throw new ReportError(
+          `Charts name metric tables without a SQL file: ${missing.map((t) => `${chart.id} → ${t}`).join(', ')}`,
+          'A chart’s tables must be metric tables of data-schemas/metrics.ts.',
+        );
+      this.chartIds.add(chart.id);
+      rendered.set(chart.id, await renderChart(chart, this.colours));
+    }
+    const body = plan.body({
+      figure: (chart) => {
+        const drawn = rendered.get(chart.id);
+        if (!drawn)
+          throw new ReportError(
+            `Page ${plan.path} asked for chart ${chart.id} it did not plan`,
+            'List the chart in the page plan’s charts.',
+          );
+        return figureHtml(drawn, plan.path, { release: this.model.release.month, cite: this.cite });
+      },
+      href: (to) => relativeHref(plan.path, to),
+      cite: this.cite,
+    });
+    for (const mount of this.copies) {
+      const framed = layout(this.model, plan, body, mount);
+      await this.put(mount + plan.path, framed);
+      if (mount === '' && Buffer.byteLength(framed) > this.largestPage.bytes)
+        this.largestPage = { path: plan.path, bytes: Buffer.byteLength(framed) };
+    }
+    for (const file of plan.files ?? []) await this.shared(file);
+    for (const r of rendered.values()) for (const file of [r.csv, r.json, r.spec]) await this.shared(file);
+    this.charts += plan.charts.length;
+    this.written.push({ order, path: plan.path, title: plan.title, sourceIds: pageSourceIds(plan) });
+  }
+
+  /** A chartless page outside the release copies (the release list, a page only earlier releases had), in one place. */
+  async outside(plan: PagePlan & FramedPage, mount: Mount): Promise<void> {
+    const body = plan.body(chartlessContext(plan.path, this.cite));
+    await this.put(mount + plan.path, layout(this.model, plan, body, mount));
+  }
 }
 
 /** The context of a page without charts. */
@@ -115,143 +212,213 @@ const chartlessContext = (path: string, cite: (id: string) => string): PageConte
   cite,
 });
 
-/** A chartless page rendered for one mount. */
-const renderPlain = (plan: PagePlan & FramedPage, cite: (id: string) => string): RenderedPage => ({
-  plan,
-  body: plan.body(chartlessContext(plan.path, cite)),
-});
-
-/** Draw every chart and write every page body, in memory; plus the files every mount shares. */
-async function renderRelease(
-  model: SiteModel,
-  pages: readonly PagePlan[],
-): Promise<{ pages: RenderedPage[]; files: SiteFile[] }> {
-  const charts = pages.flatMap((p) => p.charts);
-  const duplicate = charts.find((c, i) => charts.findIndex((d) => d.id === c.id) !== i);
-  if (duplicate)
-    throw new ReportError(
-      `Two charts share the id "${duplicate.id}"`,
-      'Chart ids name their files; make the page give each chart a distinct id.',
-    );
-  const sql = metricSqlFiles();
-  const missingSql = charts.flatMap((c) =>
-    c.tables.filter((t) => !sql.some((f) => f.table === t)).map((t) => `${c.id} → ${t}`),
-  );
-  if (missingSql.length)
-    throw new ReportError(
-      `Charts name metric tables without a SQL file: ${missingSql.join(', ')}`,
-      'A chart’s tables must be metric tables of data-schemas/metrics.ts.',
-    );
-
-  const colours = assignCountryColours(charts);
-  const rendered = new Map<string, RenderedChart>();
-  for (const chart of charts) rendered.set(chart.id, await renderChart(chart, colours));
-
-  const cite = citeIn(model);
-  const files: SiteFile[] = [
-    { path: paths.css, body: await readFile(STYLESHEET, 'utf8') },
-    ...sql.map((f) => ({ path: paths.sql(f.table), body: f.sql })),
-  ];
-  const out: RenderedPage[] = [];
-  for (const plan of pages) {
-    const body = plan.body({
-      figure: (chart) => figureHtml(rendered.get(chart.id)!, plan.path, { release: model.release.month, cite }),
-      href: (to) => relativeHref(plan.path, to),
-      cite,
-    });
-    out.push({ plan, body });
-    files.push(...(plan.files ?? []));
-  }
-  for (const r of rendered.values()) files.push(r.csv, r.json, r.spec);
-  return { pages: out, files };
+/** What the commodity pages tell the rest of the site. */
+interface ProductionSummary {
+  bySector: Map<string, SectorProduction>;
+  commodities: CommodityListing[];
+  /** CR3 rows of every drawn series (the production index's chart). */
+  cr3: ProductionConcentrationRow[];
+  /** Every production_shares row, as the snapshot keeps it. */
+  shares: ProductionShareEntry[];
 }
 
-const citeIn = (model: SiteModel) => (sourceId: string) => {
-  const source = model.source(sourceId);
-  return source ? shortCitation(source) : sourceId;
-};
+/** Stages whose series give a sector headline (China's share of world output). */
+const HEADLINE_STAGES = ['mining', 'refining'];
 
-/** The files of one mount: the shared files and every page framed for it, under the mount's folder. */
-const mountFiles = (
+/** The product pages, one at a time; returns what the other pages need of each product, in index order. */
+async function writeProductPages(
+  engine: QueryEngine,
   model: SiteModel,
-  mount: Mount,
-  release: { pages: RenderedPage[]; files: SiteFile[] },
-): SiteFile[] => [
-  ...release.files.map((f) => ({ path: mount + f.path, body: f.body })),
-  ...release.pages.map(({ plan, body }) => ({ path: mount + plan.path, body: layout(model, plan, body, mount) })),
-];
+  writer: ReleaseWriter,
+): Promise<{ products: Product[]; snapshot: ReleaseSnapshot['products'] }> {
+  const products: Product[] = [];
+  const snapshot: ReleaseSnapshot['products'] = {};
+  const sectorIndex = (id: string) => model.sectors.findIndex((s) => s.id === id);
+  for await (const page of familyPages(engine, productFamily, PRODUCT_QUERY_VALUES)) {
+    const product = productOf(page);
+    products.push(product);
+    snapshot[product.hs6] = productSnapshot(product.label, page.rows.years as never);
+    await writer.page(productPage(model, product, page), [3, sectorIndex(product.sector), product.hs6]);
+  }
+  products.sort((a, b) => compareSectors(a.sector, b.sector) || a.hs6.localeCompare(b.hs6));
+  return { products, snapshot };
+}
+
+/** The production pages, one per commodity; returns what the sector pages, the index and the snapshot need. */
+async function writeProductionPages(
+  engine: QueryEngine,
+  model: SiteModel,
+  writer: ReleaseWriter,
+): Promise<ProductionSummary> {
+  const summary: ProductionSummary = { bySector: new Map(), commodities: [], cr3: [], shares: [] };
+  const headlines = new Map<string, { group: ShareSeriesGroup; headline: Headline }[]>();
+  const sectorIndex = (id: string) => model.sectors.findIndex((s) => s.id === id);
+  for await (const page of familyPages(engine, commodityFamily)) {
+    summary.shares.push(...(page.rows.shares as unknown as ProductionShareEntry[]));
+    const concentration = page.rows.concentration as unknown as ProductionConcentrationRow[];
+    const series = commoditySeries(model, page.rows.shares);
+    for (const s of series) {
+      const sector = summary.bySector.get(s.sector) ?? emptySectorProduction();
+      summary.bySector.set(s.sector, sector);
+      sector.drawn.push(...s.drawn.map(seriesLink));
+      for (const key of s.duplicates) sector.duplicates.add(key);
+      const keys = new Set(s.drawn.map(seriesKey));
+      sector.cr3.push(...cr3Rows(concentration, keys).filter((r) => r.sector === s.sector));
+      const found = headlines.get(s.sector) ?? [];
+      for (const group of s.groups.filter((g) => HEADLINE_STAGES.includes(g.stage))) {
+        const headline = worldShareHeadline(s.sector, group);
+        if (headline) found.push({ group, headline });
+      }
+      headlines.set(s.sector, found);
+    }
+    const commodity = commodityOf(page.key, series);
+    if (!commodity) continue;
+    summary.cr3.push(...cr3Rows(concentration, new Set(commodity.groups.map(seriesKey))));
+    summary.commodities.push({
+      id: commodity.id,
+      sector: commodity.sector,
+      series: commodity.groups.map(({ commodity: c, measure, stage }) => ({ commodity: c, measure, stage })),
+    });
+    await writer.page(productionPage(model, commodity, page), [7, sectorIndex(commodity.sector), commodity.id]);
+  }
+  for (const [id, sector] of summary.bySector) {
+    sector.drawn.sort(compareSeries);
+    sector.headlines = (headlines.get(id) ?? []).sort((a, b) => compareSeries(a.group, b.group)).map((h) => h.headline);
+  }
+  summary.commodities.sort((a, b) => sectorIndex(a.sector) - sectorIndex(b.sector) || a.id.localeCompare(b.id));
+  return summary;
+}
 
 /**
- * Build the static report site from the lake tables in `store` into `outDir`: this month's release
- * under `releases/<YYYY-MM>/`, the same release under `latest/` and at the site root, and the
- * release index. Earlier releases are read from `archive` to say what changed, and never rewritten.
+ * Build the static report site from the lake into `out`: this month's release under
+ * `releases/<YYYY-MM>/`, the same release under `latest/` and at the site root, and the release
+ * index. Every page's rows come from the query engine, one page family at a time, and each page is
+ * written as soon as it is rendered, so memory holds one page, never a table. Earlier releases are
+ * read from `archive` to say what changed, and never rewritten.
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary> {
-  const { store, out, onProgress } = options;
+  const { engine, store, out, onProgress } = options;
   try {
     const builtAt = options.builtAt ?? new Date();
     const month = checkMonth(options.releaseMonth ?? releaseMonthOf(builtAt));
-    const [data, quality, history] = await Promise.all([
-      loadSiteData(store),
-      loadQuality(store),
-      readHistory(options.archive, month),
-    ]);
-    onProgress?.(`read ${Object.values(data).reduce((n, rows) => n + rows.length, 0)} rows from ${store.location}`);
+    const [quality, history] = await Promise.all([loadQuality(store), readHistory(options.archive, month)]);
     const index = nextIndex(history.index, month);
-    const model = buildModel(data, {
+    const model = await loadModel(engine, store.location, {
       builtAt,
       quality,
       release: { month, previous: history.previous, months: index.releases.map((r) => r.month) },
     });
+    const cite = (sourceId: string) => {
+      const source = model.source(sourceId);
+      return source ? shortCitation(source) : sourceId;
+    };
+    const colours = await planColours(engine, model);
+    const writer = new ReleaseWriter(model, out, colours, cite);
+    onProgress?.(`writing release ${month} to ${out.location} page by page, with rows from the ${engine.name} engine`);
+
+    for (const file of [
+      { path: paths.css, body: await readFile(STYLESHEET, 'utf8') },
+      ...metricSqlFiles().map((f) => ({ path: paths.sql(f.table), body: f.sql })),
+    ])
+      await writer.shared(file);
+
+    const { products, snapshot: productYears } = await writeProductPages(engine, model, writer);
+    await writer.page(productsIndexPage(model, products), [2]);
+    onProgress?.(`  ${products.length} product pages`);
+
+    const production = await writeProductionPages(engine, model, writer);
+    await writer.page(productionIndexPage(model, production.commodities, production.cr3), [6]);
+
+    const productsOf = (sector: string) => products.filter((p) => p.sector === sector);
+    const bySector = [];
+    const sectorPages = familyPages(engine, sectorFamily);
+    const published = new Map<string, number>();
+    for await (const page of sectorPages) {
+      const sector = model.sectors.find((s) => s.id === page.key);
+      if (!sector) continue;
+      published.set(sector.id, page.rows.production.length);
+      const info = production.bySector.get(sector.id) ?? emptySectorProduction();
+      await writer.page(sectorPage(model, sector, productsOf(sector.id), info, page), [
+        1,
+        model.sectors.indexOf(sector),
+      ]);
+    }
+    for (const sector of model.sectors) {
+      const info = production.bySector.get(sector.id) ?? emptySectorProduction();
+      if (!published.has(sector.id)) {
+        const page = { key: sector.id, rows: { production: [], basket: [] } };
+        await writer.page(sectorPage(model, sector, productsOf(sector.id), info, page), [
+          1,
+          model.sectors.indexOf(sector),
+        ]);
+      }
+      bySector.push({
+        sector,
+        headlines: sectorHeadlines(sector, info, productsOf(sector.id)),
+        published: published.get(sector.id) ?? 0,
+      });
+    }
+
+    const byHs6 = new Map(products.map((p) => [p.hs6, p]));
+    const countries = [];
+    for await (const page of familyPages(engine, countryFamily)) {
+      const country = supplierCountryOf(model, page);
+      if (!country) continue;
+      countries.push(country);
+      await writer.page(countryPage(model, country, byHs6, page), [5, country.name, country.iso3]);
+    }
+    const allSources = [...new Set(products.flatMap((p) => p.sourceIds))].sort();
+    await writer.page(countriesIndexPage(countries.sort(compareCountries), allSources), [4]);
 
     const claimsFile = options.claims ?? bundledClaims();
-    const claims = checkClaims(model, claimsFile);
-    const headlines = [...seedHeadlines(model), ...model.sectors.flatMap((s) => sectorHeadlines(model, s.id))];
-    const metrics = snapshotOf(model, headlines, claims);
+    const [claims, seed, coverage, landings] = await Promise.all([
+      checkClaims(engine, claimsFile),
+      seedHeadlines(engine),
+      coverageOf(engine),
+      landingsBySource(engine, model),
+    ]);
+    const headlines = [...seed, ...bySector.flatMap((s) => s.headlines)];
+    const metrics = snapshotOf({
+      month,
+      products: productYears,
+      productionShares: production.shares,
+      headlines,
+      claims,
+    });
     const changes = diffReleases(history.previous, metrics, model);
-    const pages = planPages(model, claimsFile, claims, changes);
+    await writer.page(overviewPage(model, { claims, changes, seed, bySector, products }), [0]);
+    await writer.page(claimsPage(model, claimsFile, claims), [8]);
+    await writer.page(changesPage(model, changes), [9]);
+    await writer.page(methodologyPage(model), [10]);
+    await writer.page(dataQualityPage(model, coverage), [11]);
+    const cited = [...writer.written].sort((a, b) => compareOrder(a.order, b.order));
+    await writer.page(sourcesPage(model, cited, landings), [12]);
+
     const snapshot = withPages(
       metrics,
-      pages.map((p) => p.path),
+      writer.written.map((p) => p.path),
       history.previous,
     );
-    const charts = pages.reduce((n, p) => n + p.charts.length, 0);
-
-    const release = await renderRelease(model, pages);
-    release.files.push(
+    for (const file of [
       { path: paths.snapshot, body: JSON.stringify(snapshot) + '\n' },
       alertsJson(changes),
       alertsAtom(changes),
-    );
-    const cite = citeIn(model);
+    ])
+      await writer.shared(file);
     // Pages earlier releases had: the moving copies (root and latest/) point to the last release that had them.
-    const movedOn = (mount: Mount) => ({
-      pages: Object.entries(snapshot.gone).map(([path, last]) => renderPlain(gonePage(path, last, mount), cite)),
-      files: [],
-    });
-    const releaseList = renderPlain(releasesPage(model, index), cite);
-    const files = [
-      ...mountFiles(model, mounts.release(month), release),
-      ...mountFiles(model, mounts.latest, release),
-      ...mountFiles(model, '', release),
-      ...mountFiles(model, mounts.latest, movedOn(mounts.latest)),
-      ...mountFiles(model, '', movedOn('')),
-      { path: mounts.releasesJson, body: JSON.stringify(index, null, 1) + '\n' },
-      { path: releaseList.plan.path, body: layout(model, releaseList.plan, releaseList.body, '') },
-    ];
-    const largestPage = release.pages
-      .map(({ plan, body }) => ({ path: plan.path, bytes: Buffer.byteLength(layout(model, plan, body, '')) }))
-      .reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    for (const mount of [mounts.latest, ''])
+      for (const [path, last] of Object.entries(snapshot.gone))
+        await writer.outside(gonePage(path, last, mount), mount);
+    await writer.put(mounts.releasesJson, JSON.stringify(index, null, 1) + '\n');
+    await writer.outside(releasesPage(model, index), '');
+
+    const pages = writer.written.length;
+    const { largestPage } = writer;
     onProgress?.(
-      `rendered release ${month}: ${pages.length} pages and ${charts} charts; largest page ${largestPage.path} (${Math.round(largestPage.bytes / 1024)} KiB)`,
+      `rendered release ${month}: ${pages} pages and ${writer.charts} charts; largest page ${largestPage.path} (${Math.round(largestPage.bytes / 1024)} KiB)`,
     );
-    let bytes = 0;
-    for (const file of files) {
-      await out.put(file.path, file.body, contentTypeOf(file.path));
-      bytes += Buffer.byteLength(file.body);
-    }
-    onProgress?.(`wrote ${files.length} files to ${out.location} (releases/${month}/, latest/ and the site root)`);
-    return { pages: pages.length, charts, bytes, release: month, largestPage };
+    onProgress?.(`wrote ${writer.files} files to ${out.location} (releases/${month}/, latest/ and the site root)`);
+    return { pages, charts: writer.charts, bytes: writer.bytes, release: month, largestPage };
   } catch (cause) {
     if (cause instanceof ChainwatchError) throw cause;
     throw new ReportError(

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { ProductionRow } from '../../../data-schemas/index.ts';
+import type { DependencyRow, ProductionRow } from '../../../data-schemas/index.ts';
 import { InputError } from '../errors.ts';
 import defaultClaims from '../../../reports/claims.json' with { type: 'json' };
+import type { QueryEngine } from '../seams/query-engine.ts';
 import { formatPeriod, formatPublished } from './format.ts';
-import type { SiteModel } from './model.ts';
+import { queryRows } from './page-data.ts';
 
 /**
  * Claims as data. A claim quotes an article and names the lake rows that test it (a small
@@ -158,24 +159,28 @@ function combine(verdicts: readonly Verdict[]): Verdict {
   return decided.every((v) => v === decided[0]) ? decided[0] : 'partly';
 }
 
-const inYears = (year: number | null, range: { from?: number; to?: number } | undefined): boolean =>
-  range === undefined ||
-  (year !== null && (range.from === undefined || year >= range.from) && (range.to === undefined || year <= range.to));
+/** A production row as a check reads it (sql/report/claim_production.sql). */
+type ProductionFigure = Pick<
+  ProductionRow,
+  'measure' | 'period' | 'year' | 'geo_iso3' | 'geo_name' | 'value' | 'unit' | 'qualifier' | 'source_id'
+>;
+
+/** The year bounds of a selector as query parameters: open ends are null. */
+const yearValues = (range: { from?: number; to?: number } | undefined) => ({
+  in_years: range !== undefined,
+  year_from: range?.from ?? null,
+  year_to: range?.to ?? null,
+});
 
 /** The production rows a selector names: observed (not projected), with a value, in a percentage unit. */
-function productionRows(model: SiteModel, s: z.infer<typeof productionSelector>): ProductionRow[] {
-  return model.data.production
-    .filter(
-      (r) =>
-        r.measure === s.measure &&
-        s.geo.includes(r.geo_iso3) &&
-        (s.source_id === undefined || s.source_id.includes(r.source_id)),
-    )
-    .filter((r) => r.value !== null && !r.is_projection && r.unit.startsWith('percent') && inYears(r.year, s.years))
-    .sort(
-      (a, b) =>
-        (a.year ?? 0) - (b.year ?? 0) || a.period.localeCompare(b.period) || a.source_id.localeCompare(b.source_id),
-    );
+async function productionRows(engine: QueryEngine, s: z.infer<typeof productionSelector>): Promise<ProductionFigure[]> {
+  const rows = await queryRows<Omit<ProductionFigure, 'measure'>>(engine, 'claim_production', {
+    measure: s.measure,
+    geos: s.geo.join(','),
+    source_ids: s.source_id?.join(',') ?? null,
+    ...yearValues(s.years),
+  });
+  return rows.map((r) => ({ ...r, measure: s.measure }));
 }
 
 const SHARE_LABEL: Record<z.infer<typeof dependencySelector>['share'], string> = {
@@ -189,7 +194,7 @@ const SHARE_LABEL: Record<z.infer<typeof dependencySelector>['share'], string> =
 /** A selected figure before any rule, with the production row it came from (none for a computed share). */
 interface Selected extends Omit<Observation, 'verdict' | 'reason'> {
   qualifier: string | null;
-  row: ProductionRow | null;
+  row: ProductionFigure | null;
 }
 
 const observe = ({ qualifier: _q, row: _r, ...o }: Selected, verdict: Verdict | null, reason: string): Observation => ({
@@ -198,10 +203,16 @@ const observe = ({ qualifier: _q, row: _r, ...o }: Selected, verdict: Verdict | 
   reason,
 });
 
+/** A dependency row as a check weights it (sql/report/claim_dependency.sql). */
+type DependencyFigure = Pick<
+  DependencyRow,
+  'year' | 'hs6' | 'total_value_usd' | z.infer<typeof dependencySelector>['share']
+>;
+
 /** Observations before any rule: one per production row, or one per year of a value-weighted dependency share. */
-function select(model: SiteModel, s: ClaimSelector): Selected[] {
+async function select(engine: QueryEngine, s: ClaimSelector): Promise<Selected[]> {
   if (s.table === 'production') {
-    return productionRows(model, s).map((r) => ({
+    return (await productionRows(engine, s)).map((r) => ({
       value: r.value!,
       display: formatPublished(r.value, r.unit, r.qualifier),
       when: formatPeriod(r.period),
@@ -212,16 +223,16 @@ function select(model: SiteModel, s: ClaimSelector): Selected[] {
       row: r,
     }));
   }
-  const rows = model.data.dependency.filter(
-    (d) => d.reporter_iso3 === s.reporter && d.flow === s.flow && s.hs6.includes(d.hs6) && inYears(d.year, s.years),
-  );
-  const sourceIds = [
-    ...new Set(
-      model.data.tradeFlows
-        .filter((f) => f.reporter_iso3 === s.reporter && f.flow === s.flow && s.hs6.includes(f.hs6))
-        .map((f) => f.source_id),
-    ),
-  ].sort();
+  const cells = { reporter: s.reporter, flow: s.flow, hs6_codes: s.hs6.join(',') };
+  const [rows, sources] = await Promise.all([
+    queryRows<DependencyFigure>(engine, 'claim_dependency', {
+      ...cells,
+      year_from: s.years?.from ?? null,
+      year_to: s.years?.to ?? null,
+    }),
+    queryRows<{ source_id: string }>(engine, 'claim_trade_sources', cells),
+  ]);
+  const sourceIds = sources.map((r) => r.source_id);
   const yearsPresent = [...new Set(rows.map((d) => d.year))].sort((a, b) => a - b);
   return yearsPresent.map((year) => {
     const cell = rows.filter((d) => d.year === year);
@@ -266,18 +277,14 @@ function judgeLevel(rule: z.infer<typeof levelRule>, o: Selected): Observation {
 }
 
 /** Production rows listed for the same measure and period as `row`: the field it is ranked in. */
-const rankField = (model: SiteModel, row: ProductionRow): ProductionRow[] =>
-  model.data.production.filter(
-    (r) =>
-      r.measure === row.measure &&
-      r.period === row.period &&
-      !r.geo_is_aggregate &&
-      r.value !== null &&
-      !r.is_projection,
-  );
+const rankField = (engine: QueryEngine, row: ProductionFigure) =>
+  queryRows<Pick<ProductionRow, 'geo_iso3' | 'geo_name' | 'value' | 'unit' | 'qualifier'>>(engine, 'claim_rank_field', {
+    measure: row.measure,
+    period: row.period,
+  });
 
-function evaluate(model: SiteModel, c: ClaimCheck): CheckResult {
-  const selected = select(model, c.select);
+async function evaluate(engine: QueryEngine, c: ClaimCheck): Promise<CheckResult> {
+  const selected = await select(engine, c.select);
   const table = c.select.table;
   const rule = c.rule;
   if (!rule || c.role === 'context') {
@@ -331,35 +338,43 @@ function evaluate(model: SiteModel, c: ClaimCheck): CheckResult {
         `Claim check ${c.id}: a rank rule needs a production selector`,
         'Use "table": "production" for rank checks.',
       );
-    observations = selected.map((o) => {
+    observations = [];
+    for (const o of selected) {
       const row = o.row!;
-      const field = rankField(model, row);
+      const field = await rankField(engine, row);
       const geos = new Set(field.map((r) => r.geo_iso3));
-      if (geos.size < 2) return observe(o, 'not-testable', `only ${o.geo} is listed for ${o.when}`);
+      if (geos.size < 2) {
+        observations.push(observe(o, 'not-testable', `only ${o.geo} is listed for ${o.when}`));
+        continue;
+      }
       const rank = 1 + new Set(field.filter((r) => r.value! > o.value).map((r) => r.geo_iso3)).size;
       const others = field
         .filter((r) => r.geo_iso3 !== row.geo_iso3)
         .map((r) => `${r.geo_name} ${formatPublished(r.value, r.unit, r.qualifier)}`);
-      return observe(
-        o,
-        rank <= rule.rank ? 'supported' : 'not-supported',
-        `rank ${rank} of ${geos.size} listed (${others.join(', ')})`,
+      observations.push(
+        observe(
+          o,
+          rank <= rule.rank ? 'supported' : 'not-supported',
+          `rank ${rank} of ${geos.size} listed (${others.join(', ')})`,
+        ),
       );
-    });
+    }
   }
   return { check: c, table, verdict: combine(observations.map((o) => o.verdict!)), ruleText, observations };
 }
 
-/** Every claim checked against the lake rows of this build. */
-export function checkClaims(model: SiteModel, file: ClaimsFile): ClaimResult[] {
-  return file.claims.map((claim) => {
-    const checks = claim.checks.map((c) => evaluate(model, c));
-    const tests = checks.filter((c) => c.check.role === 'test');
-    return {
-      claim,
-      checks,
-      verdict: combine(tests.map((c) => c.verdict ?? 'not-testable')),
-      sourceIds: [...new Set(checks.flatMap((c) => c.observations.flatMap((o) => o.sourceIds)))].sort(),
-    };
-  });
+/** Every claim checked against the lake rows of this build, each check asking the engine for its own rows. */
+export async function checkClaims(engine: QueryEngine, file: ClaimsFile): Promise<ClaimResult[]> {
+  return Promise.all(
+    file.claims.map(async (claim) => {
+      const checks = await Promise.all(claim.checks.map((c) => evaluate(engine, c)));
+      const tests = checks.filter((c) => c.check.role === 'test');
+      return {
+        claim,
+        checks,
+        verdict: combine(tests.map((c) => c.verdict ?? 'not-testable')),
+        sourceIds: [...new Set(checks.flatMap((c) => c.observations.flatMap((o) => o.sourceIds)))].sort(),
+      };
+    }),
+  );
 }

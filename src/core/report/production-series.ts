@@ -29,7 +29,7 @@ export const seriesKey = (r: { commodity: string; measure: string }): string => 
  * publish the same table under two measure names (USGS "cobalt_mine_production" and
  * "mine_production"); such groups are drawn once, under the shorter name.
  */
-export function worldShareSeries(rows: readonly ProductionShareRow[], sector: string): WorldShareSeries {
+function worldShareSeries(rows: readonly ProductionShareRow[], sector: string): WorldShareSeries {
   const groups = new Map<string, ShareSeriesGroup>();
   for (const r of rows) {
     if (r.sector !== sector || !WORLD_SHARE_STAGES.includes(r.stage)) continue;
@@ -55,26 +55,28 @@ export function worldShareSeries(rows: readonly ProductionShareRow[], sector: st
     if (kept.has(sig)) duplicates.add(seriesKey(g));
     else kept.set(sig, g);
   }
-  const stageRank = (s: string) => STAGE_ORDER.indexOf(s);
-  return {
-    groups: [...kept.values()].sort(
-      (a, b) =>
-        a.commodity.localeCompare(b.commodity) ||
-        stageRank(a.stage) - stageRank(b.stage) ||
-        a.measure.localeCompare(b.measure),
-    ),
-    duplicates,
-  };
+  return { groups: [...kept.values()].sort(compareSeries), duplicates };
 }
+
+const stageRank = (s: string) => STAGE_ORDER.indexOf(s);
+
+/** The order series are listed and drawn in: by commodity, supply-chain stage, measure. */
+export const compareSeries = (
+  a: Pick<ShareSeriesGroup, 'commodity' | 'stage' | 'measure'>,
+  b: Pick<ShareSeriesGroup, 'commodity' | 'stage' | 'measure'>,
+): number =>
+  a.commodity.localeCompare(b.commodity) ||
+  stageRank(a.stage) - stageRank(b.stage) ||
+  a.measure.localeCompare(b.measure);
 
 /** Fewer figures than this make a poor chart; they stay in the sector's published-figures table instead. */
 const MIN_CHART_ROWS = 3;
 
-/** A sector's world-share series that get a chart (on their commodity's production page), and the keys left out as duplicates. */
+/** A sector's world-share series, those that get a chart (on their commodity's production page), and the keys left out as duplicates. */
 export function drawnSeries(
   rows: readonly ProductionShareRow[],
   sector: string,
-): { drawn: ShareSeriesGroup[]; duplicates: Set<string> } {
+): WorldShareSeries & { drawn: ShareSeriesGroup[] } {
   const { groups, duplicates } = worldShareSeries(rows, sector);
-  return { drawn: groups.filter((g) => g.rows.length >= MIN_CHART_ROWS), duplicates };
+  return { groups, drawn: groups.filter((g) => g.rows.length >= MIN_CHART_ROWS), duplicates };
 }

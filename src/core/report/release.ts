@@ -91,36 +91,70 @@ export function nextIndex(index: ReleaseIndex, month: string): ReleaseIndex {
 
 export const headlineKey = (h: Headline, i: number): string => `${h.id}#${i}`;
 
-/** This release's metric snapshot; its page list is added once the pages are planned (withPages). */
-export function snapshotOf(
-  model: SiteModel,
-  headlines: readonly Headline[],
-  claims: readonly ClaimResult[],
-): ReleaseSnapshot {
-  const products: ReleaseSnapshot['products'] = {};
-  for (const p of model.products) {
-    const m = model.metricsOf(p.hs6);
-    const years: Record<string, ProductYear> = {};
-    for (const c of m.concentration) {
-      const d = m.dependency.find((r) => r.year === c.year);
-      const top = m.shares.find((s) => s.year === c.year && s.rank === 1);
-      years[c.year] = {
-        total_value_usd: c.total_value_usd,
-        hhi: c.hhi,
-        cr1: c.cr1,
-        top_supplier_iso3: c.top_supplier_iso3,
-        top_supplier_name: top?.partner_name ?? c.top_supplier_iso3,
-        china_share: d?.china_share ?? null,
-        china_hkg_share: d?.china_hkg_share ?? null,
-        ally_share: d?.ally_share ?? null,
-      };
-    }
-    products[p.hs6] = { label: p.label, years };
+/** One year of a product as its page has it (product_years.sql). */
+interface ProductYearRow {
+  year: number;
+  total_value_usd: number;
+  hhi: number;
+  cr1: number;
+  top_supplier_iso3: string;
+  top_supplier_name: string | null;
+  has_dependency: boolean;
+  china_share?: number | null;
+  china_hkg_share?: number | null;
+  ally_share?: number | null;
+}
+
+/** A product's years as the snapshot keeps them. */
+export function productSnapshot(label: string, rows: readonly ProductYearRow[]): ReleaseSnapshot['products'][string] {
+  const years: Record<string, ProductYear> = {};
+  for (const c of rows) {
+    years[c.year] = {
+      total_value_usd: c.total_value_usd,
+      hhi: c.hhi,
+      cr1: c.cr1,
+      top_supplier_iso3: c.top_supplier_iso3,
+      top_supplier_name: c.top_supplier_name ?? c.top_supplier_iso3,
+      china_share: c.has_dependency ? (c.china_share ?? null) : null,
+      china_hkg_share: c.has_dependency ? (c.china_hkg_share ?? null) : null,
+      ally_share: c.has_dependency ? (c.ally_share ?? null) : null,
+    };
   }
+  return { label, years };
+}
+
+/** A production_shares row as the snapshot keeps it, with the columns that order the table's rows. */
+export interface ProductionShareEntry {
+  sector: string;
+  commodity: string;
+  stage: string;
+  measure: string;
+  source_id: string;
+  geo_iso3: string;
+  year: number;
+  share: number;
+}
+
+/** The table's own order (production_shares.sql's ORDER BY). */
+const tableOrder = (a: ProductionShareEntry, b: ProductionShareEntry): number => {
+  for (const k of ['sector', 'commodity', 'stage', 'measure', 'source_id', 'geo_iso3'] as const)
+    if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
+  return a.year - b.year;
+};
+
+/** This release's metric snapshot; its page list is added once the pages are written (withPages). */
+export function snapshotOf(input: {
+  month: string;
+  products: ReleaseSnapshot['products'];
+  productionShares: readonly ProductionShareEntry[];
+  headlines: readonly Headline[];
+  claims: readonly ClaimResult[];
+}): ReleaseSnapshot {
   const production: ReleaseSnapshot['production'] = {};
-  for (const r of [...model.data.productionShares].sort(
-    (a, b) => a.year - b.year || a.geo_iso3.localeCompare(b.geo_iso3),
-  )) {
+  const byYearAndGeo = [...input.productionShares].sort(
+    (a, b) => a.year - b.year || a.geo_iso3.localeCompare(b.geo_iso3) || tableOrder(a, b),
+  );
+  for (const r of byYearAndGeo) {
     const key = `${r.commodity}|${r.measure}|${r.source_id}`;
     production[key] ??= {
       label: `${seriesName(r.commodity, r.measure)} (${r.source_id})`,
@@ -132,7 +166,7 @@ export function snapshotOf(
     years[r.year][r.geo_iso3] = r.share;
   }
   const headlineValues: ReleaseSnapshot['headlines'] = {};
-  for (const h of headlines) {
+  for (const h of input.headlines) {
     for (const [i, f] of h.figures.entries()) {
       headlineValues[headlineKey(h, i)] = {
         label: `${h.label}${f.qualifier ? `, ${f.qualifier}` : ''}`,
@@ -145,11 +179,11 @@ export function snapshotOf(
 
   return {
     format: SNAPSHOT_FORMAT,
-    release: model.release.month,
-    products,
+    release: input.month,
+    products: input.products,
     production,
     headlines: headlineValues,
-    claims: Object.fromEntries(claims.map((c) => [c.claim.id, c.verdict])),
+    claims: Object.fromEntries(input.claims.map((c) => [c.claim.id, c.verdict])),
     pages: [],
     gone: {},
   };

@@ -8,8 +8,8 @@ export interface CountrySharesInput {
   id: string;
   iso3: string;
   name: string;
-  /** The country's supplier_shares rows (US imports), all products and years. */
-  shares: readonly SupplierShareRow[];
+  /** The country's supplier_shares row of each product it supplies, in the product's latest year with imports from it. */
+  latest: readonly Pick<SupplierShareRow, 'hs6' | 'year' | 'rank' | 'value_usd' | 'share'>[];
   /** Product labels by HS6. */
   labels: ReadonlyMap<string, string>;
   sources: ChartSource[];
@@ -20,9 +20,7 @@ export interface CountrySharesInput {
  * latest year, largest first, in the country's own site-wide colour.
  */
 export function countrySharesChart(input: CountrySharesInput): ChartDef {
-  const latest = new Map<string, SupplierShareRow>();
-  for (const r of input.shares) if (!latest.has(r.hs6) || r.year > latest.get(r.hs6)!.year) latest.set(r.hs6, r);
-  const rows: ChartRow[] = [...latest.values()]
+  const rows: ChartRow[] = [...input.latest]
     .sort((a, b) => b.share - a.share || a.hs6.localeCompare(b.hs6))
     .map((r) => ({
       product: `${input.labels.get(r.hs6) ?? r.hs6} (${r.hs6})`,

@@ -8,7 +8,7 @@ export interface HhiLineInput {
   productLabel: string;
   hs6: string;
   /** concentration rows of one product (one reporter, one flow), sorted by year. */
-  concentration: readonly ConcentrationRow[];
+  concentration: readonly Pick<ConcentrationRow, 'year' | 'hhi'>[];
   sources: ChartSource[];
 }
 

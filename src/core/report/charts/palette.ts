@@ -26,26 +26,41 @@ export type CountryColours = ReadonlyMap<string, string>;
  * order of how many charts name them (then ISO3, so the map is deterministic); each gets the first
  * palette colour not held by a country it shares a chart with. A country that finds no free colour
  * is drawn grey; with at most six named countries per chart that needs an unusual site.
+ * Charts are added one at a time (the build streams them), and the plan keeps only counts and
+ * neighbours: memory grows with the countries, not with the charts.
  */
-export function assignCountryColours(charts: readonly { countries: readonly string[] }[]): Map<string, string> {
-  const count = new Map<string, number>();
-  const neighbours = new Map<string, Set<string>>();
-  for (const { countries } of charts) {
+export class CountryColourPlan {
+  private readonly count = new Map<string, number>();
+  private readonly neighbours = new Map<string, Set<string>>();
+
+  /** A chart's coloured countries. */
+  add(countries: readonly string[]): void {
     for (const c of countries) {
-      count.set(c, (count.get(c) ?? 0) + 1);
-      const n = neighbours.get(c) ?? new Set<string>();
+      this.count.set(c, (this.count.get(c) ?? 0) + 1);
+      const n = this.neighbours.get(c) ?? new Set<string>();
       for (const other of countries) if (other !== c) n.add(other);
-      neighbours.set(c, n);
+      this.neighbours.set(c, n);
     }
   }
-  const order = [...count.keys()].sort((a, b) => count.get(b)! - count.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
-  const colours = new Map<string, string>();
-  for (const c of order) {
-    const taken = new Set([...neighbours.get(c)!].map((n) => colours.get(n)));
-    const free = COUNTRY_PALETTE.find((p) => !taken.has(p));
-    if (free) colours.set(c, free);
+
+  colours(): Map<string, string> {
+    const order = [...this.count.keys()].sort(
+      (a, b) => this.count.get(b)! - this.count.get(a)! || (a < b ? -1 : a > b ? 1 : 0),
+    );
+    const colours = new Map<string, string>();
+    for (const c of order) {
+      const taken = new Set([...this.neighbours.get(c)!].map((n) => colours.get(n)));
+      const free = COUNTRY_PALETTE.find((p) => !taken.has(p));
+      if (free) colours.set(c, free);
+    }
+    return colours;
   }
-  return colours;
+}
+
+export function assignCountryColours(charts: readonly { countries: readonly string[] }[]): Map<string, string> {
+  const plan = new CountryColourPlan();
+  for (const { countries } of charts) plan.add(countries);
+  return plan.colours();
 }
 
 export const colourOf = (colours: CountryColours, iso3: string): string => colours.get(iso3) ?? OTHER_GREY;

@@ -13,8 +13,9 @@ export interface PartnerStackInput {
   hs6: string;
   /** supplier_shares rows of one product (one reporter, one flow), all years. */
   shares: readonly SupplierShareRow[];
+  /** The suppliers drawn as their own bars, largest first (sql/report/product_top_partners.sql). */
+  top: readonly string[];
   sources: ChartSource[];
-  topN: number;
 }
 
 /**
@@ -23,11 +24,7 @@ export interface PartnerStackInput {
  * The rows are exactly the stacked segments, so the CSV re-adds to each year's total.
  */
 export function partnerStackChart(input: PartnerStackInput): ChartDef {
-  const totals = new Map<string, number>();
-  for (const r of input.shares) totals.set(r.partner_iso3, (totals.get(r.partner_iso3) ?? 0) + r.value_usd);
-  const top = [...totals.keys()]
-    .sort((a, b) => totals.get(b)! - totals.get(a)! || (a < b ? -1 : 1))
-    .slice(0, input.topN);
+  const { top } = input;
   // One name per country (its latest spelling), so the legend and the CSV agree across years.
   const names = new Map(input.shares.map((r) => [r.partner_iso3, r.partner_name]));
 
@@ -80,7 +77,7 @@ export function partnerStackChart(input: PartnerStackInput): ChartDef {
     tables: ['supplier_shares'],
     columns: ['year', 'series_rank', 'partner_iso3', 'partner_name', 'value_usd', 'share'],
     rows,
-    countries: top,
+    countries: [...top],
     spec: (colours, size) => ({
       ...baseSpec(title, subtitle, description, size),
       data: { values: rows },

@@ -15,8 +15,8 @@ export interface ShareLinesInput {
   id: string;
   productLabel: string;
   hs6: string;
-  concentration: readonly ConcentrationRow[];
-  dependency: readonly DependencyRow[];
+  concentration: readonly Pick<ConcentrationRow, 'year' | 'cr1'>[];
+  dependency: readonly Pick<DependencyRow, 'year' | Exclude<ShareSeries['key'], 'cr1'>>[];
   series: ShareSeries[];
   sources: ChartSource[];
 }

@@ -1,6 +1,8 @@
 import { formatNumber } from '../format.ts';
 import { html } from '../html.ts';
+import type { QueryEngine } from '../../seams/query-engine.ts';
 import type { SiteModel } from '../model.ts';
+import { queryRows } from '../page-data.ts';
 import type { PagePlan } from '../page.ts';
 import { paths } from '../paths.ts';
 import { latestBySource, REASONS_SHOWN, RUNS_SHOWN } from '../quality.ts';
@@ -8,32 +10,31 @@ import { latestBySource, REASONS_SHOWN, RUNS_SHOWN } from '../quality.ts';
 const count = (n: number | undefined) => (n === undefined ? 'n/a' : formatNumber(n));
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : 'n/a');
 
-/** The last period each cited source has rows for, from the trade and production tables. */
-function coverage(model: SiteModel): { sourceId: string; table: string; through: string; rows: number }[] {
-  const out = new Map<string, { sourceId: string; table: string; through: string; rows: number }>();
-  const note = (sourceId: string, table: string, period: string) => {
-    const key = `${table}|${sourceId}`;
-    const seen = out.get(key);
-    if (!seen) out.set(key, { sourceId, table, through: period, rows: 1 });
-    else {
-      seen.rows++;
-      if (period > seen.through) seen.through = period;
-    }
-  };
-  for (const f of model.data.tradeFlows)
-    note(f.source_id, 'trade_flows', f.month === 0 ? String(f.year) : `${f.year}-${String(f.month).padStart(2, '0')}`);
-  for (const r of model.data.production) note(r.source_id, 'production', r.year === null ? '' : String(r.year));
-  return [...out.values()].sort((a, b) => a.table.localeCompare(b.table) || a.sourceId.localeCompare(b.sourceId));
+/** The last period each cited source has rows for, from the trade and production tables (sql/report/quality_coverage.sql). */
+export interface Coverage {
+  sourceId: string;
+  table: string;
+  through: string;
+  rows: number;
+}
+
+export async function coverageOf(engine: QueryEngine): Promise<Coverage[]> {
+  const rows = await queryRows<{ table_name: string; source_id: string; row_count: number; through: string }>(
+    engine,
+    'quality_coverage',
+  );
+  return rows
+    .map((r) => ({ sourceId: r.source_id, table: r.table_name, through: r.through, rows: r.row_count }))
+    .sort((a, b) => a.table.localeCompare(b.table) || a.sourceId.localeCompare(b.sourceId));
 }
 
 /**
  * What went into this release: each source's rows in, landed and quarantined (with the reasons),
  * when it was last fetched, which sources are stale, and how recent each cited source's data are.
  */
-export function dataQualityPage(model: SiteModel): PagePlan {
+export function dataQualityPage(model: SiteModel, cover: readonly Coverage[]): PagePlan {
   const { quality } = model;
   const latest = latestBySource(quality.runs);
-  const cover = coverage(model);
   return {
     path: paths.quality,
     title: 'Data quality',

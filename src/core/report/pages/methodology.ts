@@ -175,13 +175,13 @@ const sqlLink = (ctx: PageContext, table: string) =>
   html`<a href="${ctx.href(paths.sql(table))}"><code>${table}.sql</code></a>`;
 
 export function methodologyPage(model: SiteModel): PagePlan {
-  const groups = [...new Set(model.data.partnerGroups.map((g) => g.group_id))].sort();
+  const groups = [...new Set(model.partnerGroups.map((g) => g.group_id))].sort();
   return {
     path: paths.methodology,
     title: 'Methodology',
     nav: 'methodology',
     charts: [],
-    sourceIds: [...new Set(model.data.partnerGroups.map((g) => g.source_id))],
+    sourceIds: [...new Set(model.partnerGroups.map((g) => g.source_id))],
     body: (ctx) => html`<h1>Methodology</h1>
 <p class="lede">How every figure is computed, which thresholds the pages use and why, and the traps in trade statistics the pipeline handles. Every metric is one SQL file, run by DuckDB locally and Athena in AWS; the links open the exact file.</p>
 <section aria-labelledby="metrics"><h2 id="metrics">Metrics</h2>
@@ -201,7 +201,7 @@ ${HHI_BANDS.map((b) => html`<dt>HHI ${b.from.toFixed(2)}</dt><dd>${b.label}.</dd
 <section aria-labelledby="groups"><h2 id="groups">Country groups</h2>
 <p>Groups in this release: ${groups.map(
       (g, i) =>
-        html`${i > 0 ? ', ' : ''}<code>${g}</code> (${model.data.partnerGroups
+        html`${i > 0 ? ', ' : ''}<code>${g}</code> (${model.partnerGroups
           .filter((r) => r.group_id === g)
           .map((r) => r.iso3)
           .sort()

@@ -1,3 +1,4 @@
+import type { Row } from '../../seams/query-engine.ts';
 import type { ChartSource } from '../charts/chart.ts';
 import { hhiLineChart } from '../charts/hhi-line.ts';
 import { partnerStackChart } from '../charts/partner-stack.ts';
@@ -6,8 +7,9 @@ import { toCsv } from '../csv.ts';
 import type { SiteFile } from '../figure.ts';
 import { figureValue, formatHhi, formatShare, formatUsd } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { Product, SiteModel } from '../model.ts';
+import { UNCLASSIFIED_SECTOR, type SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
+import type { PageFamily, PageRows } from '../page-data.ts';
 import { paths, slug } from '../paths.ts';
 import { NES_WARNING_SHARE, TOP_SUPPLIERS_SHOWN } from '../thresholds.ts';
 import {
@@ -15,15 +17,95 @@ import {
   supplierShares,
   type ConcentrationRow,
   type DependencyRow,
+  type SupplierShareRow,
 } from '../../../../data-schemas/index.ts';
 import { note, sourceLinks } from './parts.ts';
+
+/**
+ * One page per HS6 product with US import rows. Its rows come from the queries of the product
+ * family (sql/report/product_*.sql), each ordered by hs6: the sources of its trade rows and its
+ * basket entry, its concentration and dependency per year, every supplier in every year, the
+ * suppliers its chart names, the Taiwan notes and the allies' exports.
+ */
+export const productFamily = {
+  key: 'hs6',
+  queries: {
+    trade: 'product_trade',
+    years: 'product_years',
+    suppliers: 'product_suppliers',
+    top: 'product_top_partners',
+    notes: 'product_notes',
+    allyExports: 'product_ally_exports',
+  },
+} satisfies PageFamily<string>;
+
+export type ProductRows = PageRows<keyof typeof productFamily.queries>;
+
+/** How many suppliers the partner chart names (product_top_partners.sql's :top_n). */
+export const PRODUCT_QUERY_VALUES = { top_n: TOP_SUPPLIERS_SHOWN };
+
+/** One year of a product: its concentration row, the dependency row of the year (when there is one) and the largest supplier's name. */
+interface ProductYear
+  extends Pick<
+      ConcentrationRow,
+      'year' | 'total_value_usd' | 'hhi' | 'cr1' | 'top_supplier_iso3' | 'n_suppliers' | 'nes_share'
+    >,
+    Partial<
+      Pick<DependencyRow, 'china_share' | 'china_hkg_share' | 'ally_share' | 'covered_share' | 'covered_hkg_share'>
+    > {
+  has_dependency: boolean;
+  top_supplier_name: string | null;
+}
+
+/** The dependency shares of a year that has them. */
+type DependencyYear = ProductYear &
+  Pick<DependencyRow, 'china_share' | 'china_hkg_share' | 'ally_share' | 'covered_share' | 'covered_hkg_share'>;
+
+/** What the rest of the site keeps of a product page: its name, sector, sources and latest year. */
+export interface Product {
+  hs6: string;
+  label: string;
+  sector: string;
+  stage: string;
+  sourceIds: string[];
+  /** The latest year with concentration figures; null when the metrics have none. */
+  latest: ProductYear | null;
+}
+
+interface TradeRow {
+  source_id: string;
+  year: number;
+  label: string | null;
+  sector: string | null;
+  stage: string | null;
+}
+
+const asRows = <T>(rows: Row[]): T[] => rows as unknown as T[];
+
+/** The product a page is about, from its rows: the basket's name for it (or its code), its sector and its sources. */
+export function productOf({ key, rows }: ProductRows): Product {
+  const trade = asRows<TradeRow>(rows.trade);
+  const entry = trade[0];
+  const years = asRows<ProductYear>(rows.years);
+  return {
+    hs6: key,
+    label: entry?.label ?? `HS ${key}`,
+    sector: entry?.sector ?? UNCLASSIFIED_SECTOR,
+    stage: entry?.stage ?? 'trade',
+    sourceIds: [...new Set(trade.map((t) => t.source_id))].sort(),
+    latest: years.at(-1) ?? null,
+  };
+}
+
+const dependencyOf = (y: ProductYear | undefined): DependencyYear | undefined =>
+  y?.has_dependency ? (y as DependencyYear) : undefined;
 
 /** How many of the latest year's suppliers the table lists; the CSV has them all. */
 const TABLE_SUPPLIERS = 10;
 
 /** Line labels naming each group's members from the partner_groups table, so the legend says who is in it. */
 function shareSeries(model: SiteModel): ShareSeries[] {
-  const rows = (group: string) => model.data.partnerGroups.filter((g) => g.group_id === group);
+  const rows = (group: string) => model.partnerGroups.filter((g) => g.group_id === group);
   const members = (group: string, except = '') =>
     rows(group)
       .map((g) => g.iso3)
@@ -53,12 +135,12 @@ interface Exposure {
   allyCover: { ratio: number; exports: number; reporters: string[] } | null;
 }
 
-function exposureOf(model: SiteModel, hs6: string, c: ConcentrationRow, d: DependencyRow | undefined): Exposure {
-  const top = model.metricsOf(hs6).shares.find((s) => s.year === c.year && s.rank === 1);
+function exposureOf(model: SiteModel, c: ProductYear, allyExports: readonly AllyExportRow[]): Exposure {
+  const d = dependencyOf(c);
   const risks = [
     {
       id: 'top',
-      label: `the top supplier (${top?.partner_name ?? model.countryName(c.top_supplier_iso3)}) stops`,
+      label: `the top supplier (${c.top_supplier_name ?? model.countryName(c.top_supplier_iso3)}) stops`,
       share: c.cr1,
     },
   ];
@@ -69,17 +151,25 @@ function exposureOf(model: SiteModel, hs6: string, c: ConcentrationRow, d: Depen
       { id: 'covered', label: 'the covered nations stop (with Hong Kong and Macao)', share: d.covered_hkg_share },
     );
   }
-  const exports = model.allyExports(hs6).find((e) => e.year === c.year);
+  // Allies' exports of the year: summed over the allied reporters, listed in the order the query gives them.
+  const exports = allyExports.filter((e) => e.year === c.year);
+  const exported = exports.reduce((sum, e) => sum + e.value_usd, 0);
   const atRisk = (d?.china_share ?? 0) * c.total_value_usd;
   return {
     year: c.year,
     total: c.total_value_usd,
     risks,
     allyCover:
-      exports && atRisk > 0
-        ? { ratio: exports.value_usd / atRisk, exports: exports.value_usd, reporters: exports.reporters }
+      exports.length > 0 && atRisk > 0
+        ? { ratio: exported / atRisk, exports: exported, reporters: exports.map((e) => e.reporter_iso3) }
         : null,
   };
+}
+
+interface AllyExportRow {
+  year: number;
+  reporter_iso3: string;
+  value_usd: number;
 }
 
 function exposureSection(e: Exposure): SafeHtml {
@@ -106,12 +196,14 @@ ${
 /** The file with every supplier row of the product: what an analyst recomputes HHI, CR1 and shares from. */
 const suppliersCsvPath = (hs6: string) => paths.data(`product-${slug(hs6)}-suppliers.csv`);
 
-export function productPage(model: SiteModel, product: Product): PagePlan {
-  const m = model.metricsOf(product.hs6);
-  const years = m.concentration.map((c) => c.year);
-  const sources: ChartSource[] = m.sourceIds.map((sourceId) => ({
+export function productPage(model: SiteModel, product: Product, page: ProductRows): PagePlan {
+  const { rows } = page;
+  const years = asRows<ProductYear>(rows.years);
+  const shares = asRows<SupplierShareRow>(rows.suppliers);
+  const trade = asRows<TradeRow>(rows.trade);
+  const sources: ChartSource[] = product.sourceIds.map((sourceId) => ({
     sourceId,
-    years: [...new Set(m.flows.filter((f) => f.source_id === sourceId).map((f) => f.year))],
+    years: trade.filter((t) => t.source_id === sourceId).map((t) => t.year),
   }));
   const id = (kind: string) => `product-${slug(product.hs6)}-${kind}`;
   const charts = [
@@ -119,55 +211,56 @@ export function productPage(model: SiteModel, product: Product): PagePlan {
       id: id('partners'),
       productLabel: product.label,
       hs6: product.hs6,
-      shares: m.shares,
+      shares,
+      top: asRows<{ partner_iso3: string }>(rows.top).map((t) => t.partner_iso3),
       sources,
-      topN: TOP_SUPPLIERS_SHOWN,
     }),
     hhiLineChart({
       id: id('hhi'),
       productLabel: product.label,
       hs6: product.hs6,
-      concentration: m.concentration,
+      concentration: years,
       sources,
     }),
     shareLinesChart({
       id: id('shares'),
       productLabel: product.label,
       hs6: product.hs6,
-      concentration: m.concentration,
-      dependency: m.dependency,
+      concentration: years,
+      dependency: years.flatMap((y) => dependencyOf(y) ?? []),
       series: shareSeries(model),
       sources,
     }),
   ].filter((c) => c.rows.length > 0);
 
-  const firstYear = years.length ? Math.min(...years) : null;
+  const firstYear = years.length ? Math.min(...years.map((y) => y.year)) : null;
   const groupNotes = shareSeries(model)
     .filter((s) => s.validFrom !== null && firstYear !== null && s.validFrom > firstYear)
     .map((s) => `${s.label}: defined from ${s.validFrom}.`);
-  const latestConc = m.concentration.at(-1);
-  const latestDep = m.dependency.find((d) => d.year === latestConc?.year);
-  const latestSuppliers = m.shares.filter((s) => s.year === latestConc?.year).sort((a, b) => a.rank - b.rank);
+  const latestConc = product.latest ?? undefined;
+  const latestDep = dependencyOf(latestConc);
+  const latestSuppliers = shares.filter((s) => s.year === latestConc?.year).sort((a, b) => a.rank - b.rank);
   const sector = model.sectors.find((s) => s.id === product.sector);
-  const mapped490 = [...new Set(m.flows.filter((f) => f.partner_code === '490' && f.note).map((f) => f.note!))];
-  const exposure = latestConc ? exposureOf(model, product.hs6, latestConc, latestDep) : null;
+  const mapped490 = asRows<{ note: string }>(rows.notes).map((n) => n.note);
+  const exposure = latestConc ? exposureOf(model, latestConc, asRows<AllyExportRow>(rows.allyExports)) : null;
   const suppliersFile: SiteFile = {
     path: suppliersCsvPath(product.hs6),
     body: toCsv(
       columnsOf(supplierShares).map((c) => c.name),
-      m.shares,
+      shares,
     ),
   };
+  const yearSpan = years.map((y) => y.year);
 
   return {
     path: paths.product(product.hs6),
     title: `${product.label} (HS ${product.hs6})`,
     nav: 'products',
     charts,
-    sourceIds: m.sourceIds,
+    sourceIds: product.sourceIds,
     files: [suppliersFile],
     body: (ctx) => html`<h1>${product.label} <span class="code">HS ${product.hs6}</span></h1>
-<p class="lede">US imports by supplier country, ${years.length ? `${Math.min(...years)}–${Math.max(...years)}` : 'no years'}. Sector: <a href="${ctx.href(paths.sector(product.sector))}">${sector?.label ?? product.sector}</a>; supply-chain stage: ${product.stage}. Source: ${sourceLinks(ctx, m.sourceIds)}.</p>
+<p class="lede">US imports by supplier country, ${yearSpan.length ? `${Math.min(...yearSpan)}–${Math.max(...yearSpan)}` : 'no years'}. Sector: <a href="${ctx.href(paths.sector(product.sector))}">${sector?.label ?? product.sector}</a>; supply-chain stage: ${product.stage}. Source: ${sourceLinks(ctx, product.sourceIds)}.</p>
 ${
   latestConc
     ? html`<section aria-labelledby="key-figures"><h2 id="key-figures">Key figures, ${latestConc.year}</h2>

@@ -1,4 +1,8 @@
-import type { ProductionConcentrationRow } from '../../../../data-schemas/index.ts';
+import type {
+  ProductionConcentrationRow,
+  ProductionShareRow,
+  ProductionTrendRow,
+} from '../../../../data-schemas/index.ts';
 import type { ChartDef } from '../charts/chart.ts';
 import { productionBarsChart } from '../charts/production-bars.ts';
 import { productionSharesChart } from '../charts/production-shares.ts';
@@ -7,8 +11,10 @@ import { figureValue, formatShare } from '../format.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
+import type { Row } from '../../seams/query-engine.ts';
+import type { PageFamily, PageRows } from '../page-data.ts';
 import { paths, slug } from '../paths.ts';
-import { drawnSeries, seriesKey, type ShareSeriesGroup } from '../production-series.ts';
+import { drawnSeries, seriesKey, type ShareSeriesGroup, type WorldShareSeries } from '../production-series.ts';
 import { humanize, seriesName } from '../sectors.ts';
 import { sourceLink } from './parts.ts';
 
@@ -19,28 +25,50 @@ const MIN_COUNTRIES_FOR_CR3 = 3;
 /** Supply-chain stages in the IEA-style concentration view (reserves and demand are not production). */
 const CR3_STAGES = ['mining', 'refining', 'manufacturing'];
 
+/**
+ * One production page per commodity with a world-share series worth a chart. The commodity family's
+ * queries (sql/report/commodity_*.sql, ordered by commodity) give every series of the commodity:
+ * shares by country and year, concentration by stage, first-to-last change. The same rows tell the
+ * sector pages which series are drawn and what their headline figures are.
+ */
+export const commodityFamily = {
+  key: 'commodity',
+  queries: { shares: 'commodity_shares', concentration: 'commodity_concentration', trends: 'commodity_trends' },
+} satisfies PageFamily<string>;
+
+export type CommodityRows = PageRows<keyof typeof commodityFamily.queries>;
+
+/** A commodity's world-share series in one sector. */
+export interface SectorSeries extends WorldShareSeries {
+  sector: string;
+  drawn: ShareSeriesGroup[];
+}
+
 /** A commodity with world-share series: one production page each. */
 export interface Commodity {
   id: string;
+  /** The first sector (in site order) that draws a series of it. */
   sector: string;
   groups: ShareSeriesGroup[];
 }
 
-/** Every commodity with at least one drawn world-share series, in sector order. */
-export function commodities(model: SiteModel): Commodity[] {
-  const out: Commodity[] = [];
-  for (const sector of model.sectors) {
-    for (const g of drawnSeries(model.data.productionShares, sector.id).drawn) {
-      const c =
-        out.find((x) => x.id === g.commodity) ?? out[out.push({ id: g.commodity, sector: sector.id, groups: [] }) - 1];
-      c.groups.push(g);
-    }
-  }
-  return out;
+/** A commodity's series, sector by sector in site order (a commodity may span sectors; each deduplicates its own). */
+export function commoditySeries(model: SiteModel, shares: readonly Row[]): SectorSeries[] {
+  const rows = shares as unknown as ProductionShareRow[];
+  return model.sectors.flatMap((sector) => {
+    const mine = rows.filter((r) => r.sector === sector.id);
+    return mine.length === 0 ? [] : [{ sector: sector.id, ...drawnSeries(mine, sector.id) }];
+  });
+}
+
+/** The commodity's page, when a sector draws one of its series. */
+export function commodityOf(id: string, series: readonly SectorSeries[]): Commodity | null {
+  const drawing = series.filter((s) => s.drawn.length > 0);
+  return drawing.length === 0 ? null : { id, sector: drawing[0].sector, groups: drawing.flatMap((s) => s.drawn) };
 }
 
 /** A series' chart: lines over time, or bars when it has a single year. */
-function seriesChart(g: ShareSeriesGroup): ChartDef {
+export function seriesChart(g: ShareSeriesGroup): ChartDef {
   const input = {
     id: `production-${slug(g.commodity)}-${slug(g.measure)}`,
     subject: seriesName(g.commodity, g.measure),
@@ -51,34 +79,36 @@ function seriesChart(g: ShareSeriesGroup): ChartDef {
 }
 
 /** Concentration rows of drawn series at production stages, over enough countries to mean something. */
-export function cr3Rows(model: SiteModel, keys: ReadonlySet<string>): ProductionConcentrationRow[] {
-  return model.data.productionConcentration.filter(
+export function cr3Rows(
+  rows: readonly ProductionConcentrationRow[],
+  keys: ReadonlySet<string>,
+): ProductionConcentrationRow[] {
+  return rows.filter(
     (r) => CR3_STAGES.includes(r.stage) && keys.has(seriesKey(r)) && r.n_countries >= MIN_COUNTRIES_FOR_CR3,
   );
 }
 
+/** The table's own order (production_concentration.sql's ORDER BY), which the CR3 charts break ties by. */
+export const byTableOrder = (a: ProductionConcentrationRow, b: ProductionConcentrationRow): number => {
+  for (const k of ['sector', 'commodity', 'stage', 'measure', 'source_id'] as const)
+    if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
+  return a.year - b.year;
+};
+
 const commodityLabel = (id: string) => humanize(id);
 
-export function productionPage(model: SiteModel, commodity: Commodity): PagePlan {
+export function productionPage(model: SiteModel, commodity: Commodity, page: CommodityRows): PagePlan {
   const charts = commodity.groups.map(seriesChart);
   const keys = new Set(commodity.groups.map(seriesKey));
-  const concentration = cr3Rows(model, keys)
-    .filter((r) => r.commodity === commodity.id)
-    .sort(
-      (a, b) =>
-        a.stage.localeCompare(b.stage) ||
-        a.measure.localeCompare(b.measure) ||
-        a.source_id.localeCompare(b.source_id) ||
-        a.year - b.year,
-    );
-  const trend = model.data.productionTrend
-    .filter(
-      (t) =>
-        t.commodity === commodity.id &&
-        keys.has(seriesKey(t)) &&
-        charts.some((c) => c.countries.includes(t.geo_iso3)) &&
-        t.n_years > 1,
-    )
+  const concentration = cr3Rows(page.rows.concentration as unknown as ProductionConcentrationRow[], keys).sort(
+    (a, b) =>
+      a.stage.localeCompare(b.stage) ||
+      a.measure.localeCompare(b.measure) ||
+      a.source_id.localeCompare(b.source_id) ||
+      a.year - b.year,
+  );
+  const trend = (page.rows.trends as unknown as ProductionTrendRow[])
+    .filter((t) => keys.has(seriesKey(t)) && charts.some((c) => c.countries.includes(t.geo_iso3)) && t.n_years > 1)
     .sort(
       (a, b) =>
         a.measure.localeCompare(b.measure) || a.source_id.localeCompare(b.source_id) || b.last_share - a.last_share,
@@ -122,9 +152,20 @@ ${
   };
 }
 
-export function productionIndexPage(model: SiteModel, list: readonly Commodity[]): PagePlan {
-  const keys = new Set(list.flatMap((c) => c.groups.map(seriesKey)));
-  const rows = cr3Rows(model, keys);
+/** A commodity as the production index lists it: its page and the series drawn there. */
+export interface CommodityListing {
+  id: string;
+  sector: string;
+  series: Pick<ShareSeriesGroup, 'commodity' | 'measure' | 'stage'>[];
+}
+
+/** The production index: every commodity page, and CR3 by stage over every drawn series (`cr3`: their concentration rows). */
+export function productionIndexPage(
+  model: SiteModel,
+  list: readonly CommodityListing[],
+  cr3: readonly ProductionConcentrationRow[],
+): PagePlan {
+  const rows = [...cr3].sort(byTableOrder);
   const charts = rows.length ? [stageCr3Chart({ id: 'production-cr3', sectorLabel: 'All sectors', rows })] : [];
   return {
     path: paths.productionIndex,
@@ -139,7 +180,7 @@ ${charts.map((c) => ctx.figure(c))}
 <thead><tr><th scope="col">Commodity</th><th scope="col">Sector</th><th scope="col">Series</th></tr></thead>
 <tbody>${list.map(
       (c) =>
-        html`<tr><td><a href="${ctx.href(paths.production(c.id))}">${commodityLabel(c.id)}</a></td><td>${model.sectors.find((s) => s.id === c.sector)?.label ?? c.sector}</td><td>${c.groups.map((g, i) => html`${i > 0 ? '; ' : ''}${seriesName(g.commodity, g.measure)} (${g.stage})`)}</td></tr>`,
+        html`<tr><td><a href="${ctx.href(paths.production(c.id))}">${commodityLabel(c.id)}</a></td><td>${model.sectors.find((s) => s.id === c.sector)?.label ?? c.sector}</td><td>${c.series.map((g, i) => html`${i > 0 ? '; ' : ''}${seriesName(g.commodity, g.measure)} (${g.stage})`)}</td></tr>`,
     )}</tbody>
 </table></div>`,
   };

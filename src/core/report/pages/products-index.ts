@@ -2,28 +2,28 @@ import { figureValue, formatHhi, formatShare, formatUsd } from '../format.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
+import type { Product } from './product.ts';
 import { paths } from '../paths.ts';
 import { HHI_BANDS, NES_WARNING_SHARE } from '../thresholds.ts';
 
 /** Every product with its latest figures, and how to read them. */
-export function productsIndexPage(model: SiteModel): PagePlan {
+export function productsIndexPage(model: SiteModel, products: readonly Product[]): PagePlan {
   return {
     path: paths.productsIndex,
     title: 'Products',
     nav: 'products',
     charts: [],
-    sourceIds: [...new Set(model.products.flatMap((p) => model.metricsOf(p.hs6).sourceIds))].sort(),
+    sourceIds: [...new Set(products.flatMap((p) => p.sourceIds))].sort(),
     body: (ctx) => html`<h1>US imports by product</h1>
 <p class="lede">One page per HS 6-digit product with US import data in the lake. Figures are for the latest year of each product.</p>
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">HS6</th><th scope="col">Product</th><th scope="col">Sector</th><th scope="col">Year</th><th scope="col" class="num">US imports</th><th scope="col" class="num">HHI</th><th scope="col" class="num">CR1</th><th scope="col" class="num">China</th><th scope="col" class="num">Allies</th></tr></thead>
-<tbody>${model.products.map((p) => {
-      const m = model.metricsOf(p.hs6);
-      const c = m.concentration.at(-1);
-      const d = m.dependency.find((r) => r.year === c?.year);
+<tbody>${products.map((p) => {
+      const c = p.latest;
+      const d = c?.has_dependency ? c : undefined;
       return html`<tr><td><a href="${ctx.href(paths.product(p.hs6))}">${p.hs6}</a></td><td>${p.label}</td><td>${model.sectors.find((s) => s.id === p.sector)?.label ?? p.sector}</td><td>${c?.year ?? ''}</td>
 <td class="num">${c ? figureValue(c.total_value_usd, formatUsd(c.total_value_usd)) : ''}</td><td class="num">${c ? figureValue(c.hhi, formatHhi(c.hhi)) : ''}</td><td class="num">${c ? figureValue(c.cr1, formatShare(c.cr1)) : ''}</td>
-<td class="num">${d ? figureValue(d.china_share, formatShare(d.china_share)) : ''}</td><td class="num">${d ? figureValue(d.ally_share, formatShare(d.ally_share)) : ''}</td></tr>`;
+<td class="num">${d ? figureValue(d.china_share!, formatShare(d.china_share!)) : ''}</td><td class="num">${d ? figureValue(d.ally_share!, formatShare(d.ally_share!)) : ''}</td></tr>`;
     })}</tbody>
 </table></div>
 <section aria-labelledby="method"><h2 id="method">How to read the figures</h2>

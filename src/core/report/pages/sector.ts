@@ -1,33 +1,94 @@
+import type { BasketRow, ProductionConcentrationRow, ProductionRow } from '../../../../data-schemas/index.ts';
 import type { ChartDef } from '../charts/chart.ts';
 import { stageCr3Chart } from '../charts/stage-cr3.ts';
 import { figureValue, formatHhi, formatPeriod, formatPublished, formatShare } from '../format.ts';
-import { sectorHeadlines } from '../headlines.ts';
+import { importsHeadline, type Headline } from '../headlines.ts';
 import { html } from '../html.ts';
 import type { Sector, SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
+import type { PageFamily, PageRows } from '../page-data.ts';
 import { paths, slug } from '../paths.ts';
-import { drawnSeries, seriesKey } from '../production-series.ts';
+import { seriesKey, type ShareSeriesGroup } from '../production-series.ts';
 import { humanize, seriesName } from '../sectors.ts';
-import { cr3Rows } from './production.ts';
+import type { Product } from './product.ts';
+import { byTableOrder } from './production.ts';
 import { headlineCards, note, sourceLink } from './parts.ts';
+
+/**
+ * One page per sector. Its own queries (sql/report/sector_*.sql, ordered by sector) give the
+ * production table's figures for the sector and the basket's products; its world-share series come
+ * from the commodity pages (SectorProduction) and its products from the product pages.
+ */
+export const sectorFamily = {
+  key: 'sector',
+  queries: { production: 'sector_production', basket: 'sector_basket' },
+} satisfies PageFamily<string>;
+
+export type SectorRows = PageRows<keyof typeof sectorFamily.queries>;
+
+/** A drawn series as the sector page lists it: its latest year and the largest country then. */
+interface SeriesLink extends Pick<ShareSeriesGroup, 'commodity' | 'measure' | 'stage'> {
+  latest: number;
+  leader: { geo_name: string; share: number };
+}
+
+/** What the commodity pages found for one sector: drawn series, duplicate series, headline figures, CR3 rows. */
+export interface SectorProduction {
+  drawn: SeriesLink[];
+  duplicates: Set<string>;
+  /** Headlines of the sector's mining and refining series, in series order. */
+  headlines: Headline[];
+  cr3: ProductionConcentrationRow[];
+}
+
+export const emptySectorProduction = (): SectorProduction => ({
+  drawn: [],
+  duplicates: new Set(),
+  headlines: [],
+  cr3: [],
+});
+
+/** A drawn series' link: its latest year and the country with the largest share then. */
+export function seriesLink(g: ShareSeriesGroup): SeriesLink {
+  const latest = Math.max(...g.rows.map((r) => r.year));
+  const leader = g.rows
+    .filter((r) => r.year === latest)
+    .sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3))[0];
+  return { commodity: g.commodity, measure: g.measure, stage: g.stage, latest, leader };
+}
+
+/** A sector's headline figures: its mining and refining series, then China's share of its US imports. */
+export const sectorHeadlines = (
+  sector: Sector,
+  production: SectorProduction,
+  products: readonly Product[],
+): Headline[] => {
+  const imports = importsHeadline(sector, products);
+  return imports ? [...production.headlines, imports] : production.headlines;
+};
 
 /**
  * A sector at a glance: headline figures, concentration by supply-chain stage, links to the
  * production pages of its commodities, its traded products, and the published figures no chart draws.
  */
-export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
-  const { drawn, duplicates } = drawnSeries(model.data.productionShares, sector.id);
+export function sectorPage(
+  model: SiteModel,
+  sector: Sector,
+  products: readonly Product[],
+  production: SectorProduction,
+  page: SectorRows,
+): PagePlan {
+  const { drawn, duplicates } = production;
   const drawnKeys = new Set(drawn.map(seriesKey));
-  const stageRows = cr3Rows(model, drawnKeys).filter((r) => r.sector === sector.id);
+  const stageRows = [...production.cr3].sort(byTableOrder);
   const charts: ChartDef[] =
     stageRows.length > 0
       ? [stageCr3Chart({ id: `sector-${slug(sector.id)}-cr3`, sectorLabel: sector.label, rows: stageRows })]
       : [];
 
-  const headlines = sectorHeadlines(model, sector.id);
-  const products = model.productsOf(sector.id);
-  const published = model.data.production
-    .filter((r) => r.sector === sector.id && !drawnKeys.has(seriesKey(r)) && !duplicates.has(seriesKey(r)))
+  const headlines = sectorHeadlines(sector, production, products);
+  const published = (page.rows.production as unknown as ProductionRow[])
+    .filter((r) => !drawnKeys.has(seriesKey(r)) && !duplicates.has(seriesKey(r)))
     .sort(
       (a, b) =>
         a.commodity.localeCompare(b.commodity) ||
@@ -38,8 +99,8 @@ export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
     );
   const publishedSources = [...new Set(published.map((r) => r.source_id))].sort();
   const secondary = publishedSources.filter((id) => model.source(id)?.is_secondary);
-  const basketWithoutTrade = model.data.basket.filter(
-    (b) => b.sector === sector.id && !products.some((p) => p.hs6 === b.hs6),
+  const basketWithoutTrade = (page.rows.basket as unknown as BasketRow[]).filter(
+    (b) => !products.some((p) => p.hs6 === b.hs6),
   );
   const gaps = [
     basketWithoutTrade.length > 0 &&
@@ -60,7 +121,7 @@ export function sectorPage(model: SiteModel, sector: Sector): PagePlan {
       ...new Set([
         ...headlines.flatMap((h) => h.figures.flatMap((f) => f.sourceIds)),
         ...publishedSources,
-        ...products.flatMap((p) => model.metricsOf(p.hs6).sourceIds),
+        ...products.flatMap((p) => p.sourceIds),
       ]),
     ].sort(),
     body: (ctx) => html`<h1>${sector.label}</h1>
@@ -72,11 +133,7 @@ ${
     ? html`<section aria-labelledby="production"><h2 id="production">Production and capacity</h2>
 ${charts.map((c) => ctx.figure(c))}
 <p>Share of world by country over time, series by series:</p>
-<ul class="series-links">${drawn.map((g) => {
-        const latest = Math.max(...g.rows.map((r) => r.year));
-        const leader = g.rows
-          .filter((r) => r.year === latest)
-          .sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3))[0];
+<ul class="series-links">${drawn.map(({ latest, leader, ...g }) => {
         return html`<li><a href="${ctx.href(paths.production(g.commodity))}">${seriesName(g.commodity, g.measure)}</a> <span class="small">(${g.stage}; largest in ${latest}: ${leader.geo_name}, ${figureValue(leader.share, formatShare(leader.share))})</span></li>`;
       })}</ul></section>`
     : ''
@@ -87,15 +144,13 @@ ${
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">HS6</th><th scope="col">Product</th><th scope="col">Year</th><th scope="col" class="num">HHI</th><th scope="col" class="num">Top supplier (CR1)</th><th scope="col" class="num">China</th><th scope="col" class="num">China incl. HK, Macao</th></tr></thead>
 <tbody>${products.map((p) => {
-        const m = model.metricsOf(p.hs6);
-        const c = m.concentration.at(-1);
-        const d = m.dependency.find((r) => r.year === c?.year);
-        const top = m.shares.find((s) => s.year === c?.year && s.rank === 1);
+        const c = p.latest;
+        const d = c?.has_dependency ? c : undefined;
         return html`<tr><td><a href="${ctx.href(paths.product(p.hs6))}">${p.hs6}</a></td><td>${p.label}</td><td>${c?.year ?? ''}</td>
 <td class="num">${c ? figureValue(c.hhi, formatHhi(c.hhi)) : ''}</td>
-<td class="num">${c ? html`${figureValue(c.cr1, formatShare(c.cr1))} <span class="when">${top?.partner_name ?? c.top_supplier_iso3}</span>` : ''}</td>
-<td class="num">${d ? figureValue(d.china_share, formatShare(d.china_share)) : ''}</td>
-<td class="num">${d ? figureValue(d.china_hkg_share, formatShare(d.china_hkg_share)) : ''}</td></tr>`;
+<td class="num">${c ? html`${figureValue(c.cr1, formatShare(c.cr1))} <span class="when">${c.top_supplier_name ?? c.top_supplier_iso3}</span>` : ''}</td>
+<td class="num">${d ? figureValue(d.china_share!, formatShare(d.china_share!)) : ''}</td>
+<td class="num">${d ? figureValue(d.china_hkg_share!, formatShare(d.china_hkg_share!)) : ''}</td></tr>`;
       })}</tbody>
 </table></div></section>`
     : ''

@@ -1,6 +1,8 @@
+import type { QueryEngine } from '../../seams/query-engine.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
-import { pageSourceIds, type PagePlan } from '../page.ts';
+import type { PagePlan } from '../page.ts';
+import { queryRows } from '../page-data.ts';
 import { paths } from '../paths.ts';
 import { latestBySource } from '../quality.ts';
 
@@ -11,35 +13,36 @@ interface Landing {
   at: string;
 }
 
+/** A page as the sources page lists it under each source it cites. */
+export interface PageCitations {
+  path: string;
+  title: string;
+  sourceIds: readonly string[];
+}
+
 /**
- * Which ingest sources carry each citation's rows: rows that name the ingest source that landed them
- * (trade, and production and citations where the lake has that column) give it exactly; otherwise every
- * ingest source that wrote the table in its latest run.
- * The retrieval date shown is when those rows were landed, the date the lake can vouch for.
+ * Which ingest sources carry each citation's rows (sql/report/source_landings.sql): the ingest source
+ * named on its trade rows, then on its production rows; a citation with neither, the ingest source
+ * that landed the citation itself. The retrieval date shown is when those rows were landed, the date
+ * the lake can vouch for.
  */
-function landingsBySource(model: SiteModel): Map<string, Landing[]> {
+export async function landingsBySource(engine: QueryEngine, model: SiteModel): Promise<Map<string, Landing[]>> {
   const latest = latestBySource(model.quality.runs);
   const landing = (source: string): Landing[] => {
     const l = latest.find((x) => x.source === source);
     return l ? [{ source, runId: l.run.runId, at: l.run.finishedAt }] : [];
   };
-  const writers = (table: string) =>
-    latest.filter((l) => (l.entry.tables[table]?.rows ?? 0) > 0).flatMap((l) => landing(l.source));
   const out = new Map<string, Landing[]>();
   const add = (sourceId: string, ls: Landing[]) => {
     const list = out.get(sourceId) ?? [];
     for (const l of ls) if (!list.some((x) => x.source === l.source)) list.push(l);
     out.set(sourceId, list);
   };
-  for (const key of new Set(model.data.tradeFlows.map((f) => `${f.source_id}|${f.source}`))) {
-    const [sourceId, source] = key.split('|');
-    add(sourceId, landing(source));
+  const rows = await queryRows<{ source_id: string; source: string; seen_in: number }>(engine, 'source_landings');
+  for (const r of rows) {
+    // A citation's own row counts only for an id no trade or production row carries.
+    if (r.seen_in < 3 || !out.has(r.source_id)) add(r.source_id, landing(r.source));
   }
-  // Rows that name the ingest source that landed them are exact; older lakes without that column fall back to every source that wrote the table.
-  const landedBy = (row: object, table: string) =>
-    'source' in row && typeof row.source === 'string' ? landing(row.source) : writers(table);
-  for (const r of model.data.production) add(r.source_id, landedBy(r, 'production'));
-  for (const s of model.data.sources) if (!out.has(s.source_id)) add(s.source_id, landedBy(s, 'sources'));
   return out;
 }
 
@@ -47,11 +50,14 @@ function landingsBySource(model: SiteModel): Map<string, Landing[]> {
  * Every source id any page cites, with its full citation from the sources table and the pages that
  * use it. A cited id with no row in the sources table is listed as such rather than hidden.
  */
-export function sourcesPage(model: SiteModel, pages: readonly PagePlan[]): PagePlan {
-  const usedBy = new Map<string, PagePlan[]>();
-  for (const page of pages) for (const id of pageSourceIds(page)) usedBy.set(id, [...(usedBy.get(id) ?? []), page]);
+export function sourcesPage(
+  model: SiteModel,
+  pages: readonly PageCitations[],
+  landings: ReadonlyMap<string, Landing[]>,
+): PagePlan {
+  const usedBy = new Map<string, PageCitations[]>();
+  for (const page of pages) for (const id of page.sourceIds) usedBy.set(id, [...(usedBy.get(id) ?? []), page]);
   const ids = [...usedBy.keys()].sort();
-  const landings = landingsBySource(model);
   return {
     path: paths.sources,
     title: 'Sources',

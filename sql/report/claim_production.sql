@@ -1,0 +1,17 @@
+-- claim_production: the production rows a claim check names — one measure, the listed geographies
+-- (:geos, comma-separated) and sources (:source_ids, or all when null), observed percentages with a
+-- value, in the years :year_from–:year_to when :in_years (either end may be open; undated rows then
+-- drop out).
+-- Report query, claims: the rows of one check.
+SELECT p.period, p.year, p.geo_iso3, p.geo_name, p.value, p.unit, p.qualifier, p.source_id
+FROM production p
+WHERE p.measure = :measure
+  AND strpos(',' || :geos || ',', ',' || p.geo_iso3 || ',') > 0
+  AND (CAST(:source_ids AS VARCHAR) IS NULL OR strpos(',' || :source_ids || ',', ',' || p.source_id || ',') > 0)
+  AND p.value IS NOT NULL AND NOT p.is_projection AND p.unit LIKE 'percent%'
+  AND (NOT CAST(:in_years AS BOOLEAN) OR (
+    p.year IS NOT NULL
+    AND (CAST(:year_from AS INTEGER) IS NULL OR p.year >= :year_from)
+    AND (CAST(:year_to AS INTEGER) IS NULL OR p.year <= :year_to)
+  ))
+ORDER BY COALESCE(p.year, 0), p.period, p.source_id, p.source, p.sector, p.commodity, p.measure, p.geo_iso3
