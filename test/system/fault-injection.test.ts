@@ -511,7 +511,7 @@ describe('the process is killed while the report publishes the site', () => {
       const site = join(parent, 'site');
       const cli = join(REPO, 'bin', 'chainwatch.js');
       const run = spawnNode([cli, 'report', '--lake', lake, '--out', site]);
-      await run.line(/rendered release/);
+      await run.line(/writing release/);
       run.process.kill('SIGKILL');
       expect((await run.exited).signal).toBe('SIGKILL');
       expect(await snapshot(site)).toEqual(site0);
