@@ -6,7 +6,7 @@
 import type { Dirent } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -186,6 +186,8 @@ export async function bundleChild(dir: string): Promise<BundledChild> {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   });
+  // The native DuckDB module stays outside the bundle (as in the Lambdas' externals): the child finds it in the checkout.
+  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { args: (...args) => [outfile, ...args], env: { LAMBDA_TASK_ROOT: REPO } };
 }
 
