@@ -244,12 +244,23 @@ export class PipelineStack extends Stack {
         [ENV.lakeBucket]: lakeBucket.bucketName,
         [ENV.siteBucket]: siteBucket.bucketName,
         [ENV.siteKvsArn]: sitePointer.keyValueStoreArn,
+        [ENV.athenaWorkgroup]: names.workGroup('pipeline'),
+        [ENV.glueDatabase]: names.database,
       },
       timeout: Duration.minutes(10),
       memorySize: 1769,
-      // The stylesheet and the metric SQL files (linked from every chart) ship beside the bundle.
-      bundleFiles: { reports: 'reports', 'sql/metrics': 'sql/metrics' },
+      // The stylesheet, the metric SQL files (linked from every chart) and the report's queries ship beside the bundle.
+      bundleFiles: { reports: 'reports', 'sql/metrics': 'sql/metrics', 'sql/report': 'sql/report' },
     });
+    // Every page's rows come from Athena, as the metrics do.
+    grantAthenaQueries(this.reportFunction.role!, {
+      workGroup: names.workGroup('pipeline'),
+      database: catalog.database,
+      tables: catalog.tables.values(),
+      lakeBucket,
+      results: { bucket: athenaResultsBucket, prefix: 'pipeline/' },
+    });
+    if (config.lakeFormation) grantLakeFormationRead(this.reportFunction.role as iam.Role, catalog.database);
     grantObjects(
       this.reportFunction.role!,
       lakeBucket,

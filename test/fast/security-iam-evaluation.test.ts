@@ -310,7 +310,31 @@ describe('IAM evaluation of the synthesized roles', () => {
         ].Properties!.Environment as any
       ).Variables.SITE_KVS_ARN,
     );
+    const tables = allTables.map((t) => t.name);
     const needs: Need[] = [
+      {
+        why: 'ask Athena for every page’s rows in the pipeline workgroup',
+        doc: DOC.athenaWorkgroup,
+        pairs: each(
+          [
+            'athena:StartQueryExecution',
+            'athena:GetQueryExecution',
+            'athena:GetQueryResults',
+            'athena:StopQueryExecution',
+          ],
+          [workGroup('pipeline')],
+        ),
+      },
+      ...glueNeeds(tables),
+      {
+        why: 'Athena reads the table files with the caller’s credentials',
+        doc: DOC.athenaS3,
+        pairs: [
+          ...each(['s3:GetBucketLocation', 's3:ListBucket'], [s3('lake')]),
+          ...each(['s3:GetObject'], tableFiles(tables)),
+        ],
+      },
+      resultsNeeds('pipeline/'),
       {
         why: 'read the tables, manifests and source states it reports on',
         doc: DOC.s3Actions,
@@ -360,6 +384,20 @@ describe('IAM evaluation of the synthesized roles', () => {
         ),
       },
       { why: 'delete object versions', pairs: [['s3:DeleteObjectVersion', s3('site', 'builds/b1/index.html')]] },
+      {
+        why: 'query outside its workgroup or results prefix',
+        pairs: [
+          ['s3:PutObject', s3('results', 'analysts/x.csv')],
+          ['athena:StartQueryExecution', workGroup('analysts')],
+        ],
+      },
+      {
+        why: 'change the catalog',
+        pairs: [
+          ['glue:UpdateTable', glue.table('trade_flows')],
+          ['glue:CreateTable', glue.database],
+        ],
+      },
       {
         why: 'switch another key value store',
         pairs: [

@@ -116,7 +116,25 @@ describe('IAM least privilege (synthesized template)', () => {
       '<lake>/metrics/*',
       '<results>/pipeline/*',
     ]);
-    expect(lambda(/^chainwatch report/)).toEqual(['<site>/*']);
+    // The report's queries write their results where Athena keeps the pipeline workgroup's; the site is its own.
+    expect(lambda(/^chainwatch report/)).toEqual(['<results>/pipeline/*', '<site>/*']);
+  });
+
+  it('lets the report, like the metrics, query Athena in the pipeline workgroup only and read the catalog', () => {
+    for (const step of [/^chainwatch metrics/, /^chainwatch report/]) {
+      const statements = [...statementsOf].find(([description]) => step.test(description))![1];
+      const athena = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('athena:')));
+      expect(athena, String(step)).toHaveLength(1);
+      expect([athena[0].Action].flat().sort()).toEqual([
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:StartQueryExecution',
+        'athena:StopQueryExecution',
+      ]);
+      expect(JSON.stringify(athena[0].Resource)).toMatch(/workgroup\/chainwatch-[a-z]+-pipeline/);
+      expect(statements.some((st) => [st.Action].flat().includes('glue:GetDatabase'))).toBe(true);
+      expect(statements.some((st) => [st.Action].flat().some((a) => a.startsWith('glue:GetTable')))).toBe(true);
+    }
   });
 
   it('lets only the report switch the site pointer: read it and update it, on that one key value store', () => {
