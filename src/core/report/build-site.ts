@@ -99,6 +99,9 @@ export interface BuildSummary {
 
 const STYLESHEET = projectPath('reports', 'site.css');
 
+/** Files written at once: enough to keep the disk or S3 busy while pages render, few enough to hold in memory. */
+const WRITES_IN_FLIGHT = 32;
+
 /**
  * The order pages are listed in (the sources page's "used on"): overview, sectors, products index,
  * products, countries index, countries, production index, production pages, claims, what changed,
@@ -139,10 +142,37 @@ class ReleaseWriter {
     this.copies = [mounts.release(model.release.month), mounts.latest, ''];
   }
 
+  /** Writes in flight: the disk or the network works while the next chart renders. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown;
+
   async put(path: string, body: string): Promise<void> {
-    await this.out.put(path, body, contentTypeOf(path));
+    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
+    this.rethrow();
+    const write: Promise<void> = this.out
+      .put(path, body, contentTypeOf(path))
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
     this.bytes += Buffer.byteLength(body);
     this.files++;
+  }
+
+  /** Wait for every write; the first that failed fails the build. */
+  async flush(): Promise<void> {
+    await Promise.all(this.inFlight);
+    this.rethrow();
+  }
+
+  /** After a failure: wait for the writes still running, so none lands after the caller discards the build. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+  }
+
+  private rethrow(): void {
+    if (this.failure !== undefined) throw this.failure;
   }
 
   /** A file every copy of the release has. */
@@ -298,6 +328,7 @@ async function writeProductionPages(
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary> {
   const { engine, store, out, onProgress } = options;
+  let writer: ReleaseWriter | undefined;
   try {
     const builtAt = options.builtAt ?? new Date();
     const month = checkMonth(options.releaseMonth ?? releaseMonthOf(builtAt));
@@ -313,7 +344,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
       return source ? shortCitation(source) : sourceId;
     };
     const colours = await planColours(engine, model);
-    const writer = new ReleaseWriter(model, out, colours, cite);
+    writer = new ReleaseWriter(model, out, colours, cite);
     onProgress?.(`writing release ${month} to ${out.location} page by page, with rows from the ${engine.name} engine`);
 
     for (const file of [
@@ -411,6 +442,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
         await writer.outside(gonePage(path, last, mount), mount);
     await writer.put(mounts.releasesJson, JSON.stringify(index, null, 1) + '\n');
     await writer.outside(releasesPage(model, index), '');
+    await writer.flush();
 
     const pages = writer.written.length;
     const { largestPage } = writer;
@@ -420,6 +452,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     onProgress?.(`wrote ${writer.files} files to ${out.location} (releases/${month}/, latest/ and the site root)`);
     return { pages, charts: writer.charts, bytes: writer.bytes, release: month, largestPage };
   } catch (cause) {
+    await writer?.settle();
     if (cause instanceof ChainwatchError) throw cause;
     throw new ReportError(
       `The report build failed: ${(cause as Error).message}`,
