@@ -44,6 +44,11 @@ export interface MeasureOptions {
   timeoutSeconds?: number;
   /** Kill it when its processes hold more than this much memory: the machine is shared, the OOM killer is not a referee. */
   memoryCapMb?: number;
+  /**
+   * For a program that keeps no contender contract (the chainwatch CLI itself): what to report from its
+   * output. Its `seconds` are then the whole process's, as GNU time saw them.
+   */
+  resultOf?: (stdout: string) => Record<string, unknown>;
 }
 
 const DEFAULT_MEMORY_CAP_MB = 6144;
@@ -129,6 +134,18 @@ export async function measure(command: readonly string[], options: MeasureOption
     });
     if (stopped) return failed(stopped);
     if (code !== 0) return failed(`exit ${code}: ${reasonOf(stderr)}`);
+    if (options.resultOf) {
+      try {
+        return {
+          seconds: wallSeconds,
+          wallSeconds,
+          peakRssMb,
+          result: { ...options.resultOf(stdout), seconds: wallSeconds },
+        };
+      } catch (error) {
+        return failed((error as Error).message);
+      }
+    }
     const last = stdout.trim().split('\n').at(-1) ?? '';
     try {
       const result = JSON.parse(last) as ContenderResult;

@@ -6,6 +6,8 @@ interface Contender {
   name: string;
   label: string;
   command: string[];
+  /** How to read a program that prints no result line (measure.ts); its time is then the whole process's. */
+  resultOf?: (stdout: string) => Record<string, unknown>;
   timeoutSeconds?: number;
   /** Untimed preparation before every run (e.g. empty its output folder). */
   before?: () => Promise<void>;
@@ -117,7 +119,7 @@ export async function runStage(plan: StagePlan): Promise<StageResult> {
         );
         continue;
       }
-      const m = await measure(c.command, { timeoutSeconds: c.timeoutSeconds });
+      const m = await measure(c.command, { timeoutSeconds: c.timeoutSeconds, resultOf: c.resultOf });
       run[c.name] = m;
       const outcome = m.error ? `FAILED after ${m.wallSeconds.toFixed(1)} s (${m.error})` : `${m.seconds.toFixed(2)} s`;
       log(

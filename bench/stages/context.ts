@@ -1,4 +1,5 @@
 import { INGEST_HEAP_MB } from '../../infra/lambda-budgets.ts';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GeneratedData } from '../generate.ts';
 
@@ -25,6 +26,8 @@ export const nodeContender = (script: string, ...args: string[]): string[] => [
   bench(`contenders/${script}`),
   ...args,
 ];
+/** The chainwatch CLI as a user runs it (`chainwatch <args>`), start-up included. */
+export const cliContender = (...args: string[]): string[] => ['node', join(REPO, 'bin', 'chainwatch.js'), ...args];
 /** A contender under the V8 heap limit the ingest Lambda is deployed with (infra/lambda-budgets.ts). */
 export const ingestContender = (script: string, ...args: string[]): string[] => {
   const [node, ...rest] = nodeContender(script, ...args);
