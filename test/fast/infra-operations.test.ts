@@ -311,7 +311,7 @@ describe('stack outputs', () => {
 });
 
 describe('Lake Formation option', () => {
-  it('adds no grants by default, and DESCRIBE/SELECT for the metrics and analyst roles when set', () => {
+  it('adds no grants by default, and DESCRIBE/SELECT for the metrics, report and analyst roles when set', () => {
     const grants = (app: ChainwatchApp) =>
       [app.catalog, app.pipeline].flatMap((s) =>
         Object.values(resourcesOf(Template.fromStack(s), 'AWS::LakeFormation::PrincipalPermissions')),
@@ -323,6 +323,8 @@ describe('Lake Formation option', () => {
       [
         ['Database', ['DESCRIBE']],
         ['Database', ['DESCRIBE']],
+        ['Database', ['DESCRIBE']],
+        ['Table', ['SELECT', 'DESCRIBE']],
         ['Table', ['SELECT', 'DESCRIBE']],
         ['Table', ['SELECT', 'DESCRIBE']],
       ].sort(),
