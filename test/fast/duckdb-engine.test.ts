@@ -172,6 +172,24 @@ describe('DuckDBQueryEngine', () => {
     expect((await lake.engine.query('SELECT COUNT(*) AS n FROM trade_flows')).rows).toEqual([{ n: 4 }]);
   });
 
+  test('a read-only session streams a read with the same settings, and refuses anything else there too', async () => {
+    const reader = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: lake.store, readOnly: true });
+    try {
+      const rows: unknown[] = [];
+      for await (const batch of reader.stream('SELECT COUNT(*) AS n, 7 / 2 AS q FROM trade_flows')) rows.push(...batch);
+      expect(rows).toEqual([{ n: 4, q: 3 }]);
+      const copy = reader.stream(`COPY (SELECT 1) TO '${join(lake.root, 'metrics', 'x.csv')}'`);
+      const error = await copy[Symbol.asyncIterator]()
+        .next()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QueryError);
+      expect((error as QueryError).message).toMatch(/a COPY statement/);
+      expect(await readdir(join(lake.root, 'metrics')).catch(() => [])).not.toContain('x.csv');
+    } finally {
+      await reader.close();
+    }
+  });
+
   /** A concentration table from trade_flows: the reporter is the first parameter, years from the second on. */
   const concentrationSql = `
       SELECT CAST(? AS VARCHAR) AS reporter_iso3, CAST(hs6 AS VARCHAR) AS hs6, CAST(flow AS VARCHAR) AS flow,

@@ -99,11 +99,14 @@ const toRow = (row: Record<string, unknown>): Row => {
   return out;
 };
 
-/** Session settings every connection gets, so each behaves like Athena (Trino) where the two differ. */
+/**
+ * Settings of the whole instance, so every connection (the streams' own too, even after an analyst
+ * session locks the configuration) behaves like Athena (Trino) where the two differ.
+ */
 async function configure(session: DuckDBConnection): Promise<void> {
-  // Offline: never download an extension. Trino truncates int/int, so local SQL must too (a session setting).
-  await session.run('SET autoinstall_known_extensions = false');
-  await session.run('SET integer_division = true');
+  // Offline: never download an extension. Trino truncates int/int, so local SQL must too.
+  await session.run('SET GLOBAL autoinstall_known_extensions = false');
+  await session.run('SET GLOBAL integer_division = true');
 }
 
 /** A SQL file's statement without its trailing `;`, so it can be wrapped in COPY (…). */
@@ -140,7 +143,7 @@ export class DuckDBQueryEngine implements QueryEngine {
     const spillDir = readOnly ? await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-spill-')) : undefined;
     const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, spillDir);
     try {
-      for (const session of [connection, typeChecker]) await configure(session);
+      await configure(connection);
       for (const table of allTables) await typeChecker.run(emptyTempViewDdl(table));
       await engine.refreshViews();
       if (spillDir) await engine.lockDown(spillDir);
@@ -177,14 +180,14 @@ export class DuckDBQueryEngine implements QueryEngine {
    * classified by DuckDB's parser alone (json_serialize_sql serializes SELECT statements only) before
    * anything is bound: binding some statements already acts (EXPORT DATABASE makes its folder).
    */
-  private async prepareRead(sql: string): Promise<DuckDBPreparedStatement> {
-    const count = (await this.connection.extractStatements(sql)).count;
+  private async prepareRead(sql: string, session = this.connection): Promise<DuckDBPreparedStatement> {
+    const count = (await session.extractStatements(sql)).count;
     if (count !== 1) throw notARead(`${count} statements`);
-    const reader = await this.connection.runAndReadAll('SELECT json_serialize_sql(?::VARCHAR)::VARCHAR', [sql]);
+    const reader = await session.runAndReadAll('SELECT json_serialize_sql(?::VARCHAR)::VARCHAR', [sql]);
     const parsed = JSON.parse(String(reader.getRowsJS()[0][0])) as { error: boolean; error_type?: string };
     // A syntax error is left to prepare, which reports it with its line.
     if (parsed.error && parsed.error_type !== 'parser') throw notARead(`${article(firstWord(sql))} statement`);
-    const statement = await this.connection.prepare(sql);
+    const statement = await session.prepare(sql);
     if (statement.statementType !== StatementType.SELECT)
       throw notARead(`${article(StatementType[statement.statementType])} statement`);
     return statement;
@@ -245,8 +248,7 @@ export class DuckDBQueryEngine implements QueryEngine {
   async *stream(sql: string, params: SqlValue[] = []): AsyncGenerator<Row[]> {
     const session = await this.instance.connect();
     try {
-      await configure(session);
-      const statement = await session.prepare(sql);
+      const statement = this.spillDir ? await this.prepareRead(sql, session) : await session.prepare(sql);
       bindAll(statement, params);
       for await (const chunk of (await statement.stream()).yieldRowObjectJs()) yield chunk.map(toRow);
     } catch (cause) {
