@@ -66,7 +66,8 @@ beforeAll(async () => {
   lakeB = await lake('lake-b', 'b');
   await build(lakeA, join(root, 'old'));
   oldSite = await snapshot(join(root, 'old', 'site'));
-  await cp(join(root, 'old'), join(root, 'new'), { recursive: true });
+  // verbatimSymlinks: the copy's site link must point at its own build folder, not back into old/.
+  await cp(join(root, 'old'), join(root, 'new'), { recursive: true, verbatimSymlinks: true });
   await build(lakeB, join(root, 'new'));
   newSite = await snapshot(join(root, 'new', 'site'));
   expect(oldSite.get('index.html')).toBeDefined();
@@ -81,7 +82,7 @@ beforeAll(async () => {
     [...newSite.keys()].map(async (path) => ({ path, body: await readFile(join(root, 'new', 'site', path), 'utf8') })),
   );
   await writeFile(filesJson, JSON.stringify(files));
-  await cp(join(root, 'old'), join(root, 'calibration'), { recursive: true });
+  await cp(join(root, 'old'), join(root, 'calibration'), { recursive: true, verbatimSymlinks: true });
   const run = publish(join(root, 'calibration'));
   const [start, done] = await Promise.all([run.line(/^start$/m), run.line(/^done$/m)]);
   expect((await run.exited).code).toBe(0);
@@ -100,7 +101,7 @@ describe(`site publish killed at ${KILLS} seeded random points`, () => {
   for (let seed = 1; seed <= KILLS; seed++) {
     it(`seed ${seed}: the site is the old one or the new one, never a mix`, async () => {
       const parent = join(root, `kill-${seed}`);
-      await cp(join(root, 'old'), parent, { recursive: true });
+      await cp(join(root, 'old'), parent, { recursive: true, verbatimSymlinks: true });
       const run = publish(parent);
       const from = await run.line(/^start$/m);
       await sleep(from + seeded(seed)() * writeMs * 1.1 - performance.now());
