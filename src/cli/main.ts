@@ -2,30 +2,16 @@ import { INGEST_SOURCES, LIVE_SOURCES, type LiveSourceId } from '../core/sources
 import { ENV } from '../core/env.ts';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { defaultRefreshPeriod } from '../core/ingest/live-selection.ts';
-import { DEFAULT_DATA_DIR } from '../core/ingest/sources/bundled.ts';
-import { PROJECT_ROOT } from '../core/project-root.ts';
-
 import { ChainwatchError, UsageError } from '../core/errors.ts';
 import { redactingLog } from '../core/log.ts';
-import {
-  dryRun,
-  ingestStep,
-  liveIngestStep,
-  metricsStep,
-  refreshStep,
-  reportStep,
-  requireFolderLake,
-  runLocalPipeline,
-  type PipelineOptions,
-} from './pipeline.ts';
-import { withLakeLock } from './lake-lock.ts';
-import { storeFromUri } from './lake-store.ts';
-import { queryCommand, type CommandIO } from './query.ts';
-import { serveCommand } from './serve.ts';
-import { exportViewsCommand, shellCommand } from './shell.ts';
-import { checkSiteOut } from './site-out.ts';
-import { checkOwnSite } from '../adapters/link-site-pointer/site-folder.ts';
+import type { CommandIO } from './query.ts';
+import { requireFolderLake, type PipelineOptions } from './step-options.ts';
+
+/**
+ * The CLI's entry: the help text, the options, and a table of commands whose code is loaded only when
+ * that command runs. `chainwatch --help` loads this file and nothing heavy; `chainwatch query` loads
+ * DuckDB but neither the AWS SDK nor vega; only `report` loads vega.
+ */
 
 const HELP = `chainwatch — supply-chain dependence monitor
 
@@ -63,11 +49,10 @@ Exit codes: 0 success, 1 the run failed (reason on stderr), 2 bad usage.`;
 
 /** Commands that parse their own options. */
 const ANALYST_COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<void>> = {
-  query: queryCommand,
-  shell: shellCommand,
-  'export-views': exportViewsCommand,
-  serve: (args, io) => serveCommand(args, io),
-  // Loaded only when it runs: the AWS clients it needs are of no use to any other command.
+  query: async (args, io) => (await import('./query.ts')).queryCommand(args, io),
+  shell: async (args, io) => (await import('./shell.ts')).shellCommand(args, io),
+  'export-views': async (args, io) => (await import('./shell.ts')).exportViewsCommand(args, io),
+  serve: async (args, io) => (await import('./serve.ts')).serveCommand(args, io),
   smoke: async (args, io) => (await import('./smoke.ts')).smokeCommand(args, io),
 };
 
@@ -116,15 +101,18 @@ async function ingest(o: PipelineOptions, v: Values): Promise<void> {
         'The bundled source always lands all of data/bundled.',
       );
     }
-    return ingestStep(o);
+    return (await import('./ingest-step.ts')).ingestStep(o);
   }
   const options = { source, from: v.from, to: v.to, reporters: v.reporters, hs: v.hs };
+  const { dryRun, liveIngestStep } = await import('./ingest-step.ts');
   return v['dry-run'] ? dryRun(o, { ingest: options }) : liveIngestStep(o, options);
 }
 
 async function refresh(o: PipelineOptions, v: Values): Promise<void> {
-  const period = v.period ?? defaultRefreshPeriod(new Date());
   const sources = liveSources(v.sources);
+  const { defaultRefreshPeriod } = await import('../core/ingest/live-selection.ts');
+  const period = v.period ?? defaultRefreshPeriod(new Date());
+  const { dryRun, refreshStep } = await import('./ingest-step.ts');
   return v['dry-run'] ? dryRun(o, { period, sources }) : refreshStep(o, period, sources);
 }
 
@@ -141,11 +129,11 @@ function waitSeconds(text: string): number {
 }
 
 const COMMANDS: Record<string, (o: PipelineOptions, v: Values) => Promise<void>> = {
-  run: (o) => runLocalPipeline(o),
+  run: async (o) => (await import('./pipeline.ts')).runLocalPipeline(o),
   ingest,
   refresh,
-  metrics: (o, v) => metricsStep(o, { force: v.force }),
-  report: (o) => reportStep(o),
+  metrics: async (o, v) => (await import('./metrics-step.ts')).metricsStep(o, { force: v.force }),
+  report: async (o) => (await import('./report-step.ts')).reportStep(o),
 };
 
 export async function main(argv: string[], rawOut = console.log, rawErr = console.error): Promise<number> {
@@ -172,6 +160,12 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
     const wait = waitSeconds(values.wait!);
     if (name === 'metrics') requireFolderLake(lake, 'metrics');
     if (SITE_BUILDERS.has(name)) {
+      const [{ checkSiteOut }, { checkOwnSite }, { DEFAULT_DATA_DIR }, { PROJECT_ROOT }] = await Promise.all([
+        import('./site-out.ts'),
+        import('../adapters/link-site-pointer/site-folder.ts'),
+        import('../core/ingest/sources/bundled.ts'),
+        import('../core/project-root.ts'),
+      ]);
       checkSiteOut(values.out!, {
         lake: lake.startsWith('s3://') ? undefined : lake,
         data: values.data ?? DEFAULT_DATA_DIR,
@@ -182,9 +176,13 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
     }
     const options = { lake, outDir: values.out!, dataDir: values.data, log: out, tty: Boolean(process.stdout.isTTY) };
     const run = () => command(options, values);
-    if (WRITERS.has(name) && !values['dry-run'])
-      await withLakeLock(storeFromUri(lake), { command: name, waitSeconds: wait, log: out }, run);
-    else await run();
+    if (WRITERS.has(name) && !values['dry-run']) {
+      const [{ withLakeLock }, { storeFromUri }] = await Promise.all([
+        import('./lake-lock.ts'),
+        import('./lake-store.ts'),
+      ]);
+      await withLakeLock(await storeFromUri(lake), { command: name, waitSeconds: wait, log: out }, run);
+    } else await run();
     return 0;
   } catch (error) {
     if (error instanceof ChainwatchError) {

@@ -8,8 +8,6 @@ import { parseParamArgs, type ParamDecl } from '../core/analyst/parameters.ts';
 import { formatPortabilityWarning } from '../core/analyst/portability.ts';
 import { runAnalystQuery } from '../core/analyst/run-query.ts';
 import { describeParam, findSavedQuery, loadSavedQueries, parseSavedQuery } from '../core/analyst/saved-query.ts';
-import { AthenaQueryEngine } from '../adapters/athena-engine/athena-engine.ts';
-import { DuckDBQueryEngine } from '../adapters/duckdb-engine/duckdb-engine.ts';
 import type { QueryEngine } from '../core/seams/query-engine.ts';
 import { UsageError } from '../core/errors.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
@@ -64,7 +62,10 @@ const required = (value: string | undefined, option: string, env: string): strin
   throw new UsageError(`--engine athena needs ${option}`, `Pass ${option} <name> or set ${env}.`);
 };
 
-/** The two edges of the query seam; tests pass their own Athena factory (a client on moto_server). */
+/**
+ * The two edges of the query seam, each loaded when chosen (DuckDB's native module, the AWS SDK); tests
+ * pass their own Athena factory (a client on moto_server).
+ */
 export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
   duckdb: async ({ lake }) => {
     const store = new FolderObjectStore(lake);
@@ -74,6 +75,7 @@ export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
         'Build it first with "chainwatch run", or pass --lake <dir>.',
       );
     }
+    const { DuckDBQueryEngine } = await import('../adapters/duckdb-engine/duckdb-engine.ts');
     // An analyst session reads the lake tables and nothing else (SECURITY.md).
     return DuckDBQueryEngine.create({ lakeRoot: lake, store, readOnly: true });
   },
@@ -84,12 +86,13 @@ export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
         `--engine athena needs the lake's S3 location, not "${lake}"`,
         'Pass --lake s3://<bucket>/<prefix> or set CHAINWATCH_LAKE.',
       );
+    const { AthenaQueryEngine } = await import('../adapters/athena-engine/athena-engine.ts');
     return new AthenaQueryEngine({
       workgroup: required(workgroup, '--workgroup', 'CHAINWATCH_WORKGROUP'),
       database: required(database, '--database', 'CHAINWATCH_DATABASE'),
       lakeBucket: match[1],
       lakePrefix: match[2],
-      store: storeFromUri(lake),
+      store: await storeFromUri(lake),
     });
   },
 };

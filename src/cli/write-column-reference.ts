@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ingestStep, metricsStep } from './pipeline.ts';
+import { ingestStep } from './ingest-step.ts';
+import { metricsStep } from './metrics-step.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
 import { collectExamples, renderColumnReference } from './column-reference.ts';
 

@@ -23,7 +23,7 @@ export interface Moto {
 }
 
 const MISSING =
-  "moto_server not found: install it with `pip install 'moto[server]'` (or run scripts/setup-test-tools.sh)";
+  "moto_server not found: install it with `pip install 'moto[server]'` (npm test installs it: scripts/test-tools.mjs)";
 
 function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {

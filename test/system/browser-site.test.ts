@@ -85,7 +85,7 @@ async function htmlPagesOf(dir: string): Promise<string[]> {
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(
-      `Chromium is missing at ${CHROMIUM}; install it: apt-get update && apt-get install -y chromium (or run scripts/setup-test-tools.sh)`,
+      `Chromium is missing at ${CHROMIUM}; install it: apt-get update && apt-get install -y chromium (npm test installs it: scripts/test-tools.mjs)`,
     );
   work = await mkdtemp(join(tmpdir(), 'chainwatch-browser-'));
   const lakeRoot = join(work, 'lake');

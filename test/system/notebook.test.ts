@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { ingestStep, metricsStep } from '../../src/cli/pipeline.ts';
+import { ingestStep } from '../../src/cli/ingest-step.ts';
+import { metricsStep } from '../../src/cli/metrics-step.ts';
 import { scaled } from '../support/slowdown.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,7 +51,10 @@ function expectSameRows(actual: Row[], expected: Row[]): void {
 
 beforeAll(async () => {
   const missing = spawnSync('python3', ['-c', `import ${PYTHON_PACKAGES.join(', ')}`]).status !== 0;
-  if (missing) throw new Error(`The notebook test needs Python packages: pip install ${PYTHON_PACKAGES.join(' ')}`);
+  if (missing)
+    throw new Error(
+      `The notebook test needs Python packages: pip install ${PYTHON_PACKAGES.join(' ')} (npm test installs them: scripts/test-tools.mjs)`,
+    );
   work = await mkdtemp(join(tmpdir(), 'chainwatch-notebook-'));
   lake = join(work, 'lake');
   await ingestStep({ lake, outDir: join(work, 'site') });

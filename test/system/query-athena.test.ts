@@ -59,7 +59,7 @@ const withAthenaClient = (client: AthenaClient): Record<'duckdb' | 'athena', Eng
       database: database!,
       lakeBucket: 'chainwatch-lake',
       lakePrefix: 'lake/',
-      store: storeFromUri(lake),
+      store: await storeFromUri(lake),
       client,
       pollIntervalMs: 5,
       maxPollIntervalMs: 20,

@@ -22,22 +22,22 @@ afterAll(async () => {
 });
 
 describe('storeFromUri', () => {
-  it('maps s3:// URIs to S3 stores and anything else to a folder', () => {
-    expect(storeFromUri('s3://my-lake').location).toBe('s3://my-lake/');
-    expect(storeFromUri('s3://my-lake/').location).toBe('s3://my-lake/');
-    const nested = storeFromUri('s3://my-lake/chainwatch/prod');
+  it('maps s3:// URIs to S3 stores and anything else to a folder', async () => {
+    expect((await storeFromUri('s3://my-lake')).location).toBe('s3://my-lake/');
+    expect((await storeFromUri('s3://my-lake/')).location).toBe('s3://my-lake/');
+    const nested = await storeFromUri('s3://my-lake/chainwatch/prod');
     expect(nested).toBeInstanceOf(S3ObjectStore);
     expect(nested.location).toBe('s3://my-lake/chainwatch/prod/');
-    expect(storeFromUri('.lake')).toBeInstanceOf(FolderObjectStore);
-    expect(storeFromUri('/tmp/lake/').location).toBe('/tmp/lake/');
+    expect(await storeFromUri('.lake')).toBeInstanceOf(FolderObjectStore);
+    expect((await storeFromUri('/tmp/lake/')).location).toBe('/tmp/lake/');
   });
 
-  it('rejects an s3:// URI without a bucket', () => {
-    expect(() => storeFromUri('s3:///prefix')).toThrow(UsageError);
+  it('rejects an s3:// URI without a bucket', async () => {
+    await expect(storeFromUri('s3:///prefix')).rejects.toThrow(UsageError);
   });
 
   it('gives a working store for an s3:// URI and a client', async () => {
-    const store = storeFromUri('s3://edge-lake/via-uri', s3);
+    const store = await storeFromUri('s3://edge-lake/via-uri', s3);
     await store.put('a/b.txt', 'x');
     expect(await store.list('')).toEqual(['a/b.txt']);
   });

@@ -1,4 +1,4 @@
-import { TrinoSQL } from 'dt-sql-parser';
+import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
 import { toPositional } from '../sql/placeholders.ts';
 import { lineAt, segmentSql } from '../sql/sql-text.ts';
 

@@ -1,0 +1,71 @@
+import type { LiveSourceId } from '../core/sources.ts';
+import { newRunId } from '../core/lake/run-id.ts';
+import { runIngest } from '../core/ingest/ingest.ts';
+import type { IngestManifest } from '../core/lake/manifest.ts';
+import { progressBar } from '../core/ingest/progress-bar.ts';
+import { planRequests, runLiveIngest, runRefresh, type PlanJob } from '../core/ingest/refresh.ts';
+import type { IngestCliOptions } from '../core/ingest/live-selection.ts';
+import { storeFromUri } from './lake-store.ts';
+import { count, noop, seconds, type PipelineOptions } from './step-options.ts';
+
+/** The local ingest steps: the bundled data, a live source, the monthly refresh, and their dry runs. */
+
+function reportManifest(manifest: IngestManifest, start: number, log: (line: string) => void): void {
+  for (const [source, s] of Object.entries(manifest.sources)) {
+    const stale = s.status === 'stale' ? ` — STALE: ${s.error?.message ?? 'failed'}; last good data kept` : '';
+    log(
+      `ingest   ${source}: ${count(s.rowsIn)} rows in, ${count(s.rowsOut)} landed, ${count(s.rowsRejected)} quarantined (${seconds(start)})${stale}`,
+    );
+  }
+}
+
+export async function ingestStep(o: PipelineOptions): Promise<void> {
+  const log = o.log ?? noop;
+  const start = performance.now();
+  const manifest = await runIngest({
+    store: await storeFromUri(o.lake),
+    runId: o.runId ?? newRunId(),
+    dataDir: o.dataDir,
+    onProgress: (line) => log(`  ${line}`),
+  });
+  reportManifest(manifest, start, log);
+}
+
+/** The text sink of the live sources' progress bar. */
+const progressOf = (o: PipelineOptions) => {
+  const log = o.log ?? noop;
+  return progressBar(o.write ?? ((text) => log(text.replace(/\n$/, ''))), { tty: o.tty });
+};
+
+export async function liveIngestStep(o: PipelineOptions, ingest: IngestCliOptions): Promise<void> {
+  const start = performance.now();
+  const manifest = await runLiveIngest({
+    store: await storeFromUri(o.lake),
+    ingest,
+    runId: o.runId,
+    onProgress: progressOf(o),
+  });
+  reportManifest(manifest, start, o.log ?? noop);
+}
+
+export async function refreshStep(o: PipelineOptions, period: string, sources?: LiveSourceId[]): Promise<void> {
+  const start = performance.now();
+  const manifest = await runRefresh({
+    store: await storeFromUri(o.lake),
+    period,
+    sources,
+    runId: o.runId,
+    onProgress: progressOf(o),
+  });
+  reportManifest(manifest, start, o.log ?? noop);
+}
+
+/** `--dry-run`: the requests a live ingest or refresh would make (keys masked); nothing is fetched. */
+export async function dryRun(o: PipelineOptions, job: PlanJob): Promise<void> {
+  const log = o.log ?? noop;
+  const { requests, notices } = await planRequests(job);
+  for (const r of requests)
+    log(`${r.source.padEnd(8)} GET ${r.url}${Object.keys(r.headers).length ? `  ${JSON.stringify(r.headers)}` : ''}`);
+  for (const n of notices) log(`note: ${n}`);
+  log(`${requests.length} request(s) planned; nothing was fetched (--dry-run).`);
+}

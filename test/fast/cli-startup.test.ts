@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
+import { CLI_BUILD } from '../../scripts/build.mjs';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** Packages too heavy to load before a command needs them (each costs 50–400 ms of start-up). */
+const HEAVY = ['@aws-sdk/', '@duckdb/', 'vega', 'vega-lite', 'hyparquet', 'arquero', 'zod', 'dt-sql-parser'];
+
+/** Every package a compiled file imports before any dynamic import runs: its static import closure. */
+function staticPackages(meta: Metafile, from: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const i of meta.outputs[file]?.imports ?? []) {
+      if (i.kind !== 'import-statement') continue;
+      if (i.external) packages.add(i.path);
+      else visit(i.path);
+    }
+    // A bundled package shows as its inputs, not as an import.
+    for (const input of Object.keys(meta.outputs[file]?.inputs ?? {})) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      if (match) packages.add(match[1]);
+    }
+  };
+  visit(from);
+  return packages;
+}
+
+describe('CLI start-up', () => {
+  it('loads no heavy package before a command runs: each command is imported when it is chosen', async () => {
+    const metafile = (await build({ ...CLI_BUILD, write: false, metafile: true, sourcemap: false })).metafile!;
+    const main = Object.keys(metafile.outputs).find((f) => f.endsWith('cli/main.js'))!;
+    const loaded = [...staticPackages(metafile, main)];
+    expect(loaded.filter((p) => HEAVY.some((h) => p === h || p.startsWith(h)))).toEqual([]);
+    // And the commands are there, behind dynamic imports (otherwise the check above proves nothing).
+    expect(metafile.outputs[main].imports.filter((i) => i.kind === 'dynamic-import').length).toBeGreaterThan(4);
+  });
+
+  it('runs from the compiled JavaScript (npm run build): --help exits 0 without tsx', () => {
+    const help = execFileSync(process.execPath, ['bin/chainwatch.js', '--help'], { cwd: REPO, encoding: 'utf8' });
+    expect(help).toMatch(/^Usage: chainwatch <command>/m);
+  });
+});

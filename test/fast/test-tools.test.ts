@@ -1,0 +1,70 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain JavaScript script (it runs before anything is compiled), without types.
+import { installPlan, probeOf, TOOLS } from '../../scripts/test-tools.mjs';
+
+/**
+ * `npm test` installs what its tests need (pretest: scripts/test-tools.mjs). Its decisions, on PATHs
+ * made for the test: an empty one (a fresh machine) and one with every tool as a stand-in executable.
+ * The files it checks by absolute path (/usr/bin/chromium, /usr/bin/time) are looked up under a folder
+ * of our own, so the test never depends on what this machine has.
+ */
+describe('the test-tool installer (npm pretest)', () => {
+  let empty: string;
+  let full: string;
+  beforeAll(async () => {
+    empty = await mkdtemp(join(tmpdir(), 'chainwatch-tools-empty-'));
+    full = await mkdtemp(join(tmpdir(), 'chainwatch-tools-full-'));
+    for (const name of ['moto_server', 'python3']) {
+      await writeFile(join(full, name), '#!/bin/sh\nexit 0\n');
+      await chmod(join(full, name), 0o755);
+    }
+  });
+  afterAll(async () => {
+    await rm(empty, { recursive: true, force: true });
+    await rm(full, { recursive: true, force: true });
+  });
+
+  /** The real probe on a PATH, with absolute files looked up under `files` instead of /. */
+  const probe = (path: string, files: string) => {
+    const real = probeOf({ PATH: path });
+    return { ...real, file: (f: string) => real.file(join(files, f)) };
+  };
+
+  it('on a machine without any of them: pip installs moto and the Python packages, apt-get installs chromium and time', () => {
+    const plan = installPlan(probe(empty, empty));
+    expect(plan.missing).toHaveLength(TOOLS.length);
+    expect(plan.steps).toEqual([
+      ['pip', 'install', 'moto[server]', 'pandas', 'polars', 'pyarrow', 'duckdb', 'nbclient', 'nbformat', 'ipykernel'],
+      ['apt-get', 'update', '-qq'],
+      ['apt-get', 'install', '-y', '-qq', 'chromium', 'time'],
+    ]);
+  });
+
+  it('with every tool there, it installs nothing', () => {
+    const plan = installPlan({ ...probe(full, empty), file: () => true });
+    expect(plan).toEqual({ missing: [], steps: [] });
+  });
+
+  it('installs only what is missing: moto_server off the PATH means one pip install of moto', () => {
+    const p = probe(full, empty);
+    const plan = installPlan({ ...p, onPath: (c: string) => c !== 'moto_server' && p.onPath(c), file: () => true });
+    expect(plan.steps).toEqual([['pip', 'install', 'moto[server]']]);
+    expect(plan.missing[0]).toMatch(/^moto_server/);
+  });
+
+  it('finds python3 through the PATH: a python3 that cannot import the wheels means installing them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-tools-py-'));
+    try {
+      await writeFile(join(dir, 'python3'), '#!/bin/sh\nexit 1\n');
+      await chmod(join(dir, 'python3'), 0o755);
+      const p = probeOf({ PATH: dir });
+      expect(p.python(['pandas'])).toBe(false);
+      expect(probeOf({ PATH: full }).python(['pandas'])).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
