@@ -23,7 +23,7 @@ const hasFiles = (table: TableDef, root: string): boolean => {
 
 function plainView(table: TableDef, root: string): string {
   // A table the synthetic lake does not fill (world_trade, screen_frameworks) is empty, as a user would declare it.
-  if (!hasFiles(table, root)) return viewDdl(table, root, false);
+  if (!hasFiles(table, root)) return viewDdl(table, root, []);
   const hive = partitionColumnsOf(table);
   const options = hive.length
     ? `, hive_partitioning = true, hive_types = {${hive.map((c) => `${quote(c.name)}: ${DUCKDB_TYPE[c.type]}`).join(', ')}}`

@@ -5,6 +5,7 @@ import { allTables, tableByName } from '../../data-schemas/index.ts';
 import { columnsOf } from '../../data-schemas/table.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { allViewsDdl, literalPattern, viewDdl } from '../../src/adapters/duckdb-engine/duckdb-views.ts';
+import { currentMetricVersion } from '../../src/core/lake/metric-versions.ts';
 import { QueryError, UsageError } from '../../src/core/errors.ts';
 import { orderBy, writePartitions } from '../../src/core/lake/partitions.ts';
 import type { ObjectStore } from '../../src/core/seams/object-store.ts';
@@ -21,7 +22,7 @@ const EXPECTED_TYPE = {
 
 describe('view DDL (pure)', () => {
   test('a partitioned table reads its Hive folders with declared partition types and casts every column', () => {
-    const ddl = viewDdl(tableByName('trade_flows')!, '/lake');
+    const ddl = viewDdl(tableByName('trade_flows')!, '/lake', ['any']);
     expect(ddl).toContain('CREATE OR REPLACE VIEW "trade_flows"');
     expect(ddl).toContain("read_parquet('/lake/curated/trade_flows/**/*.parquet'");
     expect(ddl).toContain("hive_types = {'source': VARCHAR, 'year': INTEGER, 'month': INTEGER}");
@@ -30,15 +31,17 @@ describe('view DDL (pure)', () => {
       expect(ddl).toContain(`CAST("${c.name}" AS ${EXPECTED_TYPE[c.type]}) AS "${c.name}"`);
     }
     // a reader that knows every file has every column reads them without union_by_name
-    const plain = viewDdl(tableByName('trade_flows')!, '/lake', true, false);
+    const plain = viewDdl(tableByName('trade_flows')!, '/lake', ['any'], false);
     expect(plain).not.toContain('union_by_name');
     expect(plain).toContain("hive_types = {'source': VARCHAR, 'year': INTEGER, 'month': INTEGER})");
   });
 
-  test('an unpartitioned metric table has no hive options; a table without files gets an empty typed view', () => {
+  test('a metric table reads exactly the files of its current version; a table without files gets an empty typed view', () => {
     const table = tableByName('concentration')!;
-    expect(viewDdl(table, '/lake')).not.toContain('hive');
-    const empty = viewDdl(table, '/lake', false);
+    const current = viewDdl(table, '/lake', ['metrics/concentration/v=3/part-00000.parquet']);
+    expect(current).not.toContain('hive');
+    expect(current).toContain("read_parquet(['/lake/metrics/concentration/v=3/part-00000.parquet']");
+    const empty = viewDdl(table, '/lake', []);
     expect(empty).not.toContain('read_parquet');
     expect(empty).toContain('CAST(NULL AS DOUBLE) AS "hhi"');
     expect(empty).toContain('WHERE false');
@@ -46,15 +49,19 @@ describe('view DDL (pure)', () => {
 
   test('a lake path is a file pattern that matches only itself: glob characters in one-character classes', () => {
     expect(literalPattern('/runs/lake[1]/x*y?/{a,b}')).toBe('/runs/lake[[]1]/x[*]y[?]/[{]a,b[}]');
-    expect(viewDdl(tableByName('trade_flows')!, '/runs/lake[1]')).toContain(
+    expect(viewDdl(tableByName('trade_flows')!, '/runs/lake[1]', ['any'])).toContain(
       "read_parquet('/runs/lake[[]1]/curated/trade_flows/**/*.parquet'",
     );
+    // A metric table's view names the files of its current version: each one a pattern of itself too.
+    expect(
+      viewDdl(tableByName('supplier_shares')!, '/runs/lake[1]', ['metrics/supplier_shares/v=2/part-0.parquet']),
+    ).toContain("read_parquet(['/runs/lake[[]1]/metrics/supplier_shares/v=2/part-0.parquet']");
     // DuckDB cannot match a backslash literally: refused with what to do, never read approximately.
     expect(() => literalPattern('/runs/a\\b')).toThrow(UsageError);
   });
 
   test('allViewsDdl has one view per table and quotes a path with a quote in it', () => {
-    const ddl = allViewsDdl("/it's/lake");
+    const ddl = allViewsDdl("/it's/lake", () => ['any']);
     expect(ddl.match(/CREATE OR REPLACE VIEW/g)).toHaveLength(allTables.length);
     expect(ddl).toContain("'/it''s/lake/curated/production/**/*.parquet'");
   });
@@ -200,9 +207,10 @@ describe('DuckDBQueryEngine', () => {
       FROM trade_flows WHERE year >= ? GROUP BY hs6, flow, year ORDER BY year -- a trailing comment
     ;`;
 
-  test('materialize writes metrics/<table>/part-00000.parquet and the view sees each rewrite', async () => {
+  test('materialize writes a new version of metrics/<table>/, switches the manifest to it, and the view follows', async () => {
     expect(await lake.engine.materialize('concentration', concentrationSql, ['USA', 2023])).toEqual({ rows: 2 });
-    expect(await lake.store.exists('metrics/concentration/part-00000.parquet')).toBe(true);
+    const first = await currentMetricVersion(lake.store, tableByName('concentration')!);
+    expect(first?.keys).toEqual([`metrics/concentration/v=${first?.version}/part-00000.parquet`]);
     expect((await lake.engine.query('SELECT year, total_value_usd FROM concentration ORDER BY year')).rows).toEqual([
       { year: 2023, total_value_usd: 100 },
       { year: 2024, total_value_usd: 100 },
@@ -212,11 +220,21 @@ describe('DuckDBQueryEngine', () => {
     expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([
       { reporter_iso3: "it's", year: 2024 },
     ]);
+    const second = await currentMetricVersion(lake.store, tableByName('concentration')!);
+    expect(second?.version).toBe(first!.version + 1);
+    // the replaced version stays for readers that started before the switch, until the next one
+    expect(await lake.store.list('metrics/concentration/')).toEqual([
+      'metrics/concentration/_symlink_format_manifest/manifest',
+      ...first!.keys,
+      ...second!.keys,
+    ]);
   });
 
-  test('a materialize that fails mid-COPY leaves the previous file and no temp file behind', async () => {
+  test('a materialize that fails mid-COPY leaves readers on the previous version and no temp file behind', async () => {
     await lake.engine.materialize('concentration', concentrationSql, ['DEU', 2023]);
-    const before = await lake.store.get('metrics/concentration/part-00000.parquet');
+    const files = async () => (await lake.store.list('metrics/concentration/')).filter((k) => !k.includes('.tmp-'));
+    const before = await files();
+    const manifest = await lake.store.get('metrics/concentration/_symlink_format_manifest/manifest');
     // the types check out; the error comes from the rows, while DuckDB writes the file
     const failing = concentrationSql.replace(
       "CAST('CHN' AS VARCHAR)",
@@ -225,8 +243,12 @@ describe('DuckDBQueryEngine', () => {
     const error = await lake.engine.materialize('concentration', failing, ['DEU', 2023]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).message).toMatch(/Could not materialize concentration: .*injected failure/);
-    expect(await lake.store.get('metrics/concentration/part-00000.parquet')).toEqual(before);
-    expect(await readdir(join(lake.root, 'metrics/concentration'))).toEqual(['part-00000.parquet']);
+    expect(await lake.store.get('metrics/concentration/_symlink_format_manifest/manifest')).toEqual(manifest);
+    expect(await files()).toEqual(before);
+    expect(await lake.store.list('metrics/concentration/')).toEqual(before);
+    expect((await lake.engine.query('SELECT DISTINCT reporter_iso3 FROM concentration')).rows).toEqual([
+      { reporter_iso3: 'DEU' },
+    ]);
   });
 
   test('materialize through a store without local files (as S3) puts the bytes of a COPY to a temp file', async () => {
@@ -245,6 +267,8 @@ describe('DuckDBQueryEngine', () => {
     const engine = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: plain });
     try {
       expect(await engine.materialize('concentration', concentrationSql, ['POL', 2024])).toEqual({ rows: 1 });
+      // another engine switched the table: this one re-points its view (as after another process's run)
+      await lake.engine.refreshViews([tableByName('concentration')!]);
       expect((await lake.engine.query('SELECT reporter_iso3, year FROM concentration')).rows).toEqual([
         { reporter_iso3: 'POL', year: 2024 },
       ]);

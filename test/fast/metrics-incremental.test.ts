@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFlows, type TradeFlow } from '../../data-schemas/curated.ts';
-import { metricTables } from '../../data-schemas/metrics.ts';
+import { concentration, metricTables } from '../../data-schemas/metrics.ts';
+import { tableKeys } from '../../src/core/lake/metric-versions.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { rowOrder } from '../../src/core/ingest/partition-merge.ts';
 
@@ -66,13 +67,15 @@ async function copyOfBase(o: { newTimes?: boolean } = {}): Promise<string> {
   else execFileSync('cp', ['-a', base, lake]);
   return lake;
 }
-/** Every metric file's bytes, by key. */
-async function metricFiles(lakeRoot: string): Promise<Record<string, string>> {
+/** The bytes of every metric table's current files, by table (a recomputed table is a new version: other keys). */
+async function metricFiles(lakeRoot: string): Promise<Record<string, string[]>> {
   const store = new FolderObjectStore(lakeRoot);
-  const out: Record<string, string> = {};
-  for (const t of metricTables)
-    for (const key of await store.list(`metrics/${t.name}/`))
-      out[key] = Buffer.from((await store.get(key))!).toString('base64');
+  const out: Record<string, string[]> = {};
+  for (const t of metricTables) {
+    out[t.name] = [];
+    for (const key of await tableKeys(store, t))
+      out[t.name].push(Buffer.from((await store.get(key))!).toString('base64'));
+  }
   return out;
 }
 /** Rewrite the bundled source's trade rows of one year as they are, or as another month, with `change` applied. */
@@ -172,8 +175,14 @@ describe('incremental metrics', () => {
   it('recomputes a table whose output was changed by hand, and a table whose SQL changed', async () => {
     const lake = await copyOfBase();
     const store = new FolderObjectStore(lake);
-    const [concentrationFile] = await store.list('metrics/concentration/');
+    const [concentrationFile] = await tableKeys(store, concentration);
     await store.delete([concentrationFile]);
+    // The lake still opens; reading the broken table says what to do.
+    const reader = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+    await expect(reader.query('SELECT COUNT(*) AS n FROM concentration')).rejects.toThrow(
+      /is missing: run chainwatch metrics/,
+    );
+    await reader.close();
     const root = join(work, `root-${copies}`);
     await cp('sql', join(root, 'sql'), { recursive: true });
     const path = join(root, 'sql/metrics/production_trend.sql');
@@ -182,7 +191,9 @@ describe('incremental metrics', () => {
     expect(result.tables.concentration.kept).toBeUndefined();
     expect(result.tables.production_trend.kept).toBeUndefined();
     expect(result.tables.supplier_shares.kept).toBe(true);
-    expect(await store.list('metrics/concentration/')).toEqual([concentrationFile]);
+    const [recomputed] = await tableKeys(store, concentration);
+    expect(recomputed).not.toBe(concentrationFile);
+    expect(await store.exists(recomputed)).toBe(true);
   });
 
   it('recomputes every table on another engine, whose bytes may differ for the same SQL', async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { allTables } from '../../data-schemas/index.ts';
+import { allTables, tableByName } from '../../data-schemas/index.ts';
+import { tableKeys } from '../../src/core/lake/metric-versions.ts';
 import { fileColumnsOf, type ColumnType } from '../../data-schemas/table.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import { UsageError } from '../../src/core/errors.ts';
@@ -81,7 +82,9 @@ const PARQUET_TYPE: Record<ColumnType, string> = {
 };
 
 async function parquetColumns(lake: FixtureLake, table: string) {
-  const bytes = (await lake.store.get(`metrics/${table}/part-00000.parquet`))!;
+  const [key, ...more] = await tableKeys(lake.store, tableByName(table)!);
+  expect(more).toEqual([]);
+  const bytes = (await lake.store.get(key))!;
   const meta = parquetMetadata(
     bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
   );

@@ -58,18 +58,23 @@ const REVIEWED: { file: string; expression: string; why: string }[] = [
   },
   {
     file: 'src/adapters/duckdb-engine/duckdb-views.ts',
-    expression: 'readParquet(table, lakeRoot, unionByName)',
-    why: 'a glob of the lake folder the operator passed, quoted by sqlString',
+    expression: 'readParquet(table, lakeRoot, files, unionByName)',
+    why: 'a glob of the lake folder the operator passed, or the metric files its manifest names, quoted by sqlString',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'source',
+    why: 'the glob or the list of file paths, each quoted by sqlString',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
+    expression: 'sqlString(reason)',
+    why: 'a message chainwatch wrote (a lake key), quoted as a string literal',
   },
   {
     file: 'src/adapters/duckdb-engine/duckdb-views.ts',
     expression: "unionByName ? ', union_by_name = true' : ''",
     why: 'a fixed read_parquet option or nothing',
-  },
-  {
-    file: 'src/adapters/duckdb-engine/duckdb-views.ts',
-    expression: 'sqlString(parquetGlob(table, lakeRoot))',
-    why: 'the lake folder glob, quoted as a string literal',
   },
   {
     file: 'src/adapters/duckdb-engine/duckdb-views.ts',

@@ -25,6 +25,7 @@ import { DUCKDB_TYPE, sqlIdent } from '../../src/adapters/duckdb-engine/duckdb-v
 import { encodeParquet } from '../../src/core/lake/parquet.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
+import { textOf } from '../../src/core/seams/object-store.ts';
 import {
   athenaClientFor,
   holdAthenaQueries,
@@ -419,11 +420,27 @@ describe('AthenaQueryEngine.materialize', () => {
     }
   }
 
-  /** Run materialize while the UNLOAD is held "running", and write `files` where the UNLOAD points, as Athena would. */
+  /**
+   * Run materialize while the UNLOAD is held "running", and write `files` where the UNLOAD points, as Athena
+   * would. The engine's store refuses to read a version's files whole: only their footers may be read.
+   */
   async function materializeWithUnloadOutput(files: Uint8Array[]) {
     await holdAthenaQueries(moto.endpoint);
     const before = await executionIds();
-    const done = engineWith().materialize('supplier_shares', 'SELECT * FROM supplier_shares WHERE year = ?;\n', [2023]);
+    const footersOnly = new Proxy(store, {
+      get: (target, p, receiver) =>
+        p === 'get'
+          ? async (key: string) => {
+              if (/\/v=\d+\//.test(key)) throw new Error(`read ${key} whole: table bytes must not pass through`);
+              return target.get(key);
+            }
+          : Reflect.get(target, p, receiver),
+    });
+    const done = engineWith({ store: footersOnly }).materialize(
+      'supplier_shares',
+      'SELECT * FROM supplier_shares WHERE year = ?;\n',
+      [2023],
+    );
     done.catch(() => {});
     const execution = await describeQuery(await newExecution(before));
     const target = /\) TO '(s3:\/\/[^']+)'/.exec(execution.Query!)![1];
@@ -437,21 +454,27 @@ describe('AthenaQueryEngine.materialize', () => {
     return { execution, target, done };
   }
 
-  const previousFiles = async () => {
+  const MANIFEST = 'metrics/supplier_shares/_symlink_format_manifest/manifest';
+  /** The table as a reader found it: version 1 current, and what a killed run left in version 2. */
+  const previousVersion = async () => {
+    await store.delete(await store.list('metrics/supplier_shares/'));
     const old = encodeParquet(supplierShares, [{ ...rows[0], share: 0.99 }]);
-    for (const key of ['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet']) {
-      await store.put(`metrics/supplier_shares/${key}`, old);
-    }
-    await store.put('_staging/metrics/supplier_shares/crashed-run/20231201_x', 'orphan of a failed UNLOAD');
+    const keys = ['v=1/part-00000.parquet', 'v=1/part-00001.parquet', 'v=1/part-00002.parquet'].map(
+      (k) => `metrics/supplier_shares/${k}`,
+    );
+    for (const key of keys) await store.put(key, old);
+    await store.put(MANIFEST, keys.map((k) => `${store.location}${k}\n`).join(''));
+    await store.put('metrics/supplier_shares/v=2/20231201_x', 'orphan of a killed run');
+    return keys;
   };
 
-  it('UNLOADs to an empty staging prefix, then replaces the table’s files with readable part files', async () => {
-    await previousFiles();
+  it('UNLOADs into a new version folder, checks its footers, and switches the manifest to its files', async () => {
+    const old = await previousVersion();
     const { execution, target, done } = await materializeWithUnloadOutput(
       await athenaUnloadFiles([rows.slice(0, 3), rows.slice(3)]),
     );
 
-    expect(target).toMatch(/^s3:\/\/athena-lake\/lake\/_staging\/metrics\/supplier_shares\/[0-9a-f-]{36}\/$/);
+    expect(target).toBe('s3://athena-lake/lake/metrics/supplier_shares/v=2/');
     expect(execution.Query).toBe(
       `UNLOAD (\nSELECT * FROM supplier_shares WHERE year = ?\n) TO '${target}' WITH (format = 'PARQUET', compression = 'SNAPPY')`,
     );
@@ -459,17 +482,20 @@ describe('AthenaQueryEngine.materialize', () => {
     expect(execution.QueryExecutionContext?.Database).toBe(DATABASE);
 
     expect(await done).toEqual({ rows: rows.length });
-    expect(await store.list('metrics/supplier_shares/')).toEqual([
-      'metrics/supplier_shares/part-00000.parquet',
-      'metrics/supplier_shares/part-00001.parquet',
-    ]);
-    expect(await store.list('_staging/')).toEqual([]);
+    const unloaded = [
+      'metrics/supplier_shares/v=2/20240101_000000_00000_abcde_0f6c3a1e-uuid',
+      'metrics/supplier_shares/v=2/20240101_000000_00001_abcde_1f6c3a1e-uuid',
+    ];
+    // Athena's SymlinkTextInputFormat reads the manifest: one S3 URI per line.
+    expect(textOf((await store.get(MANIFEST))!)).toBe(unloaded.map((k) => `s3://athena-lake/lake/${k}\n`).join(''));
+    // The orphan is gone; the replaced version stays for readers that started before the switch.
+    expect(await store.list('metrics/supplier_shares/')).toEqual([MANIFEST, ...old, ...unloaded]);
     expect((await readTable(store, supplierShares)).sort(byKey)).toEqual([...rows].sort(byKey));
   });
 
-  it('rejects UNLOAD output whose column types differ from the schema and keeps the previous files', async () => {
-    await previousFiles();
-    const before = await store.list('metrics/supplier_shares/');
+  it('rejects UNLOAD output whose column types differ from the schema and keeps readers on the previous version', async () => {
+    await previousVersion();
+    const manifest = await store.get(MANIFEST);
     // As if the SQL forgot CAST(rank AS INTEGER): Trino would write rank as BIGINT.
     const wrong = await athenaUnloadFiles([rows], (t) => (t === 'int' ? 'BIGINT' : DUCKDB_TYPE[t]));
     const { done } = await materializeWithUnloadOutput(wrong);
@@ -477,7 +503,7 @@ describe('AthenaQueryEngine.materialize', () => {
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).message).toMatch(/rank INT64/);
     expect((error as QueryError).hint).toMatch(/CAST/);
-    expect(await store.list('metrics/supplier_shares/')).toEqual(before);
+    expect(await store.get(MANIFEST)).toEqual(manifest);
     expect((await readTable(store, supplierShares)).map((r) => r.share)).toEqual([0.99, 0.99, 0.99]);
   });
 

@@ -1,4 +1,3 @@
-import { metricStagingPrefix } from '../../core/lake/layout.ts';
 import { randomUUID } from 'node:crypto';
 import {
   AthenaClient,
@@ -10,8 +9,8 @@ import {
   type QueryExecution,
 } from '@aws-sdk/client-athena';
 import { tableByName } from '../../../data-schemas/index.ts';
-import { tablePrefix } from '../../../data-schemas/table.ts';
 import { QueryError, UsageError } from '../../core/errors.ts';
+import { publishMetricVersion } from '../../core/lake/metric-versions.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import { awsErrorHint } from '../aws-error-hint.ts';
 import { renderLiteral } from './athena-literals.ts';
@@ -27,7 +26,7 @@ export interface AthenaQueryEngineOptions {
   /** The lake's bucket and key prefix, the same place `store` reads and writes. */
   lakeBucket: string;
   lakePrefix?: string;
-  /** The lake store (an S3ObjectStore on lakeBucket/lakePrefix): materialize moves UNLOAD output through it. */
+  /** The lake store (an S3ObjectStore on lakeBucket/lakePrefix): materialize lists and checks the UNLOAD output and switches the table through it. */
   store: ObjectStore;
   client?: AthenaClient;
   /** First wait between GetQueryExecution polls; it doubles up to maxPollIntervalMs. Default 250 ms. */
@@ -45,7 +44,6 @@ export interface AthenaQueryEngineOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const partKey = (prefix: string, i: number) => `${prefix}part-${String(i).padStart(5, '0')}.parquet`;
 
 /**
  * The AWS edge of the query-engine seam: each statement is one Athena query execution in a
@@ -78,7 +76,7 @@ export class AthenaQueryEngine implements QueryEngine {
     const prefix = (options.lakePrefix ?? '').replace(/^\/+/, '');
     this.lakeUri = `s3://${options.lakeBucket}/${prefix === '' || prefix.endsWith('/') ? prefix : prefix + '/'}`;
     // UNLOAD writes to lakeUri and materialize reads back through the store: they must be one place.
-    if (options.store.location !== this.lakeUri) {
+    if (options.store.location !== this.lakeUri || !options.store.readTail) {
       throw new UsageError(
         `The Athena lake ${this.lakeUri} is not the store's location ${options.store.location}`,
         'Pass the same bucket and prefix to the Athena engine and to the S3 store (--lake s3://bucket/prefix).',
@@ -129,13 +127,12 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 
   /**
-   * UNLOAD the SELECT as Parquet and make it `metrics/<table>/part-NNNNN.parquet`.
-   * Athena needs an empty target and names its files without an extension (readTable and the
-   * DuckDB views read `*.parquet`), so the UNLOAD goes to a fresh `_staging/` prefix; the files
-   * are then checked against the schema and moved into place, and only then are the previous
-   * files deleted: a failed query leaves the previous metric readable.
-   * `rows` is the sum of the row counts in the written files' Parquet footers: Athena's query
-   * statistics carry no row count for UNLOAD, and a COUNT(*) would scan the data a second time.
+   * UNLOAD the SELECT as Parquet into a new version of `metrics/<table>/` and switch readers to it
+   * (src/core/lake/metric-versions.ts): UNLOAD needs an empty target, which a new version folder is.
+   * Each file is checked against the schema from its footer, read from the end of the object; no table
+   * bytes pass through this process. A failed query or check leaves readers on the previous version.
+   * `rows` is the sum of the footers' row counts: Athena's query statistics carry no row count for
+   * UNLOAD, and a COUNT(*) would scan the data a second time.
    */
   async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
     const def = tableByName(table);
@@ -145,30 +142,14 @@ export class AthenaQueryEngine implements QueryEngine {
         'Declare the table in data-schemas/metrics.ts before materializing it.',
       );
     }
-    const target = tablePrefix(def);
-    const stagingRoot = metricStagingPrefix(def);
-    // Athena never deletes the output of a failed UNLOAD; clear what earlier failures left.
-    await this.o.store.delete(await this.o.store.list(stagingRoot));
-    const staging = `${stagingRoot}${randomUUID()}/`;
-    await this.execute(unloadStatement(selectSql, this.lakeUri + staging), params);
-
-    const staged = await this.o.store.list(staging);
-    const files: Uint8Array[] = [];
-    let rows = 0;
-    for (const key of staged) {
-      const bytes = await this.o.store.get(key);
-      if (!bytes) throw new QueryError(`UNLOAD output ${key} vanished before it was moved`, 'Re-run the metrics step.');
-      rows += checkUnloadedFile(def, key, bytes);
-      files.push(bytes);
-    }
-    const written = new Set<string>();
-    for (const [i, bytes] of files.entries()) {
-      const key = partKey(target, i);
-      await this.o.store.put(key, bytes, 'application/vnd.apache.parquet');
-      written.add(key);
-    }
-    const stale = (await this.o.store.list(target)).filter((k) => !written.has(k));
-    await this.o.store.delete([...stale, ...staged]);
+    const store = this.o.store;
+    const { rows } = await publishMetricVersion(store, def, async (prefix) => {
+      await this.execute(unloadStatement(selectSql, this.lakeUri + prefix), params);
+      const keys = await store.list(prefix);
+      let total = 0;
+      for (const key of keys) total += await checkUnloadedFile(store, def, key);
+      return { rows: total, keys };
+    });
     return { rows };
   }
 

@@ -10,11 +10,12 @@ import {
   type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
 import { allTables, tableByName } from '../../../data-schemas/index.ts';
-import { columnsOf, fileColumnsOf, tablePrefix, type TableDef } from '../../../data-schemas/table.ts';
+import { columnsOf, fileColumnsOf, type TableDef } from '../../../data-schemas/table.ts';
 import { ChainwatchError, QueryError } from '../../core/errors.ts';
+import { publishMetricVersion, tableKeys } from '../../core/lake/metric-versions.ts';
 import { PARQUET_CONTENT_TYPE } from '../../core/lake/partitions.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
-import { DUCKDB_TYPE, emptyTempViewDdl, literalPattern, sqlString, tableFiles, viewDdl } from './duckdb-views.ts';
+import { brokenViewDdl, DUCKDB_TYPE, emptyTempViewDdl, literalPattern, sqlString, viewDdl } from './duckdb-views.ts';
 import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 
 export interface DuckDBQueryEngineOptions {
@@ -118,9 +119,6 @@ const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
  */
 export class DuckDBQueryEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
-  /** Tables whose view reads files; a table without files has the empty typed view until one is written. */
-  private readonly viewsOverFiles = new Set<string>();
-
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -195,17 +193,28 @@ export class DuckDBQueryEngine implements QueryEngine {
 
   /**
    * Re-point the views at the files now in the lake. A table without files has an empty typed view;
-   * call this after another process landed data. Views over existing files read them lazily, so a
-   * rewritten file is seen without a refresh.
+   * call this after another process landed data or switched a metric table. Views over curated files
+   * read them lazily, so a rewritten partition is seen without a refresh; a metric table's view names
+   * the files of its current version.
    */
   async refreshViews(tables: readonly TableDef[] = allTables): Promise<void> {
     for (const table of tables) {
-      const files = await tableFiles(this.store, table);
+      const files = await tableKeys(this.store, table);
+      const missing = table.zone === 'metrics' ? await this.firstMissing(files) : undefined;
+      if (missing) {
+        // A metric file removed by hand: the view fails when read (saying what to do), and the lake still opens,
+        // so the metrics step can recompute the table.
+        await this.run(brokenViewDdl(table, `${this.store.location}${missing} is missing: run chainwatch metrics`));
+        continue;
+      }
       const unionByName = files.length > 1 && (await this.someFileLacksColumns(table, files));
-      await this.run(viewDdl(table, this.lakeRoot, files.length > 0, unionByName));
-      if (files.length > 0) this.viewsOverFiles.add(table.name);
-      else this.viewsOverFiles.delete(table.name);
+      await this.run(viewDdl(table, this.lakeRoot, files, unionByName));
     }
+  }
+
+  private async firstMissing(keys: readonly string[]): Promise<string | undefined> {
+    for (const key of keys) if (!(await this.store.exists(key))) return key;
+    return undefined;
   }
 
   /**
@@ -280,11 +289,15 @@ export class DuckDBQueryEngine implements QueryEngine {
       }
     };
     await this.checkColumns(def, body, params);
-    const key = tablePrefix(def) + PART_FILE;
-    if (this.store.putWith) await this.store.putWith(key, copyTo);
-    else await this.putThroughTempFile(key, copyTo);
-    if (!this.viewsOverFiles.has(def.name)) await this.refreshViews([def]);
-    return { rows };
+    const published = await publishMetricVersion(this.store, def, async (prefix) => {
+      const key = prefix + PART_FILE;
+      if (this.store.putWith) await this.store.putWith(key, copyTo);
+      else await this.putThroughTempFile(key, copyTo);
+      return { rows, keys: [key] };
+    });
+    // Later metric SQL of this run reads the new version.
+    await this.refreshViews([def]);
+    return { rows: published.rows };
   }
 
   /** For a store without local files (S3): COPY to a temp file, then put its bytes. */

@@ -8,7 +8,6 @@ import {
   type TableDef,
 } from '../../../data-schemas/table.ts';
 import { UsageError } from '../../core/errors.ts';
-import type { ObjectStore } from '../../core/seams/object-store.ts';
 
 /** DuckDB type per schema column type; the same names Glue/Trino use (string is VARCHAR there too). */
 export const DUCKDB_TYPE: Record<ColumnType, string> = {
@@ -41,53 +40,57 @@ export function literalPattern(path: string): string {
   return path.replace(/[[*?{}]/g, (c) => `[${c}]`);
 }
 
-/** Pattern of a table's Parquet files under a lake folder: `<lake>/curated/trade_flows/**\/*.parquet`. */
+/** Pattern of a curated table's Parquet files under a lake folder: `<lake>/curated/trade_flows/**\/*.parquet`. */
 const parquetGlob = (table: TableDef, lakeRoot: string): string =>
   `${literalPattern(resolve(lakeRoot))}/${tablePrefix(table)}**/*.parquet`;
 
-function readParquet(table: TableDef, lakeRoot: string, unionByName: boolean): string {
+/**
+ * What a view reads: a curated table, its glob (every partition file there is, read lazily, so a
+ * replaced partition is seen without a refresh); a metric table, exactly the files of its current
+ * version as its manifest names them (the folder also holds the previous version, which no reader may mix in).
+ */
+function readParquet(table: TableDef, lakeRoot: string, files: readonly string[], unionByName: boolean): string {
   const partitions = partitionColumnsOf(table);
   // Hive types are explicit: inferred partition types drift (a year folder came back BIGINT).
   const hive =
     partitions.length === 0
       ? ''
       : `, hive_partitioning = true, hive_types = {${partitions.map((c) => `${sqlString(c.name)}: ${DUCKDB_TYPE[c.type]}`).join(', ')}}`;
-  return `read_parquet(${sqlString(parquetGlob(table, lakeRoot))}${hive}${unionByName ? ', union_by_name = true' : ''})`;
+  const source =
+    table.zone === 'metrics'
+      ? `[${files.map((k) => sqlString(literalPattern(resolve(lakeRoot, k)))).join(', ')}]`
+      : sqlString(parquetGlob(table, lakeRoot));
+  return `read_parquet(${source}${hive}${unionByName ? ', union_by_name = true' : ''})`;
 }
 
 /**
- * `CREATE OR REPLACE VIEW <table>` over the table's Parquet files in a lake folder, with every
- * schema column cast to its declared type, so SQL written against the Glue tables runs unchanged.
- * With `hasData = false` the view is empty but typed: read_parquet fails on a glob that matches
- * nothing, and a fresh lake must still answer every query.
+ * `CREATE OR REPLACE VIEW <table>` over the table's Parquet files in a lake folder (`files`: its keys, from
+ * `tableKeys` in src/core/lake/metric-versions.ts), with every schema column cast to its declared type, so SQL written against the Glue tables
+ * runs unchanged. A table without files gets an empty but typed view: read_parquet fails on nothing to
+ * read, and a fresh lake must still answer every query.
  * `unionByName` reads a file that lacks a column (written before the column was added) with NULLs
  * there; it costs a read of every file's footer each time a query binds the view, so a reader that
  * knows every file has every column turns it off.
  */
-export function viewDdl(table: TableDef, lakeRoot: string, hasData = true, unionByName = true): string {
+export function viewDdl(table: TableDef, lakeRoot: string, files: readonly string[], unionByName = true): string {
+  const hasData = files.length > 0;
   const columns = columnsOf(table);
   const select = columns
     .map((c) => `CAST(${hasData ? sqlIdent(c.name) : 'NULL'} AS ${DUCKDB_TYPE[c.type]}) AS ${sqlIdent(c.name)}`)
     .join(',\n  ');
-  const from = hasData ? `FROM ${readParquet(table, lakeRoot, unionByName)}` : 'WHERE false';
+  const from = hasData ? `FROM ${readParquet(table, lakeRoot, files, unionByName)}` : 'WHERE false';
   return `CREATE OR REPLACE VIEW ${sqlIdent(table.name)} AS\nSELECT\n  ${select}\n${from};`;
 }
 
+/** A typed view of a table that cannot be read, which fails with `reason` when a query reads it. */
+export const brokenViewDdl = (table: TableDef, reason: string): string =>
+  viewDdl(table, '.', []).replace('WHERE false', `WHERE error(${sqlString(reason)}) IS NULL`);
+
 /** The empty view of a table as `viewDdl` makes it, but TEMP: it exists in one session only, unseen by the others. */
 export const emptyTempViewDdl = (table: TableDef): string =>
-  viewDdl(table, '.', false).replace('CREATE OR REPLACE VIEW', 'CREATE OR REPLACE TEMP VIEW');
+  viewDdl(table, '.', []).replace('CREATE OR REPLACE VIEW', 'CREATE OR REPLACE TEMP VIEW');
 
-/** The views of every lake table, one statement each; `hasData` says which tables have files yet. */
-export function allViewsDdl(lakeRoot: string, hasData: (table: TableDef) => boolean = () => true): string {
-  return allTables.map((t) => viewDdl(t, lakeRoot, hasData(t))).join('\n\n') + '\n';
-}
-
-/** Keys of a table's Parquet files in the store. */
-export async function tableFiles(store: ObjectStore, table: TableDef): Promise<string[]> {
-  return (await store.list(tablePrefix(table))).filter((k) => k.endsWith('.parquet'));
-}
-
-/** Whether a table has at least one Parquet file in the store (decides between a real and an empty view). */
-export async function tableHasData(store: ObjectStore, table: TableDef): Promise<boolean> {
-  return (await tableFiles(store, table)).length > 0;
+/** The views of every lake table, one statement each; `filesOf` gives each table's files (see `tableKeys` in src/core/lake/metric-versions.ts). */
+export function allViewsDdl(lakeRoot: string, filesOf: (table: TableDef) => readonly string[]): string {
+  return allTables.map((t) => viewDdl(t, lakeRoot, filesOf(t))).join('\n\n') + '\n';
 }

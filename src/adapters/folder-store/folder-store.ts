@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { copyFile, link, mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ChainwatchError, StoreError, UsageError } from '../../core/errors.ts';
 import { isRunning } from '../../core/process-alive.ts';
@@ -78,6 +91,26 @@ export class FolderObjectStore implements ObjectStore {
         'Check the lake folder permissions.',
         { cause },
       );
+    }
+  }
+
+  async readTail(key: string, bytes: number): Promise<{ tail: Uint8Array; size: number } | undefined> {
+    let file: FileHandle | undefined;
+    try {
+      file = await open(this.path(key), 'r');
+      const { size } = await file.stat();
+      const tail = new Uint8Array(Math.min(bytes, size));
+      await file.read(tail, 0, tail.length, size - tail.length);
+      return { tail, size };
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StoreError(
+        `Could not read ${this.location}${key}: ${(cause as Error).message}`,
+        'Check the lake folder permissions.',
+        { cause },
+      );
+    } finally {
+      await file?.close();
     }
   }
 

@@ -101,6 +101,24 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async readTail(key: string, bytes: number): Promise<{ tail: Uint8Array; size: number } | undefined> {
+    const Key = this.objectKey(key);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, Range: `bytes=-${bytes}` }));
+      const tail = await out.Body!.transformToByteArray();
+      // "bytes 100-199/200": the total after the slash (a whole short object may come without a range).
+      const size = Number(/\/(\d+)$/.exec(out.ContentRange ?? '')?.[1] ?? tail.length);
+      return { tail, size };
+    } catch (cause) {
+      if (errorName(cause) === 'NoSuchKey' || (errorName(cause) !== 'NoSuchBucket' && statusOf(cause) === 404)) {
+        return undefined;
+      }
+      // An empty object has no last byte to range over.
+      if (errorName(cause) === 'InvalidRange') return { tail: new Uint8Array(), size: 0 };
+      throw this.fail('read', key, cause);
+    }
+  }
+
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let ContinuationToken: string | undefined;

@@ -55,6 +55,27 @@ export const quarantineKey = (source: string, runId: string): string =>
 export const metricStateKey = (table: string): string => `${lakePrefix.metricState}${table}.json`;
 /** True for a live source's own state object (`_state/<source>.json`), not the metric states in the folder below. */
 export const isSourceStateKey = (key: string): boolean => /^_state\/[^/]+\.json$/.test(key);
-/** Where the Athena engine UNLOADs a metric table before it is switched in. */
-export const metricStagingPrefix = (table: { zone: 'curated' | 'metrics'; name: string }): string =>
-  `${lakePrefix.staging}${tablePrefix(table)}`;
+/**
+ * A metric table's versions: each metrics run writes the whole table into a new folder
+ * `metrics/<table>/v=<n>/`, which no reader follows until the table's manifest names it.
+ */
+export const metricVersionPrefix = (table: { zone: 'curated' | 'metrics'; name: string }, version: number): string =>
+  `${tablePrefix(table)}v=${version}/`;
+/** The version number of a key under a metric table's prefix, or undefined for any other key. */
+export const metricVersionOf = (
+  table: { zone: 'curated' | 'metrics'; name: string },
+  key: string,
+): number | undefined => {
+  const match = /^v=(\d+)\//.exec(key.slice(tablePrefix(table).length));
+  return key.startsWith(tablePrefix(table)) && match ? Number(match[1]) : undefined;
+};
+/**
+ * The switch of a metric table: a symlink manifest (one file URI per line) that names the current
+ * version's files. Replacing it is one atomic put; every reader follows it — Athena natively (the Glue
+ * table is a SymlinkTextInputFormat table located at this folder), DuckDB and readTable through
+ * src/core/lake/metric-versions.ts.
+ */
+export const metricManifestFolder = (table: { zone: 'curated' | 'metrics'; name: string }): string =>
+  `${tablePrefix(table)}_symlink_format_manifest/`;
+export const metricManifestKey = (table: { zone: 'curated' | 'metrics'; name: string }): string =>
+  `${metricManifestFolder(table)}manifest`;

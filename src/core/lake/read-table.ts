@@ -1,6 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { columnsOf, tablePrefix, type TableDef } from '../../../data-schemas/table.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
+import { tableKeys } from './metric-versions.ts';
 
 /** Partition values from a key such as `curated/t/source=bundled/year=2024/part-00000.parquet`. */
 function partitionValues(table: TableDef, key: string): Record<string, unknown> {
@@ -20,11 +21,11 @@ function partitionValues(table: TableDef, key: string): Record<string, unknown> 
 
 /**
  * Read every row of a lake table straight from its Parquet files in the object store (pure JS,
- * no query engine), with partition columns restored. The report builder uses this, so it runs the
+ * no query engine), with partition columns restored; a metric table's current version only. The report builder uses this, so it runs the
  * same in a Lambda and locally.
  */
 export async function readTable<R = Record<string, unknown>>(store: ObjectStore, table: TableDef): Promise<R[]> {
-  const keys = (await store.list(tablePrefix(table))).filter((k) => k.endsWith('.parquet'));
+  const keys = await tableKeys(store, table);
   const rows: R[] = [];
   for (const key of keys) {
     const bytes = (await store.get(key))!;

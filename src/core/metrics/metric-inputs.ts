@@ -1,6 +1,7 @@
 import type { PartitionFilter } from '../sql/metric-sql.ts';
 import { createHash } from 'node:crypto';
-import { metricStateKey } from '../lake/layout.ts';
+import { metricManifestKey, metricStateKey } from '../lake/layout.ts';
+import { tableKeys } from '../lake/metric-versions.ts';
 import { allTables, tablePrefix, type TableDef } from '../../../data-schemas/index.ts';
 import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
 
@@ -19,7 +20,7 @@ import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
 export interface MetricInputState {
   /** SHA-256 over the engine, the output columns, the SQL text and every input (curated file: key and content hash; metric table: its fingerprint). */
   fingerprint: string;
-  /** The table's own files with their store stamps as written: a file replaced, removed or added since means recompute. */
+  /** The table's manifest and current files with their store stamps as written: a switch, or a file replaced or removed since, means recompute. */
   outputs: { key: string; stamp: string }[];
   rows: number;
   /** Content hash of every curated input file by its store stamp, so the next run need not read a file that was not replaced. */
@@ -102,12 +103,15 @@ export async function fingerprintInputs(
   return { fingerprint: hash.digest('hex'), files };
 }
 
-/** A table's files with their stamps; undefined when the store cannot stamp (then nothing can be kept). */
+/**
+ * A table's manifest and the files it names, with their stamps; undefined when the store cannot stamp
+ * (then nothing can be kept). A switched manifest or a file replaced or removed by hand changes them.
+ */
 async function outputsOf(store: ObjectStore, table: string): Promise<MetricInputState['outputs'] | undefined> {
   if (!store.stamp) return undefined;
   const def = allTables.find((t) => t.name === table)!;
   const outputs: MetricInputState['outputs'] = [];
-  for (const key of (await store.list(tablePrefix(def))).sort()) {
+  for (const key of [metricManifestKey(def), ...(await tableKeys(store, def))]) {
     const stamp = await store.stamp(key);
     if (stamp !== undefined) outputs.push({ key, stamp });
   }

@@ -16,6 +16,11 @@ export interface ObjectStore {
   putWith?(key: string, write: (path: string) => Promise<void>): Promise<void>;
   /** Returns undefined when the key does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * The last `bytes` bytes of an object (all of it when it is shorter) and its whole size, or undefined
+   * when the key does not exist: a Parquet footer without the rest of the file.
+   */
+  readTail?(key: string, bytes: number): Promise<{ tail: Uint8Array; size: number } | undefined>;
   /** Keys under a prefix, sorted ascending. */
   list(prefix: string): Promise<string[]>;
   delete(keys: string[]): Promise<void>;
