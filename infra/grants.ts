@@ -45,8 +45,8 @@ export interface AthenaQueryAccess {
   /** The workgroup the role runs queries in (its name). */
   workGroup: string;
   database: glue.IDatabase;
-  /** The tables its queries read; Athena reads their files with the caller's credentials. */
-  tables: Iterable<glue.S3Table>;
+  /** The tables its queries read; Athena reads their files (under `filesPrefix`) with the caller's credentials. */
+  tables: Iterable<{ glue: glue.S3Table; filesPrefix: string }>;
   lakeBucket: s3.IBucket;
   /** Where the workgroup writes query results: `<prefix>/*` of this bucket. */
   results: { bucket: s3.IBucket; prefix: string };
@@ -97,7 +97,7 @@ export function grantAthenaQueries(role: iam.IRole, access: AthenaQueryAccess): 
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: GLUE_TABLE_READ,
-      resources: [catalogArn, access.database.databaseArn, ...tables.map((t) => t.tableArn)],
+      resources: [catalogArn, access.database.databaseArn, ...tables.map((t) => t.glue.tableArn)],
     }),
   );
   role.addToPrincipalPolicy(
@@ -107,9 +107,9 @@ export function grantAthenaQueries(role: iam.IRole, access: AthenaQueryAccess): 
     }),
   );
   for (const table of tables) {
-    const files = access.lakeBucket.arnForObjects(`${table.s3Prefix}*`);
+    const files = access.lakeBucket.arnForObjects(`${table.filesPrefix}*`);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: OBJECT_READ, resources: [files] }));
-    acknowledgePrefixResource(role, files, `Athena reads the files of table ${table.s3Prefix}`);
+    acknowledgePrefixResource(role, files, `Athena reads the files of table ${table.filesPrefix}`);
   }
   const { bucket, prefix } = access.results;
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: RESULTS_BUCKET, resources: [bucket.bucketArn] }));

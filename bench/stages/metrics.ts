@@ -2,6 +2,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { metricTables } from '../../data-schemas/metrics.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { tableKeys } from '../../src/core/lake/metric-versions.ts';
 import { crossCheck, type TableCheck } from '../cross-check.ts';
 import { BenchSetupError } from '../harness/measure.ts';
 import { runStage, type StageResult } from '../harness/stage.ts';
@@ -98,7 +100,11 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
     ],
   });
   const tables = metricTables;
-  const chainwatch = { contender: 'chainwatch', file: (t: string) => join(lake, 'metrics', t, 'part-00000.parquet') };
+  // chainwatch's tables as readers see them: the one file of each table's current version.
+  const store = new FolderObjectStore(lake);
+  const current = new Map<string, string>();
+  for (const t of tables) current.set(t.name, join(lake, (await tableKeys(store, t))[0]));
+  const chainwatch = { contender: 'chainwatch', file: (t: string) => current.get(t)! };
   const other = (name: string) => ({ contender: name, file: (t: string) => join(out(name), `${t}.parquet`) });
   const checks = [
     ...(await crossCheck(tables, chainwatch, [other('duckdb')])),

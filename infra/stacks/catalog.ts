@@ -6,6 +6,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { metricManifestFolder } from '../../src/core/lake/layout.ts';
 import {
   allTables,
   production,
@@ -31,6 +32,19 @@ export interface CatalogStackProps extends StackProps {
   tables?: readonly TableDef[];
 }
 
+/**
+ * Parquet files listed by a symlink manifest (Hive's SymlinkTextInputFormat, which Athena reads): the
+ * table's location is a folder of manifests whose lines are the S3 URIs of the files to read. A metric
+ * table's manifest names the files of its current version (src/core/lake/metric-versions.ts), so one put of
+ * the manifest switches every Athena reader from one complete version to the next — no Glue update, and
+ * a redeploy of this stack cannot point the table anywhere else.
+ */
+const SYMLINK_PARQUET = new glue.DataFormat({
+  inputFormat: new glue.InputFormat('org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'),
+  outputFormat: glue.OutputFormat.HIVE_IGNORE_KEY_TEXT,
+  serializationLibrary: glue.SerializationLibrary.PARQUET,
+});
+
 /** The engine version the SQL files are written for (Trino dialect, aws-notes §3). */
 const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 
@@ -53,9 +67,19 @@ function worldTradeDatasets(dir = repoPath('data/bundled')): string[] {
  * partition projection instead of crawlers or MSCK REPAIR), the `pipeline` and `analysts`
  * Athena workgroups, and one saved query per analyst SQL file.
  */
+/**
+ * A lake table in the catalog: its Glue table and the prefix of its files. For a metric table these
+ * differ: Glue locates it at its manifest folder, and the manifest names files in the table's version
+ * folders (metrics/<table>/v=<n>/), which Athena reads with the caller's credentials too.
+ */
+export interface CatalogTable {
+  glue: glue.S3Table;
+  filesPrefix: string;
+}
+
 export class CatalogStack extends Stack {
   readonly database: glue.Database;
-  readonly tables: Map<string, glue.S3Table>;
+  readonly tables: Map<string, CatalogTable>;
   readonly pipelineWorkGroup: athena.CfnWorkGroup;
   readonly analystsWorkGroup: athena.CfnWorkGroup;
   /** Read-only SQL over the lake: assumed by the account's analysts (their own policies say who). */
@@ -104,9 +128,10 @@ export class CatalogStack extends Stack {
           description: table.description,
           columns: glueColumnsOf(table),
           partitionKeys: gluePartitionKeysOf(table),
-          dataFormat: glue.DataFormat.PARQUET,
+          // A metric table is read through its manifest, which the metrics step switches to each new version.
+          dataFormat: table.zone === 'metrics' ? SYMLINK_PARQUET : glue.DataFormat.PARQUET,
           storage: glue.S3TableStorage.fromBucket(lakeBucket),
-          s3Prefix: tablePrefix(table),
+          s3Prefix: table.zone === 'metrics' ? metricManifestFolder(table) : tablePrefix(table),
           // Objects are SSE-S3, which S3 decrypts transparently; `true` would tell Athena to expect CSE-KMS.
           hasEncryptedData: false,
           partitionProjection,
@@ -114,7 +139,7 @@ export class CatalogStack extends Stack {
             ? { 'storage.location.template': locationTemplate(lakeBucket.bucketName, table) }
             : undefined,
         });
-        return [table.name, s3Table] as const;
+        return [table.name, { glue: s3Table, filesPrefix: tablePrefix(table) }] as const;
       }),
     );
 

@@ -197,7 +197,8 @@ export class PipelineStack extends Stack {
 
     this.metricsFunction = this.handler('Metrics', {
       name: 'metrics',
-      description: 'chainwatch metrics: run every metric SQL file on Athena, UNLOAD to metrics/<table>/',
+      description:
+        'chainwatch metrics: run every metric SQL file on Athena, UNLOAD to a new version of metrics/<table>/',
       environment: {
         [ENV.lakeBucket]: lakeBucket.bucketName,
         [ENV.athenaWorkgroup]: names.workGroup('pipeline'),
@@ -220,14 +221,7 @@ export class PipelineStack extends Stack {
       lakeBucket,
       'readWrite',
       `${lakePrefix.metrics}*`,
-      'the metrics step replaces the metric tables',
-    );
-    grantObjects(
-      this.metricsFunction.role!,
-      lakeBucket,
-      'readWrite',
-      `${lakePrefix.staging}${lakePrefix.metrics}*`,
-      'Athena UNLOADs here before files move into metrics/',
+      'the metrics step UNLOADs each metric table into a new version under metrics/ and switches its manifest',
     );
     grantObjects(
       this.metricsFunction.role!,

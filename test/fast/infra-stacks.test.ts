@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allTables, col, defineTable, tableByName, tablePrefix } from '../../data-schemas/index.ts';
+import { metricManifestFolder } from '../../src/core/lake/layout.ts';
 import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
 import { readConfig } from '../../infra/config.ts';
 import { glueColumnsOf, gluePartitionKeysOf } from '../../infra/glue-columns.ts';
@@ -206,8 +207,15 @@ describe('catalog', () => {
       const input = glueTable(catalog, table.name);
       expect(input.StorageDescriptor.Columns, table.name).toEqual(asCfn(glueColumnsOf(table)));
       expect(input.PartitionKeys ?? [], table.name).toEqual(asCfn(gluePartitionKeysOf(table)));
+      // A metric table is read through the manifest of its current version (src/core/lake/metric-versions.ts).
+      const metric = table.zone === 'metrics';
       expect(text(input.StorageDescriptor.Location), table.name).toBe(
-        `s3://chainwatch-dev-lake-<token>-<token>/${tablePrefix(table)}`,
+        `s3://chainwatch-dev-lake-<token>-<token>/${metric ? metricManifestFolder(table) : tablePrefix(table)}`,
+      );
+      expect(input.StorageDescriptor.InputFormat, table.name).toBe(
+        metric
+          ? 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+          : 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
       );
       expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
         'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { allTables, tablePrefix } from '../../data-schemas/index.ts';
 import { LEASE_KEY } from '../../src/core/lake/layout.ts';
 import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
+import { metricManifestKey, metricVersionPrefix } from '../../src/core/lake/layout.ts';
 import { ACCOUNT, PARTITION, REGION } from '../support/cfn-resolve.ts';
 import { AppPolicies, decide, type Decision, type Principal } from '../support/iam-evaluate.ts';
 
@@ -82,9 +83,16 @@ const glueNeeds = (tables: string[]): Need[] => [
     pairs: each(['glue:GetTable', 'glue:GetPartitions'], [glue.catalog, glue.database, ...tables.map(glue.table)]),
   },
 ];
-/** A sample data file of each table, as Athena reads it. */
+/**
+ * What Athena reads of each table: a sample data file; for a metric table its manifest (the Glue table's
+ * location) and a file of a version folder the manifest names.
+ */
 const tableFiles = (names: string[]) =>
-  names.map((n) => s3('lake', `${tablePrefix(allTables.find((t) => t.name === n)!)}part-00000.parquet`));
+  names.flatMap((n) => {
+    const table = allTables.find((t) => t.name === n)!;
+    if (table.zone !== 'metrics') return [s3('lake', `${tablePrefix(table)}part-00000.parquet`)];
+    return [s3('lake', metricManifestKey(table)), s3('lake', `${metricVersionPrefix(table, 3)}20260101_x`)];
+  });
 const resultsNeeds = (prefix: string): Need => ({
   why: `write and read back query results under ${prefix}`,
   doc: DOC.athenaS3,
@@ -181,22 +189,23 @@ describe('IAM evaluation of the synthesized roles', () => {
       },
       resultsNeeds('pipeline/'),
       {
-        why: 'UNLOAD writes the metric rows to its staging location',
+        why: 'UNLOAD writes the metric rows into a new version folder of the table',
         doc: DOC.athenaUnload,
         pairs: each(
           ['s3:PutObject', 's3:AbortMultipartUpload'],
-          [s3('lake', '_staging/metrics/supplier_shares/0f5e/20260101_x')],
+          [s3('lake', 'metrics/supplier_shares/v=2/20260101_x')],
         ),
       },
       {
-        why: 'move staged files into metrics/<table>/ and drop the stale ones (GetObject, PutObject, DeleteObjects), keep input fingerprints',
+        why: 'check each new file from its footer, switch the table’s manifest, remove the previous version, keep input fingerprints',
         doc: DOC.s3Actions,
         pairs: [
+          ...each(['s3:GetObject'], [s3('lake', 'metrics/supplier_shares/v=2/20260101_x')]),
           ...each(
-            ['s3:GetObject', 's3:DeleteObject'],
-            [s3('lake', '_staging/metrics/supplier_shares/0f5e/20260101_x')],
+            ['s3:GetObject', 's3:PutObject'],
+            [s3('lake', 'metrics/supplier_shares/_symlink_format_manifest/manifest')],
           ),
-          ...each(['s3:PutObject', 's3:DeleteObject'], [s3('lake', 'metrics/supplier_shares/part-00000.parquet')]),
+          ...each(['s3:DeleteObject'], [s3('lake', 'metrics/supplier_shares/v=1/20251201_x')]),
           ...each(['s3:GetObject', 's3:PutObject'], [s3('lake', '_state/metrics/supplier_shares.json')]),
         ],
       },
@@ -213,12 +222,13 @@ describe('IAM evaluation of the synthesized roles', () => {
         ),
       },
       {
-        why: 'write curated data as the metrics step',
+        why: 'write curated data or any staging area as the metrics step (it UNLOADs straight into a new version)',
         pairs: each(
           ['s3:PutObject', 's3:DeleteObject'],
           [
             s3('lake', 'curated/trade_flows/source=bundled/year=2024/month=0/part-00000.parquet'),
             s3('lake', 'raw/comtrade/x.json'),
+            s3('lake', '_staging/metrics/supplier_shares/0f5e/20260101_x'),
           ],
         ),
       },

@@ -111,7 +111,6 @@ describe('IAM least privilege (synthesized template)', () => {
 
   it('lets metrics write only the metric tables (their UNLOAD staging and input state), and the report no lake object', () => {
     expect(lambda(/^chainwatch metrics/)).toEqual([
-      '<lake>/_staging/metrics/*',
       '<lake>/_state/metrics/*',
       '<lake>/metrics/*',
       '<results>/pipeline/*',
