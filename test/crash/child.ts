@@ -9,12 +9,17 @@
  *   publish-build - <site-dir> <bucket-dir>                             the report Lambda's publish (publishSite) of a
  *                                                                       built site into <bucket-dir>/site as a new
  *                                                                       build, switching <bucket-dir>/pointer
+ *   metric-version <lake> <s3-endpoint|-> <generation> [<nth>]         one metric table version written and switched
+ *                                                                       (publishMetricVersion) as both engines do: three
+ *                                                                       files of rows marked with <generation>, in a
+ *                                                                       folder lake or s3://bucket/prefix on moto; killed
+ *                                                                       before its nth write (put or delete) if given
  *
  * It prints "start" when the step begins (the tests time their kills from there) and the step's own
  * progress lines. Clocks are fixed so that the same inputs give the same bytes.
  */
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
-import { killBeforePut } from './hooked-store.ts';
+import { killBeforePut, killBeforeWrite } from './hooked-store.ts';
 
 const [mode, lake, target, third, killPattern, killNth] = process.argv.slice(2);
 const log = (line: string) => console.log(line);
@@ -51,6 +56,27 @@ if (mode === 'ingest') {
   log('start');
   await publishSite(new FolderObjectStore(target), store, pointer, { onProgress: log });
   log('done');
+} else if (mode === 'metric-version') {
+  const { publishMetricVersion } = await import('../../src/core/lake/metric-versions.ts');
+  const { generationFiles, METRIC_UNDER_TEST } = await import('./metric-generations.ts');
+  let store = lakeStore;
+  if (lake.startsWith('s3://')) {
+    const { S3ObjectStore } = await import('../../src/adapters/s3-store/s3-store.ts');
+    const { s3ClientFor } = await import('../support/moto.ts');
+    const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(lake)!;
+    store = new S3ObjectStore({ bucket, prefix, client: s3ClientFor(target) }) as unknown as FolderObjectStore;
+  }
+  const writer = killPattern ? killBeforeWrite(store, Number(killPattern)) : store;
+  log('start');
+  await publishMetricVersion(writer, METRIC_UNDER_TEST, async (prefix) => {
+    const keys: string[] = [];
+    for (const [i, body] of generationFiles(Number(third)).entries()) {
+      keys.push(`${prefix}part-${i}.parquet`);
+      await writer.put(keys[i], body);
+    }
+    return { rows: 6, keys };
+  });
+  log('done');
 } else {
-  throw new Error(`child.ts: unknown mode ${mode}; use ingest, report, publish or publish-build`);
+  throw new Error(`child.ts: unknown mode ${mode}; use ingest, report, publish, publish-build or metric-version`);
 }

@@ -39,3 +39,12 @@ export const killBeforePut = (inner: ObjectStore, pattern: RegExp, nth: number):
     },
   });
 };
+
+/** Before the `nth` write of any kind (put or delete), kill this process: every step boundary of a run is a kill point. */
+export const killBeforeWrite = (inner: ObjectStore, nth: number): ObjectStore => {
+  let seen = 0;
+  const maybeDie = () => {
+    if (++seen === nth) process.kill(process.pid, 'SIGKILL');
+  };
+  return hookedStore(inner, { beforePut: maybeDie, beforeDelete: maybeDie });
+};
