@@ -81,6 +81,10 @@ export class FolderObjectStore implements ObjectStore {
     );
   }
 
+  async putFile(key: string, path: string): Promise<void> {
+    await this.putWith(key, (tmp) => copyFile(path, tmp));
+  }
+
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
       return new Uint8Array(await readFile(this.path(key)));

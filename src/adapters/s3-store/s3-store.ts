@@ -10,6 +10,7 @@ import {
   type _Error as S3KeyError,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { createReadStream } from 'node:fs';
 import { StoreError } from '../../core/errors.ts';
 import { awsErrorHint } from '../aws-error-hint.ts';
 import type { ObjectStore, Versioned } from '../../core/seams/object-store.ts';
@@ -80,6 +81,20 @@ export class S3ObjectStore implements ObjectStore {
         ContentType:
           contentType ?? (typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream'),
       },
+    });
+    try {
+      await upload.done();
+    } catch (cause) {
+      throw this.fail('write', key, cause);
+    }
+  }
+
+  async putFile(key: string, path: string, contentType = 'application/octet-stream'): Promise<void> {
+    const Key = this.objectKey(key);
+    // A stream: lib-storage uploads it in parts, holding a few parts at a time, never the whole file.
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key, Body: createReadStream(path), ContentType: contentType },
     });
     try {
       await upload.done();

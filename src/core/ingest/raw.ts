@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { rawKey } from '../lake/layout.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 
@@ -23,5 +25,17 @@ export async function landRaw(
   const key = rawKey(source, sha256, file);
   if (await store.exists(key)) return { rawKey: key, sha256, written: false };
   await store.put(key, bytes);
+  return { rawKey: key, sha256, written: true };
+}
+
+/** landRaw of a local file read as a stream (hashed, then copied or uploaded): it is never held in memory whole. */
+export async function landRawFile(store: ObjectStore, source: string, file: string, path: string): Promise<LandedFile> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const sha256 = hash.digest('hex');
+  const key = rawKey(source, sha256, file);
+  if (await store.exists(key)) return { rawKey: key, sha256, written: false };
+  if (store.putFile) await store.putFile(key, path);
+  else await store.put(key, new Uint8Array(await readFile(path)));
   return { rawKey: key, sha256, written: true };
 }

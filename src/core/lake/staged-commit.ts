@@ -56,6 +56,8 @@ export interface Recovery {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const markerKey = (prefix: string, id: string) => `${prefix}${id}/_COMMIT.json`;
 const stagedKey = (prefix: string, id: string, key: string) => `${prefix}${id}/objects/${key}`;
+/** A run's scratch object under its staging folder: thrown away with it, whether the run commits or not. */
+export const stagingScratchKey = (prefix: string, id: string, name: string): string => `${prefix}${id}/scratch/${name}`;
 
 /**
  * Where each put of a marker stands: its staged copy is there and checks out (`staged`), it is already
@@ -164,7 +166,7 @@ export class StagedCommit {
 
   /** Where a run keeps a scratch object it needs until the commit (e.g. quarantine lines). */
   scratchKey(name: string): string {
-    return `${this.staging}${this.id}/scratch/${name}`;
+    return stagingScratchKey(this.staging, this.id, name);
   }
 
   /**

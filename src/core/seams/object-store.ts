@@ -14,6 +14,8 @@ export interface ObjectStore {
    * An error `write` throws as a ChainwatchError passes through unchanged.
    */
   putWith?(key: string, write: (path: string) => Promise<void>): Promise<void>;
+  /** Publish a local file's bytes at `key`, streamed: a file larger than memory can be landed. */
+  putFile?(key: string, path: string, contentType?: string): Promise<void>;
   /** Returns undefined when the key does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
   /**

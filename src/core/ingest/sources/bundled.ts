@@ -19,9 +19,14 @@ import type { ObjectStore } from '../../seams/object-store.ts';
 import { decodeUtf8, parseCsv, type CsvFile } from '../csv.ts';
 import type { IngestInput } from '../../lake/manifest.ts';
 import { normalizeTidyProduction, normalizeUsgsProduction, usgsCitations } from '../production.ts';
-import { landRaw } from '../raw.ts';
+import { landRaw, landRawFile } from '../raw.ts';
+import { csvBatches } from '../csv-stream.ts';
+import { PartitionSpill } from '../partition-spill.ts';
+import { lakePrefix } from '../../lake/layout.ts';
+import { stagingScratchKey } from '../../lake/staged-commit.ts';
+import { partitionPath } from '../../lake/partitions.ts';
 import { referenceRows } from '../reference.ts';
-import { concatNormalized, type Normalized } from '../rows.ts';
+import { concatNormalized, type Normalized, type Reject } from '../rows.ts';
 import { ownedCoverage } from '../partition-merge.ts';
 import { settle, type Settled } from '../settle.ts';
 import type { IngestSource, SettledTable, SourcePart } from '../source.ts';
@@ -63,6 +68,17 @@ export interface BundledOptions {
   /** The run's start (ISO 8601): no figure of a later year is an observation. Default: now. */
   asOf?: string;
   onProgress?: (line: string) => void;
+  /** Trade-mart records read and normalized at a time (memory holds one batch, then one partition). */
+  batchRecords?: number;
+}
+
+/** A batch of the trade mart: a few MB of rows in flight, whatever the file's size. */
+const TRADE_BATCH_RECORDS = 20_000;
+
+/** What the first pass leaves for the trade parts: the trade_flows rows set aside by partition, and the rejects. */
+interface TradeSpill {
+  spill: PartitionSpill;
+  rejects: Reject[][];
 }
 
 /**
@@ -109,12 +125,13 @@ function rowsPerFile(parts: readonly Normalized[]): Map<string, number> {
 }
 
 /**
- * The bundled source: lands every input file as-is under `raw/bundled/<hash>/`, then normalizes the
- * reference tables first (trade and production are checked against them), the trade mart and the
- * monthly series (trade_flows), the world-trade files (world_trade), the production files and the
- * citations (SOURCES.md plus reference sources.csv).
+ * The bundled source's first part: lands every input file as-is under `raw/bundled/<hash>/`, then
+ * normalizes the reference tables first (trade and production are checked against them), the world-trade
+ * files (world_trade), the production files and the citations (SOURCES.md plus reference sources.csv).
+ * The trade mart — the file that grows — is streamed in batches, never held whole; its rows and the monthly
+ * series' (trade_flows) are set aside by partition (`trade`) for the parts that follow (`tradeParts`).
  */
-async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promise<SourcePart> {
+async function readBundled(store: ObjectStore, opts: BundledOptions, trade: TradeSpill): Promise<SourcePart> {
   const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   const referenceDir = resolve(opts.referenceDir ?? DEFAULT_REFERENCE_DIR);
   const dataFiles = (await readDir(dataDir)).filter((f) => f.endsWith('.csv') || f === CITATIONS_FILE);
@@ -134,14 +151,23 @@ async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promi
 
   const inputs: IngestInput[] = [];
   const texts = new Map<string, string>();
-  const land = async (dir: string, file: string) => {
-    const bytes = await readInput(dir, file);
-    const landed = await landRaw(store, BUNDLED_SOURCE, file, bytes);
+  const noteInput = (file: string, landed: { rawKey: string; sha256: string; written: boolean }) => {
     opts.onProgress?.(`${landed.written ? 'landed' : 'unchanged'} ${landed.rawKey}`);
     inputs.push({ file, rawKey: landed.rawKey, sha256: landed.sha256, rows: 0 });
+  };
+  const land = async (dir: string, file: string) => {
+    const bytes = await readInput(dir, file);
+    noteInput(file, await landRaw(store, BUNDLED_SOURCE, file, bytes));
     texts.set(file, decodeUtf8(bytes, file));
   };
-  for (const file of dataFiles) await land(dataDir, file);
+  for (const file of dataFiles) {
+    if (file !== tradeFile) await land(dataDir, file);
+    else
+      noteInput(
+        file,
+        await landRawFile(store, BUNDLED_SOURCE, file, join(dataDir, file)).catch(unreadable(dataDir, file)),
+      );
+  }
   for (const [file] of REFERENCE_FILES) await land(referenceDir, file);
   const csv = (file: string): CsvFile => parseCsv(texts.get(file)!, file);
   const reference = new Map(
@@ -158,10 +184,19 @@ async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promi
   const asOfYear = new Date(opts.asOf ?? Date.now()).getUTCFullYear();
   const tradeReference = { countries: countryRows, basket: settledBasket.rows.map((c) => c.row), latestYear: asOfYear };
   const monthlyFiles = dataFiles.filter((f) => MONTHLY_TRADE_FILE.test(f));
-  const trade = concatNormalized<Record<string, unknown>>([
-    normalizeTrade(csv(tradeFile), tradeReference),
-    ...monthlyFiles.map((f) => normalizeMonthlyTrade(csv(f), tradeReference)),
-  ]);
+  let martRows = 0;
+  const batches = csvBatches(join(dataDir, tradeFile), tradeFile, opts.batchRecords ?? TRADE_BATCH_RECORDS);
+  for await (const batch of batches) {
+    const mart = normalizeTrade(batch, tradeReference);
+    martRows += mart.candidates.length + mart.rejects.length;
+    await trade.spill.add(mart.candidates);
+    if (mart.rejects.length > 0) trade.rejects.push(mart.rejects);
+  }
+  const monthly = concatNormalized<Record<string, unknown>>(
+    monthlyFiles.map((f) => normalizeMonthlyTrade(csv(f), tradeReference)),
+  );
+  await trade.spill.add(monthly.candidates);
+  if (monthly.rejects.length > 0) trade.rejects.push(monthly.rejects);
   const worldFiles = dataFiles.filter(isWorldTradeFile);
   const world = concatNormalized<Record<string, unknown>>(
     worldFiles.map((f) => normalizeWorldTrade(csv(f), { countries: countryRows, latestYear: asOfYear })),
@@ -191,11 +226,12 @@ async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promi
     reference.get(partnerGroups.name)!,
     reference.get(basket.name)!,
     reference.get(screenFrameworks.name)!,
-    trade,
+    monthly,
     world,
     productionRows,
     citations,
   ]);
+  counts.set(tradeFile, martRows);
   for (const input of inputs) input.rows = counts.get(input.file) ?? 0;
 
   const covered = async (table: TableDef, settled: Settled): Promise<SettledTable> => ({
@@ -215,7 +251,6 @@ async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promi
     inputs,
     derived: derivedCitations.length + derivedWorld,
     tables: [
-      await covered(TRADE_FLOWS, settle(TRADE_FLOWS, trade)),
       await covered(PRODUCTION, settle(PRODUCTION, productionRows)),
       await covered(SOURCES, settle(SOURCES, citations)),
       await covered(COUNTRIES, settledCountries),
@@ -227,11 +262,47 @@ async function readBundled(store: ObjectStore, opts: BundledOptions = {}): Promi
   };
 }
 
+/**
+ * The trade parts, after the first: each trade_flows partition's rows, checked for duplicates and conflicts
+ * within it (a row's key includes its partition), replacing what the bundled source had there; then the
+ * rows the first pass rejected; then the bundled partitions that no longer have a row, emptied.
+ */
+async function* tradeParts(store: ObjectStore, trade: TradeSpill): AsyncGenerator<SourcePart> {
+  const part = (settled: Settled, coverages: SettledTable['coverages']): SourcePart => ({
+    inputs: [],
+    derived: 0,
+    tables: [{ table: TRADE_FLOWS, settled, coverages }],
+  });
+  for await (const { values, candidates } of trade.spill.partitions()) {
+    yield part(settle(TRADE_FLOWS, { candidates, rejects: [] }), [
+      { table: TRADE_FLOWS, partitions: [values], owns: () => true },
+    ]);
+  }
+  for (const rejects of trade.rejects.splice(0)) yield part({ rows: [], rejects, duplicates: 0 }, []);
+  const stored = await ownedCoverage(store, TRADE_FLOWS, [], () => true, ownPartitions(TRADE_FLOWS));
+  const emptied = stored.partitions.filter((p) => !trade.spill.has(partitionPath(TRADE_FLOWS, p)));
+  if (emptied.length > 0) yield part({ rows: [], rejects: [], duplicates: 0 }, [{ ...stored, partitions: emptied }]);
+}
+
+/** The InputError of a bundled file that cannot be read (the trade mart is streamed, not read by readInput). */
+const unreadable = (dir: string, file: string) => (cause: unknown) => {
+  if (cause instanceof InputError) throw cause;
+  throw new InputError(
+    `Input ${join(dir, file)} cannot be read: ${(cause as Error).message}`,
+    `Restore ${file} (git checkout of ${dir}) or point the ingest at a folder that has it.`,
+    { cause },
+  );
+};
+
 /** The bundled data as a source of the ingest. */
 export const bundledSource = (opts: Omit<BundledOptions, 'onProgress'> = {}): IngestSource => ({
   id: BUNDLED_SOURCE,
-  // One part: the bundled files are small, and their tables are checked against each other.
+  // The small files in one part (their tables are checked against each other), then trade_flows partition by
+  // partition: memory holds one batch of the trade mart while reading it, one partition while writing.
   async *collect(ctx) {
-    yield await readBundled(ctx.store, { ...opts, asOf: ctx.at, onProgress: ctx.progress });
+    const scratch = stagingScratchKey(lakePrefix.ingestStaging(BUNDLED_SOURCE), ctx.runId, 'trade-spill/');
+    const trade: TradeSpill = { spill: new PartitionSpill(ctx.store, TRADE_FLOWS, scratch), rejects: [] };
+    yield await readBundled(ctx.store, { ...opts, asOf: ctx.at, onProgress: ctx.progress }, trade);
+    yield* tradeParts(ctx.store, trade);
   },
 });
