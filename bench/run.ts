@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,12 +8,14 @@ import { BenchSetupError, requireGnuTime } from './harness/measure.ts';
 import { readResults, writeResults, type BenchResults, type StageReport } from './harness/results.ts';
 import { figureOf, type FigureResult } from './harness/stage.ts';
 import { REPO } from './stages/context.ts';
+import { bundledStage } from './stages/bundled.ts';
 import { ingestStage } from './stages/ingest.ts';
+import { startupStage } from './stages/startup.ts';
 import { metricsStage } from './stages/metrics.ts';
 import { refreshStage } from './stages/refresh.ts';
 import { reportStage, type ReportSize } from './stages/report.ts';
 
-export const STAGES = ['metrics', 'ingest', 'report', 'refresh', 'scaling'] as const;
+export const STAGES = ['startup', 'metrics', 'ingest', 'bundled', 'report', 'refresh', 'scaling'] as const;
 export type StageName = (typeof STAGES)[number];
 
 export interface BenchOptions {
@@ -27,6 +30,8 @@ export interface BenchOptions {
   reportProducts: number;
   /** Size (monthly rows) the refresh-vs-rebuild stage runs at. */
   refreshSize: number;
+  /** Rows of the trade mart the bundled-ingest stage lands. */
+  bundledSize: number;
   /** Years of trade data (10; fewer only for the smoke run). */
   years: number;
   work: string;
@@ -48,6 +53,7 @@ export const DEFAULTS: Omit<BenchOptions, 'log' | 'command'> = {
   // time and memory should not grow with the trade table.
   reportProducts: 1000,
   refreshSize: 1_000_000,
+  bundledSize: 1_000_000,
   years: 10,
   work: join(REPO, 'bench', 'work'),
   resultsDir: join(REPO, 'bench'),
@@ -61,6 +67,7 @@ export const SMOKE: Partial<BenchOptions> = {
   years: 2,
   reportProducts: 10,
   refreshSize: 10_000,
+  bundledSize: 10_000,
   resultsDir: undefined,
 };
 
@@ -113,6 +120,8 @@ function scalingFigures(stages: StageReport[], sizes: number[]): FigureResult[] 
 
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
   requireGnuTime();
+  // The CLI contenders run the compiled CLI, as a user does: compile the sources being measured.
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   await mkdir(o.work, { recursive: true });
   const stages: StageReport[] = [];
   const runsFor = (rows: number) => (rows >= o.largeFrom ? o.runsLarge : o.runs);
@@ -126,6 +135,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   for (const rows of want('metrics') || want('ingest') ? o.sizes : []) {
     const ctx = await sized(rows);
     const { data } = ctx;
+    if (want('startup') && rows === o.sizes[0]) {
+      o.log('start-up of the CLI');
+      stages.push({ ...(await startupStage(ctx)), sizeLabel: `the ${sizeLabel(data.rows, data.annualRows)} lake` });
+    }
     if (want('metrics')) {
       o.log(`metrics at ${sizeLabel(data.rows, data.annualRows)}`);
       stages.push({ ...(await metricsStage(ctx)), sizeLabel: sizeLabel(data.rows, data.annualRows) });
@@ -135,6 +148,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       o.log(`ingest of ${label}`);
       stages.push({ ...(await ingestStage(ctx)), sizeLabel: label });
     }
+  }
+  if (want('bundled')) {
+    o.log(`bundled ingest of a ${o.bundledSize.toLocaleString('en-US')}-row trade mart`);
+    stages.push({
+      ...(await bundledStage({ work: o.work, runs: runsFor(o.bundledSize), log: o.log }, o.bundledSize)),
+      sizeLabel: `${o.bundledSize.toLocaleString('en-US')}-row trade mart`,
+    });
   }
   if (want('refresh')) {
     const ctx = await sized(o.refreshSize);
@@ -184,6 +204,7 @@ async function main(): Promise<void> {
       stages: { type: 'string' },
       products: { type: 'string' },
       'refresh-size': { type: 'string' },
+      'bundled-size': { type: 'string' },
       work: { type: 'string' },
       smoke: { type: 'boolean' },
       merge: { type: 'boolean' },
@@ -220,6 +241,7 @@ async function main(): Promise<void> {
   if (values['runs-large']) options.runsLarge = Number(values['runs-large']);
   if (values.products) options.reportProducts = Number(values.products);
   if (values['refresh-size']) options.refreshSize = Number(values['refresh-size']);
+  if (values['bundled-size']) options.bundledSize = Number(values['bundled-size']);
   if (values.work) options.work = values.work;
   if (values.merge) options.merge = true;
   const results = await runBench(options);

@@ -31,6 +31,8 @@ export interface Measurement {
   seconds: number;
   /** Seconds of the whole process as GNU time saw it. */
   wallSeconds: number;
+  /** CPU seconds (user + system) of the whole process and its children, start-up included. */
+  cpuSeconds: number;
   peakRssMb: number;
   result: ContenderResult;
   /** Why the process failed (non-zero exit, killed at the time limit, no result line). */
@@ -46,7 +48,8 @@ export interface MeasureOptions {
   memoryCapMb?: number;
   /**
    * For a program that keeps no contender contract (the chainwatch CLI itself): what to report from its
-   * output. Its `seconds` are then the whole process's, as GNU time saw them.
+   * output (nothing, for `node -e 0` or `chainwatch --help`: `wholeProcess`). Its `seconds` are then the
+   * whole process's, as GNU time saw them.
    */
   resultOf?: (stdout: string) => Record<string, unknown>;
 }
@@ -87,7 +90,7 @@ export async function measure(command: readonly string[], options: MeasureOption
     const cap = options.memoryCapMb ?? DEFAULT_MEMORY_CAP_MB;
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
       (resolve, reject) => {
-        const child = spawn(GNU_TIME, ['-f', '%e %M', '-o', timeFile, ...command], {
+        const child = spawn(GNU_TIME, ['-f', '%e %M %U %S', '-o', timeFile, ...command], {
           cwd: options.cwd,
           env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...options.env },
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,12 +125,16 @@ export async function measure(command: readonly string[], options: MeasureOption
     );
     // A contender killed with its group leaves no GNU time report: fall back to our clock and the watchdog's view.
     const timing = (await readFile(timeFile, 'utf8').catch(() => '')).trim().split('\n').at(-1) ?? '';
-    const [wall, rssKb] = /^[\d.]+ \d+$/.test(timing) ? timing.split(' ').map(Number) : [NaN, NaN];
+    const [wall, rssKb, user, system] = /^[\d.]+ \d+ [\d.]+ [\d.]+$/.test(timing)
+      ? timing.split(' ').map(Number)
+      : [NaN, NaN, NaN, NaN];
+    const cpuSeconds = user + system;
     const wallSeconds = Number.isFinite(wall) ? wall : (performance.now() - started) / 1000;
     const peakRssMb = Number.isFinite(rssKb) ? rssKb / 1024 : observedRssMb;
     const failed = (error: string): Measurement => ({
       seconds: NaN,
       wallSeconds,
+      cpuSeconds,
       peakRssMb,
       result: { seconds: NaN },
       error,
@@ -139,6 +146,7 @@ export async function measure(command: readonly string[], options: MeasureOption
         return {
           seconds: wallSeconds,
           wallSeconds,
+          cpuSeconds,
           peakRssMb,
           result: { ...options.resultOf(stdout), seconds: wallSeconds },
         };
@@ -149,7 +157,7 @@ export async function measure(command: readonly string[], options: MeasureOption
     const last = stdout.trim().split('\n').at(-1) ?? '';
     try {
       const result = JSON.parse(last) as ContenderResult;
-      return { seconds: result.seconds, wallSeconds, peakRssMb, result };
+      return { seconds: result.seconds, wallSeconds, cpuSeconds, peakRssMb, result };
     } catch {
       return failed(`printed no result line (last line: ${JSON.stringify(last.slice(0, 200))})`);
     }
@@ -157,3 +165,6 @@ export async function measure(command: readonly string[], options: MeasureOption
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** `resultOf` of a whole program (a CLI command, `node -e 0`): nothing read from its output, only measured from outside. */
+export const wholeProcess = (): Record<string, unknown> => ({});

@@ -110,6 +110,7 @@ export async function runStage(plan: StagePlan): Promise<StageResult> {
         run[c.name] = {
           seconds: NaN,
           wallSeconds: NaN,
+          cpuSeconds: NaN,
           peakRssMb: NaN,
           result: { seconds: NaN },
           error: `preparation failed: ${(error as Error).message}`,

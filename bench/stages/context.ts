@@ -26,7 +26,7 @@ export const nodeContender = (script: string, ...args: string[]): string[] => [
   bench(`contenders/${script}`),
   ...args,
 ];
-/** The chainwatch CLI as a user runs it (`chainwatch <args>`), start-up included. */
+/** The chainwatch CLI as a user runs it (`chainwatch <args>`: the compiled bin, npm run build), start-up included. */
 export const cliContender = (...args: string[]): string[] => ['node', join(REPO, 'bin', 'chainwatch.js'), ...args];
 /** A contender under the V8 heap limit the ingest Lambda is deployed with (infra/lambda-budgets.ts). */
 export const ingestContender = (script: string, ...args: string[]): string[] => {

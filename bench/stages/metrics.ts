@@ -5,9 +5,9 @@ import { metricTables } from '../../data-schemas/metrics.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { tableKeys } from '../../src/core/lake/metric-versions.ts';
 import { crossCheck, type TableCheck } from '../cross-check.ts';
-import { BenchSetupError } from '../harness/measure.ts';
+import { BenchSetupError, wholeProcess } from '../harness/measure.ts';
 import { runStage, type StageResult } from '../harness/stage.ts';
-import { nodeContender, pythonContender, type SizedContext } from './context.ts';
+import { cliContender, nodeContender, pythonContender, type SizedContext } from './context.ts';
 
 const PYTHON_SETUP = 'pip install pandas polars pyarrow duckdb';
 /** The tables the pandas and polars baselines reproduce (bench/baselines/common.py TABLES). */
@@ -57,6 +57,12 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
         command: nodeContender('chainwatch-metrics.ts', '--lake', lake),
       },
       {
+        name: 'cli',
+        label: 'chainwatch metrics --force: the CLI process a user runs, start-up included',
+        command: cliContender('metrics', '--force', '--lake', lake),
+        resultOf: wholeProcess,
+      },
+      {
         name: 'duckdb',
         label: 'the same SQL files on bare DuckDB (COPY … TO parquet)',
         command: nodeContender('duckdb-metrics.ts', '--lake', lake, '--out', out('duckdb')),
@@ -82,6 +88,13 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
         unit: '×',
         value: (r) => r.chainwatch.seconds / r.duckdb.seconds,
         target: { op: '<=', value: 1.15 },
+      },
+      {
+        id: 'metrics.cli_cpu_vs_duckdb',
+        label: 'metrics: CPU of the chainwatch metrics --force process / CPU of the bare DuckDB process',
+        unit: '×',
+        value: (r) => r.cli.cpuSeconds / r.duckdb.cpuSeconds,
+        target: { op: '<=', value: 1.25 },
       },
       {
         id: 'metrics.vs_pandas',
