@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { wholeProcess } from '../harness/measure.ts';
 import { runStage, type StageResult } from '../harness/stage.ts';
@@ -16,6 +16,7 @@ const QUERY = 'select 1';
 export async function startupStage(ctx: SizedContext): Promise<StageResult> {
   const lake = ctx.data.lake;
   const views = join(ctx.work, 'out', `views-${ctx.data.rows}.sql`);
+  await mkdir(join(ctx.work, 'out'), { recursive: true });
   const exportViews = cliContender('export-views', '--lake', lake);
   await writeFile(views, execFileSync(exportViews[0], exportViews.slice(1)));
   const whole = { resultOf: wholeProcess };

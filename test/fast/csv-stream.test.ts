@@ -30,7 +30,9 @@ describe('csvBatches', () => {
     const lines = ['\uFEFFa,b,c'];
     for (let i = 0; i < 80_000; i++) {
       lines.push(
-        i % 7 === 0 ? `${i},"Côte d’Ivoire, ""quoted""\r\nsecond line",x` : `${i},Straße ${'é'.repeat(i % 13)},${i % 3}`,
+        i % 7 === 0
+          ? `${i},"Côte d’Ivoire, ""quoted""\r\nsecond line",x`
+          : `${i},Straße ${'é'.repeat(i % 13)},${i % 3}`,
       );
     }
     const text = lines.join('\n') + '\n';

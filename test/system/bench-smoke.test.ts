@@ -92,7 +92,14 @@ describe('bench harness smoke run', () => {
   }, scaled(240_000));
 
   it('runs every stage and every contender to completion', () => {
-    expect(results.stages.map((s) => s.stage).sort()).toEqual(['ingest', 'metrics', 'refresh', 'report']);
+    expect(results.stages.map((s) => s.stage).sort()).toEqual([
+      'bundled',
+      'ingest',
+      'metrics',
+      'refresh',
+      'report',
+      'startup',
+    ]);
     for (const stage of results.stages) {
       for (const c of stage.contenders)
         expect({ stage: stage.stage, contender: c.name, errors: c.errors }).toEqual({

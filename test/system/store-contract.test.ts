@@ -2,7 +2,7 @@
  * One contract for the object-store seam, run unchanged against the local folder and against
  * S3 (moto_server on loopback): whatever the pipeline does with one store it can do with the other.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -233,6 +233,32 @@ describe.each([
       expect(created.filter(Boolean)).toHaveLength(1);
       const winner = created.findIndex(Boolean);
       expect(JSON.parse(textOf((await store.get(key))!))).toEqual({ writer: winner });
+    }
+  });
+
+  it('reads the tail of an object with its whole size (a Parquet footer without the file)', async () => {
+    const body = randomBytes(100_000);
+    await store.put('metrics/t/v=1/f', body);
+    const tail = (await store.readTail!('metrics/t/v=1/f', 1000))!;
+    expect(tail.size).toBe(100_000);
+    expect(Buffer.from(tail.tail).equals(body.subarray(99_000))).toBe(true);
+    // A tail longer than the object is the whole object.
+    await store.put('metrics/t/v=1/small', 'abc');
+    expect(textOf((await store.readTail!('metrics/t/v=1/small', 1000))!.tail)).toBe('abc');
+    expect(await store.readTail!('metrics/t/v=1/missing', 10)).toBeUndefined();
+  });
+
+  it('publishes a local file as a stream, byte for byte (putFile)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-putfile-'));
+    try {
+      // Larger than one multipart part (5 MB), so an S3 upload goes in parts.
+      const body = randomBytes(6 * 1024 * 1024);
+      await writeFile(join(dir, 'big.csv'), body);
+      await store.putFile!('raw/bundled/abc/big.csv', join(dir, 'big.csv'));
+      expect(Buffer.from((await store.get('raw/bundled/abc/big.csv'))!).equals(body)).toBe(true);
+      expect(await store.list('raw/')).toEqual(['raw/bundled/abc/big.csv']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
