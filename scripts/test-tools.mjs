@@ -90,10 +90,13 @@ export function installPlan(probe, tools = TOOLS) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // --dry-run: say what is missing and what would install it; install nothing.
+  const dryRun = process.argv.includes('--dry-run');
   const { missing, steps } = installPlan(probeOf());
   if (missing.length > 0) console.error(`test tools missing: ${missing.join('; ')}`);
   for (const step of steps) {
     console.error(`$ ${step.join(' ')}`);
+    if (dryRun) continue;
     try {
       execFileSync(step[0], step.slice(1), {
         stdio: 'inherit',
@@ -106,7 +109,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       process.exit(1);
     }
   }
-  const still = installPlan(probeOf()).missing;
+  const still = dryRun ? [] : installPlan(probeOf()).missing;
   if (still.length > 0) {
     console.error(
       `still missing after installing: ${still.join('; ')}\n  → Install them by hand, then npm test again.`,
