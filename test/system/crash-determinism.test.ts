@@ -33,7 +33,8 @@ async function pipeline(lake: string, site: string) {
   await runIngest({ store, runId: 'monthly-2026-03', dataDir: data, now: new Date('2026-03-01T06:00:00Z') });
   const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
   try {
-    await runMetrics({ engine });
+    // As the CLI runs it: with the lake's store, so a re-run keeps the tables whose inputs are unchanged.
+    await runMetrics({ engine, store });
   } finally {
     await engine.close();
   }

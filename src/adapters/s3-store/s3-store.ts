@@ -52,6 +52,10 @@ export class S3ObjectStore implements ObjectStore {
     this.client = client;
   }
 
+  uri(key: string): string {
+    return `s3://${this.bucket}/${this.objectKey(key)}`;
+  }
+
   private objectKey(key: string): string {
     // Same rule as the folder store, so a key that works locally works in S3 and vice versa.
     if (key === '' || key.startsWith('/') || key.split('/').includes('..')) {

@@ -14,8 +14,9 @@ import { metricManifestFolder, metricManifestKey, metricVersionOf, metricVersion
  *      which readers that started before the switch may still be reading; the next switch removes it.
  *
  * Killed before the switch, readers stay on the old version whole; after it, on the new one whole.
- * The manifest lines are the files' URIs in the store (`s3://bucket/prefix/metrics/…` in S3), which is
- * what Athena's SymlinkTextInputFormat reads; a reader here takes the lake key from each line.
+ * The manifest lines are the files' URIs where the store has them (`s3://bucket/prefix/metrics/…` in S3:
+ * what Athena's SymlinkTextInputFormat reads), else their lake keys (a folder); a reader here takes the
+ * lake key from the end of each line.
  */
 
 /** The version readers see: its number and its files' keys. */
@@ -102,7 +103,8 @@ export async function publishMetricVersion(
   if (outside) throw new Error(`The engine wrote ${outside} outside the new version ${prefix}`);
   const keys = [...written.keys].sort();
   if (keys.length === 0) await store.put(emptyMarkerKey(table), String(next), 'text/plain');
-  await store.put(metricManifestKey(table), keys.map((k) => `${store.location}${k}\n`).join(''), 'text/plain');
+  const line = (k: string) => `${store.uri?.(k) ?? k}\n`;
+  await store.put(metricManifestKey(table), keys.map(line).join(''), 'text/plain');
   const keep = new Set([metricManifestKey(table), ...keys, ...(current?.keys ?? [])]);
   if (keys.length === 0) keep.add(emptyMarkerKey(table));
   const previous = current?.version;

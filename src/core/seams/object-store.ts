@@ -6,6 +6,12 @@
 export interface ObjectStore {
   /** A human-readable location, e.g. `.lake/` or `s3://bucket/prefix/`. */
   readonly location: string;
+  /**
+   * The URI of an object for a reader outside chainwatch (Athena reads the files a metric table's manifest
+   * lists by `s3://` URI). A folder has none: its manifests list lake keys, which stay right when the
+   * folder is moved or copied.
+   */
+  uri?(key: string): string;
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
   /**
    * Publish at `key`, atomically, the file `write` creates at the local path it is given. Only a store
