@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Each Lambda handler ships only the packages its own step uses: bundled as the CDK app bundles it
+ * (esbuild, ESM, tree-shaken; infra/stacks/pipeline.ts), a handler's code holds no other step's packages,
+ * so no function pays for loading them on a cold start. DuckDB is never in a function (it is not
+ * deployed: Athena is the engine there).
+ */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The packages bundled into a handler, by name (scoped packages whole: `@aws-sdk/client-s3`). */
+async function bundledPackages(handler: string): Promise<{ packages: Set<string>; external: string[] }> {
+  const { metafile } = await build({
+    absWorkingDir: REPO,
+    entryPoints: [`lambdas/${handler}.ts`],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    external: ['@duckdb/*'],
+    logLevel: 'error',
+  });
+  const packages = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (match) packages.add(match[1]);
+  }
+  const external = Object.values(metafile.outputs).flatMap((o) =>
+    o.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path),
+  );
+  return { packages, external };
+}
+
+const VEGA = /^(vega|vega-.*|d3-.*)$/;
+/** What each handler must not carry, with why: the packages of the other steps. */
+const FOREIGN: Record<string, { pattern: RegExp; why: string }[]> = {
+  ingest: [
+    { pattern: VEGA, why: 'the report renders charts' },
+    {
+      pattern: /^@aws-sdk\/client-(athena|cloudfront-keyvaluestore|sfn|cloudformation)$/,
+      why: 'other steps’ AWS APIs',
+    },
+    { pattern: /^dt-sql-parser$/, why: 'the Trino grammar checks metric SQL in the tests' },
+  ],
+  metrics: [
+    { pattern: VEGA, why: 'the report renders charts' },
+    {
+      pattern: /^(arquero|hyparquet-writer)$/,
+      why: 'the ingest normalizes rows and writes Parquet; Athena writes the metrics',
+    },
+    { pattern: /^@aws-sdk\/client-(ssm|cloudfront-keyvaluestore|sfn|cloudformation)$/, why: 'other steps’ AWS APIs' },
+    { pattern: /^dt-sql-parser$/, why: 'the Trino grammar checks metric SQL in the tests' },
+  ],
+  report: [
+    { pattern: /^(arquero|hyparquet-writer)$/, why: 'the ingest normalizes rows and writes Parquet' },
+    { pattern: /^@aws-sdk\/client-(ssm|sfn|cloudformation)$/, why: 'other steps’ AWS APIs' },
+    { pattern: /^dt-sql-parser$/, why: 'the Trino grammar checks metric SQL in the tests' },
+  ],
+  watchdog: [
+    { pattern: VEGA, why: 'the report renders charts' },
+    { pattern: /^(arquero|hyparquet|hyparquet-writer|zod)$/, why: 'the steps’ data handling' },
+    { pattern: /^@aws-sdk\/client-(?!sfn$)/, why: 'it reads the state machine’s executions only' },
+  ],
+};
+
+describe('Lambda handlers import only what they use', () => {
+  for (const [handler, rules] of Object.entries(FOREIGN)) {
+    it(`${handler}: no other step's packages, no DuckDB`, async () => {
+      const { packages, external } = await bundledPackages(handler);
+      // The bundle is real (the SDK and Powertools are in every handler), so an empty list proves something.
+      expect(packages).toContain('@aws-lambda-powertools/logger');
+      const foreign = [...packages].flatMap((p) =>
+        rules.filter((r) => r.pattern.test(p)).map((r) => `${p} (${r.why})`),
+      );
+      expect(foreign).toEqual([]);
+      expect(external.filter((p) => p.startsWith('@duckdb/'))).toEqual([]);
+    });
+  }
+});
