@@ -31,7 +31,7 @@ describe('view DDL (pure)', () => {
       expect(ddl).toContain(`CAST("${c.name}" AS ${EXPECTED_TYPE[c.type]}) AS "${c.name}"`);
     }
     // a reader that knows every file has every column reads them without union_by_name
-    const plain = viewDdl(tableByName('trade_flows')!, '/lake', ['any'], false);
+    const plain = viewDdl(tableByName('trade_flows')!, '/lake', ['any'], { unionByName: false });
     expect(plain).not.toContain('union_by_name');
     expect(plain).toContain("hive_types = {'source': VARCHAR, 'year': INTEGER, 'month': INTEGER})");
   });
@@ -299,6 +299,27 @@ describe('DuckDBQueryEngine', () => {
       expect((await older.engine.query('SELECT year, note, value_usd FROM trade_flows ORDER BY year')).rows).toEqual([
         { year: 2022, note: null, value_usd: 5 },
         { year: 2023, note: 'revised', value_usd: 6 },
+      ]);
+    } finally {
+      await older.close();
+    }
+  });
+
+  test('a table none of whose files has a column (a lake from an earlier chainwatch) reads NULL there, as Athena does', async () => {
+    const ref = await referenceCountries();
+    const flows = tableByName('trade_flows')!;
+    const withoutNote = { ...flows, schema: flows.schema.omit({ note: true }) };
+    const older = await fixtureLake();
+    try {
+      await writePartitions(
+        older.store,
+        withoutNote,
+        tradeRows(ref, { year: 2022, hs6: '854231' }, { '156': 5 }),
+        orderBy('partner_iso3'),
+      );
+      await older.engine.refreshViews([flows]);
+      expect((await older.engine.query('SELECT year, note, value_usd FROM trade_flows')).rows).toEqual([
+        { year: 2022, note: null, value_usd: 5 },
       ]);
     } finally {
       await older.close();

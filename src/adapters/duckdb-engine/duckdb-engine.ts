@@ -15,7 +15,15 @@ import { ChainwatchError, QueryError } from '../../core/errors.ts';
 import { publishMetricVersion, tableKeys } from '../../core/lake/metric-versions.ts';
 import { PARQUET_CONTENT_TYPE } from '../../core/lake/partitions.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
-import { brokenViewDdl, DUCKDB_TYPE, emptyTempViewDdl, literalPattern, sqlString, viewDdl } from './duckdb-views.ts';
+import {
+  brokenViewDdl,
+  DUCKDB_TYPE,
+  emptyTempViewDdl,
+  literalPattern,
+  sqlString,
+  type ViewFiles,
+  viewDdl,
+} from './duckdb-views.ts';
 import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 
 export interface DuckDBQueryEngineOptions {
@@ -207,8 +215,7 @@ export class DuckDBQueryEngine implements QueryEngine {
         await this.run(brokenViewDdl(table, `${this.store.location}${missing} is missing: run chainwatch metrics`));
         continue;
       }
-      const unionByName = files.length > 1 && (await this.someFileLacksColumns(table, files));
-      await this.run(viewDdl(table, this.lakeRoot, files, unionByName));
+      await this.run(viewDdl(table, this.lakeRoot, files, await this.columnsInFiles(table, files)));
     }
   }
 
@@ -218,20 +225,24 @@ export class DuckDBQueryEngine implements QueryEngine {
   }
 
   /**
-   * Whether a file of the table lacks a column the schema stores in its files (one written before the
-   * column was added). Only then does its view need `union_by_name`, which would otherwise read every
-   * footer of the table each time a query binds the view; reading them here costs that once.
+   * Which of the schema's file columns the table's files lack: some of them (written before the column
+   * was added: the view reads by name, `union_by_name`, which would otherwise read every footer each time
+   * a query binds the view; reading them here costs that once), or all of them (a lake from an earlier
+   * chainwatch: the column reads as NULL).
    */
-  private async someFileLacksColumns(table: TableDef, keys: readonly string[]): Promise<boolean> {
+  private async columnsInFiles(table: TableDef, keys: readonly string[]): Promise<ViewFiles> {
+    if (keys.length === 0) return {};
     try {
       const reader = await this.connection.runAndReadAll(
-        'SELECT COUNT(*) AS lacking FROM (SELECT list(name) AS names FROM parquet_schema(?) GROUP BY file_name) WHERE NOT list_has_all(names, ?)',
-        [
-          listValue(keys.map((k) => literalPattern(resolve(this.lakeRoot, k)))),
-          listValue(fileColumnsOf(table).map((c) => c.name)),
-        ],
+        'SELECT name, COUNT(DISTINCT file_name) AS files FROM parquet_schema(?) GROUP BY name',
+        [listValue(keys.map((k) => literalPattern(resolve(this.lakeRoot, k))))],
       );
-      return Number(reader.getRowsJS()[0][0]) > 0;
+      const filesWith = new Map(reader.getRowsJS().map(([name, files]) => [String(name), Number(files)]));
+      const columns = fileColumnsOf(table).map((c) => c.name);
+      return {
+        unionByName: columns.some((c) => (filesWith.get(c) ?? 0) < keys.length),
+        absent: new Set(columns.filter((c) => !filesWith.has(c))),
+      };
     } catch (cause) {
       throw this.fail(`Could not read the Parquet schemas of ${table.name}`, cause);
     }

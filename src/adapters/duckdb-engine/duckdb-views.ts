@@ -70,13 +70,27 @@ function readParquet(table: TableDef, lakeRoot: string, files: readonly string[]
  * read, and a fresh lake must still answer every query.
  * `unionByName` reads a file that lacks a column (written before the column was added) with NULLs
  * there; it costs a read of every file's footer each time a query binds the view, so a reader that
- * knows every file has every column turns it off.
+ * knows every file has every column turns it off. `absent` names columns no file has at all (a lake
+ * written by an earlier chainwatch): they read as NULL, as Athena reads a Parquet column a file lacks.
  */
-export function viewDdl(table: TableDef, lakeRoot: string, files: readonly string[], unionByName = true): string {
+export interface ViewFiles {
+  unionByName?: boolean;
+  absent?: ReadonlySet<string>;
+}
+
+export function viewDdl(
+  table: TableDef,
+  lakeRoot: string,
+  files: readonly string[],
+  { unionByName = true, absent }: ViewFiles = {},
+): string {
   const hasData = files.length > 0;
   const columns = columnsOf(table);
   const select = columns
-    .map((c) => `CAST(${hasData ? sqlIdent(c.name) : 'NULL'} AS ${DUCKDB_TYPE[c.type]}) AS ${sqlIdent(c.name)}`)
+    .map((c) => {
+      const read = hasData && !absent?.has(c.name) ? sqlIdent(c.name) : 'NULL';
+      return `CAST(${read} AS ${DUCKDB_TYPE[c.type]}) AS ${sqlIdent(c.name)}`;
+    })
     .join(',\n  ');
   const from = hasData ? `FROM ${readParquet(table, lakeRoot, files, unionByName)}` : 'WHERE false';
   return `CREATE OR REPLACE VIEW ${sqlIdent(table.name)} AS\nSELECT\n  ${select}\n${from};`;
