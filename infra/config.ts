@@ -62,7 +62,7 @@ const parameterName = z
   .string()
   .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name starting with "/" (letters, digits, _ . - /)');
 
-/** Each context key with its schema, default and what it means (the README table is written from this). */
+/** Each context key with its schema, default and what it means (the table in docs/deploy.md is written from this). */
 const CONTEXT_KEYS = {
   stage: {
     schema: z

@@ -127,7 +127,7 @@ export function grantAthenaQueries(role: iam.IRole, access: AthenaQueryAccess): 
  * read a table: it also needs DESCRIBE on the database and SELECT/DESCRIBE on its tables there, and
  * `lakeformation:GetDataAccess` for the credentials Lake Formation vends over registered locations
  * (an action without resource-level permissions). Deploying these grants needs a deployment role that
- * is a Lake Formation administrator (README, "Lake Formation").
+ * is a Lake Formation administrator (docs/deploy.md, "Lake Formation").
  */
 export function grantLakeFormationRead(role: iam.Role, database: glue.IDatabase): void {
   const catalogId = Stack.of(role).account;

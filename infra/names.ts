@@ -26,7 +26,7 @@ export type ResourceNames = ReturnType<typeof resourceNames>;
  * The only resources `cdk destroy` leaves behind under their fixed names, and why. Everything else with
  * a fixed name (database, workgroups, state machine, its log group, alarms, dashboard) is deleted with
  * its stack, so a redeploy recreates it. A redeploy of the same stage after `cdk destroy` meets these
- * buckets again: adopt them with `cdk import` or empty and delete them first (README, "Redeploying
+ * buckets again: adopt them with `cdk import` or empty and delete them first (docs/deploy.md, "Redeploying
  * after cdk destroy").
  */
 export const RETAINED_BY_NAME: Record<BucketPurpose, string> = {

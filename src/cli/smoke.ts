@@ -79,7 +79,7 @@ async function waitForExecution(
 }
 
 /**
- * `chainwatch smoke --stack <name>`: the post-deploy check of the README's first-deploy checklist.
+ * `chainwatch smoke --stack <name>`: the post-deploy check of the first-deploy checklist (docs/deploy.md).
  * Every resource comes from the stack's outputs, so it checks what was deployed, not what the local
  * configuration says.
  */
@@ -147,7 +147,7 @@ export async function smokeCommand(args: string[], io: CommandIO, deps: SmokeDep
       if (!response.ok || !type.startsWith('text/html')) {
         throw new DeploymentError(
           `${url} answered ${response.status} ${type || '(no content type)'}`,
-          'The site pointer may name a build that is not in the site bucket: check the report step\'s log and the key value store (README, "Roll the site back").',
+          'The site pointer may name a build that is not in the site bucket: check the report step\'s log and the key value store (docs/deploy.md, "Roll the site back").',
         );
       }
       io.out(`✓ ${url} ${response.status} ${type}`);
