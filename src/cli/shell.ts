@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { runSession, SESSION_HELP } from './shell-session.ts';
+import { runSession } from './shell-session.ts';
+import { SESSION_HELP } from './shell-dot-commands.ts';
+import { historyFile } from './shell-history.ts';
 import { duckdbViewsScript } from '../adapters/duckdb-engine/views-script.ts';
 import { QueryError } from '../core/errors.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
@@ -10,6 +12,7 @@ const SHELL_HELP = `chainwatch shell — an interactive SQL session on the lake 
 Usage: chainwatch shell [--lake <dir>]
 
 ${SESSION_HELP}
+History is kept in $XDG_STATE_HOME/chainwatch/history (default ~/.local/state/chainwatch/history).
 
 With the DuckDB CLI installed, the same views:
   chainwatch export-views --lake <dir> > views.sql && duckdb -init views.sql`;
@@ -34,14 +37,16 @@ export async function shellCommand(
   if (values.help) return io.out(SHELL_HELP);
   const engine = await ENGINES.duckdb({ lake: values.lake });
   try {
-    io.err(`chainwatch shell on ${values.lake} (DuckDB). Type .help for commands, .quit to leave.`);
+    io.err(`chainwatch shell on ${values.lake} (DuckDB). Type .help for commands, .quit or Ctrl-D to leave.`);
     io.err(`With the DuckDB CLI: ${duckdbCliCommand(values.lake)}`);
+    // Line editing and history only for a person: both ends a terminal (not "shell < script.sql").
+    const person = io.isTTY && (input as { isTTY?: boolean }).isTTY === true;
     const failures = await runSession(engine, io, {
       input,
-      prompt: io.isTTY ? (text) => process.stdout.write(text) : undefined,
+      terminal: person ? { output: process.stdout, historyFile: historyFile() } : undefined,
     });
     // A scripted session (stdin from a file) must tell its caller that a statement failed.
-    if (failures > 0 && !io.isTTY) {
+    if (failures > 0 && !person) {
       throw new QueryError(`${failures} statement${failures === 1 ? '' : 's'} failed`, 'See the errors above.');
     }
   } finally {

@@ -24,6 +24,8 @@ export const ENV = {
   cliLake: 'CHAINWATCH_LAKE',
   cliWorkgroup: 'CHAINWATCH_WORKGROUP',
   cliDatabase: 'CHAINWATCH_DATABASE',
+  /** The user's state folder (XDG Base Directory); `chainwatch shell` keeps its history there. */
+  xdgStateHome: 'XDG_STATE_HOME',
   /** Print the stack of an unexpected failure. */
   debug: 'CHAINWATCH_DEBUG',
   /** A live source's API key, given directly (local runs)… */

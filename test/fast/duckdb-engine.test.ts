@@ -326,6 +326,18 @@ describe('DuckDBQueryEngine', () => {
     }
   });
 
+  test('interrupt stops the running query whenever it comes, even before DuckDB started executing it', async () => {
+    // A cross join of a million rows with a million runs for hours unless it is stopped.
+    const endless = 'SELECT sum(a.range * b.range) AS s FROM range(1000000) a, range(1000000) b';
+    for (const delay of [0, 1, 5, 20]) {
+      const running = lake.engine.query(endless);
+      setTimeout(() => lake.engine.interrupt(), delay);
+      await expect(running, `interrupt after ${delay} ms`).rejects.toThrow(/INTERRUPT Error: Interrupted/);
+    }
+    lake.engine.interrupt(); // no query running: nothing to stop, and the next query runs
+    expect((await lake.engine.query('SELECT 42 AS n')).rows).toEqual([{ n: 42 }]);
+  });
+
   test('materialize refuses a SELECT whose columns differ from the schema, and a table that is not a metric', async () => {
     const wrong = await lake.engine.materialize('concentration', 'SELECT 1 AS reporter_iso3').catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(QueryError);

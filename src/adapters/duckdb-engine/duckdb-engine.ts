@@ -127,6 +127,8 @@ const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
  */
 export class DuckDBQueryEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
+  /** The query call in progress, which `interrupt` stops. */
+  private running?: Promise<QueryResult>;
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -249,6 +251,31 @@ export class DuckDBQueryEngine implements QueryEngine {
   }
 
   async query(sql: string, params: SqlValue[] = []): Promise<QueryResult> {
+    const running = this.read(sql, params);
+    this.running = running;
+    try {
+      return await running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /**
+   * DuckDB drops an interrupt that comes before the statement starts executing (still being
+   * prepared, or queued for a worker thread), so it is repeated until the query call ends.
+   */
+  interrupt(): void {
+    const running = this.running;
+    if (!running) return;
+    this.connection.interrupt();
+    const again = setInterval(() => this.connection.interrupt(), 50);
+    running.then(
+      () => clearInterval(again),
+      () => clearInterval(again),
+    );
+  }
+
+  private async read(sql: string, params: SqlValue[]): Promise<QueryResult> {
     try {
       const statement = this.spillDir ? await this.prepareRead(sql) : await this.connection.prepare(sql);
       bindAll(statement, params);

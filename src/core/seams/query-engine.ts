@@ -30,5 +30,10 @@ export interface QueryEngine {
    * what was there. Locally DuckDB writes the file; on Athena an UNLOAD writes it.
    */
   materialize(table: string, selectSql: string, params?: SqlValue[]): Promise<{ rows: number }>;
+  /**
+   * Stop the statement now running, if the engine can (DuckDB: the connection's interrupt); that
+   * statement then fails. An interactive session calls it when the person presses Ctrl-C.
+   */
+  interrupt?(): void;
   close(): Promise<void>;
 }
