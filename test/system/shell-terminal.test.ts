@@ -7,7 +7,7 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
 import { writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
@@ -30,6 +30,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'chainwatch-shell-tty-'));
   lake = join(dir, 'lake');
   await writeFixtureLake(new FolderObjectStore(lake));
+});
+
+/** Sessions a failed test left running: closing the terminal hangs up the shell (SIGHUP) with its query. */
+const opened: Terminal[] = [];
+afterEach(async () => {
+  for (const terminal of opened.splice(0)) await terminal.hangUp();
 });
 
 afterAll(async () => {
@@ -100,8 +106,14 @@ class Terminal {
     return code;
   }
 
+  async hangUp(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    await this.exited;
+  }
+
   static async open(stateHome: string): Promise<Terminal> {
     const terminal = new Terminal(stateHome);
+    opened.push(terminal);
     await terminal.waitFor(new RegExp(`${literal(PROMPT)}$`), 0);
     return terminal;
   }
