@@ -1,15 +1,19 @@
 /**
  * `chainwatch shell` as a person uses it: the real CLI runs in a pseudo-terminal
- * (test/support/pty-relay.py), the test types keys and reads what the terminal shows. A small lake
- * (the report fixture) is written once; each session gets a state folder of its own for its history.
+ * (test/support/pty-relay.py), the test types keys and reads what the terminal shows. The CLI is
+ * compiled as npm ci compiles it, into this test's folder (so the code tested is the code here, whatever
+ * dist/ holds); a small lake (the report fixture) is written once; each session gets a state folder of
+ * its own for its history.
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
+// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
+import { CLI_BUILD } from '../../scripts/build.mjs';
 import { writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
 import { scaled } from '../support/slowdown.ts';
 
@@ -17,8 +21,9 @@ const RELAY = join(PROJECT_ROOT, 'test', 'support', 'pty-relay.py');
 const KEY = { enter: '\r', tab: '\t', up: '\x1b[A', ctrlC: '\x03', ctrlD: '\x04' };
 const PROMPT = 'chainwatch> ';
 
-let dir: string;
-let lake: string;
+/** Inside the checkout (git-ignored), so the compiled CLI finds node_modules and the project's files. */
+const dir = join(PROJECT_ROOT, '.tmp', `shell-tty-${process.pid}`);
+const lake = join(dir, 'lake');
 
 beforeAll(async () => {
   const python = spawnSync('python3', ['-c', 'import pty, termios'], { encoding: 'utf8' });
@@ -27,8 +32,9 @@ beforeAll(async () => {
       `The shell's terminal tests drive it through Python's pty module, and python3 cannot run it (${python.error?.message ?? python.stderr}). Install it: apt-get install python3`,
     );
   }
-  dir = await mkdtemp(join(tmpdir(), 'chainwatch-shell-tty-'));
-  lake = join(dir, 'lake');
+  await build({ ...CLI_BUILD, outdir: join(dir, 'dist') });
+  await mkdir(join(dir, 'bin'));
+  await copyFile(join(PROJECT_ROOT, 'bin', 'chainwatch.js'), join(dir, 'bin', 'chainwatch.js'));
   await writeFixtureLake(new FolderObjectStore(lake));
 });
 
@@ -56,7 +62,7 @@ class Terminal {
   constructor(stateHome: string) {
     this.child = spawn(
       'python3',
-      [RELAY, '200', '50', process.execPath, join(PROJECT_ROOT, 'bin', 'chainwatch.js'), 'shell', '--lake', lake],
+      [RELAY, '200', '50', process.execPath, join(dir, 'bin', 'chainwatch.js'), 'shell', '--lake', lake],
       { env: { ...process.env, XDG_STATE_HOME: stateHome, TERM: 'xterm' } },
     );
     this.child.stdout.on('data', (chunk: Buffer) => {
