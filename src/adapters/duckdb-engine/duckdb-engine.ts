@@ -234,10 +234,12 @@ export class DuckDBQueryEngine implements QueryEngine {
    */
   private async columnsInFiles(table: TableDef, keys: readonly string[]): Promise<ViewFiles> {
     if (keys.length === 0) return {};
+    // Outside the try: a path DuckDB cannot read literally is the user's to fix (exit 2), not a DuckDB failure.
+    const patterns = listValue(keys.map((k) => literalPattern(resolve(this.lakeRoot, k))));
     try {
       const reader = await this.connection.runAndReadAll(
         'SELECT name, COUNT(DISTINCT file_name) AS files FROM parquet_schema(?) GROUP BY name',
-        [listValue(keys.map((k) => literalPattern(resolve(this.lakeRoot, k))))],
+        [patterns],
       );
       const filesWith = new Map(reader.getRowsJS().map(([name, files]) => [String(name), Number(files)]));
       const columns = fileColumnsOf(table).map((c) => c.name);

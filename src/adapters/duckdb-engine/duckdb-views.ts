@@ -87,10 +87,10 @@ export function viewDdl(
   const hasData = files.length > 0;
   const columns = columnsOf(table);
   const select = columns
-    .map((c) => {
-      const read = hasData && !absent?.has(c.name) ? sqlIdent(c.name) : 'NULL';
-      return `CAST(${read} AS ${DUCKDB_TYPE[c.type]}) AS ${sqlIdent(c.name)}`;
-    })
+    .map(
+      (c) =>
+        `CAST(${hasData && !absent?.has(c.name) ? sqlIdent(c.name) : 'NULL'} AS ${DUCKDB_TYPE[c.type]}) AS ${sqlIdent(c.name)}`,
+    )
     .join(',\n  ');
   const from = hasData ? `FROM ${readParquet(table, lakeRoot, files, unionByName)}` : 'WHERE false';
   return `CREATE OR REPLACE VIEW ${sqlIdent(table.name)} AS\nSELECT\n  ${select}\n${from};`;
