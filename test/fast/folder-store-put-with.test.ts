@@ -34,6 +34,18 @@ describe('FolderObjectStore.putWith', () => {
     expect(await folderFiles()).toEqual(['part-00000.parquet']);
   });
 
+  it('a folder another writer removed while empty (between our mkdir and our write) is made again', async () => {
+    // The lease's folder: released and cleaned up by one run just as the next run creates its lock there.
+    const lock = '_lease/writer.json';
+    let removed = 0;
+    await store.putWith(lock, async (path) => {
+      if (removed++ === 0) await rm(join(root, '_lease'), { recursive: true });
+      await writeFile(path, 'mine');
+    });
+    expect(removed).toBe(2);
+    expect(textOf((await store.get(lock))!)).toBe('mine');
+  });
+
   it('a writer that fails leaves the previous object and no temp file; its own typed error passes through', async () => {
     const failing = (error: Error) =>
       store

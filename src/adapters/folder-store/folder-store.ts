@@ -62,8 +62,17 @@ export class FolderObjectStore implements ObjectStore {
     const path = this.path(key);
     const tmp = `${path}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await write(tmp);
+      for (let attempt = 1; ; attempt++) {
+        await mkdir(dirname(path), { recursive: true });
+        try {
+          await write(tmp);
+          break;
+        } catch (cause) {
+          // Another writer's cleanup removed the folder while it was empty, between our mkdir and our write
+          // (a lock released as the next writer takes it): make it again.
+          if (errno(cause) !== 'ENOENT' || attempt === 5 || (await this.folderExists(dirname(path)))) throw cause;
+        }
+      }
       return await place(tmp, path);
     } catch (cause) {
       if (cause instanceof ChainwatchError) throw cause;
@@ -71,6 +80,13 @@ export class FolderObjectStore implements ObjectStore {
     } finally {
       await rm(tmp, { force: true });
     }
+  }
+
+  private async folderExists(dir: string): Promise<boolean> {
+    return stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
   }
 
   private writeError(key: string, cause: unknown): StoreError {
