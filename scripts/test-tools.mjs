@@ -7,6 +7,22 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * The tests run on a supported Node: the Lambdas run Node 24, and Node 20 is past its end of life. On an
+ * older machine Node 24 comes from the npm registry (the official build, as an npm package) into .tools/;
+ * scripts/test-node.mjs runs the suite with it.
+ */
+export const SUPPORTED_NODE_MAJOR = 22;
+export const NODE_PACKAGE = `node-${process.platform}-${process.arch}@24`;
+export const LOCAL_NODE_PREFIX = fileURLToPath(new URL('../.tools/node', import.meta.url));
+export const LOCAL_NODE = join(
+  LOCAL_NODE_PREFIX,
+  'node_modules',
+  `node-${process.platform}-${process.arch}`,
+  'bin',
+  'node',
+);
+
 /** The Python packages the benchmark smoke run imports (bench/baselines/, the DuckDB contenders). */
 const PYTHON_WHEELS = ['pandas', 'polars', 'pyarrow', 'duckdb'];
 /** What the example-notebook test runs the notebook with (test/system/notebook.test.ts), beside duckdb and pandas. */
@@ -16,7 +32,7 @@ const NOTEBOOK_PACKAGES = ['nbclient', 'nbformat', 'ipykernel'];
  * What is there, looked up the way the tests will find it. `env` is the environment the tests run in:
  * a tool on its PATH is a tool the tests can start.
  */
-export function probeOf(env = process.env) {
+export function probeOf(env = process.env, nodeVersion = process.versions.node) {
   const executable = (file) => {
     try {
       accessSync(file, constants.X_OK);
@@ -30,6 +46,7 @@ export function probeOf(env = process.env) {
   return {
     onPath,
     file: executable,
+    nodeMajor: Number(nodeVersion.split('.')[0]),
     /** Whether python3 on the PATH can import these modules (found without importing them: fast). */
     python(modules) {
       if (!onPath('python3')) return false;
@@ -44,8 +61,14 @@ export function probeOf(env = process.env) {
   };
 }
 
-/** Each tool: why the tests need it, how to tell it is there, and how it is installed (pip or apt). */
+/** Each tool: why the tests need it, how to tell it is there, and how it is installed (npm, pip or apt). */
 export const TOOLS = [
+  {
+    name: 'Node.js 24',
+    why: `a supported Node for the tests (this one is ${process.versions.node}; the Lambdas run Node 24)`,
+    present: (p) => p.nodeMajor >= SUPPORTED_NODE_MAJOR || p.file(LOCAL_NODE),
+    npm: [NODE_PACKAGE],
+  },
   {
     name: 'moto_server',
     why: 'a real S3 and Athena API on loopback (test/support/moto.ts)',
@@ -78,12 +101,15 @@ export const TOOLS = [
   },
 ];
 
-/** The commands that install what is missing: one pip install, one apt-get update and install. */
+/** The commands that install what is missing: one npm install into .tools/node, one pip install, one apt-get update and install. */
 export function installPlan(probe, tools = TOOLS) {
   const missing = tools.filter((t) => !t.present(probe));
   const pip = missing.flatMap((t) => t.pip ?? []);
   const apt = missing.flatMap((t) => t.apt ?? []);
+  const npm = missing.flatMap((t) => t.npm ?? []);
   const steps = [];
+  if (npm.length > 0)
+    steps.push(['npm', 'install', '--no-save', '--no-package-lock', '--prefix', LOCAL_NODE_PREFIX, ...npm]);
   if (pip.length > 0) steps.push(['pip', 'install', ...pip]);
   if (apt.length > 0) steps.push(['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', ...apt]);
   return { missing: missing.map((t) => `${t.name} (${t.why})`), steps };

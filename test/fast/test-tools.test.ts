@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript script (it runs before anything is compiled), without types.
-import { installPlan, probeOf, TOOLS } from '../../scripts/test-tools.mjs';
+import {
+  installPlan,
+  LOCAL_NODE_PREFIX,
+  NODE_PACKAGE,
+  probeOf,
+  SUPPORTED_NODE_MAJOR,
+  TOOLS,
+} from '../../scripts/test-tools.mjs';
 
 /**
  * `npm test` installs what its tests need (pretest: scripts/test-tools.mjs). Its decisions, on PATHs
@@ -27,16 +34,17 @@ describe('the test-tool installer (npm pretest)', () => {
     await rm(full, { recursive: true, force: true });
   });
 
-  /** The real probe on a PATH, with absolute files looked up under `files` instead of /. */
-  const probe = (path: string, files: string) => {
-    const real = probeOf({ PATH: path });
+  /** The real probe on a PATH and a Node version, with absolute files looked up under `files` instead of /. */
+  const probe = (path: string, files: string, node = '20.19.0') => {
+    const real = probeOf({ PATH: path }, node);
     return { ...real, file: (f: string) => real.file(join(files, f)) };
   };
 
-  it('on a machine without any of them: pip installs moto and the Python packages, apt-get installs chromium and time', () => {
+  it('on a machine without any of them (and Node 20): npm installs Node 24 into .tools/, pip moto and the Python packages, apt-get chromium and time', () => {
     const plan = installPlan(probe(empty, empty));
     expect(plan.missing).toHaveLength(TOOLS.length);
     expect(plan.steps).toEqual([
+      ['npm', 'install', '--no-save', '--no-package-lock', '--prefix', LOCAL_NODE_PREFIX, NODE_PACKAGE],
       ['pip', 'install', 'moto[server]', 'pandas', 'polars', 'pyarrow', 'duckdb', 'nbclient', 'nbformat', 'ipykernel'],
       ['apt-get', 'update', '-qq'],
       ['apt-get', 'install', '-y', '-qq', 'chromium', 'time'],
@@ -46,6 +54,15 @@ describe('the test-tool installer (npm pretest)', () => {
   it('with every tool there, it installs nothing', () => {
     const plan = installPlan({ ...probe(full, empty), file: () => true });
     expect(plan).toEqual({ missing: [], steps: [] });
+  });
+
+  it('a machine on Node 22 or newer needs no Node of ours; one on Node 20 with Node 24 in .tools/ neither', () => {
+    const node = (version: string, localNode: boolean) =>
+      installPlan({ ...probe(full, empty, version), file: (f: string) => localNode || !f.includes('.tools') }).missing;
+    expect(node('22.1.0', false)).toEqual([]);
+    expect(node('24.22.3', false)).toEqual([]);
+    expect(node('20.19.0', true)).toEqual([]);
+    expect(node('20.19.0', false)[0]).toMatch(/^Node\.js 24/);
   });
 
   it('installs only what is missing: moto_server off the PATH means one pip install of moto', () => {
@@ -66,5 +83,9 @@ describe('the test-tool installer (npm pretest)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the suite itself runs on a supported Node (npm test starts it through scripts/test-node.mjs)', () => {
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(SUPPORTED_NODE_MAJOR);
   });
 });
