@@ -2,7 +2,6 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain JavaScript script (it runs before anything is compiled), without types.
 import {
   installPlan,
   LOCAL_NODE_PREFIX,
@@ -10,6 +9,7 @@ import {
   probeOf,
   SUPPORTED_NODE_MAJOR,
   TOOLS,
+  // @ts-expect-error: a plain JavaScript script (it runs before anything is compiled), without types.
 } from '../../scripts/test-tools.mjs';
 
 /**

@@ -128,7 +128,8 @@ const figures: string[] = [];
 
 const copy = async (from: string, name: string) => {
   const to = join(root, name);
-  await cp(from, to, { recursive: true });
+  // verbatimSymlinks: a copied site's link must name its own build folder, not the original's.
+  await cp(from, to, { recursive: true, verbatimSymlinks: true });
   return to;
 };
 const manifestOf = (lake: string, runId: string) =>

@@ -4,13 +4,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateWorkGroupCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestStep } from '../../src/cli/ingest-step.ts';
 import { metricsStep } from '../../src/cli/metrics-step.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { KVS_ARN, KvsStandIn } from '../support/kvs-stand-in.ts';
-import { s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import { athenaClientFor, queueAthenaResults, s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
 
 /**
  * The real thing: `cdk synth` through the CLI, as `cdk.json` runs it, with esbuild bundling every
@@ -134,14 +135,14 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
      * Invoke a bundle's handler in a fresh Node process whose working directory is the task root, like
      * /var/task. Asynchronously: a stand-in this process serves must keep answering while the handler runs.
      */
-    const invoke = async (
+    const launch = async (
       prefix: string,
       event: unknown,
       environment: Record<string, string>,
       preload: string[] = [],
     ) => {
       const { dir } = bundles().find((b) => b.id.startsWith(prefix))!;
-      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(
           process.execPath,
           [
@@ -172,6 +173,9 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
         child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
         child.on('close', (status) => resolve({ status, stdout, stderr }));
       });
+    };
+    const invoke = async (prefix: string, event: unknown, environment: Record<string, string>) => {
+      const run = await launch(prefix, event, environment);
       expect(run.status, `${prefix}: ${run.stdout}\n${run.stderr}`).toBe(0);
       return JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1]) as Record<string, unknown>;
     };
@@ -197,28 +201,48 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
     );
 
     it(
-      'report builds the site, publishes it as a build with its stylesheet and switches the key value store to it (SigV4A bundled)',
+      'report runs as Lambda runs it: it asks Athena in its workgroup for the tables with rows, and an empty answer fails typed after reading the site pointer (signed SigV4A by the bundled signer), switching nothing',
       async () => {
-        // The KeyValueStore API has no local emulator: the bundle's real, signed requests go to the
-        // stand-in on loopback (test/support/kvs-stand-in.ts, kvs-redirect.mjs).
+        // moto runs no SQL, so the report's page queries cannot be answered here (test/system/report-publish.test.ts
+        // builds and publishes on DuckDB through the same code): the first query gets a canned "no rows" answer.
+        const athena = athenaClientFor(moto.endpoint);
+        await athena.send(new CreateWorkGroupCommand({ Name: 'chainwatch-bundle', Configuration: {} }));
+        await queueAthenaResults(moto.endpoint, [
+          {
+            column_info: [{ Name: 'sources', Label: 'sources', Type: 'boolean' }],
+            rows: [{ Data: [{ VarCharValue: 'sources' }] }, { Data: [{ VarCharValue: 'false' }] }],
+          },
+        ]);
         const kvs = new KvsStandIn();
         const server = await kvs.serve();
         try {
           const redirect = fileURLToPath(new URL('../support/kvs-redirect.mjs', import.meta.url));
-          const summary = await invoke(
+          const run = await launch(
             'Report',
             { runId: 'bundle-run' },
-            { LAKE_BUCKET: 'lake', SITE_BUCKET: 'site', SITE_KVS_ARN: KVS_ARN, KVS_STAND_IN: server.url },
+            {
+              LAKE_BUCKET: 'lake',
+              SITE_BUCKET: 'site',
+              SITE_KVS_ARN: KVS_ARN,
+              KVS_STAND_IN: server.url,
+              ATHENA_WORKGROUP: 'chainwatch-bundle',
+              GLUE_DATABASE: 'chainwatch_bundle',
+              AWS_ENDPOINT_URL_ATHENA: moto.endpoint,
+            },
             [redirect],
           );
-          expect(summary).toMatchObject({ switched: true });
-          expect(kvs.items.get('current')).toBe(summary.build);
-          expect(kvs.requests.at(-1)!.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 /);
-          const published = await keys('site', '');
-          expect(published).toContain(`builds/${summary.build}/index.html`);
-          expect(published).toContain(`builds/${summary.build}/assets/site.css`);
+          expect(run.status).not.toBe(0);
+          expect(run.stdout + run.stderr).toMatch(/has no rows in sources/);
+          // It read the site pointer, signed with SigV4A by the bundled signer, and switched nothing.
+          expect(kvs.requests.length).toBeGreaterThan(0);
+          expect(kvs.requests.every((r) => r.method === 'GET')).toBe(true);
+          expect(kvs.requests[0].headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 /);
+          expect(kvs.items.get('current')).toBeUndefined();
+          const executions = await athena.send(new ListQueryExecutionsCommand({ WorkGroup: 'chainwatch-bundle' }));
+          expect(executions.QueryExecutionIds).toHaveLength(1);
         } finally {
           await server.close();
+          athena.destroy();
         }
       },
       scaled(120_000),
