@@ -18,6 +18,7 @@ import { buildSite } from '../../src/core/report/build-site.ts';
 import { countryFamily } from '../../src/core/report/pages/country.ts';
 import { productFamily } from '../../src/core/report/pages/product.ts';
 import { commodityFamily } from '../../src/core/report/pages/production.ts';
+import { screenFamily } from '../../src/core/report/pages/screen.ts';
 import { sectorFamily } from '../../src/core/report/pages/sector.ts';
 import type { QueryEngine, QueryResult, Row, SqlValue } from '../../src/core/seams/query-engine.ts';
 import { reportSqlFiles } from '../../src/core/sql/report-sql.ts';
@@ -36,7 +37,7 @@ interface Call {
 
 /** The page key each family's queries are ordered by, by report file name. */
 const KEY_OF_FILE = new Map(
-  [productFamily, countryFamily, commodityFamily, sectorFamily].flatMap((f) =>
+  [productFamily, countryFamily, commodityFamily, sectorFamily, screenFamily].flatMap((f) =>
     Object.values<string>(f.queries).map((name) => [name, f.key] as const),
   ),
 );

@@ -41,6 +41,7 @@ import {
 } from './pages/production.ts';
 import { productsIndexPage } from './pages/products-index.ts';
 import { releasesPage, gonePage } from './pages/releases.ts';
+import { screenFamily, screenFrameworkOf, screenPage } from './pages/screen.ts';
 import {
   emptySectorProduction,
   sectorFamily,
@@ -104,8 +105,8 @@ const WRITES_IN_FLIGHT = 32;
 
 /**
  * The order pages are listed in (the sources page's "used on"): overview, sectors, products index,
- * products, countries index, countries, production index, production pages, claims, what changed,
- * methodology, data quality, sources — each kind in the order its index lists it.
+ * products, countries index, countries, production index, production pages, claims, dependency
+ * screen, what changed, methodology, data quality, sources — each kind in the order its index lists it.
  */
 type PageOrder = (number | string)[];
 const compareOrder = (a: PageOrder, b: PageOrder): number => {
@@ -419,6 +420,9 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     const changes = diffReleases(history.previous, metrics, model);
     await writer.page(overviewPage(model, { claims, changes, seed, bySector, products }), [0]);
     await writer.page(claimsPage(model, claimsFile, claims), [8]);
+    const frameworks = [];
+    for await (const page of familyPages(engine, screenFamily)) frameworks.push(screenFrameworkOf(page));
+    await writer.page(screenPage(model, frameworks), [8, 1]);
     await writer.page(changesPage(model, changes), [9]);
     await writer.page(methodologyPage(model), [10]);
     await writer.page(dataQualityPage(model, coverage), [11]);

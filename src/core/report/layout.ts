@@ -22,6 +22,7 @@ const navEntries = (model: SiteModel): NavEntry[] => [
   { key: 'countries', label: 'Countries', path: paths.countriesIndex },
   { key: 'production', label: 'Production', path: paths.productionIndex },
   { key: 'claims', label: 'Claims check', path: paths.claims },
+  { key: 'screen', label: 'Dependency screen', path: paths.screen },
 ];
 
 /** The footer: how the figures are made and kept. */

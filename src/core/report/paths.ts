@@ -14,6 +14,7 @@ export const paths = {
   changes: 'changes.html',
   methodology: 'methodology.html',
   quality: 'data-quality.html',
+  screen: 'screen.html',
   productsIndex: 'products/index.html',
   countriesIndex: 'countries/index.html',
   productionIndex: 'production/index.html',
