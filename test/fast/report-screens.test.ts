@@ -14,6 +14,9 @@ import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.
 import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
+import { monthlyAnomaliesChart } from '../../src/core/report/charts/monthly-anomalies.ts';
+import { renderChartSvg } from '../../src/core/report/charts/render.ts';
+import { CHART_SIZES } from '../../src/core/report/charts/theme.ts';
 import type { Row } from '../../src/core/seams/query-engine.ts';
 
 let work: string;
@@ -113,5 +116,108 @@ describe('the dependency screen page', () => {
       WHERE framework_id = 'CRMA_65' AND hs6 = '850511' AND year = (SELECT MAX(year) FROM screen_persistence WHERE framework_id = 'CRMA_65')`);
     expect(crma).toContain(`flagged ${p.flagged_years} of the last 3 years`);
     expect(dataValues(crma).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the product pages’ world supply, mirror gap and monthly panels', () => {
+  it('shows China’s share of world exports of 850511 per year, as world_supply has it (BACI)', async () => {
+    const section = sectionOf(await page('products/850511.html'), 'world-supply');
+    const world = await rowsOf(
+      "SELECT year, china_share FROM world_supply WHERE basis = 'exports' AND product_code = '850511' AND is_chosen ORDER BY year",
+    );
+    expect(world.length).toBeGreaterThanOrEqual(10);
+    const shown = new Map(
+      [...section.matchAll(/<tr><td>(\d{4})<\/td><td class="num"><data value="([^"]+)">([^<]+)<\/data>/g)].map((m) => [
+        Number(m[1]),
+        { value: Number(m[2]), text: m[3] },
+      ]),
+    );
+    for (const w of world)
+      expect(shown.get(Number(w.year))?.value, String(w.year)).toBeCloseTo(Number(w.china_share), 12);
+    // The provenance cross-check's figures (BACI 850511): 51.2 % in 2018, 62.5 % in 2022, 63.9 % in 2024.
+    expect([2018, 2022, 2024].map((y) => shown.get(y)?.text)).toEqual(['51.2%', '62.5%', '63.9%']);
+    expect(section).toContain('data-metric="world_china_share"><data value="');
+  });
+
+  it('shows the two-sided classification of supply_two_sided beside China’s share of US imports', async () => {
+    const section = sectionOf(await page('products/850511.html'), 'world-supply');
+    const [t] = await rowsOf(
+      "SELECT us_import_hhi, classification FROM supply_two_sided WHERE hs6 = '850511' AND year = 2024",
+    );
+    const table = section.slice(section.indexOf('<caption>Two-sided view'));
+    const row = table.slice(table.indexOf('<tr><td>2024</td>'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain(`<data value="${t.us_import_hhi}">`);
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain(
+      t.classification === 'global' ? 'global: world supply itself is concentrated' : String(t.classification),
+    );
+  });
+
+  it('shows the mirror gap China→US of 850511 in 2022 with both declared values (mirror_gaps)', async () => {
+    const section = sectionOf(await page('products/850511.html'), 'mirror-gap');
+    const [g] = await rowsOf(
+      "SELECT import_reported_usd, export_reported_usd, gap_pct FROM mirror_gaps WHERE importer_iso3 = 'USA' AND exporter_iso3 = 'CHN' AND hs6 = '850511' AND year = 2022",
+    );
+    const row = section.slice(section.indexOf('data-mirror="CHN-2022"'));
+    const cells = row.slice(0, row.indexOf('</tr>'));
+    expect(dataValues(cells)).toEqual([
+      Number(g.import_reported_usd),
+      Number(g.export_reported_usd),
+      Number(g.export_reported_usd) - Number(g.import_reported_usd),
+      Number(g.gap_pct),
+    ]);
+    expect(cells).toContain('+9.1%');
+    expect(section).toMatch(/CIF/);
+    expect(section).toMatch(/re-export|routed through a third country/i);
+  });
+
+  it('marks the monthly anomalies of 854231 and 854232 that monthly_anomalies flags', async () => {
+    for (const hs6 of ['854231', '854232']) {
+      const section = sectionOf(await page(`products/${hs6}.html`), 'monthly');
+      const flagged = await rowsOf(`
+        SELECT year, month FROM monthly_anomalies
+        WHERE hs6 = '${hs6}' AND partner_iso3 = 'CHN' AND (is_anomaly OR is_share_anomaly) ORDER BY year, month`);
+      expect(flagged.length).toBeGreaterThan(0);
+      expect([...section.matchAll(/data-anomaly="([^"]+)"/g)].map((m) => m[1])).toEqual(
+        flagged.map((f) => `${f.year}-${String(f.month).padStart(2, '0')}`),
+      );
+      const csv = await readFile(join(site, 'data', `product-${hs6}-monthly.csv`), 'utf8');
+      const [{ n }] = await rowsOf(
+        `SELECT COUNT(*) AS n FROM monthly_anomalies WHERE hs6 = '${hs6}' AND partner_iso3 = 'CHN'`,
+      );
+      expect(csv.trim().split('\n').length - 1).toBe(Number(n));
+    }
+  });
+
+  it('draws no panel for a product without the data', async () => {
+    const markup = await page('products/280530.html');
+    for (const id of ['world-supply', 'mirror-gap', 'monthly']) expect(markup).not.toContain(`id="${id}"`);
+  });
+});
+
+describe('the monthly chart', () => {
+  it('breaks its line at a missing month instead of drawing across it', async () => {
+    const month = (m: number, value: number) => ({
+      year: 2024,
+      month: m,
+      value_usd: value,
+      trailing_mean: null,
+      trailing_sd: null,
+      z_score: null,
+      is_anomaly: false,
+    });
+    const chart = monthlyAnomaliesChart({
+      id: 'gap-test',
+      productLabel: 'Test',
+      hs6: '000000',
+      partnerName: 'China',
+      months: [month(1, 10), month(2, 12), month(5, 11), month(6, 9)],
+      sources: [],
+    });
+    expect(chart.rows.map((r) => r.value_usd)).toEqual([10, 12, null, null, 11, 9]);
+    const svg = await renderChartSvg(chart.id, chart.spec({} as never, CHART_SIZES[0]));
+    const line = /<path [^>]*aria-roledescription="line mark"[^>]*d="([^"]+)"/.exec(svg);
+    expect(line, 'the value line').not.toBeNull();
+    // Two runs of months, two sub-paths: each starts with a move-to.
+    expect(line![1].match(/M/g)?.length).toBe(2);
   });
 });

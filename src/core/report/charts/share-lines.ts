@@ -1,5 +1,6 @@
 import type { ConcentrationRow, DependencyRow } from '../../../../data-schemas/index.ts';
 import { formatShare } from '../format.ts';
+import type { TopLevelSpec } from 'vega-lite';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { baseSpec, shareAxis, yearAxis } from './theme.ts';
 
@@ -71,29 +72,47 @@ export function shareLinesChart(input: ShareLinesInput): ChartDef {
     columns: ['year', 'measure', 'share'],
     rows,
     countries: [],
-    spec: (_colours, size) => ({
-      ...baseSpec(title, subtitle, description, size),
-      data: { values: rows },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'year', type: 'ordinal', axis: yearAxis },
-        y: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: shareAxis },
-        color: {
-          field: 'measure',
-          type: 'nominal',
-          title: null,
-          scale: {
-            domain: input.series.map((s) => s.label),
-            range: input.series.map((s) => SERIES_STYLE[s.key].colour),
-          },
-          legend: { orient: 'bottom', columns: 1, symbolType: 'stroke', symbolStrokeWidth: 2.5, labelLimit: 0 },
-        },
-        strokeDash: {
-          field: 'measure',
-          type: 'nominal',
-          scale: { domain: input.series.map((s) => s.label), range: input.series.map((s) => SERIES_STYLE[s.key].dash) },
-        },
+    spec: (_colours, size) =>
+      measureLinesSpec(
+        baseSpec(title, subtitle, description, size),
+        rows,
+        input.series.map((s) => ({ label: s.label, ...SERIES_STYLE[s.key] })),
+      ),
+  };
+}
+
+/** One line of a share chart: its legend label, colour and dash (fixed per measure, never per country). */
+export interface MeasureLine {
+  label: string;
+  colour: string;
+  dash: number[];
+}
+
+/**
+ * Shares over years, one line per measure, on a fixed 0–100 % axis: rows are `{ year, measure, share }`
+ * with `measure` one of the lines' labels. A year a measure has no row for is a gap, not a zero.
+ */
+export function measureLinesSpec(
+  base: ReturnType<typeof baseSpec>,
+  rows: readonly ChartRow[],
+  lines: readonly MeasureLine[],
+): TopLevelSpec {
+  const domain = lines.map((l) => l.label);
+  return {
+    ...base,
+    data: { values: [...rows] },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'year', type: 'ordinal', axis: yearAxis },
+      y: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: shareAxis },
+      color: {
+        field: 'measure',
+        type: 'nominal',
+        title: null,
+        scale: { domain, range: lines.map((l) => l.colour) },
+        legend: { orient: 'bottom', columns: 1, symbolType: 'stroke', symbolStrokeWidth: 2.5, labelLimit: 0 },
       },
-    }),
+      strokeDash: { field: 'measure', type: 'nominal', scale: { domain, range: lines.map((l) => l.dash) } },
+    },
   };
 }

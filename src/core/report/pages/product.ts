@@ -20,6 +20,7 @@ import {
   type SupplierShareRow,
 } from '../../../../data-schemas/index.ts';
 import { note, sourceLinks } from './parts.ts';
+import { mirrorGapPanel, monthlyPanel, worldSupplyPanel } from './product-panels.ts';
 
 /**
  * One page per HS6 product with US import rows. Its rows come from the queries of the product
@@ -36,13 +37,19 @@ export const productFamily = {
     top: 'product_top_partners',
     notes: 'product_notes',
     allyExports: 'product_ally_exports',
+    worldSupply: 'product_world_supply',
+    mirror: 'product_mirror_gaps',
+    monthly: 'product_monthly',
   },
 } satisfies PageFamily<string>;
 
 export type ProductRows = PageRows<keyof typeof productFamily.queries>;
 
-/** How many suppliers the partner chart names (product_top_partners.sql's :top_n). */
-export const PRODUCT_QUERY_VALUES = { top_n: TOP_SUPPLIERS_SHOWN };
+/**
+ * How many suppliers the partner chart and the mirror-gap panel name (:top_n), and whose monthly
+ * series the monthly panel draws (:monthly_partner): US imports from China, the dependence watched.
+ */
+export const PRODUCT_QUERY_VALUES = { top_n: TOP_SUPPLIERS_SHOWN, monthly_partner: 'CHN' };
 
 /** One year of a product: its concentration row, the dependency row of the year (when there is one) and the largest supplier's name. */
 interface ProductYear
@@ -232,6 +239,11 @@ export function productPage(model: SiteModel, product: Product, page: ProductRow
       sources,
     }),
   ].filter((c) => c.rows.length > 0);
+  const panels = [
+    worldSupplyPanel(model, product, rows.worldSupply),
+    mirrorGapPanel(model, product, rows.mirror),
+    monthlyPanel(model, product, PRODUCT_QUERY_VALUES.monthly_partner, rows.monthly),
+  ].flatMap((p) => p ?? []);
 
   const firstYear = years.length ? Math.min(...years.map((y) => y.year)) : null;
   const groupNotes = shareSeries(model)
@@ -256,8 +268,8 @@ export function productPage(model: SiteModel, product: Product, page: ProductRow
     path: paths.product(product.hs6),
     title: `${product.label} (HS ${product.hs6})`,
     nav: 'products',
-    charts,
-    sourceIds: product.sourceIds,
+    charts: [...charts, ...panels.map((p) => p.chart)],
+    sourceIds: [...new Set([...product.sourceIds, ...panels.flatMap((p) => p.sourceIds)])].sort(),
     files: [suppliersFile],
     body: (ctx) => html`<h1>${product.label} <span class="code">HS ${product.hs6}</span></h1>
 <p class="lede">US imports by supplier country, ${yearSpan.length ? `${Math.min(...yearSpan)}–${Math.max(...yearSpan)}` : 'no years'}. Sector: <a href="${ctx.href(paths.sector(product.sector))}">${sector?.label ?? product.sector}</a>; supply-chain stage: ${product.stage}. Source: ${sourceLinks(ctx, product.sourceIds)}.</p>
@@ -287,6 +299,7 @@ ${latestConc && latestConc.nes_share > NES_WARNING_SHARE ? note('Unallocated tra
 ${mapped490.length > 0 ? note('Taiwan', html`<p>UN Comtrade publishes Taiwan as “Other Asia, nes” (partner code 490); those rows are counted as Taiwan here.</p><p class="small">Ingest note: ${mapped490.join('; ')}.</p>`) : ''}
 ${groupNotes.length > 0 ? note('Partner groups', html`<p>${groupNotes.map((g, i) => html`${i > 0 ? ' ' : ''}${g}`)} The metrics count a group only from its first year, so earlier years are left out of the chart rather than drawn as zero.</p>`) : ''}
 ${charts.map((c) => ctx.figure(c))}
+${panels.map((p) => p.body(ctx))}
 <section aria-labelledby="suppliers"><h2 id="suppliers">Largest suppliers, ${latestConc?.year ?? ''}</h2>
 <div class="table-scroll"><table class="suppliers">
 <thead><tr><th scope="col">Rank</th><th scope="col">Supplier</th><th scope="col" class="num">US imports</th><th scope="col" class="num">Share</th></tr></thead>

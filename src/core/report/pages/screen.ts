@@ -114,7 +114,7 @@ const verdictBadge = (verdict: Verdict, reason: string): SafeHtml =>
   html`<span class="verdict flag-${verdict}" title="${reason}">${VERDICT_WORDS[verdict]}</span>`;
 
 /** A criterion's value as its measure reads: HHI to three decimals, shares in percent, ratios to two decimals. */
-export function formatCriterion(measure: string, value: number): string {
+function formatCriterion(measure: string, value: number): string {
   if (measure.endsWith('_hhi')) return value.toFixed(3);
   if (measure.endsWith('_share') || measure === 'supplier_ratio') return formatShare(value);
   return value >= 9999 ? '9999 (no US exports)' : value.toFixed(2);
