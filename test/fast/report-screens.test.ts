@@ -5,7 +5,7 @@
  * the lake's. The known figures of the bundled sources appear where a reader looks for them.
  */
 import { scaled } from '../support/slowdown.ts';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,4 +220,47 @@ describe('the monthly chart', () => {
     // Two runs of months, two sub-paths: each starts with a move-to.
     expect(line![1].match(/M/g)?.length).toBe(2);
   });
+});
+
+describe('the alerts of the next release', () => {
+  it(
+    'gain the monthly anomalies and newly persistent flags the previous release did not have',
+    async () => {
+      const { releases } = JSON.parse(await page('releases/index.json'));
+      const first: string = releases.at(-1).month;
+      const snapshotPath = join(site, 'releases', first, 'data', 'metrics-snapshot.json');
+      const snapshot = JSON.parse(await readFile(snapshotPath, 'utf8'));
+      // The previous release had neither: one flagged month and one newly persistent year are taken out of it.
+      const [anomaly] = await rowsOf(
+        "SELECT year, month FROM monthly_anomalies WHERE hs6 = '854231' AND partner_iso3 = 'CHN' AND is_anomaly ORDER BY year DESC, month DESC LIMIT 1",
+      );
+      const month = `${anomaly.year}-${String(anomaly.month).padStart(2, '0')}`;
+      expect(snapshot.warnings.monthly['854231'].anomalies).toHaveProperty(month);
+      delete snapshot.warnings.monthly['854231'].anomalies[month];
+      const [persistent] = await rowsOf(`
+      SELECT framework_id, hs6, year FROM screen_persistence
+      WHERE newly_persistent AND year >= (SELECT MAX(year) - 2 FROM screen_persistence) ORDER BY year DESC, framework_id, hs6 LIMIT 1`);
+      const kept = snapshot.warnings.screens[String(persistent.framework_id)].newlyPersistent[String(persistent.hs6)];
+      expect(kept.years).toContain(Number(persistent.year));
+      kept.years = kept.years.filter((y: number) => y !== Number(persistent.year));
+      await writeFile(snapshotPath, JSON.stringify(snapshot));
+
+      const [y, m] = first.split('-').map(Number);
+      const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+      await buildSiteFolder({ store: new FolderObjectStore(join(work, 'lake')), outDir: site, releaseMonth: next });
+      const alerts = JSON.parse(await page('alerts.json'));
+      const warnings = alerts.alerts.filter((a: { kind: string }) =>
+        ['monthly-anomaly', 'persistent-flag'].includes(a.kind),
+      );
+      expect(warnings.map((a: { kind: string; cause: string; page: string }) => [a.kind, a.cause, a.page])).toEqual([
+        ['monthly-anomaly', 'revision', 'products/854231.html'],
+        ['persistent-flag', 'revision', 'screen.html'],
+      ]);
+      expect(warnings[0].summary).toContain(`monthly anomaly in ${month}`);
+      expect(warnings[1].summary).toContain('newly persistent flag');
+      const atom = await page('alerts.xml');
+      for (const w of warnings) expect(atom).toContain(`<category term="${w.kind}"/>`);
+    },
+    scaled(60_000),
+  );
 });

@@ -10,6 +10,7 @@ import type { CountryColours } from './charts/palette.ts';
 import { shortCitation } from './citations.ts';
 import { bundledClaims, checkClaims, type ClaimsFile } from './claims.ts';
 import { contentTypeOf } from './content-types.ts';
+import { emptyWarnings, keepMonthly, keepScreen, type WarningSnapshot } from './early-warnings.ts';
 import { alertsAtom, alertsJson } from './feeds.ts';
 import { figureHtml, renderChart, type SiteFile } from './figure.ts';
 import { seedHeadlines, worldShareHeadline, type Headline } from './headlines.ts';
@@ -261,6 +262,7 @@ async function writeProductPages(
   engine: QueryEngine,
   model: SiteModel,
   writer: ReleaseWriter,
+  warnings: WarningSnapshot,
 ): Promise<{ products: Product[]; snapshot: ReleaseSnapshot['products'] }> {
   const products: Product[] = [];
   const snapshot: ReleaseSnapshot['products'] = {};
@@ -269,6 +271,7 @@ async function writeProductPages(
     const product = productOf(page);
     products.push(product);
     snapshot[product.hs6] = productSnapshot(product.label, page.rows.years as never);
+    keepMonthly(warnings, product.hs6, product.label, page.rows.monthly as never);
     await writer.page(productPage(model, product, page), [3, sectorIndex(product.sector), product.hs6]);
   }
   products.sort((a, b) => compareSectors(a.sector, b.sector) || a.hs6.localeCompare(b.hs6));
@@ -354,7 +357,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     ])
       await writer.shared(file);
 
-    const { products, snapshot: productYears } = await writeProductPages(engine, model, writer);
+    const warnings = emptyWarnings();
+    const { products, snapshot: productYears } = await writeProductPages(engine, model, writer, warnings);
     await writer.page(productsIndexPage(model, products), [2]);
     onProgress?.(`  ${products.length} product pages`);
 
@@ -402,6 +406,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     const allSources = [...new Set(products.flatMap((p) => p.sourceIds))].sort();
     await writer.page(countriesIndexPage(countries.sort(compareCountries), allSources), [4]);
 
+    const frameworks = [];
+    for await (const page of familyPages(engine, screenFamily)) {
+      const framework = screenFrameworkOf(page);
+      frameworks.push(framework);
+      keepScreen(warnings, framework.id, framework.criteria[0]?.framework_name ?? framework.id, framework.flags);
+    }
+    await writer.page(screenPage(model, frameworks), [8, 1]);
+
     const claimsFile = options.claims ?? bundledClaims();
     const [claims, seed, coverage, landings] = await Promise.all([
       checkClaims(engine, claimsFile),
@@ -416,13 +428,11 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
       productionShares: production.shares,
       headlines,
       claims,
+      warnings,
     });
     const changes = diffReleases(history.previous, metrics, model);
     await writer.page(overviewPage(model, { claims, changes, seed, bySector, products }), [0]);
     await writer.page(claimsPage(model, claimsFile, claims), [8]);
-    const frameworks = [];
-    for await (const page of familyPages(engine, screenFamily)) frameworks.push(screenFrameworkOf(page));
-    await writer.page(screenPage(model, frameworks), [8, 1]);
     await writer.page(changesPage(model, changes), [9]);
     await writer.page(methodologyPage(model), [10]);
     await writer.page(dataQualityPage(model, coverage), [11]);

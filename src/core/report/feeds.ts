@@ -41,7 +41,7 @@ export function alertsAtom(changes: ReleaseChanges): SiteFile {
   const updated = releaseInstant(changes.month);
   const x = escapeHtml;
   const subtitle = changes.previousMonth
-    ? `Threshold crossings in release ${changes.month} against release ${changes.previousMonth}: HHI bands, top supplier or producer, a supplier passing half of imports.`
+    ? `Threshold crossings in release ${changes.month} against release ${changes.previousMonth}: HHI bands, top supplier or producer, a supplier passing half of imports; monthly anomalies and newly persistent dependency flags.`
     : `Release ${changes.month} is the first release: there is nothing to compare with yet.`;
   const entries = changes.alerts.map(
     (a) => `  <entry>

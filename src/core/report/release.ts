@@ -1,6 +1,7 @@
 import { InputError } from '../errors.ts';
 import { getJson, type ObjectStore } from '../seams/object-store.ts';
 import type { ClaimResult, Verdict } from './claims.ts';
+import { newWarnings, type WarningSnapshot } from './early-warnings.ts';
 import { formatShare, formatUsd } from './format.ts';
 import type { Headline } from './headlines.ts';
 import type { SiteModel } from './model.ts';
@@ -39,6 +40,8 @@ export interface ReleaseSnapshot {
   /** Headline figure id (`<headline>#<n>`) → value. */
   headlines: Record<string, { label: string; value: number; display: string; when: string }>;
   claims: Record<string, Verdict>;
+  /** Monthly anomalies and newly persistent dependency flags (absent in snapshots from before they were kept). */
+  warnings?: WarningSnapshot;
   /** Every page path of the release. */
   pages: string[];
   /** Pages earlier releases had and this one does not: path → the last release that had it. */
@@ -149,6 +152,7 @@ export function snapshotOf(input: {
   productionShares: readonly ProductionShareEntry[];
   headlines: readonly Headline[];
   claims: readonly ClaimResult[];
+  warnings: WarningSnapshot;
 }): ReleaseSnapshot {
   const production: ReleaseSnapshot['production'] = {};
   const byYearAndGeo = [...input.productionShares].sort(
@@ -184,6 +188,7 @@ export function snapshotOf(input: {
     production,
     headlines: headlineValues,
     claims: Object.fromEntries(input.claims.map((c) => [c.claim.id, c.verdict])),
+    warnings: input.warnings,
     pages: [],
     gone: {},
   };
@@ -234,7 +239,13 @@ export interface Move {
   crossings: string[];
 }
 
-type AlertKind = 'hhi-band' | 'top-supplier' | 'majority-supplier' | 'top-producer';
+type AlertKind =
+  | 'hhi-band'
+  | 'top-supplier'
+  | 'majority-supplier'
+  | 'top-producer'
+  | 'monthly-anomaly'
+  | 'persistent-flag';
 
 interface Alert {
   id: string;
@@ -471,6 +482,17 @@ export function diffReleases(
       }
     }
   }
+
+  for (const w of current.warnings ? newWarnings(previous.warnings, current.warnings) : [])
+    changes.alerts.push({
+      id: `${current.release}/${w.kind}/${w.subject.replace(/[^A-Za-z0-9]+/g, '-')}/${w.when}`,
+      kind: w.kind,
+      cause: w.cause,
+      title: `${w.subject}: ${w.text.split(':')[0]}`,
+      summary: `${w.subject}: ${w.text}${w.cause === 'revision' ? ' (revised history, not new data)' : ''}.`,
+      href: w.href,
+      year: w.year,
+    });
 
   for (const [hs6, prev] of Object.entries(previous.products))
     if (!current.products[hs6])

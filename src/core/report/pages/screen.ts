@@ -58,6 +58,7 @@ interface FlagRow {
   persistent: boolean | null;
   entered: boolean | null;
   exited: boolean | null;
+  newly_persistent: boolean | null;
 }
 
 interface FlagCriterionRow {
