@@ -222,6 +222,30 @@ describe('the monthly chart', () => {
   });
 });
 
+describe('the methodology page', () => {
+  it('explains each new measure in plain words, with its sources and SQL', async () => {
+    const section = sectionOf(await page('methodology.html'), 'screens');
+    for (const table of [
+      'world_supply',
+      'supply_two_sided',
+      'screen_criteria',
+      'screen_persistence',
+      'mirror_gaps',
+      'monthly_anomalies',
+    ])
+      expect(section).toContain(`sql/metrics/${table}.sql`);
+    for (const id of [
+      'CEPII_BACI_V202601_TOPFLOWS',
+      'EC_SWD_2021_352',
+      'CEPII_PB_2023_41',
+      'COMTRADE_850511_USA_MIRROR',
+      'COMTRADE_MONTHLY_USA_CHN',
+    ])
+      expect(section).toContain(`#src-${id}`);
+    expect(section).toContain('CIF');
+  });
+});
+
 describe('the alerts of the next release', () => {
   it(
     'gain the monthly anomalies and newly persistent flags the previous release did not have',

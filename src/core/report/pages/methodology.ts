@@ -4,6 +4,7 @@ import type { SiteModel } from '../model.ts';
 import type { PageContext, PagePlan } from '../page.ts';
 import { paths } from '../paths.ts';
 import { HHI_BANDS, MAJORITY_SHARE, NES_WARNING_SHARE } from '../thresholds.ts';
+import { screenMethodSection, screenMethodSources } from './methodology-screens.ts';
 
 interface MetricDoc {
   name: string;
@@ -181,7 +182,7 @@ export function methodologyPage(model: SiteModel): PagePlan {
     title: 'Methodology',
     nav: 'methodology',
     charts: [],
-    sourceIds: [...new Set(model.partnerGroups.map((g) => g.source_id))],
+    sourceIds: [...new Set([...model.partnerGroups.map((g) => g.source_id), ...screenMethodSources(model)])],
     body: (ctx) => html`<h1>Methodology</h1>
 <p class="lede">How every figure is computed, which thresholds the pages use and why, and the traps in trade statistics the pipeline handles. Every metric is one SQL file, run by DuckDB locally and Athena in AWS; the links open the exact file.</p>
 <section aria-labelledby="metrics"><h2 id="metrics">Metrics</h2>
@@ -207,6 +208,7 @@ ${HHI_BANDS.map((b) => html`<dt>HHI ${b.from.toFixed(2)}</dt><dd>${b.label}.</dd
           .sort()
           .join(', ')})`,
     )}. Allies are the seed article’s grouping, a project choice; the covered nations follow 10 U.S.C. 4872.</p></section>
+${screenMethodSection(ctx, model)}
 <section aria-labelledby="pitfalls"><h2 id="pitfalls">Pitfalls handled</h2>
 <dl class="method">${PITFALLS.map((p) => html`<dt>${p.title}</dt><dd>${p.body}</dd>`)}</dl></section>
 <section aria-labelledby="provenance"><h2 id="provenance">Provenance and releases</h2>
