@@ -321,12 +321,14 @@ describe('accessibility (axe-core)', () => {
   const SCANNED = [
     'index.html',
     'claims.html',
+    'screen.html',
     'changes.html',
     'methodology.html',
     'data-quality.html',
     'sources.html',
     'products/index.html',
     SCREENSHOT_PRODUCT,
+    'products/850511.html',
     'sectors/semiconductors.html',
     'countries/index.html',
     'countries/CHN.html',
@@ -342,7 +344,9 @@ describe('accessibility (axe-core)', () => {
       for (const colorScheme of ['light', 'dark'] as const) {
         await withContext({ bypassCSP: true, colorScheme }, async (context) => {
           const page = await context.newPage();
-          for (const path of colorScheme === 'light' ? SCANNED : ['index.html', SCREENSHOT_PRODUCT, 'claims.html']) {
+          for (const path of colorScheme === 'light'
+            ? SCANNED
+            : ['index.html', SCREENSHOT_PRODUCT, 'claims.html', 'screen.html']) {
             await page.goto(server.url + path);
             await page.addScriptTag({ path: AXE });
             const found = await page.evaluate(async () => {
