@@ -83,7 +83,7 @@ afterAll(async () => {
 });
 
 describe('report site from a fixture lake', () => {
-  it('has the overview, sector, product, top-supplier country and production pages, and the claims, changes, methodology, data-quality and sources pages', async () => {
+  it('has the overview, sector, product, top-supplier country and production pages, and the claims, dependency screen, changes, methodology, data-quality and sources pages', async () => {
     const lake = fixtureLake();
     const imports = lake.tradeFlows.filter((f) => f.reporter_iso3 === 'USA' && f.flow === 'M');
     const hs6 = [...new Set(imports.map((f) => f.hs6))].sort();
@@ -99,6 +99,7 @@ describe('report site from a fixture lake', () => {
     const fixed = [
       'index.html',
       'claims.html',
+      'screen.html',
       'changes.html',
       'methodology.html',
       'data-quality.html',
