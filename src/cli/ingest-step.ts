@@ -5,6 +5,7 @@ import type { IngestManifest } from '../core/lake/manifest.ts';
 import { progressBar } from '../core/ingest/progress-bar.ts';
 import { planRequests, runLiveIngest, runRefresh, type PlanJob } from '../core/ingest/refresh.ts';
 import type { IngestCliOptions } from '../core/ingest/live-selection.ts';
+import { SourceError } from '../core/errors.ts';
 import { storeFromUri } from './lake-store.ts';
 import { count, noop, seconds, type PipelineOptions } from './step-options.ts';
 
@@ -17,6 +18,19 @@ function reportManifest(manifest: IngestManifest, start: number, log: (line: str
       `ingest   ${source}: ${count(s.rowsIn)} rows in, ${count(s.rowsOut)} landed, ${count(s.rowsRejected)} quarantined (${seconds(start)})${stale}`,
     );
   }
+}
+
+/**
+ * A live run that left a source stale did land what it could and kept the last good data, but the
+ * command did not do what it was asked: it ends non-zero with each source's real cause.
+ */
+function failOnStale(manifest: IngestManifest): void {
+  const stale = Object.entries(manifest.sources).filter(([, s]) => s.status === 'stale');
+  if (stale.length === 0) return;
+  throw new SourceError(
+    stale.map(([source, s]) => `${source} failed: ${s.error?.message ?? 'unknown error'}`).join('; '),
+    stale[0][1].error?.hint ?? 'Run it again later; the lake keeps the last good data.',
+  );
 }
 
 export async function ingestStep(o: PipelineOptions): Promise<void> {
@@ -44,8 +58,10 @@ export async function liveIngestStep(o: PipelineOptions, ingest: IngestCliOption
     ingest,
     runId: o.runId,
     onProgress: progressOf(o),
+    http: o.http,
   });
   reportManifest(manifest, start, o.log ?? noop);
+  failOnStale(manifest);
 }
 
 export async function refreshStep(o: PipelineOptions, period: string, sources?: LiveSourceId[]): Promise<void> {
@@ -56,8 +72,10 @@ export async function refreshStep(o: PipelineOptions, period: string, sources?: 
     sources,
     runId: o.runId,
     onProgress: progressOf(o),
+    http: o.http,
   });
   reportManifest(manifest, start, o.log ?? noop);
+  failOnStale(manifest);
 }
 
 /** `--dry-run`: the requests a live ingest or refresh would make (keys masked); nothing is fetched. */

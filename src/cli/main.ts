@@ -6,6 +6,8 @@ import { ChainwatchError, UsageError } from '../core/errors.ts';
 import { redactingLog } from '../core/log.ts';
 import type { CommandIO } from './query.ts';
 import { requireFolderLake, type PipelineOptions } from './step-options.ts';
+import { COMMAND_HELP } from './command-help.ts';
+import { exitQuietlyOnClosedPipe } from './closed-pipe.ts';
 
 /**
  * The CLI's entry: the help text, the options, and a table of commands whose code is loaded only when
@@ -42,7 +44,7 @@ Options:
            --dry-run   print the requests a live source would make; fetch nothing
   refresh: --period <YYYY-MM> (default: two months ago) --sources comtrade,census,usgs --dry-run
   metrics: --force     recompute every table (default: keep a table whose inputs are unchanged)
-  -h, --help           show this help (query, shell, export-views, serve, smoke take their own --help)
+  -h, --help           show this help; chainwatch <command> --help shows that command's
 
 Live sources read API keys from COMTRADE_API_KEY and CENSUS_API_KEY (optional; never logged).
 Exit codes: 0 success, 1 the run failed (reason on stderr), 2 bad usage.`;
@@ -140,6 +142,7 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
   // Every line the CLI prints goes through the secret mask (API keys, AWS secrets).
   const out = redactingLog(rawOut);
   const err = redactingLog(rawErr);
+  exitQuietlyOnClosedPipe();
   try {
     const analyst = ANALYST_COMMANDS[argv[0]];
     if (analyst) {
@@ -149,7 +152,7 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
     const [name, ...rest] = positionals;
     if (values.help || !name) {
-      out(HELP);
+      out((name && COMMAND_HELP[name]) || HELP);
       return name || values.help ? 0 : 2;
     }
     const command = COMMANDS[name];
@@ -159,6 +162,14 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
     const lake = values.lake!;
     const wait = waitSeconds(values.wait!);
     if (name === 'metrics') requireFolderLake(lake, 'metrics');
+    // Readers of the lake's tables: a missing or foreign --lake is the same clear error as for query.
+    if (name === 'metrics' || name === 'report') {
+      const [{ requireLake }, { storeFromUri }] = await Promise.all([
+        import('../core/lake/lake-marker.ts'),
+        import('./lake-store.ts'),
+      ]);
+      await requireLake(await storeFromUri(lake));
+    }
     if (SITE_BUILDERS.has(name)) {
       const [{ checkSiteOut }, { checkOwnSite }, { DEFAULT_DATA_DIR }, { PROJECT_ROOT }] = await Promise.all([
         import('./site-out.ts'),

@@ -1,9 +1,11 @@
 import { ENV } from '../core/env.ts';
-import { lakePrefix } from '../core/lake/layout.ts';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../core/analyst/format.ts';
+import { formatResult, outputFormatOf } from '../core/analyst/format.ts';
+import { emptyResultNote } from '../core/analyst/param-references.ts';
+import { requireLake } from '../core/lake/lake-marker.ts';
+import { latestRelease } from '../core/lake/latest-run.ts';
 import { parseParamArgs, type ParamDecl } from '../core/analyst/parameters.ts';
 import { formatPortabilityWarning } from '../core/analyst/portability.ts';
 import { runAnalystQuery } from '../core/analyst/run-query.ts';
@@ -12,6 +14,8 @@ import type { QueryEngine } from '../core/seams/query-engine.ts';
 import { UsageError } from '../core/errors.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
 import { storeFromUri } from './lake-store.ts';
+import { checkOutFile, writeOutFile } from './out-file.ts';
+import { schemaSidecar } from '../core/analyst/schema-sidecar.ts';
 
 /** Where a command writes: stdout lines, stderr lines, and whether stdout is a terminal. */
 export interface CommandIO {
@@ -36,10 +40,16 @@ Options:
   -s, --saved <name>       run a saved query from sql/analyst/ (see --list)
   -p, --param <name=value> a parameter value (repeatable)
   -l, --list               list the saved queries and their parameters
-      --format <fmt>       table (default in a terminal), csv (default otherwise), json, parquet;
-                           in csv, text a spreadsheet would run as a formula (=, +, -, @ first)
-                           gets a leading ' so it shows as text, as in the site's CSVs
-  -o, --out <file>         write the result to a file (required for parquet)
+      --format <fmt>       table, csv, json, jsonl (JSON Lines) or parquet. Default: the --out
+                           file's extension (.csv .json .jsonl .parquet), else table in a terminal
+                           and csv in a pipe. Dates, timestamps and decimals keep their types; in
+                           csv, text a spreadsheet would run as a formula (=, +, -, @ first) gets a
+                           leading ' so it shows as text, as in the site's CSVs
+  -o, --out <file>         write the result to a file (its folder must exist); Parquet files carry
+                           the SQL, parameters, release (run id) and as-of date as metadata
+      --schema             with --out: also write <file>.schema.json, the column types and the
+                           pandas dtypes that keep codes such as hs6 text (leading zeros kept):
+                           pd.read_csv(f, **json.load(open(f + '.schema.json'))['pandas'])
       --engine <name>      duckdb (default) or athena
       --lake <dir|s3://…>  lake folder for DuckDB (default .lake); with athena, the lake's S3 location
                            (default $CHAINWATCH_LAKE)
@@ -69,12 +79,7 @@ const required = (value: string | undefined, option: string, env: string): strin
 export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
   duckdb: async ({ lake }) => {
     const store = new FolderObjectStore(lake);
-    if ((await store.list(lakePrefix.curated)).length === 0) {
-      throw new UsageError(
-        `The lake folder "${lake}" holds no tables`,
-        'Build it first with "chainwatch run", or pass --lake <dir>.',
-      );
-    }
+    await requireLake(store);
     const { DuckDBQueryEngine } = await import('../adapters/duckdb-engine/duckdb-engine.ts');
     // An analyst session reads the lake tables and nothing else (SECURITY.md).
     return DuckDBQueryEngine.create({ lakeRoot: lake, store, readOnly: true });
@@ -147,6 +152,7 @@ export async function queryCommand(
       list: { type: 'boolean', short: 'l' },
       format: { type: 'string' },
       out: { type: 'string', short: 'o' },
+      schema: { type: 'boolean' },
       engine: { type: 'string', default: 'duckdb' },
       lake: { type: 'string' },
       workgroup: { type: 'string' },
@@ -160,16 +166,16 @@ export async function queryCommand(
   const engineName = values.engine!;
   if (engineName !== 'duckdb' && engineName !== 'athena')
     throw new UsageError(`Unknown engine "${engineName}"`, 'Use --engine duckdb or --engine athena.');
-  const format = (values.format ?? (io.isTTY ? 'table' : 'csv')) as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format))
-    throw new UsageError(`Unknown format "${format}"`, `Use --format ${OUTPUT_FORMATS.join('|')}.`);
-  if (format === 'parquet' && !values.out)
-    throw new UsageError('Parquet output is binary', 'Pass --out <file.parquet>.');
+  if (values.out) await checkOutFile(values.out);
+  const format = outputFormatOf({ format: values.format, out: values.out, isTTY: io.isTTY });
+  if (values.schema && !values.out)
+    throw new UsageError('--schema writes a file beside --out', 'Pass --out <file.csv> with --schema.');
 
   const text = await queryText(positionals, values.file, values.saved);
   const paramValues = parseParamArgs(values.param!);
+  const lake = values.lake ?? (engineName === 'athena' ? (process.env[ENV.cliLake] ?? '') : '.lake');
   const engine = await engines[engineName]({
-    lake: values.lake ?? (engineName === 'athena' ? (process.env[ENV.cliLake] ?? '') : '.lake'),
+    lake,
     workgroup: values.workgroup ?? process.env[ENV.cliWorkgroup],
     database: values.database ?? process.env[ENV.cliDatabase],
   });
@@ -180,11 +186,23 @@ export async function queryCommand(
       values: paramValues,
       onWarning: (w) => io.err(`warning: will not run on Athena — ${formatPortabilityWarning(w)}`),
     });
-    const output = formatResult(result, format);
+    if (result.rows.length === 0) {
+      const note = await emptyResultNote(engine, result.params);
+      if (note) io.err(`note: no rows — ${note}`);
+    }
+    const release = format === 'parquet' ? await latestRelease(await storeFromUri(lake)) : undefined;
+    const output = formatResult(result, format, {
+      'chainwatch.sql': text.sql,
+      'chainwatch.params': JSON.stringify(result.params),
+      'chainwatch.release': release?.runId ?? '',
+      'chainwatch.as_of': release?.finishedAt.slice(0, 10) ?? '',
+      'chainwatch.engine': engine.name,
+    });
     if (values.out) {
-      await writeFile(values.out, output);
-      io.err(`${result.rows.length} rows → ${values.out}`);
-    } else {
+      await writeOutFile(values.out, output);
+      if (values.schema) await writeOutFile(`${values.out}.schema.json`, schemaSidecar(result.columns));
+      io.err(`${result.rows.length} rows → ${values.out}${values.schema ? ` (+ ${values.out}.schema.json)` : ''}`);
+    } else if (output !== '') {
       io.out((output as string).replace(/\n$/, ''));
     }
   } finally {

@@ -6,6 +6,7 @@ import { duckdbViewsScript } from '../adapters/duckdb-engine/views-script.ts';
 import { QueryError } from '../core/errors.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
 import { ENGINES, type CommandIO } from './query.ts';
+import { requireLake } from '../core/lake/lake-marker.ts';
 
 const SHELL_HELP = `chainwatch shell — an interactive SQL session on the lake (DuckDB, views named as the Glue tables)
 
@@ -57,5 +58,7 @@ export async function shellCommand(
 export async function exportViewsCommand(args: string[], io: CommandIO): Promise<void> {
   const { values } = parseArgs({ args, options: lakeOption });
   if (values.help) return io.out(EXPORT_VIEWS_HELP);
-  io.out((await duckdbViewsScript(values.lake, new FolderObjectStore(values.lake))).replace(/\n$/, ''));
+  const store = new FolderObjectStore(values.lake);
+  await requireLake(store);
+  io.out((await duckdbViewsScript(values.lake, store)).replace(/\n$/, ''));
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.ts';
+import type { HttpContext } from '../core/http/retry.ts';
 
 /**
  * What every local pipeline step takes, and the way each prints its progress line. The lake is a
@@ -14,6 +15,8 @@ export interface PipelineOptions {
   /** Raw progress output (the multi-request progress bar); defaults to `log` per line. */
   write?: (text: string) => void;
   tty?: boolean;
+  /** The live sources' HTTP seam (default: Node fetch, the default retry policy). */
+  http?: HttpContext;
 }
 
 export const seconds = (start: number): string => `${((performance.now() - start) / 1000).toFixed(1)} s`;

@@ -52,25 +52,31 @@ const notARead = (what: string): QueryError =>
     'The session reads the lake tables and nothing else: no COPY, SET, ATTACH, INSTALL, LOAD, CREATE, PRAGMA or file reads outside the lake tables. Save a result with "chainwatch query … --format csv --out <file>".',
   );
 
-/** What to do next for a DuckDB error, by its error class (the prefix DuckDB puts on every message). */
+/** What to do next for a DuckDB error, by its error class (DuckDB names it in every message, not always first). */
 function hintFor(message: string): string {
-  if (message.startsWith('Catalog Error')) {
+  if (/\bCatalog Error/.test(message)) {
     return `Query the lake tables by their Glue names: ${allTables.map((t) => t.name).join(', ')}.`;
   }
-  if (message.startsWith('Permission Error') || /configuration has been locked/.test(message)) {
+  if (/\bPermission Error/.test(message) || /configuration has been locked/.test(message)) {
     return `An analyst session reads the lake tables and nothing else: query them by name (${allTables.map((t) => t.name).join(', ')}), not files, settings or extensions.`;
   }
-  if (message.startsWith('Parser Error')) {
+  if (/\bParser Error/.test(message)) {
     return 'Fix the SQL syntax; chainwatch SQL must also run on Athena (Trino), so avoid ::, QUALIFY and ILIKE.';
   }
-  if (message.startsWith('Binder Error')) {
+  if (/\bBinder Error/.test(message)) {
     return 'Check the column names against the table schemas in data-schemas/ (the analyst guide lists them).';
   }
   if (/prepared statement parameters/.test(message)) return 'Pass one value for each ? placeholder, in order.';
   return 'See the DuckDB message; check the SQL and that the lake folder holds readable Parquet files.';
 }
 
-/** Rows as plain JS values: integers that fit become numbers (DuckDB sums are HUGEINT), dates become ISO text. */
+/**
+ * Types whose values are given as DuckDB writes them, as Athena returns them: `2024-01-01` for a
+ * DATE, `2024-01-01 10:00:00.123456` for a TIMESTAMP (not a JS Date's UTC instant), `10:11:12`, `3 days`.
+ */
+const TEXT_TYPES = /^(DATE|TIME|TIMESTAMP|INTERVAL)/;
+
+/** Rows as plain JS values: integers that fit become numbers (DuckDB sums are HUGEINT), decimals numbers. */
 function toSqlValue(value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') {
@@ -284,7 +290,14 @@ export class DuckDBQueryEngine implements QueryEngine {
       const reader = await statement.runAndReadAll();
       const types = reader.columnTypes();
       const columns = reader.columnNames().map((name, i) => ({ name, type: types[i].toString() }));
-      return { columns, rows: reader.getRowObjectsJS().map(toRow) };
+      const asText = columns.flatMap((c, i) => (TEXT_TYPES.test(c.type) ? [i] : []));
+      const raw = asText.length > 0 ? reader.getRows() : [];
+      const rows = reader.getRowObjectsJS().map((row, r) => {
+        const out = toRow(row);
+        for (const i of asText) out[columns[i].name] = raw[r][i] === null ? null : String(raw[r][i]);
+        return out;
+      });
+      return { columns, rows };
     } catch (cause) {
       throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
     }

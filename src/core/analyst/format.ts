@@ -1,14 +1,53 @@
-import { parquetWriteBuffer, type BasicType } from 'hyparquet-writer';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { UsageError } from '../errors.ts';
 import type { QueryResult, SqlValue } from '../seams/query-engine.ts';
 import { csvField } from '../spreadsheet.ts';
 
 /**
  * Output formats of `chainwatch query`. Text formats return a string; Parquet returns bytes.
- * Column types come from the engine (DuckDB `DOUBLE`, Athena `double`), so the Parquet file keeps
- * the result's types instead of guessing them from the values.
+ * Column types come from the engine (DuckDB `DOUBLE`, `DATE`, `DECIMAL(18,2)`; Athena `double`, `date`),
+ * so a file keeps the result's types instead of guessing them from the values: dates stay dates
+ * (`2024-01-01` in text, a Parquet DATE), decimals stay decimals, codes such as HS6 stay text.
  */
-export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
+export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'jsonl', 'parquet'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** The format a file name asks for; `.ndjson` is another name for JSON Lines. */
+const FORMAT_OF_EXTENSION: Record<string, OutputFormat> = {
+  '.csv': 'csv',
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.parquet': 'parquet',
+};
+
+/**
+ * The format of a result: `--format` if given, else the `--out` file's extension, else an aligned
+ * table for a person at a terminal and CSV for a pipe. A file is never the terminal table.
+ */
+export function outputFormatOf(o: { format?: string; out?: string; isTTY?: boolean }): OutputFormat {
+  const fileFormats = OUTPUT_FORMATS.filter((f) => f !== 'table').join('|');
+  if (o.format !== undefined) {
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(o.format))
+      throw new UsageError(`Unknown format "${o.format}"`, `Use --format ${OUTPUT_FORMATS.join('|')}.`);
+    if (o.format === 'table' && o.out !== undefined)
+      throw new UsageError('--format table is for the terminal, not a file', `Use --format ${fileFormats}.`);
+    if (o.format === 'parquet' && o.out === undefined)
+      throw new UsageError('Parquet output is binary', 'Pass --out <file.parquet>.');
+    return o.format as OutputFormat;
+  }
+  if (o.out !== undefined) {
+    const extension = /\.[^./\\]+$/.exec(o.out)?.[0].toLowerCase() ?? '';
+    const format = FORMAT_OF_EXTENSION[extension];
+    if (!format)
+      throw new UsageError(
+        `Cannot tell the format of "${o.out}" from its extension`,
+        `Name the file .csv, .json, .jsonl or .parquet, or pass --format ${fileFormats}.`,
+      );
+    return format;
+  }
+  return o.isTTY ? 'table' : 'csv';
+}
 
 /** Display text of a value in the aligned table: NULL as in the DuckDB CLI, fractions to 6 decimals. */
 function cellText(v: SqlValue): string {
@@ -41,34 +80,99 @@ export function formatCsv(result: QueryResult): string {
   );
 }
 
+const rowJson = (names: readonly string[], r: Record<string, SqlValue>): string =>
+  JSON.stringify(Object.fromEntries(names.map((n) => [n, r[n] ?? null])));
+
 /** A JSON array with one row object per line, keys in column order. */
 export function formatJson(result: QueryResult): string {
   const names = result.columns.map((c) => c.name);
-  const rows = result.rows.map((r) => JSON.stringify(Object.fromEntries(names.map((n) => [n, r[n] ?? null]))));
+  const rows = result.rows.map((r) => rowJson(names, r));
   return rows.length ? `[\n${rows.join(',\n')}\n]\n` : '[]\n';
 }
 
-/** Parquet physical type for an engine type name (DuckDB upper case, Athena lower case). */
-function parquetTypeOf(engineType: string): BasicType {
+/** JSON Lines: one row object per line, nothing around them (an empty result is an empty file). */
+export function formatJsonLines(result: QueryResult): string {
+  const names = result.columns.map((c) => c.name);
+  return result.rows.map((r) => `${rowJson(names, r)}\n`).join('');
+}
+
+/** A Parquet schema element, as the writer's own copy of hyparquet types it. */
+type SchemaElement = NonNullable<Parameters<typeof parquetWriteBuffer>[0]['schema']>[number];
+
+/** A Parquet column: its schema element and how a result value becomes the value the writer takes. */
+interface ParquetColumn {
+  element: Omit<SchemaElement, 'name' | 'repetition_type'>;
+  convert: (v: Exclude<SqlValue, null>) => unknown;
+}
+
+const MICROS_PER_MS = 1000n;
+
+/** `2024-01-01 10:00:00.123456` (DuckDB and Athena text of a TIMESTAMP) → microseconds since 1970, UTC. */
+function timestampMicros(text: string): bigint {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?/.exec(text);
+  if (!m) throw new Error(`not a timestamp: ${text}`);
+  const ms = Date.parse(`${m[1]}T${m[2]}Z`);
+  return BigInt(ms) * MICROS_PER_MS + BigInt((m[3] ?? '').padEnd(6, '0'));
+}
+
+const asString = (v: Exclude<SqlValue, null>) => String(v);
+
+/** Parquet column for an engine type name (DuckDB upper case, Athena lower case). */
+function parquetColumnOf(engineType: string): ParquetColumn {
   const t = engineType.toLowerCase();
-  if (t === 'boolean') return 'BOOLEAN';
-  if (['integer', 'int', 'smallint', 'tinyint', 'usmallint', 'utinyint'].includes(t)) return 'INT32';
-  if (['bigint', 'hugeint', 'ubigint', 'uinteger'].includes(t)) return 'INT64';
-  if (['double', 'float', 'real'].includes(t) || t.startsWith('decimal')) return 'DOUBLE';
-  return 'STRING';
+  if (t === 'boolean') return { element: { type: 'BOOLEAN' }, convert: (v) => v };
+  if (['integer', 'int', 'smallint', 'tinyint', 'usmallint', 'utinyint'].includes(t))
+    return { element: { type: 'INT32' }, convert: (v) => v };
+  if (['bigint', 'hugeint', 'ubigint', 'uinteger'].includes(t))
+    return { element: { type: 'INT64' }, convert: (v) => BigInt(v as number | string) };
+  if (['double', 'float', 'real'].includes(t)) return { element: { type: 'DOUBLE' }, convert: (v) => v };
+  const decimal = /^decimal\((\d+),\s*(\d+)\)$/.exec(t);
+  if (decimal && Number(decimal[1]) <= 18) {
+    const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
+    return {
+      element: { type: precision <= 9 ? 'INT32' : 'INT64', converted_type: 'DECIMAL', precision, scale },
+      convert: (v) => Number(v),
+    };
+  }
+  // A wider decimal, or one whose scale the engine does not say, keeps its value as a double.
+  if (t.startsWith('decimal')) return { element: { type: 'DOUBLE' }, convert: (v) => Number(v) };
+  if (t === 'date')
+    return { element: { type: 'INT32', converted_type: 'DATE' }, convert: (v) => new Date(`${String(v)}T00:00:00Z`) };
+  if (t === 'timestamp' || t === 'timestamp_ns' || t === 'timestamp_ms' || t === 'timestamp_s')
+    return {
+      // A wall-clock time (DuckDB TIMESTAMP, Trino timestamp), not an instant: not adjusted to UTC.
+      element: { type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MICROS' } },
+      convert: (v) => timestampMicros(String(v)),
+    };
+  return { element: { type: 'BYTE_ARRAY', converted_type: 'UTF8' }, convert: asString };
 }
 
-export function formatParquet(result: QueryResult): Uint8Array {
-  const columnData = result.columns.map((c) => {
-    const type = parquetTypeOf(c.type);
-    const convert = (v: SqlValue) =>
-      v === null ? null : type === 'INT64' ? BigInt(v as number) : type === 'STRING' ? String(v) : v;
-    return { name: c.name, type, nullable: true, data: result.rows.map((r) => convert(r[c.name] ?? null)) };
-  });
-  return new Uint8Array(parquetWriteBuffer({ columnData }));
+/**
+ * A Parquet file of the result; `metadata` goes into the file's key-value metadata (the SQL, its
+ * parameters, the release it read), so a file found later says where it came from.
+ */
+export function formatParquet(result: QueryResult, metadata: Record<string, string> = {}): Uint8Array {
+  const columns = result.columns.map((c) => ({ name: c.name, ...parquetColumnOf(c.type) }));
+  const schema: SchemaElement[] = [
+    { name: 'root', num_children: columns.length },
+    ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL' as const, ...c.element })),
+  ];
+  const columnData = columns.map((c) => ({
+    name: c.name,
+    data: result.rows.map((r) => {
+      const v = r[c.name] ?? null;
+      return v === null ? null : c.convert(v);
+    }),
+  }));
+  const kvMetadata = Object.entries(metadata).map(([key, value]) => ({ key, value }));
+  return new Uint8Array(parquetWriteBuffer({ columnData, schema, kvMetadata }));
 }
 
-export function formatResult(result: QueryResult, format: OutputFormat): string | Uint8Array {
+export function formatResult(
+  result: QueryResult,
+  format: OutputFormat,
+  metadata?: Record<string, string>,
+): string | Uint8Array {
   switch (format) {
     case 'table':
       return formatTable(result);
@@ -76,7 +180,9 @@ export function formatResult(result: QueryResult, format: OutputFormat): string 
       return formatCsv(result);
     case 'json':
       return formatJson(result);
+    case 'jsonl':
+      return formatJsonLines(result);
     case 'parquet':
-      return formatParquet(result);
+      return formatParquet(result, metadata);
   }
 }

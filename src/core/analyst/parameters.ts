@@ -63,6 +63,8 @@ const EXAMPLE: Record<ParamType, string> = { string: 'USA', int: '2024', double:
 export interface BoundQuery {
   sql: string;
   params: SqlValue[];
+  /** The value of each placeholder by name, as bound (given or defaulted, typed). */
+  named: Record<string, SqlValue>;
 }
 
 /**
@@ -95,5 +97,5 @@ export function bindNamed(sql: string, decls: readonly ParamDecl[], given: Reado
     }
     values[name] = coerceParam(decl, raw);
   }
-  return { sql: positional.sql, params: positional.order.map((p) => values[p.name]) };
+  return { sql: positional.sql, params: positional.order.map((p) => values[p.name]), named: values };
 }

@@ -1,7 +1,10 @@
 import { allTables } from '../../../data-schemas/index.ts';
+import { columnsOf } from '../../../data-schemas/table.ts';
+import { didYouMean } from '../close-matches.ts';
 import { ChainwatchError, QueryError } from '../errors.ts';
-import type { QueryEngine, QueryResult } from '../seams/query-engine.ts';
+import type { QueryEngine, QueryResult, SqlValue } from '../seams/query-engine.ts';
 import { bindNamed, type ParamDecl } from './parameters.ts';
+import { checkReferenceParams } from './param-references.ts';
 import { checkTrinoPortability, type PortabilityWarning } from './portability.ts';
 
 /**
@@ -18,17 +21,75 @@ export interface AnalystQuery {
   onWarning?: (warning: PortabilityWarning) => void;
 }
 
+/** A query's result and the parameter values it ran with, by name. */
+export interface AnalystResult extends QueryResult {
+  params: Record<string, SqlValue>;
+}
+
 /** DuckDB: `Table with name x does not exist`; Athena (Trino): `Table 'awsdatacatalog.db.x' does not exist`. */
 const MISSING_TABLE = /Table (?:with name )?['"`]?([\w.]+?)['"`]? does not exist/i;
+/** DuckDB: `Referenced column "foo" not found`; Athena (Trino): `Column 'foo' cannot be resolved`. */
+const MISSING_COLUMN = /(?:Referenced column "([^"]+)" not found|Column '([^']+)' cannot be resolved)/i;
+/** DuckDB: `Scalar Function with name f does not exist`; Athena (Trino): `Function 'f' not registered`. */
+const MISSING_FUNCTION =
+  /(?:(?:Scalar|Aggregate|Table) Function with name "?(\w+)"? does not exist|Function '(\w+)' not registered)/i;
+/** DuckDB's own suggestion, which it appends to a catalog error: `Did you mean "date_part"?`. */
+const ENGINE_SUGGESTION = /Did you mean "([^"]+)"/;
+
+/**
+ * Functions of one engine an analyst reaches for on the other. chainwatch SQL runs on both, so the
+ * hint names the other engine's spelling and says when there is no shared one.
+ */
+const OTHER_ENGINE_FUNCTIONS: Record<string, string> = {
+  date_format: 'date_format is Athena’s (DuckDB: strftime); neither runs on both — format dates in the client',
+  date_parse: 'date_parse is Athena’s (DuckDB: strptime); neither runs on both — keep dates as DATE or text',
+  strftime: 'strftime is DuckDB’s (Athena: date_format); neither runs on both — format dates in the client',
+  arg_max: 'arg_max is DuckDB’s; write max_by(x, y), which both engines run',
+  arg_min: 'arg_min is DuckDB’s; write min_by(x, y), which both engines run',
+  json_extract_scalar: 'json_extract_scalar is Athena’s (DuckDB: json_extract_string)',
+  to_unixtime: 'to_unixtime is Athena’s (DuckDB: epoch)',
+  array_join: 'array_join is Athena’s (DuckDB: array_to_string)',
+};
+
+/** The columns an analyst may have meant: those of the tables the SQL names, else every table's. */
+function candidateColumns(sql: string): string[] {
+  const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  const named = allTables.filter((t) => words.has(t.name));
+  return (named.length > 0 ? named : allTables).flatMap((t) => columnsOf(t).map((c) => c.name));
+}
 
 function explainQueryError(error: unknown, sql: string): unknown {
   const message = (error as Error)?.message ?? '';
   const missing = MISSING_TABLE.exec(message);
+  const tables = allTables.map((t) => t.name);
   if (missing) {
     const name = missing[1].split('.').pop()!;
     return new QueryError(
       `Unknown table "${name}"`,
-      `The lake tables are: ${allTables.map((t) => t.name).join(', ')} (docs/columns.md lists their columns).`,
+      `${didYouMean(name, tables)}The lake tables are: ${tables.join(', ')} (docs/columns.md lists their columns).`,
+      { cause: error },
+    );
+  }
+  const column = MISSING_COLUMN.exec(message);
+  if (column) {
+    const name = column[1] ?? column[2];
+    const candidates = candidateColumns(sql);
+    return new QueryError(
+      `Unknown column "${name}"`,
+      `${didYouMean(name, candidates) || 'No column is spelled like it. '}docs/columns.md lists every table's columns.`,
+      { cause: error },
+    );
+  }
+  const fn = MISSING_FUNCTION.exec(message);
+  if (fn) {
+    const name = (fn[1] ?? fn[2]).toLowerCase();
+    const suggestion = ENGINE_SUGGESTION.exec(message)?.[1];
+    const other = OTHER_ENGINE_FUNCTIONS[name];
+    return new QueryError(
+      `Unknown function ${name}()`,
+      other
+        ? `${other}.`
+        : `${suggestion ? `Did you mean ${suggestion}()? ` : ''}chainwatch SQL runs on DuckDB and Athena (Trino): use functions both have.`,
       { cause: error },
     );
   }
@@ -43,11 +104,12 @@ function explainQueryError(error: unknown, sql: string): unknown {
   return error;
 }
 
-export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery): Promise<QueryResult> {
+export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery): Promise<AnalystResult> {
   const bound = bindNamed(query.sql, query.params ?? [], query.values ?? new Map());
   for (const warning of checkTrinoPortability(query.sql)) query.onWarning?.(warning);
+  await checkReferenceParams(engine, bound.named);
   try {
-    return await engine.query(bound.sql, bound.params);
+    return { ...(await engine.query(bound.sql, bound.params)), params: bound.named };
   } catch (error) {
     const explained = explainQueryError(error, query.sql);
     if (explained instanceof ChainwatchError) throw explained;

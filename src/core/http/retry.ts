@@ -74,6 +74,29 @@ export class BadBodyError extends Error {}
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
+/** What the system said about a connection, by its error code (fetch hides it in `cause`). */
+const NETWORK_CAUSES: Record<string, string> = {
+  ENOTFOUND: 'DNS lookup failed: no such host',
+  EAI_AGAIN: 'DNS lookup failed (no DNS server answered; offline?)',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the server',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable (offline?)',
+  CERT_HAS_EXPIRED: 'TLS certificate expired',
+};
+
+/** `fetch failed` names nothing; its cause does: `connection refused (ECONNREFUSED 127.0.0.1:9)`. */
+function networkFailure(error: TypeError): string {
+  const cause = error.cause as
+    | (NodeJS.ErrnoException & { hostname?: string; address?: string; port?: number })
+    | undefined;
+  const code = cause?.code;
+  if (!code) return `network error (${error.message}${cause?.message ? `: ${cause.message}` : ''})`;
+  const where = cause.hostname ?? (cause.address ? `${cause.address}${cause.port ? `:${cause.port}` : ''}` : '');
+  return `${NETWORK_CAUSES[code] ?? 'network error'} (${code}${where ? ` ${where}` : ''})`;
+}
+
 export const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retry-After is either delta-seconds or an HTTP-date. */
@@ -133,9 +156,7 @@ export async function fetchWithRetry<T>(
       if (!(e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError' || e instanceof TypeError)))
         throw e;
       lastReason =
-        e.name === 'TypeError'
-          ? `network error (${redactText(e.message, secrets)})`
-          : `no response within ${policy.timeoutMs} ms`;
+        e.name === 'TypeError' ? redactText(networkFailure(e), secrets) : `no response within ${policy.timeoutMs} ms`;
       lastStatus = undefined;
       lastCause = e;
     }
@@ -196,6 +217,9 @@ export async function fetchWithRetry<T>(
     attempts: policy.retries + 1,
     cause: lastCause,
     message: `${source}: ${url} failed after ${policy.retries + 1} attempts; last: ${lastReason}`,
-    hint: `The ${source} service looks unavailable; the run marks it stale and keeps its last good data. Try again later.`,
+    hint:
+      lastStatus === undefined && lastCause instanceof TypeError
+        ? `${source} could not be reached: check the network and DNS of this machine (offline runs use the bundled data: chainwatch run). The lake keeps the last good data.`
+        : `The ${source} service looks unavailable; the run marks it stale and keeps its last good data. Try again later.`,
   });
 }

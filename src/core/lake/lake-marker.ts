@@ -41,3 +41,25 @@ export async function claimLake(store: ObjectStore, now: Date = new Date()): Pro
   });
   return entries.length > 0 ? 'adopted' : 'new';
 }
+
+/**
+ * Before a command reads a lake (query, shell, export-views, metrics, report): the same check and the
+ * same words for all of them. A folder that is missing or empty, or one holding other things than a
+ * lake, is not read as an empty lake (which would answer every query with no rows); nor is a lake
+ * without tables yet.
+ */
+export async function requireLake(store: ObjectStore): Promise<void> {
+  const build = 'Build it with "chainwatch run", or pass --lake the folder of a lake chainwatch made.';
+  if (!(await store.exists(LAKE_MARKER)) && store.topLevel) {
+    const entries = (await store.topLevel()).filter((e) => !e.startsWith(`${LAKE_MARKER}.`));
+    if (entries.length === 0) throw new UsageError(`There is no chainwatch lake at ${store.location}`, build);
+    const foreign = entries.filter((e) => !LAKE_ENTRIES.includes(e));
+    if (foreign.length > 0)
+      throw new UsageError(
+        `${store.location} is not a chainwatch lake: it holds ${sample(foreign)} and no ${LAKE_MARKER}`,
+        build,
+      );
+  }
+  if ((await store.list(lakePrefix.curated)).length === 0)
+    throw new UsageError(`The lake at ${store.location} holds no tables yet`, build);
+}
