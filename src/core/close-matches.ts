@@ -15,7 +15,7 @@ function editDistance(a: string, b: string): number {
  * its length at most), else sharing its first characters (`8507` → the `8507…` codes, `supplier` →
  * `supplier_shares`). Case does not count.
  */
-export function closeMatches(word: string, candidates: readonly string[], limit = 3): string[] {
+function closeMatches(word: string, candidates: readonly string[], limit = 3): string[] {
   const w = word.toLowerCase();
   const prefix = w.slice(0, Math.max(3, Math.ceil(w.length * 0.6)));
   const scored = [...new Set(candidates)]

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parquetReadObjects } from 'hyparquet';
+import { spawnSync } from 'node:child_process';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allTables } from '../../data-schemas/index.ts';
 import { runAnalystQuery } from '../../src/core/analyst/run-query.ts';
@@ -162,13 +163,16 @@ describe('parameters are values, never SQL', () => {
 
   it('a value with quotes or "; drop table" matches nothing and leaves every table in place', async () => {
     const q = (await loadSavedQueries()).find((s) => s.name === 'top_suppliers')!;
+    // Not a basket code: refused by the reference check, with the value quoted as text.
     for (const value of hostile) {
-      const result = await runAnalystQuery(engine, { sql: q.sql, params: q.params, values: new Map([['hs', value]]) });
-      expect(result.rows, value).toEqual([]);
+      await expect(
+        runAnalystQuery(engine, { sql: q.sql, params: q.params, values: new Map([['hs', value]]) }),
+        value,
+      ).rejects.toThrow(`--param hs=${value} is not an HS6 code of the basket`);
     }
     const result = await runAnalystQuery(engine, {
-      sql: 'SELECT count(*) AS n FROM basket WHERE hs6 = :hs OR label = :hs',
-      values: new Map([['hs', hostile[1]]]),
+      sql: 'SELECT count(*) AS n FROM basket WHERE hs6 = :code OR label = :code',
+      values: new Map([['code', hostile[1]]]),
     });
     expect(result.rows).toEqual([{ n: 0 }]);
     for (const table of allTables) await engine.query(`SELECT count(*) FROM ${table.name}`);
@@ -287,7 +291,7 @@ describe('chainwatch query on DuckDB', () => {
       UsageError,
     );
     await expect(queryCommand(['SELECT 1', '--lake', join(dir, 'no-lake')], capture().io)).rejects.toThrow(
-      /holds no tables/,
+      /There is no chainwatch lake at/,
     );
     await expect(
       queryCommand(['--saved', 'top_suppliers', '--param', 'year=twenty', '--lake', lakeDir], capture().io),
@@ -370,5 +374,199 @@ describe('docs/columns.md', () => {
     expect(doc).toMatch(
       /^\| `flow` \| string \/ VARCHAR \| {2}\| {2}\| Trade flow: 'M' imports, 'X' exports\. \| M \|$/m,
     );
+  });
+});
+
+describe('exports that are right', () => {
+  const TYPED =
+    "SELECT DATE '2024-01-01' AS d, TIMESTAMP '2024-01-01 10:00:00.5' AS ts, CAST(1.25 AS DECIMAL(10,2)) AS amount, '012345' AS hs6, 7 AS n";
+  const parquetFile = (bytes: Buffer) =>
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+
+  it('takes the format from --out’s extension, even in a terminal: a file is never the aligned table', async () => {
+    for (const [ext, check] of [
+      ['csv', (t: string) => expect(t).toBe('hs6,label\n280530,Rare-earth metals\n')],
+      ['json', (t: string) => expect(JSON.parse(t)).toEqual([{ hs6: '280530', label: 'Rare-earth metals' }])],
+      ['jsonl', (t: string) => expect(t).toBe('{"hs6":"280530","label":"Rare-earth metals"}\n')],
+    ] as const) {
+      const target = join(dir, `basket.${ext}`);
+      const out = capture(true);
+      await queryCommand(
+        ["SELECT hs6, label FROM basket WHERE hs6 = '280530'", '--lake', lakeDir, '--out', target],
+        out.io,
+      );
+      check(await readFile(target, 'utf8'));
+      expect(out.err).toEqual([`1 rows → ${target}`]);
+    }
+    const jsonl = capture();
+    await queryCommand(
+      ['SELECT hs6 FROM basket ORDER BY hs6 LIMIT 2', '--lake', lakeDir, '--format', 'jsonl'],
+      jsonl.io,
+    );
+    expect(
+      jsonl
+        .text()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ hs6: '280530' }, { hs6: '284610' }]);
+  });
+
+  it('refuses a table into a file, an unknown extension, a missing folder and a folder as --out, before running', async () => {
+    const run = (...args: string[]) => queryCommand(['SELECT 1', '--lake', lakeDir, ...args], capture().io);
+    await expect(run('--out', join(dir, 'x.csv'), '--format', 'table')).rejects.toThrow(/table is for the terminal/);
+    await expect(run('--out', join(dir, 'x.txt'))).rejects.toThrow(/Cannot tell the format of .*x\.txt/);
+    const missing = join(dir, 'no-such-folder', 'x.csv');
+    const error = await run('--out', missing).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(
+      `The folder of --out ${missing} does not exist (${join(dir, 'no-such-folder')})`,
+    );
+    expect((error as UsageError).hint).toMatch(/mkdir -p/);
+    await expect(run('--out', dir)).rejects.toThrow(`--out ${dir} is a folder`);
+  });
+
+  it('keeps dates, timestamps and decimals as such in CSV, JSON and Parquet, and HS6 codes as text', async () => {
+    const csv = capture();
+    await queryCommand([TYPED, '--lake', lakeDir, '--format', 'csv'], csv.io);
+    expect(csv.text()).toBe('d,ts,amount,hs6,n\n2024-01-01,2024-01-01 10:00:00.5,1.25,012345,7');
+    const json = capture();
+    await queryCommand([TYPED, '--lake', lakeDir, '--format', 'json'], json.io);
+    expect(JSON.parse(json.text())).toEqual([
+      { d: '2024-01-01', ts: '2024-01-01 10:00:00.5', amount: 1.25, hs6: '012345', n: 7 },
+    ]);
+    const target = join(dir, 'typed.parquet');
+    await queryCommand([TYPED, '--lake', lakeDir, '--out', target], capture().io);
+    const file = parquetFile(await readFile(target));
+    const schema = parquetSchema(parquetMetadata(file));
+    const byName = Object.fromEntries(schema.children.map((c) => [c.element.name, c.element]));
+    expect(byName.d).toMatchObject({ type: 'INT32', converted_type: 'DATE' });
+    expect(byName.ts).toMatchObject({ type: 'INT64', logical_type: { type: 'TIMESTAMP', unit: 'MICROS' } });
+    expect(byName.amount).toMatchObject({ type: 'INT64', converted_type: 'DECIMAL', precision: 10, scale: 2 });
+    expect(byName.hs6).toMatchObject({ type: 'BYTE_ARRAY', converted_type: 'UTF8' });
+    const [row] = await parquetReadObjects({ file });
+    expect(row.d).toEqual(new Date('2024-01-01T00:00:00Z'));
+    expect(row.amount).toBe(1.25);
+    expect(row.hs6).toBe('012345');
+  });
+
+  it('writes the SQL, its parameters, the release and its date into a Parquet file’s metadata', async () => {
+    const target = join(dir, 'top.parquet');
+    await queryCommand(
+      ['--saved', 'top_suppliers', '--param', 'hs=850511', '--lake', lakeDir, '--out', target],
+      capture().io,
+    );
+    const kv = Object.fromEntries(
+      (parquetMetadata(parquetFile(await readFile(target))).key_value_metadata ?? []).map((e) => [e.key, e.value]),
+    );
+    const [manifestKey] = await new FolderObjectStore(lakeDir).list('_runs/');
+    const manifest = JSON.parse(await readFile(join(lakeDir, manifestKey), 'utf8'));
+    expect(kv['chainwatch.sql']).toContain('FROM supplier_shares s');
+    expect(JSON.parse(kv['chainwatch.params'] ?? '')).toEqual({ reporter: 'USA', hs: '850511', year: 2024, top_n: 10 });
+    expect(kv['chainwatch.release']).toBe(manifest.runId);
+    expect(kv['chainwatch.as_of']).toBe(manifest.finishedAt.slice(0, 10));
+  });
+
+  it('--schema writes a sidecar with which pandas keeps HS6 codes text, leading zeros and all', async () => {
+    const python = spawnSync('python3', ['-c', 'import pandas']);
+    if (python.status !== 0) throw new Error('This test needs pandas for python3: pip install pandas');
+    const target = join(dir, 'codes.csv');
+    await queryCommand(
+      [
+        "SELECT '010121' AS hs6, 2024 AS year, DATE '2024-05-01' AS d, 1.5 AS v",
+        '--lake',
+        lakeDir,
+        '--out',
+        target,
+        '--schema',
+      ],
+      capture().io,
+    );
+    const read = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import json, sys, pandas as pd; f = sys.argv[1]; df = pd.read_csv(f, **json.load(open(f + ".schema.json"))["pandas"]); print(json.dumps({"hs6": df.hs6[0], "types": {c: str(t) for c, t in df.dtypes.items()}}))',
+        target,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(read.stderr).toBe('');
+    const seen = JSON.parse(read.stdout);
+    expect(seen.hs6).toBe('010121');
+    expect(seen.types).toMatchObject({ hs6: 'string', year: 'Int64', v: 'float64' });
+    expect(seen.types.d).toMatch(/^datetime64/);
+  });
+});
+
+describe('no silent empty result', () => {
+  it('refuses an HS6 code or sector that is not in the basket, naming the close ones', async () => {
+    const hs = await queryCommand(
+      ['--saved', 'top_suppliers', '--param', 'hs=85076', '--lake', lakeDir],
+      capture().io,
+    ).catch((e: unknown) => e);
+    expect(hs).toBeInstanceOf(UsageError);
+    expect((hs as UsageError).message).toBe('--param hs=85076 is not an HS6 code of the basket (basket.hs6)');
+    expect((hs as UsageError).hint).toMatch(/^Did you mean "850760"/);
+    const sector = await queryCommand(
+      ['SELECT hs6 FROM basket WHERE sector = :sector', '--param', 'sector=evbatteries', '--lake', lakeDir],
+      capture().io,
+    ).catch((e: unknown) => e);
+    expect((sector as UsageError).hint).toMatch(/^Did you mean "ev_batteries"\?/);
+  });
+
+  it('says on stderr why a result is empty when the product has no data, and coverage shows the gap', async () => {
+    const out = capture();
+    await queryCommand(['--saved', 'top_suppliers', '--param', 'hs=850760', '--lake', lakeDir], out.io);
+    expect(out.out).toEqual(['rank,partner_iso3,partner_name,value_usd,share']);
+    expect(out.err).toEqual([
+      expect.stringMatching(/^note: no rows — HS 850760 is in the basket but the lake has no trade rows/),
+    ]);
+    const year = capture();
+    await queryCommand(['--saved', 'top_suppliers', '--param', 'year=1990', '--lake', lakeDir], year.io);
+    expect(year.err).toEqual([
+      expect.stringMatching(/^note: no rows — The lake's trade rows cover \d{4}–\d{4}; year 1990 has none\.$/),
+    ]);
+    const coverage = await engine.query(
+      "SELECT product, year, source, \"rows\", provisional FROM coverage WHERE table_name = 'trade_flows' AND product IN ('850760', '854231') ORDER BY product, year",
+    );
+    expect(coverage.rows[0]).toEqual({ product: '850760', year: null, source: null, rows: 0, provisional: false });
+    const chips = coverage.rows.filter((r) => r.product === '854231');
+    const counted = await engine.query(
+      "SELECT year, COUNT(*) AS n FROM trade_flows WHERE hs6 = '854231' GROUP BY year ORDER BY year",
+    );
+    expect(chips.map((r) => [r.year, r.rows])).toEqual(counted.rows.map((r) => [r.year, r.n]));
+    // The latest complete year (12 months or an annual row) and what follows it are provisional; earlier years are not.
+    const provisional = chips.filter((r) => r.provisional).map((r) => r.year);
+    expect(provisional.length).toBeGreaterThan(0);
+    expect(provisional).toEqual(chips.slice(chips.length - provisional.length).map((r) => r.year));
+    const views = capture();
+    await exportViewsCommand(['--lake', lakeDir], views.io);
+    expect(views.text()).toContain('CREATE OR REPLACE VIEW coverage AS');
+  });
+});
+
+describe('errors that name the fix', () => {
+  const failure = async (sql: string): Promise<QueryError> => {
+    const error = await queryCommand([sql, '--lake', lakeDir], capture().io).catch((e: unknown) => e);
+    expect(error, sql).toBeInstanceOf(QueryError);
+    return error as QueryError;
+  };
+
+  it('suggests the table, the column or the function that was meant', async () => {
+    const table = await failure('SELECT * FROM trade_flow');
+    expect(table.message).toBe('Unknown table "trade_flow"');
+    expect(table.hint).toMatch(/^Did you mean "trade_flows"\?/);
+    const column = await failure('SELECT partner_iso FROM supplier_shares');
+    expect(column.message).toBe('Unknown column "partner_iso"');
+    expect(column.hint).toMatch(/^Did you mean "partner_iso3"\?/);
+    const athenaOnly = await failure('SELECT date_format(year) FROM basket');
+    expect(athenaOnly.message).toBe('Unknown function date_format()');
+    expect(athenaOnly.hint).toMatch(/DuckDB: strftime/);
+    // DuckDB's own suggestion is passed on, not a list of tables.
+    const typo = await failure('SELECT lenght(label) FROM basket');
+    expect(typo.message).toBe('Unknown function lenght()');
+    expect(typo.hint).toMatch(/^Did you mean length\(\)\?/);
+    const syntax = await failure('SELECT 1 months');
+    expect(syntax.hint).not.toMatch(/Parquet/);
   });
 });

@@ -165,3 +165,79 @@ describe('metrics after an interrupted ingest', () => {
     }
   });
 });
+
+describe('every command explains itself and checks the lake the same way', () => {
+  const COMMANDS = [
+    'run',
+    'ingest',
+    'refresh',
+    'metrics',
+    'report',
+    'query',
+    'shell',
+    'export-views',
+    'serve',
+    'smoke',
+  ];
+
+  it('lists exactly these commands in the global help', async () => {
+    const c = capture();
+    await main(['--help'], c.o, c.e);
+    const listed = c.out
+      .join('\n')
+      .match(/^ {2}([a-z-]+) {2,}/gm)!
+      .map((l) => l.trim().split(/\s+/)[0]);
+    expect(listed).toEqual(COMMANDS);
+  });
+
+  it.each(COMMANDS)('"chainwatch %s --help" prints that command’s usage, exits 0 and runs nothing', async (name) => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-help-'));
+    try {
+      const c = capture();
+      const lake = join(dir, 'lake');
+      // serve and smoke read no lake; the others are given one that must not be made.
+      const lakeArgs = name === 'serve' || name === 'smoke' ? [] : ['--lake', lake];
+      expect(await main([name, '--help', ...lakeArgs], c.o, c.e)).toBe(0);
+      expect(c.out.join('\n')).toMatch(new RegExp(`^chainwatch ${name} — `));
+      expect(c.err).toEqual([]);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing or foreign --lake is the same clear error for query, shell, export-views, metrics and report', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-lakecheck-'));
+    try {
+      const foreign = join(dir, 'papers');
+      await mkdir(foreign);
+      await writeFile(join(foreign, 'thesis.txt'), 'mine');
+      const site = join(dir, 'site');
+      for (const [lake, message] of [
+        [join(dir, 'typo'), `chainwatch: There is no chainwatch lake at ${join(dir, 'typo')}/`],
+        [
+          foreign,
+          `chainwatch: ${foreign}/ is not a chainwatch lake: it holds "thesis.txt" and no _chainwatch-lake.json`,
+        ],
+      ]) {
+        for (const args of [
+          ['query', 'SELECT 1'],
+          ['shell'],
+          ['export-views'],
+          ['metrics'],
+          ['report', '--out', site],
+        ]) {
+          const c = capture();
+          expect(await main([...args, '--lake', lake], c.o, c.e), `${args[0]} ${lake}`).toBe(2);
+          expect(c.err.join('\n').split('\n')[0], args[0]).toBe(message);
+          expect(c.out).toEqual([]);
+        }
+      }
+      // Nothing was made: not the mistyped lake, not a marker in the foreign folder, not the site.
+      expect((await readdir(dir)).sort()).toEqual(['papers']);
+      expect(await readdir(foreign)).toEqual(['thesis.txt']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

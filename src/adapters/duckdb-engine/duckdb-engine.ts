@@ -25,6 +25,7 @@ import {
   viewDdl,
 } from './duckdb-views.ts';
 import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
+import { COVERAGE_VIEW_DDL } from './coverage-view.ts';
 
 export interface DuckDBQueryEngineOptions {
   /** The lake folder the views read (`.lake/`). */
@@ -160,6 +161,8 @@ export class DuckDBQueryEngine implements QueryEngine {
       await configure(connection);
       for (const table of allTables) await typeChecker.run(emptyTempViewDdl(table));
       await engine.refreshViews();
+      // Late-bound: the view reads the table views by name, so re-pointing them needs no new coverage view.
+      await engine.run(COVERAGE_VIEW_DDL);
       if (spillDir) await engine.lockDown(spillDir);
     } catch (cause) {
       await engine.close();

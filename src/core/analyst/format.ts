@@ -91,7 +91,7 @@ export function formatJson(result: QueryResult): string {
 }
 
 /** JSON Lines: one row object per line, nothing around them (an empty result is an empty file). */
-export function formatJsonLines(result: QueryResult): string {
+function formatJsonLines(result: QueryResult): string {
   const names = result.columns.map((c) => c.name);
   return result.rows.map((r) => `${rowJson(names, r)}\n`).join('');
 }
