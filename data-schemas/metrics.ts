@@ -116,7 +116,7 @@ export const productionShares = defineTable({
   name: 'production_shares',
   zone: 'metrics',
   description:
-    'Shares per geo and year for production, capacity, reserves and published-share series, with year-over-year and 3-year mean. What a share is a share of depends on the measure: filter on measure (or stage) before comparing shares.',
+    'Shares per geo and year for production, capacity, reserves and published-share series, with year-over-year and 3-year mean. A share is a share of what its measure names: of world output or reserves for levels (mine_production, reserves: value / Σ countries + OTH), of world capacity or demand for *_capacity_share and *_demand_share, of US imports for *_us_import_source_share, of US consumption for *_us_net_import_reliance. Filter on measure before comparing shares.',
   partitionKeys: [],
   schema: z.object({
     ...productionSeries,
@@ -126,7 +126,7 @@ export const productionShares = defineTable({
     value: col.double('Value in unit.'),
     unit: col.string('Unit of value.'),
     share: col.double(
-      'Fraction 0–1 of the base the measure names. Level measures (mine_production, reserves, low_purity_production: unit t, t_REO, kg): share of world, value / Σ countries (+ the OTH residual). Published percentages (unit percent) as published / 100: *_capacity_share and *_demand_share of world capacity or demand; stage trade *_us_import_source_share of US imports; *_us_net_import_reliance of US apparent consumption (not a share of world).',
+      'Fraction 0–1 of the base the measure names (see the table description): world for levels (value / Σ countries + OTH); published percent / 100 otherwise, e.g. of US imports for *_us_import_source_share.',
     ),
     yoy: nullable(col.double('value / previous year − 1; null when the previous year is missing.')),
     share_roll3: nullable(col.double('Mean share over year−2…year; null unless all three years are present.')),

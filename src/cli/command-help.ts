@@ -48,7 +48,7 @@ Usage: chainwatch metrics [--lake <dir>] [--force]
 
   --force              recompute every table (default: keep a table whose inputs are unchanged)
 ${LAKE}
-The lake must be a folder that holds tables (chainwatch run or ingest makes one).
+The lake must be a folder (DuckDB reads local Parquet); chainwatch run or ingest fills it.
 
 ${EXIT}`,
   report: `chainwatch report — build the static report site from the lake

@@ -162,8 +162,9 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
     const lake = values.lake!;
     const wait = waitSeconds(values.wait!);
     if (name === 'metrics') requireFolderLake(lake, 'metrics');
-    // Readers of the lake's tables: a missing or foreign --lake is the same clear error as for query.
-    if (name === 'metrics' || name === 'report') {
+    // The report reads the lake's tables: a missing or foreign --lake is the same clear error as for query.
+    // (metrics is a writer: it claims the lake under its lock, which refuses a foreign folder.)
+    if (name === 'report') {
       const [{ requireLake }, { storeFromUri }] = await Promise.all([
         import('../core/lake/lake-marker.ts'),
         import('./lake-store.ts'),

@@ -206,7 +206,7 @@ describe('every command explains itself and checks the lake the same way', () =>
     }
   });
 
-  it('a missing or foreign --lake is the same clear error for query, shell, export-views, metrics and report', async () => {
+  it('a missing or foreign --lake is the same clear error for query, shell, export-views and report', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'chainwatch-lakecheck-'));
     try {
       const foreign = join(dir, 'papers');
@@ -220,13 +220,7 @@ describe('every command explains itself and checks the lake the same way', () =>
           `chainwatch: ${foreign}/ is not a chainwatch lake: it holds "thesis.txt" and no _chainwatch-lake.json`,
         ],
       ]) {
-        for (const args of [
-          ['query', 'SELECT 1'],
-          ['shell'],
-          ['export-views'],
-          ['metrics'],
-          ['report', '--out', site],
-        ]) {
+        for (const args of [['query', 'SELECT 1'], ['shell'], ['export-views'], ['report', '--out', site]]) {
           const c = capture();
           expect(await main([...args, '--lake', lake], c.o, c.e), `${args[0]} ${lake}`).toBe(2);
           expect(c.err.join('\n').split('\n')[0], args[0]).toBe(message);

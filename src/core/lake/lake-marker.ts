@@ -43,7 +43,7 @@ export async function claimLake(store: ObjectStore, now: Date = new Date()): Pro
 }
 
 /**
- * Before a command reads a lake (query, shell, export-views, metrics, report): the same check and the
+ * Before a command reads a lake (query, shell, export-views, report): the same check and the
  * same words for all of them. A folder that is missing or empty, or one holding other things than a
  * lake, is not read as an empty lake (which would answer every query with no rows); nor is a lake
  * without tables yet.
