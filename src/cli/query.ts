@@ -42,9 +42,9 @@ Options:
   -l, --list               list the saved queries and their parameters
       --format <fmt>       table, csv, json, jsonl (JSON Lines) or parquet. Default: the --out
                            file's extension (.csv .json .jsonl .parquet), else table in a terminal
-                           and csv in a pipe. Dates, timestamps and decimals keep their types; in
-                           csv, text a spreadsheet would run as a formula (=, +, -, @ first) gets a
-                           leading ' so it shows as text, as in the site's CSVs
+                           and csv in a pipe. Dates, timestamps and decimals keep their types;
+                           in csv, text a spreadsheet would run as a formula (=, +, -, @ first)
+                           gets a leading ' so it shows as text, as in the site's CSVs
   -o, --out <file>         write the result to a file (its folder must exist); Parquet files carry
                            the SQL, parameters, release (run id) and as-of date as metadata
       --schema             with --out: also write <file>.schema.json, the column types and the
