@@ -107,7 +107,10 @@ function explainQueryError(error: unknown, sql: string): unknown {
 export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery): Promise<AnalystResult> {
   const bound = bindNamed(query.sql, query.params ?? [], query.values ?? new Map());
   for (const warning of checkTrinoPortability(query.sql)) query.onWarning?.(warning);
-  await checkReferenceParams(engine, bound.named);
+  // Only the values the analyst gave: the error names --param, and a saved query's default is its author's
+  // choice, which a lake whose reference table lacks it (the query still answers) must not refuse.
+  const given = Object.entries(bound.named).filter(([name]) => query.values?.has(name));
+  await checkReferenceParams(engine, Object.fromEntries(given));
   try {
     return { ...(await engine.query(bound.sql, bound.params)), params: bound.named };
   } catch (error) {
