@@ -18,6 +18,9 @@ import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.
 import { parseCsv } from '../fixtures/report/read-csv.ts';
 
 const BUNDLED = 'data/bundled';
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const section = (page: string, id: string) =>
+  new RegExp(`<section class="claim" id="claim-${id}"[^]*?</section>`).exec(page)![0];
 let work: string;
 let site: string;
 let summary: BuildSummary;
@@ -136,101 +139,69 @@ describe('report site on the bundled data', () => {
     expect(summary.pages).toBe(release.length);
   });
 
-  it('checks the seed article’s four claims with the verdicts the bundled rows give', async () => {
+  it('grades the seed article’s four claims by the best figure the bundled rows give, on the claims page and the overview alike', async () => {
     const csv = async (file: string) => parseCsv(await readFile(join(BUNDLED, file), 'utf8'));
-    const combine = (vs: string[]) =>
-      vs.length === 0 ? 'not-testable' : vs.every((v) => v === vs[0]) ? vs[0] : 'partly';
-    const level = (v: number, claimed: number, side = Infinity) =>
-      Math.abs(v - claimed) <= 2
-        ? 'supported'
-        : side !== Infinity && v > side === claimed > side
-          ? 'partly'
-          : 'not-supported';
-    const endYear = (period: string) => Number(period.match(/\d{4}/g)!.at(-1));
-
-    // US capacity share, 37% (1990) → 12% (latest up to the article): each source with both ends.
-    const capacity = (await csv('semiconductor_fab_capacity_share.csv')).filter(
-      (r) => r.indicator === 'fab_capacity_share' && r.geo === 'USA' && endYear(r.year) <= 2021,
+    const span = (period: string) => (period.match(/\d{4}/g) ?? []).map(Number);
+    const covers = (period: string, year: number) => {
+      const ys = span(period);
+      return ys.length > 0 && Math.min(...ys) <= year && Math.max(...ys) >= year;
+    };
+    const chipsCsv = await csv('semiconductor_fab_capacity_share.csv');
+    // US capacity: the 2020 figure matches the claimed 12% (±1 pp); the newest figure of the same measure does not.
+    const capacity = chipsCsv.filter((r) => r.indicator === 'fab_capacity_share' && r.geo === 'USA');
+    const then = Number(capacity.find((r) => r.year === '2020')!.value);
+    const newest = capacity.sort((a, b) => Number(b.year) - Number(a.year))[0];
+    expect(Math.abs(then - 12)).toBeLessThanOrEqual(1);
+    expect(Math.abs(Number(newest.value) - 12)).toBeGreaterThan(1);
+    // Taiwan: IC Insights for Dec 2020, within 1 pp of 22%, and ahead of every region listed for that date.
+    const wafer = chipsCsv.filter((r) => r.indicator === 'wafer_capacity_share_icinsights' && r.year === '2020-12');
+    const taiwan = Number(wafer.find((r) => r.geo === 'TWN')!.value);
+    expect(Math.abs(taiwan - 22)).toBeLessThanOrEqual(1);
+    expect(wafer.filter((r) => r.geo !== 'TWN').every((r) => Number(r.value) < taiwan)).toBe(true);
+    // Rare earths: USGS's share for the period covering 2020 is the best figure; the claim is above it by more than 2 pp.
+    const usgs = Number(
+      (await csv('rare_earths.csv')).find(
+        (r) => r.indicator === 'us_import_source_share_compounds_metals' && r.geo === 'CHN' && covers(r.year, 2020),
+      )!.value,
     );
-    const chip = combine(
-      [...new Set(capacity.map((r) => r.source_id))].flatMap((src) => {
-        const series = capacity.filter((r) => r.source_id === src).sort((a, b) => endYear(a.year) - endYear(b.year));
-        const [start, end] = [
-          series.find((r) => r.year === '1990'),
-          series.filter((r) => endYear(r.year) > 1990).at(-1),
-        ];
-        if (!start || !end) return [];
-        const both = Math.abs(Number(start.value) - 37) <= 2 && Math.abs(Number(end.value) - 12) <= 2;
-        return [both ? 'supported' : Number(end.value) < Number(start.value) ? 'partly' : 'not-supported'];
-      }),
+    expect(85 - usgs).toBeGreaterThan(2);
+    // The trade share of the same basket pooled over USGS's period, shown beside it.
+    const pool = (await csv('us_imports_by_partner_hs6.csv')).filter(
+      (r) =>
+        r.is_aggregate_partner === 'f' &&
+        ['280530', '284610', '284690'].includes(r.canonical_product_id) &&
+        Number(r.year) >= 2020 &&
+        Number(r.year) <= 2023,
     );
-    // Taiwan 22% and the largest: IC Insights rows up to the article, and Taiwan's rank among the regions listed for the same date.
-    const wafer = (await csv('semiconductor_fab_capacity_share.csv')).filter(
-      (r) => r.indicator === 'wafer_capacity_share_icinsights' && endYear(r.year) <= 2021,
-    );
-    const taiwanRows = wafer.filter((r) => r.geo === 'TWN');
-    const rank = taiwanRows.flatMap((t) => {
-      const others = wafer.filter((r) => r.year === t.year && r.geo !== 'TWN');
-      return others.length
-        ? [others.every((o) => Number(o.value) < Number(t.value)) ? 'supported' : 'not-supported']
-        : [];
-    });
-    const taiwan = combine([combine(taiwanRows.map((r) => level(Number(r.value), 22))), combine(rank)]);
-    // Rare earths 85%: USGS import-source shares, and China + Hong Kong + Macao of HS 280530/284610/284690 imports, 2018–2020.
-    const usgs = (await csv('rare_earths.csv')).filter(
-      (r) => r.indicator === 'us_import_source_share_compounds_metals' && r.geo === 'CHN',
-    );
-    const trade = (await csv('us_imports_by_partner_hs6.csv')).filter(
-      (r) => r.is_aggregate_partner === 'f' && ['280530', '284610', '284690'].includes(r.canonical_product_id),
-    );
-    const tradeShares = ['2018', '2019', '2020'].map((y) => {
-      const year = trade.filter((r) => r.year === y);
-      const china = year
-        .filter((r) => ['CHN', 'HKG', 'MAC'].includes(r.partner_iso3))
-        .reduce((s, r) => s + Number(r.import_value_usd), 0);
-      return (100 * china) / year.reduce((s, r) => s + Number(r.import_value_usd), 0);
-    });
-    const rareEarths = combine([
-      combine(usgs.map((r) => level(Number(r.value), 85, 50))),
-      combine(tradeShares.map((v) => level(v, 85, 50))),
-    ]);
-    // Medical supplies 90%: the PPE share is the broadest medical category in the data.
-    const ppe = (await csv('medical_supplies.csv')).filter(
-      (r) => r.indicator === 'china_share_us_ppe_imports' && r.geo === 'CHN',
-    );
-    const medical = combine(ppe.map((r) => level(Number(r.value), 90, 50)));
+    const china = pool
+      .filter((r) => ['CHN', 'HKG', 'MAC'].includes(r.partner_iso3))
+      .reduce((s, r) => s + Number(r.import_value_usd), 0);
+    const pooled = (100 * china) / pool.reduce((s, r) => s + Number(r.import_value_usd), 0);
 
     const expected = {
-      'us-chip-capacity': chip,
-      'taiwan-chip-capacity': taiwan,
-      'us-rare-earths-from-china': rareEarths,
-      'us-medical-supplies-from-china': medical,
-    };
-    // What the data README says the bundled data show.
-    expect(expected).toEqual({
-      'us-chip-capacity': 'supported',
-      'taiwan-chip-capacity': 'supported',
-      'us-rare-earths-from-china': 'partly',
-      'us-medical-supplies-from-china': 'not-supported',
-    });
+      'us-chip-capacity': ['out-of-date', 'Out of date', then],
+      'taiwan-chip-capacity': ['accurate', 'Accurate', taiwan],
+      'us-rare-earths-from-china': ['overstated', `Overstated by ${85 - usgs} pp`, usgs],
+      'us-medical-supplies-from-china': ['not-checkable', 'Not checkable with these data — proxies shown', null],
+    } as const;
     const page = await readFile(join(site, 'claims.html'), 'utf8');
-    const shown = Object.fromEntries(
-      [
-        ...page.matchAll(
-          /<section class="claim" id="claim-([\w-]+)"[\s\S]*?Verdict: <span class="verdict verdict-([\w-]+)">/g,
-        ),
-      ].map((m) => [m[1], m[2]]),
-    );
-    expect(shown).toEqual(expected);
-    // The data side of each verdict is on the page with its source: 70% and 71% from USGS, 48% PPE from Bown.
-    for (const r of usgs)
-      expect(page).toContain(`<data value="${Number(r.value)}">${Number(r.value).toFixed(1)}%</data>`);
-    for (const [i, v] of tradeShares.entries()) expect(page, String(2018 + i)).toContain(`${v.toFixed(1)}%</data>`);
-    expect(page).toContain(`<data value="${Number(ppe[0].value)}">${Number(ppe[0].value).toFixed(1)}%</data>`);
     const overview = await readFile(join(site, 'index.html'), 'utf8');
-    for (const [id, verdict] of Object.entries(expected))
-      expect(overview).toMatch(
-        new RegExp(`<span class="verdict verdict-${verdict}">[^<]+</span> <a href="claims.html#claim-${id}">`),
-      );
+    for (const [id, [grade, label, best]] of Object.entries(expected)) {
+      const badge = `<span class="verdict verdict-${grade}">${label}</span> <span class="best${best === null ? ' small">no direct figure' : `"><data value="${best}">`}`;
+      expect(page, id).toMatch(new RegExp(`<section class="claim" id="claim-${id}"[^]*?Verdict: ${escapeRe(badge)}`));
+      // The overview shows the same grade, the same best number and the same sentence as the claims page.
+      expect(overview, id).toMatch(new RegExp(`<li id="home-claim-${id}">${escapeRe(badge)}`));
+      const sentence = (html: string, start: string) =>
+        new RegExp(`${start}[^]*?class="[^"]*claim-sentence">([^]*?)</(?:span|p)>`).exec(html)![1];
+      const onPage = sentence(page, `<section class="claim" id="claim-${id}"`);
+      const onHome = sentence(overview, `<li id="home-claim-${id}">`);
+      expect(onHome, id).toBe(onPage);
+    }
+    expect(section(page, 'us-chip-capacity')).toContain(
+      `The latest figure is <data value="${Number(newest.value)}">${Number(newest.value).toFixed(1)}%</data> (${newest.year})`,
+    );
+    expect(section(page, 'us-rare-earths-from-china')).toContain(
+      `<data value="${pooled}">${pooled.toFixed(1)}%</data></td><td>2020–2023`,
+    );
   });
 });

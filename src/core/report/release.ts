@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import { getJson, type ObjectStore } from '../seams/object-store.ts';
-import type { ClaimResult, Verdict } from './claims.ts';
+import type { ClaimResult } from './claims.ts';
 import { newWarnings, type WarningSnapshot } from './early-warnings.ts';
 import { formatShare, formatUsd } from './format.ts';
 import type { Headline } from './headlines.ts';
@@ -39,7 +39,8 @@ export interface ReleaseSnapshot {
   production: Record<string, { label: string; commodity: string; years: Record<string, Record<string, number>> }>;
   /** Headline figure id (`<headline>#<n>`) → value. */
   headlines: Record<string, { label: string; value: number; display: string; when: string }>;
-  claims: Record<string, Verdict>;
+  /** Claim id → its verdict in words ("Overstated by 15 pp"). */
+  claims: Record<string, string>;
   /** Monthly anomalies and newly persistent dependency flags (absent in snapshots from before they were kept). */
   warnings?: WarningSnapshot;
   /** Every page path of the release. */
@@ -187,7 +188,7 @@ export function snapshotOf(input: {
     products: input.products,
     production,
     headlines: headlineValues,
-    claims: Object.fromEntries(input.claims.map((c) => [c.claim.id, c.verdict])),
+    claims: Object.fromEntries(input.claims.map((c) => [c.claim.id, c.label])),
     warnings: input.warnings,
     pages: [],
     gone: {},
@@ -264,7 +265,7 @@ export interface ReleaseChanges {
   alerts: Alert[];
   added: { subject: string; href: string }[];
   removed: { subject: string; lastRelease: string }[];
-  claims: { id: string; before: Verdict; after: Verdict }[];
+  claims: { id: string; before: string; after: string }[];
 }
 
 /** Index of the HHI band a value lies in: -1 below the first band. */

@@ -1,4 +1,3 @@
-import { VERDICT_LABEL } from '../claims.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { SiteModel } from '../model.ts';
 import type { PageContext, PagePlan } from '../page.ts';
@@ -49,7 +48,7 @@ ${newData.length ? html`<section aria-labelledby="new-data"><h2 id="new-data">Ne
 ${revisions.length ? html`<section aria-labelledby="revisions"><h2 id="revisions">Revisions of history</h2><p>Values for years the earlier release already had. Statistical offices restate past years; these are corrections, not events.</p>${movesTable(ctx, revisions, 'revision')}</section>` : ''}
 ${changes.added.length ? html`<section aria-labelledby="added"><h2 id="added">New series</h2><ul>${changes.added.map((a) => html`<li><a href="${ctx.href(a.href)}">${a.subject}</a></li>`)}</ul></section>` : ''}
 ${changes.removed.length ? html`<section aria-labelledby="removed"><h2 id="removed">Series no longer in the data</h2><ul>${changes.removed.map((r) => html`<li>${r.subject} (last in release ${r.lastRelease})</li>`)}</ul></section>` : ''}
-${changes.claims.length ? html`<section aria-labelledby="claims-moved"><h2 id="claims-moved">Claim verdicts that changed</h2><ul>${changes.claims.map((c) => html`<li><a href="${ctx.href(paths.claims)}#claim-${c.id}">${c.id}</a>: ${VERDICT_LABEL[c.before]} → ${VERDICT_LABEL[c.after]}</li>`)}</ul></section>` : ''}
+${changes.claims.length ? html`<section aria-labelledby="claims-moved"><h2 id="claims-moved">Claim verdicts that changed</h2><ul>${changes.claims.map((c) => html`<li><a href="${ctx.href(paths.claims)}#claim-${c.id}">${c.id}</a>: ${c.before} → ${c.after}</li>`)}</ul></section>` : ''}
 ${changes.previousMonth !== null && changes.moves.length + changes.added.length + changes.removed.length + changes.claims.length === 0 ? html`<p>No metric moved: the data are the same as in release ${changes.previousMonth}.</p>` : ''}`,
   };
 }
