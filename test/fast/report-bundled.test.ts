@@ -16,6 +16,7 @@ import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { parseCsv } from '../fixtures/report/read-csv.ts';
+import { bundledClaims } from '../../src/core/report/claims.ts';
 
 const BUNDLED = 'data/bundled';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -197,6 +198,18 @@ describe('report site on the bundled data', () => {
       const onHome = sentence(overview, `<li id="home-claim-${id}">`);
       expect(onHome, id).toBe(onPage);
     }
+    // One basket, one number: the overview's rare-earths import headline names its basket, and the claims
+    // page, computing the share for the registry's basket of the same name and HS codes, gives the same figure.
+    const registry = bundledClaims().baskets['rare-earth-sector'];
+    const headline = new RegExp(
+      `China’s share of US imports of the rare earths sector basket \\(\\d+ HS6 products: HS ${registry.hs6.join(', ')}\\)</h3>[^]*?<span class="when">China, (\\d{4})</span>[^]*?<data value="([^"]+)">[^<]+</data></strong> <span class="when">incl\\. Hong Kong and Macao`,
+    ).exec(overview)!;
+    const context =
+      /sector basket, which adds permanent magnets[\s\S]*?<data value="([^"]+)">[^<]+<\/data> \((\d{4})\)/.exec(
+        section(page, 'us-rare-earths-from-china'),
+      )!;
+    expect(context[2]).toBe(headline[1]);
+    expect(Number(context[1])).toBeCloseTo(100 * Number(headline[2]), 9);
     expect(section(page, 'us-chip-capacity')).toContain(
       `The latest figure is <data value="${Number(newest.value)}">${Number(newest.value).toFixed(1)}%</data> (${newest.year})`,
     );

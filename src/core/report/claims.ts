@@ -38,6 +38,8 @@ const dependencySelector = z
     basket: z.string().min(1),
     share: z.enum(SHARES),
     years: years.optional(),
+    /** Only the latest year the rows have (the year a headline shows). */
+    latest_year_only: z.boolean().optional(),
     /** Year ranges to pool into one value-weighted figure each; without it, one figure per year. */
     pools: z
       .array(z.object({ from: z.number().int(), to: z.number().int() }).strict())
@@ -298,8 +300,9 @@ async function figuresOf(engine: QueryEngine, file: ClaimsFile, c: Claim, e: Evi
     }),
     queryRows<{ source_id: string; is_secondary: boolean }>(engine, 'claim_trade_sources', cells),
   ]);
+  const yearsPresent = [...new Set(rows.map((d) => d.year))].sort((a, b) => a - b);
   const ranges =
-    s.pools ?? [...new Set(rows.map((d) => d.year))].sort((a, b) => a - b).map((y) => ({ from: y, to: y }));
+    s.pools ?? (s.latest_year_only ? yearsPresent.slice(-1) : yearsPresent).map((y) => ({ from: y, to: y }));
   return ranges.flatMap(({ from, to }) => {
     const cell = rows.filter((d) => d.year >= from && d.year <= to);
     const total = cell.reduce((sum, d) => sum + d.total_value_usd, 0);

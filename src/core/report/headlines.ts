@@ -135,7 +135,7 @@ export function worldShareHeadline(sector: string, { commodity, measure, rows }:
  * A product's latest year is the sector's latest year exactly when it has a row for it.
  */
 export function importsHeadline(sector: { id: string; label: string }, products: readonly Product[]): Headline | null {
-  const latest = products.flatMap((p) => (p.latest?.has_dependency ? [p.latest] : []));
+  const latest = products.flatMap((p) => (p.latest?.has_dependency ? [{ ...p.latest, hs6: p.hs6 }] : []));
   if (latest.length === 0) return null;
   const year = Math.max(...latest.map((d) => d.year));
   const cell = latest.filter((d) => d.year === year);
@@ -145,7 +145,10 @@ export function importsHeadline(sector: { id: string; label: string }, products:
   const sourceIds = [...new Set(products.flatMap((p) => p.sourceIds))].sort();
   return {
     id: `${sector.id}-us-imports-china`,
-    label: `China’s share of US imports of the ${sector.label.toLowerCase()} basket (${cell.length} HS6 product${cell.length === 1 ? '' : 's'})`,
+    label: `China’s share of US imports of the ${sector.label.toLowerCase()} sector basket (${cell.length} HS6 product${cell.length === 1 ? '' : 's'}: HS ${cell
+      .map((d) => d.hs6)
+      .sort()
+      .join(', ')})`,
     sector: sector.id,
     figures: [
       {
