@@ -150,7 +150,7 @@ describe('units, stages, commodities', () => {
       value: 10_800_000_000,
       unit: 'usd',
       unitDetail: 'billion_usd',
-      conversion: 'value converted from billion_usd (×1e9)',
+      conversion: 'value converted from billion usd (× 1,000,000,000)',
     });
     expect(canonicalValue(37, 'percent_of_global')).toMatchObject({
       value: 37,

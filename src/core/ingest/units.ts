@@ -53,6 +53,8 @@ export function canonicalValue(value: number | null, unitText: string): Canonica
     unit: rule.unit,
     unitDetail: text === rule.unit ? null : text,
     conversion:
-      rule.factor === 1 ? null : `value converted from ${text} (×${rule.factor.toExponential().replace('e+', 'e')})`,
+      rule.factor === 1
+        ? null
+        : `value converted from ${text.replace(/_/g, ' ')} (× ${rule.factor.toLocaleString('en-US')})`,
   };
 }

@@ -6,6 +6,7 @@ import { toCsv, type Cell } from './csv.ts';
 import { formatShare, formatUsd, formatYears } from './format.ts';
 import { html, trustedMarkup, type SafeHtml } from './html.ts';
 import { paths, relativeHref } from './paths.ts';
+import { columnLabel, plainWords } from './columns.ts';
 
 export interface SiteFile {
   path: string;
@@ -80,6 +81,13 @@ function formatCell(column: string, value: Cell): string {
   return String(value);
 }
 
+/** A cell as a reader reads it: a source by its short name, an identifier-like value in words. */
+function readerCell(column: string, value: Cell, ctx: FigureContext): string {
+  if (typeof value === 'string' && column === 'source_id') return ctx.cite(value);
+  if (typeof value === 'string' && /^[a-z0-9]+(_[a-z0-9]+)+$/.test(value)) return plainWords(value);
+  return formatCell(column, value);
+}
+
 /**
  * The figure as it appears on a page: the inline SVG, a caption with the takeaway and the sources
  * (short name and years, linked to the full citation), links to the CSV and the spec, and the same
@@ -99,13 +107,13 @@ export function figureHtml(rendered: RenderedChart, pagePath: string, ctx: Figur
 <p class="takeaway">${chart.takeaway}</p>
 <p class="chart-meta">Source: ${sources}. As of: data through ${through ?? 'n/a'}, release ${ctx.release}.</p>
 <p class="chart-meta">Data: <a href="${href(rendered.csv.path)}" download>CSV</a> · <a href="${href(rendered.json.path)}">JSON</a> · <a href="${href(rendered.spec.path)}">Chart spec (Vega-Lite)</a> · SQL: ${chart.tables.map(
-    (t, i) => html`${i > 0 ? ', ' : ''}<a href="${href(paths.sql(t))}">${t}.sql</a>`,
+    (t, i) => html`${i > 0 ? ', ' : ''}<a href="${href(paths.sql(t))}"><code>${t}.sql</code></a>`,
   )}</p>
 </figcaption>
 <details class="chart-data"><summary>Data table<span class="visually-hidden">: ${chart.title}</span></summary>
 <div class="table-scroll"><table>
-<thead><tr>${chart.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-<tbody>${chart.rows.map((r) => html`<tr>${chart.columns.map((c) => html`<td>${formatCell(c, r[c] ?? null)}</td>`)}</tr>`)}</tbody>
+<thead><tr>${chart.columns.map((c) => html`<th scope="col">${columnLabel(c)}</th>`)}</tr></thead>
+<tbody>${chart.rows.map((r) => html`<tr>${chart.columns.map((c) => html`<td>${readerCell(c, r[c] ?? null, ctx)}</td>`)}</tr>`)}</tbody>
 </table></div>
 </details>
 </figure>`;

@@ -60,7 +60,7 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
   const title = `${input.subject}: share of world`;
   const geoCount = maxShare.size;
   const subtitle = `${geoCount > geos.length ? `Largest ${geos.length} of ${geoCount} countries` : `All ${geoCount} countries with a figure`}; one line per country and source`;
-  const description = `Line chart of the share of world ${input.subject.toLowerCase()} held by ${geos.map((g) => names.get(g)).join(', ')}, by year, one line per country and source (${sourceIds.join(', ')}).`;
+  const description = `Line chart of the share of world ${input.subject.toLowerCase()} held by ${geos.map((g) => names.get(g)).join(', ')}, by year, one line per country and source.`;
 
   const sourceLegend =
     sourceIds.length > 1

@@ -1,3 +1,4 @@
+import { columnLabel } from '../columns.ts';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -72,8 +73,24 @@ export async function renderChartSvg(id: string, spec: TopLevelSpec): Promise<st
   }
 }
 
+/**
+ * Vega describes each mark to screen readers as "field: value; …" in the data's column names; read
+ * them as words instead, dollars in words, and drop the internal ordering column and the source id (the
+ * caption names the sources).
+ */
+const spokenMarks = (svg: string): string =>
+  svg.replace(/aria-label="([^"]*)"/g, (_, label: string) => {
+    const parts = label
+      .split('; ')
+      .filter((p) => !p.startsWith('series_rank: ') && !/^(source_id|Source): [A-Z0-9]+(_[A-Z0-9]+)+$/.test(p))
+      .map((p) => p.replace(/^([a-z0-9_]+): /, (_m, column: string) => `${columnLabel(column)}: `))
+      .map((p) => p.replace(/\$(-?[\d.]+)([kMGT])\b/, (_m, n: string, unit: string) => `$${n} ${USD_UNIT[unit]}`));
+    return `aria-label="${parts.join('; ')}"`;
+  });
+const USD_UNIT: Record<string, string> = { k: 'thousand', M: 'million', G: 'billion', T: 'trillion' };
+
 function finishSvg(svg: string, id: string, description: string): string {
-  const prefixed = svg
+  const prefixed = spokenMarks(svg)
     .replace(/\bid="([^"]+)"/g, (_, def: string) => `id="${id}-${def}"`)
     .replace(/url\(#([^)]+)\)/g, (_, def: string) => `url(#${id}-${def})`);
   return prefixed.replace(/^<svg([^>]*)>/, (_, attrs: string) => {

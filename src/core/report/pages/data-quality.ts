@@ -107,7 +107,7 @@ ${
 <thead><tr><th scope="col">Source</th><th scope="col">Table</th><th scope="col" class="num">Rows</th><th scope="col">Data through</th></tr></thead>
 <tbody>${cover.map(
       (c) =>
-        html`<tr><td><a href="${ctx.href(paths.sources)}#${paths.sourceAnchor(c.sourceId)}">${c.sourceId}</a></td><td><code>${c.table}</code></td><td class="num">${count(c.rows)}</td><td>${c.through || 'undated'}</td></tr>`,
+        html`<tr><td><a href="${ctx.href(paths.sources)}#${paths.sourceAnchor(c.sourceId)}">${ctx.cite(c.sourceId)}</a></td><td><code>${c.table}</code></td><td class="num">${count(c.rows)}</td><td>${c.through || 'undated'}</td></tr>`,
     )}</tbody>
 </table></div>
 <p class="small">The latest year of trade data may be provisional: sources revise it, and the next release marks any revision as such.</p></section>

@@ -1,3 +1,4 @@
+import { shortCitation } from '../citations.ts';
 import type { BasketRow, ProductionConcentrationRow, ProductionRow } from '../../../../data-schemas/index.ts';
 import type { ChartDef } from '../charts/chart.ts';
 import { stageCr3Chart } from '../charts/stage-cr3.ts';
@@ -107,7 +108,7 @@ export function sectorPage(
       html`<li>No US import data in the lake for ${basketWithoutTrade.length === 1 ? 'one basket product' : `${basketWithoutTrade.length} basket products`}: ${basketWithoutTrade.map((b, i) => html`${i > 0 ? ', ' : ''}${b.label} (HS ${b.hs6})`)}.</li>`,
     drawn.length === 0 && html`<li>No production or capacity series from which world shares can be drawn.</li>`,
     secondary.length > 0 &&
-      html`<li>${secondary.length} of the ${publishedSources.length} sources of the published figures below were seen only in a secondary restatement: ${secondary.join(', ')}.</li>`,
+      html`<li>${secondary.length} of the ${publishedSources.length} sources of the published figures below were seen only in a secondary restatement: ${secondary.map((id) => shortCitation(model.source(id)!)).join('; ')}.</li>`,
     published.some((r) => r.is_projection) &&
       html`<li>Some published figures are projections, not observations; they are marked below.</li>`,
   ].filter((g) => g !== false);
