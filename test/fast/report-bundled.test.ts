@@ -17,6 +17,8 @@ import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engin
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { parseCsv } from '../fixtures/report/read-csv.ts';
 import { bundledClaims } from '../../src/core/report/claims.ts';
+import { allTables } from '../../data-schemas/index.ts';
+import { brokenLinks, readerText, sitePages } from '../support/site-text.ts';
 
 const BUNDLED = 'data/bundled';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -216,5 +218,26 @@ describe('report site on the bundled data', () => {
     expect(section(page, 'us-rare-earths-from-china')).toContain(
       `<data value="${pooled}">${pooled.toFixed(1)}%</data></td><td>2020–2023`,
     );
+  });
+
+  it('has no broken internal link on any page', async () => {
+    const pages = await sitePages(site);
+    expect(pages.length).toBeGreaterThan(50);
+    expect(await brokenLinks(site, pages)).toEqual([]);
+  });
+
+  it('shows and speaks no internal identifier — a schema column or a source id — outside code and analyst tables', async () => {
+    const columns = new Set(allTables.flatMap((t) => Object.keys(t.schema.shape)).filter((c) => c.includes('_')));
+    const sources = await readFile(join(site, 'sources.html'), 'utf8');
+    const sourceIds = new Set([...sources.matchAll(/\bid="src-([^"]+)"/g)].map((m) => m[1]));
+    expect(columns.has('value_usd')).toBe(true);
+    expect(sourceIds.has('USGS_MCS2025_REE')).toBe(true);
+    const leaks: string[] = [];
+    for (const page of await sitePages(site)) {
+      const text = readerText(await readFile(join(site, page), 'utf8'));
+      for (const word of new Set(text.match(/[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+/g) ?? []))
+        if (columns.has(word) || sourceIds.has(word)) leaks.push(`${page}: ${word}`);
+    }
+    expect(leaks).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ export async function planColours(engine: QueryEngine, model: SiteModel): Promis
   const commodities = { key: commodityFamily.key, queries: { shares: commodityFamily.queries.shares } };
   for await (const page of familyPages(engine, commodities)) {
     const commodity = commodityOf(page.key, commoditySeries(model, page.rows.shares));
-    for (const group of commodity?.groups ?? []) plan.add(seriesChart(group).countries);
+    for (const group of commodity?.groups ?? []) plan.add(seriesChart(model, group).countries);
   }
   return plan.colours();
 }

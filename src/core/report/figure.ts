@@ -101,6 +101,8 @@ export function figureHtml(rendered: RenderedChart, pagePath: string, ctx: Figur
       html`${i > 0 ? '; ' : ''}<a href="${href(paths.sources)}#${paths.sourceAnchor(s.sourceId)}">${ctx.cite(s.sourceId)}</a> (${formatYears(s.years)})`,
   );
   const through = dataThrough(chart);
+  // The source id column already reads as the source's short name; a chart's own name column would repeat it.
+  const shown = chart.columns.filter((c) => !(c === 'source' && chart.columns.includes('source_id')));
   return html`<figure class="chart" id="${chart.id}">
 <div class="chart-svg">${rendered.svgs.map(({ size, svg }) => html`<div class="chart-${size.name}">${trustedMarkup(svg)}</div>`)}</div>
 <figcaption>
@@ -112,8 +114,8 @@ export function figureHtml(rendered: RenderedChart, pagePath: string, ctx: Figur
 </figcaption>
 <details class="chart-data"><summary>Data table<span class="visually-hidden">: ${chart.title}</span></summary>
 <div class="table-scroll"><table>
-<thead><tr>${chart.columns.map((c) => html`<th scope="col">${columnLabel(c)}</th>`)}</tr></thead>
-<tbody>${chart.rows.map((r) => html`<tr>${chart.columns.map((c) => html`<td>${readerCell(c, r[c] ?? null, ctx)}</td>`)}</tr>`)}</tbody>
+<thead><tr>${shown.map((c) => html`<th scope="col">${columnLabel(c)}</th>`)}</tr></thead>
+<tbody>${chart.rows.map((r) => html`<tr>${shown.map((c) => html`<td>${readerCell(c, r[c] ?? null, ctx)}</td>`)}</tr>`)}</tbody>
 </table></div>
 </details>
 </figure>`;

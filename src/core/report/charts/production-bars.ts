@@ -11,6 +11,8 @@ export interface ProductionBarsInput {
   /** production_shares rows of one commodity and measure, all in one year (possibly several sources). */
   rows: readonly ProductionShareRow[];
   maxGeos: number;
+  /** A source's short citation (readers never see a source id). */
+  sourceName(sourceId: string): string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
     .sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3) || a.source_id.localeCompare(b.source_id))
     .slice(0, input.maxGeos);
   const rows: ChartRow[] = top.map((r) => ({
-    bar: multiSource ? `${r.geo_name} (${r.source_id})` : r.geo_name,
+    bar: multiSource ? `${r.geo_name} (${input.sourceName(r.source_id)})` : r.geo_name,
     geo_iso3: r.geo_iso3,
     geo_name: r.geo_name,
     source_id: r.source_id,
@@ -41,13 +43,13 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
     geoCount > geos.length
       ? `Largest ${geos.length} of ${geoCount} countries`
       : `All ${geoCount} countries with a figure`;
-  const description = `Bar chart of the share of world ${input.subject.toLowerCase()} in ${year} held by ${top.map((r) => r.geo_name).join(', ')}, largest first (${sourceIds.join(', ')}).`;
+  const description = `Bar chart of the share of world ${input.subject.toLowerCase()} in ${year} held by ${top.map((r) => r.geo_name).join(', ')}, largest first (${sourceIds.map(input.sourceName).join('; ')}).`;
 
   return {
     id: input.id,
     title,
     description,
-    takeaway: `${leader.geo_name} held the largest share in ${year}: ${formatShare(leader.share)} (${leader.source_id}).`,
+    takeaway: `${leader.geo_name} held the largest share in ${year}: ${formatShare(leader.share)} (${input.sourceName(leader.source_id)}).`,
     sources: sourceIds.map((sourceId) => ({ sourceId, years: [year] })),
     tables: ['production_shares'],
     columns: ['bar', 'geo_iso3', 'geo_name', 'source_id', 'year', 'share'],

@@ -11,6 +11,8 @@ export interface ProductionSharesInput {
   /** production_shares rows of one commodity and measure; may span several sources. */
   rows: readonly ProductionShareRow[];
   maxGeos: number;
+  /** A source's short citation, for the legend and the takeaway (readers never see a source id). */
+  sourceName(sourceId: string): string;
 }
 
 const SOURCE_DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4]];
@@ -42,8 +44,10 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
       geo_iso3: r.geo_iso3,
       geo_name: names.get(r.geo_iso3)!,
       source_id: r.source_id,
+      source: input.sourceName(r.source_id),
       share: r.share,
     }));
+  const sourceNames = sourceIds.map(input.sourceName);
 
   const latestYear = Math.max(...input.rows.map((r) => r.year));
   const leader = input.rows
@@ -55,8 +59,8 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
   const start = leaderSeries[0];
   const takeaway =
     start.year === leader.year
-      ? `${leader.geo_name} held the largest share in ${leader.year}: ${formatShare(leader.share)} (${leader.source_id}).`
-      : `${leader.geo_name} held the largest share in ${leader.year}: ${formatShare(leader.share)}, against ${formatShare(start.share)} in ${start.year} (${leader.source_id}).`;
+      ? `${leader.geo_name} held the largest share in ${leader.year}: ${formatShare(leader.share)} (${input.sourceName(leader.source_id)}).`
+      : `${leader.geo_name} held the largest share in ${leader.year}: ${formatShare(leader.share)}, against ${formatShare(start.share)} in ${start.year} (${input.sourceName(leader.source_id)}).`;
   const title = `${input.subject}: share of world`;
   const geoCount = maxShare.size;
   const subtitle = `${geoCount > geos.length ? `Largest ${geos.length} of ${geoCount} countries` : `All ${geoCount} countries with a figure`}; one line per country and source`;
@@ -77,7 +81,7 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
       years: input.rows.filter((r) => r.source_id === sourceId).map((r) => r.year),
     })),
     tables: ['production_shares'],
-    columns: ['year', 'geo_iso3', 'geo_name', 'source_id', 'share'],
+    columns: ['year', 'geo_iso3', 'geo_name', 'source_id', 'source', 'share'],
     rows,
     countries: geos,
     spec: (colours, size) => ({
@@ -101,17 +105,17 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
         },
         // Dash and point shape both tell sources apart (a single point has no dash); one merged legend shows the shapes.
         strokeDash: {
-          field: 'source_id',
+          field: 'source',
           type: 'nominal',
           title: 'Source',
-          scale: { domain: sourceIds, range: sourceIds.map((_, i) => SOURCE_DASHES[i % SOURCE_DASHES.length]) },
+          scale: { domain: sourceNames, range: sourceIds.map((_, i) => SOURCE_DASHES[i % SOURCE_DASHES.length]) },
           legend: sourceLegend,
         },
         shape: {
-          field: 'source_id',
+          field: 'source',
           type: 'nominal',
           title: 'Source',
-          scale: { domain: sourceIds, range: sourceIds.map((_, i) => SOURCE_SHAPES[i % SOURCE_SHAPES.length]) },
+          scale: { domain: sourceNames, range: sourceIds.map((_, i) => SOURCE_SHAPES[i % SOURCE_SHAPES.length]) },
           legend: sourceLegend,
         },
         detail: { field: 'source_id', type: 'nominal' },

@@ -188,7 +188,7 @@ export function methodologyPage(model: SiteModel): PagePlan {
 <section aria-labelledby="metrics"><h2 id="metrics">Metrics</h2>
 <div class="table-scroll"><table class="method-table">
 <thead><tr><th scope="col">Metric</th><th scope="col">Formula</th><th scope="col">Notes</th><th scope="col">SQL</th></tr></thead>
-<tbody>${METRICS.map((m) => html`<tr><th scope="row">${m.name}</th><td>${m.formula}</td><td>${m.notes}</td><td>${sqlLink(ctx, m.table)}</td></tr>`)}
+<tbody>${METRICS.map((m) => html`<tr><th scope="row">${m.name}</th><td><code>${m.formula}</code></td><td>${m.notes}</td><td>${sqlLink(ctx, m.table)}</td></tr>`)}
 <tr><th scope="row">Exposure</th><td>at risk if the top supplier stops = CR1; if China stops = China share; ally cover = allies’ exports of the product to the world / US imports from China</td><td>Ally cover needs world export data (trade rows with flow X from allied reporters); without them the product page says it is not available rather than estimating it.</td><td>${sqlLink(ctx, 'concentration')}, ${sqlLink(ctx, 'dependency')}</td></tr>
 </tbody></table></div></section>
 <section aria-labelledby="thresholds"><h2 id="thresholds">Thresholds and their sources</h2>

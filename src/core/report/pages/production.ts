@@ -1,3 +1,4 @@
+import { shortCitation } from '../citations.ts';
 import type {
   ProductionConcentrationRow,
   ProductionShareRow,
@@ -68,8 +69,12 @@ export function commodityOf(id: string, series: readonly SectorSeries[]): Commod
 }
 
 /** A series' chart: lines over time, or bars when it has a single year. */
-export function seriesChart(g: ShareSeriesGroup): ChartDef {
+export function seriesChart(model: SiteModel, g: ShareSeriesGroup): ChartDef {
   const input = {
+    sourceName: (id: string) => {
+      const source = model.source(id);
+      return source ? shortCitation(source) : id;
+    },
     id: `production-${slug(g.commodity)}-${slug(g.measure)}`,
     subject: seriesName(g.commodity, g.measure),
     rows: g.rows,
@@ -98,7 +103,7 @@ export const byTableOrder = (a: ProductionConcentrationRow, b: ProductionConcent
 const commodityLabel = (id: string) => humanize(id);
 
 export function productionPage(model: SiteModel, commodity: Commodity, page: CommodityRows): PagePlan {
-  const charts = commodity.groups.map(seriesChart);
+  const charts = commodity.groups.map((g) => seriesChart(model, g));
   const keys = new Set(commodity.groups.map(seriesKey));
   const concentration = cr3Rows(page.rows.concentration as unknown as ProductionConcentrationRow[], keys).sort(
     (a, b) =>

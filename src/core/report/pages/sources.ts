@@ -1,3 +1,4 @@
+import { shortCitation } from '../citations.ts';
 import type { QueryEngine } from '../../seams/query-engine.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
@@ -14,6 +15,13 @@ interface Landing {
 }
 
 /** A page as the sources page lists it under each source it cites. */
+/** A source's own notes in words: a source id it mentions becomes that source's short citation. */
+const inWords = (model: SiteModel, text: string): string =>
+  text.replace(/\bsource_id\b/g, 'source id').replace(/\b[A-Z0-9]+(?:_[A-Z0-9]+)+\b/g, (id) => {
+    const source = model.source(id);
+    return source ? shortCitation(source) : id;
+  });
+
 export interface PageCitations {
   path: string;
   title: string;
@@ -75,7 +83,7 @@ export function sourcesPage(
         s
           ? html`<p class="citation">${s.citation}</p>
 ${s.url ? html`<p>${/^https?:\/\//i.test(s.url) ? html`<a href="${s.url}" rel="external noopener">${s.url}</a>` : s.url}</p>` : ''}
-<p class="small">Where seen: ${s.where_seen}. Licence: ${s.licence ?? 'not stated by the publisher'}. Topic: ${s.topic}.</p>
+<p class="small">Where seen: ${inWords(model, s.where_seen)}. Licence: ${s.licence ?? 'not stated by the publisher'}. Topic: ${s.topic}.</p>
 <p class="small">Retrieved: ${
               (landings.get(id) ?? []).length
                 ? landings

@@ -1,0 +1,56 @@
+/**
+ * Reading a built site the way a reader and a screen reader meet it: every page's internal links,
+ * and the text it shows or speaks (visible text, aria-labels, SVG titles), leaving out code and
+ * tables marked for analysts (`class="analyst"`), where identifiers belong.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, normalize, relative } from 'node:path';
+
+/** Every HTML page of the site root (the release copies are the same pages). */
+export async function sitePages(site: string): Promise<string[]> {
+  const entries = await readdir(site, { recursive: true });
+  return entries.filter((p) => p.endsWith('.html') && !p.startsWith('releases/') && !p.startsWith('latest/')).sort();
+}
+
+/** Links that lead nowhere: a missing file, or a #fragment the target page has no id for. */
+export async function brokenLinks(site: string, pages: readonly string[]): Promise<string[]> {
+  const ids = new Map<string, Set<string>>();
+  const idsOf = async (file: string) => {
+    if (!ids.has(file))
+      ids.set(file, new Set([...(await readFile(file, 'utf8')).matchAll(/\bid="([^"]+)"/g)].map((m) => m[1])));
+    return ids.get(file)!;
+  };
+  const broken: string[] = [];
+  for (const page of pages) {
+    const file = join(site, page);
+    const markup = await readFile(file, 'utf8');
+    for (const [, link] of markup.matchAll(/\b(?:href|src)="([^"]+)"/g)) {
+      if (/^(https?:|mailto:|data:)/.test(link)) continue;
+      const [path, fragment] = link.split('#');
+      let target = path ? normalize(join(dirname(file), decodeURI(path))) : file;
+      if (existsSync(target) && statSync(target).isDirectory()) target = join(target, 'index.html');
+      if (!existsSync(target)) broken.push(`${page}: ${link}`);
+      else if (fragment && target.endsWith('.html') && !(await idsOf(target)).has(fragment))
+        broken.push(`${page}: ${link} (no id "${fragment}" in ${relative(site, target)})`);
+    }
+  }
+  return broken;
+}
+
+const decode = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/** What a page shows and speaks, without code, scripts, styles and analyst tables. */
+export function readerText(markup: string): string {
+  const shown = markup
+    .replace(/<(code|pre|script|style)\b[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<table class="analyst"[\s\S]*?<\/table>/g, ' ');
+  const spoken = [...shown.matchAll(/\baria-label="([^"]*)"/g)].map((m) => m[1]);
+  return decode([shown.replace(/<[^>]+>/g, ' '), ...spoken].join(' '));
+}
