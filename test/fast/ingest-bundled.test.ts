@@ -195,7 +195,7 @@ describe('bundled ingest: production', () => {
       const [row] = find({ measure: r.indicator, period: r.year, source_id: r.source_id });
       expect(row.unit).toBe('usd');
       expect(row.value).toBeCloseTo(Number(r.value) * 1e6, 3);
-      expect(row.note).toContain('million_usd');
+      expect(row.note).toContain('value converted from million usd (× 1,000,000)');
     }
   });
 

@@ -142,7 +142,7 @@ function criteriaTable(f: ScreenFramework): SafeHtml {
 <thead><tr><th scope="col">Criterion</th><th scope="col">Test</th><th scope="col">Role</th><th scope="col" class="num">Met</th><th scope="col" class="num">Not met</th><th scope="col" class="num">Not computable</th><th scope="col">For the USA</th></tr></thead>
 <tbody>${f.criteria.map(
     (c) =>
-      html`<tr><td>${c.criterion} <span class="code">${c.criterion_id}</span></td><td>${c.measure} ${testOf(c)}</td><td>${c.role === 'classifier' ? 'classifies a flag' : 'condition'}</td><td class="num">${c.n_met}</td><td class="num">${c.n_not_met}</td><td class="num">${c.n_not_computable}</td><td class="small">${c.us_note}</td></tr>`,
+      html`<tr><td>${c.criterion} <span class="code">${c.criterion_id}</span></td><td><code>${c.measure}</code> ${testOf(c)}</td><td>${c.role === 'classifier' ? 'classifies a flag' : 'condition'}</td><td class="num">${c.n_met}</td><td class="num">${c.n_not_met}</td><td class="num">${c.n_not_computable}</td><td class="small">${c.us_note}</td></tr>`,
   )}</tbody>
 </table></div>`;
 }
