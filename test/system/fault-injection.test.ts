@@ -202,7 +202,7 @@ describe('a live source fails (HTTP seam): it is reported stale and keeps its la
           cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
         }),
       },
-      message: /last: network error \(fetch failed\)/,
+      message: /last: connection reset by the server \(ECONNRESET\)/,
     },
     {
       name: 'truncated body',

@@ -24,6 +24,8 @@ export async function claimLake(store: ObjectStore, now: Date = new Date()): Pro
   if (!store.topLevel) throw new Error(`claimLake needs a store that lists its top level (${store.location})`);
   // A marker a killed run was writing (the folder store's temp file beside it) is part of the marker.
   const entries = (await store.topLevel()).filter((e) => !e.startsWith(`${LAKE_MARKER}.`));
+  // Another chainwatch started on the same new lake and marked it between our two looks.
+  if (entries.includes(LAKE_MARKER)) return 'marked';
   if (entries.length > 0) {
     const foreign = entries.filter((e) => !LAKE_ENTRIES.includes(e));
     const manifests = foreign.length === 0 && (await store.list(lakePrefix.runs)).some((k) => k.endsWith('.json'));
