@@ -226,7 +226,15 @@ export class DuckDBQueryEngine implements QueryEngine {
         await this.run(brokenViewDdl(table, `${this.store.location}${missing} is missing: run chainwatch metrics`));
         continue;
       }
-      await this.run(viewDdl(table, this.lakeRoot, files, await this.columnsInFiles(table, files)));
+      if (files.length !== 1) {
+        await this.run(viewDdl(table, this.lakeRoot, files, await this.columnsInFiles(table, files)));
+        continue;
+      }
+      // One file: its footer is read only if the view does not bind (a file from an earlier chainwatch,
+      // without a column added since), so opening a current lake reads no footers.
+      await this.run(viewDdl(table, this.lakeRoot, files, { unionByName: false })).catch(async () =>
+        this.run(viewDdl(table, this.lakeRoot, files, await this.columnsInFiles(table, files))),
+      );
     }
   }
 
