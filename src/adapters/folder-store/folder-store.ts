@@ -89,6 +89,16 @@ export class FolderObjectStore implements ObjectStore {
     );
   }
 
+  /** A read of a key that is not there answers undefined; any other failure is the user's to look at. */
+  private absentOrFail(key: string, cause: unknown): undefined {
+    if (errno(cause) === 'ENOENT') return undefined;
+    throw new StoreError(
+      `Could not read ${this.location}${key}: ${(cause as Error).message}`,
+      'Check the lake folder permissions.',
+      { cause },
+    );
+  }
+
   private writeError(key: string, cause: unknown): StoreError {
     return new StoreError(
       `Could not write ${this.location}${key}: ${(cause as Error).message}`,
@@ -105,12 +115,7 @@ export class FolderObjectStore implements ObjectStore {
     try {
       return new Uint8Array(await readFile(this.path(key)));
     } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StoreError(
-        `Could not read ${this.location}${key}: ${(cause as Error).message}`,
-        'Check the lake folder permissions.',
-        { cause },
-      );
+      return this.absentOrFail(key, cause);
     }
   }
 
@@ -123,12 +128,7 @@ export class FolderObjectStore implements ObjectStore {
       await file.read(tail, 0, tail.length, size - tail.length);
       return { tail, size };
     } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StoreError(
-        `Could not read ${this.location}${key}: ${(cause as Error).message}`,
-        'Check the lake folder permissions.',
-        { cause },
-      );
+      return this.absentOrFail(key, cause);
     } finally {
       await file?.close();
     }
@@ -314,12 +314,7 @@ export class FolderObjectStore implements ObjectStore {
       const s = await stat(this.path(key), { bigint: true });
       return `${s.size}:${s.mtimeNs}`;
     } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StoreError(
-        `Could not read ${this.location}${key}: ${(cause as Error).message}`,
-        'Check the lake folder permissions.',
-        { cause },
-      );
+      return this.absentOrFail(key, cause);
     }
   }
 
