@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { namedQueryOf, parseSavedQuery } from '../src/core/analyst/saved-query.ts';
+import { namedQueryOf, parseSavedQuery } from '../src/core/sql/saved-query.ts';
 import { UsageError } from '../src/core/errors.ts';
 
 /** One Athena named query, generated from one `sql/analyst/*.sql` saved query. */

@@ -5,7 +5,7 @@
 // the Trino grammar: its ESM files import each other without file extensions, which only a bundler resolves.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,7 +29,44 @@ export const CLI_BUILD = {
   logLevel: 'warning',
 };
 
+/**
+ * The Data page's SQL console, as the report copies it into the site (src/core/report/console-files.ts
+ * reads this folder): the page script with DuckDB-WASM's ESM API and Apache Arrow bundled into one classic
+ * script (a module script would not load from a page opened from disk), and DuckDB's workers and
+ * WebAssembly for browsers with and without WebAssembly exceptions (eh, mvp), as the package ships them.
+ */
+const CONSOLE_DIR = `${root}dist/site-console`;
+const DUCKDB_WASM_DIST = `${root}node_modules/@duckdb/duckdb-wasm/dist`;
+const DUCKDB_WASM_FILES = [
+  'duckdb-eh.wasm',
+  'duckdb-browser-eh.worker.js',
+  'duckdb-mvp.wasm',
+  'duckdb-browser-mvp.worker.js',
+];
+
+async function buildConsole() {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/browser/data-console.ts'],
+    outfile: `${CONSOLE_DIR}/data-console.js`,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2021'],
+    minify: true,
+    legalComments: 'eof',
+    logLevel: 'warning',
+  });
+  // Several MB each: a hard link where the file system allows it, else a copy.
+  for (const file of DUCKDB_WASM_FILES)
+    await link(`${DUCKDB_WASM_DIST}/${file}`, `${CONSOLE_DIR}/${file}`).catch(() =>
+      copyFile(`${DUCKDB_WASM_DIST}/${file}`, `${CONSOLE_DIR}/${file}`),
+    );
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await rm(CLI_BUILD.outdir, { recursive: true, force: true });
   await build(CLI_BUILD);
+  await mkdir(CONSOLE_DIR, { recursive: true });
+  await buildConsole();
 }

@@ -243,8 +243,15 @@ export class PipelineStack extends Stack {
       },
       timeout: Duration.minutes(10),
       memorySize: 1769,
-      // The stylesheet, the metric SQL files (linked from every chart) and the report's queries ship beside the bundle.
-      bundleFiles: { reports: 'reports', 'sql/metrics': 'sql/metrics', 'sql/report': 'sql/report' },
+      // The stylesheet, the metric SQL files (linked from every chart), the report's queries, the saved analyst
+      // queries (the Data page's examples) and the Data page's SQL console (npm run build makes it) ship beside the bundle.
+      bundleFiles: {
+        reports: 'reports',
+        'sql/metrics': 'sql/metrics',
+        'sql/report': 'sql/report',
+        'sql/analyst': 'sql/analyst',
+        'dist/site-console': 'dist/site-console',
+      },
     });
     // Every page's rows come from Athena, as the metrics do.
     grantAthenaQueries(this.reportFunction.role!, {

@@ -4,7 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { SITE_CSP } from '../../src/core/report/csp.ts';
+import { CONSOLE_CSP, CONSOLE_PATHS, SITE_CSP } from '../../src/core/report/csp.ts';
 import type { ResourceNames } from '../names.ts';
 import { accessLogPrefix, hardened } from './storage.ts';
 
@@ -40,19 +40,31 @@ export class SiteStack extends Stack {
         'The logs bucket is in the storage stack; its policy allows log delivery from this bucket by name (StorageStack).',
     });
 
-    const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'chainwatch report: CSP, HSTS, nosniff, no framing, strict referrer',
-      securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: SITE_CSP, override: true },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: {
-          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-          override: true,
+    const securityHeaders = (id: string, csp: string, comment: string) =>
+      new cloudfront.ResponseHeadersPolicy(this, id, {
+        comment,
+        securityHeadersBehavior: {
+          contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+          strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+          referrerPolicy: {
+            referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+            override: true,
+          },
         },
-      },
-    });
+      });
+    const headers = securityHeaders(
+      'SecurityHeaders',
+      SITE_CSP,
+      'chainwatch report: CSP, HSTS, nosniff, no framing, strict referrer',
+    );
+    // The Data page's SQL console compiles WebAssembly: its pages and files alone get a CSP that allows it.
+    const consoleHeaders = securityHeaders(
+      'ConsoleSecurityHeaders',
+      CONSOLE_CSP,
+      'chainwatch report, the Data page SQL console: the site CSP with wasm-unsafe-eval, HSTS, nosniff, no framing',
+    );
 
     this.pointerStore = new cloudfront.KeyValueStore(this, 'SitePointer', {
       comment:
@@ -67,18 +79,22 @@ export class SiteStack extends Stack {
       keyValueStore: this.pointerStore,
     });
 
+    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket);
+    const behavior = (responseHeadersPolicy: cloudfront.IResponseHeadersPolicy): cloudfront.BehaviorOptions => ({
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy,
+      compress: true,
+      functionAssociations: [{ function: router, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'chainwatch report site',
       defaultRootObject: 'index.html',
-      defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: headers,
-        compress: true,
-        functionAssociations: [{ function: router, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
-      },
+      defaultBehavior: behavior(headers),
+      // CloudFront picks the behavior by the path the reader asked for, before the router maps it onto the build.
+      additionalBehaviors: Object.fromEntries(CONSOLE_PATHS.map((path) => [path, behavior(consoleHeaders)])),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import { contentTypeOf } from '../core/report/content-types.ts';
-import { SITE_CSP } from '../core/report/csp.ts';
+import { cspFor } from '../core/report/csp.ts';
 
 export interface SiteServer {
   /** `http://127.0.0.1:<port>/` */
@@ -25,13 +25,16 @@ export interface ServeOptions {
   onRequest?: (line: string) => void;
 }
 
-/** The response headers CloudFront adds (infra/stacks/site.ts), so a preview behaves like the published site. */
-const SECURITY_HEADERS = {
-  'Content-Security-Policy': SITE_CSP,
+/**
+ * The response headers CloudFront adds (infra/stacks/site.ts), so a preview behaves like the published
+ * site: the CSP of the path, as CloudFront's cache behaviors pick it.
+ */
+const securityHeaders = (urlPath: string) => ({
+  'Content-Security-Policy': cspFor(urlPath),
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
-};
+});
 
 /** The file a URL path names, or undefined when it would leave the site folder. Folders serve their index.html, like CloudFront's default root object. */
 async function fileFor(root: string, urlPath: string): Promise<string | undefined> {
@@ -54,20 +57,21 @@ async function fileFor(root: string, urlPath: string): Promise<string | undefine
 
 function respond(root: string, req: IncomingMessage, res: ServerResponse, log?: (line: string) => void): void {
   const done = (status: number) => log?.(`${req.method} ${req.url} ${status}`);
+  const urlPath = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const headers = securityHeaders(urlPath);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();
+    res.writeHead(405, { Allow: 'GET, HEAD', ...headers }).end();
     done(405);
     return;
   }
-  const urlPath = new URL(req.url ?? '/', 'http://localhost').pathname;
   fileFor(root, urlPath).then(
     (file) => {
       if (!file) {
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('Not found\n');
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end('Not found\n');
         done(404);
         return;
       }
-      res.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': 'no-cache', ...SECURITY_HEADERS });
+      res.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': 'no-cache', ...headers });
       if (req.method === 'HEAD') res.end();
       else
         createReadStream(file)
@@ -76,7 +80,7 @@ function respond(root: string, req: IncomingMessage, res: ServerResponse, log?: 
       done(200);
     },
     () => {
-      res.writeHead(500, SECURITY_HEADERS).end();
+      res.writeHead(500, headers).end();
       done(500);
     },
   );

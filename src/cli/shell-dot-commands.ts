@@ -1,9 +1,9 @@
 import { allTables, tableByName } from '../../data-schemas/index.ts';
 import { columnsOf } from '../../data-schemas/table.ts';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../core/analyst/format.ts';
-import { parseParamArgs } from '../core/analyst/parameters.ts';
+import { parseParamArgs } from '../core/sql/parameters.ts';
 import type { AnalystQuery } from '../core/analyst/run-query.ts';
-import { describeParam, type SavedQuery } from '../core/analyst/saved-query.ts';
+import { describeParam, type SavedQuery } from '../core/sql/saved-query.ts';
 import { UsageError } from '../core/errors.ts';
 import type { QueryResult } from '../core/seams/query-engine.ts';
 

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { formatResult } from '../core/analyst/format.ts';
 import { formatPortabilityWarning } from '../core/analyst/portability.ts';
 import { type AnalystQuery, runAnalystQuery } from '../core/analyst/run-query.ts';
-import { loadSavedQueries } from '../core/analyst/saved-query.ts';
+import { loadSavedQueries } from '../core/sql/saved-query.ts';
 import { segmentSql, splitStatements } from '../core/sql/sql-text.ts';
 import { ChainwatchError } from '../core/errors.ts';
 import type { QueryEngine } from '../core/seams/query-engine.ts';

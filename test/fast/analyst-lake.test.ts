@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allTables } from '../../data-schemas/index.ts';
 import { runAnalystQuery } from '../../src/core/analyst/run-query.ts';
 import { runSession } from '../../src/cli/shell-session.ts';
-import { loadSavedQueries } from '../../src/core/analyst/saved-query.ts';
+import { loadSavedQueries } from '../../src/core/sql/saved-query.ts';
 import { COLUMN_REFERENCE_FILE, bundledColumnReference } from '../../src/cli/write-column-reference.ts';
 import { queryCommand, type CommandIO } from '../../src/cli/query.ts';
 import { exportViewsCommand, shellCommand } from '../../src/cli/shell.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindNamed, coerceParam, parseParamArgs, type ParamDecl } from '../../src/core/analyst/parameters.ts';
+import { bindNamed, coerceParam, parseParamArgs, type ParamDecl } from '../../src/core/sql/parameters.ts';
 import { toPositional } from '../../src/core/sql/placeholders.ts';
 import { splitStatements } from '../../src/core/sql/sql-text.ts';
 import { UsageError } from '../../src/core/errors.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTrinoPortability, formatPortabilityWarning } from '../../src/core/analyst/portability.ts';
-import { loadSavedQueries, namedQueryOf, parseSavedQuery } from '../../src/core/analyst/saved-query.ts';
+import { loadSavedQueries, namedQueryOf, parseSavedQuery } from '../../src/core/sql/saved-query.ts';
 import { InputError } from '../../src/core/errors.ts';
 
 const HEADER = `-- title: Example

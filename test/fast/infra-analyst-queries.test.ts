@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAnalystQueries } from '../../infra/analyst-queries.ts';
 import { InputError, UsageError } from '../../src/core/errors.ts';
-import { SAVED_QUERY_DIR } from '../../src/core/analyst/saved-query.ts';
+import { SAVED_QUERY_DIR } from '../../src/core/sql/saved-query.ts';
 
 describe('analyst named queries from sql/analyst/*.sql', () => {
   let dir: string;

@@ -580,8 +580,10 @@ describe('site', () => {
   });
 
   it('sends the CSP the pages are written for, and the other security headers', () => {
-    const headers = only(Object.values(resourcesOf(site, 'AWS::CloudFront::ResponseHeadersPolicy'))).Properties
-      .ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const policies = Object.entries(resourcesOf(site, 'AWS::CloudFront::ResponseHeadersPolicy'));
+    const config = (id: string) =>
+      policies.find(([key]) => key.startsWith(id))![1].Properties.ResponseHeadersPolicyConfig;
+    const headers = config('SecurityHeaders').SecurityHeadersConfig;
     expect(headers.ContentSecurityPolicy).toEqual({
       ContentSecurityPolicy:
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
@@ -590,6 +592,40 @@ describe('site', () => {
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
     expect(headers.ContentTypeOptions.Override).toBe(true);
     expect(headers.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
+    // The Data page and its console's files: the same headers, the CSP allowing WebAssembly and nothing else more.
+    const consoleHeaders = config('ConsoleSecurityHeaders').SecurityHeadersConfig;
+    expect(consoleHeaders).toEqual({
+      ...headers,
+      ContentSecurityPolicy: {
+        ContentSecurityPolicy: headers.ContentSecurityPolicy.ContentSecurityPolicy.replace(
+          "script-src 'self'",
+          "script-src 'self' 'wasm-unsafe-eval'",
+        ),
+        Override: true,
+      },
+    });
+    expect(policies).toHaveLength(2);
+  });
+
+  it('gives the console CSP exactly to the Data page in every copy of a release and to the console files', () => {
+    const distribution = only(Object.values(resourcesOf(site, 'AWS::CloudFront::Distribution'))).Properties
+      .DistributionConfig;
+    const policyId = (id: string) => ({
+      Ref: Object.keys(resourcesOf(site, 'AWS::CloudFront::ResponseHeadersPolicy')).find((key) => key.startsWith(id)),
+    });
+    expect(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(policyId('SecurityHeaders'));
+    const behaviors = distribution.CacheBehaviors as any[];
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(
+      ['/console/*', '/data.html', '/latest/data.html', '/releases/*/data.html'].sort(),
+    );
+    for (const b of behaviors) {
+      expect(b.ResponseHeadersPolicyId, b.PathPattern).toEqual(policyId('ConsoleSecurityHeaders'));
+      // Everything else as the default behavior: the same origin, cache policy and router function.
+      const { PathPattern: _, ResponseHeadersPolicyId: __, ...rest } = b;
+      const { ResponseHeadersPolicyId: ___, ...defaults } = distribution.DefaultCacheBehavior;
+      expect(rest, b.PathPattern).toEqual(defaults);
+    }
+    expect(distribution.Origins).toHaveLength(1);
   });
 });
 

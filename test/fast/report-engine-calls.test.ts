@@ -1,8 +1,10 @@
 /**
  * The report asks the engine for just the rows its pages show: over a generated lake whose trade
- * table is far bigger than any page, every statement the build runs is one of the report's SQL files,
- * none hands over a table, and each page's rows are a page's worth. The engine is the real DuckDB one,
- * wrapped to record what each call returns.
+ * table is far bigger than any page, every statement the build runs for a page is one of the report's
+ * SQL files, none hands over a table, and each page's rows are a page's worth. The one exception is
+ * the Data page's downloads, whose rows are the whole table: each table is streamed once, in the
+ * engine's batches, straight into its files. The engine is the real DuckDB one, wrapped to record what
+ * each call returns.
  */
 import { scaled } from '../support/slowdown.ts';
 import { readFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import type { QueryEngine, QueryResult, Row, SqlValue } from '../../src/core/sea
 import { reportSqlFiles } from '../../src/core/sql/report-sql.ts';
 import { segmentSql } from '../../src/core/sql/sql-text.ts';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
+import { allTables } from '../../data-schemas/index.ts';
 
 /** One engine call as the report made it: which report file (or the SQL itself), how, and what came back. */
 interface Call {
@@ -33,6 +36,8 @@ interface Call {
   rows: number;
   /** For a stream of a page family: the rows of its largest page. */
   largestPage: number;
+  /** The most rows handed over at once. */
+  largestBatch: number;
 }
 
 /** The page key each family's queries are ordered by, by report file name. */
@@ -42,8 +47,18 @@ const KEY_OF_FILE = new Map(
   ),
 );
 
+/** The Data page's statements: a table's columns (`LIMIT 0`) and its rows, in full, for its downloads. */
+const TABLE_EXPORT = /^SELECT (?:\*|[^;]+?) FROM (\w+) (?:LIMIT 0|ORDER BY [\d, ]+)$/;
+const exportOf = (sql: string): string | undefined => {
+  const table = TABLE_EXPORT.exec(sql)?.[1];
+  return table && allTables.some((t) => t.name === table) ? `table export: ${table}` : undefined;
+};
+
 const fileOf = (sql: string): string =>
-  [...reportSqlFiles().values()].find((f) => f.sql === sql)?.name ?? `(not a report file) ${sql.slice(0, 80)}`;
+  [...reportSqlFiles().values()].find((f) => f.sql === sql)?.name ??
+  exportOf(sql) ??
+  `(not a report file) ${sql.slice(0, 80)}`;
+const isExport = (c: Call) => c.file.startsWith('table export: ');
 
 /** The real engine, recording every call. */
 class RecordingEngine implements QueryEngine {
@@ -56,18 +71,20 @@ class RecordingEngine implements QueryEngine {
 
   async query(sql: string, params?: SqlValue[]): Promise<QueryResult> {
     const result = await this.engine.query(sql, params);
-    this.calls.push({ file: fileOf(sql), kind: 'query', rows: result.rows.length, largestPage: result.rows.length });
+    const rows = result.rows.length;
+    this.calls.push({ file: fileOf(sql), kind: 'query', rows, largestPage: rows, largestBatch: rows });
     return result;
   }
 
   async *stream(sql: string, params?: SqlValue[]): AsyncIterable<Row[]> {
     const file = fileOf(sql);
     const key = KEY_OF_FILE.get(file);
-    const call: Call = { file, kind: 'stream', rows: 0, largestPage: 0 };
+    const call: Call = { file, kind: 'stream', rows: 0, largestPage: 0, largestBatch: 0 };
     this.calls.push(call);
     const pages = new Map<string, number>();
     for await (const batch of this.engine.stream(sql, params)) {
       call.rows += batch.length;
+      call.largestBatch = Math.max(call.largestBatch, batch.length);
       for (const row of batch) {
         const page = key === undefined ? '' : String(row[key]);
         const n = (pages.get(page) ?? 0) + 1;
@@ -79,7 +96,7 @@ class RecordingEngine implements QueryEngine {
   }
 
   async materialize(table: string, selectSql: string, params?: SqlValue[]): Promise<{ rows: number }> {
-    this.calls.push({ file: table, kind: 'materialize', rows: 0, largestPage: 0 });
+    this.calls.push({ file: table, kind: 'materialize', rows: 0, largestPage: 0, largestBatch: 0 });
     return this.engine.materialize(table, selectSql, params);
   }
 
@@ -123,20 +140,37 @@ describe('the report’s engine calls over a lake bigger than any page', () => {
     expect(calls.length).toBeGreaterThan(20);
   });
 
-  it('runs only the report’s SQL files, and writes nothing', () => {
-    expect(calls.filter((c) => c.kind === 'materialize' || !reportSqlFiles().has(c.file))).toEqual([]);
+  it('runs only the report’s SQL files and the Data page’s table exports, and writes nothing', () => {
+    expect(calls.filter((c) => c.kind === 'materialize' || !(reportSqlFiles().has(c.file) || isExport(c)))).toEqual([]);
+    // Each table: its columns asked once, its rows streamed once.
+    const exports = calls.filter(isExport);
+    expect(exports.map((c) => `${c.kind} ${c.file}`).sort()).toEqual(
+      allTables.flatMap((t) => [`query table export: ${t.name}`, `stream table export: ${t.name}`]).sort(),
+    );
     // Every page family was read as a stream.
-    expect(new Set(calls.filter((c) => c.kind === 'stream').map((c) => c.file))).toEqual(new Set(KEY_OF_FILE.keys()));
+    expect(new Set(calls.filter((c) => c.kind === 'stream' && !isExport(c)).map((c) => c.file))).toEqual(
+      new Set(KEY_OF_FILE.keys()),
+    );
   });
 
-  it('gets at most a page’s rows from any call, and far fewer rows in all than the trade table holds', () => {
+  it('gets at most a page’s rows from any page’s call, and far fewer rows in all than the trade table holds', () => {
     // A page's worth: a product page lists every supplier in every year (a few hundred rows here).
     const page = tradeRows / 50;
-    expect(calls.filter((c) => c.largestPage > page).map((c) => `${c.file}: ${c.largestPage} rows`)).toEqual([]);
+    const pageCalls = calls.filter((c) => !isExport(c));
+    expect(pageCalls.filter((c) => c.largestPage > page).map((c) => `${c.file}: ${c.largestPage} rows`)).toEqual([]);
     // Plain queries are the site's facts and claim checks: small whatever the data.
-    expect(calls.filter((c) => c.kind === 'query' && c.rows > page).map((c) => c.file)).toEqual([]);
-    const total = calls.reduce((n, c) => n + c.rows, 0);
+    expect(pageCalls.filter((c) => c.kind === 'query' && c.rows > page).map((c) => c.file)).toEqual([]);
+    const total = pageCalls.reduce((n, c) => n + c.rows, 0);
     expect(total).toBeLessThan(tradeRows / 5);
+  });
+
+  it('streams each table for its downloads in the engine’s batches, never a table at once', () => {
+    const trade = calls.find((c) => c.kind === 'stream' && c.file === 'table export: trade_flows')!;
+    expect(trade.rows).toBe(tradeRows);
+    // DuckDB hands over one data chunk (2048 rows) at a time.
+    expect(calls.filter(isExport).map((c) => c.largestBatch)).toSatisfy(
+      (sizes: number[]) => Math.max(...sizes) <= 2048,
+    );
   });
 });
 

@@ -51,7 +51,7 @@ const INFRA_FACTS = [
   'src/core/sources.ts',
   'src/core/lake/layout.ts',
   'src/core/report/csp.ts',
-  'src/core/analyst/saved-query.ts',
+  'src/core/sql/saved-query.ts',
   'src/core/world-trade-files.ts',
   // The operator metrics' names: the handlers emit them, the stack alarms on them and draws them.
   'src/core/operator-metrics.ts',

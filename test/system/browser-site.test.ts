@@ -9,13 +9,12 @@
  * runs without the CSP, so it is the escaping, not the policy, that keeps the script from running.
  */
 import { scaled } from '../support/slowdown.ts';
-import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { bundledSource } from '../../src/core/ingest/sources/bundled.ts';
@@ -24,18 +23,8 @@ import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { serveSite, type SiteServer } from '../../src/cli/serve-site.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { launchChromium, watchPage as watch } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = 'test-artifacts';
 const MONTH = '2026-05';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -83,10 +72,6 @@ async function htmlPagesOf(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}; install it: apt-get update && apt-get install -y chromium (npm test installs it: scripts/test-tools.mjs)`,
-    );
   work = await mkdtemp(join(tmpdir(), 'chainwatch-browser-'));
   const lakeRoot = join(work, 'lake');
   const store = new FolderObjectStore(lakeRoot);
@@ -108,7 +93,7 @@ beforeAll(async () => {
     `releases/${MONTH}/${SCREENSHOT_PRODUCT}`,
   ];
   server = await serveSite({ root: site });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   await mkdir(ARTIFACTS, { recursive: true });
 }, scaled(180_000));
 
@@ -117,27 +102,6 @@ afterAll(async () => {
   await server?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-/** Everything a page does that it should not: console errors, script errors, failed or external requests, CSP violations. */
-function watch(page: Page, origin: string, current: () => string): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`${current()}: console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${current()}: ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`${current()}: a dialog opened (${d.message()}): a script ran`);
-    void d.dismiss();
-  });
-  page.on('request', (r) => {
-    if (!r.url().startsWith(origin)) problems.push(`${current()}: request leaving the site: ${r.url()}`);
-  });
-  page.on('requestfailed', (r) => problems.push(`${current()}: request failed: ${r.url()}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`${current()}: ${r.status()} for ${r.url()}`);
-  });
-  return problems;
-}
 
 async function withContext<T>(
   options: Parameters<Browser['newContext']>[0],

@@ -105,7 +105,13 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
       expect(existsSync(join(dir, 'data', 'bundled', 'SOURCES.md'))).toBe(true);
       expect(existsSync(join(dir, 'data-schemas', 'reference', 'basket.csv'))).toBe(true);
     }
-    for (const { dir } of byId('Report')) expect(existsSync(join(dir, 'reports', 'site.css'))).toBe(true);
+    for (const { dir } of byId('Report')) {
+      expect(existsSync(join(dir, 'reports', 'site.css'))).toBe(true);
+      expect(existsSync(join(dir, 'sql', 'analyst', 'top_suppliers.sql'))).toBe(true);
+      expect(readdirSync(join(dir, 'dist', 'site-console')).sort()).toEqual(
+        readdirSync(join(root, 'dist', 'site-console')).sort(),
+      );
+    }
   });
 
   describe('the bundles run as Lambda runs them', () => {

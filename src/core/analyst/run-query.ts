@@ -3,7 +3,7 @@ import { columnsOf } from '../../../data-schemas/table.ts';
 import { didYouMean } from '../close-matches.ts';
 import { ChainwatchError, QueryError } from '../errors.ts';
 import type { QueryEngine, QueryResult, SqlValue } from '../seams/query-engine.ts';
-import { bindNamed, type ParamDecl } from './parameters.ts';
+import { bindNamed, type ParamDecl } from '../sql/parameters.ts';
 import { checkReferenceParams } from './param-references.ts';
 import { checkTrinoPortability, type PortabilityWarning } from './portability.ts';
 

@@ -3,7 +3,7 @@ import type { BasicType } from 'hyparquet-writer';
 import { fileColumnsOf, type ColumnType, type TableDef } from '../../../data-schemas/table.ts';
 
 /** Parquet physical types per schema column type; always explicit so every partition has the same file schema. */
-const PARQUET_TYPE: Record<ColumnType, BasicType> = {
+export const PARQUET_TYPE: Record<ColumnType, BasicType> = {
   string: 'STRING',
   int: 'INT32',
   bigint: 'INT64',

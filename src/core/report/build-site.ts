@@ -5,10 +5,12 @@ import { projectPath } from '../project-root.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import type { QueryEngine } from '../seams/query-engine.ts';
 import { metricSqlFiles } from '../sql/metric-sql.ts';
+import { loadSavedQueries } from '../sql/saved-query.ts';
 import { planColours } from './colour-plan.ts';
 import type { CountryColours } from './charts/palette.ts';
 import { shortCitation } from './citations.ts';
 import { bundledClaims, checkClaims, type ClaimsFile } from './claims.ts';
+import { writeConsoleFiles } from './console-files.ts';
 import { contentTypeOf } from './content-types.ts';
 import { emptyWarnings, keepMonthly, keepScreen, type WarningSnapshot } from './early-warnings.ts';
 import { alertsAtom, alertsJson } from './feeds.ts';
@@ -19,6 +21,7 @@ import { compareSectors, loadModel, type SiteModel } from './model.ts';
 import { pageSourceIds, type PageContext, type PagePlan } from './page.ts';
 import { familyPages } from './page-data.ts';
 import { changesPage } from './pages/changes.ts';
+import { dataPage } from './pages/data.ts';
 import { claimsPage } from './pages/claims.ts';
 import {
   compareCountries,
@@ -55,6 +58,7 @@ import { landingsBySource, sourcesPage, type PageCitations } from './pages/sourc
 import { mounts, paths, relativeHref } from './paths.ts';
 import { compareSeries, seriesKey, type ShareSeriesGroup } from './production-series.ts';
 import { loadQuality } from './quality.ts';
+import { publishTables } from './table-files.ts';
 import {
   checkMonth,
   diffReleases,
@@ -133,7 +137,7 @@ class ReleaseWriter {
   largestPage = { path: '', bytes: 0 };
   private readonly chartIds = new Set<string>();
   private readonly metricSql = new Set(metricSqlFiles().map((f) => f.table));
-  private readonly copies: Mount[];
+  readonly copies: Mount[];
 
   constructor(
     private readonly model: SiteModel,
@@ -436,6 +440,17 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     await writer.page(changesPage(model, changes), [9]);
     await writer.page(methodologyPage(model), [10]);
     await writer.page(dataQualityPage(model, coverage), [11]);
+    // The Data page: every table streamed from the engine into the release's files, written in the release
+    // folder once and copied to the other copies; its SQL console's files once at the site root.
+    const [release, ...others] = writer.copies;
+    const tables = await publishTables(engine, out, release, others, {
+      'chainwatch.release': month,
+    });
+    const consoleFiles = await writeConsoleFiles(out);
+    await writer.page(dataPage(tables, await loadSavedQueries(), consoleFiles.firstRun), [13]);
+    onProgress?.(
+      `  ${tables.length} tables as Parquet and CSV (${tables.reduce((n, t) => n + t.rows, 0)} rows); SQL console ${(consoleFiles.bytes / 1024 ** 2).toFixed(1)} MB at ${mounts.console}`,
+    );
     const cited = [...writer.written].sort((a, b) => compareOrder(a.order, b.order));
     await writer.page(sourcesPage(model, cited, landings), [12]);
 

@@ -8,6 +8,8 @@ export type Cell = string | number | boolean | null;
  * in Excel, and numbers keep full precision so an analyst recomputes exactly what the page shows.
  */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {
-  const lines = [columns.map(csvField).join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))];
-  return lines.join('\r\n') + '\r\n';
+  return csvLine(columns) + rows.map((r) => csvLine(columns.map((c) => r[c]))).join('');
 }
+
+/** One CSV record with its CRLF: a header or a row, for files written a batch at a time. */
+export const csvLine = (fields: readonly Cell[]): string => fields.map(csvField).join(',') + '\r\n';

@@ -23,6 +23,7 @@ const navEntries = (model: SiteModel): NavEntry[] => [
   { key: 'production', label: 'Production', path: paths.productionIndex },
   { key: 'claims', label: 'Claims check', path: paths.claims },
   { key: 'screen', label: 'Dependency screen', path: paths.screen },
+  { key: 'data', label: 'Data', path: paths.dataPage },
 ];
 
 /** The footer: how the figures are made and kept. */
@@ -45,8 +46,8 @@ const navList = (entries: readonly NavEntry[], current: string, href: (to: strin
 
 /**
  * The shared page frame: local stylesheet only, nav, and a footer with the release, how recent the
- * data are and the page's permanent address. No script, no remote resource, no build clock: a page
- * opened from disk renders completely, and the same lake gives the same bytes.
+ * data are and the page's permanent address. No script (but the Data page's SQL console), no remote
+ * resource, no build clock: a page opened from disk renders completely, and the same lake gives the same bytes.
  */
 export interface FramedPage {
   path: string;
@@ -54,6 +55,8 @@ export interface FramedPage {
   nav: string;
   /** A page with no copy in the release folder (the release list, a page only earlier releases had): no permanent link. */
   outsideRelease?: boolean;
+  /** Scripts at the site root (not in the release copies), loaded deferred; no other page has a script. */
+  scripts?: readonly string[];
 }
 
 export function layout(model: SiteModel, page: FramedPage, body: SafeHtml, mount: Mount): string {
@@ -75,7 +78,10 @@ export function layout(model: SiteModel, page: FramedPage, body: SafeHtml, mount
 <link rel="stylesheet" href="${href(paths.css)}">
 <link rel="icon" type="image/svg+xml" href="${FAVICON}">
 <link rel="alternate" type="application/atom+xml" title="chainwatch alerts" href="${href(paths.alertsAtom)}">
-</head>
+${(page.scripts ?? []).map(
+  (src) => html`<script src="${archiveHref(src)}" defer></script>
+`,
+)}</head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site-header">

@@ -26,6 +26,8 @@ export interface PagePlan {
   sourceIds: string[];
   /** Downloads that belong to the page rather than to one chart. */
   files?: SiteFile[];
+  /** Scripts at the site root the page loads (only the Data page has one, its SQL console). */
+  scripts?: readonly string[];
   body(ctx: PageContext): SafeHtml;
 }
 

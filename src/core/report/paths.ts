@@ -15,6 +15,10 @@ export const paths = {
   methodology: 'methodology.html',
   quality: 'data-quality.html',
   screen: 'screen.html',
+  /** The Data page: every table with its columns and downloads, and the SQL console. */
+  dataPage: 'data.html',
+  /** A lake table as a download of the release (`tables/trade_flows.parquet`). */
+  table: (name: string, ext: 'parquet' | 'csv') => `tables/${slug(name)}.${ext}`,
   productsIndex: 'products/index.html',
   countriesIndex: 'countries/index.html',
   productionIndex: 'production/index.html',
@@ -38,6 +42,11 @@ export const mounts = {
   release: (month: string) => `releases/${month}/`,
   releasesIndex: 'releases/index.html',
   releasesJson: 'releases/index.json',
+  /**
+   * The Data page's SQL console (its script, worker and DuckDB's WebAssembly, several MB): once per site
+   * at its root, outside the release copies, so no release carries its own copy.
+   */
+  console: 'console/',
 };
 
 /** The relative URL from one site path to another: ('products/x.html', 'data/a.csv') → '../data/a.csv'. */

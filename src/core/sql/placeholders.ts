@@ -28,13 +28,22 @@ const PLACEHOLDER = /(?<!:):([A-Za-z_][A-Za-z0-9_]*)/g;
  */
 export function toPositional(sql: string): PositionalSql {
   const order: Placeholder[] = [];
-  const out = segmentSql(sql).map((seg) =>
-    seg.kind !== 'code'
-      ? seg.text
-      : seg.text.replace(PLACEHOLDER, (_, name: string, offset: number) => {
-          order.push({ name, line: lineAt(sql, seg.start + offset) });
-          return '?';
-        }),
-  );
-  return { sql: out.join(''), order };
+  const positional = replacePlaceholders(sql, (placeholder) => {
+    order.push(placeholder);
+    return '?';
+  });
+  return { sql: positional, order };
+}
+
+/** `sql` with each `:name` placeholder replaced by what `replace` returns for it, the rest copied as written. */
+export function replacePlaceholders(sql: string, replace: (placeholder: Placeholder) => string): string {
+  return segmentSql(sql)
+    .map((seg) =>
+      seg.kind !== 'code'
+        ? seg.text
+        : seg.text.replace(PLACEHOLDER, (_, name: string, offset: number) =>
+            replace({ name, line: lineAt(sql, seg.start + offset) }),
+          ),
+    )
+    .join('');
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.ts';
 import type { SqlValue } from '../seams/query-engine.ts';
-import { toPositional } from '../sql/placeholders.ts';
+import { toPositional } from './placeholders.ts';
 
 /**
  * Typed values for analyst SQL's named `:name` parameters (rewritten to bound `?` by

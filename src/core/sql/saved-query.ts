@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { projectPath } from '../project-root.ts';
 import { InputError, UsageError } from '../errors.ts';
-import { toPositional } from '../sql/placeholders.ts';
-import { PARAM_TYPES, type ParamDecl, type ParamType } from './parameters.ts';
+import { replacePlaceholders, toPositional } from './placeholders.ts';
+import { coerceParam, PARAM_TYPES, type ParamDecl, type ParamType } from './parameters.ts';
 
 /**
  * Saved analyst queries: `.sql` files whose leading comment block is the header.
@@ -117,4 +117,18 @@ export function namedQueryOf(q: SavedQuery): { name: string; description: string
   const order = positional.order.map((p, i) => `?${i + 1}=${p.name}`).join(', ');
   const description = `${q.title}. ${q.description}${order ? ` Parameters in order: ${order}.` : ''}`;
   return { name: q.name, description: description.slice(0, 1024), queryString: positional.sql };
+}
+
+/**
+ * The saved query as one runnable statement: each `:name` written as the SQL literal of its default
+ * (`'854231'`, `2024`), so it runs where no values can be bound (the site's SQL console). A parameter
+ * without a default stays `:name`, for the reader to replace.
+ */
+export function withDefaults(q: SavedQuery): string {
+  return replacePlaceholders(q.sql, ({ name }) => {
+    const decl = q.params.find((p) => p.name === name);
+    if (decl?.defaultValue === undefined) return `:${name}`;
+    const value = coerceParam(decl, decl.defaultValue);
+    return typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value);
+  });
 }
