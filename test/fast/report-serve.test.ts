@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
-import { SITE_CSP } from '../../src/core/report/csp.ts';
+import { CONSOLE_CSP, cspFor, SITE_CSP } from '../../src/core/report/csp.ts';
 import { serveSite, type SiteServer } from '../../src/cli/serve-site.ts';
 import { serveCommand } from '../../src/cli/serve.ts';
 import { UsageError } from '../../src/core/errors.ts';
@@ -53,6 +53,27 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+describe('the CSP of a path', () => {
+  it('allows WebAssembly (and nothing else more) only on the Data page of each copy of a release and the console’s files', () => {
+    expect(CONSOLE_CSP).toBe(SITE_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"));
+    for (const path of ['/data.html', '/latest/data.html', '/releases/2026-04/data.html', '/console/duckdb-eh.wasm'])
+      expect(cspFor(path), path).toBe(CONSOLE_CSP);
+    for (const path of [
+      '/',
+      '/index.html',
+      '/products/data.html',
+      '/latest/products/280530.html',
+      '/releases/2026-04/products/280530.html',
+      '/data/product-280530-partners.csv',
+      '/tables/trade_flows.parquet',
+      '/consoles/x.js',
+      '/data.html.bak',
+      '/latest/console/data-console.js',
+    ])
+      expect(cspFor(path), path).toBe(SITE_CSP);
+  });
+});
+
 describe('serveSite', () => {
   it('serves pages, folders and downloads with their content types and the security headers, on loopback', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -74,6 +95,25 @@ describe('serveSite', () => {
       expect(res.headers['x-content-type-options'], path).toBe('nosniff');
     }
     expect((await get(server.url, '/')).body).toContain('<title>Overview · chainwatch</title>');
+  });
+
+  it('serves the Data page, its tables and its SQL console with their types, the console’s CSP only where it runs', async () => {
+    const cases: [string, string, string][] = [
+      ['/data.html', 'text/html; charset=utf-8', CONSOLE_CSP],
+      ['/latest/data.html', 'text/html; charset=utf-8', CONSOLE_CSP],
+      ['/releases/2026-04/data.html', 'text/html; charset=utf-8', CONSOLE_CSP],
+      ['/console/data-console.js', 'text/javascript; charset=utf-8', CONSOLE_CSP],
+      ['/console/duckdb-browser-eh.worker.js', 'text/javascript; charset=utf-8', CONSOLE_CSP],
+      ['/console/duckdb-eh.wasm', 'application/wasm', CONSOLE_CSP],
+      ['/tables/trade_flows.parquet', 'application/vnd.apache.parquet', SITE_CSP],
+      ['/releases/2026-04/tables/concentration.csv', 'text/csv; charset=utf-8', SITE_CSP],
+    ];
+    for (const [path, type, csp] of cases) {
+      const res = await get(server.url, path, 'HEAD');
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-type'], path).toBe(type);
+      expect(res.headers['content-security-policy'], path).toBe(csp);
+    }
   });
 
   it('answers 404 outside the site folder and for missing files, 405 for writes', async () => {

@@ -44,6 +44,12 @@ const normalizer = (volatile: readonly string[]) => {
 };
 
 /**
+ * The Data page and its table downloads came after the report this compares with (no figure of theirs
+ * was published before): test/system/browser-data-console.test.ts and report-site.test.ts check them.
+ */
+const isDataPage = (file: string) => file === 'data.html' || file.startsWith('tables/');
+
+/**
  * The figures of the release `month` of the site in `siteDir`. `volatile` lists strings that differ
  * between runs of the same data: the ingest manifests' start and finish times and their dates.
  */
@@ -51,7 +57,7 @@ export async function siteFigures(siteDir: string, month: string, volatile: read
   const release = join(siteDir, 'releases', month);
   const normalize = normalizer(volatile);
   const files = [
-    ...(await filesUnder(release)),
+    ...(await filesUnder(release)).filter((f) => !isDataPage(f)),
     ...(await filesUnder(siteDir)).filter((f) => f.startsWith('releases/') && !f.startsWith(`releases/${month}/`)),
   ];
   const pages: SiteFigures['pages'] = {};
@@ -70,7 +76,12 @@ export async function siteFigures(siteDir: string, month: string, volatile: read
       const rows = parseCsv(text);
       const columns = Object.keys(rows[0] ?? {});
       data[file] = { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
-    } else if (file.endsWith('.json')) data[file] = JSON.parse(text);
+    } else if (file.endsWith('.json')) {
+      const parsed = JSON.parse(text);
+      // The snapshot lists the release's pages (to tell a later release which are gone): the Data page too.
+      if (Array.isArray(parsed.pages)) parsed.pages = parsed.pages.filter((p: string) => !isDataPage(p));
+      data[file] = parsed;
+    }
   }
   return { files, pages, data };
 }

@@ -49,8 +49,16 @@ const decode = (s: string) =>
 /** What a page shows and speaks, without code, scripts, styles and analyst tables. */
 export function readerText(markup: string): string {
   const shown = markup
-    .replace(/<(code|pre|script|style)\b[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    // A textarea here is the Data page's SQL editor: code the reader edits.
+    .replace(/<(code|pre|script|style|textarea)\b[^>]*>[\s\S]*?<\/\1>/g, ' ')
     .replace(/<table class="analyst"[\s\S]*?<\/table>/g, ' ');
   const spoken = [...shown.matchAll(/\baria-label="([^"]*)"/g)].map((m) => m[1]);
   return decode([shown.replace(/<[^>]+>/g, ' '), ...spoken].join(' '));
 }
+
+/**
+ * A page without the site's one script element, the Data page's SQL console loaded from the site's
+ * `console/` folder: what is left must hold no script at all.
+ */
+export const withoutConsoleScript = (html: string): string =>
+  html.replace(/<script src="(\.\.\/)*console\/data-console\.js" defer><\/script>/, '');

@@ -1,6 +1,6 @@
 import { withDefaults, type SavedQuery } from '../../sql/saved-query.ts';
 import { CONSOLE_SCRIPT } from '../console-files.ts';
-import { html } from '../html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import type { PagePlan } from '../page.ts';
 import { paths } from '../paths.ts';
 import type { PublishedTable } from '../table-files.ts';
@@ -20,6 +20,10 @@ ORDER BY hs6, year
 LIMIT 20`;
 
 const tableAnchor = (name: string) => `table-${name}`;
+
+/** A table's description with the identifiers it names (`source_id`) set as code. */
+const withCode = (text: string): SafeHtml =>
+  html`${text.split(/\b([a-z0-9]+(?:_[a-z0-9]+)+)\b/).map((part, i) => (i % 2 ? html`<code>${part}</code>` : part))}`;
 
 /**
  * The Data page: every lake table of the release with its columns (as the engine reports them, with
@@ -64,10 +68,10 @@ ${tables.map(
     t,
   ) => html`<section class="data-table" id="${tableAnchor(t.name)}" data-table="${t.name}" data-parquet="${ctx.href(paths.table(t.name, 'parquet'))}">
 <h3><code>${t.name}</code></h3>
-<p>${t.description}</p>
+<p>${withCode(t.description)}</p>
 <p class="small">${t.zone === 'curated' ? 'Curated table (landed by ingest)' : 'Metric table (computed in SQL)'} · ${t.rows.toLocaleString('en-US')} rows · <a href="${ctx.href(paths.table(t.name, 'parquet'))}" download>Parquet</a> (${formatBytes(t.bytes.parquet)}) · <a href="${ctx.href(paths.table(t.name, 'csv'))}" download>CSV</a> (${formatBytes(t.bytes.csv)})</p>
 <details><summary>${t.columns.length} columns</summary>
-<table>
+<table class="analyst">
 <thead><tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Meaning</th></tr></thead>
 <tbody>${t.columns.map((c) => html`<tr><td><code>${c.name}</code></td><td>${c.type}</td><td>${c.description}</td></tr>`)}</tbody>
 </table>
