@@ -31,18 +31,15 @@ export const CLI_BUILD = {
 
 /**
  * The Data page's SQL console, as the report copies it into the site (src/core/report/console-files.ts
- * reads this folder): the page script with DuckDB-WASM's ESM API and Apache Arrow bundled into one classic
- * script (a module script would not load from a page opened from disk), and DuckDB's workers and
- * WebAssembly for browsers with and without WebAssembly exceptions (eh, mvp), as the package ships them.
+ * reads this folder): the page script with DuckDB-WASM's ESM API, Apache Arrow and hyparquet bundled into
+ * one classic script (a module script would not load from a page opened from disk), and DuckDB's worker and
+ * WebAssembly as the package ships them. Only the build with WebAssembly exceptions (eh): every browser that
+ * honours the page's CSP ('wasm-unsafe-eval': Chrome 97, Firefox 102, Safari 16) runs it, so the build for
+ * older browsers (mvp, 39 MB) could never load there.
  */
 const CONSOLE_DIR = `${root}dist/site-console`;
 const DUCKDB_WASM_DIST = `${root}node_modules/@duckdb/duckdb-wasm/dist`;
-const DUCKDB_WASM_FILES = [
-  'duckdb-eh.wasm',
-  'duckdb-browser-eh.worker.js',
-  'duckdb-mvp.wasm',
-  'duckdb-browser-mvp.worker.js',
-];
+const DUCKDB_WASM_FILES = ['duckdb-eh.wasm', 'duckdb-browser-eh.worker.js'];
 
 async function buildConsole() {
   await build({

@@ -21,15 +21,13 @@ const TABLE_NAME = /^[a-z][a-z0-9_]*$/;
 
 const script = document.currentScript as HTMLScriptElement;
 const here = new URL('.', script.src);
-const BUNDLES: duckdb.DuckDBBundles = {
-  mvp: {
-    mainModule: new URL('duckdb-mvp.wasm', here).href,
-    mainWorker: new URL('duckdb-browser-mvp.worker.js', here).href,
-  },
-  eh: {
-    mainModule: new URL('duckdb-eh.wasm', here).href,
-    mainWorker: new URL('duckdb-browser-eh.worker.js', here).href,
-  },
+/**
+ * DuckDB's build with WebAssembly exceptions, the only one the site ships: every browser that honours the
+ * page's CSP ('wasm-unsafe-eval') runs it (scripts/build.mjs).
+ */
+const BUNDLE = {
+  mainModule: new URL('duckdb-eh.wasm', here).href,
+  mainWorker: new URL('duckdb-browser-eh.worker.js', here).href,
 };
 
 interface Elements {
@@ -157,10 +155,9 @@ const namedIn = (sql: string, tables: Iterable<string>): string[] =>
 
 /** Start DuckDB in its worker, configured as `chainwatch query` configures it. */
 async function openDatabase(): Promise<Connection> {
-  const bundle = await duckdb.selectBundle(BUNDLES);
-  const worker = new Worker(bundle.mainWorker!);
+  const worker = new Worker(BUNDLE.mainWorker);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(bundle.mainModule);
+  await db.instantiate(BUNDLE.mainModule);
   await db.open({ query: { castBigIntToDouble: false, castDecimalToDouble: true } });
   const connection = await db.connect();
   // Never fetch an extension (the CSP would refuse it anyway), and divide integers as Athena does.

@@ -6,7 +6,7 @@
  * same SQL on the same lake; every request the page makes is to the site.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import { launchChromium, watchPage } from '../support/chromium.ts';
 import { scaled } from '../support/slowdown.ts';
 
 const run = promisify(execFile);
+const ARTIFACTS = 'test-artifacts';
 
 /** Typed into the editor: a join, a filter, integer division (Athena's, which the console sets too) and doubles. */
 const TYPED_SQL = `SELECT s.hs6, s.year, s.year / 10 AS decade, s.partner_iso3, s.share, s.value_usd, c.hhi, c.top_supplier_iso3
@@ -117,6 +118,8 @@ describe('the Data page’s SQL console in Chromium', () => {
         await page.locator('#sql-text').pressSequentially(TYPED_SQL);
         await page.click('#sql-run');
         expect(await shown()).toEqual(await cliRows(TYPED_SQL));
+        await mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, 'data-console.png') });
 
         const parquet = requested.filter((u) => u.endsWith('.parquet'));
         expect(parquet.length, 'the console read the release’s Parquet files').toBeGreaterThan(0);

@@ -446,10 +446,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     const tables = await publishTables(engine, out, release, others, {
       'chainwatch.release': month,
     });
-    const consoleFiles = await writeConsoleFiles(out);
-    await writer.page(dataPage(tables, await loadSavedQueries(), consoleFiles.firstRun), [13]);
+    const consoleBytes = await writeConsoleFiles(out);
+    await writer.page(dataPage(tables, await loadSavedQueries(), consoleBytes), [13]);
     onProgress?.(
-      `  ${tables.length} tables as Parquet and CSV (${tables.reduce((n, t) => n + t.rows, 0)} rows); SQL console ${(consoleFiles.bytes / 1024 ** 2).toFixed(1)} MB at ${mounts.console}`,
+      `  ${tables.length} tables as Parquet and CSV (${tables.reduce((n, t) => n + t.rows, 0)} rows); SQL console ${(consoleBytes / 1024 ** 2).toFixed(1)} MB at ${mounts.console}`,
     );
     const cited = [...writer.written].sort((a, b) => compareOrder(a.order, b.order));
     await writer.page(sourcesPage(model, cited, landings), [12]);

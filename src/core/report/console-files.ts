@@ -18,30 +18,25 @@ const CONSOLE_BUILD = projectPath('dist', 'site-console');
 /** The page script, as the Data page names it. */
 export const CONSOLE_SCRIPT = `${mounts.console}data-console.js`;
 
-/** What a current browser downloads on the first Run: the script, the worker and the WebAssembly with exceptions. */
-const FIRST_RUN = ['data-console.js', 'duckdb-browser-eh.worker.js', 'duckdb-eh.wasm'];
-
 /**
  * Copy the SQL console into the site once, at its root (`console/`): every copy of every release's Data
- * page loads it from there, so the WebAssembly (tens of MB) is in each site build once. Returns the bytes
- * written and the bytes a reader's browser downloads to run a first query.
+ * page loads it from there, so the WebAssembly (tens of MB) is in each site build once. Returns its size:
+ * what a reader's browser downloads for a first query.
  */
-export async function writeConsoleFiles(out: ObjectStore): Promise<{ bytes: number; firstRun: number }> {
+export async function writeConsoleFiles(out: ObjectStore): Promise<number> {
   const files: string[] = await readdir(CONSOLE_BUILD).catch(() => []);
   if (!files.includes('data-console.js'))
     throw new ConsoleFilesError(
       `The Data page's SQL console is not built (${CONSOLE_BUILD} has no data-console.js)`,
       'Run npm run build (npm start and npm test run it), then build the site again.',
     );
-  const sizes = { bytes: 0, firstRun: 0 };
+  let bytes = 0;
   for (const file of files.sort()) {
     const path = join(CONSOLE_BUILD, file);
     const key = mounts.console + file;
     if (out.putFile) await out.putFile(key, path, contentTypeOf(file));
     else await out.put(key, await readFile(path), contentTypeOf(file));
-    const { size } = await stat(path);
-    sizes.bytes += size;
-    if (FIRST_RUN.includes(file)) sizes.firstRun += size;
+    bytes += (await stat(path)).size;
   }
-  return sizes;
+  return bytes;
 }
