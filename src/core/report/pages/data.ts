@@ -47,7 +47,7 @@ export function dataPage(
 <p class="lede">Every table of this release as Parquet and CSV, under the names <code>chainwatch query</code>, the DuckDB views and Athena use, and a SQL console that queries them in your browser.</p>
 <section aria-labelledby="console-heading">
 <h2 id="console-heading">SQL console</h2>
-<p>DuckDB runs in this page (DuckDB-WASM, ${formatBytes(consoleBytes)}, downloaded from this site on the first Run, then cached by the browser) over this release's Parquet files, each a view named as in the lake, so the SQL of <code>chainwatch query</code> runs here unchanged and gives the same rows. Your queries run in your browser and are sent nowhere.</p>
+<p>DuckDB runs in this page (DuckDB-WASM, ${formatBytes(consoleBytes)}, downloaded from this site on the first Run, then cached by the browser) over this release's Parquet files, each table under its name in the lake, so the SQL of <code>chainwatch query</code> runs here unchanged and gives the same rows. Your queries run in your browser and are sent nowhere.</p>
 <form id="sql-console" class="sql-console">
 <p><label for="sql-example">Example (a saved query of <code>sql/analyst/</code>, its parameters set to their defaults)</label><br>
 <select id="sql-example">
