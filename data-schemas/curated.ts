@@ -134,9 +134,14 @@ export const basket = defineTable({
   schema: z.object({
     sector: col.string('Basket sector: semiconductors, ev_batteries, rare_earths, medical_supplies.'),
     hs6: col.string('HS 6-digit code (canonical product).'),
-    label: col.string('Short product label.'),
+    label: col.string(
+      'Product name in plain words, as every page shows it (e.g. 854140: solar cells and panels, LEDs).',
+    ),
     stage: z.enum(STAGES).describe('Supply-chain stage of the product.'),
     source_id: col.string('Citation for the code choice.'),
+    hs_wording: col.string(
+      "The HS heading's own wording, shortened (e.g. 848640: machines of Note 11(C) to Chapter 84).",
+    ),
   }),
 });
 

@@ -316,7 +316,7 @@ describe('chainwatch shell', () => {
       ),
     });
     expect(failures).toBe(1);
-    expect(out.out[0]).toMatch(/^hs6 +label\n-+ +-+\n854231 +Processors and controllers \(ICs\)\n\(1 row\)$/);
+    expect(out.out[0]).toMatch(/^hs6 +label\n-+ +-+\n854231 +Processors and controllers \(chips\)\n\(1 row\)$/);
     expect(out.out[1]).toBe('one\n---\n  1\n(1 row)');
     expect(out.err).toEqual([expect.stringMatching(/^Error: Unknown table "nope"\n {2}→ The lake tables are: /)]);
     for (const t of allTables) expect(out.out[2]).toMatch(new RegExp(`^${t.name} +VIEW$`, 'm'));

@@ -24,6 +24,10 @@ const BUNDLED = 'data/bundled';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const section = (page: string, id: string) =>
   new RegExp(`<section class="claim" id="claim-${id}"[^]*?</section>`).exec(page)![0];
+/** A page as a reader meets it (text and spoken labels, no code), with its whitespace collapsed. */
+const readPage = async (page: string) => readerText(await readFile(join(site, page), 'utf8')).replace(/\s+/g, ' ');
+const bundledCsv = async (file: string) => parseCsv(await readFile(join(BUNDLED, file), 'utf8'));
+const referenceCsv = async (file: string) => parseCsv(await readFile(join('data-schemas/reference', file), 'utf8'));
 let work: string;
 let site: string;
 let summary: BuildSummary;
@@ -204,7 +208,7 @@ describe('report site on the bundled data', () => {
     // page, computing the share for the registry's basket of the same name and HS codes, gives the same figure.
     const registry = bundledClaims().baskets['rare-earth-sector'];
     const headline = new RegExp(
-      `China’s share of US imports of the rare earths sector basket \\(\\d+ HS6 products: HS ${registry.hs6.join(', ')}\\)</h3>[^]*?<span class="when">China, (\\d{4})</span>[^]*?<data value="([^"]+)">[^<]+</data></strong> <span class="when">incl\\. Hong Kong and Macao`,
+      `China’s share of US imports of the rare earths sector basket \\(\\d+ HS6 products: HS ${registry.hs6.join(', ')}\\)</h3>[^]*?<span class="when">China, (\\d{4})(?: \\(provisional\\))?</span>[^]*?<data value="([^"]+)">[^<]+</data></strong> <span class="when">incl\\. Hong Kong and Macao`,
     ).exec(overview)!;
     const context =
       /sector basket, which adds permanent magnets[\s\S]*?<data value="([^"]+)">[^<]+<\/data> \((\d{4})\)/.exec(
@@ -226,18 +230,151 @@ describe('report site on the bundled data', () => {
     expect(await brokenLinks(site, pages)).toEqual([]);
   });
 
-  it('shows and speaks no internal identifier — a schema column or a source id — outside code and analyst tables', async () => {
-    const columns = new Set(allTables.flatMap((t) => Object.keys(t.schema.shape)).filter((c) => c.includes('_')));
+  it('shows and speaks no internal identifier — a schema column or table, a measure or a source id — outside code and analyst tables', async () => {
+    const snake = (names: Iterable<string>) => [...names].filter((n) => n.includes('_'));
+    const measures = new Set<string>();
+    for (const file of ['rare_earths.csv', 'ev_batteries_and_minerals.csv', 'semiconductor_fab_capacity_share.csv'])
+      for (const r of await bundledCsv(file)) measures.add(r.indicator);
+    const identifiers = new Set([
+      ...snake(allTables.flatMap((t) => Object.keys(t.schema.shape))),
+      ...snake(allTables.map((t) => t.name)),
+      ...snake(measures),
+    ]);
     const sources = await readFile(join(site, 'sources.html'), 'utf8');
     const sourceIds = new Set([...sources.matchAll(/\bid="src-([^"]+)"/g)].map((m) => m[1]));
-    expect(columns.has('value_usd')).toBe(true);
-    expect(sourceIds.has('USGS_MCS2025_REE')).toBe(true);
+    for (const known of ['value_usd', 'production_shares', 'fab_capacity_share'])
+      expect(identifiers.has(known)).toBe(true);
+    for (const known of ['USGS_MCS2025_REE', 'THINCB2B']) expect(sourceIds.has(known)).toBe(true);
     const leaks: string[] = [];
     for (const page of await sitePages(site)) {
-      const text = readerText(await readFile(join(site, page), 'utf8'));
-      for (const word of new Set(text.match(/[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+/g) ?? []))
-        if (columns.has(word) || sourceIds.has(word)) leaks.push(`${page}: ${word}`);
+      // A file's name (the SQL behind a chart, an input file) names a file, not a column or a measure.
+      const text = readerText(await readFile(join(site, page), 'utf8')).replace(/\S+\.(?:sql|csv|json)\b/g, ' ');
+      for (const word of new Set(text.match(/[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*/g) ?? []))
+        if (identifiers.has(word) || sourceIds.has(word)) leaks.push(`${page}: ${word}`);
     }
     expect(leaks).toEqual([]);
+  });
+});
+
+describe('what a reader can quote from the bundled site', () => {
+  it('marks the latest year of US import data provisional wherever a headline or a country page shows it', async () => {
+    const latest = Math.max(...(await bundledCsv('us_imports_by_partner_hs6.csv')).map((r) => Number(r.year)));
+    const index = await readFile(join(site, 'index.html'), 'utf8');
+    const importWhens = [...index.matchAll(/id="headline-[\w-]+-us-imports-china">[\s\S]*?<\/article>/g)].flatMap((m) =>
+      [...m[0].matchAll(/<span class="when">([^<]*)<\/span>/g)].map((w) => w[1]),
+    );
+    expect(importWhens.length).toBeGreaterThan(0);
+    for (const when of importWhens) expect(when).toContain(`${latest} (provisional)`);
+    for (const iso3 of ['CHN', 'TWN']) {
+      const led = /<section aria-labelledby="led">[\s\S]*?<\/section>/.exec(
+        await readFile(join(site, 'countries', `${iso3}.html`), 'utf8'),
+      )![0];
+      const years = [...led.matchAll(/<tr><td>[\s\S]*?<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1]);
+      expect(years.length).toBeGreaterThan(0);
+      for (const y of years) expect(y === `${latest} (provisional)` || Number(y) < latest, `${iso3}: ${y}`).toBe(true);
+    }
+  });
+
+  it('shows a USGS estimate with “(est.)” on the overview cards and the country pages', async () => {
+    const estimated = (await bundledCsv('rare_earths.csv')).filter(
+      (r) => r.indicator === 'mine_production' && r.source_id === 'USGS_MCS2026_REE' && r.geo === 'CHN',
+    );
+    const year = Math.max(...estimated.map((r) => Number(r.year)));
+    expect(estimated.find((r) => Number(r.year) === year)!.qualifier).toBe('e');
+    const index = await readFile(join(site, 'index.html'), 'utf8');
+    const card = /id="headline-rare_earths-rare_earths-mine_production">([\s\S]*?)<\/article>/.exec(index)![1];
+    expect(card).toContain(`<span class="when">China, ${year} (est.)</span>`);
+    const china = await readPage('countries/CHN.html');
+    expect(china).toMatch(new RegExp(`Rare earths mine production ${year} \\(est\\.\\) \\d`));
+  });
+
+  it('says how far each source’s data reach without counting projections as data', async () => {
+    const quality = await readFile(join(site, 'data-quality.html'), 'utf8');
+    const coverage = /<section aria-labelledby="coverage">[\s\S]*?<\/section>/.exec(quality)![0];
+    const reach = [...coverage.matchAll(/<td>([^<]*)<\/td><\/tr>/g)].map((m) => m[1]);
+    const footer = /production and capacity figures through (\d{4})/.exec(quality)![1];
+    const [, tradeThrough] = /trade through (\d{4})/.exec(quality)!;
+    const lastObserved = Math.max(Number(footer), Number(tradeThrough));
+    expect(reach.length).toBeGreaterThan(30);
+    for (const cell of reach) {
+      const first = /^(\d{4})/.exec(cell);
+      if (first) expect(Number(first[1]), cell).toBeLessThanOrEqual(lastObserved);
+    }
+    const projectionOnly = (await bundledCsv('semiconductor_fab_capacity_share.csv')).filter(
+      (r) => r.source_id === 'HINETWORK_2024',
+    );
+    expect(projectionOnly.every((r) => /projection|2032/.test(r.indicator + r.year))).toBe(true);
+    const row = /<tr><td><a href="[^"]*#src-HINETWORK_2024">[\s\S]*?<\/tr>/.exec(coverage)![0];
+    expect(row).toContain('projections only');
+  });
+
+  it('names products in plain words from the basket, with the HS wording kept for analysts on the product page', async () => {
+    const basketRows = await referenceCsv('basket.csv');
+    const reworded = basketRows.filter((r) => !r.label.includes(r.hs_wording));
+    expect(reworded.map((r) => r.hs6)).toEqual(expect.arrayContaining(['848640', '854140']));
+    const pages = await sitePages(site);
+    const texts = new Map(await Promise.all(pages.map(async (p) => [p, await readPage(p)] as const)));
+    for (const r of reworded) {
+      const own = `products/${r.hs6}.html`;
+      if (!texts.has(own)) continue;
+      expect(texts.get(own)).toContain(`${r.label} HS ${r.hs6}`);
+      expect(texts.get(own)).toContain(`own words (shortened): ${r.hs_wording}.`);
+      const elsewhere = pages.filter((p) => p !== own && texts.get(p)!.includes(r.hs_wording));
+      expect(elsewhere, `${r.hs6} “${r.hs_wording}”`).toEqual([]);
+    }
+  });
+
+  it('tells the reader on the Taiwan page that Comtrade publishes Taiwan as partner 490', async () => {
+    const taiwan = (await referenceCsv('countries.csv')).find((r) => r.iso3 === 'TWN')!;
+    expect(taiwan.comtrade_code).toBe('490');
+    const page = await readPage('countries/TWN.html');
+    expect(page).toContain(taiwan.note.replace(/\s+/g, ' '));
+    expect(await readFile(join(site, 'countries', 'TWN.html'), 'utf8')).toContain(`#src-${taiwan.source_id}`);
+  });
+
+  it('names the third-party mart wherever its Comtrade figures are cited', async () => {
+    const cited: string[] = [];
+    for (const page of await sitePages(site)) {
+      const markup = await readFile(join(site, page), 'utf8');
+      for (const m of markup.matchAll(/<a href="[^"]*#src-AKASHOK1_COMTRADE">([^<]*)<\/a>/g))
+        cited.push(`${page}: ${m[1]}`);
+    }
+    expect(cited.length).toBeGreaterThan(20);
+    expect(cited.filter((c) => !c.includes('via akashok1/semiconductor-rare-earth-supply-chain-risk'))).toEqual([]);
+  });
+
+  it('gives every source its licence or says none is stated, its access date from the citation record, and a text to cite it by', async () => {
+    const markup = await readFile(join(site, 'sources.html'), 'utf8');
+    const entries = [...markup.matchAll(/<div class="source" id="src-([^"]+)">([\s\S]*?)<\/div>/g)];
+    expect(entries.length).toBeGreaterThan(40);
+    const builtOn = /In this lake since: (\d{4}-\d{2}-\d{2})/.exec(markup)![1];
+    for (const [, id, entry] of entries) {
+      const text = readerText(entry).replace(/\s+/g, ' ');
+      expect(text, id).not.toContain('Retrieved: landed');
+      expect(text, id).toMatch(/Licence: (?:[^.]+|not stated in the citation record; cite the source as below)\./);
+      const citation = readerText(/<p class="citation">([\s\S]*?)<\/p>/.exec(entry)![1]).trim();
+      expect(text, id).toContain(`Cite this source: ${citation.replace(/[.\s]+$/, '')}`);
+      const accessed = /Accessed: (\d{4}-\d{2}-\d{2})/.exec(text)?.[1];
+      if (accessed) expect(accessed, `${id}: the build date is not an access date`).not.toBe(builtOn);
+    }
+    const sourcesMd = await readFile(join(BUNDLED, 'SOURCES.md'), 'utf8');
+    const monthly = /\| COMTRADE_MONTHLY_USA_CHN \|[^\n]*fetched it on (\d{4}-\d{2}-\d{2})/.exec(sourcesMd)![1];
+    const entry = entries.find(([, id]) => id === 'COMTRADE_MONTHLY_USA_CHN')![2];
+    expect(readerText(entry)).toContain(`Accessed: ${monthly}.`);
+    expect(readerText(entry)).toContain(`(accessed ${monthly})`);
+  });
+
+  it('states the caveats that change a conclusion: origin is the assembly country, chips come inside goods, mine output is not refining', async () => {
+    const semis = (await referenceCsv('basket.csv')).filter((r) => r.sector === 'semiconductors').map((r) => r.hs6);
+    for (const page of ['sectors/semiconductors.html', ...semis.map((hs6) => `products/${hs6}.html`)]) {
+      const text = await readPage(page);
+      expect(text, page).toContain('last substantially transformed');
+      expect(text, page).toContain('inside finished goods');
+    }
+    const stages = (await bundledCsv('ev_batteries_and_minerals.csv')).filter((r) => /refin/i.test(r.indicator));
+    expect(stages).toEqual([]);
+    const index = await readFile(join(site, 'index.html'), 'utf8');
+    const cobalt = /id="headline-ev_batteries-cobalt-mine_production">([\s\S]*?)<\/article>/.exec(index)![1];
+    expect(readerText(cobalt)).toContain('these data hold no cobalt refining figures');
   });
 });

@@ -41,6 +41,11 @@ async function filesOf(dir: string): Promise<string[]> {
 }
 
 const read = (path: string) => readFile(join(site, path), 'utf8');
+/** A trade year as pages show it: the fixture's latest annual year of US imports is provisional. */
+const tradeYear = (year: number) => {
+  const annual = fixtureLake().tradeFlows.filter((f) => f.reporter_iso3 === 'USA' && f.flow === 'M' && f.month === 0);
+  return year === Math.max(...annual.map((f) => f.year)) ? `${year} (provisional)` : String(year);
+};
 
 async function buildFixture(name: string, lake: FixtureLake = fixtureLake(), withRuns = false): Promise<string> {
   const store = new FolderObjectStore(join(work, `${name}-lake`));
@@ -309,7 +314,7 @@ describe('report site from a fixture lake', () => {
         expect(shown, `${hs6} ${metric}`).not.toBeNull();
         expect(Number(shown![1])).toBeCloseTo(value, 12);
       }
-      expect(page).toContain(`<h2 id="key-figures">Key figures, ${year}</h2>`);
+      expect(page).toContain(`<h2 id="key-figures">Key figures, ${tradeYear(Number(year))}</h2>`);
     }
   });
 
@@ -346,12 +351,13 @@ describe('report site from a fixture lake', () => {
     const comtrade = /<div class="source" id="src-AKASHOK1_COMTRADE">([\s\S]*?)<\/div>/.exec(sources)![1];
     expect(comtrade).toContain('href="products/280530.html"');
     expect(comtrade).toContain('href="products/854231.html"');
-    // Retrieved: when the run manifest says the source's rows were landed.
+    // When the run manifest says the source's rows were landed: a lake date, not an access date.
     expect(comtrade).toContain(
-      `Retrieved: landed in the lake 2026-01-31 by the <code>bundled</code> source (run ${RUN_ID})`,
+      `In this lake since: 2026-01-31, landed by the <code>bundled</code> source (run ${RUN_ID})`,
     );
+    expect(comtrade).toContain('Accessed: not recorded in the citation record');
     const secondary = /<div class="source" id="src-FORBES_2020">([\s\S]*?)<\/div>/.exec(sources)![1];
-    expect(secondary).toContain('Licence: not stated by the publisher');
+    expect(secondary).toContain('Licence: not stated in the citation record; cite the source as below.');
   });
 
   it('gives each country one colour across charts, distinct within a chart, grey only for all other countries', async () => {
@@ -397,7 +403,7 @@ describe('report site from a fixture lake', () => {
     const total = cell.reduce((s, f) => s + f.value_usd!, 0);
     const china = cell.find((f) => f.partner_iso3 === 'CHN')!.value_usd!;
     const metric = (name: string) => Number(new RegExp(`data-metric="${name}"><data value="([^"]+)">`).exec(page)![1]);
-    expect(page).toContain(`<h2 id="exposure">Exposure, ${year}</h2>`);
+    expect(page).toContain(`<h2 id="exposure">Exposure, ${tradeYear(year)}</h2>`);
     expect(metric('risk_top')).toBeCloseTo(Math.max(...cell.map((f) => f.value_usd!)) / total, 12);
     expect(metric('risk_china')).toBeCloseTo(china / total, 12);
     // Each ally's World row when it has one, else the sum of its partner rows.

@@ -304,7 +304,8 @@ async function writeProductionPages(
       sector.cr3.push(...cr3Rows(concentration, keys).filter((r) => r.sector === s.sector));
       const found = headlines.get(s.sector) ?? [];
       for (const group of s.groups.filter((g) => HEADLINE_STAGES.includes(g.stage))) {
-        const headline = worldShareHeadline(s.sector, group);
+        const refined = s.groups.some((g) => g.commodity === group.commodity && g.stage === 'refining');
+        const headline = worldShareHeadline(s.sector, group, refined);
         if (headline) found.push({ group, headline });
       }
       headlines.set(s.sector, found);
@@ -394,7 +395,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
       }
       bySector.push({
         sector,
-        headlines: sectorHeadlines(sector, info, productsOf(sector.id)),
+        headlines: sectorHeadlines(sector, info, productsOf(sector.id), model.asOf.provisionalTradeYear),
         published: published.get(sector.id) ?? 0,
       });
     }

@@ -15,6 +15,8 @@ interface HeadlineFigure {
   sourceIds: string[];
   /** Extra words after the figure ("incl. Hong Kong and Macao"). */
   qualifier?: string;
+  /** How firm the figure is, shown after its period: "est." (a source estimate) or "provisional" (the latest trade year). */
+  mark?: 'est.' | 'provisional';
 }
 
 export interface Headline {
@@ -24,6 +26,8 @@ export interface Headline {
   figures: HeadlineFigure[];
   /** How the figure was obtained, in words (shown small under it). */
   method: string;
+  /** What the figure does not say that would change a reader's conclusion (shown under it). */
+  caveat?: string;
   href: string;
 }
 
@@ -76,7 +80,7 @@ export async function seedHeadlines(engine: QueryEngine): Promise<Headline[]> {
         label: sel.label,
         sector,
         figures: ends.map(publishedFigure),
-        method: `Published figure (${sel.measure}), as the source states it.`,
+        method: 'Published figure, as the source states it.',
         href: paths.sector(sector),
       };
     }),
@@ -86,9 +90,14 @@ export async function seedHeadlines(engine: QueryEngine): Promise<Headline[]> {
 /**
  * A mining or refining series of a sector: China's share of world output in the series' latest year
  * (from production_shares; the newest source when editions overlap), and the largest producer when
- * that is not China. None when the latest year has neither.
+ * that is not China. None when the latest year has neither. A mine-output figure for a commodity
+ * the lake has no refining series of says so: who mines an ore is not who refines it.
  */
-export function worldShareHeadline(sector: string, { commodity, measure, rows }: ShareSeriesGroup): Headline | null {
+export function worldShareHeadline(
+  sector: string,
+  { commodity, measure, stage, rows }: ShareSeriesGroup,
+  hasRefiningSeries: boolean,
+): Headline | null {
   const year = Math.max(...rows.map((r) => r.year));
   const sourceId = rows
     .filter((r) => r.year === year)
@@ -108,6 +117,7 @@ export function worldShareHeadline(sector: string, { commodity, measure, rows }:
       when: String(year),
       sourceIds: [sourceId],
       qualifier: 'China',
+      ...(china.is_estimate ? { mark: 'est.' as const } : {}),
     });
   if (leader && leader.geo_iso3 !== 'CHN') {
     figures.push({
@@ -116,6 +126,7 @@ export function worldShareHeadline(sector: string, { commodity, measure, rows }:
       when: String(year),
       sourceIds: [sourceId],
       qualifier: `${leader.geo_name}, the largest producer`,
+      ...(leader.is_estimate ? { mark: 'est.' as const } : {}),
     });
   }
   if (figures.length === 0) return null;
@@ -124,7 +135,12 @@ export function worldShareHeadline(sector: string, { commodity, measure, rows }:
     label: `Share of world ${seriesName(commodity, measure).toLowerCase()}`,
     sector,
     figures,
-    method: 'Country value divided by the sum over countries (production_shares).',
+    method: 'Each country’s output divided by the sum over the countries the source lists.',
+    ...(stage === 'mining' && !hasRefiningSeries
+      ? {
+          caveat: `Mine output only: ore is often refined in another country than the one that mines it, and these data hold no ${seriesName(commodity, 'refining').toLowerCase()} figures, so this share says nothing about who refines ${commodity.replace(/_/g, ' ')}.`,
+        }
+      : {}),
     href: paths.sector(sector),
   };
 }
@@ -134,7 +150,11 @@ export function worldShareHeadline(sector: string, { commodity, measure, rows }:
  * basket's HS6 products (Σ china_share × total / Σ total over the products' rows of that year).
  * A product's latest year is the sector's latest year exactly when it has a row for it.
  */
-export function importsHeadline(sector: { id: string; label: string }, products: readonly Product[]): Headline | null {
+export function importsHeadline(
+  sector: { id: string; label: string },
+  products: readonly Product[],
+  provisionalYear: number | null,
+): Headline | null {
   const latest = products.flatMap((p) => (p.latest?.has_dependency ? [{ ...p.latest, hs6: p.hs6 }] : []));
   if (latest.length === 0) return null;
   const year = Math.max(...latest.map((d) => d.year));
@@ -143,6 +163,7 @@ export function importsHeadline(sector: { id: string; label: string }, products:
   const weighted = (key: 'china_share' | 'china_hkg_share') =>
     cell.reduce((s, d) => s + (d[key] as number) * d.total_value_usd, 0) / total;
   const sourceIds = [...new Set(products.flatMap((p) => p.sourceIds))].sort();
+  const mark = year === provisionalYear ? { mark: 'provisional' as const } : {};
   return {
     id: `${sector.id}-us-imports-china`,
     label: `China’s share of US imports of the ${sector.label.toLowerCase()} sector basket (${cell.length} HS6 product${cell.length === 1 ? '' : 's'}: HS ${cell
@@ -157,6 +178,7 @@ export function importsHeadline(sector: { id: string; label: string }, products:
         when: String(year),
         sourceIds,
         qualifier: 'China',
+        ...mark,
       },
       {
         value: weighted('china_hkg_share'),
@@ -164,9 +186,10 @@ export function importsHeadline(sector: { id: string; label: string }, products:
         when: String(year),
         sourceIds,
         qualifier: 'incl. Hong Kong and Macao',
+        ...mark,
       },
     ],
-    method: 'Value-weighted over the basket’s HS6 products: Σ share × imports / Σ imports (dependency table).',
+    method: 'Value-weighted over the basket’s HS6 products: Σ share × imports / Σ imports.',
     href: paths.sector(sector.id),
   };
 }

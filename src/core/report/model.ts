@@ -10,6 +10,7 @@ export interface Sector {
   id: string;
   label: string;
   intro: string;
+  tradeCaveat?: string;
 }
 
 /** Which release this build is and what came before it. */
@@ -38,8 +39,12 @@ export interface SiteModel {
   source(sourceId: string): SourceRow | undefined;
   /** A country's display name (as the supplier tables spell it, else the countries table, else the code). */
   countryName(iso3: string): string;
+  /** The countries table's note on how the sources code a country (Taiwan as Comtrade partner 490), with its citation. */
+  countryNote(iso3: string): { note: string; sourceId: string } | null;
   partnerGroups: PartnerGroupRow[];
-  asOf: { tradeThrough: string | null; productionThrough: number | null };
+  asOf: { tradeThrough: string | null; productionThrough: number | null; provisionalTradeYear: number | null };
+  /** A trade year as pages show it: the latest annual year of US imports is marked "(provisional)". */
+  tradeYear(year: number): string;
 }
 
 export interface ModelContext {
@@ -74,13 +79,23 @@ export async function loadModel(engine: QueryEngine, storeLocation: string, cont
   }
   const [sectorRows, [asOf], sources, names, partnerGroups] = await Promise.all([
     queryRows<{ sector: string }>(engine, 'site_sectors'),
-    queryRows<{ trade_through: number | null; production_through: number | null }>(engine, 'site_as_of'),
+    queryRows<{
+      trade_through: number | null;
+      production_through: number | null;
+      trade_provisional_year: number | null;
+    }>(engine, 'site_as_of'),
     queryRows<SourceRow>(engine, 'site_sources'),
-    queryRows<{ iso3: string; name: string }>(engine, 'site_country_names'),
+    queryRows<{ iso3: string; name: string; note: string | null; note_source_id: string | null }>(
+      engine,
+      'site_country_names',
+    ),
     queryRows<PartnerGroupRow>(engine, 'site_partner_groups'),
   ]);
   const sourcesById = new Map(sources.map((s) => [s.source_id, s]));
   const nameOf = new Map(names.map((n) => [n.iso3, n.name]));
+  const noteOf = new Map(
+    names.flatMap((n) => (n.note && n.note_source_id ? [[n.iso3, { note: n.note, sourceId: n.note_source_id }]] : [])),
+  );
   return {
     ...context,
     sectors: sectorRows
@@ -90,7 +105,13 @@ export async function loadModel(engine: QueryEngine, storeLocation: string, cont
     sources,
     source: (id) => sourcesById.get(id),
     countryName: (iso3) => nameOf.get(iso3) ?? iso3,
+    countryNote: (iso3) => noteOf.get(iso3) ?? null,
     partnerGroups,
-    asOf: { tradeThrough: tradePeriod(asOf.trade_through), productionThrough: asOf.production_through },
+    asOf: {
+      tradeThrough: tradePeriod(asOf.trade_through),
+      productionThrough: asOf.production_through,
+      provisionalTradeYear: asOf.trade_provisional_year,
+    },
+    tradeYear: (year) => (year === asOf.trade_provisional_year ? `${year} (provisional)` : String(year)),
   };
 }

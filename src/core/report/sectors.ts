@@ -5,6 +5,8 @@
 export interface SectorText {
   label: string;
   intro: string;
+  /** What the sector's US import figures do not measure, said on its sector page and on each of its product pages. */
+  tradeCaveat?: string;
 }
 
 const SECTOR_TEXT: Record<string, SectorText> = {
@@ -12,11 +14,15 @@ const SECTOR_TEXT: Record<string, SectorText> = {
     label: 'Semiconductors',
     intro:
       'Chips and the machines that make them. Capacity shares come from industry reports that use different bases (commercial fabs, installed wafer capacity, 300 mm fabs), so each source and measure is its own series.',
+    tradeCaveat:
+      'Trade statistics record as origin the country where a chip was last substantially transformed — usually where it was assembled, tested and packaged, not where its wafer was made — and most chips reach the US inside finished goods (phones, computers, cars) that these chip codes do not count. A supplier’s share of US chip imports is therefore not its share of the chips the US uses.',
   },
   rare_earths: {
     label: 'Rare earths',
     intro:
       'Rare-earth ores, refined compounds and metals, and the permanent magnets made from them. Mine production is in tonnes of rare-earth oxide (REO); trade is by value and counts the processing country as origin.',
+    tradeCaveat:
+      'Trade statistics record as origin the country that last processed a rare-earth compound, metal or magnet, not the country where the ore was mined, and magnets inside motors and other finished goods are not counted.',
   },
   ev_batteries: {
     label: 'EV batteries',
@@ -49,7 +55,7 @@ export const humanize = (id: string): string => {
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
-/** Measure-name tokens made readable: "lt10nm" → "<10 nm", "10_22nm" → "10–22 nm", "300mm" → "300 mm". */
+/** Measure-name tokens made readable: "lt10nm" → "<10 nm", "10_22nm" → "10–22 nm", "300mm" → "300 mm", "_icinsights" → " (IC Insights)". */
 const readableMeasure = (measure: string): string =>
   measure
     .replace(/_share(?=_|$)/g, '')
@@ -58,6 +64,11 @@ const readableMeasure = (measure: string): string =>
     .replace(/(^|_)gt(\d+)nm/g, '$1>$2 nm')
     .replace(/(^|_)ge(\d+)nm/g, '$1≥$2 nm')
     .replace(/(\d+)mm/g, '$1 mm')
+    // the source a measure name ends in, named as publishers write it
+    .replace(/_icinsights$/, ' (IC Insights)')
+    .replace(/_semi$/, ' (SEMI)')
+    .replace(/_icinsights$/, ' (IC Insights)')
+    .replace(/_semi$/, ' (SEMI)')
     .replace(/_/g, ' ');
 
 /**

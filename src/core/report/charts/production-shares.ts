@@ -118,7 +118,6 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
           scale: { domain: sourceNames, range: sourceIds.map((_, i) => SOURCE_SHAPES[i % SOURCE_SHAPES.length]) },
           legend: sourceLegend,
         },
-        detail: { field: 'source_id', type: 'nominal' },
       },
     }),
   };

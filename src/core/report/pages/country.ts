@@ -84,12 +84,13 @@ export function countryPage(
     labels,
     sources,
   });
+  const codeNote = model.countryNote(country.iso3);
   const groups = [...new Set(model.partnerGroups.filter((g) => g.iso3 === country.iso3).map((g) => g.group_id))].sort();
   const productionRows = (
-    page.rows.production as unknown as Pick<
+    page.rows.production as unknown as (Pick<
       ProductionShareRow,
       'commodity' | 'measure' | 'source_id' | 'year' | 'share'
-    >[]
+    > & { is_estimate: boolean })[]
   ).sort(
     (a, b) =>
       a.commodity.localeCompare(b.commodity) ||
@@ -102,15 +103,16 @@ export function countryPage(
     title: country.name,
     nav: 'countries',
     charts: chart.rows.length ? [chart] : [],
-    sourceIds: [...sourceIds, ...productionRows.map((r) => r.source_id)],
+    sourceIds: [...sourceIds, ...productionRows.map((r) => r.source_id), ...(codeNote ? [codeNote.sourceId] : [])],
     body: (ctx) => html`<h1>${country.name} <span class="code">${country.iso3}</span></h1>
 <p class="lede">As a supplier of US imports: the largest supplier of ${country.led.length} product${country.led.length === 1 ? '' : 's'} in at least one year${groups.length ? html`; in the groups: ${groups.map((g, i) => html`${i > 0 ? ', ' : ''}${GROUP_NAMES[g] ?? g}`)}` : ''}.</p>
+${codeNote ? html`<p class="note" id="trade-code">How the trade data name it: ${codeNote.note} (${sourceLink(ctx, codeNote.sourceId)}).</p>` : ''}
 <section aria-labelledby="led"><h2 id="led">Products it led</h2>
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Product</th><th scope="col">Years as largest supplier</th><th scope="col">Latest year</th><th scope="col" class="num">Rank</th><th scope="col" class="num">Share</th><th scope="col" class="num">US imports from it</th></tr></thead>
 <tbody>${country.led.map(({ hs6, years: led }) => {
       const last = latest.find((s) => s.hs6 === hs6)!;
-      return html`<tr><td><a href="${ctx.href(paths.product(hs6))}">${labels.get(hs6) ?? hs6}</a> <span class="code">HS ${hs6}</span></td><td>${formatYearRuns(led)}</td><td>${last.year}</td><td class="num">${last.rank}</td><td class="num">${figureValue(last.share, formatShare(last.share))}</td><td class="num">${figureValue(last.value_usd, formatUsd(last.value_usd))}</td></tr>`;
+      return html`<tr><td><a href="${ctx.href(paths.product(hs6))}">${labels.get(hs6) ?? hs6}</a> <span class="code">HS ${hs6}</span></td><td>${formatYearRuns(led)}</td><td>${model.tradeYear(last.year)}</td><td class="num">${last.rank}</td><td class="num">${figureValue(last.share, formatShare(last.share))}</td><td class="num">${figureValue(last.value_usd, formatUsd(last.value_usd))}</td></tr>`;
     })}</tbody>
 </table></div></section>
 ${chart.rows.length ? html`<section aria-labelledby="all-products"><h2 id="all-products">Every product it supplies</h2>${ctx.figure(chart)}</section>` : ''}
@@ -121,7 +123,7 @@ ${
 <thead><tr><th scope="col">Series</th><th scope="col">Year</th><th scope="col" class="num">Share of world</th><th scope="col">Source</th></tr></thead>
 <tbody>${productionRows.map(
         (r) =>
-          html`<tr><td><a href="${ctx.href(paths.production(r.commodity))}">${seriesName(r.commodity, r.measure)}</a></td><td>${r.year}</td><td class="num">${figureValue(r.share, formatShare(r.share))}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
+          html`<tr><td><a href="${ctx.href(paths.production(r.commodity))}">${seriesName(r.commodity, r.measure)}</a></td><td>${r.year}${r.is_estimate ? ' (est.)' : ''}</td><td class="num">${figureValue(r.share, formatShare(r.share))}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''

@@ -14,17 +14,37 @@ const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : 'n/a');
 export interface Coverage {
   sourceId: string;
   table: string;
+  /** Last observed period ('' when none is dated). */
   through: string;
+  /** Last year a projection reaches ('' when the source projects nothing). */
+  projectedTo: string;
   rows: number;
 }
 
+/** How far a source's data reach, in words: projections are never counted as data through a year. */
+const coverageText = ({ through, projectedTo }: Pick<Coverage, 'through' | 'projectedTo'>): string =>
+  projectedTo === ''
+    ? through || 'undated'
+    : through
+      ? `${through}; projections to ${projectedTo}`
+      : `projections only (to ${projectedTo}); no observed data`;
+
 export async function coverageOf(engine: QueryEngine): Promise<Coverage[]> {
-  const rows = await queryRows<{ table_name: string; source_id: string; row_count: number; through: string }>(
-    engine,
-    'quality_coverage',
-  );
+  const rows = await queryRows<{
+    table_name: string;
+    source_id: string;
+    row_count: number;
+    through: string;
+    projected_to: string;
+  }>(engine, 'quality_coverage');
   return rows
-    .map((r) => ({ sourceId: r.source_id, table: r.table_name, through: r.through, rows: r.row_count }))
+    .map((r) => ({
+      sourceId: r.source_id,
+      table: r.table_name,
+      through: r.through,
+      projectedTo: r.projected_to,
+      rows: r.row_count,
+    }))
     .sort((a, b) => a.table.localeCompare(b.table) || a.sourceId.localeCompare(b.sourceId));
 }
 
@@ -107,7 +127,7 @@ ${
 <thead><tr><th scope="col">Source</th><th scope="col">Table</th><th scope="col" class="num">Rows</th><th scope="col">Data through</th></tr></thead>
 <tbody>${cover.map(
       (c) =>
-        html`<tr><td><a href="${ctx.href(paths.sources)}#${paths.sourceAnchor(c.sourceId)}">${ctx.cite(c.sourceId)}</a></td><td><code>${c.table}</code></td><td class="num">${count(c.rows)}</td><td>${c.through || 'undated'}</td></tr>`,
+        html`<tr><td><a href="${ctx.href(paths.sources)}#${paths.sourceAnchor(c.sourceId)}">${ctx.cite(c.sourceId)}</a></td><td><code>${c.table}</code></td><td class="num">${count(c.rows)}</td><td>${coverageText(c)}</td></tr>`,
     )}</tbody>
 </table></div>
 <p class="small">The latest year of trade data may be provisional: sources revise it, and the next release marks any revision as such.</p></section>

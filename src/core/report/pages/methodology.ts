@@ -58,7 +58,7 @@ const METRICS: MetricDoc[] = [
     name: 'China, allies, covered nations',
     formula: 'Σ_{i∈G} xᵢ / X, same denominator as HHI',
     notes:
-      'Groups are data (partner_groups, with the years they apply): China alone; China with Hong Kong and Macao (re-exports via Hong Kong keep their origin on the import side); the allies the seed article names; the US “covered nations”.',
+      'Groups are data (a reference table of partner groups, with the years each applies): China alone; China with Hong Kong and Macao (re-exports via Hong Kong keep their origin on the import side); the allies the seed article names; the US “covered nations”.',
     table: 'dependency',
   },
   {

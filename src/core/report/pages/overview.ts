@@ -84,7 +84,7 @@ ${
 <thead><tr><th scope="col">Product</th><th scope="col">Year</th><th scope="col" class="num">HHI</th><th scope="col" class="num">Top supplier</th></tr></thead>
 <tbody>${latest.map(
         ({ product, c }) =>
-          html`<tr><td><a href="${ctx.href(paths.product(product.hs6))}">${product.label}</a> <span class="code">HS ${product.hs6}</span></td><td>${c.year}</td><td class="num">${figureValue(c.hhi, formatHhi(c.hhi))}</td><td class="num">${c.top_supplier_name ?? c.top_supplier_iso3} ${figureValue(c.cr1, formatShare(c.cr1))}</td></tr>`,
+          html`<tr><td><a href="${ctx.href(paths.product(product.hs6))}">${product.label}</a> <span class="code">HS ${product.hs6}</span></td><td>${model.tradeYear(c.year)}</td><td class="num">${figureValue(c.hhi, formatHhi(c.hhi))}</td><td class="num">${c.top_supplier_name ?? c.top_supplier_iso3} ${figureValue(c.cr1, formatShare(c.cr1))}</td></tr>`,
       )}</tbody>
 </table></div>
 <p><a href="${ctx.href(paths.productsIndex)}">All ${products.length} products</a></p></section>`

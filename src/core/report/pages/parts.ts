@@ -28,6 +28,9 @@ function sinceLast(previous: ReleaseSnapshot | null, h: Headline, i: number): Sa
   return html`<span class="since">release ${previous.release}: ${before.display} (${before.when})</span>`;
 }
 
+/** A figure's period with how firm it is: "2025 (est.)", "2025 (provisional)". */
+const whenOf = (f: Headline['figures'][number]): string => (f.mark ? `${f.when} (${f.mark})` : f.when);
+
 /** Notes said once: two figures of a card that are both unchanged get one "unchanged". */
 const distinct = (notes: readonly (SafeHtml | '')[]): (SafeHtml | '')[] =>
   notes.filter((n, i) => notes.findIndex((m) => m.toString() === n.toString()) === i);
@@ -48,13 +51,14 @@ ${
     : h.figures.every((f) => !f.qualifier)
       ? html`<p class="figures">${h.figures.map(
           (f, i) =>
-            html`${i > 0 ? html`<span class="arrow" aria-label="to"> → </span>` : ''}<span class="figure"><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.when}</span></span>`,
+            html`${i > 0 ? html`<span class="arrow" aria-label="to"> → </span>` : ''}<span class="figure"><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${whenOf(f)}</span></span>`,
         )}</p>${previous ? html`<p class="since-line">${distinct(h.figures.map((_, i) => sinceLast(previous, h, i))).map((s, i) => html`${i > 0 ? '; ' : ''}${s}`)}</p>` : ''}`
       : html`<ul class="figures">${h.figures.map(
           (f, i) =>
-            html`<li><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.qualifier}, ${f.when}</span> ${sinceLast(previous, h, i)}</li>`,
+            html`<li><strong>${figureValue(f.value, f.display)}</strong> <span class="when">${f.qualifier}, ${whenOf(f)}</span> ${sinceLast(previous, h, i)}</li>`,
         )}</ul>`
 }
+${h.caveat ? html`<p class="card-caveat">${h.caveat}</p>` : ''}
 <p class="card-source">Source: ${sourceLinks(ctx, [...new Set(h.figures.flatMap((f) => f.sourceIds))])}. <span class="method">${h.method}</span></p>
 ${withLinks ? html`<p class="card-link"><a href="${ctx.href(h.href)}">More on this sector</a></p>` : ''}
 </article>`,

@@ -72,6 +72,8 @@ type DependencyYear = ProductYear &
 export interface Product {
   hs6: string;
   label: string;
+  /** The HS heading's own wording (shortened), shown beside the code for analysts; null outside the basket. */
+  hsWording: string | null;
   sector: string;
   stage: string;
   sourceIds: string[];
@@ -83,6 +85,7 @@ interface TradeRow {
   source_id: string;
   year: number;
   label: string | null;
+  hs_wording: string | null;
   sector: string | null;
   stage: string | null;
 }
@@ -97,6 +100,7 @@ export function productOf({ key, rows }: ProductRows): Product {
   return {
     hs6: key,
     label: entry?.label ?? `HS ${key}`,
+    hsWording: entry?.hs_wording ?? null,
     sector: entry?.sector ?? UNCLASSIFIED_SECTOR,
     stage: entry?.stage ?? 'trade',
     sourceIds: [...new Set(trade.map((t) => t.source_id))].sort(),
@@ -179,8 +183,8 @@ interface AllyExportRow {
   value_usd: number;
 }
 
-function exposureSection(e: Exposure): SafeHtml {
-  return html`<section aria-labelledby="exposure"><h2 id="exposure">Exposure, ${e.year}</h2>
+function exposureSection(model: SiteModel, e: Exposure): SafeHtml {
+  return html`<section aria-labelledby="exposure"><h2 id="exposure">Exposure, ${model.tradeYear(e.year)}</h2>
 <p>The share of ${formatUsd(e.total)} of US imports that would be at risk if:</p>
 <dl class="key-figures">${e.risks.map(
     (r) =>
@@ -273,9 +277,10 @@ export function productPage(model: SiteModel, product: Product, page: ProductRow
     files: [suppliersFile],
     body: (ctx) => html`<h1>${product.label} <span class="code">HS ${product.hs6}</span></h1>
 <p class="lede">US imports by supplier country, ${yearSpan.length ? `${Math.min(...yearSpan)}–${Math.max(...yearSpan)}` : 'no years'}. Sector: <a href="${ctx.href(paths.sector(product.sector))}">${sector?.label ?? product.sector}</a>; supply-chain stage: ${product.stage}. Source: ${sourceLinks(ctx, product.sourceIds)}.</p>
+${product.hsWording && product.hsWording !== product.label ? html`<p class="small">HS heading ${product.hs6} in the nomenclature’s own words (shortened): ${product.hsWording}.</p>` : ''}
 ${
   latestConc
-    ? html`<section aria-labelledby="key-figures"><h2 id="key-figures">Key figures, ${latestConc.year}</h2>
+    ? html`<section aria-labelledby="key-figures"><h2 id="key-figures">Key figures, ${model.tradeYear(latestConc.year)}</h2>
 <dl class="key-figures">
 <div><dt>US imports</dt><dd>${figureValue(latestConc.total_value_usd, formatUsd(latestConc.total_value_usd))}</dd></div>
 <div><dt>Supplier concentration (HHI)</dt><dd data-metric="hhi">${figureValue(latestConc.hhi, formatHhi(latestConc.hhi))}</dd></div>
@@ -294,13 +299,14 @@ ${
         html`<p>The metrics tables have no rows for this product; run the metrics step.</p>`,
       )
 }
-${exposure ? exposureSection(exposure) : ''}
+${sector?.tradeCaveat ? note('What these import figures do not measure', html`<p>${sector.tradeCaveat}</p>`) : ''}
+${exposure ? exposureSection(model, exposure) : ''}
 ${latestConc && latestConc.nes_share > NES_WARNING_SHARE ? note('Unallocated trade', html`<p>${formatShare(latestConc.nes_share)} of the ${latestConc.year} value was reported against “areas not elsewhere specified” and is left out of the supplier shares.</p>`) : ''}
 ${mapped490.length > 0 ? note('Taiwan', html`<p>UN Comtrade publishes Taiwan as “Other Asia, nes” (partner code 490); those rows are counted as Taiwan here.</p><p class="small">Ingest note: ${mapped490.join('; ')}.</p>`) : ''}
 ${groupNotes.length > 0 ? note('Partner groups', html`<p>${groupNotes.map((g, i) => html`${i > 0 ? ' ' : ''}${g}`)} The metrics count a group only from its first year, so earlier years are left out of the chart rather than drawn as zero.</p>`) : ''}
 ${charts.map((c) => ctx.figure(c))}
 ${panels.map((p) => p.body(ctx))}
-<section aria-labelledby="suppliers"><h2 id="suppliers">Largest suppliers, ${latestConc?.year ?? ''}</h2>
+<section aria-labelledby="suppliers"><h2 id="suppliers">Largest suppliers, ${latestConc ? model.tradeYear(latestConc.year) : ''}</h2>
 <div class="table-scroll"><table class="suppliers">
 <thead><tr><th scope="col">Rank</th><th scope="col">Supplier</th><th scope="col" class="num">US imports</th><th scope="col" class="num">Share</th></tr></thead>
 <tbody>${latestSuppliers

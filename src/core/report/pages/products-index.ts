@@ -21,7 +21,7 @@ export function productsIndexPage(model: SiteModel, products: readonly Product[]
 <tbody>${products.map((p) => {
       const c = p.latest;
       const d = c?.has_dependency ? c : undefined;
-      return html`<tr><td><a href="${ctx.href(paths.product(p.hs6))}">${p.hs6}</a></td><td>${p.label}</td><td>${model.sectors.find((s) => s.id === p.sector)?.label ?? p.sector}</td><td>${c?.year ?? ''}</td>
+      return html`<tr><td><a href="${ctx.href(paths.product(p.hs6))}">${p.hs6}</a></td><td>${p.label}</td><td>${model.sectors.find((s) => s.id === p.sector)?.label ?? p.sector}</td><td>${c ? model.tradeYear(c.year) : ''}</td>
 <td class="num">${c ? figureValue(c.total_value_usd, formatUsd(c.total_value_usd)) : ''}</td><td class="num">${c ? figureValue(c.hhi, formatHhi(c.hhi)) : ''}</td><td class="num">${c ? figureValue(c.cr1, formatShare(c.cr1)) : ''}</td>
 <td class="num">${d ? figureValue(d.china_share!, formatShare(d.china_share!)) : ''}</td><td class="num">${d ? figureValue(d.ally_share!, formatShare(d.ally_share!)) : ''}</td></tr>`;
     })}</tbody>

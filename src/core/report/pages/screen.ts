@@ -205,7 +205,7 @@ ${window.map((y) => {
 function churnTable(f: ScreenFramework): SafeHtml | '' {
   if (f.churn.length === 0) return '';
   return html`<div class="table-scroll"><table>
-<caption>How the list moves (screen_churn)</caption>
+<caption>How the list moves</caption>
 <thead><tr><th scope="col">Year</th><th scope="col" class="num">Flagged</th><th scope="col" class="num">Persistent (≥ 2 of 3 years)</th><th scope="col" class="num">Entered</th><th scope="col" class="num">Left</th><th scope="col" class="num">Churn</th></tr></thead>
 <tbody>${f.churn.map(
     (c) =>

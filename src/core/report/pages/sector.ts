@@ -63,8 +63,9 @@ export const sectorHeadlines = (
   sector: Sector,
   production: SectorProduction,
   products: readonly Product[],
+  provisionalYear: number | null,
 ): Headline[] => {
-  const imports = importsHeadline(sector, products);
+  const imports = importsHeadline(sector, products, provisionalYear);
   return imports ? [...production.headlines, imports] : production.headlines;
 };
 
@@ -87,7 +88,7 @@ export function sectorPage(
       ? [stageCr3Chart({ id: `sector-${slug(sector.id)}-cr3`, sectorLabel: sector.label, rows: stageRows })]
       : [];
 
-  const headlines = sectorHeadlines(sector, production, products);
+  const headlines = sectorHeadlines(sector, production, products, model.asOf.provisionalTradeYear);
   const published = (page.rows.production as unknown as ProductionRow[])
     .filter((r) => !drawnKeys.has(seriesKey(r)) && !duplicates.has(seriesKey(r)))
     .sort(
@@ -127,6 +128,7 @@ export function sectorPage(
     ].sort(),
     body: (ctx) => html`<h1>${sector.label}</h1>
 ${sector.intro ? html`<p class="lede">${sector.intro}</p>` : ''}
+${sector.tradeCaveat ? note('What the import figures do not measure', html`<p>${sector.tradeCaveat}</p>`) : ''}
 ${headlines.length > 0 ? html`<section aria-labelledby="headlines"><h2 id="headlines">Headline figures</h2>${headlineCards(ctx, headlines, false)}</section>` : ''}
 ${gaps.length > 0 ? note('What the data does not cover', html`<ul>${gaps}</ul>`) : ''}
 ${
@@ -147,7 +149,7 @@ ${
 <tbody>${products.map((p) => {
         const c = p.latest;
         const d = c?.has_dependency ? c : undefined;
-        return html`<tr><td><a href="${ctx.href(paths.product(p.hs6))}">${p.hs6}</a></td><td>${p.label}</td><td>${c?.year ?? ''}</td>
+        return html`<tr><td><a href="${ctx.href(paths.product(p.hs6))}">${p.hs6}</a></td><td>${p.label}</td><td>${c ? model.tradeYear(c.year) : ''}</td>
 <td class="num">${c ? figureValue(c.hhi, formatHhi(c.hhi)) : ''}</td>
 <td class="num">${c ? html`${figureValue(c.cr1, formatShare(c.cr1))} <span class="when">${c.top_supplier_name ?? c.top_supplier_iso3}</span>` : ''}</td>
 <td class="num">${d ? figureValue(d.china_share!, formatShare(d.china_share!)) : ''}</td>

@@ -1,4 +1,5 @@
-import { shortCitation } from '../citations.ts';
+import type { SourceRow } from '../../../../data-schemas/index.ts';
+import { accessDateOf, citeThis, shortCitation } from '../citations.ts';
 import type { QueryEngine } from '../../seams/query-engine.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
@@ -31,8 +32,8 @@ export interface PageCitations {
 /**
  * Which ingest sources carry each citation's rows (sql/report/source_landings.sql): the ingest source
  * named on its trade rows, then on its production rows; a citation with neither, the ingest source
- * that landed the citation itself. The retrieval date shown is when those rows were landed, the date
- * the lake can vouch for.
+ * that landed the citation itself. The landing date says when the rows came into this lake; it is an
+ * access date only for a source chainwatch fetches itself (accessDateOf).
  */
 export async function landingsBySource(engine: QueryEngine, model: SiteModel): Promise<Map<string, Landing[]>> {
   const latest = latestBySource(model.quality.runs);
@@ -66,6 +67,15 @@ export function sourcesPage(
   const usedBy = new Map<string, PageCitations[]>();
   for (const page of pages) for (const id of page.sourceIds) usedBy.set(id, [...(usedBy.get(id) ?? []), page]);
   const ids = [...usedBy.keys()].sort();
+  /** A source chainwatch fetched was accessed on the day its newest rows landed. */
+  const accessed = (id: string, s: SourceRow) => {
+    const fetchedOn =
+      (landings.get(id) ?? [])
+        .map((l) => l.at.slice(0, 10))
+        .sort()
+        .at(-1) ?? null;
+    return accessDateOf(s, fetchedOn);
+  };
   return {
     path: paths.sources,
     title: 'Sources',
@@ -83,14 +93,17 @@ export function sourcesPage(
         s
           ? html`<p class="citation">${s.citation}</p>
 ${s.url ? html`<p>${/^https?:\/\//i.test(s.url) ? html`<a href="${s.url}" rel="external noopener">${s.url}</a>` : s.url}</p>` : ''}
-<p class="small">Where seen: ${inWords(model, s.where_seen)}. Licence: ${s.licence ?? 'not stated by the publisher'}. Topic: ${s.topic}.</p>
-<p class="small">Retrieved: ${
+<p class="small">Where seen: ${inWords(model, s.where_seen)}. Topic: ${s.topic}.</p>
+<p class="small">Licence: ${s.licence ?? 'not stated in the citation record; cite the source as below'}.</p>
+<p class="small">Accessed: ${accessed(id, s) ?? 'not recorded in the citation record; “Where seen” names the copy read'}.</p>
+<p class="cite-this">Cite this source: ${citeThis(s, accessed(id, s))}</p>
+<p class="small">In this lake since: ${
               (landings.get(id) ?? []).length
                 ? landings
                     .get(id)!
                     .map(
                       (l, i) =>
-                        html`${i > 0 ? '; ' : ''}landed in the lake ${l.at.slice(0, 10)} by the <code>${l.source}</code> source (run ${l.runId})`,
+                        html`${i > 0 ? '; ' : ''}${l.at.slice(0, 10)}, landed by the <code>${l.source}</code> source (run ${l.runId})`,
                     )
                 : 'no run manifest records it'
             }.</p>`
