@@ -9,7 +9,7 @@ const WORLD_SHARE_STAGES = ['mining', 'refining', 'manufacturing', 'reserves', '
 const STAGE_ORDER = ['mining', 'refining', 'manufacturing', 'demand', 'reserves'];
 
 /** A production_shares row as the report reads it (sql/report/commodity_shares.sql): with whether its series-year is a source estimate. */
-export type ShareRow = ProductionShareRow & { is_estimate?: boolean };
+type ShareRow = ProductionShareRow & { is_estimate?: boolean };
 
 export interface ShareSeriesGroup {
   commodity: string;
