@@ -211,7 +211,7 @@ describe('report site on the bundled data', () => {
       `China’s share of US imports of the rare earths sector basket \\(\\d+ HS6 products: HS ${registry.hs6.join(', ')}\\)</h3>[^]*?<span class="when">China, (\\d{4})(?: \\(provisional\\))?</span>[^]*?<data value="([^"]+)">[^<]+</data></strong> <span class="when">incl\\. Hong Kong and Macao`,
     ).exec(overview)!;
     const context =
-      /sector basket, which adds permanent magnets[\s\S]*?<data value="([^"]+)">[^<]+<\/data> \((\d{4})\)/.exec(
+      /sector basket, which adds permanent magnets[\s\S]*?<data value="([^"]+)">[^<]+<\/data> \((\d{4})(?: \(provisional\))?\)/.exec(
         section(page, 'us-rare-earths-from-china'),
       )!;
     expect(context[2]).toBe(headline[1]);
@@ -265,6 +265,12 @@ describe('what a reader can quote from the bundled site', () => {
     );
     expect(importWhens.length).toBeGreaterThan(0);
     for (const when of importWhens) expect(when).toContain(`${latest} (provisional)`);
+    const claims = await readPage('claims.html');
+    expect(claims).toMatch(
+      new RegExp(`sector basket, which adds permanent magnets[^()]*\\(${latest} \\(provisional\\)\\)`),
+    );
+    const taiwan = await readPage('countries/TWN.html');
+    expect(taiwan).toMatch(new RegExp(`Taiwan supplied [\\d.]+% of US imports of .*? in ${latest} \\(provisional\\)`));
     for (const iso3 of ['CHN', 'TWN']) {
       const led = /<section aria-labelledby="led">[\s\S]*?<\/section>/.exec(
         await readFile(join(site, 'countries', `${iso3}.html`), 'utf8'),

@@ -421,7 +421,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
 
     const claimsFile = options.claims ?? bundledClaims();
     const [claims, seed, coverage, landings] = await Promise.all([
-      checkClaims(engine, claimsFile),
+      checkClaims(engine, claimsFile, model.asOf.provisionalTradeYear),
       seedHeadlines(engine),
       coverageOf(engine),
       landingsBySource(engine, model),

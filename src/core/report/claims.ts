@@ -258,7 +258,13 @@ type DependencyFigure = Pick<DependencyRow, 'year' | 'hs6' | 'total_value_usd' |
 type Unranked = Omit<Figure, 'restatedBy' | 'origin' | 'originName'> & { qualifier: string | null };
 
 /** The figures one evidence entry gives: one per production row, or one value-weighted trade share per year or pooled period. */
-async function figuresOf(engine: QueryEngine, file: ClaimsFile, c: Claim, e: Evidence): Promise<Unranked[]> {
+async function figuresOf(
+  engine: QueryEngine,
+  file: ClaimsFile,
+  c: Claim,
+  e: Evidence,
+  provisionalYear: number | null,
+): Promise<Unranked[]> {
   const common = {
     evidenceId: e.id,
     evidenceLabel: e.label,
@@ -311,7 +317,8 @@ async function figuresOf(engine: QueryEngine, file: ClaimsFile, c: Claim, e: Evi
     const missing = [];
     for (let y = from; y <= to; y++)
       for (const h of basket.hs6) if (!cell.some((d) => d.year === y && d.hs6 === h)) missing.push(`${h} in ${y}`);
-    const when = from === to ? String(from) : `${from}–${to}`;
+    // the latest annual trade year may still be revised by the source
+    const when = `${from === to ? String(from) : `${from}–${to}`}${to === provisionalYear ? ' (provisional)' : ''}`;
     return [
       {
         ...common,
@@ -460,8 +467,13 @@ async function checkRank(engine: QueryEngine, figure: RankedFigure): Promise<Ran
   };
 }
 
-async function checkClaim(engine: QueryEngine, file: ClaimsFile, c: Claim): Promise<ClaimResult> {
-  const raw = (await Promise.all(c.evidence.map((e) => figuresOf(engine, file, c, e)))).flat();
+async function checkClaim(
+  engine: QueryEngine,
+  file: ClaimsFile,
+  c: Claim,
+  provisionalYear: number | null,
+): Promise<ClaimResult> {
+  const raw = (await Promise.all(c.evidence.map((e) => figuresOf(engine, file, c, e, provisionalYear)))).flat();
   const figures = independent(file, raw);
   const nowYear = Math.max(...c.figures.map((f) => f.year));
   const checks = c.figures.map((claimed) => checkFigure(c, claimed, claimed.year === nowYear, figures));
@@ -496,7 +508,14 @@ async function checkClaim(engine: QueryEngine, file: ClaimsFile, c: Claim): Prom
 
 export const ordinal = (n: number) => `${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'}`;
 
-/** Every claim graded against the lake rows of this build, each evidence entry asking the engine for its own rows. */
-export function checkClaims(engine: QueryEngine, file: ClaimsFile): Promise<ClaimResult[]> {
-  return Promise.all(file.claims.map((c) => checkClaim(engine, file, c)));
+/**
+ * Every claim graded against the lake rows of this build, each evidence entry asking the engine for its
+ * own rows; a trade figure of `provisionalYear` (the latest annual year of US imports) says so.
+ */
+export function checkClaims(
+  engine: QueryEngine,
+  file: ClaimsFile,
+  provisionalYear: number | null,
+): Promise<ClaimResult[]> {
+  return Promise.all(file.claims.map((c) => checkClaim(engine, file, c, provisionalYear)));
 }

@@ -13,6 +13,8 @@ export interface CountrySharesInput {
   /** Product labels by HS6. */
   labels: ReadonlyMap<string, string>;
   sources: ChartSource[];
+  /** A trade year as the takeaway says it (the latest annual year is "2025 (provisional)"). */
+  yearText(year: number): string;
 }
 
 /**
@@ -40,7 +42,7 @@ export function countrySharesChart(input: CountrySharesInput): ChartDef {
     title,
     description,
     takeaway: top
-      ? `${input.name} supplied ${formatShare(Number(top.share))} of US imports of ${top.product} in ${top.year}, and was the largest supplier of ${led} of ${rows.length} products in their latest year.`
+      ? `${input.name} supplied ${formatShare(Number(top.share))} of US imports of ${top.product} in ${input.yearText(Number(top.year))}, and was the largest supplier of ${led} of ${rows.length} products in their latest year.`
       : `No US imports from ${input.name} in the lake.`,
     sources: input.sources,
     tables: ['supplier_shares'],

@@ -10,6 +10,8 @@ export interface HhiLineInput {
   /** concentration rows of one product (one reporter, one flow), sorted by year. */
   concentration: readonly Pick<ConcentrationRow, 'year' | 'hhi'>[];
   sources: ChartSource[];
+  /** A trade year as the takeaway says it (the latest annual year is "2025 (provisional)"). */
+  yearText(year: number): string;
 }
 
 const BAND_COLOURS = ['#E69F00', '#D55E00'];
@@ -24,7 +26,7 @@ export function hhiLineChart(input: HhiLineInput): ChartDef {
   const last = input.concentration.at(-1);
   const band = (h: number) => [...HHI_BANDS].reverse().find((b) => h > b.from);
   const takeaway = last
-    ? `HHI ${last.hhi.toFixed(3)} in ${last.year}${first && first !== last ? ` (${first.year}: ${first.hhi.toFixed(3)})` : ''}: ${band(last.hhi) ? `above ${band(last.hhi)!.from.toFixed(2)}, ${band(last.hhi)!.short}` : `below ${HHI_BANDS[0].from.toFixed(2)}`}; about ${(1 / last.hhi).toFixed(1)} equal-sized suppliers would give the same value.`
+    ? `HHI ${last.hhi.toFixed(3)} in ${input.yearText(last.year)}${first && first !== last ? ` (${input.yearText(first.year)}: ${first.hhi.toFixed(3)})` : ''}: ${band(last.hhi) ? `above ${band(last.hhi)!.from.toFixed(2)}, ${band(last.hhi)!.short}` : `below ${HHI_BANDS[0].from.toFixed(2)}`}; about ${(1 / last.hhi).toFixed(1)} equal-sized suppliers would give the same value.`
     : 'No concentration rows for this product.';
   const title = 'Supplier concentration of US imports (HHI)';
   const subtitle = `${input.productLabel} (HS ${input.hs6}), Herfindahl–Hirschman index on supplier shares, 0–1`;

@@ -16,6 +16,8 @@ export interface PartnerStackInput {
   /** The suppliers drawn as their own bars, largest first (sql/report/product_top_partners.sql). */
   top: readonly string[];
   sources: ChartSource[];
+  /** A trade year as the takeaway says it (the latest annual year is "2025 (provisional)"). */
+  yearText(year: number): string;
 }
 
 /**
@@ -61,7 +63,7 @@ export function partnerStackChart(input: PartnerStackInput): ChartDef {
   const leader = input.shares.find((r) => r.year === latest && r.rank === 1);
   const latestTotal = input.shares.filter((r) => r.year === latest).reduce((s, r) => s + r.value_usd, 0);
   const takeaway = leader
-    ? `In ${latest} the largest supplier was ${leader.partner_name}, with ${formatShare(leader.share)} of ${formatUsd(latestTotal)} of US imports.`
+    ? `In ${input.yearText(latest!)} the largest supplier was ${leader.partner_name}, with ${formatShare(leader.share)} of ${formatUsd(latestTotal)} of US imports.`
     : 'No supplier rows for this product.';
   const legend = [...top.map((iso3) => names.get(iso3)!), OTHER_NAME];
   const title = 'US imports by supplier';

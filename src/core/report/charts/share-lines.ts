@@ -20,6 +20,8 @@ export interface ShareLinesInput {
   dependency: readonly Pick<DependencyRow, 'year' | Exclude<ShareSeries['key'], 'cr1'>>[];
   series: ShareSeries[];
   sources: ChartSource[];
+  /** A trade year as the takeaway says it (the latest annual year is "2025 (provisional)"). */
+  yearText(year: number): string;
 }
 
 /** Fixed per measure (not per country): these lines mean the same on every product page. */
@@ -51,7 +53,7 @@ export function shareLinesChart(input: ShareLinesInput): ChartDef {
     const drawn = rows.filter((r) => r.measure === series(key).label);
     const [a, b] = [drawn[0], drawn.at(-1)];
     return a && b
-      ? `${series(key).label}: ${formatShare(Number(a.share))} in ${a.year}, ${formatShare(Number(b.share))} in ${b.year}`
+      ? `${series(key).label}: ${formatShare(Number(a.share))} in ${input.yearText(Number(a.year))}, ${formatShare(Number(b.share))} in ${input.yearText(Number(b.year))}`
       : '';
   };
   const takeaway =

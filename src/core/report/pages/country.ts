@@ -83,6 +83,7 @@ export function countryPage(
     latest,
     labels,
     sources,
+    yearText: model.tradeYear,
   });
   const codeNote = model.countryNote(country.iso3);
   const groups = [...new Set(model.partnerGroups.filter((g) => g.iso3 === country.iso3).map((g) => g.group_id))].sort();

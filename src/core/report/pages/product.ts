@@ -225,6 +225,7 @@ export function productPage(model: SiteModel, product: Product, page: ProductRow
       shares,
       top: asRows<{ partner_iso3: string }>(rows.top).map((t) => t.partner_iso3),
       sources,
+      yearText: model.tradeYear,
     }),
     hhiLineChart({
       id: id('hhi'),
@@ -232,6 +233,7 @@ export function productPage(model: SiteModel, product: Product, page: ProductRow
       hs6: product.hs6,
       concentration: years,
       sources,
+      yearText: model.tradeYear,
     }),
     shareLinesChart({
       id: id('shares'),
@@ -241,6 +243,7 @@ export function productPage(model: SiteModel, product: Product, page: ProductRow
       dependency: years.flatMap((y) => dependencyOf(y) ?? []),
       series: shareSeries(model),
       sources,
+      yearText: model.tradeYear,
     }),
   ].filter((c) => c.rows.length > 0);
   const panels = [
@@ -301,7 +304,7 @@ ${
 }
 ${sector?.tradeCaveat ? note('What these import figures do not measure', html`<p>${sector.tradeCaveat}</p>`) : ''}
 ${exposure ? exposureSection(model, exposure) : ''}
-${latestConc && latestConc.nes_share > NES_WARNING_SHARE ? note('Unallocated trade', html`<p>${formatShare(latestConc.nes_share)} of the ${latestConc.year} value was reported against “areas not elsewhere specified” and is left out of the supplier shares.</p>`) : ''}
+${latestConc && latestConc.nes_share > NES_WARNING_SHARE ? note('Unallocated trade', html`<p>${formatShare(latestConc.nes_share)} of the ${model.tradeYear(latestConc.year)} value was reported against “areas not elsewhere specified” and is left out of the supplier shares.</p>`) : ''}
 ${mapped490.length > 0 ? note('Taiwan', html`<p>UN Comtrade publishes Taiwan as “Other Asia, nes” (partner code 490); those rows are counted as Taiwan here.</p><p class="small">Ingest note: ${mapped490.join('; ')}.</p>`) : ''}
 ${groupNotes.length > 0 ? note('Partner groups', html`<p>${groupNotes.map((g, i) => html`${i > 0 ? ' ' : ''}${g}`)} The metrics count a group only from its first year, so earlier years are left out of the chart rather than drawn as zero.</p>`) : ''}
 ${charts.map((c) => ctx.figure(c))}
