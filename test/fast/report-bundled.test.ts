@@ -98,12 +98,12 @@ describe('report site on the bundled data', () => {
     const usCard = card('us-fab-capacity');
     for (const r of [us[0], us.at(-1)!])
       expect(usCard).toContain(
-        `<data value="${Number(r.value)}">${Number(r.value).toFixed(1)}%</data></strong> <span class="when">${r.year}</span>`,
+        `<data value="${Number(r.value)}">${Math.round(Number(r.value))}%</data></strong> <span class="when">${r.year}</span>`,
       );
     expect(usCard).toContain('#src-BCG_2020_WEB');
     const twCard = card('taiwan-wafer-capacity');
     expect(twCard).toContain(
-      `<data value="${Number(taiwan.value)}">≈${Number(taiwan.value).toFixed(1)}%</data></strong> <span class="when">Dec 2019</span>`,
+      `<data value="${Number(taiwan.value)}">≈${Math.round(Number(taiwan.value))}%</data></strong> <span class="when">Dec 2019</span>`,
     );
     expect(twCard).toContain('#src-DIGITIMES_2020');
   });

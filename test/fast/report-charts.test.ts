@@ -7,7 +7,15 @@ import { estimateTextWidth } from '../../src/core/report/charts/text-metrics.ts'
 import { wrapLines } from '../../src/core/report/charts/theme.ts';
 import { shortCitation } from '../../src/core/report/citations.ts';
 import { toCsv } from '../../src/core/report/csv.ts';
-import { formatPeriod, formatPublished, formatShare, formatUsd, formatYearRuns } from '../../src/core/report/format.ts';
+import {
+  formatPeriod,
+  formatPublished,
+  formatShare,
+  formatUsd,
+  formatYearRuns,
+  readShare,
+  readUsd,
+} from '../../src/core/report/format.ts';
 import { hhiBand } from '../../src/core/report/release.ts';
 import { escapeHtml, html, trustedMarkup } from '../../src/core/report/html.ts';
 import { relativeHref } from '../../src/core/report/paths.ts';
@@ -137,6 +145,18 @@ describe('labels', () => {
     expect(seriesName('chips', 'logic_capacity_share_10_22nm')).toBe('Chips logic capacity 10–22 nm');
     expect(seriesName('chips', 'advanced_logic_lt10nm_share')).toBe('Chips advanced logic <10 nm');
     expect(seriesName('lithium', 'lithium_reserves')).toBe('Lithium reserves');
+  });
+
+  it('rounds figures for reading to two significant figures, keeping small shares readable', () => {
+    expect(readShare(0.694)).toBe('69%');
+    expect(readShare(0.0384)).toBe('3.8%');
+    expect(readShare(0.006)).toBe('0.6%');
+    expect(readShare(1)).toBe('100%');
+    expect(readUsd(10_200_000_000)).toBe('$10 bn');
+    expect(readUsd(296_550_000)).toBe('$297 m');
+    expect(readUsd(6_750_000)).toBe('$6.8 m');
+    expect(formatPublished(22, 'percent_of_global', 'about', 'reading')).toBe('≈22%');
+    expect(formatPublished(37, 'percent_of_global', null)).toBe('37.0%');
   });
 
   it('formats published figures and periods as the source gave them', () => {

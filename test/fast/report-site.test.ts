@@ -484,11 +484,11 @@ describe('headline figures come from the lake rows', () => {
     const index = await read('index.html');
     const us = /<article class="card" id="headline-us-fab-capacity">([\s\S]*?)<\/article>/.exec(index)![1];
     expect(us).toMatch(
-      /<data value="37">37\.0%<\/data><\/strong> <span class="when">1990<\/span>.*<data value="12">12\.0%<\/data><\/strong> <span class="when">2020<\/span>/s,
+      /<data value="37">37%<\/data><\/strong> <span class="when">1990<\/span>.*<data value="12">12%<\/data><\/strong> <span class="when">2020<\/span>/s,
     );
     expect(us).toContain('href="sources.html#src-BCG_2020_WEB"');
     const tw = /<article class="card" id="headline-taiwan-wafer-capacity">([\s\S]*?)<\/article>/.exec(index)![1];
-    expect(tw).toMatch(/<data value="22">≈22\.0%<\/data><\/strong> <span class="when">Dec 2019<\/span>/);
+    expect(tw).toMatch(/<data value="22">≈22%<\/data><\/strong> <span class="when">Dec 2019<\/span>/);
     expect(tw).toContain('href="sources.html#src-DIGITIMES_2020"');
   });
 
@@ -505,13 +505,14 @@ describe('headline figures come from the lake rows', () => {
     china2024.value = 300_000;
     const changed = await buildFixture('changed', lake);
     const index = await readFile(join(changed, 'index.html'), 'utf8');
-    expect(index).toContain('<data value="14.5">14.5%</data>');
-    expect(index).not.toContain('<data value="12">12.0%</data>');
+    // headline figures are rounded for reading (two significant figures), the exact value beside them
+    expect(index).toContain('<data value="14.5">15%</data>');
+    expect(index).not.toContain('<data value="12">');
     const world2024 = lake.production
       .filter((r) => r.measure === 'mine_production' && r.year === 2024)
       .reduce((s, r) => s + r.value!, 0);
     const share = 300_000 / world2024;
-    expect(index).toContain(`<data value="${share}">${(share * 100).toFixed(1)}%</data>`);
+    expect(index).toContain(`<data value="${share}">${Math.round(share * 100)}%</data>`);
   });
 });
 

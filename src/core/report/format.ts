@@ -6,6 +6,25 @@ const LOCALE = 'en-US';
 /** A 0–1 share as a percentage: 0.6912 → "69.1%". */
 export const formatShare = (share: number, digits = 1): string => `${(share * 100).toFixed(digits)}%`;
 
+/** Two significant figures, for reading: 69.4 → "69", 3.84 → "3.8", 0.62 → "0.6". */
+const forReading = (x: number): string => (Math.abs(x) >= 10 ? Math.round(x).toFixed(0) : String(Number(x.toFixed(1))));
+
+/**
+ * A share rounded for reading, in headline cards and sentences: 0.694 → "69%", 0.038 → "3.8%". Tables,
+ * CSVs and every figure's `<data value>` keep the exact value.
+ */
+// toPrecision(12) drops the float noise of × 100 (0.145 × 100 = 14.499…), so a half rounds up as written.
+export const readShare = (share: number): string => `${forReading(Number((share * 100).toPrecision(12)))}%`;
+
+/** US dollars rounded for reading: $10.20 bn → "$10 bn", $296.55 m → "$297 m", $6.75 m → "$6.8 m". */
+export function readUsd(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `$${forReading(value / 1e9)} bn`;
+  if (abs >= 1e6) return `$${forReading(value / 1e6)} m`;
+  if (abs >= 1e3) return `$${forReading(value / 1e3)} k`;
+  return `$${value.toFixed(0)}`;
+}
+
 /** HHI on the 0–1 scale with its 0–10,000 points: "0.381 (3,810 points)". */
 export const formatHhi = (hhi: number): string =>
   `${hhi.toFixed(3)} (${Math.round(hhi * 10_000).toLocaleString(LOCALE)} points)`;
@@ -24,15 +43,21 @@ export const formatNumber = (value: number): string => value.toLocaleString(LOCA
 const QUALIFIER_PREFIX: Record<string, string> = { about: '≈', almost: 'almost ', '>': '>', e: '' };
 
 /**
- * A published figure as the source gave it, in its unit: 22 percent with qualifier "about" → "≈22.0%";
- * 45000 t_REO with "e" → "45,000 t REO (est.)".
+ * A published figure as the source gave it, in its unit: 22 percent with qualifier "about" → "≈22.0%"
+ * ("≈22%" rounded for reading); 45000 t_REO with "e" → "45,000 t REO (est.)".
  */
-export function formatPublished(value: number | null, unit: string, qualifier: string | null): string {
+export function formatPublished(
+  value: number | null,
+  unit: string,
+  qualifier: string | null,
+  rounding: 'exact' | 'reading' = 'exact',
+): string {
   if (value === null) return qualifier === 'W' ? 'withheld' : 'n/a';
   const prefix = qualifier ? (QUALIFIER_PREFIX[qualifier] ?? '') : '';
   const suffix = qualifier === 'e' ? ' (est.)' : '';
-  // Percentages read alike everywhere: one decimal, as the computed shares are shown.
-  if (unit.startsWith('percent')) return `${prefix}${value.toFixed(1)}%${suffix}`;
+  // Percentages read alike everywhere: one decimal in tables, as the computed shares are shown; rounded in a headline.
+  if (unit.startsWith('percent'))
+    return `${prefix}${rounding === 'reading' ? readShare(value / 100) : `${value.toFixed(1)}%`}${suffix}`;
   const number = formatNumber(value);
   if (unit === 'usd') return `${prefix}${formatUsd(value)}${suffix}`;
   return `${prefix}${number} ${unit.replace(/_/g, ' ')}${suffix}`;

@@ -1,6 +1,6 @@
 import type { ProductionRow } from '../../../data-schemas/index.ts';
 import type { QueryEngine } from '../seams/query-engine.ts';
-import { formatPeriod, formatPublished, formatShare } from './format.ts';
+import { formatPeriod, formatPublished, readShare } from './format.ts';
 import { queryRows } from './page-data.ts';
 import type { Product } from './pages/product.ts';
 import { paths } from './paths.ts';
@@ -58,7 +58,7 @@ type SeriesRow = Pick<ProductionRow, 'sector' | 'period' | 'year' | 'value' | 'u
 
 const publishedFigure = (r: SeriesRow): HeadlineFigure => ({
   value: r.value as number,
-  display: formatPublished(r.value, r.unit, r.qualifier),
+  display: formatPublished(r.value, r.unit, r.qualifier, 'reading'),
   when: formatPeriod(r.period),
   sourceIds: [r.source_id],
 });
@@ -113,7 +113,7 @@ export function worldShareHeadline(
   if (china)
     figures.push({
       value: china.share,
-      display: formatShare(china.share),
+      display: readShare(china.share),
       when: String(year),
       sourceIds: [sourceId],
       qualifier: 'China',
@@ -122,7 +122,7 @@ export function worldShareHeadline(
   if (leader && leader.geo_iso3 !== 'CHN') {
     figures.push({
       value: leader.share,
-      display: formatShare(leader.share),
+      display: readShare(leader.share),
       when: String(year),
       sourceIds: [sourceId],
       qualifier: `${leader.geo_name}, the largest producer`,
@@ -174,7 +174,7 @@ export function importsHeadline(
     figures: [
       {
         value: weighted('china_share'),
-        display: formatShare(weighted('china_share')),
+        display: readShare(weighted('china_share')),
         when: String(year),
         sourceIds,
         qualifier: 'China',
@@ -182,7 +182,7 @@ export function importsHeadline(
       },
       {
         value: weighted('china_hkg_share'),
-        display: formatShare(weighted('china_hkg_share')),
+        display: readShare(weighted('china_hkg_share')),
         when: String(year),
         sourceIds,
         qualifier: 'incl. Hong Kong and Macao',

@@ -1,5 +1,5 @@
 import type { SupplierShareRow } from '../../../../data-schemas/index.ts';
-import { formatShare } from '../format.ts';
+import { readShare } from '../format.ts';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { colourOf } from './palette.ts';
 import { baseSpec, shareAxis } from './theme.ts';
@@ -42,7 +42,7 @@ export function countrySharesChart(input: CountrySharesInput): ChartDef {
     title,
     description,
     takeaway: top
-      ? `${input.name} supplied ${formatShare(Number(top.share))} of US imports of ${top.product} in ${input.yearText(Number(top.year))}, and was the largest supplier of ${led} of ${rows.length} products in their latest year.`
+      ? `${input.name} supplied ${readShare(Number(top.share))} of US imports of ${top.product} in ${input.yearText(Number(top.year))}, and was the largest supplier of ${led} of ${rows.length} products in their latest year.`
       : `No US imports from ${input.name} in the lake.`,
     sources: input.sources,
     tables: ['supplier_shares'],

@@ -1,5 +1,5 @@
 import type { SupplierShareRow } from '../../../../data-schemas/index.ts';
-import { formatShare, formatUsd } from '../format.ts';
+import { readShare, readUsd } from '../format.ts';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { colourOf, OTHER_GREY } from './palette.ts';
 import { baseSpec, usdAxisLabels, yearAxis } from './theme.ts';
@@ -63,7 +63,7 @@ export function partnerStackChart(input: PartnerStackInput): ChartDef {
   const leader = input.shares.find((r) => r.year === latest && r.rank === 1);
   const latestTotal = input.shares.filter((r) => r.year === latest).reduce((s, r) => s + r.value_usd, 0);
   const takeaway = leader
-    ? `In ${input.yearText(latest!)} the largest supplier was ${leader.partner_name}, with ${formatShare(leader.share)} of ${formatUsd(latestTotal)} of US imports.`
+    ? `In ${input.yearText(latest!)} the largest supplier was ${leader.partner_name}, with ${readShare(leader.share)} of ${readUsd(latestTotal)} of US imports.`
     : 'No supplier rows for this product.';
   const legend = [...top.map((iso3) => names.get(iso3)!), OTHER_NAME];
   const title = 'US imports by supplier';

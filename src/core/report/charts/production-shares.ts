@@ -1,5 +1,5 @@
 import type { ProductionShareRow } from '../../../../data-schemas/index.ts';
-import { formatShare } from '../format.ts';
+import { readShare } from '../format.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
 import { colourOf } from './palette.ts';
 import { baseSpec, shareAxis } from './theme.ts';
@@ -59,8 +59,8 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
   const start = leaderSeries[0];
   const takeaway =
     start.year === leader.year
-      ? `${leader.geo_name} held the largest share in ${leader.year}: ${formatShare(leader.share)} (${input.sourceName(leader.source_id)}).`
-      : `${leader.geo_name} held the largest share in ${leader.year}: ${formatShare(leader.share)}, against ${formatShare(start.share)} in ${start.year} (${input.sourceName(leader.source_id)}).`;
+      ? `${leader.geo_name} held the largest share in ${leader.year}: ${readShare(leader.share)} (${input.sourceName(leader.source_id)}).`
+      : `${leader.geo_name} held the largest share in ${leader.year}: ${readShare(leader.share)}, against ${readShare(start.share)} in ${start.year} (${input.sourceName(leader.source_id)}).`;
   const title = `${input.subject}: share of world`;
   const geoCount = maxShare.size;
   const subtitle = `${geoCount > geos.length ? `Largest ${geos.length} of ${geoCount} countries` : `All ${geoCount} countries with a figure`}; one line per country and source`;

@@ -1,5 +1,5 @@
 import type { ConcentrationRow, DependencyRow } from '../../../../data-schemas/index.ts';
-import { formatShare } from '../format.ts';
+import { readShare } from '../format.ts';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { baseSpec, shareAxis, yearAxis } from './theme.ts';
@@ -53,7 +53,7 @@ export function shareLinesChart(input: ShareLinesInput): ChartDef {
     const drawn = rows.filter((r) => r.measure === series(key).label);
     const [a, b] = [drawn[0], drawn.at(-1)];
     return a && b
-      ? `${series(key).label}: ${formatShare(Number(a.share))} in ${input.yearText(Number(a.year))}, ${formatShare(Number(b.share))} in ${input.yearText(Number(b.year))}`
+      ? `${series(key).label}: ${readShare(Number(a.share))} in ${input.yearText(Number(a.year))}, ${readShare(Number(b.share))} in ${input.yearText(Number(b.year))}`
       : '';
   };
   const takeaway =
