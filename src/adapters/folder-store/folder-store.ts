@@ -63,13 +63,21 @@ export class FolderObjectStore implements ObjectStore {
     const tmp = `${path}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
       for (let attempt = 1; ; attempt++) {
-        await mkdir(dirname(path), { recursive: true });
+        // Another writer's cleanup may remove the folder while it is empty (a lock released while the next writer
+        // takes it): inside our recursive mkdir (it found the folder, then could not stat it) or between our mkdir
+        // and our write. Either way, make it again.
+        const made = await mkdir(dirname(path), { recursive: true }).then(
+          () => true,
+          (cause) => {
+            if (errno(cause) !== 'ENOENT' || attempt === 5) throw cause;
+            return false;
+          },
+        );
+        if (!made) continue;
         try {
           await write(tmp);
           break;
         } catch (cause) {
-          // Another writer's cleanup removed the folder while it was empty, between our mkdir and our write
-          // (a lock released as the next writer takes it): make it again.
           if (errno(cause) !== 'ENOENT' || attempt === 5 || (await this.folderExists(dirname(path)))) throw cause;
         }
       }
