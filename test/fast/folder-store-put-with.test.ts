@@ -19,7 +19,7 @@ const KEY = 'metrics/concentration/part-00000.parquet';
 const mkdirFailures = vi.hoisted(() => ({ pending: 0 }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
-  const mkdir: typeof fs.mkdir = async (...args: Parameters<typeof fs.mkdir>) => {
+  const mkdir = async (...args: Parameters<typeof fs.mkdir>) => {
     if (mkdirFailures.pending > 0) {
       mkdirFailures.pending--;
       throw Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${String(args[0])}'`), {
