@@ -1,7 +1,19 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
 import { describe, expect, it } from 'vitest';
-import { checkTrinoPortability, formatPortabilityWarning } from '../../src/core/analyst/portability.ts';
+import { checkTrinoPortability, formatPortabilityWarning, mayNeedGrammar } from '../../src/core/analyst/portability.ts';
+import { projectPath } from '../../src/core/project-root.ts';
+import { toPositional } from '../../src/core/sql/placeholders.ts';
 import { loadSavedQueries, namedQueryOf, parseSavedQuery } from '../../src/core/sql/saved-query.ts';
 import { InputError } from '../../src/core/errors.ts';
+
+/** The SQL files of a repository folder, as text. */
+async function sqlFilesIn(folder: string): Promise<string[]> {
+  const dir = projectPath(...folder.split('/'));
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.sql'));
+  return Promise.all(names.map((f) => readFile(join(dir, f), 'utf8')));
+}
 
 const HEADER = `-- title: Example
 -- description: First line
@@ -64,7 +76,7 @@ describe('the saved queries in sql/analyst/', () => {
 
   it('are written in SQL that Athena (Trino) parses', async () => {
     for (const q of await loadSavedQueries())
-      expect(checkTrinoPortability(q.sql).map(formatPortabilityWarning), q.name).toEqual([]);
+      expect((await checkTrinoPortability(q.sql)).map(formatPortabilityWarning), q.name).toEqual([]);
   });
 
   it('say in the dependency screen which EU criterion is omitted and that exports may be unknown', async () => {
@@ -76,26 +88,90 @@ describe('the saved queries in sql/analyst/', () => {
 });
 
 describe('checkTrinoPortability', () => {
-  it('warns, with the line, about constructs only DuckDB runs', () => {
-    const warnings = checkTrinoPortability("SELECT hs6\nFROM basket\nWHERE label ILIKE '%ic%'");
+  it('warns, with the line, about constructs only DuckDB runs', async () => {
+    const warnings = await checkTrinoPortability("SELECT hs6\nFROM basket\nWHERE label ILIKE '%ic%'");
     expect(warnings).toHaveLength(1);
     expect(warnings[0].line).toBe(3);
-    expect(checkTrinoPortability('SELECT year::VARCHAR FROM basket')[0].message).toMatch(/Trino cannot parse/);
+    expect((await checkTrinoPortability('SELECT year::VARCHAR FROM basket'))[0].message).toMatch(/Trino cannot parse/);
     expect(
-      checkTrinoPortability('SELECT * FROM concentration QUALIFY rank() OVER (ORDER BY hhi) = 1').length,
+      (await checkTrinoPortability('SELECT * FROM concentration QUALIFY rank() OVER (ORDER BY hhi) = 1')).length,
     ).toBeGreaterThan(0);
   });
 
-  it('names DuckDB-only functions and what to use on Athena', () => {
-    const [w] = checkTrinoPortability("SELECT 1\nFROM basket WHERE regexp_matches(label, 'IC')");
+  it('names DuckDB-only functions and what to use on Athena', async () => {
+    const [w] = await checkTrinoPortability("SELECT 1\nFROM basket WHERE regexp_matches(label, 'IC')");
     expect(formatPortabilityWarning(w)).toBe('line 2: regexp_matches() is DuckDB-only; on Athena use regexp_like');
   });
 
-  it('accepts portable SQL with :name placeholders and ignores function names in literals', () => {
+  it('accepts portable SQL with :name placeholders and ignores function names in literals', async () => {
     expect(
-      checkTrinoPortability(
+      await checkTrinoPortability(
         "SELECT 'strftime(' AS s, CAST(x AS DOUBLE) / 2 FROM t WHERE y = :year ORDER BY 1 OFFSET 2 LIMIT 3",
       ),
     ).toEqual([]);
+  });
+
+  // The grammar loads only for a statement the scan cannot clear; the scan must never clear one the grammar refuses.
+  const DUCKDB_DIALECT = [
+    'SELECT year::VARCHAR FROM basket',
+    "SELECT hs6 FROM basket WHERE label ILIKE '%ic%'",
+    'SELECT * FROM concentration QUALIFY rank() OVER (ORDER BY hhi) = 1',
+    'SELECT * EXCLUDE (label) FROM basket',
+    'SELECT * REPLACE (1 AS hs6) FROM basket',
+    'FROM basket SELECT hs6',
+    'FROM basket',
+    'SELECT hs6, count(*) FROM basket GROUP BY ALL',
+    'SELECT hs6, FROM basket',
+    'SELECT hs6 FROM basket LIMIT 10 OFFSET 5',
+    'SELECT hs6 FROM basket USING SAMPLE 10',
+    'SELECT DISTINCT ON (sector) hs6 FROM basket',
+    'SELECT hs6 FROM basket UNION BY NAME SELECT hs6 FROM basket',
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM basket, read_csv('/etc/passwd')",
+    "SELECT * FROM 'lake/curated/basket/part-00000.parquet'",
+    "SELECT * FROM glob('/etc/*')",
+    "SELECT 1 AS 'one'",
+    'SELECT [1, 2, 3]',
+    "SELECT {'a': 1}",
+    'SELECT $1',
+    "SELECT label->>'$.x' FROM basket",
+    'SELECT 2 ** 3',
+    'SELECT 7 // 2',
+    "SELECT DATE '2024-01-01' + INTERVAL 3 DAY",
+    'SELECT hs6 FROM basket a ASOF JOIN basket b ON a.hs6 >= b.hs6',
+    'SELECT hs6 FROM basket a ANTI JOIN basket b USING (hs6)',
+    'SELECT hs6 FROM basket a POSITIONAL JOIN basket b',
+    'PIVOT basket ON sector USING count(*)',
+    'SUMMARIZE basket',
+    'SET threads = 1',
+    "COPY basket TO 'x.csv'",
+    'SELECT #1 FROM basket',
+    'SELECT hs6 FROM basket LIMIT 10%',
+  ];
+
+  it('loads the Trino grammar for every DuckDB-only construct, and Trino refuses each', async () => {
+    for (const sql of DUCKDB_DIALECT) {
+      expect(mayNeedGrammar(sql), sql).toBe(true);
+      expect((await checkTrinoPortability(sql)).length, sql).toBeGreaterThan(0);
+    }
+  });
+
+  it('clears plain queries without the grammar, and the grammar agrees with every one it clears', async () => {
+    const plain = [
+      'select 1',
+      'SELECT 1;',
+      "SELECT hs6, label FROM basket WHERE sector = 'rare_earths' AND hs6 <> '280530' ORDER BY hs6 LIMIT 10",
+      'SELECT b.hs6, count(*) AS n FROM basket b JOIN concentration c ON c.hs6 = b.hs6 GROUP BY b.hs6 HAVING count(*) > 1',
+      'WITH x AS (SELECT hs6 FROM basket) SELECT * FROM x UNION ALL SELECT hs6 FROM basket',
+      "SELECT CAST(year AS VARCHAR) || '-' FROM concentration WHERE year != 2020 -- a comment: [x]",
+      'SELECT rank() OVER (PARTITION BY hs6 ORDER BY hhi DESC) FROM concentration WHERE year = ?',
+    ];
+    for (const sql of plain) expect(mayNeedGrammar(sql), sql).toBe(false);
+    // Every SQL file of the repository the scan clears, the grammar clears too.
+    const files = (await Promise.all(['sql/metrics', 'sql/report', 'sql/analyst'].map(sqlFilesIn))).flat();
+    expect(files.length).toBeGreaterThan(20);
+    const grammar = new TrinoSQL();
+    for (const sql of [...plain, ...files])
+      if (!mayNeedGrammar(toPositional(sql).sql)) expect(grammar.validate(toPositional(sql).sql), sql).toEqual([]);
   });
 });

@@ -40,6 +40,20 @@ describe('CLI start-up', () => {
     expect(metafile.outputs[main].imports.filter((i) => i.kind === 'dynamic-import').length).toBeGreaterThan(4);
   });
 
+  it('query loads the Trino grammar only when a statement needs it (portability.ts), not on every start', async () => {
+    const metafile = (await build({ ...CLI_BUILD, write: false, metafile: true, sourcemap: false })).metafile!;
+    const query = Object.keys(metafile.outputs).find(
+      (f) => metafile.outputs[f].entryPoint === undefined && 'src/cli/query.ts' in metafile.outputs[f].inputs,
+    )!;
+    expect(query).toBeDefined();
+    expect([...staticPackages(metafile, query)]).not.toContain('dt-sql-parser');
+    // …and it is there, behind a dynamic import.
+    const grammar = Object.keys(metafile.outputs).filter((f) =>
+      Object.keys(metafile.outputs[f].inputs).some((i) => i.includes('node_modules/dt-sql-parser/')),
+    );
+    expect(grammar.length).toBeGreaterThan(0);
+  });
+
   it('runs from the compiled JavaScript (npm run build): --help exits 0 without tsx', () => {
     const help = execFileSync(process.execPath, ['bin/chainwatch.js', '--help'], { cwd: REPO, encoding: 'utf8' });
     expect(help).toMatch(/^Usage: chainwatch <command>/m);

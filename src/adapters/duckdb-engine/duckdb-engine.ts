@@ -2,13 +2,8 @@ import { lakePrefix, PART_FILE } from '../../core/lake/layout.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  DuckDBInstance,
-  listValue,
-  StatementType,
-  type DuckDBConnection,
-  type DuckDBPreparedStatement,
-} from '@duckdb/node-api';
+import { createRequire } from 'node:module';
+import type * as DuckDB from '@duckdb/node-api';
 import { allTables, tableByName } from '../../../data-schemas/index.ts';
 import { columnsOf, fileColumnsOf, type TableDef } from '../../../data-schemas/table.ts';
 import { ChainwatchError, QueryError } from '../../core/errors.ts';
@@ -26,6 +21,16 @@ import {
 } from './duckdb-views.ts';
 import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 import { COVERAGE_VIEW_DDL } from './coverage-view.ts';
+
+// Required, not imported: the package is CommonJS, and Node's ESM loader first scans each of its many
+// files for their export names (cjs-module-lexer), which doubled the package's load time — about
+// 0.15 s of every `chainwatch query`'s start-up (docs/benchmarks.md).
+const { DuckDBInstance, listValue, StatementType } = createRequire(import.meta.url)(
+  '@duckdb/node-api',
+) as typeof DuckDB;
+type DuckDBInstance = DuckDB.DuckDBInstance;
+type DuckDBConnection = DuckDB.DuckDBConnection;
+type DuckDBPreparedStatement = DuckDB.DuckDBPreparedStatement;
 
 export interface DuckDBQueryEngineOptions {
   /** The lake folder the views read (`.lake/`). */

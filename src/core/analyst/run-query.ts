@@ -106,7 +106,7 @@ function explainQueryError(error: unknown, sql: string): unknown {
 
 export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery): Promise<AnalystResult> {
   const bound = bindNamed(query.sql, query.params ?? [], query.values ?? new Map());
-  for (const warning of checkTrinoPortability(query.sql)) query.onWarning?.(warning);
+  for (const warning of await checkTrinoPortability(query.sql)) query.onWarning?.(warning);
   // Only the values the analyst gave: the error names --param, and a saved query's default is its author's
   // choice, which a lake whose reference table lacks it (the query still answers) must not refuse.
   const given = Object.entries(bound.named).filter(([name]) => query.values?.has(name));
