@@ -132,7 +132,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const data = await ensureGenerated({ rows, years: o.years, dir: join(o.work, `rows-${rows}`), log: o.log });
     return { work: o.work, runs: runsFor(rows), log: o.log, data };
   };
-  for (const rows of want('metrics') || want('ingest') ? o.sizes : []) {
+  for (const rows of want('startup') || want('metrics') || want('ingest') ? o.sizes : []) {
     const ctx = await sized(rows);
     const { data } = ctx;
     if (want('startup') && rows === o.sizes[0]) {
