@@ -6,26 +6,18 @@
  * compared; numbers within 1e-9 (relative), everything else exactly.
  */
 import { scaled } from '../support/slowdown.ts';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bundledSiteFigures } from '../support/bundled-site.ts';
 import { figureDifferences, type SiteFigures } from '../support/site-figures.ts';
 
-let work: string;
 let before: SiteFigures;
 let after: SiteFigures;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'chainwatch-report-figures-'));
   before = JSON.parse(await readFile(new URL('../fixtures/report/figures-before.json', import.meta.url), 'utf8'));
-  after = await bundledSiteFigures(work);
+  after = await bundledSiteFigures();
 }, scaled(180_000));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
 
 describe('the bundled site, before and after the engine-first report', () => {
   it('has the same files', () => {

@@ -6,8 +6,7 @@
  * same SQL on the same lake; every request the page makes is to the site.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -15,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSite, type SiteServer } from '../../src/cli/serve-site.ts';
 import { CONSOLE_CSP, SITE_CSP } from '../../src/core/report/csp.ts';
 import { findSavedQuery, withDefaults } from '../../src/core/sql/saved-query.ts';
-import { buildBundledSite } from '../support/bundled-site.ts';
+import { BUNDLED_RELEASE_MONTH, bundledBuild } from '../support/bundled-site.ts';
 import { launchChromium, watchPage } from '../support/chromium.ts';
 import { scaled } from '../support/slowdown.ts';
 
@@ -29,7 +28,6 @@ JOIN concentration c ON c.reporter_iso3 = s.reporter_iso3 AND c.flow = s.flow AN
 WHERE s.reporter_iso3 = 'USA' AND s.flow = 'M' AND s.rank <= 3
 ORDER BY s.hs6, s.year, s.rank`;
 
-let work: string;
 let lakeRoot: string;
 let site: string;
 let month: string;
@@ -37,8 +35,8 @@ let server: SiteServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'chainwatch-data-console-'));
-  ({ lakeRoot, site, month } = await buildBundledSite(work));
+  ({ lake: lakeRoot, site } = await bundledBuild());
+  month = BUNDLED_RELEASE_MONTH;
   server = await serveSite({ root: site });
   browser = await launchChromium();
 }, scaled(180_000));
@@ -46,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 /** `chainwatch query` (the compiled CLI) on the same lake: header and rows as the console shows cells. */
