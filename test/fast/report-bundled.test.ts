@@ -5,16 +5,11 @@
  * capacity file and find them, with their sources, on the overview.
  */
 import { scaled } from '../support/slowdown.ts';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIngest } from '../../src/core/ingest/ingest.ts';
-import { runMetrics } from '../../src/core/metrics/metrics.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuildSummary } from '../../src/core/report/build-site.ts';
-import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
-import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
-import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { bundledBuild } from '../support/bundled-site.ts';
 import { parseCsv } from '../fixtures/report/read-csv.ts';
 import { bundledClaims } from '../../src/core/report/claims.ts';
 import { allTables } from '../../data-schemas/index.ts';
@@ -28,28 +23,13 @@ const section = (page: string, id: string) =>
 const readPage = async (page: string) => readerText(await readFile(join(site, page), 'utf8')).replace(/\s+/g, ' ');
 const bundledCsv = async (file: string) => parseCsv(await readFile(join(BUNDLED, file), 'utf8'));
 const referenceCsv = async (file: string) => parseCsv(await readFile(join('data-schemas/reference', file), 'utf8'));
-let work: string;
 let site: string;
 let summary: BuildSummary;
 
+// The bundled site, built once and shared read-only (test/support/bundled-site.ts).
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'chainwatch-report-bundled-'));
-  const lakeRoot = join(work, 'lake');
-  const store = new FolderObjectStore(lakeRoot);
-  await runIngest({ store, runId: 'report-test', dataDir: BUNDLED });
-  const engine = await DuckDBQueryEngine.create({ lakeRoot, store });
-  try {
-    await runMetrics({ engine });
-  } finally {
-    await engine.close();
-  }
-  site = join(work, 'site');
-  summary = await buildSiteFolder({ store, outDir: site });
+  ({ site, summary } = await bundledBuild());
 }, scaled(120_000));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
 
 describe('report site on the bundled data', () => {
   it('has one page per bundled HS6 product, HHI, CR1 and China share equal to a recomputation from the bundled CSV', async () => {

@@ -7,31 +7,29 @@
 import { scaled } from '../support/slowdown.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
-import { runIngest } from '../../src/core/ingest/ingest.ts';
-import { runMetrics } from '../../src/core/metrics/metrics.ts';
+import { bundledBuild } from '../support/bundled-site.ts';
+import { copyOfFixture } from '../support/shared-fixture.ts';
 import { monthlyAnomaliesChart } from '../../src/core/report/charts/monthly-anomalies.ts';
 import { renderChartSvg } from '../../src/core/report/charts/render.ts';
 import { CHART_SIZES } from '../../src/core/report/charts/theme.ts';
 import type { Row } from '../../src/core/seams/query-engine.ts';
 
 let work: string;
+let lake: string;
 let site: string;
 let engine: DuckDBQueryEngine;
 
+// The bundled lake and site, built once and shared read-only (test/support/bundled-site.ts); the one test
+// that builds the next release works on a copy.
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-report-screens-'));
-  const lakeRoot = join(work, 'lake');
-  const store = new FolderObjectStore(lakeRoot);
-  await runIngest({ store, runId: 'screens-test', dataDir: 'data/bundled' });
-  engine = await DuckDBQueryEngine.create({ lakeRoot, store });
-  await runMetrics({ engine });
-  site = join(work, 'site');
-  await buildSiteFolder({ store, outDir: site });
+  ({ lake, site } = await bundledBuild());
+  engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store: new FolderObjectStore(lake) });
 }, scaled(150_000));
 
 afterAll(async () => {
@@ -250,6 +248,9 @@ describe('the alerts of the next release', () => {
   it(
     'gain the monthly anomalies and newly persistent flags the previous release did not have',
     async () => {
+      // The next release is built over a copy of the shared lake and site.
+      const copy = await copyOfFixture(dirname(lake), join(work, 'bundled'));
+      site = join(copy, 'site');
       const { releases } = JSON.parse(await page('releases/index.json'));
       const first: string = releases.at(-1).month;
       const snapshotPath = join(site, 'releases', first, 'data', 'metrics-snapshot.json');
@@ -271,7 +272,7 @@ describe('the alerts of the next release', () => {
 
       const [y, m] = first.split('-').map(Number);
       const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-      await buildSiteFolder({ store: new FolderObjectStore(join(work, 'lake')), outDir: site, releaseMonth: next });
+      await buildSiteFolder({ store: new FolderObjectStore(join(copy, 'lake')), outDir: site, releaseMonth: next });
       const alerts = JSON.parse(await page('alerts.json'));
       const warnings = alerts.alerts.filter((a: { kind: string }) =>
         ['monthly-anomaly', 'persistent-flag'].includes(a.kind),

@@ -4,13 +4,14 @@
  * Built once and shared read-only (test/support/shared-fixture.ts): a test that changes the lake or
  * the site works on a copy.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import { manifestKey } from '../../src/core/lake/layout.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
+import type { BuildSummary } from '../../src/core/report/build-site.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { sharedFixture } from './shared-fixture.ts';
@@ -28,6 +29,8 @@ export interface BundledBuild {
   site: string;
   /** The ingest run's manifest. */
   manifest: IngestManifest;
+  /** What the site build reported. */
+  summary: BuildSummary;
 }
 
 /** The bundled data ingested (run id `bundled`), its metrics computed and its site built: once per checkout state. */
@@ -42,11 +45,18 @@ export async function bundledBuild(): Promise<BundledBuild> {
     } finally {
       await engine.close();
     }
-    await buildSiteFolder({ store, outDir: join(out, 'site'), builtAt: BUILT_AT, releaseMonth: BUNDLED_RELEASE_MONTH });
+    const summary = await buildSiteFolder({
+      store,
+      outDir: join(out, 'site'),
+      builtAt: BUILT_AT,
+      releaseMonth: BUNDLED_RELEASE_MONTH,
+    });
+    await writeFile(join(out, 'summary.json'), JSON.stringify(summary));
   });
   const lake = join(dir, 'lake');
   const manifest = JSON.parse(await readFile(join(lake, manifestKey(BUNDLED_RUN_ID)), 'utf8')) as IngestManifest;
-  return { lake, site: join(dir, 'site'), manifest };
+  const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as BuildSummary;
+  return { lake, site: join(dir, 'site'), manifest, summary };
 }
 
 /** The bundled site's published figures. */
