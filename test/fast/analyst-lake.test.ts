@@ -1,6 +1,6 @@
 /**
- * Analyst SQL on the real bundled lake: the pipeline builds the lake and the site once (beforeAll),
- * then every saved query, the `query` command, the interactive shell, the exported views and the
+ * Analyst SQL on the real bundled lake: the lake and site every test file shares (test/support/bundled-site.ts,
+ * read-only), then every saved query, the `query` command, the interactive shell, the exported views and the
  * column reference run against it on real DuckDB.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,8 +20,9 @@ import { queryCommand, type CommandIO } from '../../src/cli/query.ts';
 import { exportViewsCommand, shellCommand } from '../../src/cli/shell.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { QueryError, UsageError } from '../../src/core/errors.ts';
-import { runLocalPipeline } from '../../src/cli/pipeline.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { bundledBuild } from '../support/bundled-site.ts';
+import { scaled } from '../support/slowdown.ts';
 
 let dir: string;
 let lakeDir: string;
@@ -30,11 +31,9 @@ let engine: DuckDBQueryEngine;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'chainwatch-analyst-'));
-  lakeDir = join(dir, 'lake');
-  siteDir = join(dir, 'site');
-  await runLocalPipeline({ lake: lakeDir, outDir: siteDir });
+  ({ lake: lakeDir, site: siteDir } = await bundledBuild());
   engine = await DuckDBQueryEngine.create({ lakeRoot: lakeDir, store: new FolderObjectStore(lakeDir) });
-});
+}, scaled(120_000));
 
 afterAll(async () => {
   await engine?.close();

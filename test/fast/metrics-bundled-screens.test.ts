@@ -1,29 +1,26 @@
 /**
- * The dependency screens on the real bundled data: a full ingest and metrics run into a temporary
- * folder lake. Expected figures come from the bundled CSVs read independently (arquero) or from the
+ * The dependency screens on the real bundled data: the bundled lake with its metrics that every test file
+ * shares (test/support/bundled-site.ts, read-only). Expected figures come from the bundled CSVs read independently (arquero) or from the
  * cross-checks in shared/data/extra/PROVENANCE.md, to the precision given there.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIngest } from '../../src/core/ingest/ingest.ts';
-import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import type { SqlValue } from '../../src/core/seams/query-engine.ts';
-import { BUNDLED_DIR, readCsvIndependently, TempDirs } from '../support/ingest-support.ts';
+import { bundledBuild } from '../support/bundled-site.ts';
+import { BUNDLED_DIR, readCsvIndependently } from '../support/ingest-support.ts';
+import { scaled } from '../support/slowdown.ts';
 
-const temp = new TempDirs();
 let engine: DuckDBQueryEngine;
 const query = async (sql: string, params: SqlValue[] = []) => (await engine.query(sql, params)).rows;
 
 beforeAll(async () => {
-  const lake = await temp.lake('screens-bundled');
-  await runIngest({ store: lake, runId: 'screens', now: new Date('2026-11-01T00:00:00Z') });
-  engine = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: lake });
-  await runMetrics({ engine, store: lake });
-}, 120_000);
+  const { lake } = await bundledBuild();
+  engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store: new FolderObjectStore(lake) });
+}, scaled(120_000));
 afterAll(async () => {
   await engine?.close();
-  await temp.removeAll();
 });
 
 describe('world supply of permanent magnets (850511) from BACI', () => {
