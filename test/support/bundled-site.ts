@@ -19,7 +19,7 @@ import { siteFigures, type SiteFigures } from './site-figures.ts';
 
 /** The run id test/fixtures/report/figures-before.json was written with (pages name the run). */
 const BUNDLED_RUN_ID = 'figures';
-const BUNDLED_RELEASE_MONTH = '2026-03';
+export const BUNDLED_RELEASE_MONTH = '2026-03';
 const BUILT_AT = new Date('2026-03-15T00:00:00Z');
 
 export interface BundledBuild {
