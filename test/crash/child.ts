@@ -45,7 +45,8 @@ if (mode === 'ingest') {
 } else if (mode === 'publish') {
   const { readFile } = await import('node:fs/promises');
   const { writeSiteFiles } = await import('../support/write-site-files.ts');
-  const files = JSON.parse(await readFile(killPattern, 'utf8')) as { path: string; body: string }[];
+  const encoded = JSON.parse(await readFile(killPattern, 'utf8')) as { path: string; base64: string }[];
+  const files = encoded.map(({ path, base64 }) => ({ path, body: Buffer.from(base64, 'base64') }));
   log('start');
   await writeSiteFiles(target, files, third);
   log('done');

@@ -5,31 +5,12 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueryError, StoreError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { textOf } from '../../src/core/seams/object-store.ts';
 
 const KEY = 'metrics/concentration/part-00000.parquet';
-
-/**
- * Node's recursive mkdir fails with ENOENT when another process removes the folder between mkdir's own
- * "exists" and its stat of it; no real timing reproduces that window reliably, so one test makes mkdir fail once.
- */
-const mkdirFailures = vi.hoisted(() => ({ pending: 0 }));
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs/promises')>();
-  const mkdir = async (...args: Parameters<typeof fs.mkdir>) => {
-    if (mkdirFailures.pending > 0) {
-      mkdirFailures.pending--;
-      throw Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${String(args[0])}'`), {
-        code: 'ENOENT',
-      });
-    }
-    return fs.mkdir(...args);
-  };
-  return { ...fs, mkdir };
-});
 
 describe('FolderObjectStore.putWith', () => {
   let root: string;
@@ -63,13 +44,6 @@ describe('FolderObjectStore.putWith', () => {
     });
     expect(removed).toBe(2);
     expect(textOf((await store.get(lock))!)).toBe('mine');
-  });
-
-  it('a folder removed inside mkdir itself (ENOENT from a recursive mkdir) is made again', async () => {
-    mkdirFailures.pending = 1;
-    await store.putWith('_lease/writer.json', (path) => writeFile(path, 'mine'));
-    expect(mkdirFailures.pending).toBe(0);
-    expect(textOf((await store.get('_lease/writer.json'))!)).toBe('mine');
   });
 
   it('a writer that fails leaves the previous object and no temp file; its own typed error passes through', async () => {

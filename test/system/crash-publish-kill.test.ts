@@ -79,7 +79,11 @@ beforeAll(async () => {
   // The publish step alone, from B's files, gives B's site: the kills below interrupt exactly that.
   filesJson = join(root, 'files-b.json');
   const files = await Promise.all(
-    [...newSite.keys()].map(async (path) => ({ path, body: await readFile(join(root, 'new', 'site', path), 'utf8') })),
+    // Base64: the site has binary files (Parquet downloads, the console's WebAssembly) that text would corrupt.
+    [...newSite.keys()].map(async (path) => ({
+      path,
+      base64: (await readFile(join(root, 'new', 'site', path))).toString('base64'),
+    })),
   );
   await writeFile(filesJson, JSON.stringify(files));
   await cp(join(root, 'old'), join(root, 'calibration'), { recursive: true, verbatimSymlinks: true });
