@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { assignCountryColours, COUNTRY_PALETTE } from '../../src/core/report/charts/palette.ts';
 import { ChartError, renderChartSvg } from '../../src/core/report/charts/render.ts';
 import { estimateTextWidth } from '../../src/core/report/charts/text-metrics.ts';
-import { wrapLines } from '../../src/core/report/charts/theme.ts';
+import { CHART_SIZES, wrapLines } from '../../src/core/report/charts/theme.ts';
+import { productionSharesChart } from '../../src/core/report/charts/production-shares.ts';
+import { productionBarsChart } from '../../src/core/report/charts/production-bars.ts';
+import type { ProductionShareRow } from '../../data-schemas/index.ts';
 import { shortCitation } from '../../src/core/report/citations.ts';
 import { toCsv } from '../../src/core/report/csv.ts';
 import {
@@ -192,5 +195,92 @@ describe('labels', () => {
     const lines = wrapLines('Supplier concentration of US imports of processors and controllers', 15, true, 200);
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) expect(estimateTextWidth(line, 15, true)).toBeLessThanOrEqual(200);
+  });
+});
+
+/** A production_shares row of the chips fab-capacity series. */
+const capacityRow = (source_id: string, geo_iso3: string, year: number, share: number): ProductionShareRow =>
+  ({
+    sector: 'semiconductors',
+    commodity: 'chips',
+    measure: 'fab_capacity_share',
+    stage: 'manufacturing',
+    source_id,
+    geo_iso3,
+    geo_name: geo_iso3,
+    year,
+    value: share * 100,
+    unit: 'pct',
+    share,
+    yoy: null,
+    share_roll3: null,
+  }) as unknown as ProductionShareRow;
+
+const linePaths = (svg: string) =>
+  [
+    ...svg.matchAll(
+      /<path aria-label="[^"]*" role="graphics-symbol" aria-roledescription="line mark"[^>]* d="([^"]*)"/g,
+    ),
+  ].map((m) => m[1]);
+
+describe('charts that do not invent', () => {
+  const chart = (rows: ProductionShareRow[]) =>
+    productionSharesChart({ id: 'cap', subject: 'Chips fab capacity', rows, maxGeos: 6, sourceName: (id) => id });
+
+  it('draws no line across years without data: two figures 30 years apart are two points', async () => {
+    const sparse = chart([capacityRow('BCG', 'USA', 1990, 0.37), capacityRow('BCG', 'USA', 2020, 0.12)]);
+    const svg = await renderChartSvg('sparse', sparse.spec(new Map(), CHART_SIZES[0]));
+    expect((svg.match(/aria-roledescription="point"/g) ?? []).length).toBe(2);
+    // Each drawn piece of the line is one point: no segment joins 1990 to 2020.
+    for (const d of linePaths(svg)) expect(d).not.toMatch(/L/);
+    // The chart's rows (its table and CSV) stay exactly the two figures.
+    expect(sparse.rows.map((r) => r.year)).toEqual([1990, 2020]);
+  });
+
+  it('still joins figures of consecutive years, and breaks at the one year missing', async () => {
+    const years = [2018, 2019, 2021, 2022];
+    const svg = await renderChartSvg(
+      'joined',
+      chart(years.map((y) => capacityRow('SIA', 'TWN', y, 0.2))).spec(new Map(), CHART_SIZES[0]),
+    );
+    const pieces = linePaths(svg).flatMap((d) => d.split('M').filter(Boolean));
+    expect(pieces.length).toBe(2);
+    for (const piece of pieces) expect(piece).toMatch(/L/);
+  });
+
+  it('names the largest only among one source’s figures for one year', () => {
+    // 2022: SIA gives the US only (10 %); thincb2b gives China (24 %) and Taiwan (20 %). Neither source's
+    // figure is ranked against the other's.
+    const rows = [
+      capacityRow('SIA', 'USA', 2020, 0.12),
+      capacityRow('SIA', 'USA', 2022, 0.1),
+      capacityRow('THINCB2B', 'CHN', 2022, 0.24),
+      capacityRow('THINCB2B', 'TWN', 2022, 0.2),
+    ];
+    expect(chart(rows).takeaway).toBe('CHN held the largest share in 2022 of the 2 countries THINCB2B gives: 24.0%.');
+    const single = [capacityRow('SIA', 'USA', 2022, 0.1), capacityRow('THINCB2B', 'CHN', 2022, 0.24)];
+    const bars = productionBarsChart({ id: 'b', subject: 'Chips', rows: single, maxGeos: 6, sourceName: (id) => id });
+    expect(bars.takeaway).toBe('USA: 10.0% in 2022 (SIA, the only country it gives for that year).');
+    expect(bars.takeaway).not.toMatch(/largest/);
+  });
+});
+
+describe('chart layout on a phone', () => {
+  it('lays a bar chart out by its labels as truncated: long labels never push the bars off the chart', async () => {
+    const long = 'A very long category name that goes on and on, with a citation in brackets (2021)';
+    const spec = (label: string) =>
+      ({
+        ...bars([{ k: label, v: 1 }]),
+        width: 360,
+        autosize: { type: 'fit-x', contains: 'padding' },
+        encoding: {
+          y: { field: 'k', type: 'nominal', axis: { labelLimit: 150 } },
+          x: { field: 'v', type: 'quantitative' },
+        },
+      }) as TopLevelSpec;
+    const plotLeft = (svg: string) => Number(/<g [^>]*transform="translate\(([\d.]+),/.exec(svg)![1]);
+    const [shortSvg, longSvg] = [await renderChartSvg('s', spec('Short')), await renderChartSvg('l', spec(long))];
+    expect(plotLeft(longSvg)).toBeLessThanOrEqual(plotLeft(shortSvg) + 150);
+    expect(plotLeft(longSvg)).toBeLessThan(200);
   });
 });

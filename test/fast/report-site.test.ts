@@ -205,14 +205,25 @@ describe('report site from a fixture lake', () => {
       }[];
       const drawn = datasets.find(
         (d) =>
-          d.values.length === csv.length && Object.keys(d.values[0] ?? {}).join() === Object.keys(csv[0] ?? {}).join(),
+          d.values.length >= csv.length && Object.keys(d.values[0] ?? {}).join() === Object.keys(csv[0] ?? {}).join(),
       );
       expect(drawn, `${fig.id}: no dataset equals the CSV`).toBeDefined();
+      // The CSV's rows first; after them only gaps: a year without a figure inside a line's span, with a
+      // null value (the line breaks there), in a year that series has no figure for.
+      const [figures, gaps] = [drawn!.values.slice(0, csv.length), drawn!.values.slice(csv.length)];
       expect(
-        drawn!.values.map((r) =>
-          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])),
-        ),
+        figures.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)]))),
       ).toEqual(csv);
+      for (const gap of gaps) {
+        const value = Object.keys(gap).find((k) => gap[k] === null);
+        expect(value, `${fig.id}: a row beyond the CSV that is not a gap: ${JSON.stringify(gap)}`).toBeDefined();
+        const sameSeries = (r: Record<string, unknown>) =>
+          Object.keys(gap).every((k) => k === 'year' || k === value || String(r[k] ?? '') === String(gap[k] ?? ''));
+        expect(
+          csv.some((r) => sameSeries(r) && r.year === String(gap.year)),
+          `${fig.id}: gap over a figure`,
+        ).toBe(false);
+      }
       // Vega-Lite gives each bar and point its own ARIA description: the wide SVG draws one mark per CSV row.
       const wide = /<div class="chart-wide">([\s\S]*?)<\/div>/.exec(fig.markup)![1];
       const marks = wide.match(/aria-roledescription="(bar|point)"/g) ?? [];

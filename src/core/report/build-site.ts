@@ -104,6 +104,8 @@ export interface BuildSummary {
 }
 
 const STYLESHEET = projectPath('reports', 'site.css');
+/** The one script: a chart's PNG download, drawn in the browser (pages work without it). */
+const CHART_PNG_SCRIPT = projectPath('reports', 'chart-png.js');
 
 /** Files written at once: enough to keep the disk or S3 busy while pages render, few enough to hold in memory. */
 const WRITES_IN_FLIGHT = 32;
@@ -224,7 +226,7 @@ class ReleaseWriter {
         this.largestPage = { path: plan.path, bytes: Buffer.byteLength(framed) };
     }
     for (const file of plan.files ?? []) await this.shared(file);
-    for (const r of rendered.values()) for (const file of [r.csv, r.json, r.spec]) await this.shared(file);
+    for (const r of rendered.values()) for (const file of [r.csv, r.json, r.spec, r.svgFile]) await this.shared(file);
     this.charts += plan.charts.length;
     this.written.push({ order, path: plan.path, title: plan.title, sourceIds: pageSourceIds(plan) });
   }
@@ -358,6 +360,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
 
     for (const file of [
       { path: paths.css, body: await readFile(STYLESHEET, 'utf8') },
+      { path: paths.chartPngScript, body: await readFile(CHART_PNG_SCRIPT, 'utf8') },
       ...metricSqlFiles().map((f) => ({ path: paths.sql(f.table), body: f.sql })),
     ])
       await writer.shared(file);

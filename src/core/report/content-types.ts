@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
   '.csv': 'text/csv; charset=utf-8',
   '.json': 'application/json',
   '.svg': 'image/svg+xml',

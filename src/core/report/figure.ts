@@ -5,7 +5,7 @@ import { CHART_SIZES, type ChartSize } from './charts/theme.ts';
 import { toCsv, type Cell } from './csv.ts';
 import { formatShare, formatUsd, formatYears } from './format.ts';
 import { html, trustedMarkup, type SafeHtml } from './html.ts';
-import { paths, relativeHref } from './paths.ts';
+import { mounts, paths, relativeHref } from './paths.ts';
 import { columnLabel, plainWords } from './columns.ts';
 
 export interface SiteFile {
@@ -22,6 +22,8 @@ export interface RenderedChart {
   json: SiteFile;
   /** The wide variant's spec: the one to open in the Vega editor. */
   spec: SiteFile;
+  /** The wide variant as a standalone SVG file, in the light theme's ink on white: the chart's download. */
+  svgFile: SiteFile;
 }
 
 /** What a figure says about where its numbers stand: the release they are published in. */
@@ -56,7 +58,36 @@ export async function renderChart(chart: ChartDef, colours: CountryColours): Pro
       path: paths.data(`${chart.id}.vl.json`),
       body: JSON.stringify(chart.spec(colours, CHART_SIZES[0]), null, 2) + '\n',
     },
+    svgFile: { path: paths.data(`${chart.id}.svg`), body: standaloneSvg(svgs[0].svg) },
   };
+}
+
+/** Ink of the light theme (reports/site.css --fg): a downloaded chart reads the same anywhere. */
+const DOWNLOAD_INK = '#1c1f23';
+
+/**
+ * The inline SVG as a file of its own: its size back from the viewBox (an image viewer has no CSS to
+ * size it), dark ink on white instead of the page's colours (currentColor has no page to follow).
+ */
+function standaloneSvg(svg: string): string {
+  return (
+    svg.replace(/^<svg([^>]*) viewBox="0 0 ([\d.]+) ([\d.]+)"/, (_, attrs: string, w: string, h: string) => {
+      return `<svg${attrs} width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" color="${DOWNLOAD_INK}" style="color:${DOWNLOAD_INK};background-color:#ffffff"`;
+    }) + '\n'
+  );
+}
+
+/** The chart's address in its release's permanent copy, from the site root: what a citation points to. */
+export const chartPermalink = (pagePath: string, chartId: string, release: string): string =>
+  `${mounts.release(release)}${pagePath}#${chartId}`;
+
+/**
+ * "Cite this chart": title, publisher and release, the sources with their years, and the permanent
+ * address (from the site root: the site's domain is the reader's, a build does not know it).
+ */
+function chartCitation(chart: ChartDef, pagePath: string, ctx: FigureContext): string {
+  const sources = chart.sources.map((s) => `${ctx.cite(s.sourceId)} (${formatYears(s.years)})`).join('; ');
+  return `“${chart.title}”. chainwatch, release ${ctx.release}. Data: ${sources}. ${chartPermalink(pagePath, chart.id, ctx.release)}`;
 }
 
 function chartJson(chart: ChartDef): string {
@@ -103,11 +134,13 @@ export function figureHtml(rendered: RenderedChart, pagePath: string, ctx: Figur
   const through = dataThrough(chart);
   // The source id column already reads as the source's short name; a chart's own name column would repeat it.
   const shown = chart.columns.filter((c) => !(c === 'source' && chart.columns.includes('source_id')));
-  return html`<figure class="chart" id="${chart.id}">
+  return html`<figure class="chart" id="${chart.id}" data-title="${chart.title}">
 <div class="chart-svg">${rendered.svgs.map(({ size, svg }) => html`<div class="chart-${size.name}">${trustedMarkup(svg)}</div>`)}</div>
 <figcaption>
 <p class="takeaway">${chart.takeaway}</p>
 <p class="chart-meta">Source: ${sources}. As of: data through ${through ?? 'n/a'}, release ${ctx.release}.</p>
+<p class="chart-meta chart-share"><a class="permalink" href="#${chart.id}" aria-label="Link to this chart: ${chart.title}">#</a> Link · Download: <a href="${href(rendered.svgFile.path)}" download aria-label="Download this chart as SVG: ${chart.title}">SVG</a><span class="chart-png"></span></p>
+<details class="chart-cite"><summary>Cite this chart<span class="visually-hidden">: ${chart.title}</span></summary><p>${chartCitation(chart, pagePath, ctx)}</p></details>
 <p class="chart-meta">Data: <a href="${href(rendered.csv.path)}" download>CSV</a> · <a href="${href(rendered.json.path)}">JSON</a> · <a href="${href(rendered.spec.path)}">Chart spec (Vega-Lite)</a> · SQL: ${chart.tables.map(
     (t, i) => html`${i > 0 ? ', ' : ''}<a href="${href(paths.sql(t))}"><code>${t}.sql</code></a>`,
   )}</p>

@@ -46,8 +46,9 @@ const navList = (entries: readonly NavEntry[], current: string, href: (to: strin
 
 /**
  * The shared page frame: local stylesheet only, nav, and a footer with the release, how recent the
- * data are and the page's permanent address. No script (but the Data page's SQL console), no remote
- * resource, no build clock: a page opened from disk renders completely, and the same lake gives the same bytes.
+ * data are and the page's permanent address. One local script on every page, which only adds the
+ * charts' PNG button, and the Data page's SQL console; no remote resource, no build clock: a page
+ * opened from disk renders completely without the scripts, and the same lake gives the same bytes.
  */
 export interface FramedPage {
   path: string;
@@ -55,7 +56,7 @@ export interface FramedPage {
   nav: string;
   /** A page with no copy in the release folder (the release list, a page only earlier releases had): no permanent link. */
   outsideRelease?: boolean;
-  /** Scripts at the site root (not in the release copies), loaded deferred; no other page has a script. */
+  /** Scripts at the site root (not in the release copies), loaded deferred; other pages have only the chart script. */
   scripts?: readonly string[];
 }
 
@@ -78,6 +79,7 @@ export function layout(model: SiteModel, page: FramedPage, body: SafeHtml, mount
 <link rel="stylesheet" href="${href(paths.css)}">
 <link rel="icon" type="image/svg+xml" href="${FAVICON}">
 <link rel="alternate" type="application/atom+xml" title="chainwatch alerts" href="${href(paths.alertsAtom)}">
+<script src="${href(paths.chartPngScript)}" defer></script>
 ${(page.scripts ?? []).map(
   (src) => html`<script src="${archiveHref(src)}" defer></script>
 `,

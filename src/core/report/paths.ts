@@ -23,6 +23,7 @@ export const paths = {
   countriesIndex: 'countries/index.html',
   productionIndex: 'production/index.html',
   css: 'assets/site.css',
+  chartPngScript: 'assets/chart-png.js',
   sector: (sector: string) => `sectors/${slug(sector)}.html`,
   product: (hs6: string) => `products/${slug(hs6)}.html`,
   country: (iso3: string) => `countries/${slug(iso3)}.html`,

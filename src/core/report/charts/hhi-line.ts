@@ -2,6 +2,7 @@ import type { ConcentrationRow } from '../../../../data-schemas/index.ts';
 import { HHI_BANDS } from '../thresholds.ts';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { baseSpec, yearAxis } from './theme.ts';
+import { breakAtMissingYears, yearSpan } from './year-gaps.ts';
 
 export interface HhiLineInput {
   id: string;
@@ -56,15 +57,20 @@ export function hhiLineChart(input: HhiLineInput): ChartDef {
               type: 'nominal',
               title: null,
               scale: { domain: HHI_BANDS.map((b) => b.legend), range: BAND_COLOURS },
-              legend: { orient: 'bottom', columns: 1, symbolType: 'square', symbolOpacity: 0.5, labelLimit: 0 },
+              legend: { orient: 'bottom', columns: 1, symbolType: 'square', symbolOpacity: 0.5 },
             },
           },
         },
         {
-          data: { values: rows },
+          data: { values: breakAtMissingYears(rows, () => 'hhi', 'hhi') },
           mark: { type: 'line', point: true, color: 'currentColor' },
           encoding: {
-            x: { field: 'year', type: 'ordinal', axis: yearAxis },
+            x: {
+              field: 'year',
+              type: 'ordinal',
+              scale: { domain: yearSpan(input.concentration.map((r) => r.year)) },
+              axis: yearAxis,
+            },
             y: {
               field: 'hhi',
               type: 'quantitative',

@@ -3,6 +3,7 @@ import { formatShare } from '../format.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
 import { colourOf } from './palette.ts';
 import { baseSpec, shareAxis } from './theme.ts';
+import { largestInOneSource } from './production-shares.ts';
 
 export interface ProductionBarsInput {
   id: string;
@@ -23,8 +24,9 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
   const sourceIds = [...new Set(input.rows.map((r) => r.source_id))].sort();
   const multiSource = sourceIds.length > 1;
   const geoCount = new Set(input.rows.map((r) => r.geo_iso3)).size;
+  // Bars of one source stay together, largest first within it: bars of two sources are not ranked against each other.
   const top = [...input.rows]
-    .sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3) || a.source_id.localeCompare(b.source_id))
+    .sort((a, b) => a.source_id.localeCompare(b.source_id) || b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3))
     .slice(0, input.maxGeos);
   const rows: ChartRow[] = top.map((r) => ({
     bar: multiSource ? `${r.geo_name} (${input.sourceName(r.source_id)})` : r.geo_name,
@@ -37,19 +39,22 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
   const year = input.rows[0].year;
   const geos = [...new Set(top.map((r) => r.geo_iso3))];
   const names = new Map(top.map((r) => [r.geo_iso3, r.geo_name]));
-  const leader = top[0];
+  const { leader, compared } = largestInOneSource(input.rows);
   const title = `${input.subject}: share of world, ${year}`;
   const subtitle =
     geoCount > geos.length
       ? `Largest ${geos.length} of ${geoCount} countries`
       : `All ${geoCount} countries with a figure`;
-  const description = `Bar chart of the share of world ${input.subject.toLowerCase()} in ${year} held by ${top.map((r) => r.geo_name).join(', ')}, largest first (${sourceIds.map(input.sourceName).join('; ')}).`;
+  const description = `Bar chart of the share of world ${input.subject.toLowerCase()} in ${year} held by ${top.map((r) => r.geo_name).join(', ')}, largest first within each source (${sourceIds.map(input.sourceName).join('; ')}).`;
 
   return {
     id: input.id,
     title,
     description,
-    takeaway: `${leader.geo_name} held the largest share in ${year}: ${formatShare(leader.share)} (${input.sourceName(leader.source_id)}).`,
+    takeaway:
+      compared > 1
+        ? `${leader.geo_name} held the largest share in ${year} of the ${compared} countries ${input.sourceName(leader.source_id)} gives: ${formatShare(leader.share)}.`
+        : `${leader.geo_name}: ${formatShare(leader.share)} in ${year} (${input.sourceName(leader.source_id)}, the only country it gives for that year).`,
     sources: sourceIds.map((sourceId) => ({ sourceId, years: [year] })),
     tables: ['production_shares'],
     columns: ['bar', 'geo_iso3', 'geo_name', 'source_id', 'year', 'share'],

@@ -3,6 +3,7 @@ import { readShare } from '../format.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
 import { colourOf } from './palette.ts';
 import { baseSpec, shareAxis } from './theme.ts';
+import { breakAtMissingYears } from './year-gaps.ts';
 
 export interface ProductionSharesInput {
   id: string;
@@ -50,17 +51,16 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
   const sourceNames = sourceIds.map(input.sourceName);
 
   const latestYear = Math.max(...input.rows.map((r) => r.year));
-  const leader = input.rows
-    .filter((r) => r.year === latestYear)
-    .sort((a, b) => b.share - a.share || a.source_id.localeCompare(b.source_id))[0];
+  const { leader, compared } = largestInOneSource(input.rows.filter((r) => r.year === latestYear));
   const leaderSeries = input.rows
     .filter((r) => r.geo_iso3 === leader.geo_iso3 && r.source_id === leader.source_id)
     .sort((a, b) => a.year - b.year);
   const start = leaderSeries[0];
+  const since = start.year === leader.year ? '' : `, against ${readShare(start.share)} in ${start.year}`;
   const takeaway =
-    start.year === leader.year
-      ? `${leader.geo_name} held the largest share in ${leader.year}: ${readShare(leader.share)} (${input.sourceName(leader.source_id)}).`
-      : `${leader.geo_name} held the largest share in ${leader.year}: ${readShare(leader.share)}, against ${readShare(start.share)} in ${start.year} (${input.sourceName(leader.source_id)}).`;
+    compared > 1
+      ? `${leader.geo_name} held the largest share in ${leader.year} of the ${compared} countries ${input.sourceName(leader.source_id)} gives: ${readShare(leader.share)}${since}.`
+      : `${leader.geo_name}: ${readShare(leader.share)} in ${leader.year}${since} (${input.sourceName(leader.source_id)}, the only country it gives for that year).`;
   const title = `${input.subject}: share of world`;
   const geoCount = maxShare.size;
   const subtitle = `${geoCount > geos.length ? `Largest ${geos.length} of ${geoCount} countries` : `All ${geoCount} countries with a figure`}; one line per country and source`;
@@ -86,7 +86,7 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
     countries: geos,
     spec: (colours, size) => ({
       ...baseSpec(title, subtitle, description, size),
-      data: { values: rows },
+      data: { values: breakAtMissingYears(rows, (r) => `${r.geo_iso3}|${r.source_id}`, 'share') },
       mark: { type: 'line', point: true },
       encoding: {
         x: {
@@ -121,4 +121,20 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
       },
     }),
   };
+}
+
+/**
+ * The largest share among figures of one source for one year: shares from different sources have
+ * different bases, so "largest" never compares across them. The source that gives the most countries
+ * (then the first by id) is the one compared. `rows` are one year's.
+ */
+export function largestInOneSource(rows: readonly ProductionShareRow[]): {
+  leader: ProductionShareRow;
+  compared: number;
+} {
+  const bySource = new Map<string, ProductionShareRow[]>();
+  for (const r of rows) bySource.set(r.source_id, [...(bySource.get(r.source_id) ?? []), r]);
+  const [, chosen] = [...bySource].sort(([a, ra], [b, rb]) => rb.length - ra.length || a.localeCompare(b))[0];
+  const leader = [...chosen].sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3))[0];
+  return { leader, compared: chosen.length };
 }

@@ -38,6 +38,12 @@ export async function renderChartSvg(id: string, spec: TopLevelSpec): Promise<st
   let view: vega.View | undefined;
   try {
     const compiled = vl.compile(spec).spec;
+    // Several legends (colour, then source) stack one under the other at the left, instead of side by
+    // side past the chart's edge. A Vega setting Vega-Lite does not pass through.
+    compiled.config = {
+      ...compiled.config,
+      legend: { ...compiled.config?.legend, layout: { bottom: { anchor: 'start', direction: 'vertical' } } },
+    };
     useTextWidthTable();
     vega.resetSVGDefIds();
     // Vega only warns about a failed data load and draws on without the data; a chart must fail instead.
@@ -89,8 +95,20 @@ const spokenMarks = (svg: string): string =>
   });
 const USD_UNIT: Record<string, string> = { k: 'thousand', M: 'million', G: 'billion', T: 'trillion' };
 
+/**
+ * Hover text without a script: each data mark (a bar, a point, a band) gets its description as an SVG
+ * <title>, which browsers show as a tooltip. Vega's SVG writer draws no tooltip itself. Lines and areas
+ * are left out: their description is one point's, not the whole line's (the line's points carry theirs).
+ */
+const markTooltips = (svg: string): string =>
+  svg.replace(
+    /<(path|rect|circle|line)( aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="([^"]*)"[^>]*?)\/>/g,
+    (whole, tag: string, attrs: string, label: string, role: string) =>
+      role === 'line mark' || role === 'area mark' ? whole : `<${tag}${attrs}><title>${label}</title></${tag}>`,
+  );
+
 function finishSvg(svg: string, id: string, description: string): string {
-  const prefixed = spokenMarks(svg)
+  const prefixed = markTooltips(spokenMarks(svg))
     .replace(/\bid="([^"]+)"/g, (_, def: string) => `id="${id}-${def}"`)
     .replace(/url\(#([^)]+)\)/g, (_, def: string) => `url(#${id}-${def})`);
   return prefixed.replace(/^<svg([^>]*)>/, (_, attrs: string) => {

@@ -3,6 +3,7 @@ import { readShare } from '../format.ts';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { baseSpec, shareAxis, yearAxis } from './theme.ts';
+import { breakAtMissingYears, yearSpan } from './year-gaps.ts';
 
 /** One line per measure; the label says what is in the group, from the partner_groups table. */
 export interface ShareSeries {
@@ -92,7 +93,8 @@ export interface MeasureLine {
 
 /**
  * Shares over years, one line per measure, on a fixed 0–100 % axis: rows are `{ year, measure, share }`
- * with `measure` one of the lines' labels. A year a measure has no row for is a gap, not a zero.
+ * with `measure` one of the lines' labels. A year a measure has no row for is a gap in its line, not a zero
+ * and not a straight line across.
  */
 export function measureLinesSpec(
   base: ReturnType<typeof baseSpec>,
@@ -102,17 +104,22 @@ export function measureLinesSpec(
   const domain = lines.map((l) => l.label);
   return {
     ...base,
-    data: { values: [...rows] },
+    data: { values: breakAtMissingYears(rows, (r) => String(r.measure), 'share') },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'year', type: 'ordinal', axis: yearAxis },
+      x: {
+        field: 'year',
+        type: 'ordinal',
+        scale: { domain: yearSpan(rows.map((r) => Number(r.year))) },
+        axis: yearAxis,
+      },
       y: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: shareAxis },
       color: {
         field: 'measure',
         type: 'nominal',
         title: null,
         scale: { domain, range: lines.map((l) => l.colour) },
-        legend: { orient: 'bottom', columns: 1, symbolType: 'stroke', symbolStrokeWidth: 2.5, labelLimit: 0 },
+        legend: { orient: 'bottom', columns: 1, symbolType: 'stroke', symbolStrokeWidth: 2.5 },
       },
       strokeDash: { field: 'measure', type: 'nominal', scale: { domain, range: lines.map((l) => l.dash) } },
     },

@@ -15,15 +15,18 @@ export interface ChartSize {
   legendColumns: number;
   /** Longest category label (bar charts), px. */
   labelLimit: number;
+  /** Longest legend label, px: a legend never runs past the chart's edge. */
+  legendLabelLimit: number;
 }
 
 export const CHART_SIZES: readonly ChartSize[] = [
-  { name: 'wide', width: 640, legendColumns: 3, labelLimit: 280 },
-  { name: 'narrow', width: 360, legendColumns: 1, labelLimit: 150 },
+  { name: 'wide', width: 640, legendColumns: 3, labelLimit: 280, legendLabelLimit: 560 },
+  { name: 'narrow', width: 360, legendColumns: 1, labelLimit: 150, legendLabelLimit: 300 },
 ];
 const CHART_HEIGHT = 260;
 const TITLE_SIZE = 15;
 const SUBTITLE_SIZE = 12;
+const PADDING = 8;
 
 /**
  * Dark mode: all chart ink is `currentColor` and the background is transparent, so the inline SVG
@@ -33,7 +36,7 @@ const SUBTITLE_SIZE = 12;
 const chartConfig: Config = {
   font: CHART_FONT,
   background: 'transparent',
-  padding: 8,
+  padding: PADDING,
   view: { stroke: null },
   axis: {
     labelColor: 'currentColor',
@@ -57,7 +60,6 @@ const chartConfig: Config = {
     orient: 'bottom',
     direction: 'vertical',
     columns: 2,
-    labelLimit: 300,
   },
   title: {
     color: 'currentColor',
@@ -88,14 +90,14 @@ export const baseSpec = (
   ({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: wrapLines(title, TITLE_SIZE, true, size.width),
-      subtitle: wrapLines(subtitle, SUBTITLE_SIZE, false, size.width),
+      text: wrapLines(title, TITLE_SIZE, true, size.width - 2 * PADDING),
+      subtitle: wrapLines(subtitle, SUBTITLE_SIZE, false, size.width - 2 * PADDING),
     },
     description,
     width: size.width,
     height,
     autosize: { type: 'fit-x', contains: 'padding' },
-    config: chartConfig,
+    config: { ...chartConfig, legend: { ...chartConfig.legend, labelLimit: size.legendLabelLimit } },
   }) as const;
 
 /** d3 SI labels in words readers expect: "$1.2G" → "$1.2 bn", "$300M" → "$300 m". */

@@ -102,8 +102,18 @@ export const byTableOrder = (a: ProductionConcentrationRow, b: ProductionConcent
 
 const commodityLabel = (id: string) => humanize(id);
 
+/**
+ * Whole-industry capacity series (fab or wafer capacity, not one technology node's): a page that has
+ * them leads with them, since capacity by region is what the chips claims are about.
+ */
+const isCapacitySeries = (g: ShareSeriesGroup) => /capacity/.test(g.measure) && !/\d+nm(_|$)/.test(g.measure);
+
 export function productionPage(model: SiteModel, commodity: Commodity, page: CommodityRows): PagePlan {
-  const charts = commodity.groups.map((g) => seriesChart(model, g));
+  const groups = [
+    ...commodity.groups.filter(isCapacitySeries),
+    ...commodity.groups.filter((g) => !isCapacitySeries(g)),
+  ];
+  const charts = groups.map((g) => seriesChart(model, g));
   const keys = new Set(commodity.groups.map(seriesKey));
   const concentration = cr3Rows(page.rows.concentration as unknown as ProductionConcentrationRow[], keys).sort(
     (a, b) =>
