@@ -25,7 +25,7 @@ import {
   type FixtureLake,
 } from '../fixtures/report/fixture-lake.ts';
 import { parseCsv } from '../fixtures/report/read-csv.ts';
-import { withoutConsoleScript } from '../support/site-text.ts';
+import { withoutSiteScripts } from '../support/site-text.ts';
 
 const BUILT_AT = new Date('2026-02-01T06:00:00Z');
 const MONTH = '2026-02';
@@ -252,7 +252,7 @@ describe('report site from a fixture lake', () => {
   it('escapes hostile partner names everywhere: tables, legends, aria-labels, quarantine reasons, feeds', async () => {
     const pages = (await filesOf(site)).filter((f) => f.endsWith('.html') || f.endsWith('.xml'));
     for (const page of pages) {
-      const html = withoutConsoleScript(await read(page));
+      const html = withoutSiteScripts(page, await read(page));
       expect(html, page).not.toContain(SCRIPT_NAME);
       expect(html, page).not.toContain(IMG_NAME);
       // No active element and no event-handler attribute inside any tag (escaped text is inert).

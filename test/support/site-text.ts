@@ -57,8 +57,13 @@ export function readerText(markup: string): string {
 }
 
 /**
- * A page without the site's one script element, the Data page's SQL console loaded from the site's
- * `console/` folder: what is left must hold no script at all.
+ * A page without the site's script elements, each only where it belongs: the charts' PNG button
+ * (`assets/chart-png.js`, once in every page's head) and, on a Data page only, the SQL console loaded
+ * from the site's `console/` folder. What is left must hold no script at all.
  */
-export const withoutConsoleScript = (html: string): string =>
-  html.replace(/<script src="(\.\.\/)*console\/data-console\.js" defer><\/script>/, '');
+export function withoutSiteScripts(page: string, markup: string): string {
+  const rest = markup.replace(/<script src="(\.\.\/)*assets\/chart-png\.js" defer><\/script>/, '');
+  return page === 'data.html' || page.endsWith('/data.html')
+    ? rest.replace(/<script src="(\.\.\/)*console\/data-console\.js" defer><\/script>/, '')
+    : rest;
+}

@@ -1,4 +1,5 @@
-import { html, type SafeHtml } from './html.ts';
+import { html, trustedMarkup, type SafeHtml } from './html.ts';
+import { labelScrollRegions } from './table-regions.ts';
 import type { SiteModel } from './model.ts';
 import { mounts, paths, relativeHref } from './paths.ts';
 
@@ -92,7 +93,7 @@ ${(page.scripts ?? []).map(
 </header>
 <main id="main">
 ${stale.length ? html`<p class="note stale" role="status">Stale: ${stale.join(', ')} could not be refreshed; the figures from ${stale.length === 1 ? 'it' : 'them'} are the last good ones. <a href="${href(paths.quality)}">Data quality</a></p>` : ''}
-${body}
+${trustedMarkup(labelScrollRegions(body.value))}
 </main>
 <footer class="site-footer">
 <nav aria-label="About the data">${navList(aboutEntries, page.nav, href)}</nav>

@@ -21,7 +21,7 @@ export interface ChartSize {
 
 export const CHART_SIZES: readonly ChartSize[] = [
   { name: 'wide', width: 640, legendColumns: 3, labelLimit: 280, legendLabelLimit: 560 },
-  { name: 'narrow', width: 360, legendColumns: 1, labelLimit: 150, legendLabelLimit: 300 },
+  { name: 'narrow', width: 360, legendColumns: 1, labelLimit: 150, legendLabelLimit: 250 },
 ];
 const CHART_HEIGHT = 260;
 const TITLE_SIZE = 15;
