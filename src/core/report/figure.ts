@@ -78,7 +78,7 @@ function standaloneSvg(svg: string): string {
 }
 
 /** The chart's address in its release's permanent copy, from the site root: what a citation points to. */
-export const chartPermalink = (pagePath: string, chartId: string, release: string): string =>
+const chartPermalink = (pagePath: string, chartId: string, release: string): string =>
   `${mounts.release(release)}${pagePath}#${chartId}`;
 
 /**

@@ -2,7 +2,7 @@ import type { SupplierShareRow } from '../../../../data-schemas/index.ts';
 import { readShare } from '../format.ts';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { colourOf } from './palette.ts';
-import { baseSpec, shareAxis } from './theme.ts';
+import { baseSpec, categoryAxis, shareAxis } from './theme.ts';
 
 export interface CountrySharesInput {
   id: string;
@@ -54,7 +54,15 @@ export function countrySharesChart(input: CountrySharesInput): ChartDef {
       data: { values: rows },
       mark: { type: 'bar', height: { band: 0.75 }, color: colourOf(colours, input.iso3) },
       encoding: {
-        y: { field: 'product', type: 'nominal', sort: null, axis: { title: null, labelLimit: size.labelLimit } },
+        y: {
+          field: 'product',
+          type: 'nominal',
+          sort: null,
+          axis: categoryAxis(
+            rows.map((r) => String(r.product)),
+            size,
+          ),
+        },
         x: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: shareAxis },
       },
     }),

@@ -1,6 +1,6 @@
 import { formatShare } from '../format.ts';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
-import { baseSpec } from './theme.ts';
+import { baseSpec, categoryAxis } from './theme.ts';
 
 /** One exporter-year of mirror flows into the US (product_mirror_gaps.sql). */
 export interface MirrorGapRow {
@@ -64,7 +64,7 @@ export function mirrorGapChart(input: MirrorGapInput): ChartDef {
       data: { values: rows },
       mark: { type: 'bar' },
       encoding: {
-        y: { field: 'exporter', type: 'nominal', sort: exporters, axis: { title: null, labelLimit: size.labelLimit } },
+        y: { field: 'exporter', type: 'nominal', sort: exporters, axis: categoryAxis(exporters, size) },
         yOffset: { field: 'year', type: 'nominal', sort: years },
         x: { field: 'gap_pct', type: 'quantitative', axis: { format: '+.0%', title: 'gap, % of US-reported imports' } },
         color: {

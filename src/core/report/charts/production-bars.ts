@@ -2,7 +2,7 @@ import type { ProductionShareRow } from '../../../../data-schemas/index.ts';
 import { formatShare } from '../format.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
 import { colourOf } from './palette.ts';
-import { baseSpec, shareAxis } from './theme.ts';
+import { baseSpec, categoryAxis, shareAxis } from './theme.ts';
 import { largestInOneSource } from './production-shares.ts';
 
 export interface ProductionBarsInput {
@@ -65,7 +65,15 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
       data: { values: rows },
       mark: { type: 'bar', height: { band: 0.75 } },
       encoding: {
-        y: { field: 'bar', type: 'nominal', sort: null, axis: { title: null, labelLimit: size.labelLimit } },
+        y: {
+          field: 'bar',
+          type: 'nominal',
+          sort: null,
+          axis: categoryAxis(
+            rows.map((r) => String(r.bar)),
+            size,
+          ),
+        },
         x: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: shareAxis },
         color: {
           field: 'geo_name',

@@ -2,7 +2,7 @@ import type { ProductionConcentrationRow } from '../../../../data-schemas/index.
 import { formatShare } from '../format.ts';
 import { seriesName } from '../sectors.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
-import { baseSpec, shareAxis } from './theme.ts';
+import { baseSpec, categoryAxis, shareAxis } from './theme.ts';
 
 export interface StageCr3Input {
   id: string;
@@ -68,7 +68,15 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
       data: { values: rows },
       mark: { type: 'bar', height: { band: 0.7 } },
       encoding: {
-        y: { field: 'series', type: 'nominal', sort: null, axis: { title: null, labelLimit: size.labelLimit } },
+        y: {
+          field: 'series',
+          type: 'nominal',
+          sort: null,
+          axis: categoryAxis(
+            rows.map((r) => String(r.series)),
+            size,
+          ),
+        },
         x: {
           field: 'cr3',
           type: 'quantitative',

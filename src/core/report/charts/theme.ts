@@ -26,6 +26,7 @@ export const CHART_SIZES: readonly ChartSize[] = [
 const CHART_HEIGHT = 260;
 const TITLE_SIZE = 15;
 const SUBTITLE_SIZE = 12;
+const AXIS_LABEL_SIZE = 12;
 const PADDING = 8;
 
 /**
@@ -47,7 +48,7 @@ const chartConfig: Config = {
     gridOpacity: 0.15,
     domainOpacity: 0.6,
     tickOpacity: 0.6,
-    labelFontSize: 12,
+    labelFontSize: AXIS_LABEL_SIZE,
     titleFontSize: 12,
     titleFontWeight: 'normal',
   },
@@ -73,6 +74,25 @@ const chartConfig: Config = {
   line: { strokeWidth: 2.5 },
   point: { size: 45, filled: true },
 };
+
+/**
+ * A category axis (the bars' names) whose long labels wrap onto two lines within the size's label
+ * width instead of being cut short on a phone; a label longer than two lines is cut at the end of the
+ * second. Vega does not wrap labels: the wrapped lines are given per label as an expression.
+ */
+export function categoryAxis(labels: readonly string[], size: ChartSize) {
+  const wrapped: Record<string, string[]> = {};
+  for (const label of new Set(labels)) {
+    const lines = wrapLines(label, AXIS_LABEL_SIZE, false, size.labelLimit);
+    if (lines.length > 1) wrapped[label] = [lines[0], lines.slice(1).join(' ')];
+  }
+  return {
+    title: null,
+    labelLimit: size.labelLimit,
+    labelLineHeight: AXIS_LABEL_SIZE + 1,
+    ...(Object.keys(wrapped).length > 0 ? { labelExpr: `${JSON.stringify(wrapped)}[datum.label] || datum.label` } : {}),
+  };
+}
 
 /** Year axis: whole years only. */
 export const yearAxis = { format: 'd', tickMinStep: 1, title: null, labelAngle: 0 } as const;
