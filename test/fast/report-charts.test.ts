@@ -257,7 +257,7 @@ describe('charts that do not invent', () => {
       capacityRow('THINCB2B', 'CHN', 2022, 0.24),
       capacityRow('THINCB2B', 'TWN', 2022, 0.2),
     ];
-    expect(chart(rows).takeaway).toBe('CHN held the largest share in 2022 of the 2 countries THINCB2B gives: 24.0%.');
+    expect(chart(rows).takeaway).toBe('CHN held the largest share in 2022 of the 2 countries THINCB2B gives: 24%.');
     const single = [capacityRow('SIA', 'USA', 2022, 0.1), capacityRow('THINCB2B', 'CHN', 2022, 0.24)];
     const bars = productionBarsChart({ id: 'b', subject: 'Chips', rows: single, maxGeos: 6, sourceName: (id) => id });
     expect(bars.takeaway).toBe('USA: 10.0% in 2022 (SIA, the only country it gives for that year).');

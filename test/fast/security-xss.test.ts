@@ -11,7 +11,6 @@
  * every file the site has.)
  */
 import { scaled } from '../support/slowdown.ts';
-import { withoutSiteScript } from '../support/site-text.ts';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

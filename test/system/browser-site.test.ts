@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { bundledSource } from '../../src/core/ingest/sources/bundled.ts';
@@ -433,8 +433,12 @@ describe('hostile names through the whole pipeline', () => {
       for ([path] of visits) {
         await page.goto(server.url + path);
         const dom = await page.evaluate(() => ({
-          // The site's one script (the PNG button) is the only one a page may have.
-          scripts: [...document.scripts].filter((s) => !/\/assets\/chart-png\.js$/.test(s.src)).length,
+          // The site's scripts, each where it belongs: the PNG button on every page, the SQL console on the Data page.
+          scripts: [...document.scripts].filter(
+            (s) =>
+              !/\/assets\/chart-png\.js$/.test(s.src) &&
+              !(location.pathname.endsWith('/data.html') && /\/console\/data-console\.js$/.test(s.src)),
+          ).length,
           images: document.images.length,
           // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a reader sees is what is checked
           text: document.body.innerText,

@@ -104,7 +104,7 @@ export interface BuildSummary {
 }
 
 const STYLESHEET = projectPath('reports', 'site.css');
-/** The one script: a chart's PNG download, drawn in the browser (pages work without it). */
+/** Every page's script: a chart's PNG download, drawn in the browser (pages work without it). */
 const CHART_PNG_SCRIPT = projectPath('reports', 'chart-png.js');
 
 /** Files written at once: enough to keep the disk or S3 busy while pages render, few enough to hold in memory. */

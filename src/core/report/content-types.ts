@@ -12,10 +12,9 @@ const CONTENT_TYPES: Record<string, string> = {
   // SQL is shown in the browser, not downloaded: readers follow a chart's "SQL" link to read it.
   '.sql': 'text/plain; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
-  // The Data page: its tables and its SQL console (a script, its worker and DuckDB compiled to WebAssembly,
-  // which the browser compiles while it downloads only when served as application/wasm).
+  // The Data page: its tables and its SQL console (a script (.js above), its worker and DuckDB compiled to
+  // WebAssembly, which the browser compiles while it downloads only when served as application/wasm).
   '.parquet': 'application/vnd.apache.parquet',
-  '.js': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
 };
 

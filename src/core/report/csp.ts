@@ -1,6 +1,7 @@
 /**
- * The site's Content-Security-Policy: pages load only their own stylesheet, inline SVG and the one
- * local script (assets/chart-png.js, the charts' PNG button, which draws a data: image); no inline
+ * The site's Content-Security-Policy: pages load only their own stylesheet, inline SVG and local
+ * scripts (assets/chart-png.js on every page, the charts' PNG button, which draws a data: image; the
+ * Data page's console, below); no inline
  * script, no remote font or image. CloudFront sends it with every response (infra/stacks/site.ts,
  * SITE_CSP, must stay equal: a test compares them) and `chainwatch serve` sends the same header, so
  * a local preview fails exactly where the published site would.

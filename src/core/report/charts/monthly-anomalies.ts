@@ -67,6 +67,9 @@ export function monthlyAnomaliesChart(input: MonthlyInput): ChartDef {
     field: 'month',
     type: 'temporal',
     timeUnit: 'utcyearmonth',
+    // The hover text reads "Month: March 2024"; the axis labels only the years.
+    title: 'Month',
+    format: '%B %Y',
     axis: { title: null, format: '%Y', labelAngle: 0, tickCount: { interval: 'year', step: 1 } },
   } as const;
   const usd = {

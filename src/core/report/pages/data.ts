@@ -28,7 +28,7 @@ const withCode = (text: string): SafeHtml =>
 /**
  * The Data page: every lake table of the release with its columns (as the engine reports them, with
  * the schema's description of each), its row count and its Parquet and CSV files, and a SQL console
- * over those files in the browser (DuckDB-WASM, loaded by the page's one script). The saved analyst
+ * over those files in the browser (DuckDB-WASM, loaded by the page's console script). The saved analyst
  * queries are its examples, their parameters written as their defaults.
  */
 export function dataPage(

@@ -75,7 +75,8 @@ export function seriesChart(model: SiteModel, g: ShareSeriesGroup): ChartDef {
       const source = model.source(id);
       return source ? shortCitation(source) : id;
     },
-    id: `production-${slug(g.commodity)}-${slug(g.measure)}`,
+    // The measure in words (hyphens): the id is the chart's anchor, read out in its citation's address.
+    id: `production-${slug(g.commodity)}-${slug(g.measure).replaceAll('_', '-')}`,
     subject: seriesName(g.commodity, g.measure),
     rows: g.rows,
     maxGeos: MAX_GEOS,
