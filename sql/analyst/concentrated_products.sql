@@ -3,7 +3,7 @@
 --   HHI of import shares (0–1, Σ s²) above the threshold — 0.4 is the EU SWD(2021) 352 cut-off,
 --   4,000 points on the antitrust scale. HHI is rounded to 12 decimals before the strict '>' so
 --   floating-point noise cannot flip a product that sits exactly on the line.
--- @param threshold double = 0.4 HHI cut-off, 0–1 (strictly greater than)
+-- @param threshold double[0..1] = 0.4 HHI cut-off, 0–1 (strictly greater than)
 -- @param year int = 2024 Reference year
 -- @param reporter string = USA Importing country, ISO3
 SELECT

@@ -6,7 +6,7 @@
 -- @param hs string = 854231 HS 6-digit product code (the basket table lists them)
 -- @param year int = 2024 Reference year
 -- @param reporter string = USA Importing country, ISO3
--- @param top_n int = 10 How many suppliers to list
+-- @param top_n int[1..] = 10 How many suppliers to list (1 or more)
 SELECT
   s.rank,
   s.partner_iso3,

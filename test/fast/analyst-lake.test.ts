@@ -296,6 +296,11 @@ describe('chainwatch query on DuckDB', () => {
     await expect(
       queryCommand(['--saved', 'top_suppliers', '--param', 'year=twenty', '--lake', lakeDir], capture().io),
     ).rejects.toThrow(/not an integer/);
+    for (const topN of ['-1', '0', '1.5']) {
+      await expect(
+        queryCommand(['--saved', 'top_suppliers', '--param', `top_n=${topN}`, '--lake', lakeDir], capture().io),
+      ).rejects.toThrow(`Parameter top_n="${topN}" is not an integer from 1 up`);
+    }
   });
 });
 

@@ -75,6 +75,23 @@ describe('coerceParam and parseParamArgs', () => {
     expect(() => coerceParam({ name: 'b', type: 'boolean' }, 'yes')).toThrow(/true or false/);
   });
 
+  it('refuses a value outside the declared range, naming the range, instead of running into an empty result', () => {
+    const topN = { name: 'top_n', type: 'int' as const, range: { min: 1 } };
+    expect(coerceParam(topN, '3')).toBe(3);
+    for (const raw of ['-1', '0', '2.5', 'ten']) {
+      expect(() => coerceParam(topN, raw)).toThrow(`Parameter top_n="${raw}" is not an integer from 1 up`);
+    }
+    const threshold = { name: 'threshold', type: 'double' as const, range: { min: 0, max: 1 } };
+    expect(coerceParam(threshold, '1')).toBe(1);
+    expect(() => coerceParam(threshold, '40')).toThrow(/is not a number from 0 to 1/);
+    try {
+      coerceParam(topN, '-1');
+    } catch (e) {
+      expect((e as UsageError).hint).toBe('top_n takes an integer from 1 up, e.g. --param top_n=1.');
+    }
+    expect.assertions(8);
+  });
+
   it('splits name=value at the first "=" and refuses duplicates and bare names', () => {
     expect(parseParamArgs(['hs=854231', 'q=a=b'])).toEqual(
       new Map([

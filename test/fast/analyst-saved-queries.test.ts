@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkTrinoPortability, formatPortabilityWarning, mayNeedGrammar } from '../../src/core/analyst/portability.ts';
 import { projectPath } from '../../src/core/project-root.ts';
 import { toPositional } from '../../src/core/sql/placeholders.ts';
-import { loadSavedQueries, namedQueryOf, parseSavedQuery } from '../../src/core/sql/saved-query.ts';
+import { describeParam, loadSavedQueries, namedQueryOf, parseSavedQuery } from '../../src/core/sql/saved-query.ts';
 import { InputError } from '../../src/core/errors.ts';
 
 /** The SQL files of a repository folder, as text. */
@@ -43,6 +43,20 @@ describe('parseSavedQuery', () => {
     );
     expect(() => parseSavedQuery('x.sql', '-- title: t\n-- @param y int Year\nSELECT 1')).toThrow(/never uses :y/);
     expect(() => parseSavedQuery('x.sql', '-- title: t\nSELECT :y')).toThrow(InputError);
+    expect(() => parseSavedQuery('x.sql', '-- title: t\n-- @param n string[1..] N\nSELECT :n')).toThrow(
+      /not a range of an int or double/,
+    );
+    expect(() => parseSavedQuery('x.sql', '-- title: t\n-- @param n int[1..5] = 9 N\nSELECT :n')).toThrow(
+      /the default of n: Parameter n="9" is not an integer from 1 to 5/,
+    );
+  });
+
+  it('reads a range after the type and refuses values outside it when binding', () => {
+    const q = parseSavedQuery('x.sql', '-- title: t\n-- @param top_n int[1..] = 10 How many\nSELECT :top_n');
+    expect(q.params).toEqual([
+      { name: 'top_n', type: 'int', description: 'How many', defaultValue: '10', range: { min: 1 } },
+    ]);
+    expect(describeParam(q.params[0])).toBe('top_n int[1..] = 10  How many');
   });
 
   it('makes an Athena named query with ? placeholders and the parameter order in the description', () => {

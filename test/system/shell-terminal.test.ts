@@ -208,7 +208,7 @@ describe(
 
       const list = await shell.enter(`.saved${KEY.enter}`);
       expect(list).toMatch(/^top_suppliers — Top suppliers for a product and year$/m);
-      expect(list).toMatch(/^ {2}top_n int = 10/m);
+      expect(list).toMatch(/^ {2}top_n int\[1\.\.\] = 10/m);
       const top = await shell.enter(`.saved top_suppliers hs=854231 year=2024 top_n=2${KEY.enter}`);
       expect(top).toMatch(/^rank +partner_iso3/m);
       expect(top).toMatch(/\(2 rows\)\n$/);

@@ -15,6 +15,27 @@ export interface ParamDecl {
   description: string;
   /** Raw default text from the header, used when the caller gives no value. */
   defaultValue?: string;
+  /** Inclusive bounds of an int or double (`int[1..]`, `double[0..1]`): a value outside is refused, not run. */
+  range?: ParamRange;
+}
+
+export interface ParamRange {
+  min?: number;
+  max?: number;
+}
+
+/** `1..`, `0..1`, `..100`: the bounds written in a type's brackets; undefined if the text is not a range. */
+export function parseRange(text: string): ParamRange | undefined {
+  const m = /^(-?\d+(?:\.\d+)?)?\.\.(-?\d+(?:\.\d+)?)?$/.exec(text);
+  if (!m || (m[1] === undefined && m[2] === undefined)) return undefined;
+  return { ...(m[1] !== undefined && { min: Number(m[1]) }), ...(m[2] !== undefined && { max: Number(m[2]) }) };
+}
+
+/** `an integer from 1 up`, `a number from 0 to 1`: the valid values, in words. */
+export function describeRange(type: ParamType, { min, max }: ParamRange): string {
+  const what = type === 'int' ? 'an integer' : 'a number';
+  if (min !== undefined && max !== undefined) return `${what} from ${min} to ${max}`;
+  return min !== undefined ? `${what} from ${min} up` : `${what} up to ${max}`;
 }
 
 /** Parse `k=v` pairs given with `--param`; the value is everything after the first `=`. */
@@ -35,22 +56,35 @@ export function parseParamArgs(pairs: readonly string[]): Map<string, string> {
 }
 
 /** Convert the text of a parameter to the declared type; undeclared parameters stay strings. */
-export function coerceParam(decl: Pick<ParamDecl, 'name' | 'type'>, raw: string): SqlValue {
+export function coerceParam(decl: Pick<ParamDecl, 'name' | 'type' | 'range'>, raw: string): SqlValue {
+  const valid =
+    decl.range && decl.type !== 'string' && decl.type !== 'boolean' ? describeRange(decl.type, decl.range) : undefined;
   const bad = (what: string) =>
     new UsageError(
       `Parameter ${decl.name}="${raw}" is not ${what}`,
-      `Pass a ${decl.type} value, e.g. --param ${decl.name}=${EXAMPLE[decl.type]}.`,
+      valid
+        ? `${decl.name} takes ${valid}, e.g. --param ${decl.name}=${decl.range?.min ?? decl.range?.max}.`
+        : `Pass a ${decl.type} value, e.g. --param ${decl.name}=${EXAMPLE[decl.type]}.`,
     );
+  // A value outside the declared range would run and return nothing (top_n=-1 lists no supplier): refuse it.
+  const inRange = (n: number) => {
+    if (
+      valid &&
+      ((decl.range?.min !== undefined && n < decl.range.min) || (decl.range?.max !== undefined && n > decl.range.max))
+    )
+      throw bad(valid);
+    return n;
+  };
   switch (decl.type) {
     case 'string':
       return raw;
     case 'int':
-      if (!/^[+-]?\d+$/.test(raw.trim()) || !Number.isSafeInteger(Number(raw))) throw bad('an integer');
-      return Number(raw);
+      if (!/^[+-]?\d+$/.test(raw.trim()) || !Number.isSafeInteger(Number(raw))) throw bad(valid ?? 'an integer');
+      return inRange(Number(raw));
     case 'double': {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw bad('a number');
-      return n;
+      if (raw.trim() === '' || !Number.isFinite(n)) throw bad(valid ?? 'a number');
+      return inRange(n);
     }
     case 'boolean':
       if (raw !== 'true' && raw !== 'false') throw bad('true or false');

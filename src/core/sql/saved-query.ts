@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { projectPath } from '../project-root.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { replacePlaceholders, toPositional } from './placeholders.ts';
-import { coerceParam, PARAM_TYPES, type ParamDecl, type ParamType } from './parameters.ts';
+import { coerceParam, PARAM_TYPES, type ParamDecl, type ParamType, parseRange } from './parameters.ts';
 
 /**
  * Saved analyst queries: `.sql` files whose leading comment block is the header.
@@ -14,7 +14,8 @@ import { coerceParam, PARAM_TYPES, type ParamDecl, type ParamType } from './para
  *   -- @param hs string = 854231 HS 6-digit product code
  *
  * `@param <name> <string|int|double|boolean> [= <default>] <description>` declares a `:name`
- * placeholder of the body. The same file runs locally, on Athena, and is deployed as an Athena
+ * placeholder of the body; an int or double may carry inclusive bounds, `int[1..]`, `double[0..1]`,
+ * and a value outside them is refused with the range rather than run into an empty result. The same file runs locally, on Athena, and is deployed as an Athena
  * named query, so the header is the one place its parameters are documented.
  */
 export interface SavedQuery {
@@ -38,7 +39,7 @@ export function parseSavedQuery(file: string, sql: string): SavedQuery {
   const fail = (line: number, what: string) =>
     new InputError(
       `${file}:${line}: ${what}`,
-      'Fix the header: "-- title: …", "-- description: …", "-- @param <name> <string|int|double|boolean> [= <default>] <description>".',
+      'Fix the header: "-- title: …", "-- description: …", "-- @param <name> <string|int|double|boolean>[<min>..<max>] [= <default>] <description>".',
     );
   let title = '';
   const description: string[] = [];
@@ -65,15 +66,29 @@ export function parseSavedQuery(file: string, sql: string): SavedQuery {
     } else if (text.startsWith('@param')) {
       const m = PARAM_LINE.exec(text);
       if (!m) throw fail(n + 1, `cannot read "${text}"`);
-      const [, name, type, defaultValue, desc] = m;
-      if (!PARAM_TYPES.includes(type as ParamType)) throw fail(n + 1, `parameter ${name} has unknown type "${type}"`);
+      const [, name, typeText, defaultValue, desc] = m;
+      const [, type, bounds] = /^([a-z]+)(?:\[(.*)\])?$/.exec(typeText) ?? [];
+      if (!PARAM_TYPES.includes(type as ParamType))
+        throw fail(n + 1, `parameter ${name} has unknown type "${typeText}"`);
+      const range = bounds === undefined ? undefined : parseRange(bounds);
+      if (bounds !== undefined && (!range || (type !== 'int' && type !== 'double')))
+        throw fail(n + 1, `parameter ${name}: "[${bounds}]" is not a range of an int or double (write [1..], [0..1])`);
       if (params.some((p) => p.name === name)) throw fail(n + 1, `parameter ${name} is declared twice`);
       const decl: ParamDecl = {
         name,
         type: type as ParamType,
         description: desc.trim(),
         ...(defaultValue !== undefined && { defaultValue }),
+        ...(range && { range }),
       };
+      // A default outside its own range is the author's mistake: say so when the file is read.
+      if (defaultValue !== undefined) {
+        try {
+          coerceParam(decl, defaultValue);
+        } catch (e) {
+          throw fail(n + 1, `the default of ${name}: ${(e as Error).message}`);
+        }
+      }
       params.push(decl);
       continues = decl;
     }
@@ -106,7 +121,7 @@ export async function findSavedQuery(name: string, dir = SAVED_QUERY_DIR): Promi
 
 /** One line per parameter: `hs string = 854231  HS 6-digit product code`. */
 export const describeParam = (p: ParamDecl): string =>
-  `${p.name} ${p.type}${p.defaultValue !== undefined ? ` = ${p.defaultValue}` : ''}${p.description ? `  ${p.description}` : ''}`;
+  `${p.name} ${p.type}${p.range ? `[${p.range.min ?? ''}..${p.range.max ?? ''}]` : ''}${p.defaultValue !== undefined ? ` = ${p.defaultValue}` : ''}${p.description ? `  ${p.description}` : ''}`;
 
 /**
  * What the CDK app deploys as an `AWS::Athena::NamedQuery`: the body with `?` placeholders (the
