@@ -7,7 +7,7 @@ import { emptyResultNote } from '../core/analyst/param-references.ts';
 import { requireLake } from '../core/lake/lake-marker.ts';
 import { latestRelease } from '../core/lake/latest-run.ts';
 import { parseParamArgs, type ParamDecl } from '../core/sql/parameters.ts';
-import { formatPortabilityWarning } from '../core/analyst/portability.ts';
+import { formatPortabilityWarning } from '../core/analyst/duckdb-only.ts';
 import { runAnalystQuery } from '../core/analyst/run-query.ts';
 import { describeParam, findSavedQuery, loadSavedQueries, parseSavedQuery } from '../core/sql/saved-query.ts';
 import type { QueryEngine } from '../core/seams/query-engine.ts';

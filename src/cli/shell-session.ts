@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { formatResult } from '../core/analyst/format.ts';
-import { formatPortabilityWarning } from '../core/analyst/portability.ts';
+import { formatPortabilityWarning } from '../core/analyst/duckdb-only.ts';
 import { type AnalystQuery, runAnalystQuery } from '../core/analyst/run-query.ts';
 import { loadSavedQueries } from '../core/sql/saved-query.ts';
 import { segmentSql, splitStatements } from '../core/sql/sql-text.ts';

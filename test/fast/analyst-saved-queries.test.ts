@@ -2,10 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
 import { describe, expect, it } from 'vitest';
-import { checkTrinoPortability, formatPortabilityWarning, mayNeedGrammar } from '../../src/core/analyst/portability.ts';
+import { checkTrinoPortability, mayNeedGrammar } from '../../src/core/analyst/portability.ts';
 import { projectPath } from '../../src/core/project-root.ts';
 import { toPositional } from '../../src/core/sql/placeholders.ts';
 import { describeParam, loadSavedQueries, namedQueryOf, parseSavedQuery } from '../../src/core/sql/saved-query.ts';
+import { duckdbOnlyWarnings, formatPortabilityWarning } from '../../src/core/analyst/duckdb-only.ts';
 import { InputError } from '../../src/core/errors.ts';
 
 /** The SQL files of a repository folder, as text. */
@@ -104,17 +105,18 @@ describe('the saved queries in sql/analyst/', () => {
 describe('checkTrinoPortability', () => {
   it('warns, with the line, about constructs only DuckDB runs', async () => {
     const warnings = await checkTrinoPortability("SELECT hs6\nFROM basket\nWHERE label ILIKE '%ic%'");
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0].line).toBe(3);
-    expect((await checkTrinoPortability('SELECT year::VARCHAR FROM basket'))[0].message).toMatch(/Trino cannot parse/);
-    expect(
-      (await checkTrinoPortability('SELECT * FROM concentration QUALIFY rank() OVER (ORDER BY hhi) = 1')).length,
-    ).toBeGreaterThan(0);
+    expect(warnings).toEqual([
+      { line: 3, message: 'ILIKE is DuckDB-only; on Athena write lower(x) LIKE lower(pattern)' },
+    ]);
+    // What the token scan does not know, the Trino grammar still catches.
+    expect((await checkTrinoPortability('SELECT [1, 2] AS xs FROM basket'))[0].message).toMatch(/Trino cannot parse/);
   });
 
   it('names DuckDB-only functions and what to use on Athena', async () => {
     const [w] = await checkTrinoPortability("SELECT 1\nFROM basket WHERE regexp_matches(label, 'IC')");
-    expect(formatPortabilityWarning(w)).toBe('line 2: regexp_matches() is DuckDB-only; on Athena use regexp_like');
+    expect(formatPortabilityWarning(w)).toBe(
+      'line 2: regexp_matches() is DuckDB-only; on Athena use regexp_like(text, pattern)',
+    );
   });
 
   it('accepts portable SQL with :name placeholders and ignores function names in literals', async () => {
@@ -187,5 +189,70 @@ describe('checkTrinoPortability', () => {
     const grammar = new TrinoSQL();
     for (const sql of [...plain, ...files])
       if (!mayNeedGrammar(toPositional(sql).sql)) expect(grammar.validate(toPositional(sql).sql), sql).toEqual([]);
+  });
+});
+
+describe('duckdbOnlyWarnings: each DuckDB-only construct with its Athena rewrite, without the grammar', () => {
+  const only = (sql: string) => duckdbOnlyWarnings(sql).map((w) => w.message);
+
+  it.each([
+    ['SELECT arg_max(partner_iso3, value_usd) FROM t', 'arg_max() is DuckDB-only; on Athena use max_by(x, by)'],
+    ['SELECT arg_min(partner_iso3, value_usd) FROM t', 'arg_min() is DuckDB-only; on Athena use min_by(x, by)'],
+    ['SELECT year::VARCHAR FROM t', 'year::VARCHAR is DuckDB-only; on Athena write CAST(year AS VARCHAR)'],
+    ["SELECT '2024-01-01'::date FROM t", 'x::date is DuckDB-only; on Athena write CAST(x AS DATE)'],
+    [
+      'SELECT t.v::DECIMAL(18, 2) FROM t',
+      't.v::DECIMAL(18, 2) is DuckDB-only; on Athena write CAST(t.v AS DECIMAL(18, 2))',
+    ],
+    [
+      'SELECT * FROM t QUALIFY row_number() OVER (PARTITION BY hs6 ORDER BY v DESC) = 1',
+      'QUALIFY is DuckDB-only; on Athena filter in a subquery: SELECT * FROM (SELECT …, ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) AS rn FROM …) WHERE rn = 1',
+    ],
+    [
+      "SELECT * FROM t WHERE x NOT ILIKE 'a%'",
+      'NOT ILIKE is DuckDB-only; on Athena write lower(x) NOT LIKE lower(pattern)',
+    ],
+    [
+      "SELECT string_agg(partner_iso3, ',') FROM t",
+      'string_agg() is DuckDB-only; on Athena use array_join(array_agg(x), sep), or listagg(x, sep) WITHIN GROUP (ORDER BY x)',
+    ],
+    ['SELECT list(hs6) FROM t', 'list() is DuckDB-only; on Athena use array_agg(x)'],
+    ['SELECT list_contains(xs, 1) FROM t', 'list_contains() is DuckDB-only; on Athena use contains(array, x)'],
+    [
+      'SELECT list_zip(xs, ys) FROM t',
+      'list_zip() is DuckDB-only; on Athena use the Trino array function (element_at, contains, cardinality, array_*, transform, filter)',
+    ],
+    ['SELECT median(v) FROM t', 'median() is DuckDB-only; on Athena use approx_percentile(x, 0.5)'],
+    ['SELECT ifnull(v, 0) FROM t', 'ifnull() is DuckDB-only; on Athena use coalesce(x, y)'],
+    ['SELECT array_length(xs) FROM t', 'array_length() is DuckDB-only; on Athena use cardinality(array)'],
+    [
+      "SELECT strftime(d, '%Y') FROM t",
+      "strftime() is DuckDB-only; on Athena use date_format(x, '%Y-%m-%d') (MySQL-style patterns)",
+    ],
+    ['SELECT * FROM generate_series(1, 3)', 'generate_series() is DuckDB-only; on Athena use sequence(start, stop)'],
+    [
+      "SELECT * FROM read_parquet('x.parquet')",
+      'read_parquet() is DuckDB-only; on Athena use the lake table by its name',
+    ],
+    [
+      'SELECT hs6, count(*) FROM t GROUP BY ALL',
+      'GROUP BY ALL is DuckDB-only; on Athena list the columns (or their positions: GROUP BY 1, 2)',
+    ],
+    ['SELECT * EXCLUDE (note) FROM t', 'SELECT * EXCLUDE (…) is DuckDB-only; on Athena list the columns you want'],
+    ['SELECT * FROM t WHERE hs6 = $hs', '$hs is a DuckDB parameter; write :hs and pass --param'],
+    ['FROM basket', 'a query starting with FROM is DuckDB-only; on Athena write SELECT … FROM …'],
+  ])('%s', (sql, message) => {
+    expect(only(sql)).toEqual([message]);
+  });
+
+  it('gives the line, and never reads literals, comments, columns or qualified names as DuckDB-only', () => {
+    expect(duckdbOnlyWarnings('SELECT 1\nFROM t\nWHERE a::INT = 1')).toEqual([
+      { line: 3, message: 'a::INT is DuckDB-only; on Athena write CAST(a AS INT)' },
+    ]);
+    expect(
+      only(
+        'SELECT \'arg_max(\', "list(" AS first, range, t.first(x) -- median(v) ILIKE\nFROM t WHERE y = :year ORDER BY 1 NULLS FIRST',
+      ),
+    ).toEqual([]);
   });
 });

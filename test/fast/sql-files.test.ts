@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { metricTables } from '../../data-schemas/metrics.ts';
+import { duckdbOnlyWarnings } from '../../src/core/analyst/duckdb-only.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import { toPositional } from '../../src/core/sql/placeholders.ts';
 import { segmentSql } from '../../src/core/sql/sql-text.ts';
@@ -75,6 +76,7 @@ describe.each(files)('$name', ({ sql }) => {
   test('uses no construct that differs between Trino and DuckDB', () => {
     const code = codeOf(sql);
     expect(BANNED.filter(([re]) => re.test(code)).map(([, what]) => what)).toEqual([]);
+    expect(duckdbOnlyWarnings(sql)).toEqual([]);
   });
 
   test('has no trailing semicolon, so engines can wrap it in COPY, UNLOAD or CTAS', () => {

@@ -5,7 +5,8 @@ import { ChainwatchError, QueryError } from '../errors.ts';
 import type { QueryEngine, QueryResult, SqlValue } from '../seams/query-engine.ts';
 import { bindNamed, type ParamDecl } from '../sql/parameters.ts';
 import { checkReferenceParams } from './param-references.ts';
-import { checkTrinoPortability, type PortabilityWarning } from './portability.ts';
+import type { PortabilityWarning } from './duckdb-only.ts';
+import { checkTrinoPortability } from './portability.ts';
 
 /**
  * One analyst query on either engine: bind the named parameters, check that the SQL would also

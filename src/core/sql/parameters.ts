@@ -32,7 +32,7 @@ export function parseRange(text: string): ParamRange | undefined {
 }
 
 /** `an integer from 1 up`, `a number from 0 to 1`: the valid values, in words. */
-export function describeRange(type: ParamType, { min, max }: ParamRange): string {
+function describeRange(type: ParamType, { min, max }: ParamRange): string {
   const what = type === 'int' ? 'an integer' : 'a number';
   if (min !== undefined && max !== undefined) return `${what} from ${min} to ${max}`;
   return min !== undefined ? `${what} from ${min} up` : `${what} up to ${max}`;
