@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { production } from './curated.ts';
 import { col, defineTable } from './table.ts';
 
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().describe(t.description ?? '');
@@ -11,6 +12,13 @@ const tradeCell = {
   year: col.int('Reference year (annual rows only).'),
 };
 
+/** Last column of every trade metric: the cell's flag, decided once in trade_cell_sources.sql. */
+const provisionalCell = {
+  provisional: col.boolean(
+    'True when the cell may still be revised: its year is the source’s latest complete year (the latest with annual rows), or a value is estimated; the coverage table applies the same rule.',
+  ),
+};
+
 const tradeCellSources = defineTable({
   name: 'trade_cell_sources',
   zone: 'metrics',
@@ -21,6 +29,7 @@ const tradeCellSources = defineTable({
     source: col.string(
       'Ingest source whose rows the cell’s metrics use; values of different sources are never added up.',
     ),
+    ...provisionalCell,
   }),
 });
 
@@ -36,6 +45,7 @@ export const supplierShares = defineTable({
     value_usd: col.double('Trade value, US dollars.'),
     share: col.double('value_usd / total over valid supplier countries in the cell (0–1).'),
     rank: col.int('1 = largest supplier; ties broken by value desc, then ISO3.'),
+    ...provisionalCell,
   }),
 });
 
@@ -56,6 +66,7 @@ export const concentration = defineTable({
     hhi_norm: nullable(col.double('Normalized HHI (HHI − 1/N)/(1 − 1/N); null when N = 1.')),
     top_supplier_iso3: col.string('Largest supplier, ISO3.'),
     nes_share: col.double('Value reported against "nes" areas / (countries + nes); warn above 0.05.'),
+    ...provisionalCell,
   }),
 });
 
@@ -74,6 +85,7 @@ export const dependency = defineTable({
     covered_share: col.double('Share from US_COVERED (CHN, RUS, IRN, PRK).'),
     covered_hkg_share: col.double('Covered-nations share with HKG and MAC merged into China.'),
     other_share: col.double('1 − ally_share − covered_share.'),
+    ...provisionalCell,
   }),
 });
 
@@ -100,6 +112,7 @@ export const tradeTrend = defineTable({
     china_share_slope: nullable(
       col.double('OLS slope of the China share per year over the whole series; null with fewer than 5 years.'),
     ),
+    ...provisionalCell,
   }),
 });
 
@@ -439,12 +452,48 @@ const monthlyAnomalies = defineTable({
   }),
 });
 
+const coverage = defineTable({
+  name: 'coverage',
+  zone: 'metrics',
+  description:
+    'What the lake holds: table × product × year × source → rows, and whether the figures are provisional. A basket product without trade rows is listed with 0 rows.',
+  partitionKeys: [],
+  schema: z.object({
+    table_name: col.string('Lake table: trade_flows, world_trade or production.'),
+    product: col.string('HS6 (trade_flows), HS code (world_trade) or commodity (production).'),
+    year: nullable(col.int('Year; null on the row of a basket product with no trade rows.')),
+    source: nullable(col.string('Ingest source of the rows; null on the row of a basket product with no trade rows.')),
+    n_rows: col.bigint('Rows of the table for the product, year and source (0: the lake has none).'),
+    provisional: col.boolean(
+      "True when the figures may still be revised: trade from the source's latest complete year on, or estimated; world trade in its dataset's latest year; production estimated ('e') or projected.",
+    ),
+  }),
+});
+
+const productionLatest = defineTable({
+  name: 'production_latest',
+  zone: 'metrics',
+  description:
+    'production with one USGS edition per figure (sector, commodity, stage, measure, unit, country, year): the latest, named in edition. Join this one to trade on year; production keeps every edition.',
+  partitionKeys: [],
+  schema: z.object({
+    ...production.schema.shape,
+    edition: nullable(
+      col.string(
+        'USGS publication and edition year from source_id (MCS2026, MCS2025, MYB2018); null for other publishers, whose rows all stay.',
+      ),
+    ),
+    provisional: col.boolean("True when the value is estimated (qualifier 'e') or a projection."),
+  }),
+});
+
 export const metricTables = [
   tradeCellSources,
   supplierShares,
   concentration,
   dependency,
   tradeTrend,
+  productionLatest,
   productionShares,
   productionTrend,
   productionConcentration,
@@ -456,6 +505,7 @@ export const metricTables = [
   screenChurn,
   mirrorGaps,
   monthlyAnomalies,
+  coverage,
 ] as const;
 
 export type SupplierShareRow = z.infer<typeof supplierShares.schema>;

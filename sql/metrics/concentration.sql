@@ -34,7 +34,9 @@ cells AS (
     SUM(s.value_usd * s.value_usd) AS sum_squares,
     SUM(CASE WHEN s.rank = 1 THEN s.value_usd END) AS top1_value,
     SUM(CASE WHEN s.rank <= 3 THEN s.value_usd END) AS top3_value,
-    MAX(CASE WHEN s.rank = 1 THEN s.partner_iso3 END) AS top_supplier
+    MAX(CASE WHEN s.rank = 1 THEN s.partner_iso3 END) AS top_supplier,
+    -- the cell's flag, on each of its supplier rows
+    MAX(CASE WHEN s.provisional THEN 1 ELSE 0 END) AS provisional
   FROM supplier_shares s
   GROUP BY s.reporter_iso3, s.hs6, s.flow, s.year
 ),
@@ -61,6 +63,7 @@ SELECT
   CAST(CASE WHEN m.n_suppliers > 1
     THEN (m.hhi - 1e0 / m.n_suppliers) / (1e0 - 1e0 / m.n_suppliers) END AS DOUBLE) AS hhi_norm,
   CAST(m.top_supplier AS VARCHAR) AS top_supplier_iso3,
-  CAST(m.nes_value / (m.total_value + m.nes_value) AS DOUBLE) AS nes_share
+  CAST(m.nes_value / (m.total_value + m.nes_value) AS DOUBLE) AS nes_share,
+  CAST(m.provisional = 1 AS BOOLEAN) AS provisional
 FROM measures m
 ORDER BY m.reporter_iso3, m.hs6, m.flow, m.year

@@ -35,7 +35,9 @@ cells AS (
     SUM(CASE WHEN m.is_covered = 1 THEN s.value_usd ELSE 0e0 END) AS covered_value,
     SUM(CASE WHEN m.is_covered = 1 OR m.is_china_hkg = 1 THEN s.value_usd ELSE 0e0 END) AS covered_hkg_value,
     -- a supplier in no group has no memberships row (NULL flags)
-    SUM(CASE WHEN COALESCE(m.is_ally, 0) = 0 AND COALESCE(m.is_covered, 0) = 0 THEN s.value_usd ELSE 0e0 END) AS other_value
+    SUM(CASE WHEN COALESCE(m.is_ally, 0) = 0 AND COALESCE(m.is_covered, 0) = 0 THEN s.value_usd ELSE 0e0 END) AS other_value,
+    -- the cell's flag, on each of its supplier rows
+    MAX(CASE WHEN s.provisional THEN 1 ELSE 0 END) AS provisional
   FROM supplier_shares s
   LEFT JOIN memberships m ON m.iso3 = s.partner_iso3 AND m.year = s.year
   GROUP BY s.reporter_iso3, s.hs6, s.flow, s.year
@@ -51,6 +53,7 @@ SELECT
   CAST(c.ally_value / c.total_value AS DOUBLE) AS ally_share,
   CAST(c.covered_value / c.total_value AS DOUBLE) AS covered_share,
   CAST(c.covered_hkg_value / c.total_value AS DOUBLE) AS covered_hkg_share,
-  CAST(c.other_value / c.total_value AS DOUBLE) AS other_share
+  CAST(c.other_value / c.total_value AS DOUBLE) AS other_share,
+  CAST(c.provisional = 1 AS BOOLEAN) AS provisional
 FROM cells c
 ORDER BY c.reporter_iso3, c.hs6, c.flow, c.year

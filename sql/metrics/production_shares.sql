@@ -1,5 +1,6 @@
--- production_shares: share of world per country and year for production, capacity, reserves and
--- published-share series. A series = sector × commodity × stage × measure × source_id; series
+-- production_shares: share per country and year for production, capacity, reserves and
+-- published-share series — of the base the measure names: world output or reserves for levels, as
+-- published for percent measures (world capacity or demand, US imports, US consumption). A series = sector × commodity × stage × measure × source_id; series
 -- from different sources (e.g. two USGS editions) are never mixed.
 --
 -- Rows used: observations only (value and year present, not a projection, not a growth rate

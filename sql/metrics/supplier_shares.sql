@@ -6,7 +6,8 @@
 --     areas, bunkers, free zones, groups) never count; suppressed (NULL) and zero values drop out;
 --   * Taiwan arrives from ingest as TWN (Comtrade partner 490 "Other Asia, nes" is mapped there);
 --   * one source per cell: only the rows of the source trade_cell_sources chose for the cell;
---   * share = value / total over supplier countries; rank 1 = largest, ties by value desc then ISO3.
+--   * share = value / total over supplier countries; rank 1 = largest, ties by value desc then ISO3;
+--   * provisional: the cell's flag from trade_cell_sources (the source's latest year, or estimated).
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
 -- partitions: trade_flows month=0
 WITH
@@ -19,7 +20,7 @@ annual AS (
 -- The cells numbered in output order (one row per cell there), so grouping, ranking and sorting
 -- work on one integer instead of four strings.
 cells AS (
-  SELECT c.reporter_iso3, c.hs6, c.flow, c.year, c.source,
+  SELECT c.reporter_iso3, c.hs6, c.flow, c.year, c.source, c.provisional,
     ROW_NUMBER() OVER (ORDER BY c.reporter_iso3, c.hs6, c.flow, c.year) AS cell_id
   FROM trade_cell_sources c
 ),
@@ -57,7 +58,8 @@ SELECT
   CAST(COALESCE(n.name, r.source_partner_name) AS VARCHAR) AS partner_name,
   CAST(r.value_usd AS DOUBLE) AS value_usd,
   CAST(r.value_usd / r.cell_total AS DOUBLE) AS share,
-  CAST(r.supplier_rank AS INTEGER) AS rank
+  CAST(r.supplier_rank AS INTEGER) AS rank,
+  CAST(c.provisional AS BOOLEAN) AS provisional
 FROM ranked r
 JOIN cells c ON c.cell_id = r.cell_id
 LEFT JOIN country_names n ON n.iso3 = r.partner_iso3

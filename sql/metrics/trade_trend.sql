@@ -11,7 +11,7 @@
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
 WITH
 series AS (
-  SELECT d.reporter_iso3, d.hs6, d.flow, d.year, d.total_value_usd, d.china_share,
+  SELECT d.reporter_iso3, d.hs6, d.flow, d.year, d.total_value_usd, d.china_share, d.provisional,
     LAG(d.year) OVER (PARTITION BY d.reporter_iso3, d.hs6, d.flow ORDER BY d.year) AS prev_year,
     LAG(d.total_value_usd) OVER (PARTITION BY d.reporter_iso3, d.hs6, d.flow ORDER BY d.year) AS prev_total,
     LAG(d.china_share) OVER (PARTITION BY d.reporter_iso3, d.hs6, d.flow ORDER BY d.year) AS prev_share,
@@ -44,7 +44,8 @@ SELECT
   CAST(s.first_year AS INTEGER) AS first_year,
   CAST(CASE WHEN s.year > s.first_year AND f.first_total > 0 AND s.total_value_usd > 0
     THEN POWER(s.total_value_usd / f.first_total, 1e0 / (s.year - s.first_year)) - 1 END AS DOUBLE) AS cagr,
-  CAST(l.china_share_slope AS DOUBLE) AS china_share_slope
+  CAST(l.china_share_slope AS DOUBLE) AS china_share_slope,
+  CAST(s.provisional AS BOOLEAN) AS provisional
 FROM series s
 JOIN first_values f ON f.reporter_iso3 = s.reporter_iso3 AND f.hs6 = s.hs6 AND f.flow = s.flow
 JOIN slopes l ON l.reporter_iso3 = s.reporter_iso3 AND l.hs6 = s.hs6 AND l.flow = s.flow

@@ -534,21 +534,21 @@ describe('no silent empty result', () => {
       expect.stringMatching(/^note: no rows — The lake's trade rows cover \d{4}–\d{4}; year 1990 has none\.$/),
     ]);
     const coverage = await engine.query(
-      "SELECT product, year, source, \"rows\", provisional FROM coverage WHERE table_name = 'trade_flows' AND product IN ('850760', '854231') ORDER BY product, year",
+      "SELECT product, year, source, n_rows, provisional FROM coverage WHERE table_name = 'trade_flows' AND product IN ('850760', '854231') ORDER BY product, year",
     );
-    expect(coverage.rows[0]).toEqual({ product: '850760', year: null, source: null, rows: 0, provisional: false });
+    expect(coverage.rows[0]).toEqual({ product: '850760', year: null, source: null, n_rows: 0, provisional: false });
     const chips = coverage.rows.filter((r) => r.product === '854231');
     const counted = await engine.query(
       "SELECT year, COUNT(*) AS n FROM trade_flows WHERE hs6 = '854231' GROUP BY year ORDER BY year",
     );
-    expect(chips.map((r) => [r.year, r.rows])).toEqual(counted.rows.map((r) => [r.year, r.n]));
+    expect(chips.map((r) => [r.year, r.n_rows])).toEqual(counted.rows.map((r) => [r.year, r.n]));
     // The latest complete year (12 months or an annual row) and what follows it are provisional; earlier years are not.
     const provisional = chips.filter((r) => r.provisional).map((r) => r.year);
     expect(provisional.length).toBeGreaterThan(0);
     expect(provisional).toEqual(chips.slice(chips.length - provisional.length).map((r) => r.year));
     const views = capture();
     await exportViewsCommand(['--lake', lakeDir], views.io);
-    expect(views.text()).toContain('CREATE OR REPLACE VIEW coverage AS');
+    expect(views.text()).toMatch(/CREATE OR REPLACE VIEW "coverage" AS\b[^;]*metrics\/coverage\/v=/);
   });
 });
 
@@ -575,5 +575,71 @@ describe('errors that name the fix', () => {
     expect(typo.hint).toMatch(/^Did you mean length\(\)\?/);
     const syntax = await failure('SELECT 1 months');
     expect(syntax.hint).not.toMatch(/Parquet/);
+  });
+});
+
+describe('one USGS edition per figure, and provisional years, on the bundled lake', () => {
+  // China's rare-earth mine output as USGS gives it beside China's share of US imports of rare-earth
+  // compounds, by year. (Secondary restatements of other publishers are sources of their own and stay.)
+  const join = (production: string) =>
+    engine.query(
+      `SELECT d.year, p.value AS mine_t, d.china_share FROM ${production} p
+       JOIN dependency d ON d.year = p.year AND d.hs6 = '284690' AND d.reporter_iso3 = 'USA' AND d.flow = 'M'
+       WHERE p.commodity = 'rare_earths' AND p.measure = 'mine_production' AND p.geo_iso3 = 'CHN'
+         AND p.source_id LIKE 'USGS%'
+       ORDER BY d.year`,
+    );
+
+  it('a production–trade join on year finds each year once in production_latest (every edition stays in production)', async () => {
+    const all = (await join('production')).rows.map((r) => r.year);
+    // The test could fail: in production, 2024 comes from both MCS 2025 and MCS 2026.
+    expect(all.filter((y) => y === 2024)).toHaveLength(2);
+    const latest = (await join('production_latest')).rows;
+    expect(latest.length).toBeGreaterThan(0);
+    expect(new Set(latest.map((r) => r.year)).size).toBe(latest.length);
+    const editions = await engine.query(
+      "SELECT edition, value FROM production_latest WHERE commodity = 'rare_earths' AND measure = 'mine_production' AND geo_iso3 = 'CHN' AND year = 2024",
+    );
+    const mcs2026 = await engine.query(
+      "SELECT value FROM production WHERE source_id = 'USGS_MCS2026_REE' AND measure = 'mine_production' AND geo_iso3 = 'CHN' AND year = 2024",
+    );
+    expect(editions.rows).toEqual([{ edition: 'MCS2026', value: mcs2026.rows[0].value }]);
+  });
+
+  it('drops only older USGS editions: every other row of production is in production_latest', async () => {
+    const missing = await engine.query(
+      `SELECT p.source_id, COUNT(*) AS n FROM production p
+       WHERE NOT EXISTS (SELECT 1 FROM production_latest l WHERE l.source_id = p.source_id AND l.measure = p.measure
+         AND l.geo_iso3 = p.geo_iso3 AND l.period = p.period AND l.stage = p.stage AND l.unit = p.unit)
+       GROUP BY p.source_id ORDER BY p.source_id`,
+    );
+    expect(missing.rows.length).toBeGreaterThan(0);
+    for (const r of missing.rows) expect(r.source_id).toMatch(/^USGS_(MCS|MYB)\d{4}_/);
+    // A dropped row's figure is still there, from a later edition.
+    const orphans = await engine.query(
+      `SELECT COUNT(*) AS n FROM production p
+       WHERE p.source_id LIKE 'USGS%' AND NOT EXISTS (SELECT 1 FROM production_latest l WHERE l.sector = p.sector
+         AND l.commodity = p.commodity AND l.stage = p.stage AND l.measure = p.measure AND l.unit = p.unit
+         AND l.geo_iso3 = p.geo_iso3 AND l.year = p.year AND l.edition >= substr(p.source_id, 6, 7))`,
+    );
+    expect(orphans.rows).toEqual([{ n: 0 }]);
+  });
+
+  it('trade metrics flag the latest complete year as provisional, as the coverage table does', async () => {
+    for (const table of ['supplier_shares', 'concentration', 'dependency', 'trade_trend', 'trade_cell_sources']) {
+      const years = await engine.query(
+        `SELECT year, MIN(CASE WHEN provisional THEN 1 ELSE 0 END) AS lo, MAX(CASE WHEN provisional THEN 1 ELSE 0 END) AS hi FROM ${table} GROUP BY year ORDER BY year`,
+      );
+      const latest = years.rows.at(-1)!.year;
+      expect(
+        years.rows.map((r) => [r.year, r.lo, r.hi]),
+        table,
+      ).toEqual(years.rows.map((r) => [r.year, Number(r.year === latest), Number(r.year === latest)]));
+    }
+    const coverage = await engine.query(
+      "SELECT DISTINCT year FROM coverage WHERE table_name = 'trade_flows' AND source = 'bundled' AND provisional AND year IS NOT NULL ORDER BY year",
+    );
+    const latestAnnual = await engine.query('SELECT MAX(year) AS y FROM concentration');
+    expect(coverage.rows[0].year).toBe(latestAnnual.rows[0].y);
   });
 });

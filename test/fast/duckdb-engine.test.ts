@@ -203,7 +203,7 @@ describe('DuckDBQueryEngine', () => {
         CAST(year AS INTEGER) AS year, CAST(COUNT(*) AS INTEGER) AS n_suppliers, CAST(SUM(value_usd) AS DOUBLE) AS total_value_usd,
         CAST(0.5 AS DOUBLE) AS hhi, CAST(5000 AS DOUBLE) AS hhi_points, CAST(0.6 AS DOUBLE) AS cr1, CAST(1 AS DOUBLE) AS cr3,
         CAST(2 AS DOUBLE) AS n_eff, CAST(NULL AS DOUBLE) AS hhi_norm, CAST('CHN' AS VARCHAR) AS top_supplier_iso3,
-        CAST(0 AS DOUBLE) AS nes_share
+        CAST(0 AS DOUBLE) AS nes_share, false AS provisional
       FROM trade_flows WHERE year >= ? GROUP BY hs6, flow, year ORDER BY year -- a trailing comment
     ;`;
 

@@ -223,6 +223,20 @@ describe('catalog', () => {
     }
   });
 
+  it('gives Athena the coverage and production_latest tables and the provisional columns, as DuckDB has them', () => {
+    // Computed by sql/metrics/*.sql on either engine (the Trino grammar parses them in sql-files.test.ts).
+    const names = (table: string) =>
+      glueTable(catalog, table).StorageDescriptor.Columns.map((c: { Name: string }) => c.Name);
+    expect(names('coverage')).toEqual(['table_name', 'product', 'year', 'source', 'n_rows', 'provisional']);
+    expect(names('production_latest').slice(-2)).toEqual(['edition', 'provisional']);
+    for (const table of ['trade_cell_sources', 'supplier_shares', 'concentration', 'dependency', 'trade_trend']) {
+      expect(names(table).at(-1), table).toBe('provisional');
+    }
+    expect(text(glueTable(catalog, 'coverage').StorageDescriptor.Location)).toBe(
+      `s3://chainwatch-dev-lake-<token>-<token>/${metricManifestFolder(tableByName('coverage')!)}`,
+    );
+  });
+
   it('changes the Glue table when only the schema changes', () => {
     const changed = defineTable({
       ...tradeFlows,

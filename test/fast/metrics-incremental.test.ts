@@ -24,9 +24,9 @@ import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 
 const TRADE_METRICS = ['trade_cell_sources', 'supplier_shares', 'concentration', 'dependency', 'trade_trend'];
-const PRODUCTION_METRICS = ['production_shares', 'production_trend', 'production_concentration'];
-/** Metrics that read monthly trade rows: a new month recomputes them and nothing else. */
-const MONTHLY_METRICS = ['monthly_anomalies'];
+const PRODUCTION_METRICS = ['production_latest', 'production_shares', 'production_trend', 'production_concentration'];
+/** Metrics that read monthly trade rows (coverage counts them): a new month recomputes them and nothing else. */
+const MONTHLY_METRICS = ['monthly_anomalies', 'coverage'];
 /** Metrics that read neither US trade nor monthly rows: world trade, production and the reference tables. */
 const WORLD_METRICS = ['world_supply', 'mirror_gaps'];
 

@@ -20,7 +20,6 @@ import {
   viewDdl,
 } from './duckdb-views.ts';
 import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
-import { COVERAGE_VIEW_DDL } from './coverage-view.ts';
 
 // Required, not imported: the package is CommonJS, and Node's ESM loader first scans each of its many
 // files for their export names (cjs-module-lexer), which doubled the package's load time — about
@@ -166,8 +165,6 @@ export class DuckDBQueryEngine implements QueryEngine {
       await configure(connection);
       for (const table of allTables) await typeChecker.run(emptyTempViewDdl(table));
       await engine.refreshViews();
-      // Late-bound: the view reads the table views by name, so re-pointing them needs no new coverage view.
-      await engine.run(COVERAGE_VIEW_DDL);
       if (spillDir) await engine.lockDown(spillDir);
     } catch (cause) {
       await engine.close();

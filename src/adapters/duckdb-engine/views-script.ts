@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { allTables } from '../../../data-schemas/index.ts';
 import { allViewsDdl } from './duckdb-views.ts';
 import { tableKeys } from '../../core/lake/metric-versions.ts';
-import { COVERAGE_VIEW_DDL } from './coverage-view.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 
 /**
@@ -26,7 +25,5 @@ export async function duckdbViewsScript(lakeDir: string, store: ObjectStore): Pr
     'SET integer_division = true;',
     '',
     allViewsDdl(lakeRoot, (t) => files.get(t.name)!),
-    '-- What the lake holds: table × product × year → rows, source, provisional.',
-    `${COVERAGE_VIEW_DDL}\n`,
   ].join('\n');
 }

@@ -52,7 +52,7 @@ export async function emptyResultNote(
     const trade = await count(engine, 'SELECT COUNT(*) AS n FROM trade_flows WHERE hs6 = ?', [hs]);
     const world = await count(engine, 'SELECT COUNT(*) AS n FROM world_trade WHERE hs_code = ?', [hs]);
     if (trade + world === 0)
-      return `HS ${hs} is in the basket but the lake has no trade rows for it (the coverage view lists what the lake holds).`;
+      return `HS ${hs} is in the basket but the lake has no trade rows for it (the coverage table lists what the lake holds).`;
   }
   if (typeof named.sector === 'string') {
     const rows = await count(
@@ -61,7 +61,7 @@ export async function emptyResultNote(
       [named.sector],
     );
     if (rows === 0)
-      return `Sector ${named.sector} is in the basket but the lake has no trade rows for its products (the coverage view lists what the lake holds).`;
+      return `Sector ${named.sector} is in the basket but the lake has no trade rows for its products (the coverage table lists what the lake holds).`;
   }
   if (typeof named.year === 'number') {
     const span = (await engine.query('SELECT MIN(year) AS first, MAX(year) AS last FROM trade_flows')).rows[0];
