@@ -48,7 +48,8 @@ export const STAGES = ['mining', 'refining', 'manufacturing', 'trade', 'demand',
 export const production = defineTable({
   name: 'production',
   zone: 'curated',
-  description: 'Production, capacity, reserves and published shares by country and period, with qualifiers.',
+  description:
+    'Production, capacity, reserves and published shares by country and period, with qualifiers. Every USGS edition (a year can be in two); production_latest keeps the latest edition of each figure.',
   // `source` first: each ingest source writes only its own objects, so sources ingested in parallel never
   // read-merge-write the same file (bundled and USGS production share sectors).
   partitionKeys: ['source', 'sector'],
