@@ -323,7 +323,7 @@ describe('AthenaQueryEngine.stream', () => {
 });
 
 describe('AthenaQueryEngine.materialize', () => {
-  type ShareRow = Record<string, string | number>;
+  type ShareRow = Record<string, string | number | boolean>;
   const rows: ShareRow[] = [
     {
       reporter_iso3: 'USA',
@@ -335,6 +335,7 @@ describe('AthenaQueryEngine.materialize', () => {
       value_usd: 500.5,
       share: 0.5,
       rank: 1,
+      provisional: false,
     },
     {
       reporter_iso3: 'USA',
@@ -346,6 +347,7 @@ describe('AthenaQueryEngine.materialize', () => {
       value_usd: 300,
       share: 0.3,
       rank: 2,
+      provisional: false,
     },
     {
       reporter_iso3: 'USA',
@@ -357,6 +359,7 @@ describe('AthenaQueryEngine.materialize', () => {
       value_usd: 200,
       share: 0.2,
       rank: 3,
+      provisional: false,
     },
     {
       reporter_iso3: 'DEU',
@@ -368,6 +371,7 @@ describe('AthenaQueryEngine.materialize', () => {
       value_usd: 9,
       share: 0.9,
       rank: 1,
+      provisional: false,
     },
     {
       reporter_iso3: 'DEU',
@@ -379,6 +383,7 @@ describe('AthenaQueryEngine.materialize', () => {
       value_usd: 1,
       share: 0.1,
       rank: 2,
+      provisional: false,
     },
   ];
   const byKey = (a: Record<string, unknown>, b: Record<string, unknown>) =>
