@@ -6,7 +6,13 @@ import { checkTrinoPortability, mayNeedGrammar } from '../../src/core/analyst/po
 import { projectPath } from '../../src/core/project-root.ts';
 import { toPositional } from '../../src/core/sql/placeholders.ts';
 import { describeParam, loadSavedQueries, namedQueryOf, parseSavedQuery } from '../../src/core/sql/saved-query.ts';
-import { duckdbOnlyWarnings, formatPortabilityWarning } from '../../src/core/analyst/duckdb-only.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  duckdbOnlyWarnings,
+  FUNCTION_REWRITES,
+  formatPortabilityWarning,
+  LIST_FUNCTION_REWRITES,
+} from '../../src/core/analyst/duckdb-only.ts';
 import { InputError } from '../../src/core/errors.ts';
 
 /** The SQL files of a repository folder, as text. */
@@ -243,6 +249,34 @@ describe('duckdbOnlyWarnings: each DuckDB-only construct with its Athena rewrite
     ['FROM basket', 'a query starting with FROM is DuckDB-only; on Athena write SELECT … FROM …'],
   ])('%s', (sql, message) => {
     expect(only(sql)).toEqual([message]);
+  });
+
+  const table = Object.entries({ ...FUNCTION_REWRITES, ...LIST_FUNCTION_REWRITES });
+
+  it('names every function of the table with its rewrite, and no rewrite is itself DuckDB-only', () => {
+    for (const [name, rewrite] of table) {
+      expect(only(`SELECT ${name.toUpperCase()}(x) FROM t`), name).toEqual([
+        `${name.toUpperCase()}() is DuckDB-only; on Athena use ${rewrite}`,
+      ]);
+      expect(only(`SELECT ${rewrite}`), `${name} → ${rewrite}`).toEqual([]);
+    }
+  });
+
+  it('lists only functions DuckDB has (a misspelt name would never match a query)', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(
+        'SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions()',
+      );
+      const known = new Set(reader.getRowObjects().map((r) => String(r.name)));
+      // ifnull is rewritten by DuckDB's parser, so the catalog does not list it: it must still run.
+      expect((await connection.runAndReadAll('SELECT ifnull(NULL, 2) AS v')).getRowObjects()).toEqual([{ v: 2 }]);
+      expect(table.map(([name]) => name).filter((name) => !known.has(name) && name !== 'ifnull')).toEqual([]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('gives the line, and never reads literals, comments, columns or qualified names as DuckDB-only', () => {

@@ -15,7 +15,7 @@ export const formatPortabilityWarning = (w: PortabilityWarning): string =>
   `line ${w.line}${w.column ? `:${w.column}` : ''}: ${w.message}`;
 
 /** DuckDB functions Trino lacks (or has under another name or meaning), and the Athena spelling. */
-const FUNCTION_REWRITES: Record<string, string> = {
+export const FUNCTION_REWRITES: Record<string, string> = {
   arg_max: 'max_by(x, by)',
   argmax: 'max_by(x, by)',
   arg_min: 'min_by(x, by)',
@@ -35,7 +35,6 @@ const FUNCTION_REWRITES: Record<string, string> = {
   regexp_split_to_array: 'regexp_split(text, pattern)',
   regexp_matches: 'regexp_like(text, pattern)',
   regexp_full_match: "regexp_like(text, '^(?:pattern)$')",
-  contains: 'strpos(text, s) > 0 (Trino’s contains takes an array)',
   suffix: "text LIKE '%' || s",
   ends_with: "text LIKE '%' || s",
   prefix: 'starts_with(text, s)',
@@ -73,7 +72,7 @@ const FUNCTION_REWRITES: Record<string, string> = {
 };
 
 /** DuckDB's list functions by their prefix: Trino names array functions differently. */
-const LIST_FUNCTION_REWRITES: Record<string, string> = {
+export const LIST_FUNCTION_REWRITES: Record<string, string> = {
   list_value: 'ARRAY[…]',
   list_pack: 'ARRAY[…]',
   list_contains: 'contains(array, x)',
