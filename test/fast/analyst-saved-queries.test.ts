@@ -244,11 +244,16 @@ describe('duckdbOnlyWarnings: each DuckDB-only construct with its Athena rewrite
       'SELECT hs6, count(*) FROM t GROUP BY ALL',
       'GROUP BY ALL is DuckDB-only; on Athena list the columns (or their positions: GROUP BY 1, 2)',
     ],
+    [
+      'SELECT hs6, count(*) FROM t GROUP BY ALL ORDER BY ALL',
+      'GROUP BY ALL is DuckDB-only; on Athena list the columns (or their positions: GROUP BY 1, 2)',
+      'ORDER BY ALL is DuckDB-only; on Athena list the columns (or their positions: ORDER BY 1, 2)',
+    ],
     ['SELECT * EXCLUDE (note) FROM t', 'SELECT * EXCLUDE (…) is DuckDB-only; on Athena list the columns you want'],
     ['SELECT * FROM t WHERE hs6 = $hs', '$hs is a DuckDB parameter; write :hs and pass --param'],
     ['FROM basket', 'a query starting with FROM is DuckDB-only; on Athena write SELECT … FROM …'],
-  ])('%s', (sql, message) => {
-    expect(only(sql)).toEqual([message]);
+  ])('%s', (sql, ...messages) => {
+    expect(only(sql)).toEqual(messages);
   });
 
   const table = Object.entries({ ...FUNCTION_REWRITES, ...LIST_FUNCTION_REWRITES });
@@ -277,6 +282,10 @@ describe('duckdbOnlyWarnings: each DuckDB-only construct with its Athena rewrite
       connection.closeSync();
       instance.closeSync();
     }
+  });
+
+  it("leaves Trino's own GROUP BY ALL <columns> alone", () => {
+    expect(only('SELECT hs6, year, count(*) FROM t GROUP BY ALL hs6, year')).toEqual([]);
   });
 
   it('gives the line, and never reads literals, comments, columns or qualified names as DuckDB-only', () => {

@@ -115,9 +115,13 @@ const CONSTRUCTS: { pattern: RegExp; rewrite: (m: RegExpMatchArray) => string }[
       `${m[0].toUpperCase()} is DuckDB-only; on Athena write lower(x) ${/NOT/i.test(m[0]) ? 'NOT ' : ''}LIKE lower(pattern)`,
   },
   {
-    pattern: /\b(GROUP|ORDER)\s+BY\s+ALL\b/gi,
-    rewrite: (m) =>
-      `${m[1].toUpperCase()} BY ALL is DuckDB-only; on Athena list the columns (or their positions: ${m[1].toUpperCase()} BY 1, 2)`,
+    // Trino's GROUP BY ALL a, b is a set quantifier before grouping elements; DuckDB's stands alone.
+    pattern:
+      /\b(GROUP)\s+BY\s+ALL\b(?=\s*(?:$|[);]|\b(?:ORDER|HAVING|LIMIT|OFFSET|WINDOW|QUALIFY|UNION|EXCEPT|INTERSECT|FETCH)\b))|\b(ORDER)\s+BY\s+ALL\b/gi,
+    rewrite: (m) => {
+      const clause = (m[1] ?? m[2]).toUpperCase();
+      return `${clause} BY ALL is DuckDB-only; on Athena list the columns (or their positions: ${clause} BY 1, 2)`;
+    },
   },
   {
     pattern: /\*\s*(EXCLUDE|REPLACE)\s*\(/gi,
