@@ -463,7 +463,7 @@ const coverage = defineTable({
     product: col.string('HS6 (trade_flows), HS code (world_trade) or commodity (production).'),
     year: nullable(col.int('Year; null on the row of a basket product with no trade rows.')),
     source: nullable(col.string('Ingest source of the rows; null on the row of a basket product with no trade rows.')),
-    n_rows: col.bigint('Rows of the table for the product, year and source (0: the lake has none).'),
+    row_count: col.bigint('Rows of the table for the product, year and source (0: the lake has none).'),
     provisional: col.boolean(
       "True when the figures may still be revised: trade from the source's latest complete year on, or estimated; world trade in its dataset's latest year; production estimated ('e') or projected.",
     ),

@@ -24,7 +24,7 @@ world_latest AS (
   SELECT w.source, w.dataset, MAX(w.year) AS year FROM world_trade w GROUP BY w.source, w.dataset
 ),
 held AS (
-  SELECT 'trade_flows' AS table_name, t.hs6 AS product, t.year, t.source, COUNT(*) AS n_rows,
+  SELECT 'trade_flows' AS table_name, t.hs6 AS product, t.year, t.source, COUNT(*) AS row_count,
     MAX(CASE WHEN t.is_estimated THEN 1 ELSE 0 END) = 1 OR t.year >= COALESCE(l.year, t.year) AS provisional
   FROM trade_flows t
   LEFT JOIN latest_complete l ON l.source = t.source
@@ -49,7 +49,7 @@ SELECT
   CAST(h.product AS VARCHAR) AS product,
   CAST(h.year AS INTEGER) AS year,
   CAST(h.source AS VARCHAR) AS source,
-  CAST(h.n_rows AS BIGINT) AS n_rows,
+  CAST(h.row_count AS BIGINT) AS row_count,
   CAST(h.provisional AS BOOLEAN) AS provisional
 FROM held h
 ORDER BY h.table_name, h.product, h.year, h.source

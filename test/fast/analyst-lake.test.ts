@@ -534,14 +534,14 @@ describe('no silent empty result', () => {
       expect.stringMatching(/^note: no rows — The lake's trade rows cover \d{4}–\d{4}; year 1990 has none\.$/),
     ]);
     const coverage = await engine.query(
-      "SELECT product, year, source, n_rows, provisional FROM coverage WHERE table_name = 'trade_flows' AND product IN ('850760', '854231') ORDER BY product, year",
+      "SELECT product, year, source, row_count, provisional FROM coverage WHERE table_name = 'trade_flows' AND product IN ('850760', '854231') ORDER BY product, year",
     );
-    expect(coverage.rows[0]).toEqual({ product: '850760', year: null, source: null, n_rows: 0, provisional: false });
+    expect(coverage.rows[0]).toEqual({ product: '850760', year: null, source: null, row_count: 0, provisional: false });
     const chips = coverage.rows.filter((r) => r.product === '854231');
     const counted = await engine.query(
       "SELECT year, COUNT(*) AS n FROM trade_flows WHERE hs6 = '854231' GROUP BY year ORDER BY year",
     );
-    expect(chips.map((r) => [r.year, r.n_rows])).toEqual(counted.rows.map((r) => [r.year, r.n]));
+    expect(chips.map((r) => [r.year, r.row_count])).toEqual(counted.rows.map((r) => [r.year, r.n]));
     // The latest complete year (12 months or an annual row) and what follows it are provisional; earlier years are not.
     const provisional = chips.filter((r) => r.provisional).map((r) => r.year);
     expect(provisional.length).toBeGreaterThan(0);

@@ -227,7 +227,7 @@ describe('catalog', () => {
     // Computed by sql/metrics/*.sql on either engine (the Trino grammar parses them in sql-files.test.ts).
     const names = (table: string) =>
       glueTable(catalog, table).StorageDescriptor.Columns.map((c: { Name: string }) => c.Name);
-    expect(names('coverage')).toEqual(['table_name', 'product', 'year', 'source', 'n_rows', 'provisional']);
+    expect(names('coverage')).toEqual(['table_name', 'product', 'year', 'source', 'row_count', 'provisional']);
     expect(names('production_latest').slice(-2)).toEqual(['edition', 'provisional']);
     for (const table of ['trade_cell_sources', 'supplier_shares', 'concentration', 'dependency', 'trade_trend']) {
       expect(names(table).at(-1), table).toBe('provisional');

@@ -69,6 +69,13 @@ const METRICS: MetricDoc[] = [
     table: 'trade_trend',
   },
   {
+    name: 'Latest edition of a production figure',
+    formula: 'one USGS edition per commodity, stage, measure, unit, country and year: the latest',
+    notes:
+      'Each Mineral Commodity Summaries edition restates recent years (2024 is in the 2025 and the 2026 edition), so joining all editions to trade by year would count a year twice. The table keeps the latest edition, names it, and marks estimated or projected values as provisional; the shares below still treat each edition as its own series.',
+    table: 'production_latest',
+  },
+  {
     name: 'Share of world production',
     formula: 'value / Σ countries (+ the source’s “other countries” residual); a published share as published',
     notes:
@@ -138,6 +145,13 @@ const METRICS: MetricDoc[] = [
     formula: 'z = (x − trailing 24-month mean) / trailing SD; anomaly when |z| > 2',
     notes: 'Only with all 24 previous months; the share shift only where the month’s World total is known.',
     table: 'monthly_anomalies',
+  },
+  {
+    name: 'Coverage',
+    formula: 'rows per table, product, year and source, and whether they are provisional',
+    notes:
+      'What the lake holds, for analysts: a basket product without trade rows is listed with none. Trade from a source’s latest complete year on is provisional (offices revise it), as are estimated values and projections; every trade table carries the same flag per cell.',
+    table: 'coverage',
   },
 ];
 
