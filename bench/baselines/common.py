@@ -18,7 +18,7 @@ SOURCE_PREFERENCE = {"comtrade": 1, "bundled": 2, "census": 3}
 # Non-country partners that restate country values and so are not "nes" (concentration.sql).
 NOT_NES = ["WLD", "X097", "EU"]
 TRADE_COLUMNS = ["source", "reporter_iso3", "hs6", "flow", "year", "month", "partner_iso3",
-                 "partner_name", "partner_is_aggregate", "value_usd"]
+                 "partner_name", "partner_is_aggregate", "value_usd", "is_estimated"]
 
 
 def parse_args():

@@ -7,10 +7,13 @@ from common import KEYS, NOT_NES, SOURCE_PREFERENCE, TABLES, TRADE_COLUMNS, lake
 
 def supplier_shares(annual, countries):
     # One source per cell: the preferred source among those with a country partner.
-    cells = annual.loc[~annual.partner_is_aggregate, KEYS + ["source"]].drop_duplicates()
+    country = annual.loc[~annual.partner_is_aggregate]
+    cells = country.groupby(KEYS + ["source"], as_index=False).is_estimated.any()
     cells["preference"] = cells.source.map(SOURCE_PREFERENCE).fillna(99)
-    cells = cells.sort_values(KEYS + ["preference", "source"]).drop_duplicates(KEYS)[KEYS + ["source"]]
-    chosen = annual.merge(cells, on=KEYS + ["source"])
+    cells = cells.sort_values(KEYS + ["preference", "source"]).drop_duplicates(KEYS)
+    # provisional (trade_cell_sources.sql): the source's latest annual year, or an estimated value.
+    cells["provisional"] = cells.is_estimated | (cells.year >= cells.source.map(country.groupby("source").year.max()))
+    chosen = annual.merge(cells[KEYS + ["source"]], on=KEYS + ["source"])
 
     suppliers = chosen.loc[~chosen.partner_is_aggregate]
     s = suppliers.groupby(KEYS + ["partner_iso3"], as_index=False, sort=False).value_usd.sum()
@@ -26,7 +29,8 @@ def supplier_shares(annual, countries):
                     .groupby(KEYS + ["partner_iso3"], sort=False).partner_name.first().rename("source_name"))
     s.loc[unnamed, "partner_name"] = s.loc[unnamed].join(source_names, on=KEYS + ["partner_iso3"]).source_name
     s["share"] = s.value_usd / s.cell_total
-    out = s[KEYS + ["partner_iso3", "partner_name", "value_usd", "share", "rank"]]
+    out = s[KEYS + ["partner_iso3", "partner_name", "value_usd", "share", "rank"]].merge(
+        cells[KEYS + ["provisional"]], on=KEYS, how="left")
     return out, chosen
 
 
@@ -53,6 +57,7 @@ def concentration(shares, chosen):
         "hhi_norm": ((hhi - 1.0 / n) / (1.0 - 1.0 / n)).where(n > 1),
         "top_supplier_iso3": c.top_supplier_iso3,
         "nes_share": c.nes_value / (c.total_value_usd + c.nes_value),
+        "provisional": shares.groupby(KEYS).provisional.any(),
     }, index=c.index)
     return out.reset_index()
 
@@ -84,6 +89,7 @@ def dependency(shares, groups):
     out = pd.DataFrame({"total_value_usd": c.total}, index=c.index)
     for name in ["china", "china_hkg", "ally", "covered", "covered_hkg", "other"]:
         out[f"{name}_share"] = c[name] / c.total
+    out["provisional"] = shares.groupby(KEYS).provisional.any()
     return out.reset_index()
 
 
@@ -112,6 +118,7 @@ def trade_trend(dep):
         "cagr": (np.power(d.total_value_usd / first_total, 1.0 / gap.where(gap > 0)) - 1)
         .where((d.year > first_year) & (first_total > 0) & (d.total_value_usd > 0)),
         "china_share_slope": slope.where(sums.n >= 5),
+        "provisional": d.provisional,
     })
 
 

@@ -8,13 +8,17 @@ SERIES = ["reporter_iso3", "hs6", "flow"]
 
 def supplier_shares(annual, countries):
     # One source per cell: the preferred source among those with a country partner.
-    cells = (annual.filter(~pl.col("partner_is_aggregate"))
-             .select(KEYS + ["source"]).unique()
+    country = annual.filter(~pl.col("partner_is_aggregate"))
+    # provisional (trade_cell_sources.sql): the source's latest annual year, or an estimated value.
+    latest = country.group_by("source").agg(pl.col("year").max().alias("latest_year"))
+    cells = (country.group_by(KEYS + ["source"]).agg(pl.col("is_estimated").any().alias("estimated"))
              .with_columns(pl.col("source").replace_strict(SOURCE_PREFERENCE, default=99).alias("preference"))
              .sort(KEYS + ["preference", "source"])
              .unique(KEYS, keep="first", maintain_order=True)
-             .select(KEYS + ["source"]))
-    chosen = annual.join(cells, on=KEYS + ["source"])
+             .join(latest, on="source")
+             .with_columns((pl.col("estimated") | (pl.col("year") >= pl.col("latest_year"))).alias("provisional"))
+             .select(KEYS + ["source", "provisional"]))
+    chosen = annual.join(cells.select(KEYS + ["source"]), on=KEYS + ["source"])
     names = countries.group_by("iso3").agg(pl.col("name").min())
     shares = (chosen.filter(~pl.col("partner_is_aggregate"))
               .join(names, left_on="partner_iso3", right_on="iso3", how="left")
@@ -28,7 +32,8 @@ def supplier_shares(annual, countries):
                   (pl.col("value_usd") / pl.col("value_usd").sum().over(KEYS)).alias("share"),
                   pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(KEYS).alias("rank"))
               .with_columns(pl.coalesce("name", "source_partner_name").alias("partner_name"))
-              .select(KEYS + ["partner_iso3", "partner_name", "value_usd", "share", "rank"]))
+              .join(cells.select(KEYS + ["provisional"]), on=KEYS, how="left")
+              .select(KEYS + ["partner_iso3", "partner_name", "value_usd", "share", "rank", "provisional"]))
     return shares, chosen
 
 
@@ -42,7 +47,8 @@ def concentration(shares, chosen):
         (v * v).sum().alias("sum_squares"),
         v.filter(pl.col("rank") == 1).sum().alias("top1"),
         v.filter(pl.col("rank") <= 3).sum().alias("top3"),
-        pl.col("partner_iso3").filter(pl.col("rank") == 1).first().alias("top_supplier_iso3"))
+        pl.col("partner_iso3").filter(pl.col("rank") == 1).first().alias("top_supplier_iso3"),
+        pl.col("provisional").any())
     hhi = pl.col("sum_squares") / (pl.col("total") * pl.col("total"))
     n = pl.col("n_suppliers")
     return (cells.join(nes, on=KEYS, how="left")
@@ -58,6 +64,7 @@ def concentration(shares, chosen):
                 pl.when(n > 1).then((pl.col("hhi") - 1.0 / n) / (1.0 - 1.0 / n)).alias("hhi_norm"),
                 "top_supplier_iso3",
                 (pl.col("nes_value") / (pl.col("total") + pl.col("nes_value"))).alias("nes_share"),
+                "provisional",
             ]))
 
 
@@ -83,9 +90,10 @@ def dependency(shares, groups):
         "covered_hkg": covered | china_hkg,
         "other": ~ally & ~covered,
     }
-    cells = shares.group_by(KEYS).agg(v.sum().alias("total_value_usd"),
+    cells = shares.group_by(KEYS).agg(v.sum().alias("total_value_usd"), pl.col("provisional").any(),
                                       *[pl.when(m).then(v).otherwise(0.0).sum().alias(k) for k, m in parts.items()])
-    return cells.select(KEYS + ["total_value_usd"] + [(pl.col(k) / pl.col("total_value_usd")).alias(f"{k}_share") for k in parts])
+    return cells.select(KEYS + ["total_value_usd"] + [(pl.col(k) / pl.col("total_value_usd")).alias(f"{k}_share") for k in parts]
+                        + ["provisional"])
 
 
 def trade_trend(dep):
@@ -110,6 +118,7 @@ def trade_trend(dep):
         pl.when((pl.col("year") > first_year) & (first_total > 0) & (total > 0))
         .then((total / first_total).pow(1.0 / (pl.col("year") - first_year).cast(pl.Float64)) - 1).alias("cagr"),
         pl.when(n >= 5).then((n * sxy - sx * sy) / (n * sxx - sx * sx)).alias("china_share_slope"),
+        "provisional",
     ])
 
 

@@ -25,6 +25,7 @@ export function generationFiles(generation: number): Uint8Array[] {
         hhi_norm: null,
         top_supplier_iso3: 'CHN',
         nes_share: 0,
+        provisional: false,
       })),
     ),
   );
