@@ -468,26 +468,7 @@ describe('accessibility (axe-core)', () => {
           const page = await context.newPage();
           for (const path of SCANNED) {
             await page.goto(server.url + path);
-            await page.addScriptTag({ path: AXE });
-            const found = await page.evaluate(async () => {
-              const axe = (
-                window as unknown as {
-                  axe: {
-                    run(
-                      ctx: Document,
-                    ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
-                  };
-                }
-              ).axe;
-              const result = await axe.run(document);
-              return result.violations.map((v) => ({
-                id: v.id,
-                impact: v.impact,
-                targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-              }));
-            });
-            for (const v of found.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
-              violations.push(`${colorScheme} ${path}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
+            for (const found of await axeViolations(page)) violations.push(`${colorScheme} ${path}: ${found}`);
           }
         });
       }
