@@ -87,5 +87,4 @@ export const fileColumnsOf = (table: TableDef): Column[] => columnsOf(table).fil
 export const partitionColumnsOf = (table: TableDef): Column[] =>
   table.partitionKeys.map((k) => columnsOf(table).find((c) => c.name === k)!);
 
-/** Object-store prefix of a table: `curated/trade_flows/`. */
-export const tablePrefix = (table: Pick<TableDef, 'zone' | 'name'>): string => `${table.zone}/${table.name}/`;
+export { tablePrefix } from './table-names.ts';

@@ -191,7 +191,7 @@ export async function queryCommand(
       if (note) io.err(`note: no rows — ${note}`);
     }
     const release = format === 'parquet' ? await latestRelease(await storeFromUri(lake)) : undefined;
-    const output = formatResult(result, format, {
+    const output = await formatResult(result, format, {
       'chainwatch.sql': text.sql,
       'chainwatch.params': JSON.stringify(result.params),
       'chainwatch.release': release?.runId ?? '',

@@ -28,8 +28,8 @@ interface DotCommand {
   run(args: string[], context: DotCommandContext): Promise<'quit' | undefined>;
 }
 
-const show = (context: DotCommandContext, result: QueryResult) =>
-  context.out((formatResult(result, context.format) as string).replace(/\n$/, ''));
+const show = async (context: DotCommandContext, result: QueryResult) =>
+  context.out(((await formatResult(result, context.format)) as string).replace(/\n$/, ''));
 
 const usage = (command: DotCommand) => new UsageError(`Usage: ${command.usage}`, 'Type .help for the commands.');
 
@@ -43,7 +43,7 @@ export const DOT_COMMANDS: Record<string, DotCommand> = {
     help: 'list the tables (views over the lake)',
     async run(_args, context) {
       const sql = 'SELECT table_name AS name, table_type AS kind FROM information_schema.tables ORDER BY table_name';
-      show(context, await context.query({ sql }));
+      await show(context, await context.query({ sql }));
       return undefined;
     },
   },
@@ -61,7 +61,7 @@ export const DOT_COMMANDS: Record<string, DotCommand> = {
         values: new Map([['t', table.name]]),
       });
       const meaning = new Map(columnsOf(table).map((c) => [c.name, c.description]));
-      show(context, {
+      await show(context, {
         columns: [...result.columns, { name: 'meaning', type: 'VARCHAR' }],
         rows: result.rows.map((row) => ({ ...row, meaning: meaning.get(String(row.column)) ?? null })),
       });
@@ -97,7 +97,7 @@ export const DOT_COMMANDS: Record<string, DotCommand> = {
         const names = context.saved.map((q) => q.name).join(', ');
         throw new UsageError(`No saved query named "${name}"`, `Saved queries: ${names} (.saved lists them).`);
       }
-      show(context, await context.query({ sql: saved.sql, params: saved.params, values: parseParamArgs(pairs) }));
+      await show(context, await context.query({ sql: saved.sql, params: saved.params, values: parseParamArgs(pairs) }));
       return undefined;
     },
   },

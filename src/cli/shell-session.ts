@@ -95,7 +95,7 @@ export async function runSession(engine: QueryEngine, io: SessionIO, options: Se
   };
   const statement = async (sql: string) => {
     const result = await context.query({ sql });
-    io.out((formatResult(result, context.format) as string).replace(/\n$/, ''));
+    io.out(((await formatResult(result, context.format)) as string).replace(/\n$/, ''));
   };
 
   if (terminal) {

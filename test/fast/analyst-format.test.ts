@@ -1,6 +1,7 @@
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { formatCsv, formatJson, formatParquet, formatTable } from '../../src/core/analyst/format.ts';
+import { formatCsv, formatJson, formatTable } from '../../src/core/analyst/format.ts';
+import { formatParquet } from '../../src/core/analyst/format-parquet.ts';
 import type { QueryResult } from '../../src/core/seams/query-engine.ts';
 
 const result: QueryResult = {

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { allTables } from '../../data-schemas/index.ts';
+import { TABLE_NAMES } from '../../data-schemas/table-names.ts';
 // @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
 import { CLI_BUILD } from '../../scripts/build.mjs';
 
@@ -52,6 +54,29 @@ describe('CLI start-up', () => {
       Object.keys(metafile.outputs[f].inputs).some((i) => i.includes('node_modules/dt-sql-parser/')),
     );
     expect(grammar.length).toBeGreaterThan(0);
+  });
+
+  it('query "select 1" loads no schema (zod) and no Parquet writer; DuckDB\'s JavaScript API is bundled', async () => {
+    const metafile = (await build({ ...CLI_BUILD, write: false, metafile: true, sourcemap: false })).metafile!;
+    const chunkOf = (source: string) =>
+      Object.keys(metafile.outputs).find(
+        (f) => metafile.outputs[f].entryPoint === undefined && source in metafile.outputs[f].inputs,
+      )!;
+    const query = staticPackages(metafile, chunkOf('src/cli/query.ts'));
+    const engine = staticPackages(metafile, chunkOf('src/adapters/duckdb-engine/duckdb-engine.ts'));
+    for (const loaded of [query, engine]) {
+      expect(loaded).not.toContain('zod');
+      expect(loaded).not.toContain('hyparquet-writer');
+    }
+    // One file instead of 120 (the native bindings stay a package in node_modules).
+    expect(engine).toContain('@duckdb/node-api');
+    const imports = Object.values(metafile.outputs).flatMap((o) => o.imports);
+    expect(imports.some((i) => i.external && i.path === '@duckdb/node-api')).toBe(false);
+    expect(imports.some((i) => i.external && i.path === '@duckdb/node-bindings')).toBe(true);
+  });
+
+  it('knows the table names without the schemas: data-schemas/table-names.ts names every table there is', () => {
+    expect([...TABLE_NAMES].sort()).toEqual(allTables.map((t) => t.name).sort());
   });
 
   it('runs from the compiled JavaScript (npm run build): --help exits 0 without tsx', () => {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { allTables, tableByName } from '../../data-schemas/index.ts';
 import { columnsOf } from '../../data-schemas/table.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
-import { allViewsDdl, literalPattern, viewDdl } from '../../src/adapters/duckdb-engine/duckdb-views.ts';
+import { allViewsDdl, viewDdl } from '../../src/adapters/duckdb-engine/duckdb-views.ts';
+import { literalPattern } from '../../src/adapters/duckdb-engine/sql-literals.ts';
 import { currentMetricVersion } from '../../src/core/lake/metric-versions.ts';
 import { QueryError, UsageError } from '../../src/core/errors.ts';
 import { orderBy, writePartitions } from '../../src/core/lake/partitions.ts';
@@ -192,6 +193,36 @@ describe('DuckDBQueryEngine', () => {
       expect(error).toBeInstanceOf(QueryError);
       expect((error as QueryError).message).toMatch(/a COPY statement/);
       expect(await readdir(join(lake.root, 'metrics')).catch(() => [])).not.toContain('x.csv');
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test('a view is made when a statement first names its table: one that names none opens no file; a catalog read sees every table', async () => {
+    const ref = await referenceCountries();
+    const broken = await fixtureLake({
+      countries: ref,
+      trade: tradeRows(ref, { year: 2024, hs6: '854231' }, { '156': 1 }),
+    });
+    try {
+      // trade_flows' file is not Parquet: only a statement that reads trade_flows can notice.
+      const [file] = (await broken.store.list('curated/trade_flows/')).filter((k) => k.endsWith('.parquet'));
+      await broken.store.put(file, new TextEncoder().encode('not parquet'));
+      const reader = await DuckDBQueryEngine.create({ lakeRoot: broken.root, store: broken.store, readOnly: true });
+      try {
+        expect((await reader.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+        expect((await reader.query('SELECT COUNT(*) > 0 AS some FROM countries')).rows).toEqual([{ some: true }]);
+        await expect(reader.query('SELECT COUNT(*) AS n FROM "Trade_Flows"')).rejects.toThrow(QueryError);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await broken.close();
+    }
+    const reader = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: lake.store, readOnly: true });
+    try {
+      const { rows } = await reader.query('SELECT table_name FROM information_schema.tables ORDER BY table_name');
+      expect(rows.map((r) => r.table_name)).toEqual(allTables.map((t) => t.name).sort());
     } finally {
       await reader.close();
     }

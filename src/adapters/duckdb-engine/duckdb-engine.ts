@@ -2,34 +2,67 @@ import { lakePrefix, PART_FILE } from '../../core/lake/layout.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import type * as DuckDB from '@duckdb/node-api';
-import { allTables, tableByName } from '../../../data-schemas/index.ts';
-import { columnsOf, fileColumnsOf, type TableDef } from '../../../data-schemas/table.ts';
-import { ChainwatchError, QueryError } from '../../core/errors.ts';
-import { publishMetricVersion, tableKeys } from '../../core/lake/metric-versions.ts';
-import { PARQUET_CONTENT_TYPE } from '../../core/lake/partitions.ts';
-import type { ObjectStore } from '../../core/seams/object-store.ts';
+// The compiled CLI bundles this package's JavaScript (scripts/build.mjs): loaded from node_modules, its
+// 120 CommonJS files cost about 0.1 s of every `chainwatch query`'s start-up (docs/benchmarks.md).
 import {
-  brokenViewDdl,
-  DUCKDB_TYPE,
-  emptyTempViewDdl,
-  literalPattern,
-  sqlString,
-  type ViewFiles,
-  viewDdl,
-} from './duckdb-views.ts';
+  DuckDBInstance,
+  listValue,
+  StatementType,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+} from '@duckdb/node-api';
+import { TABLE_NAMES } from '../../../data-schemas/table-names.ts';
+import type { TableDef } from '../../../data-schemas/table.ts';
+import { ChainwatchError, QueryError } from '../../core/errors.ts';
+import type { ObjectStore } from '../../core/seams/object-store.ts';
+import type { ViewFiles } from './duckdb-views.ts';
+import { literalPattern, sqlString } from './sql-literals.ts';
 import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 
-// Required, not imported: the package is CommonJS, and Node's ESM loader first scans each of its many
-// files for their export names (cjs-module-lexer), which doubled the package's load time — about
-// 0.15 s of every `chainwatch query`'s start-up (docs/benchmarks.md).
-const { DuckDBInstance, listValue, StatementType } = createRequire(import.meta.url)(
-  '@duckdb/node-api',
-) as typeof DuckDB;
-type DuckDBInstance = DuckDB.DuckDBInstance;
-type DuckDBConnection = DuckDB.DuckDBConnection;
-type DuckDBPreparedStatement = DuckDB.DuckDBPreparedStatement;
+/**
+ * The table schemas (zod) and what is built from them (view DDL, metric versions), loaded by the first
+ * statement that names a table: a statement that names none (`select 1`) loads neither, which is
+ * about 0.1 s of a `chainwatch query`'s start-up (docs/benchmarks.md).
+ */
+let tableModules: ReturnType<typeof loadTableModules> | undefined;
+async function loadTableModules() {
+  const [schemas, views, versions, partitions] = await Promise.all([
+    import('../../../data-schemas/index.ts'),
+    import('./duckdb-views.ts'),
+    import('../../core/lake/metric-versions.ts'),
+    import('../../core/lake/partitions.ts'),
+  ]);
+  return {
+    allTables: schemas.allTables,
+    tableByName: schemas.tableByName,
+    columnsOf: schemas.columnsOf,
+    fileColumnsOf: schemas.fileColumnsOf,
+    brokenViewDdl: views.brokenViewDdl,
+    emptyTempViewDdl: views.emptyTempViewDdl,
+    viewDdl: views.viewDdl,
+    DUCKDB_TYPE: views.DUCKDB_TYPE,
+    tableKeys: versions.tableKeys,
+    publishMetricVersion: versions.publishMetricVersion,
+    PARQUET_CONTENT_TYPE: partitions.PARQUET_CONTENT_TYPE,
+  };
+}
+const tables = () => (tableModules ??= loadTableModules());
+
+/**
+ * Statements that read the catalog rather than name tables (SHOW TABLES, information_schema,
+ * duckdb_views(), DESCRIBE): they see every table's view.
+ */
+const CATALOG_WORDS = /\b(?:show|describe|summarize|information_schema|duckdb_\w+|pg_\w+|sqlite_\w+|pragma\w*)\b/i;
+
+/**
+ * The lake tables a statement may read: those it names (anywhere, even in a string or comment: a view
+ * too many costs a little time, one too few an error), or all of them for a catalog statement.
+ */
+function tablesNamedIn(sql: string): readonly string[] {
+  if (CATALOG_WORDS.test(sql)) return TABLE_NAMES;
+  const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  return TABLE_NAMES.filter((name) => words.has(name));
+}
 
 export interface DuckDBQueryEngineOptions {
   /** The lake folder the views read (`.lake/`). */
@@ -60,10 +93,10 @@ const notARead = (what: string): QueryError =>
 /** What to do next for a DuckDB error, by its error class (DuckDB names it in every message, not always first). */
 function hintFor(message: string): string {
   if (/\bCatalog Error/.test(message)) {
-    return `Query the lake tables by their Glue names: ${allTables.map((t) => t.name).join(', ')}.`;
+    return `Query the lake tables by their Glue names: ${TABLE_NAMES.join(', ')}.`;
   }
   if (/\bPermission Error/.test(message) || /configuration has been locked/.test(message)) {
-    return `An analyst session reads the lake tables and nothing else: query them by name (${allTables.map((t) => t.name).join(', ')}), not files, settings or extensions.`;
+    return `An analyst session reads the lake tables and nothing else: query them by name (${TABLE_NAMES.join(', ')}), not files, settings or extensions.`;
   }
   if (/\bParser Error/.test(message)) {
     return 'Fix the SQL syntax; chainwatch SQL must also run on Athena (Trino), so avoid ::, QUALIFY and ILIKE.';
@@ -134,17 +167,24 @@ const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
 
 /**
  * The local query engine: an in-memory DuckDB whose views have the Glue table names and read the
- * lake folder's Parquet files, configured to behave like Athena (Trino) where the two differ.
+ * lake folder's Parquet files, configured to behave like Athena (Trino) where the two differ. A
+ * table's view is made when a statement first names the table: opening the engine lists no folder
+ * and reads no Parquet footer.
  */
 export class DuckDBQueryEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
   /** The query call in progress, which `interrupt` stops. */
   private running?: Promise<QueryResult>;
+  /** The tables whose views exist, by name, and the view making in progress. */
+  private readonly viewsMade = new Set<string>();
+  private viewsMaking: Promise<unknown> = Promise.resolve();
+  /** The type checker's empty TEMP views, made by the first materialize. */
+  private typeViews?: Promise<void>;
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     /**
-     * A second session with an empty typed TEMP view per table, for the column check of materialize:
+     * A second session with an empty typed TEMP view per table (made by the first materialize), for its column check:
      * binding against them gives the same types as the real views (both cast every column to its
      * declared type) without listing or opening a single file.
      */
@@ -163,8 +203,6 @@ export class DuckDBQueryEngine implements QueryEngine {
     const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, spillDir);
     try {
       await configure(connection);
-      for (const table of allTables) await typeChecker.run(emptyTempViewDdl(table));
-      await engine.refreshViews();
       if (spillDir) await engine.lockDown(spillDir);
     } catch (cause) {
       await engine.close();
@@ -213,31 +251,49 @@ export class DuckDBQueryEngine implements QueryEngine {
   }
 
   /**
-   * Re-point the views at the files now in the lake. A table without files has an empty typed view;
-   * call this after another process landed data or switched a metric table. Views over curated files
-   * read them lazily, so a rewritten partition is seen without a refresh; a metric table's view names
-   * the files of its current version.
+   * The views of the tables a statement names that do not exist yet; one caller at a time, so
+   * statements run side by side (the report's streams) never make the same view twice.
    */
-  async refreshViews(tables: readonly TableDef[] = allTables): Promise<void> {
-    for (const table of tables) {
-      const files = await tableKeys(this.store, table);
-      const missing = table.zone === 'metrics' ? await this.firstMissing(files) : undefined;
-      if (missing) {
-        // A metric file removed by hand: the view fails when read (saying what to do), and the lake still opens,
-        // so the metrics step can recompute the table.
-        await this.run(brokenViewDdl(table, `${this.store.location}${missing} is missing: run chainwatch metrics`));
-        continue;
-      }
-      if (files.length !== 1) {
-        await this.run(viewDdl(table, this.lakeRoot, files, await this.columnsInFiles(table, files)));
-        continue;
-      }
-      // One file: its footer is read only if the view does not bind (a file from an earlier chainwatch,
-      // without a column added since), so opening a current lake reads no footers.
-      await this.run(viewDdl(table, this.lakeRoot, files, { unionByName: false })).catch(async () =>
-        this.run(viewDdl(table, this.lakeRoot, files, await this.columnsInFiles(table, files))),
-      );
+  private viewsFor(sql: string): Promise<void> {
+    const made = this.viewsMaking.then(async () => {
+      const missing = tablesNamedIn(sql).filter((name) => !this.viewsMade.has(name));
+      if (missing.length === 0) return;
+      const { tableByName } = await tables();
+      await this.refreshViews(missing.map((name) => tableByName(name)!));
+    });
+    this.viewsMaking = made.catch(() => undefined);
+    return made;
+  }
+
+  /**
+   * Make or re-point the views at the files now in the lake (default: every table's). A table without
+   * files has an empty typed view; call this after another process landed data or switched a metric
+   * table. Views over curated files read them lazily, so a rewritten partition is seen without a
+   * refresh; a metric table's view names the files of its current version.
+   */
+  async refreshViews(only?: readonly TableDef[]): Promise<void> {
+    for (const table of only ?? (await tables()).allTables) {
+      await this.makeView(table);
+      this.viewsMade.add(table.name);
     }
+  }
+
+  private async makeView(table: TableDef): Promise<void> {
+    const { brokenViewDdl, tableKeys, viewDdl } = await tables();
+    const files = await tableKeys(this.store, table);
+    const missing = table.zone === 'metrics' ? await this.firstMissing(files) : undefined;
+    if (missing) {
+      // A metric file removed by hand: the view fails when read (saying what to do), and the lake still opens,
+      // so the metrics step can recompute the table.
+      return this.run(brokenViewDdl(table, `${this.store.location}${missing} is missing: run chainwatch metrics`));
+    }
+    if (files.length !== 1)
+      return this.run(viewDdl(table, this.lakeRoot, files, await this.columnsInFiles(table, files)));
+    // One file: its footer is read only if the view does not bind (a file from an earlier chainwatch,
+    // without a column added since), so opening a current lake reads no footers.
+    await this.run(viewDdl(table, this.lakeRoot, files, { unionByName: false })).catch(async () =>
+      this.run(viewDdl(table, this.lakeRoot, files, await this.columnsInFiles(table, files))),
+    );
   }
 
   private async firstMissing(keys: readonly string[]): Promise<string | undefined> {
@@ -253,6 +309,7 @@ export class DuckDBQueryEngine implements QueryEngine {
    */
   private async columnsInFiles(table: TableDef, keys: readonly string[]): Promise<ViewFiles> {
     if (keys.length === 0) return {};
+    const { fileColumnsOf } = await tables();
     // Outside the try: a path DuckDB cannot read literally is the user's to fix (exit 2), not a DuckDB failure.
     const patterns = listValue(keys.map((k) => literalPattern(resolve(this.lakeRoot, k))));
     try {
@@ -298,6 +355,7 @@ export class DuckDBQueryEngine implements QueryEngine {
 
   private async read(sql: string, params: SqlValue[]): Promise<QueryResult> {
     try {
+      await this.viewsFor(sql);
       const statement = this.spillDir ? await this.prepareRead(sql) : await this.connection.prepare(sql);
       bindAll(statement, params);
       const reader = await statement.runAndReadAll();
@@ -321,6 +379,7 @@ export class DuckDBQueryEngine implements QueryEngine {
    * results can be read side by side, chunk by chunk; the connection closes when the loop ends.
    */
   async *stream(sql: string, params: SqlValue[] = []): AsyncGenerator<Row[]> {
+    await this.viewsFor(sql);
     const session = await this.instance.connect();
     try {
       const statement = this.spillDir ? await this.prepareRead(sql, session) : await session.prepare(sql);
@@ -335,6 +394,7 @@ export class DuckDBQueryEngine implements QueryEngine {
 
   async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
     if (this.spillDir) throw notARead(`a write of the metric table ${table}`);
+    const { tableByName, publishMetricVersion } = await tables();
     const def = tableByName(table);
     if (def?.zone !== 'metrics') {
       throw new QueryError(
@@ -354,6 +414,7 @@ export class DuckDBQueryEngine implements QueryEngine {
         throw cause instanceof ChainwatchError ? cause : this.fail(`Could not materialize ${table}`, cause);
       }
     };
+    await this.viewsFor(body);
     await this.checkColumns(def, body, params);
     const published = await publishMetricVersion(this.store, def, async (prefix) => {
       const key = prefix + PART_FILE;
@@ -372,7 +433,7 @@ export class DuckDBQueryEngine implements QueryEngine {
     try {
       const file = join(dir, PART_FILE);
       await copyTo(file);
-      await this.store.put(key, new Uint8Array(await readFile(file)), PARQUET_CONTENT_TYPE);
+      await this.store.put(key, new Uint8Array(await readFile(file)), (await tables()).PARQUET_CONTENT_TYPE);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -380,8 +441,13 @@ export class DuckDBQueryEngine implements QueryEngine {
 
   /** The SELECT must yield exactly the schema's columns, in order, with the declared types. */
   private async checkColumns(def: TableDef, body: string, params: readonly SqlValue[]): Promise<void> {
+    const { allTables, columnsOf, DUCKDB_TYPE, emptyTempViewDdl } = await tables();
     let actual: string[];
     try {
+      this.typeViews ??= (async () => {
+        for (const table of allTables) await this.typeChecker.run(emptyTempViewDdl(table));
+      })();
+      await this.typeViews;
       const statement = await this.typeChecker.prepare(body);
       bindAll(statement, params);
       actual = Array.from(

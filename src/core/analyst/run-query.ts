@@ -1,5 +1,3 @@
-import { allTables } from '../../../data-schemas/index.ts';
-import { columnsOf } from '../../../data-schemas/table.ts';
 import { didYouMean } from '../close-matches.ts';
 import { ChainwatchError, QueryError } from '../errors.ts';
 import type { QueryEngine, QueryResult, SqlValue } from '../seams/query-engine.ts';
@@ -52,15 +50,20 @@ const OTHER_ENGINE_FUNCTIONS: Record<string, string> = {
   array_join: 'array_join is Athena’s (DuckDB: array_to_string)',
 };
 
+type Schemas = typeof import('../../../data-schemas/index.ts');
+
 /** The columns an analyst may have meant: those of the tables the SQL names, else every table's. */
-function candidateColumns(sql: string): string[] {
+function candidateColumns(sql: string, { allTables, columnsOf }: Schemas): string[] {
   const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
   const named = allTables.filter((t) => words.has(t.name));
   return (named.length > 0 ? named : allTables).flatMap((t) => columnsOf(t).map((c) => c.name));
 }
 
-function explainQueryError(error: unknown, sql: string): unknown {
+async function explainQueryError(error: unknown, sql: string): Promise<unknown> {
   const message = (error as Error)?.message ?? '';
+  // The schemas (zod) are loaded only here: a query that succeeds never needs them.
+  const schemas = await import('../../../data-schemas/index.ts');
+  const { allTables } = schemas;
   const missing = MISSING_TABLE.exec(message);
   const tables = allTables.map((t) => t.name);
   if (missing) {
@@ -74,7 +77,7 @@ function explainQueryError(error: unknown, sql: string): unknown {
   const column = MISSING_COLUMN.exec(message);
   if (column) {
     const name = column[1] ?? column[2];
-    const candidates = candidateColumns(sql);
+    const candidates = candidateColumns(sql, schemas);
     return new QueryError(
       `Unknown column "${name}"`,
       `${didYouMean(name, candidates) || 'No column is spelled like it. '}docs/columns.md lists every table's columns.`,
@@ -115,7 +118,7 @@ export async function runAnalystQuery(engine: QueryEngine, query: AnalystQuery):
   try {
     return { ...(await engine.query(bound.sql, bound.params)), params: bound.named };
   } catch (error) {
-    const explained = explainQueryError(error, query.sql);
+    const explained = await explainQueryError(error, query.sql);
     if (explained instanceof ChainwatchError) throw explained;
     throw new QueryError(
       `Query failed on ${engine.name}: ${(error as Error)?.message ?? error}`,

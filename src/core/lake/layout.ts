@@ -1,4 +1,4 @@
-import { tablePrefix } from '../../../data-schemas/table.ts';
+import { tablePrefix } from '../../../data-schemas/table-names.ts';
 
 /**
  * The lake's key layout, the same in a folder and in S3: every module that names a lake key asks
