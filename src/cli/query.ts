@@ -79,8 +79,11 @@ const required = (value: string | undefined, option: string, env: string): strin
 export const ENGINES: Record<'duckdb' | 'athena', EngineFactory> = {
   duckdb: async ({ lake }) => {
     const store = new FolderObjectStore(lake);
-    await requireLake(store);
-    const { DuckDBQueryEngine } = await import('../adapters/duckdb-engine/duckdb-engine.ts');
+    // DuckDB loads (native code, on this thread) while the lake check waits for the file system.
+    const [{ DuckDBQueryEngine }] = await Promise.all([
+      import('../adapters/duckdb-engine/duckdb-engine.ts'),
+      requireLake(store),
+    ]);
     // An analyst session reads the lake tables and nothing else (SECURITY.md).
     return DuckDBQueryEngine.create({ lakeRoot: lake, store, readOnly: true });
   },
