@@ -261,6 +261,22 @@ describe('DuckDBQueryEngine', () => {
     ]);
   });
 
+  test('a session sees the metric tables as they were when it first read one, until refreshViews: views made later do not mix in a newer switch', async () => {
+    await lake.engine.materialize('concentration', concentrationSql, ['USA', 2023]);
+    const reader = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: lake.store, readOnly: true });
+    try {
+      expect((await reader.query('SELECT COUNT(*) AS n FROM supplier_shares')).rows).toEqual([{ n: 0 }]);
+      // another process switches concentration before this session names it
+      await lake.engine.materialize('concentration', concentrationSql, ['DEU', 2024]);
+      const reporters = async () => (await reader.query('SELECT DISTINCT reporter_iso3 FROM concentration')).rows;
+      expect(await reporters()).toEqual([{ reporter_iso3: 'USA' }]);
+      await reader.refreshViews([tableByName('concentration')!]);
+      expect(await reporters()).toEqual([{ reporter_iso3: 'DEU' }]);
+    } finally {
+      await reader.close();
+    }
+  });
+
   test('a materialize that fails mid-COPY leaves readers on the previous version and no temp file behind', async () => {
     await lake.engine.materialize('concentration', concentrationSql, ['DEU', 2023]);
     const files = async () => (await lake.store.list('metrics/concentration/')).filter((k) => !k.includes('.tmp-'));

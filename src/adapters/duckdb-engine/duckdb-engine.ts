@@ -180,6 +180,8 @@ export class DuckDBQueryEngine implements QueryEngine {
   private viewsMaking: Promise<unknown> = Promise.resolve();
   /** The type checker's empty TEMP views, made by the first materialize. */
   private typeViews?: Promise<void>;
+  /** The metric tables' files when a statement first named one (`metricFiles`). */
+  private metricSnapshot?: Promise<(table: TableDef) => string[]>;
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -258,8 +260,13 @@ export class DuckDBQueryEngine implements QueryEngine {
     const made = this.viewsMaking.then(async () => {
       const missing = tablesNamedIn(sql).filter((name) => !this.viewsMade.has(name));
       if (missing.length === 0) return;
-      const { tableByName } = await tables();
-      await this.refreshViews(missing.map((name) => tableByName(name)!));
+      const { tableByName, tableKeys } = await tables();
+      for (const name of missing) {
+        const table = tableByName(name)!;
+        const files = table.zone === 'metrics' ? (await this.metricFiles())(table) : await tableKeys(this.store, table);
+        await this.makeView(table, files);
+        this.viewsMade.add(name);
+      }
     });
     this.viewsMaking = made.catch(() => undefined);
     return made;
@@ -272,15 +279,33 @@ export class DuckDBQueryEngine implements QueryEngine {
    * refresh; a metric table's view names the files of its current version.
    */
   async refreshViews(only?: readonly TableDef[]): Promise<void> {
-    for (const table of only ?? (await tables()).allTables) {
-      await this.makeView(table);
+    const { allTables, tableKeys } = await tables();
+    for (const table of only ?? allTables) {
+      await this.makeView(table, await tableKeys(this.store, table));
       this.viewsMade.add(table.name);
     }
   }
 
-  private async makeView(table: TableDef): Promise<void> {
-    const { brokenViewDdl, tableKeys, viewDdl } = await tables();
-    const files = await tableKeys(this.store, table);
+  /**
+   * Every metric table's current files, read from all their manifests at once when a statement first
+   * names one: the session's metric views show the tables as they were at one moment, even when
+   * another process switches some of them in between (it keeps the replaced version until its next switch).
+   */
+  private metricFiles(): Promise<(table: TableDef) => string[]> {
+    this.metricSnapshot ??= (async () => {
+      const { allTables, tableKeys } = await tables();
+      const metrics = allTables.filter((t) => t.zone === 'metrics');
+      const files = new Map(
+        await Promise.all(metrics.map(async (t) => [t.name, await tableKeys(this.store, t)] as const)),
+      );
+      return (table: TableDef) => files.get(table.name)!;
+    })();
+    return this.metricSnapshot;
+  }
+
+  /** A table's view over its files (`tableKeys`). */
+  private async makeView(table: TableDef, files: readonly string[]): Promise<void> {
+    const { brokenViewDdl, viewDdl } = await tables();
     const missing = table.zone === 'metrics' ? await this.firstMissing(files) : undefined;
     if (missing) {
       // A metric file removed by hand: the view fails when read (saying what to do), and the lake still opens,
