@@ -143,6 +143,9 @@ export const productionShares = defineTable({
     ),
     yoy: nullable(col.double('value / previous year − 1; null when the previous year is missing.')),
     share_roll3: nullable(col.double('Mean share over year−2…year; null unless all three years are present.')),
+    is_estimate: col.boolean(
+      "True when the source marks a figure of this series and year as estimated (qualifier 'e'): the share is an estimate too.",
+    ),
   }),
 });
 

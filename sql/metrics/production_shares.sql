@@ -17,6 +17,9 @@
 --   yoy        = value / value(year − 1) − 1, only when year − 1 is present
 --   share_roll3 = mean share over year−2 … year, only when all three years are present
 --                 (calendar self-join: Athena RANGE-offset frames are avoided)
+--   is_estimate = the source marks a figure of the series-year as estimated (qualifier 'e', USGS):
+--                 a share of an estimated total is an estimate too. Decided here once; the report
+--                 shows such a year as "2025 (est.)" wherever the share appears.
 -- If a series lists a geography twice for one year (two period labels), the latest period wins.
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
 WITH
@@ -69,6 +72,13 @@ country_years AS (
   FROM shares s
   WHERE s.share IS NOT NULL
 ),
+estimated_years AS (
+  SELECT e.sector, e.commodity, e.stage, e.measure, e.source_id, e.unit, e.year,
+    MAX(CASE WHEN e.qualifier = 'e' THEN 1 ELSE 0 END) AS has_estimate
+  FROM production e
+  WHERE e.year IS NOT NULL AND NOT e.is_projection
+  GROUP BY e.sector, e.commodity, e.stage, e.measure, e.source_id, e.unit, e.year
+),
 rolling AS (
   SELECT c.sector, c.commodity, c.stage, c.measure, c.source_id, c.unit, c.geo_iso3, c.year,
     COUNT(*) AS years_present,
@@ -94,9 +104,13 @@ SELECT
   CAST(c.share AS DOUBLE) AS share,
   CAST(CASE WHEN c.prev_year = c.year - 1 AND c.prev_value <> 0
     THEN c.value / c.prev_value - 1 END AS DOUBLE) AS yoy,
-  CAST(CASE WHEN r.years_present = 3 THEN r.mean_share END AS DOUBLE) AS share_roll3
+  CAST(CASE WHEN r.years_present = 3 THEN r.mean_share END AS DOUBLE) AS share_roll3,
+  CAST(COALESCE(e.has_estimate, 0) = 1 AS BOOLEAN) AS is_estimate
 FROM country_years c
 JOIN rolling r
   ON r.sector = c.sector AND r.commodity = c.commodity AND r.stage = c.stage AND r.measure = c.measure
   AND r.source_id = c.source_id AND r.unit = c.unit AND r.geo_iso3 = c.geo_iso3 AND r.year = c.year
+LEFT JOIN estimated_years e
+  ON e.sector = c.sector AND e.commodity = c.commodity AND e.stage = c.stage AND e.measure = c.measure
+  AND e.source_id = c.source_id AND e.unit = c.unit AND e.year = c.year
 ORDER BY c.sector, c.commodity, c.stage, c.measure, c.source_id, c.geo_iso3, c.year

@@ -2,7 +2,7 @@
 -- in the latest year of each series it is in (the country page's production table). Only shares of
 -- the world (not of US imports or of demand), and only series listing more than one country: a
 -- single-country figure has no production page and is shown where it is published (sector pages).
--- is_estimate: the source marks a figure of that series-year as estimated (USGS 'e'), shown "(est.)".
+-- is_estimate (production_shares): the series-year is a source estimate, shown "(est.)".
 -- Report query, page family "country" (key iso3): one row per commodity, measure and source.
 WITH leaders AS (
   SELECT DISTINCT l.partner_iso3
@@ -23,16 +23,9 @@ series AS (
   JOIN world_series w ON w.commodity = p.commodity AND w.measure = p.measure AND w.source_id = p.source_id
   GROUP BY p.geo_iso3, p.commodity, p.measure, p.source_id
 )
-SELECT p.geo_iso3 AS iso3, p.commodity, p.measure, p.source_id, p.year, p.share,
-  COALESCE(e.is_estimate, FALSE) AS is_estimate
+SELECT p.geo_iso3 AS iso3, p.commodity, p.measure, p.source_id, p.year, p.share, p.is_estimate
 FROM production_shares p
 JOIN series s
   ON s.geo_iso3 = p.geo_iso3 AND s.commodity = p.commodity AND s.measure = p.measure
   AND s.source_id = p.source_id AND s.year = p.year
-LEFT JOIN (
-  SELECT q.commodity, q.measure, q.source_id, q.year, MAX(CASE WHEN q.qualifier = 'e' THEN 1 ELSE 0 END) = 1 AS is_estimate
-  FROM production q
-  WHERE NOT q.is_projection AND q.year IS NOT NULL
-  GROUP BY q.commodity, q.measure, q.source_id, q.year
-) e ON e.commodity = p.commodity AND e.measure = p.measure AND e.source_id = p.source_id AND e.year = p.year
 ORDER BY p.geo_iso3, p.commodity, p.measure, p.source_id

@@ -392,6 +392,11 @@ describe('production (T6, T8, T14, T17)', () => {
           { CHN: { 2024: 79 }, MOZ: { 2024: 15 }, BRA: { 2024: 6 }, WLD: { 2024: 101 } },
         ),
         ...productionRows({ measure: 'residual_only', unit: 't' }, { CHN: { 2024: 70 }, OTH: { 2024: 30 } }),
+        // is_estimate: an estimated world total (USGS 'e') makes every 2024 share of the series an estimate
+        ...productionRows(
+          { measure: 'estimated_total', unit: 't' },
+          { CHN: { 2023: 60, 2024: 65 }, AUS: { 2023: 40, 2024: 35 }, WLD: { 2023: 100, 2024: 100 } },
+        ).map((r) => (r.geo_iso3 === 'WLD' && r.year === 2024 ? { ...r, qualifier: 'e' } : r)),
       ],
     });
   });
@@ -476,6 +481,22 @@ describe('production (T6, T8, T14, T17)', () => {
       "SELECT geo_iso3 FROM production_shares WHERE measure = 'mine_production' ORDER BY geo_iso3",
     );
     expect(rows.map((r) => r.geo_iso3)).toEqual(['AUS', 'CHN', 'MMR', 'USA']);
+  });
+
+  test('a series-year with an estimated figure marks all its shares is_estimate; other years and series not', async () => {
+    const { rows } = await lake.engine.query(
+      "SELECT year, geo_iso3, is_estimate FROM production_shares WHERE measure = 'estimated_total' ORDER BY year, geo_iso3",
+    );
+    expect(rows).toEqual([
+      { year: 2023, geo_iso3: 'AUS', is_estimate: false },
+      { year: 2023, geo_iso3: 'CHN', is_estimate: false },
+      { year: 2024, geo_iso3: 'AUS', is_estimate: true },
+      { year: 2024, geo_iso3: 'CHN', is_estimate: true },
+    ]);
+    const { rows: others } = await lake.engine.query(
+      "SELECT DISTINCT is_estimate FROM production_shares WHERE measure <> 'estimated_total'",
+    );
+    expect(others).toEqual([{ is_estimate: false }]);
   });
 
   test('shares of world only where the listed rows make up the world', async () => {

@@ -8,15 +8,12 @@ import type { ProductionShareRow } from '../../../data-schemas/index.ts';
 const WORLD_SHARE_STAGES = ['mining', 'refining', 'manufacturing', 'reserves', 'demand'];
 const STAGE_ORDER = ['mining', 'refining', 'manufacturing', 'demand', 'reserves'];
 
-/** A production_shares row as the report reads it (sql/report/commodity_shares.sql): with whether its series-year is a source estimate. */
-type ShareRow = ProductionShareRow & { is_estimate?: boolean };
-
 export interface ShareSeriesGroup {
   commodity: string;
   measure: string;
   stage: string;
   /** All sources of this commodity and measure; each source stays its own series. */
-  rows: ShareRow[];
+  rows: ProductionShareRow[];
 }
 
 export interface WorldShareSeries {

@@ -88,10 +88,10 @@ export function countryPage(
   const codeNote = model.countryNote(country.iso3);
   const groups = [...new Set(model.partnerGroups.filter((g) => g.iso3 === country.iso3).map((g) => g.group_id))].sort();
   const productionRows = (
-    page.rows.production as unknown as (Pick<
+    page.rows.production as unknown as Pick<
       ProductionShareRow,
-      'commodity' | 'measure' | 'source_id' | 'year' | 'share'
-    > & { is_estimate: boolean })[]
+      'commodity' | 'measure' | 'source_id' | 'year' | 'share' | 'is_estimate'
+    >[]
   ).sort(
     (a, b) =>
       a.commodity.localeCompare(b.commodity) ||
