@@ -274,6 +274,51 @@ describe('what a reader can quote from the bundled site', () => {
     expect(china).toMatch(new RegExp(`Rare earths mine production ${year} \\(est\\.\\) \\d`));
   });
 
+  it('shows a USGS estimate with “(est.)” inside the production chart: hover text, year axis and its data table', async () => {
+    const estimated = (await bundledCsv('rare_earths.csv')).filter(
+      (r) => r.indicator === 'mine_production' && r.source_id === 'USGS_MCS2026_REE' && r.geo === 'CHN' && r.year,
+    );
+    const year = Math.max(...estimated.map((r) => Number(r.year)));
+    expect(estimated.find((r) => Number(r.year) === year)!.qualifier).toBe('e');
+    const page = await readFile(join(site, 'production/rare_earths.html'), 'utf8');
+    const figure = /<figure class="chart" id="production-rare_earths-mine-production"[\s\S]*?<\/figure>/.exec(page)![0];
+    expect(figure).toMatch(new RegExp(`<title>Year: ${year} \\(est\\.\\); Share: \\d+%; Country: China; `));
+    expect(figure).toMatch(new RegExp(`<text[^>]*>${year} \\(est\\.\\)</text>`));
+    const table = /<details class="chart-data">[\s\S]*?<\/details>/.exec(figure)![0];
+    expect(table).toMatch(new RegExp(`<tr><td>${year} \\(est\\.\\)</td><td>CHN</td><td>China</td>`));
+    // The CSV keeps the year as a number and the flag as a column of its own.
+    const csv = parseCsv(await readFile(join(site, 'data/production-rare_earths-mine-production.csv'), 'utf8'));
+    expect(csv.find((r) => r.geo_iso3 === 'CHN' && r.year === String(year))!.is_estimate).toBe('true');
+  });
+
+  it('draws the chips capacity series of every source in one chart of capacity share by region, first on the page', async () => {
+    const page = await readFile(join(site, 'production/chips.html'), 'utf8');
+    const ids = [...page.matchAll(/<figure class="chart" id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids[0]).toBe('production-chips-capacity');
+    expect(ids.filter((id) => /-(fab|wafer)-capacity/.test(id))).toEqual([]);
+    const csv = parseCsv(await readFile(join(site, 'data/production-chips-capacity.csv'), 'utf8'));
+    const capacity = (await bundledCsv('semiconductor_fab_capacity_share.csv')).filter((r) =>
+      ['fab_capacity_share', 'wafer_capacity_share_icinsights'].includes(r.indicator),
+    );
+    // Every drawn figure is a bundled figure of one of the two measures, of the source it names.
+    for (const r of csv)
+      expect(
+        capacity.some(
+          (c) =>
+            c.indicator === r.measure &&
+            c.source_id === r.source_id &&
+            c.geo === r.geo_iso3 &&
+            c.year.slice(0, 4) === r.year && // "2019-12": the year the period ends in
+            Number(c.value) / 100 === Number(r.share),
+        ),
+        JSON.stringify(r),
+      ).toBe(true);
+    expect(new Set(csv.map((r) => r.measure))).toEqual(
+      new Set(['fab_capacity_share', 'wafer_capacity_share_icinsights']),
+    );
+    expect(new Set(csv.map((r) => r.geo_iso3))).toEqual(new Set(['USA', 'CHN', 'JPN', 'TWN', 'KOR']));
+  });
+
   it('says how far each source’s data reach without counting projections as data', async () => {
     const quality = await readFile(join(site, 'data-quality.html'), 'utf8');
     const coverage = /<section aria-labelledby="coverage">[\s\S]*?<\/section>/.exec(quality)![0];

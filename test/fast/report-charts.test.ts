@@ -199,11 +199,18 @@ describe('labels', () => {
 });
 
 /** A production_shares row of the chips fab-capacity series. */
-const capacityRow = (source_id: string, geo_iso3: string, year: number, share: number): ProductionShareRow =>
+const capacityRow = (
+  source_id: string,
+  geo_iso3: string,
+  year: number,
+  share: number,
+  { measure = 'fab_capacity_share', is_estimate = false } = {},
+): ProductionShareRow =>
   ({
     sector: 'semiconductors',
     commodity: 'chips',
-    measure: 'fab_capacity_share',
+    measure,
+    is_estimate,
     stage: 'manufacturing',
     source_id,
     geo_iso3,
@@ -262,6 +269,97 @@ describe('charts that do not invent', () => {
     const bars = productionBarsChart({ id: 'b', subject: 'Chips', rows: single, maxGeos: 6, sourceName: (id) => id });
     expect(bars.takeaway).toBe('USA: 10.0% in 2022 (SIA, the only country it gives for that year).');
     expect(bars.takeaway).not.toMatch(/largest/);
+  });
+});
+
+describe('source estimates inside production charts', () => {
+  const est = { is_estimate: true };
+  // MCS 2025 estimates 2024; MCS 2026 gives 2024 as final and estimates 2025.
+  const rows = [
+    capacityRow('MCS2025', 'CHN', 2023, 0.68),
+    capacityRow('MCS2025', 'CHN', 2024, 0.69, est),
+    capacityRow('MCS2026', 'CHN', 2024, 0.7),
+    capacityRow('MCS2026', 'CHN', 2025, 0.69, est),
+  ];
+  const chart = productionSharesChart({ id: 're', subject: 'Rare earths', rows, maxGeos: 6, sourceName: (id) => id });
+
+  it('marks an estimated year in the hover text of its marks, and only there', async () => {
+    const svg = await renderChartSvg('re', chart.spec(new Map(), CHART_SIZES[0]));
+    const titles = [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    expect(titles).toContain('Year: 2024 (est.); Share: 69%; Country: CHN; Source: MCS2025');
+    expect(titles).toContain('Year: 2024; Share: 70%; Country: CHN; Source: MCS2026');
+    expect(titles).toContain('Year: 2025 (est.); Share: 69%; Country: CHN; Source: MCS2026');
+    expect(titles.filter((t) => t.includes('(est.)'))).toHaveLength(2);
+  });
+
+  it('marks an axis year "(est.)" only when every figure of that year is an estimate', async () => {
+    const svg = await renderChartSvg('re', chart.spec(new Map(), CHART_SIZES[0]));
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toContain('2025 (est.)');
+    expect(labels).toContain('2024');
+    expect(labels).not.toContain('2024 (est.)');
+  });
+
+  it('keeps the year and the flag in the CSV, and the bar chart names an all-estimate year in its title', () => {
+    expect(chart.columns).toContain('is_estimate');
+    expect(chart.rows.map((r) => [r.year, r.is_estimate])).toEqual([
+      [2023, false],
+      [2024, true],
+      [2024, false],
+      [2025, true],
+    ]);
+    const single = [capacityRow('MCS2026', 'CHN', 2025, 0.69, est), capacityRow('MCS2026', 'USA', 2025, 0.12, est)];
+    const bars = productionBarsChart({
+      id: 'b',
+      subject: 'Rare earths',
+      rows: single,
+      maxGeos: 6,
+      sourceName: (id) => id,
+    });
+    expect(bars.title).toBe('Rare earths: share of world, 2025 (est.)');
+    expect(bars.takeaway).toContain('in 2025 (est.)');
+  });
+});
+
+describe('capacity by region: several capacity measures in one chart', () => {
+  const wafer = { measure: 'wafer_capacity_share_icinsights' };
+  const rows = [
+    capacityRow('BCG', 'USA', 1990, 0.37),
+    capacityRow('BCG', 'USA', 2020, 0.12),
+    capacityRow('ICI', 'TWN', 2019, 0.22, wafer),
+    capacityRow('ICI', 'TWN', 2020, 0.214, wafer),
+    capacityRow('ICI', 'KOR', 2020, 0.204, wafer),
+  ];
+  const merged = productionSharesChart({
+    id: 'cap',
+    subject: 'Chips capacity',
+    rows,
+    maxGeos: 6,
+    sourceName: (id) => id,
+    measureName: (m) => seriesName('chips', m),
+  });
+
+  it('draws every source and measure in one chart, a shape per source, no line across missing years', async () => {
+    const svg = await renderChartSvg('cap', merged.spec(new Map(), CHART_SIZES[0]));
+    expect((svg.match(/aria-roledescription="point"/g) ?? []).length).toBe(5);
+    // USA 1990 and 2020 stay two points; Taiwan's 2019–2020 figures of one source are joined.
+    const joined = linePaths(svg).filter((d) => /L/.test(d));
+    expect(joined).toHaveLength(1);
+    const shapes = new Set(
+      [...svg.matchAll(/aria-roledescription="point"[^>]* d="([^"]*)"/g)].map((m) => m[1].replace(/[\d.-]+/g, '#')),
+    );
+    expect(shapes.size).toBe(2);
+    expect(merged.columns).toEqual(expect.arrayContaining(['measure', 'series', 'source_id', 'share', 'is_estimate']));
+    expect(new Set(merged.rows.map((r) => r.series))).toEqual(
+      new Set([seriesName('chips', 'fab_capacity_share'), seriesName('chips', 'wafer_capacity_share_icinsights')]),
+    );
+  });
+
+  it('names the largest within one source and year, never across the two measures', () => {
+    // 2020: BCG gives the US only (12 %), IC Insights Taiwan and Korea: the two sources are not ranked together.
+    expect(merged.takeaway).toBe(
+      'TWN held the largest share in 2020 of the 2 countries ICI gives: 21%, against 22% in 2019.',
+    );
   });
 });
 

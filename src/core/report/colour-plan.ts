@@ -4,7 +4,7 @@ import type { SiteModel } from './model.ts';
 import { familyPages } from './page-data.ts';
 import { countryFamily } from './pages/country.ts';
 import { PRODUCT_QUERY_VALUES, productFamily } from './pages/product.ts';
-import { commodityFamily, commodityOf, commoditySeries, seriesChart } from './pages/production.ts';
+import { commodityCharts, commodityFamily, commodityOf, commoditySeries } from './pages/production.ts';
 
 /**
  * The site-wide country colours, chosen before the first chart is drawn: a pass over the queries that
@@ -23,7 +23,7 @@ export async function planColours(engine: QueryEngine, model: SiteModel): Promis
   const commodities = { key: commodityFamily.key, queries: { shares: commodityFamily.queries.shares } };
   for await (const page of familyPages(engine, commodities)) {
     const commodity = commodityOf(page.key, commoditySeries(model, page.rows.shares));
-    for (const group of commodity?.groups ?? []) plan.add(seriesChart(model, group).countries);
+    for (const chart of commodity ? commodityCharts(model, commodity) : []) plan.add(chart.countries);
   }
   return plan.colours();
 }

@@ -1,9 +1,9 @@
-import type { ChartDef } from './charts/chart.ts';
+import type { ChartDef, ChartRow } from './charts/chart.ts';
 import type { CountryColours } from './charts/palette.ts';
 import { renderChartSvg } from './charts/render.ts';
 import { CHART_SIZES, type ChartSize } from './charts/theme.ts';
 import { toCsv, type Cell } from './csv.ts';
-import { formatShare, formatUsd, formatYears } from './format.ts';
+import { estimatedYear, formatShare, formatUsd, formatYears } from './format.ts';
 import { html, trustedMarkup, type SafeHtml } from './html.ts';
 import { mounts, paths, relativeHref } from './paths.ts';
 import { columnLabel, plainWords } from './columns.ts';
@@ -119,6 +119,12 @@ function readerCell(column: string, value: Cell, ctx: FigureContext): string {
   return formatCell(column, value);
 }
 
+/** A row's cell in the reader's table: a year the source estimated reads "2025 (est.)" (the CSV keeps the year and is_estimate). */
+const tableCell = (column: string, row: ChartRow, ctx: FigureContext): string =>
+  column === 'year' && row.is_estimate === true
+    ? estimatedYear(Number(row.year), true)
+    : readerCell(column, row[column] ?? null, ctx);
+
 /**
  * The figure as it appears on a page: the inline SVG, a caption with the takeaway and the sources
  * (short name and years, linked to the full citation), links to the CSV and the spec, and the same
@@ -133,7 +139,14 @@ export function figureHtml(rendered: RenderedChart, pagePath: string, ctx: Figur
   );
   const through = dataThrough(chart);
   // The source id column already reads as the source's short name; a chart's own name column would repeat it.
-  const shown = chart.columns.filter((c) => !(c === 'source' && chart.columns.includes('source_id')));
+  // Whether a figure is an estimate is read in its year ("2025 (est.)"), not as a column of true/false.
+  // A measure reads as its series' name where the chart has one.
+  const shown = chart.columns.filter(
+    (c) =>
+      !(c === 'source' && chart.columns.includes('source_id')) &&
+      !(c === 'measure' && chart.columns.includes('series')) &&
+      c !== 'is_estimate',
+  );
   return html`<figure class="chart" id="${chart.id}" data-title="${chart.title}">
 <div class="chart-svg">${rendered.svgs.map(({ size, svg }) => html`<div class="chart-${size.name}">${trustedMarkup(svg)}</div>`)}</div>
 <figcaption>
@@ -148,7 +161,7 @@ export function figureHtml(rendered: RenderedChart, pagePath: string, ctx: Figur
 <details class="chart-data"><summary>Data table<span class="visually-hidden">: ${chart.title}</span></summary>
 <div class="table-scroll"><table>
 <thead><tr>${shown.map((c) => html`<th scope="col">${columnLabel(c)}</th>`)}</tr></thead>
-<tbody>${chart.rows.map((r) => html`<tr>${shown.map((c) => html`<td>${readerCell(c, r[c] ?? null, ctx)}</td>`)}</tr>`)}</tbody>
+<tbody>${chart.rows.map((r) => html`<tr>${shown.map((c) => html`<td>${tableCell(c, r, ctx)}</td>`)}</tr>`)}</tbody>
 </table></div>
 </details>
 </figure>`;

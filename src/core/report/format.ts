@@ -63,6 +63,10 @@ export function formatPublished(
   return `${prefix}${number} ${unit.replace(/_/g, ' ')}${suffix}`;
 }
 
+/** A year as firm as its figure is: "2025 (est.)" when the source estimated it (production_shares.is_estimate). */
+export const estimatedYear = (year: number, isEstimate: boolean): string =>
+  isEstimate ? `${year} (est.)` : String(year);
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Source period strings made readable: "2019-12" → "Dec 2019", "2019-01/2019-07" → "Jan 2019–Jul 2019", "" → "undated". */

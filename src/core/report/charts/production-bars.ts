@@ -1,9 +1,9 @@
 import type { ProductionShareRow } from '../../../../data-schemas/index.ts';
-import { formatShare } from '../format.ts';
+import { estimatedYear, formatShare } from '../format.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
 import { colourOf } from './palette.ts';
 import { baseSpec, categoryAxis, shareAxis } from './theme.ts';
-import { largestInOneSource } from './production-shares.ts';
+import { largestInOneSource, shareMarkLabel } from './production-shares.ts';
 
 export interface ProductionBarsInput {
   id: string;
@@ -35,12 +35,19 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
     source_id: r.source_id,
     year: r.year,
     share: r.share,
+    is_estimate: r.is_estimate,
   }));
+  const sourceNames = Object.fromEntries(sourceIds.map((id) => [id, input.sourceName(id)]));
   const year = input.rows[0].year;
+  // The title's year reads "(est.)" when every figure of it is a source estimate; otherwise the bars' hover text and the table say which are.
+  const yearLabel = estimatedYear(
+    year,
+    input.rows.every((r) => r.is_estimate),
+  );
   const geos = [...new Set(top.map((r) => r.geo_iso3))];
   const names = new Map(top.map((r) => [r.geo_iso3, r.geo_name]));
   const { leader, compared } = largestInOneSource(input.rows);
-  const title = `${input.subject}: share of world, ${year}`;
+  const title = `${input.subject}: share of world, ${yearLabel}`;
   const subtitle =
     geoCount > geos.length
       ? `Largest ${geos.length} of ${geoCount} countries`
@@ -53,16 +60,17 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
     description,
     takeaway:
       compared > 1
-        ? `${leader.geo_name} held the largest share in ${year} of the ${compared} countries ${input.sourceName(leader.source_id)} gives: ${formatShare(leader.share)}.`
-        : `${leader.geo_name}: ${formatShare(leader.share)} in ${year} (${input.sourceName(leader.source_id)}, the only country it gives for that year).`,
+        ? `${leader.geo_name} held the largest share in ${estimatedYear(year, leader.is_estimate)} of the ${compared} countries ${input.sourceName(leader.source_id)} gives: ${formatShare(leader.share)}.`
+        : `${leader.geo_name}: ${formatShare(leader.share)} in ${estimatedYear(year, leader.is_estimate)} (${input.sourceName(leader.source_id)}, the only country it gives for that year).`,
     sources: sourceIds.map((sourceId) => ({ sourceId, years: [year] })),
     tables: ['production_shares'],
-    columns: ['bar', 'geo_iso3', 'geo_name', 'source_id', 'year', 'share'],
+    columns: ['bar', 'geo_iso3', 'geo_name', 'source_id', 'year', 'share', 'is_estimate'],
     rows,
     countries: geos,
     spec: (colours, size) => ({
       ...baseSpec(title, subtitle, description, size, Math.max(60, rows.length * 26)),
       data: { values: rows },
+      transform: [shareMarkLabel(`${JSON.stringify(sourceNames)}[datum.source_id]`)],
       mark: { type: 'bar', height: { band: 0.75 } },
       encoding: {
         y: {
@@ -81,6 +89,7 @@ export function productionBarsChart(input: ProductionBarsInput): ChartDef {
           scale: { domain: geos.map((g) => names.get(g)!), range: geos.map((g) => colourOf(colours, g)) },
           legend: null,
         },
+        description: { field: 'mark_label' },
       },
     }),
   };

@@ -1,7 +1,7 @@
 import type { ProductionShareRow, SupplierShareRow } from '../../../../data-schemas/index.ts';
 import type { ChartSource } from '../charts/chart.ts';
 import { countrySharesChart } from '../charts/country-shares.ts';
-import { figureValue, formatShare, formatUsd, formatYearRuns, formatYears } from '../format.ts';
+import { estimatedYear, figureValue, formatShare, formatUsd, formatYearRuns, formatYears } from '../format.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
@@ -124,7 +124,7 @@ ${
 <thead><tr><th scope="col">Series</th><th scope="col">Year</th><th scope="col" class="num">Share of world</th><th scope="col">Source</th></tr></thead>
 <tbody>${productionRows.map(
         (r) =>
-          html`<tr><td><a href="${ctx.href(paths.production(r.commodity))}">${seriesName(r.commodity, r.measure)}</a></td><td>${r.year}${r.is_estimate ? ' (est.)' : ''}</td><td class="num">${figureValue(r.share, formatShare(r.share))}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
+          html`<tr><td><a href="${ctx.href(paths.production(r.commodity))}">${seriesName(r.commodity, r.measure)}</a></td><td>${estimatedYear(r.year, r.is_estimate)}</td><td class="num">${figureValue(r.share, formatShare(r.share))}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''

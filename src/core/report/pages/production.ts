@@ -68,13 +68,15 @@ export function commodityOf(id: string, series: readonly SectorSeries[]): Commod
   return drawing.length === 0 ? null : { id, sector: drawing[0].sector, groups: drawing.flatMap((s) => s.drawn) };
 }
 
+const sourceNameIn = (model: SiteModel) => (id: string) => {
+  const source = model.source(id);
+  return source ? shortCitation(source) : id;
+};
+
 /** A series' chart: lines over time, or bars when it has a single year. */
-export function seriesChart(model: SiteModel, g: ShareSeriesGroup): ChartDef {
+function seriesChart(model: SiteModel, g: ShareSeriesGroup): ChartDef {
   const input = {
-    sourceName: (id: string) => {
-      const source = model.source(id);
-      return source ? shortCitation(source) : id;
-    },
+    sourceName: sourceNameIn(model),
     // The measure in words (hyphens): the id is the chart's anchor, read out in its citation's address.
     id: `production-${slug(g.commodity)}-${slug(g.measure).replaceAll('_', '-')}`,
     subject: seriesName(g.commodity, g.measure),
@@ -83,6 +85,35 @@ export function seriesChart(model: SiteModel, g: ShareSeriesGroup): ChartDef {
   };
   return new Set(g.rows.map((r) => r.year)).size > 1 ? productionSharesChart(input) : productionBarsChart(input);
 }
+
+/**
+ * Whole-industry capacity series (fab or wafer capacity, not one technology node's): a page that has
+ * them leads with them, since capacity by region is what the chips claims are about.
+ */
+const isCapacitySeries = (g: ShareSeriesGroup) => /capacity/.test(g.measure) && !/\d+nm(_|$)/.test(g.measure);
+
+/**
+ * A commodity page's charts, capacity first. Several whole-industry capacity measures (fab capacity
+ * from one set of sources, wafer capacity from IC Insights) are one chart of capacity share by region:
+ * each source and measure its own marks, points for the years it gives, no line across a year
+ * without a figure, "largest" within one source and year.
+ */
+export function commodityCharts(model: SiteModel, commodity: Commodity): ChartDef[] {
+  const capacity = commodity.groups.filter(isCapacitySeries);
+  const others = commodity.groups.filter((g) => !isCapacitySeries(g)).map((g) => seriesChart(model, g));
+  if (capacity.length < 2) return [...capacity.map((g) => seriesChart(model, g)), ...others];
+  const merged = productionSharesChart({
+    id: `production-${slug(commodity.id)}-capacity`,
+    subject: `${commodityLabel(commodity.id)} capacity`,
+    rows: capacity.flatMap((g) => g.rows),
+    maxGeos: MAX_GEOS,
+    sourceName: sourceNameIn(model),
+    measureName: (measure) => seriesName(commodity.id, measure),
+  });
+  return [merged, ...others];
+}
+
+const commodityLabel = (id: string) => humanize(id);
 
 /** Concentration rows of drawn series at production stages, over enough countries to mean something. */
 export function cr3Rows(
@@ -101,20 +132,8 @@ export const byTableOrder = (a: ProductionConcentrationRow, b: ProductionConcent
   return a.year - b.year;
 };
 
-const commodityLabel = (id: string) => humanize(id);
-
-/**
- * Whole-industry capacity series (fab or wafer capacity, not one technology node's): a page that has
- * them leads with them, since capacity by region is what the chips claims are about.
- */
-const isCapacitySeries = (g: ShareSeriesGroup) => /capacity/.test(g.measure) && !/\d+nm(_|$)/.test(g.measure);
-
 export function productionPage(model: SiteModel, commodity: Commodity, page: CommodityRows): PagePlan {
-  const groups = [
-    ...commodity.groups.filter(isCapacitySeries),
-    ...commodity.groups.filter((g) => !isCapacitySeries(g)),
-  ];
-  const charts = groups.map((g) => seriesChart(model, g));
+  const charts = commodityCharts(model, commodity);
   const keys = new Set(commodity.groups.map(seriesKey));
   const concentration = cr3Rows(page.rows.concentration as unknown as ProductionConcentrationRow[], keys).sort(
     (a, b) =>

@@ -2,7 +2,8 @@ import { shortCitation } from '../citations.ts';
 import type { BasketRow, ProductionConcentrationRow, ProductionRow } from '../../../../data-schemas/index.ts';
 import type { ChartDef } from '../charts/chart.ts';
 import { stageCr3Chart } from '../charts/stage-cr3.ts';
-import { figureValue, formatHhi, formatPeriod, formatPublished, formatShare } from '../format.ts';
+import { largestInOneSource } from '../charts/production-shares.ts';
+import { estimatedYear, figureValue, formatHhi, formatPeriod, formatPublished, formatShare } from '../format.ts';
 import { importsHeadline, type Headline } from '../headlines.ts';
 import { html } from '../html.ts';
 import type { Sector, SiteModel } from '../model.ts';
@@ -27,10 +28,12 @@ export const sectorFamily = {
 
 export type SectorRows = PageRows<keyof typeof sectorFamily.queries>;
 
-/** A drawn series as the sector page lists it: its latest year and the largest country then. */
+/** A drawn series as the sector page lists it: its latest year and the largest country then, within one source. */
 interface SeriesLink extends Pick<ShareSeriesGroup, 'commodity' | 'measure' | 'stage'> {
   latest: number;
-  leader: { geo_name: string; share: number };
+  leader: { geo_name: string; share: number; is_estimate: boolean };
+  /** How many countries that source gives for the year: one is no "largest". */
+  compared: number;
 }
 
 /** What the commodity pages found for one sector: drawn series, duplicate series, headline figures, CR3 rows. */
@@ -49,13 +52,11 @@ export const emptySectorProduction = (): SectorProduction => ({
   cr3: [],
 });
 
-/** A drawn series' link: its latest year and the country with the largest share then. */
+/** A drawn series' link: its latest year and the country with the largest share then, among one source's figures. */
 export function seriesLink(g: ShareSeriesGroup): SeriesLink {
   const latest = Math.max(...g.rows.map((r) => r.year));
-  const leader = g.rows
-    .filter((r) => r.year === latest)
-    .sort((a, b) => b.share - a.share || a.geo_iso3.localeCompare(b.geo_iso3))[0];
-  return { commodity: g.commodity, measure: g.measure, stage: g.stage, latest, leader };
+  const { leader, compared } = largestInOneSource(g.rows.filter((r) => r.year === latest));
+  return { commodity: g.commodity, measure: g.measure, stage: g.stage, latest, leader, compared };
 }
 
 /** A sector's headline figures: its mining and refining series, then China's share of its US imports. */
@@ -136,8 +137,10 @@ ${
     ? html`<section aria-labelledby="production"><h2 id="production">Production and capacity</h2>
 ${charts.map((c) => ctx.figure(c))}
 <p>Share of world by country over time, series by series:</p>
-<ul class="series-links">${drawn.map(({ latest, leader, ...g }) => {
-        return html`<li><a href="${ctx.href(paths.production(g.commodity))}">${seriesName(g.commodity, g.measure)}</a> <span class="small">(${g.stage}; largest in ${latest}: ${leader.geo_name}, ${figureValue(leader.share, formatShare(leader.share))})</span></li>`;
+<ul class="series-links">${drawn.map(({ latest, leader, compared, ...g }) => {
+        const year = estimatedYear(latest, leader.is_estimate);
+        const share = figureValue(leader.share, formatShare(leader.share));
+        return html`<li><a href="${ctx.href(paths.production(g.commodity))}">${seriesName(g.commodity, g.measure)}</a> <span class="small">(${g.stage}; ${compared > 1 ? html`largest in ${year}: ${leader.geo_name}, ${share}` : html`${year}: ${leader.geo_name}, ${share}, the only country its source gives`})</span></li>`;
       })}</ul></section>`
     : ''
 }
