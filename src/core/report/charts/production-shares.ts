@@ -26,7 +26,7 @@ const SOURCE_DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4]];
 const SOURCE_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left'];
 
 /** One series of a share chart: a source's figures for one measure (two measures or sources never join). */
-export const shareSeriesOf = (r: Pick<ProductionShareRow, 'source_id' | 'measure'>): string =>
+const shareSeriesOf = (r: Pick<ProductionShareRow, 'source_id' | 'measure'>): string =>
   `${r.source_id}|${r.measure}`;
 
 /**
@@ -43,7 +43,7 @@ export const shareMarkLabel = (sourceExpr: string) => ({
  * The year axis' labels: a year whose every drawn figure is a source estimate reads "2025 (est.)". A year
  * that one source estimates and another does not keeps its plain label; its marks and table say which.
  */
-export function estimatedYearsAxis(rows: readonly Pick<ProductionShareRow, 'year' | 'is_estimate'>[]) {
+function estimatedYearsAxis(rows: readonly Pick<ProductionShareRow, 'year' | 'is_estimate'>[]) {
   const years = [...new Set(rows.map((r) => r.year))];
   const estimated = years.filter((y) => rows.every((r) => r.year !== y || r.is_estimate)).sort((a, b) => a - b);
   return estimated.length > 0
