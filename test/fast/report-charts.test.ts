@@ -7,6 +7,7 @@ import { estimateTextWidth } from '../../src/core/report/charts/text-metrics.ts'
 import { CHART_SIZES, wrapLines } from '../../src/core/report/charts/theme.ts';
 import { productionSharesChart } from '../../src/core/report/charts/production-shares.ts';
 import { productionBarsChart } from '../../src/core/report/charts/production-bars.ts';
+import { hhiLineChart } from '../../src/core/report/charts/hhi-line.ts';
 import type { ProductionShareRow } from '../../data-schemas/index.ts';
 import { shortCitation } from '../../src/core/report/citations.ts';
 import { toCsv } from '../../src/core/report/csv.ts';
@@ -364,6 +365,29 @@ describe('capacity by region: several capacity measures in one chart', () => {
 });
 
 describe('chart layout on a phone', () => {
+  it('wraps the HHI bands’ legend labels on a phone instead of cutting them short', async () => {
+    const chart = hhiLineChart({
+      id: 'hhi',
+      productLabel: 'Chips',
+      hs6: '854231',
+      concentration: [
+        { year: 2023, hhi: 0.3 },
+        { year: 2024, hhi: 0.45 },
+      ],
+      sources: [],
+      yearText: String,
+    });
+    for (const size of CHART_SIZES) {
+      const svg = await renderChartSvg('hhi', chart.spec(new Map(), size));
+      const labels = [...svg.matchAll(/<g class="mark-text role-legend-label"[^>]*>([\s\S]*?)<\/g>/g)].flatMap((g) =>
+        [...g[1].matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1].replace(/<[^>]+>/g, ' ')),
+      );
+      expect(labels, size.name).toHaveLength(2);
+      for (const label of labels) expect(label, size.name).not.toMatch(/…/);
+      expect(labels.join(' ').replace(/\s+/g, ' '), size.name).toContain('EU-style dependency threshold');
+    }
+  });
+
   it('lays a bar chart out by its labels as truncated: long labels never push the bars off the chart', async () => {
     const long = 'A very long category name that goes on and on, with a citation in brackets (2021)';
     const spec = (label: string) =>

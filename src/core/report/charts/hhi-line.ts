@@ -1,7 +1,7 @@
 import type { ConcentrationRow } from '../../../../data-schemas/index.ts';
 import { HHI_BANDS } from '../thresholds.ts';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
-import { baseSpec, yearAxis } from './theme.ts';
+import { baseSpec, wrappedLegendLabels, yearAxis } from './theme.ts';
 import { breakAtMissingYears, yearSpan } from './year-gaps.ts';
 
 export interface HhiLineInput {
@@ -57,7 +57,16 @@ export function hhiLineChart(input: HhiLineInput): ChartDef {
               type: 'nominal',
               title: null,
               scale: { domain: HHI_BANDS.map((b) => b.legend), range: BAND_COLOURS },
-              legend: { orient: 'bottom', columns: 1, symbolType: 'square', symbolOpacity: 0.5 },
+              legend: {
+                orient: 'bottom',
+                columns: 1,
+                symbolType: 'square',
+                symbolOpacity: 0.5,
+                ...wrappedLegendLabels(
+                  HHI_BANDS.map((b) => b.legend),
+                  size.legendLabelLimit,
+                ),
+              },
             },
           },
         },

@@ -2,7 +2,7 @@ import type { ProductionShareRow } from '../../../../data-schemas/index.ts';
 import { estimatedYear, readShare } from '../format.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
 import { colourOf } from './palette.ts';
-import { baseSpec, shareAxis } from './theme.ts';
+import { baseSpec, shareAxis, wrappedLegendLabels } from './theme.ts';
 import { breakAtMissingYears } from './year-gaps.ts';
 
 export interface ProductionSharesInput {
@@ -26,8 +26,7 @@ const SOURCE_DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4]];
 const SOURCE_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left'];
 
 /** One series of a share chart: a source's figures for one measure (two measures or sources never join). */
-const shareSeriesOf = (r: Pick<ProductionShareRow, 'source_id' | 'measure'>): string =>
-  `${r.source_id}|${r.measure}`;
+const shareSeriesOf = (r: Pick<ProductionShareRow, 'source_id' | 'measure'>): string => `${r.source_id}|${r.measure}`;
 
 /**
  * A mark's hover text and spoken description, in words: the year with "(est.)" when the source
@@ -114,9 +113,15 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
   const subtitle = `${geoCount > geos.length ? `Largest ${geos.length} of ${geoCount} countries` : `All ${geoCount} countries with a figure`}; one line per country and source${manyMeasures ? ', points where a source gives a year' : ''}`;
   const description = `Line chart of the share of world ${input.subject.toLowerCase()} held by ${geos.map((g) => names.get(g)).join(', ')}, by year, one line per country and source${manyMeasures ? `, of ${measures.length} measures: ${measures.map((m) => input.measureName?.(m) ?? m).join('; ')}` : ''}.`;
 
-  const sourceLegend =
+  const sourceLegend = (legendLabelLimit: number) =>
     seriesIds.length > 1
-      ? { orient: 'bottom' as const, columns: 1, symbolFillColor: 'currentColor', symbolStrokeColor: 'transparent' }
+      ? {
+          orient: 'bottom' as const,
+          columns: 1,
+          symbolFillColor: 'currentColor',
+          symbolStrokeColor: 'transparent',
+          ...wrappedLegendLabels(seriesLabels, legendLabelLimit),
+        }
       : null;
 
   return {
@@ -167,14 +172,14 @@ export function productionSharesChart(input: ProductionSharesInput): ChartDef {
           type: 'nominal',
           title: 'Source',
           scale: { domain: seriesLabels, range: seriesIds.map((_, i) => SOURCE_DASHES[i % SOURCE_DASHES.length]) },
-          legend: sourceLegend,
+          legend: sourceLegend(size.legendLabelLimit),
         },
         shape: {
           field: 'source',
           type: 'nominal',
           title: 'Source',
           scale: { domain: seriesLabels, range: seriesIds.map((_, i) => SOURCE_SHAPES[i % SOURCE_SHAPES.length]) },
-          legend: sourceLegend,
+          legend: sourceLegend(size.legendLabelLimit),
         },
         description: { field: 'mark_label' },
       },

@@ -2,7 +2,7 @@ import type { ConcentrationRow, DependencyRow } from '../../../../data-schemas/i
 import { readShare } from '../format.ts';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
-import { baseSpec, shareAxis, yearAxis } from './theme.ts';
+import { baseSpec, shareAxis, wrappedLegendLabels, yearAxis } from './theme.ts';
 import { breakAtMissingYears, yearSpan } from './year-gaps.ts';
 
 /** One line per measure; the label says what is in the group, from the partner_groups table. */
@@ -119,7 +119,13 @@ export function measureLinesSpec(
         type: 'nominal',
         title: null,
         scale: { domain, range: lines.map((l) => l.colour) },
-        legend: { orient: 'bottom', columns: 1, symbolType: 'stroke', symbolStrokeWidth: 2.5 },
+        legend: {
+          orient: 'bottom',
+          columns: 1,
+          symbolType: 'stroke',
+          symbolStrokeWidth: 2.5,
+          ...wrappedLegendLabels(domain, base.config.legend.labelLimit),
+        },
       },
       strokeDash: { field: 'measure', type: 'nominal', scale: { domain, range: lines.map((l) => l.dash) } },
     },

@@ -27,6 +27,7 @@ const CHART_HEIGHT = 260;
 const TITLE_SIZE = 15;
 const SUBTITLE_SIZE = 12;
 const AXIS_LABEL_SIZE = 12;
+const LEGEND_LABEL_SIZE = 12;
 const PADDING = 8;
 
 /**
@@ -55,7 +56,7 @@ const chartConfig: Config = {
   legend: {
     labelColor: 'currentColor',
     titleColor: 'currentColor',
-    labelFontSize: 12,
+    labelFontSize: LEGEND_LABEL_SIZE,
     titleFontSize: 12,
     titleFontWeight: 'normal',
     orient: 'bottom',
@@ -92,6 +93,23 @@ export function categoryAxis(labels: readonly string[], size: ChartSize) {
     labelLineHeight: AXIS_LABEL_SIZE + 1,
     ...(Object.keys(wrapped).length > 0 ? { labelExpr: `${JSON.stringify(wrapped)}[datum.label] || datum.label` } : {}),
   };
+}
+
+/**
+ * A legend's labels wrapped onto as many lines as they need within the legend's label width
+ * (`limit`: the size's legendLabelLimit), instead of being cut short with "…" on a phone: the
+ * reader needs the whole of a band's or a source's name. Vega does not wrap legend labels; the
+ * lines are given per label as an expression.
+ */
+export function wrappedLegendLabels(labels: readonly string[], limit: number) {
+  const wrapped: Record<string, string[]> = {};
+  for (const label of new Set(labels)) {
+    const lines = wrapLines(label, LEGEND_LABEL_SIZE, false, limit);
+    if (lines.length > 1) wrapped[label] = lines;
+  }
+  return Object.keys(wrapped).length > 0
+    ? { labelExpr: `${JSON.stringify(wrapped)}[datum.label] || datum.label`, labelLineHeight: LEGEND_LABEL_SIZE + 2 }
+    : {};
 }
 
 /** Year axis: whole years only. */
