@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
-import { ENV, requireEnv } from '../src/core/env.ts';
+import { ENV, optionalEnv, requireEnv } from '../src/core/env.ts';
 import { redactingLog } from '../src/core/log.ts';
 import { AthenaQueryEngine } from '../src/adapters/athena-engine/athena-engine.ts';
 import { FolderObjectStore } from '../src/adapters/folder-store/folder-store.ts';
@@ -49,7 +49,15 @@ export async function publishReport(
   try {
     const live = await pointer.read();
     const out = new FolderObjectStore(join(workDir, 'site'));
-    const built = await buildSite({ engine, store: lake, out, archive: liveSite(site, live), onProgress: log });
+    // The CloudFront domain the pipeline stack passes: citations and feeds carry absolute URLs.
+    const built = await buildSite({
+      engine,
+      store: lake,
+      out,
+      archive: liveSite(site, live),
+      baseUrl: optionalEnv(ENV.siteUrl),
+      onProgress: log,
+    });
     const published = await publishSite(out, site, pointer, { live, onProgress: log });
     return { ...built, ...published };
   } finally {

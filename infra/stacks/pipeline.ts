@@ -32,7 +32,7 @@ export interface PipelineStackProps extends StackProps {
   names: ResourceNames;
   /** The site pointer (the site stack's key value store): the report Lambda switches the site by writing it. */
   sitePointer: cloudfront.IKeyValueStore;
-  /** The site's CloudFront domain, output for the smoke check. */
+  /** The site's CloudFront domain: the report Lambda's base URL for citations and feeds, output for the smoke check. */
   siteDomainName: string;
   catalog: CatalogStack;
 }
@@ -86,6 +86,9 @@ const REFRESH_TIMEOUT = Duration.hours(2);
  * for longer.
  */
 const LEASE_TTL = REFRESH_TIMEOUT.plus(Duration.minutes(10));
+
+/** The site's public address from its CloudFront domain. */
+const siteUrlOf = (domainName: string): string => `https://${domainName}/`;
 
 const retryThrottling: sfn.RetryProps = {
   errors: THROTTLING_ERRORS,
@@ -238,6 +241,8 @@ export class PipelineStack extends Stack {
         [ENV.lakeBucket]: lakeBucket.bucketName,
         [ENV.siteBucket]: siteBucket.bucketName,
         [ENV.siteKvsArn]: sitePointer.keyValueStoreArn,
+        // The site's public address: "cite this chart" and the alert feeds carry absolute URLs.
+        [ENV.siteUrl]: siteUrlOf(props.siteDomainName),
         [ENV.athenaWorkgroup]: names.workGroup('pipeline'),
         [ENV.glueDatabase]: names.database,
       },
@@ -458,7 +463,7 @@ export class PipelineStack extends Stack {
       value: this.stateMachine.stateMachineArn,
       description: 'The monthly refresh state machine',
     });
-    new CfnOutput(this, 'SiteUrl', { value: `https://${props.siteDomainName}/`, description: 'The report site' });
+    new CfnOutput(this, 'SiteUrl', { value: siteUrlOf(props.siteDomainName), description: 'The report site' });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarmTopic.topicArn,
       description: 'Where alarms and failure notices go; subscribe to it',

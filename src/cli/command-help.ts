@@ -4,16 +4,20 @@ const LAKE = `  --lake <dir|s3://bucket/prefix>  the lake (default .lake/). chai
   --wait <seconds>     how long to wait for another run writing to the same lake (default 120)`;
 const OUT = `  --out <dir>          site output folder (default site/): a new or empty folder, or the site
                        chainwatch made there; never the checkout, the lake, the data or home folder`;
+const BASE_URL = `  --base-url <url>     the site's public address (https://…/): "cite this chart" and the alert feeds
+                       carry absolute URLs (default: $CHAINWATCH_SITE_URL; without either they carry
+                       addresses from the site root, and the citations say so)`;
 const EXIT = 'Exit codes: 0 success, 1 the run failed (reason on stderr), 2 bad usage.';
 
 export const COMMAND_HELP: Record<string, string> = {
   run: `chainwatch run — ingest → metrics → report: the whole pipeline, offline, on the bundled data
 
-Usage: chainwatch run [--lake <dir>] [--out <dir>] [--data <dir>]
+Usage: chainwatch run [--lake <dir>] [--out <dir>] [--data <dir>] [--base-url <url>]
 
 ${LAKE}
 ${OUT}
   --data <dir>         bundled data folder (default data/bundled)
+${BASE_URL}
 
 ${EXIT}`,
   ingest: `chainwatch ingest — land a source in the lake: raw/, curated/, quarantine/, _runs/
@@ -53,10 +57,11 @@ The lake must be a folder (DuckDB reads local Parquet); chainwatch run or ingest
 ${EXIT}`,
   report: `chainwatch report — build the static report site from the lake
 
-Usage: chainwatch report [--lake <dir|s3://…>] [--out <dir>]
+Usage: chainwatch report [--lake <dir|s3://…>] [--out <dir>] [--base-url <url>]
 
 ${LAKE}
 ${OUT}
+${BASE_URL}
 
 ${EXIT}`,
 };

@@ -1,5 +1,5 @@
 import { INGEST_SOURCES, LIVE_SOURCES, type LiveSourceId } from '../core/sources.ts';
-import { ENV } from '../core/env.ts';
+import { ENV, optionalEnv } from '../core/env.ts';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ChainwatchError, UsageError } from '../core/errors.ts';
@@ -38,6 +38,8 @@ Options:
   --out <dir>          site output folder (default site/): a new or empty folder, or the site
                        chainwatch made there; never the checkout, the lake, the data or home folder
   --data <dir>         bundled data folder (default data/bundled)
+  --base-url <url>     run, report: the site's public address, for absolute URLs in citations
+                       and feeds (default $CHAINWATCH_SITE_URL; else addresses from the site root)
   --wait <seconds>     how long to wait for another run writing to the same lake (default 120)
   ingest:  --source bundled|comtrade|census|usgs (default bundled)
            --from <YYYY|YYYY-MM> --to <YYYY|YYYY-MM> --reporters USA,DEU --hs 280530,854231
@@ -62,6 +64,7 @@ const OPTIONS = {
   lake: { type: 'string', default: '.lake' },
   out: { type: 'string', default: 'site' },
   data: { type: 'string' },
+  'base-url': { type: 'string' },
   source: { type: 'string', default: 'bundled' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -186,7 +189,21 @@ export async function main(argv: string[], rawOut = console.log, rawErr = consol
       });
       await checkOwnSite(values.out!);
     }
-    const options = { lake, outDir: values.out!, dataDir: values.data, log: out, tty: Boolean(process.stdout.isTTY) };
+    // Checked before anything runs: a bad address is a usage error, not a failed build after the metrics.
+    const baseUrl = SITE_BUILDERS.has(name)
+      ? ((await import('../core/report/site-url.ts')).siteUrl(values['base-url'] ?? optionalEnv(ENV.siteUrl)) ??
+        undefined)
+      : undefined;
+    if (values['base-url'] !== undefined && !SITE_BUILDERS.has(name))
+      throw new UsageError('--base-url applies to run and report', 'Drop --base-url, or use chainwatch report.');
+    const options = {
+      lake,
+      outDir: values.out!,
+      dataDir: values.data,
+      baseUrl,
+      log: out,
+      tty: Boolean(process.stdout.isTTY),
+    };
     const run = () => command(options, values);
     if (WRITERS.has(name) && !values['dry-run']) {
       const [{ withLakeLock }, { storeFromUri }] = await Promise.all([

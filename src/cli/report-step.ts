@@ -19,7 +19,12 @@ export async function reportStep(o: PipelineOptions): Promise<void> {
   const store = new FolderObjectStore(o.lake);
   const log = o.log ?? noop;
   const start = performance.now();
-  const site = await buildSiteFolder({ store, outDir: o.outDir, onProgress: (line) => log(`  ${line}`) });
+  const site = await buildSiteFolder({
+    store,
+    outDir: o.outDir,
+    baseUrl: o.baseUrl,
+    onProgress: (line) => log(`  ${line}`),
+  });
   log(
     `report   ${site.pages} pages, ${site.charts} charts, ${count(Math.round(site.bytes / 1024))} KiB → ${join(o.outDir, 'index.html')} (${seconds(start)})`,
   );

@@ -11,6 +11,8 @@ export interface PipelineOptions {
   outDir: string;
   runId?: string;
   dataDir?: string;
+  /** The site's public address, checked (run, report): absolute URLs in citations and feeds. */
+  baseUrl?: string;
   log?: (line: string) => void;
   /** Raw progress output (the multi-request progress bar); defaults to `log` per line. */
   write?: (text: string) => void;

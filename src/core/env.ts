@@ -11,6 +11,8 @@ export const ENV = {
   siteBucket: 'SITE_BUCKET',
   sitePrefix: 'SITE_PREFIX',
   siteKvsArn: 'SITE_KVS_ARN',
+  /** The site's public address (the CloudFront domain, set by the pipeline stack; `--base-url` locally): citations and feeds carry absolute URLs. */
+  siteUrl: 'CHAINWATCH_SITE_URL',
   athenaWorkgroup: 'ATHENA_WORKGROUP',
   glueDatabase: 'GLUE_DATABASE',
   /** The refresh state machine, whose last success the watchdog dates. */

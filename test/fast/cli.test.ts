@@ -76,6 +76,26 @@ describe('chainwatch ingest and refresh options', () => {
     }
   });
 
+  it('refuses a --base-url that is not an absolute http(s) address, or on a command that builds no site, before anything runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-base-url-'));
+    try {
+      const where = ['--lake', join(dir, 'lake'), '--out', join(dir, 'site')];
+      for (const args of [
+        ['run', ...where, '--base-url', 'd111111abcdef8.cloudfront.net'],
+        ['run', ...where, '--base-url', 'ftp://example.org/'],
+        ['metrics', '--lake', join(dir, 'lake'), '--base-url', 'https://example.org/'],
+      ]) {
+        const c = capture();
+        expect(await main(args, c.o, c.e), args.join(' ')).toBe(2);
+        expect(c.err[0]).toMatch(/^chainwatch: .*(base URL|--base-url).*\n {2}→ /);
+      }
+      // Nothing ran: no lake, no site.
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses the local metrics step on an s3:// lake with what to do instead', async () => {
     const c = capture();
     expect(await main(['metrics', '--lake', 's3://bucket/lake'], c.o, c.e)).toBe(2);

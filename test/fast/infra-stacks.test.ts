@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allTables, col, defineTable, tableByName, tablePrefix } from '../../data-schemas/index.ts';
 import { metricManifestFolder } from '../../src/core/lake/layout.ts';
+import { ENV } from '../../src/core/env.ts';
 import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
 import { readConfig } from '../../infra/config.ts';
 import { glueColumnsOf, gluePartitionKeysOf } from '../../infra/glue-columns.ts';
@@ -395,6 +396,20 @@ describe('pipeline', () => {
     expect(ssm).toHaveLength(1);
     expect(ssm[0].Action).toBe('ssm:GetParameter');
     expect(text(ssm[0].Resource)).toBe('arn:<token>:ssm:<token>:<token>:parameter/chainwatch/prod/comtrade/api-key');
+  });
+
+  it('gives the report Lambda the site’s CloudFront address as its base URL, for absolute URLs in citations and feeds', () => {
+    const report = only(
+      Object.values(resourcesOf(pipeline, 'AWS::Lambda::Function')).filter(
+        (f) => f.Properties.Environment?.Variables?.[ENV.siteKvsArn],
+      ),
+    );
+    const url = report.Properties.Environment.Variables[ENV.siteUrl];
+    expect(text(url)).toBe('https://<token>/');
+    // The token is the site stack's distribution domain, read from that stack's outputs.
+    const { OutputName } = url['Fn::Join'][1][1]['Fn::GetStackOutput'];
+    expect(OutputName).toMatch(/Distribution[0-9A-F]+DomainName/);
+    expect(Object.keys(site.toJSON().Outputs)).toContain(OutputName);
   });
 
   it('starts the state machine monthly from EventBridge Scheduler, on the configured day and hour, with retries and a dead-letter queue', () => {

@@ -8,6 +8,11 @@ import { CHART_SIZES, wrapLines } from '../../src/core/report/charts/theme.ts';
 import { productionSharesChart } from '../../src/core/report/charts/production-shares.ts';
 import { productionBarsChart } from '../../src/core/report/charts/production-bars.ts';
 import { hhiLineChart } from '../../src/core/report/charts/hhi-line.ts';
+import { figureHtml, renderChart } from '../../src/core/report/figure.ts';
+import { alertsAtom, alertsJson } from '../../src/core/report/feeds.ts';
+import type { ReleaseChanges } from '../../src/core/report/release.ts';
+import { siteUrl } from '../../src/core/report/site-url.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import type { ProductionShareRow } from '../../data-schemas/index.ts';
 import { shortCitation } from '../../src/core/report/citations.ts';
 import { toCsv } from '../../src/core/report/csv.ts';
@@ -404,5 +409,54 @@ describe('chart layout on a phone', () => {
     const [shortSvg, longSvg] = [await renderChartSvg('s', spec('Short')), await renderChartSvg('l', spec(long))];
     expect(plotLeft(longSvg)).toBeLessThanOrEqual(plotLeft(shortSvg) + 150);
     expect(plotLeft(longSvg)).toBeLessThan(200);
+  });
+});
+
+describe('absolute URLs in citations and feeds', () => {
+  it('takes the site base URL only as an absolute http(s) address, and none when not given', () => {
+    expect(siteUrl('https://d111111abcdef8.cloudfront.net')).toBe('https://d111111abcdef8.cloudfront.net/');
+    expect(siteUrl('https://example.org/chainwatch/')).toBe('https://example.org/chainwatch/');
+    expect(siteUrl(undefined)).toBeNull();
+    expect(siteUrl('')).toBeNull();
+    for (const bad of ['d111111abcdef8.cloudfront.net', 'ftp://example.org/', 'https://example.org/?a=1'])
+      expect(() => siteUrl(bad), bad).toThrow(UsageError);
+  });
+
+  it('cites a chart by its absolute address under the base URL, or by its address from the site root, said so', async () => {
+    const chart = productionSharesChart({
+      id: 'production-chips-capacity',
+      subject: 'Chips capacity',
+      rows: [capacityRow('BCG', 'USA', 1990, 0.37), capacityRow('BCG', 'USA', 2020, 0.12)],
+      maxGeos: 6,
+      sourceName: (id) => id,
+    });
+    const rendered = await renderChart(chart, new Map());
+    const cite = (site: string | null) =>
+      /<details class="chart-cite">[\s\S]*?<p>([\s\S]*?)<\/p>/.exec(
+        figureHtml(rendered, 'production/chips.html', { release: '2026-03', cite: (id) => id, site }).toString(),
+      )![1];
+    expect(cite('https://d1.cloudfront.net/')).toMatch(
+      /\. https:\/\/d1\.cloudfront\.net\/releases\/2026-03\/production\/chips\.html#production-chips-capacity$/,
+    );
+    expect(cite(null)).toMatch(
+      /\. releases\/2026-03\/production\/chips\.html#production-chips-capacity \(from the site’s root: this copy was built without its public address\)$/,
+    );
+  });
+
+  it('links the alert feeds absolutely under the base URL, and from the site root without one', () => {
+    const changes = {
+      month: '2026-03',
+      previousMonth: '2026-02',
+      alerts: [
+        { id: 'a1', kind: 'hhi', cause: 'up', year: 2025, title: 'T', summary: 'S', href: 'products/854231.html' },
+      ],
+    } as unknown as ReleaseChanges;
+    const base = 'https://d1.cloudfront.net/';
+    const atom = alertsAtom(changes, base).body;
+    expect(atom).toContain(`href="${base}products/854231.html"`);
+    expect(atom).toContain(`rel="self" type="application/atom+xml" href="${base}alerts.xml"`);
+    expect(JSON.parse(alertsJson(changes, base).body).alerts[0].page).toBe(`${base}products/854231.html`);
+    expect(alertsAtom(changes, null).body).toContain('href="products/854231.html"');
+    expect(JSON.parse(alertsJson(changes, null).body).alerts[0].page).toBe('products/854231.html');
   });
 });

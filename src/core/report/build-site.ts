@@ -14,6 +14,7 @@ import { writeConsoleFiles } from './console-files.ts';
 import { contentTypeOf } from './content-types.ts';
 import { emptyWarnings, keepMonthly, keepScreen, type WarningSnapshot } from './early-warnings.ts';
 import { alertsAtom, alertsJson } from './feeds.ts';
+import { siteUrl, type SiteUrl } from './site-url.ts';
 import { figureHtml, renderChart, type SiteFile } from './figure.ts';
 import { seedHeadlines, worldShareHeadline, type Headline } from './headlines.ts';
 import { layout, type FramedPage, type Mount } from './layout.ts';
@@ -88,6 +89,11 @@ export interface BuildSiteOptions {
   releaseMonth?: string;
   /** The live site, where earlier releases are read from (to say what changed); none for a first build. */
   archive?: ObjectStore;
+  /**
+   * The site's public address (`https://d111.cloudfront.net/`): chart citations and the alert feeds
+   * carry absolute URLs under it. Without it they carry addresses from the site root and say so.
+   */
+  baseUrl?: string;
   /** The claims to check; default reports/claims.json. */
   claims?: ClaimsFile;
   /** One line per step, like the ingest and metrics steps. */
@@ -146,6 +152,7 @@ class ReleaseWriter {
     private readonly out: ObjectStore,
     private readonly colours: CountryColours,
     private readonly cite: (sourceId: string) => string,
+    private readonly site: SiteUrl,
   ) {
     this.copies = [mounts.release(model.release.month), mounts.latest, ''];
   }
@@ -214,7 +221,7 @@ class ReleaseWriter {
             `Page ${plan.path} asked for chart ${chart.id} it did not plan`,
             'List the chart in the page plan’s charts.',
           );
-        return figureHtml(drawn, plan.path, { release: this.model.release.month, cite: this.cite });
+        return figureHtml(drawn, plan.path, { release: this.model.release.month, cite: this.cite, site: this.site });
       },
       href: (to) => relativeHref(plan.path, to),
       cite: this.cite,
@@ -341,6 +348,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
   const { engine, store, out, onProgress } = options;
   let writer: ReleaseWriter | undefined;
   try {
+    const site = siteUrl(options.baseUrl);
     const builtAt = options.builtAt ?? new Date();
     const month = checkMonth(options.releaseMonth ?? releaseMonthOf(builtAt));
     const [quality, history] = await Promise.all([loadQuality(store), readHistory(options.archive, month)]);
@@ -355,7 +363,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
       return source ? shortCitation(source) : sourceId;
     };
     const colours = await planColours(engine, model);
-    writer = new ReleaseWriter(model, out, colours, cite);
+    writer = new ReleaseWriter(model, out, colours, cite, site);
     onProgress?.(`writing release ${month} to ${out.location} page by page, with rows from the ${engine.name} engine`);
 
     for (const file of [
@@ -465,8 +473,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     );
     for (const file of [
       { path: paths.snapshot, body: JSON.stringify(snapshot) + '\n' },
-      alertsJson(changes),
-      alertsAtom(changes),
+      alertsJson(changes, site),
+      alertsAtom(changes, site),
     ])
       await writer.shared(file);
     // Pages earlier releases had: the moving copies (root and latest/) point to the last release that had them.

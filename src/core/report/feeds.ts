@@ -3,11 +3,14 @@ import { escapeHtml } from './html.ts';
 import type { SiteFile } from './figure.ts';
 import { paths } from './paths.ts';
 import type { ReleaseChanges } from './release.ts';
+import { siteAddress, type SiteUrl } from './site-url.ts';
 
 /**
  * Alerts without a server: this release's threshold crossings as JSON and as an Atom feed, so a
  * reader subscribes in any feed reader. Both are functions of the release only (no build clock):
- * rebuilding the same month from the same lake writes the same bytes.
+ * rebuilding the same month from the same lake writes the same bytes. Their links are absolute under
+ * the site's base URL when the build was given it, else from the site root (a feed reader resolves
+ * them against the feed's own address).
  */
 
 /** A stable Atom id: a name-based UUID of the alert id (RFC 4122 §4.3 layout, SHA-1). */
@@ -20,7 +23,7 @@ function urnOf(name: string): string {
 /** The instant a release stands for: the first moment of its month. */
 const releaseInstant = (month: string): string => `${month}-01T00:00:00Z`;
 
-export function alertsJson(changes: ReleaseChanges): SiteFile {
+export function alertsJson(changes: ReleaseChanges, site: SiteUrl): SiteFile {
   const doc = {
     release: changes.month,
     compared_with: changes.previousMonth,
@@ -31,13 +34,13 @@ export function alertsJson(changes: ReleaseChanges): SiteFile {
       year: a.year,
       title: a.title,
       summary: a.summary,
-      page: a.href,
+      page: siteAddress(site, a.href),
     })),
   };
   return { path: paths.alertsJson, body: JSON.stringify(doc, null, 1) + '\n' };
 }
 
-export function alertsAtom(changes: ReleaseChanges): SiteFile {
+export function alertsAtom(changes: ReleaseChanges, site: SiteUrl): SiteFile {
   const updated = releaseInstant(changes.month);
   const x = escapeHtml;
   const subtitle = changes.previousMonth
@@ -48,7 +51,7 @@ export function alertsAtom(changes: ReleaseChanges): SiteFile {
     <id>${urnOf(a.id)}</id>
     <title>${x(a.title)}</title>
     <updated>${updated}</updated>
-    <link rel="alternate" type="text/html" href="${x(a.href)}"/>
+    <link rel="alternate" type="text/html" href="${x(siteAddress(site, a.href))}"/>
     <category term="${x(a.kind)}"/>
     <category term="${x(a.cause)}"/>
     <summary>${x(a.summary)}</summary>
@@ -61,8 +64,8 @@ export function alertsAtom(changes: ReleaseChanges): SiteFile {
   <subtitle>${x(subtitle)}</subtitle>
   <updated>${updated}</updated>
   <author><name>chainwatch</name></author>
-  <link rel="self" type="application/atom+xml" href="${paths.alertsAtom}"/>
-  <link rel="alternate" type="text/html" href="${paths.changes}"/>
+  <link rel="self" type="application/atom+xml" href="${x(siteAddress(site, paths.alertsAtom))}"/>
+  <link rel="alternate" type="text/html" href="${x(siteAddress(site, paths.changes))}"/>
 ${entries.join('\n')}${entries.length ? '\n' : ''}</feed>
 `;
   return { path: paths.alertsAtom, body };

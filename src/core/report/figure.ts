@@ -6,6 +6,7 @@ import { toCsv, type Cell } from './csv.ts';
 import { estimatedYear, formatShare, formatUsd, formatYears } from './format.ts';
 import { html, trustedMarkup, type SafeHtml } from './html.ts';
 import { mounts, paths, relativeHref } from './paths.ts';
+import { siteAddress, type SiteUrl } from './site-url.ts';
 import { columnLabel, plainWords } from './columns.ts';
 
 export interface SiteFile {
@@ -30,6 +31,8 @@ export interface RenderedChart {
 export interface FigureContext {
   release: string;
   cite(sourceId: string): string;
+  /** The site's public address, when the build was given one: citations then carry absolute URLs. */
+  site: SiteUrl;
 }
 
 /** The last year a chart's rows cover (its sources' years). */
@@ -83,11 +86,14 @@ const chartPermalink = (pagePath: string, chartId: string, release: string): str
 
 /**
  * "Cite this chart": title, publisher and release, the sources with their years, and the permanent
- * address (from the site root: the site's domain is the reader's, a build does not know it).
+ * address: absolute under the site's base URL when the build was given it; else from the site root,
+ * said as such (the build does not know where the files will be served).
  */
 function chartCitation(chart: ChartDef, pagePath: string, ctx: FigureContext): string {
   const sources = chart.sources.map((s) => `${ctx.cite(s.sourceId)} (${formatYears(s.years)})`).join('; ');
-  return `“${chart.title}”. chainwatch, release ${ctx.release}. Data: ${sources}. ${chartPermalink(pagePath, chart.id, ctx.release)}`;
+  const address = siteAddress(ctx.site, chartPermalink(pagePath, chart.id, ctx.release));
+  const relative = ctx.site ? '' : ' (from the site’s root: this copy was built without its public address)';
+  return `“${chart.title}”. chainwatch, release ${ctx.release}. Data: ${sources}. ${address}${relative}`;
 }
 
 function chartJson(chart: ChartDef): string {
