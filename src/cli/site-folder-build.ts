@@ -5,6 +5,13 @@ import { buildSite, type BuildSiteOptions, type BuildSummary } from '../core/rep
 import type { QueryEngine } from '../core/seams/query-engine.ts';
 
 /**
+ * DuckDB in a report build: its memory capped (the page families' sorted streams spill past it to the
+ * session's temp folder), one thread (each thread holds scan and write buffers of its own; the build's
+ * time is the charts', in JavaScript), so the build's memory does not grow with the lake.
+ */
+const REPORT_DUCKDB = { memoryLimit: '128MB', threads: 1 };
+
+/**
  * The local publish: build the report from a folder lake, its rows asked of DuckDB over that folder
  * (or of `engine` when given), into a new folder beside the site, with the site as it is now as the
  * archive of earlier releases, then switch the site link to it. A failed build leaves the site as it was.
@@ -17,7 +24,7 @@ export async function buildSiteFolder(
   },
 ): Promise<BuildSummary> {
   const { outDir, store, ...rest } = options;
-  const engine = options.engine ?? (await DuckDBQueryEngine.create({ lakeRoot: store.root, store }));
+  const engine = options.engine ?? (await DuckDBQueryEngine.create({ lakeRoot: store.root, store, ...REPORT_DUCKDB }));
   try {
     const build = await startSiteFolderBuild(outDir);
     try {

@@ -23,6 +23,22 @@ export function trimText(text: string): string {
   return TRIGGER.test(trimmed) && !TRIGGER.test(text) && !PLAIN_NUMBER.test(trimmed) ? text.trimEnd() : trimmed;
 }
 
+/** JavaScript's white space (what `trim` removes), spelt out for a SQL regular expression (RE2 in DuckDB, Joni in Trino). */
+const SQL_SPACE =
+  '[\\t\\n\\v\\f\\r \\x{00a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]';
+
+/**
+ * `csvField`'s defusing of a text column, as a SQL expression for a CSV the query engine writes itself:
+ * the same cells get the same leading apostrophe. Portable SQL (regexp_extract: NULL on Trino, '' on
+ * DuckDB when nothing matches; both patterns match at least one character when they match).
+ */
+export function csvTextSql(column: string): string {
+  const opens = `^(?:[\\t\\r]|${SQL_SPACE}*[=+\\-@])`;
+  const number = `^${SQL_SPACE}*[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?${SQL_SPACE}*$`;
+  const matches = (pattern: string) => `COALESCE(regexp_extract(${column}, '${pattern}'), '') <> ''`;
+  return `CASE WHEN ${matches(opens)} AND NOT ${matches(number)} THEN '''' || ${column} ELSE ${column} END`;
+}
+
 export type CsvValue = string | number | boolean | null | undefined;
 
 /**

@@ -1,5 +1,5 @@
 import { lakePrefix, PART_FILE } from '../../core/lake/layout.ts';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 // The compiled CLI bundles this package's JavaScript (scripts/build.mjs): loaded from node_modules, its
@@ -17,7 +17,7 @@ import { ChainwatchError, QueryError } from '../../core/errors.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import type { ViewFiles } from './duckdb-views.ts';
 import { literalPattern, sqlString } from './sql-literals.ts';
-import type { QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
+import type { FileTarget, QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 
 /**
  * The table schemas (zod) and what is built from them (view DDL, metric versions), loaded by the first
@@ -75,6 +75,13 @@ export interface DuckDBQueryEngineOptions {
    * changed, and a statement runs only if it is one read query. The pipeline's engine writes metric tables.
    */
   readOnly?: boolean;
+  /**
+   * DuckDB's memory limit (e.g. `'128MB'`): past it, sorts and joins spill to a folder of the session's
+   * own (removed at close) instead of growing the process. Default: DuckDB's (80 % of the machine's RAM).
+   */
+  memoryLimit?: string;
+  /** DuckDB's worker threads; default one per core. Each thread holds buffers of its own while it scans or writes. */
+  threads?: number;
 }
 
 /** The statement's first keyword, past comments and parentheses: what a refusal calls it ("COPY", "SET"). */
@@ -163,6 +170,13 @@ async function configure(session: DuckDBConnection): Promise<void> {
 }
 
 /** A SQL file's statement without its trailing `;`, so it can be wrapped in COPY (…). */
+/**
+ * Rows per row group of a Parquet file `writeFile` writes: DuckDB's writer holds a row group in memory
+ * before it flushes it (its default, 122,880 rows of a wide table, cost ~100 MB at 1M trade rows), and a
+ * reader skips by row group.
+ */
+const PARQUET_ROW_GROUP_ROWS = 20_000;
+
 const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
 
 /**
@@ -193,19 +207,30 @@ export class DuckDBQueryEngine implements QueryEngine {
     private readonly typeChecker: DuckDBConnection,
     private readonly lakeRoot: string,
     private readonly store: ObjectStore,
-    /** The read-only session's own spill folder (removed at close); undefined for the pipeline's engine. */
-    private readonly spillDir?: string,
+    /** The session's own spill folder (removed at close): an analyst session's, or one with a memory limit. */
+    private readonly spillDir: string | undefined,
+    /** An analyst session: one read query per statement, no writes. */
+    private readonly readOnly: boolean,
   ) {}
 
-  static async create({ lakeRoot, store, readOnly = false }: DuckDBQueryEngineOptions): Promise<DuckDBQueryEngine> {
+  static async create({
+    lakeRoot,
+    store,
+    readOnly = false,
+    memoryLimit,
+    threads,
+  }: DuckDBQueryEngineOptions): Promise<DuckDBQueryEngine> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const typeChecker = await instance.connect();
-    const spillDir = readOnly ? await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-spill-')) : undefined;
-    const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, spillDir);
+    const spillDir = readOnly || memoryLimit ? await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-spill-')) : undefined;
+    const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, spillDir, readOnly);
     try {
       await configure(connection);
-      if (spillDir) await engine.lockDown(spillDir);
+      if (spillDir) await engine.run(`SET temp_directory = ${sqlString(spillDir)}`);
+      if (memoryLimit) await engine.run(`SET memory_limit = ${sqlString(memoryLimit)}`);
+      if (threads) await engine.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
+      if (readOnly) await engine.lockDown();
     } catch (cause) {
       await engine.close();
       throw cause instanceof ChainwatchError ? cause : engine.fail('Could not open the lake in DuckDB', cause);
@@ -219,7 +244,7 @@ export class DuckDBQueryEngine implements QueryEngine {
    * file, extension, ATTACH or setting change is refused by DuckDB itself. Writing inside the allowed
    * folders (COPY … TO) is what the statement check of `query` refuses.
    */
-  private async lockDown(spillDir: string): Promise<void> {
+  private async lockDown(): Promise<void> {
     const lake = resolve(this.lakeRoot);
     // DuckDB checks a view's file pattern (glob characters in classes: literalPattern) before it globs, and
     // each file it opens after: both spellings of the two table folders are allowed, and nothing else.
@@ -228,7 +253,6 @@ export class DuckDBQueryEngine implements QueryEngine {
       `${literalPattern(lake)}/${p}`,
     ]);
     const allowed = [...new Set(folders)].map(sqlString);
-    await this.run(`SET temp_directory = ${sqlString(spillDir)}`);
     await this.run(`SET allowed_directories = [${allowed.join(', ')}]`);
     await this.run('SET enable_external_access = false');
     await this.run('SET lock_configuration = true');
@@ -381,7 +405,7 @@ export class DuckDBQueryEngine implements QueryEngine {
   private async read(sql: string, params: SqlValue[]): Promise<QueryResult> {
     try {
       await this.viewsFor(sql);
-      const statement = this.spillDir ? await this.prepareRead(sql) : await this.connection.prepare(sql);
+      const statement = this.readOnly ? await this.prepareRead(sql) : await this.connection.prepare(sql);
       bindAll(statement, params);
       const reader = await statement.runAndReadAll();
       const types = reader.columnTypes();
@@ -407,7 +431,7 @@ export class DuckDBQueryEngine implements QueryEngine {
     await this.viewsFor(sql);
     const session = await this.instance.connect();
     try {
-      const statement = this.spillDir ? await this.prepareRead(sql, session) : await session.prepare(sql);
+      const statement = this.readOnly ? await this.prepareRead(sql, session) : await session.prepare(sql);
       bindAll(statement, params);
       for await (const chunk of (await statement.stream()).yieldRowObjectJs()) yield chunk.map(toRow);
     } catch (cause) {
@@ -418,7 +442,7 @@ export class DuckDBQueryEngine implements QueryEngine {
   }
 
   async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
-    if (this.spillDir) throw notARead(`a write of the metric table ${table}`);
+    if (this.readOnly) throw notARead(`a write of the metric table ${table}`);
     const { tableByName, publishMetricVersion } = await tables();
     const def = tableByName(table);
     if (def?.zone !== 'metrics') {
@@ -450,6 +474,41 @@ export class DuckDBQueryEngine implements QueryEngine {
     // Later metric SQL of this run reads the new version.
     await this.refreshViews([def]);
     return { rows: published.rows };
+  }
+
+  /** DuckDB writes the file itself (COPY … TO), into the store's temp file that is then moved in place. */
+  async writeFile(
+    selectSql: string,
+    params: SqlValue[],
+    { out, key, format, metadata = {} }: FileTarget,
+  ): Promise<{ rows: number; bytes: number }> {
+    if (this.readOnly) throw notARead(`a write of ${key}`);
+    const putWith = out.putWith?.bind(out);
+    if (!putWith)
+      throw new QueryError(
+        `DuckDB cannot write ${key} into ${out.location}: the store keeps no local files`,
+        'Write into a folder store (the site is built in a folder), then publish the folder.',
+      );
+    const kv = Object.entries(metadata).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`);
+    const options =
+      format === 'csv'
+        ? `FORMAT csv, HEADER true, NEW_LINE '\\r\\n'`
+        : `FORMAT parquet, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS}${kv.length ? `, KV_METADATA {${kv.join(', ')}}` : ''}`;
+    await this.viewsFor(selectSql);
+    let result = { rows: 0, bytes: 0 };
+    await putWith(key, async (file) => {
+      try {
+        const copy = await this.connection.prepare(
+          `COPY (\n${statementBody(selectSql)}\n) TO ${sqlString(file)} (${options})`,
+        );
+        bindAll(copy, params);
+        const rows = Number((await copy.run()).rowsChanged);
+        result = { rows, bytes: (await stat(file)).size };
+      } catch (cause) {
+        throw cause instanceof ChainwatchError ? cause : this.fail(`Could not write ${key}`, cause);
+      }
+    });
+    return result;
   }
 
   /** For a store without local files (S3): COPY to a temp file, then put its bytes. */

@@ -302,17 +302,27 @@ export class FolderObjectStore implements ObjectStore {
     return undefined;
   }
 
+  /**
+   * A hard link where the file system allows one (no bytes copied: the site's three copies of a release
+   * cost one), else a copy. Sharing the inode is safe: the store never writes a file in place, it
+   * replaces it by a rename.
+   */
   async copy(from: string, to: string): Promise<void> {
     const source = this.path(from);
     await this.putWith(to, (tmp) =>
-      copyFile(source, tmp).catch((cause: NodeJS.ErrnoException) => {
-        if (cause.code !== 'ENOENT') throw cause;
-        throw new StoreError(
-          `Could not copy ${this.location}${from}: it does not exist`,
-          'Something removed it; run the step again.',
-          { cause },
-        );
-      }),
+      link(source, tmp)
+        .catch((cause: NodeJS.ErrnoException) => {
+          if (cause.code === 'ENOENT') throw cause;
+          return copyFile(source, tmp);
+        })
+        .catch((cause: NodeJS.ErrnoException) => {
+          if (cause.code !== 'ENOENT') throw cause;
+          throw new StoreError(
+            `Could not copy ${this.location}${from}: it does not exist`,
+            'Something removed it; run the step again.',
+            { cause },
+          );
+        }),
     );
   }
 

@@ -162,17 +162,21 @@ class ReleaseWriter {
   private failure: unknown;
 
   async put(path: string, body: string): Promise<void> {
+    await this.start(() => this.out.put(path, body, contentTypeOf(path)));
+    this.bytes += Buffer.byteLength(body);
+    this.files++;
+  }
+
+  /** Start a write once fewer than WRITES_IN_FLIGHT are running; a write that failed fails the next one. */
+  private async start(write: () => Promise<void>): Promise<void> {
     while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
     this.rethrow();
-    const write: Promise<void> = this.out
-      .put(path, body, contentTypeOf(path))
+    const running: Promise<void> = write()
       .catch((error: unknown) => {
         this.failure ??= error;
       })
-      .finally(() => this.inFlight.delete(write));
-    this.inFlight.add(write);
-    this.bytes += Buffer.byteLength(body);
-    this.files++;
+      .finally(() => this.inFlight.delete(running));
+    this.inFlight.add(running);
   }
 
   /** Wait for every write; the first that failed fails the build. */
@@ -190,9 +194,18 @@ class ReleaseWriter {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** A file every copy of the release has. */
+  /**
+   * A file every copy of the release has: written once, in the release folder, and copied into the others
+   * inside the store (a hard link in a folder, a CopyObject in S3), so its bytes are written once.
+   */
   async shared(file: SiteFile): Promise<void> {
-    for (const mount of this.copies) await this.put(mount + file.path, file.body);
+    const [first, ...others] = this.copies.map((mount) => mount + file.path);
+    await this.start(async () => {
+      await this.out.put(first, file.body, contentTypeOf(first));
+      for (const other of others) await this.out.copy(first, other);
+    });
+    this.bytes += Buffer.byteLength(file.body) * this.copies.length;
+    this.files += this.copies.length;
   }
 
   /** Draw a page's charts, write its body, and write it with its files into every copy of the release. */

@@ -9,6 +9,7 @@ import { ChainwatchError } from '../errors.ts';
 import { PARQUET_TYPE } from '../lake/parquet.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import type { QueryEngine, Row } from '../seams/query-engine.ts';
+import { csvTextSql } from '../spreadsheet.ts';
 import { csvLine } from './csv.ts';
 import { paths } from './paths.ts';
 
@@ -97,8 +98,9 @@ const sizeOf = async (path: string): Promise<number> => (await stat(path)).size;
 
 /**
  * Publish one table at `tables/<name>.parquet` and `.csv` under `mount` (the release folder): the engine
- * says which columns the table has (`LIMIT 0`) and streams every row in a fixed order, so the same lake
- * writes the same bytes. `out` must write local files (a folder store: the site is built in a folder
+ * says which columns the table has (`LIMIT 0`) and writes every row in a fixed order, so the same lake
+ * writes the same bytes: itself when it can (DuckDB's COPY, no row passes through this process), or
+ * streamed through here batch by batch (Athena). `out` must write local files (a folder store: the site is built in a folder
  * locally and in the report Lambda's /tmp).
  */
 async function publishTable(
@@ -126,22 +128,49 @@ async function publishTable(
     return column;
   });
   const [parquetKey, csvKey] = [mount + paths.table(table.name, 'parquet'), mount + paths.table(table.name, 'csv')];
-  const bytes = { parquet: 0, csv: 0 };
-  let rows = 0;
-  await putWith(parquetKey, (parquetPath) =>
-    putWith(csvKey, async (csvPath) => {
-      const writer = new TableWriter(columns, parquetPath, csvPath, { ...metadata, 'chainwatch.table': table.name });
-      const names = columns.map((c) => `"${c.name}"`).join(', ');
-      for await (const batch of engine.stream(
-        `SELECT ${names} FROM ${table.name} ORDER BY ${orderByAll(columns.length)}`,
-      ))
-        await writer.add(batch);
-      await writer.finish();
-      rows = writer.rows;
-      bytes.csv = await sizeOf(csvPath);
-      bytes.parquet = await sizeOf(parquetPath);
-    }),
-  );
+  const names = columns.map((c) => `"${c.name}"`);
+  const select = (list: readonly string[]) => `SELECT ${list.join(', ')} FROM ${table.name}`;
+  const fileMetadata = { ...metadata, 'chainwatch.table': table.name };
+  const { rows, bytes } = engine.writeFile
+    ? await engineWrites(engine.writeFile.bind(engine))
+    : await streamThrough(putWith);
+
+  /**
+   * The engine writes both files itself, text cells defused in SQL as `csvField` defuses them. Rows in the
+   * order the engine scans the lake's files (a sort of a whole table would hold it in the engine's memory):
+   * fixed for the same files, as DuckDB keeps a scan's order when writing.
+   */
+  async function engineWrites(write: NonNullable<QueryEngine['writeFile']>) {
+    const parquet = await write(select(names), [], {
+      out,
+      key: parquetKey,
+      format: 'parquet',
+      metadata: fileMetadata,
+    });
+    const csvColumns = columns.map((c, i) =>
+      c.type === 'string' ? `${csvTextSql(names[i])} AS ${names[i]}` : names[i],
+    );
+    const csv = await write(select(csvColumns), [], { out, key: csvKey, format: 'csv' });
+    return { rows: parquet.rows, bytes: { parquet: parquet.bytes, csv: csv.bytes } };
+  }
+
+  /** An engine that cannot write files (Athena) streams the rows into both files here, a batch at a time, sorted (Athena's order is not fixed). */
+  async function streamThrough(put: NonNullable<ObjectStore['putWith']>) {
+    const bytes = { parquet: 0, csv: 0 };
+    let rows = 0;
+    await put(parquetKey, (parquetPath) =>
+      put(csvKey, async (csvPath) => {
+        const writer = new TableWriter(columns, parquetPath, csvPath, fileMetadata);
+        for await (const batch of engine.stream(`${select(names)} ORDER BY ${orderByAll(columns.length)}`))
+          await writer.add(batch);
+        await writer.finish();
+        rows = writer.rows;
+        bytes.csv = await sizeOf(csvPath);
+        bytes.parquet = await sizeOf(parquetPath);
+      }),
+    );
+    return { rows, bytes };
+  }
   return {
     name: table.name,
     description: table.description,

@@ -3,6 +3,8 @@
  * it in AWS over Glue tables. The shape follows what both can do: a query is started with
  * positional `?` parameters that are bound (never spliced), its rows come back typed.
  */
+import type { ObjectStore } from './object-store.ts';
+
 export type SqlValue = string | number | boolean | null;
 
 /** One result row, by column name. */
@@ -31,9 +33,24 @@ export interface QueryEngine {
    */
   materialize(table: string, selectSql: string, params?: SqlValue[]): Promise<{ rows: number }>;
   /**
+   * Write a SELECT's result as one file at `key` of `out`, by the engine itself: the rows never pass
+   * through this process (DuckDB: COPY … TO the store's local file). Only an engine that can write where
+   * `out` keeps its files has it; without it, a caller streams the rows and writes the file itself.
+   */
+  writeFile?(selectSql: string, params: SqlValue[], target: FileTarget): Promise<{ rows: number; bytes: number }>;
+  /**
    * Stop the statement now running, if the engine can (DuckDB: the connection's interrupt); that
    * statement then fails. An interactive session calls it when the person presses Ctrl-C.
    */
   interrupt?(): void;
   close(): Promise<void>;
+}
+
+/** Where and how `writeFile` writes a result. */
+export interface FileTarget {
+  out: ObjectStore;
+  key: string;
+  /** Parquet (with `metadata` as its key-value metadata), or CSV with a header line and CRLF line ends. */
+  format: 'parquet' | 'csv';
+  metadata?: Record<string, string>;
 }
