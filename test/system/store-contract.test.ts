@@ -112,6 +112,10 @@ describe.each([
     expect([...(await store.get('builds/a/releases/2026-01/data x+y.bin'))!]).toEqual([...everyByte]);
     await expect(store.copy('builds/a/missing.html', 'builds/b/missing.html')).rejects.toThrow(StoreError);
     expect(await store.exists('builds/b/missing.html')).toBe(false);
+    // A copy is its own object (the folder store links the file): replacing or deleting the source leaves it.
+    await store.put('builds/a/releases/2026-01/data x+y.bin', 'replaced');
+    await store.delete(['builds/a/releases/2026-01/data x+y.bin']);
+    expect([...(await store.get('builds/b/releases/2026-01/data x+y.bin'))!]).toEqual([...everyByte]);
   });
 
   it('overwrites a key in place', async () => {

@@ -386,6 +386,13 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     ])
       await writer.shared(file);
 
+    // The Data page's tables first, while the heap holds no page: written by the engine (or streamed through
+    // here) in the release folder once and copied to the other copies; the page itself comes last.
+    const [release, ...others] = writer.copies;
+    const tables = await publishTables(engine, out, release, others, {
+      'chainwatch.release': month,
+    });
+
     const warnings = emptyWarnings();
     const { products, snapshot: productYears } = await writeProductPages(engine, model, writer, warnings);
     await writer.page(productsIndexPage(model, products), [2]);
@@ -465,12 +472,6 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     await writer.page(changesPage(model, changes), [9]);
     await writer.page(methodologyPage(model), [10]);
     await writer.page(dataQualityPage(model, coverage), [11]);
-    // The Data page: every table streamed from the engine into the release's files, written in the release
-    // folder once and copied to the other copies; its SQL console's files once at the site root.
-    const [release, ...others] = writer.copies;
-    const tables = await publishTables(engine, out, release, others, {
-      'chainwatch.release': month,
-    });
     const consoleBytes = await writeConsoleFiles(out);
     await writer.page(dataPage(tables, await loadSavedQueries(), consoleBytes), [13]);
     onProgress?.(
