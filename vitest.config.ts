@@ -33,6 +33,7 @@ export default defineConfig({
           testTimeout: 120_000 * slowdown,
           hookTimeout: 240_000 * slowdown,
           pool: 'forks',
+          globalSetup: ['test/support/moto-pool.ts'],
         },
       },
     ],

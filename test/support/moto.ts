@@ -1,10 +1,14 @@
 /**
- * A real S3/Athena API on loopback for tests: moto_server, one process per test file.
- * Tests call `startMoto()` in beforeAll and `stop()` in afterAll; each file gets a fresh server,
- * so no bucket, canned Athena result or state transition leaks from one file to another.
+ * A real S3/Athena API on loopback for tests: moto_server. Starting one costs about a second of CPU
+ * and its first requests load each AWS service it mocks, so the system lane starts a small pool once
+ * per run (test/support/moto-pool.ts, one server per test worker) and a test file borrows one in
+ * beforeAll (`claimMoto()`) and gives it back in afterAll (`stop()`). A borrowed server is reset first,
+ * so no bucket, canned Athena result or state transition leaks from one file to another; files never
+ * share a server at the same time. `startMoto()` starts a private server, for a test that needs more.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import {
@@ -15,6 +19,7 @@ import {
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { inject } from 'vitest';
 import { scaled } from './slowdown.ts';
 
 export interface Moto {
@@ -125,6 +130,76 @@ export async function startMoto(): Promise<Moto> {
       rmSync(logDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The servers the system lane's global setup started, and the folder where a file marks the one it holds. */
+interface MotoPool {
+  endpoints: string[];
+  locks: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    motoPool?: MotoPool;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Borrow a server of the run's pool, reset to a fresh state, until `stop()`; without a pool (vitest
+ * started without the system lane's global setup) a private server. A server is held by one test file
+ * at a time: its lock folder names the holder's pid, so one held by a worker that died is taken back.
+ */
+export async function claimMoto(): Promise<Moto> {
+  const pool = inject('motoPool');
+  if (!pool) return startMoto();
+  const deadline = Date.now() + scaled(300_000);
+  for (;;) {
+    for (const [i, endpoint] of pool.endpoints.entries()) {
+      const lock = join(pool.locks, String(i));
+      try {
+        await mkdir(lock);
+      } catch {
+        const holder = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
+        if (holder && !alive(holder)) await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      await writeFile(join(lock, 'pid'), String(process.pid));
+      const onExit = () => rmSync(lock, { recursive: true, force: true });
+      process.once('exit', onExit);
+      const release = async () => {
+        process.removeListener('exit', onExit);
+        await rm(lock, { recursive: true, force: true });
+      };
+      try {
+        await resetMoto(endpoint);
+      } catch (e) {
+        await release();
+        throw e;
+      }
+      return { endpoint, stop: release };
+    }
+    if (Date.now() > deadline) throw new Error(`no moto_server of the pool came free within ${scaled(300)} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Back to a fresh server: every service's state (buckets, stacks, queued Athena results) and what the
+ * tests change of moto's own settings — the Step Functions interpreter and the held Athena executions.
+ */
+async function resetMoto(endpoint: string): Promise<void> {
+  await motoApi(endpoint, 'reset', {});
+  await motoApi(endpoint, 'config', { stepfunctions: { execute_state_machine: false } });
+  await releaseAthenaQueries(endpoint);
 }
 
 const clientConfig = (endpoint: string) => ({

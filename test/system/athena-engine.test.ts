@@ -34,7 +34,7 @@ import {
   queueAthenaResults,
   releaseAthenaQueries,
   s3ClientFor,
-  startMoto,
+  claimMoto,
   type CannedAthenaResult,
   type Moto,
 } from '../support/moto.ts';
@@ -50,7 +50,7 @@ let athena: AthenaClient;
 let store: S3ObjectStore;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   athena = athenaClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));

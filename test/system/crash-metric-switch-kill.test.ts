@@ -19,7 +19,7 @@ import { readTable } from '../../src/core/lake/read-table.ts';
 import type { ObjectStore } from '../../src/core/seams/object-store.ts';
 import { METRIC_UNDER_TEST, ROWS_PER_VERSION } from '../crash/metric-generations.ts';
 import { bundleChild, spawnNode, type BundledChild } from '../crash/support.ts';
-import { s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import { s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
 /** Writes of one uninterrupted switch: clear the new folder, three files, the manifest, the cleanup. */
 const WRITES = 6;
@@ -32,7 +32,7 @@ let s3: S3Client;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-metric-kill-'));
   child = await bundleChild(work);
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'kill-lake' }));
 });

@@ -45,7 +45,7 @@ import {
   type BundledChild,
 } from '../crash/support.ts';
 import { digests } from '../support/ingest-support.ts';
-import { MOTO_SDK_ENV, s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import { MOTO_SDK_ENV, s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
 const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
 const EMPTY_ENVELOPE = JSON.stringify({ elapsedTime: '0.1 secs', count: 0, data: [], error: '' });
@@ -264,7 +264,7 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
   let s3: S3Client;
   let after: Map<string, string>;
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await claimMoto();
     proxy = await startS3FaultProxy(moto.endpoint);
     s3 = s3ClientFor(proxy.endpoint);
     await s3.send(new CreateBucketCommand({ Bucket: 'lake' }));

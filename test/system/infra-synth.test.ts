@@ -7,11 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { CreateWorkGroupCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestStep } from '../../src/cli/ingest-step.ts';
-import { metricsStep } from '../../src/cli/metrics-step.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { bundledBuild } from '../support/bundled-site.ts';
 import { KVS_ARN, KvsStandIn } from '../support/kvs-stand-in.ts';
-import { athenaClientFor, queueAthenaResults, s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import { athenaClientFor, queueAthenaResults, s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
 /**
  * The real thing: `cdk synth` through the CLI, as `cdk.json` runs it, with esbuild bundling every
@@ -117,24 +116,19 @@ describe('cdk synth (CLI, real bundling, offline)', () => {
   describe('the bundles run as Lambda runs them', () => {
     let moto: Moto;
     let s3: S3Client;
-    let work: string;
     beforeAll(async () => {
-      moto = await startMoto();
+      moto = await claimMoto();
       s3 = s3ClientFor(moto.endpoint);
       for (const bucket of ['lake', 'site']) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-      // Athena cannot run here, so the metric tables come from the local engine (DuckDB) and are copied in.
-      work = mkdtempSync(join(tmpdir(), 'chainwatch-bundles-'));
-      const options = { lake: join(work, 'lake'), outDir: join(work, 'site'), runId: 'seed' };
-      await ingestStep(options);
-      await metricsStep(options);
-      const local = new FolderObjectStore(options.lake);
+      // Athena cannot run here, so the metric tables come from the local engine (DuckDB): the shared bundled
+      // lake's (test/support/bundled-site.ts), copied in.
+      const local = new FolderObjectStore((await bundledBuild()).lake);
       for (const key of await local.list('metrics/'))
         await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: await local.get(key) }));
     }, scaled(180_000));
     afterAll(async () => {
       s3?.destroy();
       await moto?.stop();
-      rmSync(work, { recursive: true, force: true });
     });
 
     /**

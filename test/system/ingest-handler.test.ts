@@ -10,14 +10,14 @@ import { UsageError } from '../../src/core/errors.ts';
 import { setEnv } from '../support/env.ts';
 import { captureLambdaLog, emittedMetrics, logRecords } from '../support/lambda-log.ts';
 import { OPERATOR_NAMESPACE, SOURCE_METRIC, STEP_METRIC } from '../../src/core/operator-metrics.ts';
-import { s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from '../support/moto.ts';
+import { s3ClientFor, MOTO_SDK_ENV, claimMoto, type Moto } from '../support/moto.ts';
 
 let moto: Moto;
 let s3: S3Client;
 let restoreEnv: () => void;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'handler-lake' }));
   restoreEnv = setEnv({

@@ -13,7 +13,7 @@ import { InputError } from '../../src/core/errors.ts';
 import { captureLambdaLog, emittedMetrics, logRecords } from '../support/lambda-log.ts';
 import { RUN_METRIC } from '../../src/core/operator-metrics.ts';
 import { setEnv } from '../support/env.ts';
-import { athenaClientFor, s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from '../support/moto.ts';
+import { athenaClientFor, s3ClientFor, MOTO_SDK_ENV, claimMoto, type Moto } from '../support/moto.ts';
 
 const BUCKET = 'metrics-lake';
 const WORKGROUP = 'chainwatch-metrics-test';
@@ -26,7 +26,7 @@ let athena: AthenaClient;
 let restoreEnv: () => void;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   athena = athenaClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));

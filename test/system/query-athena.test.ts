@@ -20,7 +20,7 @@ import {
   MOTO_SDK_ENV,
   pageResultsLikeAthena,
   queueAthenaResults,
-  startMoto,
+  claimMoto,
   type CannedAthenaResult,
   type Moto,
 } from '../support/moto.ts';
@@ -34,7 +34,7 @@ let moto: Moto;
 let athena: AthenaClient;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   athena = athenaClientFor(moto.endpoint);
   await athena.send(new CreateWorkGroupCommand({ Name: WORKGROUP, Configuration: {} }));
 });

@@ -13,7 +13,7 @@ import { handleIngest } from '../../lambdas/ingest.ts';
 import { setEnv } from '../support/env.ts';
 import { captureLambdaLog, emittedMetrics, logRecords } from '../support/lambda-log.ts';
 import { SOURCE_METRIC } from '../../src/core/operator-metrics.ts';
-import { s3ClientFor, MOTO_SDK_ENV, startMoto, type Moto } from '../support/moto.ts';
+import { s3ClientFor, MOTO_SDK_ENV, claimMoto, type Moto } from '../support/moto.ts';
 
 const SECRET = 'census-key-from-ssm';
 const IMPORTS = readFileSync(
@@ -41,7 +41,7 @@ let s3: S3Client;
 let restoreEnv: () => void;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'refresh-lake' }));
   const ssm = new SSMClient({

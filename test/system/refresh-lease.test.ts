@@ -14,7 +14,7 @@ import { LEASE_KEY } from '../../src/core/lake/layout.ts';
 import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import { getJson } from '../../src/core/seams/object-store.ts';
 import { setEnv } from '../support/env.ts';
-import { MOTO_SDK_ENV, s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import { MOTO_SDK_ENV, s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
 /** The stack's value: the state machine's 2-hour timeout and a margin. */
 const TTL_SECONDS = 130 * 60;
@@ -26,7 +26,7 @@ let store: S3ObjectStore;
 let lakeNumber = 0;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   restoreEnv = setEnv({ LAKE_PREFIX: undefined, AWS_ENDPOINT_URL_S3: moto.endpoint, ...MOTO_SDK_ENV });
 });

@@ -15,7 +15,7 @@ import { liveSite, manifestKey, publishSite } from '../../src/core/report/publis
 import { buildPrefix, StoreSitePointer } from '../../src/core/seams/site-pointer.ts';
 import { fixtureLake, writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
 import { buildInto } from '../support/build-into.ts';
-import { s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import { s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
 const BUCKET = 'publish-determinism';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-determinism-'));
   lake = new FolderObjectStore(join(work, 'lake'));
   await writeFixtureLake(lake);
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   s3.middlewareStack.add(
     (next, context) => async (args) => {

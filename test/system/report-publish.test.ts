@@ -29,7 +29,7 @@ import {
   MOTO_SDK_ENV,
   queueAthenaResults,
   s3ClientFor,
-  startMoto,
+  claimMoto,
   type Moto,
 } from '../support/moto.ts';
 import { kvsOf, loadSiteRouter, type ViewerRequest } from '../support/site-router.ts';
@@ -66,7 +66,7 @@ beforeAll(async () => {
   siteA = join(work, 'site-a');
   await buildInto({ store: lake, outDir: siteA, builtAt: new Date('2026-02-01T00:00:00Z') });
   filesA = await filesOf(siteA);
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });

@@ -14,7 +14,7 @@ import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import type { ObjectStore } from '../../src/core/seams/object-store.ts';
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
-import { s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import { s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
 const RUN = { runId: 'ingest-s3-test', now: new Date('2026-02-01T06:00:00Z') };
 
@@ -26,7 +26,7 @@ let bucket: ObjectStore;
 let manifests: { folder: IngestManifest; s3: IngestManifest };
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'ingest-lake' }));
   dir = await mkdtemp(join(tmpdir(), 'chainwatch-s3-ingest-'));

@@ -5,13 +5,13 @@ import { StoreError, UsageError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
 import { storeFromUri } from '../../src/cli/lake-store.ts';
-import { s3ClientFor, startMoto, type Moto } from '../support/moto.ts';
+import { s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
 let moto: Moto;
 let s3: S3Client;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'edge-lake' }));
 });

@@ -12,7 +12,7 @@ import { StoreError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { getJson, putJson, textOf, type ObjectStore } from '../../src/core/seams/object-store.ts';
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
-import { s3ClientFor, startMoto } from '../support/moto.ts';
+import { s3ClientFor, claimMoto } from '../support/moto.ts';
 
 interface StoreFixture {
   /** A fresh, empty store for one test. */
@@ -30,7 +30,7 @@ async function folderFixture(): Promise<StoreFixture> {
 }
 
 async function s3Fixture(): Promise<StoreFixture> {
-  const moto = await startMoto();
+  const moto = await claimMoto();
   const client = s3ClientFor(moto.endpoint);
   await client.send(new CreateBucketCommand({ Bucket: 'contract-lake' }));
   let n = 0;

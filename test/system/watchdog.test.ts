@@ -14,7 +14,7 @@ import { daysSinceLastRefresh, handler } from '../../lambdas/watchdog.ts';
 import { RUN_METRIC } from '../../src/core/operator-metrics.ts';
 import { setEnv } from '../support/env.ts';
 import { captureLambdaLog, emittedMetrics } from '../support/lambda-log.ts';
-import { executeStateMachines, MOTO_SDK_ENV, type Moto, sfnClientFor, startMoto } from '../support/moto.ts';
+import { executeStateMachines, MOTO_SDK_ENV, type Moto, sfnClientFor, claimMoto } from '../support/moto.ts';
 
 const DAY = 86_400_000;
 let moto: Moto;
@@ -22,7 +22,7 @@ let sfn: SFNClient;
 let stateMachineArn: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await claimMoto();
   await executeStateMachines(moto.endpoint);
   sfn = sfnClientFor(moto.endpoint);
   const definition = { StartAt: 'Refresh', States: { Refresh: { Type: 'Succeed' } } };
