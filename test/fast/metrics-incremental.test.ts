@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFlows, type TradeFlow } from '../../data-schemas/curated.ts';
 import { concentration, metricTables } from '../../data-schemas/metrics.ts';
 import { tableKeys } from '../../src/core/lake/metric-versions.ts';
-import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { rowOrder } from '../../src/core/ingest/partition-merge.ts';
 
 import { runMetrics, type MetricsResult } from '../../src/core/metrics/metrics.ts';
@@ -22,6 +21,7 @@ import { UsageError } from '../../src/core/errors.ts';
 import { writePartitions } from '../../src/core/lake/partitions.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { bundledBuild } from '../support/bundled-site.ts';
 
 const TRADE_METRICS = ['trade_cell_sources', 'supplier_shares', 'concentration', 'dependency', 'trade_trend'];
 const PRODUCTION_METRICS = ['production_latest', 'production_shares', 'production_trend', 'production_concentration'];
@@ -31,14 +31,12 @@ const MONTHLY_METRICS = ['monthly_anomalies', 'coverage'];
 const WORLD_METRICS = ['world_supply', 'mirror_gaps'];
 
 let work: string;
+/** The bundled lake with its metrics, shared read-only (test/support/bundled-site.ts): every test works on a copy. */
 let base: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-metrics-incremental-'));
-  base = join(work, 'base');
-  const store = new FolderObjectStore(base);
-  await runIngest({ store, runId: 'base', dataDir: 'data/bundled', now: new Date('2026-01-01T00:00:00Z') });
-  await metrics(base);
-}, scaled(120_000));
+  ({ lake: base } = await bundledBuild());
+}, scaled(150_000));
 afterAll(() => rm(work, { recursive: true, force: true }));
 
 async function metrics(lakeRoot: string, o: { force?: boolean; root?: string } = {}): Promise<MetricsResult> {
