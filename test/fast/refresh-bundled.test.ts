@@ -15,7 +15,10 @@ import {
   type SourceRow,
   type TradeFlow,
 } from '../../data-schemas/curated.ts';
+import { bundledBuild } from '../support/bundled-site.ts';
 import { replayHttp } from '../support/replay-http.ts';
+import { copyOfFixture } from '../support/shared-fixture.ts';
+import { scaled } from '../support/slowdown.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
@@ -53,10 +56,10 @@ let bundledOnly: Awaited<ReturnType<typeof read>>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'chainwatch-mixed-'));
-  store = new FolderObjectStore(dir);
-  await runIngest({ store, runId: 'bundled-1', now: new Date('2026-02-01T00:00:00Z') });
+  // A lake after a bundled ingest: a copy of the shared bundled lake (test/support/bundled-site.ts).
+  store = new FolderObjectStore(await copyOfFixture((await bundledBuild()).lake, join(dir, 'lake')));
   bundledOnly = await read();
-});
+}, scaled(150_000));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const refreshUsgs = (runId: string) =>
