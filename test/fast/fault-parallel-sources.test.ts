@@ -5,8 +5,10 @@
  * carry is counted once by the metric SQL.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { production, sources, type ProductionRow, type SourceRow } from '../../data-schemas/curated.ts';
+import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { bundledBuild } from '../support/bundled-site.ts';
 import { replayHttp } from '../support/replay-http.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
@@ -14,6 +16,7 @@ import { runRefresh } from '../../src/core/ingest/refresh.ts';
 import type { UsgsCsv } from '../../src/core/ingest/sources/usgs.ts';
 import { computedLake, productionRows, type FixtureLake } from '../support/metrics-fixtures.ts';
 import { TempDirs } from '../support/ingest-support.ts';
+import { scaled } from '../support/slowdown.ts';
 
 const temp = new TempDirs();
 afterAll(() => temp.removeAll());
@@ -43,10 +46,15 @@ const usgsRefresh = (store: Awaited<ReturnType<TempDirs['lake']>>, runId: string
   });
 
 describe('parallel sources', () => {
+  let bundledLake: string;
+  beforeAll(async () => {
+    ({ lake: bundledLake } = await bundledBuild());
+  }, scaled(150_000));
+
   it('bundled and USGS ingested at the same time write disjoint objects and lose no row', async () => {
-    // Each source alone, for the expected row sets.
-    const bundledOnly = await temp.lake('bundled-only');
-    await runIngest({ store: bundledOnly, runId: 'b', now: new Date('2026-03-05T00:00:00Z') });
+    // Each source alone, for the expected row sets: the bundled one is the shared bundled lake
+    // (test/support/bundled-site.ts; curated rows carry no run id or time).
+    const bundledOnly = new FolderObjectStore(bundledLake);
     const usgsOnly = await temp.lake('usgs-only');
     await usgsRefresh(usgsOnly, 'u');
     const expected = [
