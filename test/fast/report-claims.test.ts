@@ -12,12 +12,15 @@ import { bundledClaims, parseClaims, type ClaimsFile } from '../../src/core/repo
 import { InputError } from '../../src/core/errors.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { fixtureLake, writeFixtureLake, type FixtureLake } from '../fixtures/report/fixture-lake.ts';
+import { fixtureSite } from '../support/fixture-site.ts';
+import { scaled } from '../support/slowdown.ts';
 
 let work: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-claims-'));
-});
+  await fixtureSite();
+}, scaled(150_000));
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -81,7 +84,8 @@ describe('the claim registry', () => {
 describe('graded verdicts from the lake', () => {
   it('grade each claim by its best figure: chips and Taiwan accurate, rare earths overstated by the gap, medical supplies not checkable', async () => {
     const lake = fixtureLake();
-    const page = await claimsPage('base', lake);
+    // The fixture lake's site, shared read-only (test/support/fixture-site.ts).
+    const page = await readFile(join((await fixtureSite()).site, 'claims.html'), 'utf8');
     const v = verdicts(page);
     const usgs = row(lake, 'us_import_source_share_compounds_metals', 'CHN', '2020-2023').value!;
     const chips2020 = row(lake, 'fab_capacity_share', 'USA', '2020').value!;

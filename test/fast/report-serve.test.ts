@@ -8,13 +8,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { CONSOLE_CSP, cspFor, SITE_CSP } from '../../src/core/report/csp.ts';
 import { serveSite, type SiteServer } from '../../src/cli/serve-site.ts';
 import { serveCommand } from '../../src/cli/serve.ts';
 import { UsageError } from '../../src/core/errors.ts';
-import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
-import { writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
+import { FIXTURE_SITE_MONTH as MONTH, fixtureSite } from '../support/fixture-site.ts';
+import { scaled } from '../support/slowdown.ts';
 
 let work: string;
 let site: string;
@@ -41,12 +40,10 @@ function get(
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-serve-'));
-  const store = new FolderObjectStore(join(work, 'lake'));
-  await writeFixtureLake(store);
-  site = join(work, 'site');
-  await buildSiteFolder({ store, outDir: site, releaseMonth: '2026-04' });
+  // The fixture lake's site, shared read-only (test/support/fixture-site.ts): the server only reads it.
+  ({ site } = await fixtureSite());
   server = await serveSite({ root: site });
-});
+}, scaled(150_000));
 
 afterAll(async () => {
   await server?.close();
@@ -56,14 +53,14 @@ afterAll(async () => {
 describe('the CSP of a path', () => {
   it('allows WebAssembly (and nothing else more) only on the Data page of each copy of a release and the console’s files', () => {
     expect(CONSOLE_CSP).toBe(SITE_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"));
-    for (const path of ['/data.html', '/latest/data.html', '/releases/2026-04/data.html', '/console/duckdb-eh.wasm'])
+    for (const path of ['/data.html', '/latest/data.html', `/releases/${MONTH}/data.html`, '/console/duckdb-eh.wasm'])
       expect(cspFor(path), path).toBe(CONSOLE_CSP);
     for (const path of [
       '/',
       '/index.html',
       '/products/data.html',
       '/latest/products/280530.html',
-      '/releases/2026-04/products/280530.html',
+      `/releases/${MONTH}/products/280530.html`,
       '/data/product-280530-partners.csv',
       '/tables/trade_flows.parquet',
       '/consoles/x.js',
@@ -80,7 +77,7 @@ describe('serveSite', () => {
     const cases: [string, string][] = [
       ['/', 'text/html; charset=utf-8'],
       ['/latest/', 'text/html; charset=utf-8'],
-      ['/releases/2026-04/products/280530.html', 'text/html; charset=utf-8'],
+      [`/releases/${MONTH}/products/280530.html`, 'text/html; charset=utf-8'],
       ['/assets/site.css', 'text/css; charset=utf-8'],
       ['/data/product-280530-partners.csv', 'text/csv; charset=utf-8'],
       ['/data/product-280530-partners.json', 'application/json'],
@@ -101,12 +98,12 @@ describe('serveSite', () => {
     const cases: [string, string, string][] = [
       ['/data.html', 'text/html; charset=utf-8', CONSOLE_CSP],
       ['/latest/data.html', 'text/html; charset=utf-8', CONSOLE_CSP],
-      ['/releases/2026-04/data.html', 'text/html; charset=utf-8', CONSOLE_CSP],
+      [`/releases/${MONTH}/data.html`, 'text/html; charset=utf-8', CONSOLE_CSP],
       ['/console/data-console.js', 'text/javascript; charset=utf-8', CONSOLE_CSP],
       ['/console/duckdb-browser-eh.worker.js', 'text/javascript; charset=utf-8', CONSOLE_CSP],
       ['/console/duckdb-eh.wasm', 'application/wasm', CONSOLE_CSP],
       ['/tables/trade_flows.parquet', 'application/vnd.apache.parquet', SITE_CSP],
-      ['/releases/2026-04/tables/concentration.csv', 'text/csv; charset=utf-8', SITE_CSP],
+      [`/releases/${MONTH}/tables/concentration.csv`, 'text/csv; charset=utf-8', SITE_CSP],
     ];
     for (const [path, type, csp] of cases) {
       const res = await get(server.url, path, 'HEAD');

@@ -25,10 +25,13 @@ import {
   type FixtureLake,
 } from '../fixtures/report/fixture-lake.ts';
 import { parseCsv } from '../fixtures/report/read-csv.ts';
+import { FIXTURE_SITE_BUILT_AT, FIXTURE_SITE_MONTH, fixtureSite } from '../support/fixture-site.ts';
+import { copyOfFixture } from '../support/shared-fixture.ts';
 import { withoutSiteScripts } from '../support/site-text.ts';
+import { scaled } from '../support/slowdown.ts';
 
-const BUILT_AT = new Date('2026-02-01T06:00:00Z');
-const MONTH = '2026-02';
+const BUILT_AT = FIXTURE_SITE_BUILT_AT;
+const MONTH = FIXTURE_SITE_MONTH;
 let work: string;
 let site: string;
 
@@ -47,10 +50,9 @@ const tradeYear = (year: number) => {
   return year === Math.max(...annual.map((f) => f.year)) ? `${year} (provisional)` : String(year);
 };
 
-async function buildFixture(name: string, lake: FixtureLake = fixtureLake(), withRuns = false): Promise<string> {
+async function buildFixture(name: string, lake: FixtureLake = fixtureLake()): Promise<string> {
   const store = new FolderObjectStore(join(work, `${name}-lake`));
   await writeFixtureLake(store, lake);
-  if (withRuns) await writeRunHistory(store);
   const out = join(work, `${name}-site`);
   await buildSiteFolder({ store, outDir: out, builtAt: BUILT_AT });
   return out;
@@ -79,10 +81,12 @@ async function figuresOf(page: string): Promise<Figure[]> {
 const resolveLink = (page: string, href: string) =>
   posix.normalize(posix.join(posix.dirname(page), href.split('#')[0]));
 
+// The fixture lake's site (with its run history), built once and shared read-only (test/support/fixture-site.ts);
+// the failed builds work on a copy.
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-report-'));
-  site = await buildFixture('base', fixtureLake(), true);
-});
+  ({ site } = await fixtureSite());
+}, scaled(150_000));
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -528,6 +532,15 @@ describe('headline figures come from the lake rows', () => {
 });
 
 describe('a failed build', () => {
+  /** A copy of the shared fixture's lake and site: these builds try to replace the site. */
+  let own: string;
+  let ownLake: string;
+  beforeAll(async () => {
+    const copy = await copyOfFixture((await fixtureSite()).dir, join(work, 'base'));
+    own = join(copy, 'site');
+    ownLake = join(copy, 'lake');
+  }, scaled(150_000));
+
   const snapshot = async (dir: string) =>
     Object.fromEntries(
       await Promise.all(
@@ -539,11 +552,10 @@ describe('a failed build', () => {
         ]),
       ),
     );
-  const leftovers = async () =>
-    (await readdir(dirname(site))).filter((f) => f.includes('.tmp-') || f.includes('.old-'));
+  const leftovers = async () => (await readdir(dirname(own))).filter((f) => f.includes('.tmp-') || f.includes('.old-'));
 
   it('leaves the previously built site untouched and no staging folder behind', async () => {
-    const before = await snapshot(site);
+    const before = await snapshot(own);
 
     /** The real folder store, failing part-way through the reads as a network store might. */
     class FailingStore extends FolderObjectStore {
@@ -552,17 +564,17 @@ describe('a failed build', () => {
         return super.get(key);
       }
     }
-    const store = new FailingStore(join(work, 'base-lake'));
-    await expect(buildSiteFolder({ store, outDir: site, builtAt: new Date('2030-01-01T00:00:00Z') })).rejects.toThrow(
+    const store = new FailingStore(ownLake);
+    await expect(buildSiteFolder({ store, outDir: own, builtAt: new Date('2030-01-01T00:00:00Z') })).rejects.toThrow(
       StoreError,
     );
-    expect(await snapshot(site)).toEqual(before);
+    expect(await snapshot(own)).toEqual(before);
     expect(await leftovers()).toEqual([]);
   });
 
   it('leaves the site untouched when the engine fails after pages were written', async () => {
-    const before = await snapshot(site);
-    const store = new FolderObjectStore(join(work, 'base-lake'));
+    const before = await snapshot(own);
+    const store = new FolderObjectStore(ownLake);
     const real = await DuckDBQueryEngine.create({ lakeRoot: store.root, store });
     // The real engine, failing as Athena might part-way through the build: the country pages' last query comes
     // after the product, production and sector pages are written.
@@ -583,7 +595,7 @@ describe('a failed build', () => {
         buildSiteFolder({
           store,
           engine,
-          outDir: site,
+          outDir: own,
           builtAt: new Date('2030-01-01T00:00:00Z'),
           onProgress: (line) => (written += /product pages/.test(line) ? 1 : 0),
         }),
@@ -592,7 +604,7 @@ describe('a failed build', () => {
       await real.close();
     }
     expect(written).toBe(1);
-    expect(await snapshot(site)).toEqual(before);
+    expect(await snapshot(own)).toEqual(before);
     expect(await leftovers()).toEqual([]);
   });
 

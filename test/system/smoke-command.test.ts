@@ -4,20 +4,16 @@
  * served over HTTP on loopback in place of CloudFront. The chainwatch state machine itself needs
  * Lambda, which moto cannot run here, so stand-in state machines succeed or fail as a refresh would.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { main } from '../../src/cli/main.ts';
 import { type SiteServer, serveSite } from '../../src/cli/serve-site.ts';
 import { smokeCommand } from '../../src/cli/smoke.ts';
 import { DeploymentError, UsageError } from '../../src/core/errors.ts';
-import { buildInto } from '../support/build-into.ts';
 import { setEnv } from '../support/env.ts';
-import { writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
+import { fixtureSite } from '../support/fixture-site.ts';
+import { scaled } from '../support/slowdown.ts';
 import {
   cloudFormationClientFor,
   executeStateMachines,
@@ -26,7 +22,6 @@ import {
   startMoto,
 } from '../support/moto.ts';
 
-let work: string;
 let site: SiteServer;
 
 /**
@@ -80,18 +75,14 @@ const io = () => {
   return { lines, io: { out: (l: string) => lines.push(l), err: (l: string) => lines.push(`ERR ${l}`) } };
 };
 
+// The fixture lake's site, shared read-only (test/support/fixture-site.ts): smoke only reads it.
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'chainwatch-smoke-'));
-  const lake = new FolderObjectStore(join(work, 'lake'));
-  await writeFixtureLake(lake);
-  await buildInto({ store: lake, outDir: join(work, 'site') });
-  site = await serveSite({ root: join(work, 'site'), port: 0 });
-}, 120_000);
+  site = await serveSite({ root: (await fixtureSite()).site, port: 0 });
+}, scaled(150_000));
 
 afterAll(async () => {
   for (const d of running) await d.stop();
   await site?.close();
-  await rm(work, { recursive: true, force: true });
 });
 
 describe('chainwatch smoke', () => {
