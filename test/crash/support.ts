@@ -4,7 +4,7 @@
  * interrupted writers, a store that fails or dies on cue, and child processes to kill.
  */
 import type { Dirent } from 'node:fs';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -42,6 +42,17 @@ export async function smallData(dir: string, variant: 'a' | 'b'): Promise<string
   await keep('rare_earths.csv', (l) => variant === 'b' || !l.includes(',2024,'));
   return dir;
 }
+
+/**
+ * A copy of a site or bucket folder made of hard links (links kept as links, as `cp -a` does). Safe for
+ * what the kill tests run on it: the folder store and the site folder never rewrite a file in place — they
+ * write a temp file or a new build folder and rename it into place, and delete by unlinking — so nothing
+ * a killed or completed publish does to the copy reaches the original, and twenty copies of a site cost
+ * no more than their folders.
+ */
+export const linkCopy = (from: string, to: string): void => {
+  execFileSync('cp', ['-al', from, to]);
+};
 
 /** Every file under a folder (relative, '/'-separated) → SHA-256 of its bytes. */
 export async function snapshot(root: string): Promise<Map<string, string>> {

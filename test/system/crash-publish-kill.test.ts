@@ -16,7 +16,16 @@ import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engin
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { runIngest } from '../../src/core/ingest/ingest.ts';
 import { runMetrics } from '../../src/core/metrics/metrics.ts';
-import { bundleChild, seeded, sleep, smallData, snapshot, spawnNode, type BundledChild } from '../crash/support.ts';
+import {
+  bundleChild,
+  linkCopy,
+  seeded,
+  sleep,
+  smallData,
+  snapshot,
+  spawnNode,
+  type BundledChild,
+} from '../crash/support.ts';
 
 const KILLS = 20;
 const MONTH = '2026-03';
@@ -86,7 +95,7 @@ beforeAll(async () => {
     })),
   );
   await writeFile(filesJson, JSON.stringify(files));
-  await cp(join(root, 'old'), join(root, 'calibration'), { recursive: true, verbatimSymlinks: true });
+  linkCopy(join(root, 'old'), join(root, 'calibration'));
   const run = publish(join(root, 'calibration'));
   const [start, done] = await Promise.all([run.line(/^start$/m), run.line(/^done$/m)]);
   expect((await run.exited).code).toBe(0);
@@ -105,7 +114,7 @@ describe(`site publish killed at ${KILLS} seeded random points`, () => {
   for (let seed = 1; seed <= KILLS; seed++) {
     it(`seed ${seed}: the site is the old one or the new one, never a mix`, async () => {
       const parent = join(root, `kill-${seed}`);
-      await cp(join(root, 'old'), parent, { recursive: true, verbatimSymlinks: true });
+      linkCopy(join(root, 'old'), parent);
       const run = publish(parent);
       const from = await run.line(/^start$/m);
       await sleep(from + seeded(seed)() * writeMs * 1.1 - performance.now());
