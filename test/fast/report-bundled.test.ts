@@ -291,6 +291,31 @@ describe('what a reader can quote from the bundled site', () => {
     expect(csv.find((r) => r.geo_iso3 === 'CHN' && r.year === String(year))!.is_estimate).toBe('true');
   });
 
+  it('shows a CR3 computed from estimates with “(est.)”: the concentration table, the CR3 chart’s bars and hover text', async () => {
+    const estimated = (await bundledCsv('rare_earths.csv')).filter(
+      (r) => r.indicator === 'mine_production' && r.source_id === 'USGS_MCS2026_REE' && r.year,
+    );
+    const year = Math.max(...estimated.map((r) => Number(r.year)));
+    expect(estimated.filter((r) => Number(r.year) === year).some((r) => r.qualifier === 'e')).toBe(true);
+    const earlier = Math.min(...estimated.map((r) => Number(r.year)));
+    expect(estimated.filter((r) => Number(r.year) === earlier).some((r) => r.qualifier === 'e')).toBe(false);
+    const page = await readFile(join(site, 'production/rare_earths.html'), 'utf8');
+    const section = /<section aria-labelledby="cr3">[\s\S]*?<\/section>/.exec(page)![0];
+    const years = (measure: string) =>
+      [...section.matchAll(new RegExp(`<tr><td>mining</td><td>${measure}</td><td>([^<]*)</td>`, 'g'))].map((m) => m[1]);
+    const mine = years('Rare earths mine production');
+    expect(mine).toContain(`${year} (est.)`);
+    expect(mine).toContain(String(earlier));
+    expect(mine).not.toContain(String(year));
+    // The sector's CR3 chart: each series in its latest year, labelled and hovered as an estimate.
+    const sector = await readFile(join(site, 'sectors/rare_earths.html'), 'utf8');
+    const chart = /<figure class="chart" id="sector-rare_earths-cr3"[\s\S]*?<\/figure>/.exec(sector)![0];
+    expect(chart).toMatch(new RegExp(`<title>[^<]*Rare earths mine production, ${year} \\(est\\.\\)[^<]*</title>`));
+    const csv = parseCsv(await readFile(join(site, 'data/sector-rare_earths-cr3.csv'), 'utf8'));
+    const row = csv.find((r) => r.series.startsWith('Rare earths mine production'))!;
+    expect([row.year, row.is_estimate]).toEqual([String(year), 'true']);
+  });
+
   it('draws the chips capacity series of every source in one chart of capacity share by region, first on the page', async () => {
     const page = await readFile(join(site, 'production/chips.html'), 'utf8');
     const ids = [...page.matchAll(/<figure class="chart" id="([^"]+)"/g)].map((m) => m[1]);

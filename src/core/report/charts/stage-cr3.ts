@@ -1,14 +1,17 @@
 import type { ProductionConcentrationRow } from '../../../../data-schemas/index.ts';
-import { formatShare } from '../format.ts';
+import { estimatedYear, formatShare } from '../format.ts';
 import { seriesName } from '../sectors.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
 import { baseSpec, categoryAxis, shareAxis } from './theme.ts';
 
+/** A production_concentration row and whether its series-year rests on a source estimate (commodity_concentration.sql). */
+export type ConcentrationYear = ProductionConcentrationRow & { is_estimate: boolean };
+
 export interface StageCr3Input {
   id: string;
   sectorLabel: string;
-  /** production_concentration rows of one sector, all years. */
-  rows: readonly ProductionConcentrationRow[];
+  /** Concentration rows of one sector, all years. */
+  rows: readonly ConcentrationYear[];
 }
 
 const STAGE_COLOURS: Record<string, string> = { mining: '#E69F00', refining: '#0072B2', manufacturing: '#009E73' };
@@ -18,7 +21,7 @@ const STAGE_COLOURS: Record<string, string> = { mining: '#E69F00', refining: '#0
  * series in its latest year. Each bar is one commodity, measure and source; bars are not summed.
  */
 export function stageCr3Chart(input: StageCr3Input): ChartDef {
-  const latest = new Map<string, ProductionConcentrationRow>();
+  const latest = new Map<string, ConcentrationYear>();
   for (const r of input.rows) {
     const key = [r.commodity, r.stage, r.measure, r.source_id].join('|');
     const seen = latest.get(key);
@@ -32,8 +35,9 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
       a.source_id.localeCompare(b.source_id),
   );
   // The source goes into the bar label only when two bars would otherwise read the same.
-  const plain = (r: ProductionConcentrationRow) => `${seriesName(r.commodity, r.measure)}, ${r.year}`;
-  const clash = (r: ProductionConcentrationRow) => picked.filter((o) => plain(o) === plain(r)).length > 1;
+  const plain = (r: ConcentrationYear) =>
+    `${seriesName(r.commodity, r.measure)}, ${estimatedYear(r.year, r.is_estimate)}`;
+  const clash = (r: ConcentrationYear) => picked.filter((o) => plain(o) === plain(r)).length > 1;
   const rows: ChartRow[] = picked.map((r) => ({
     series: clash(r) ? `${plain(r)} (${r.source_id})` : plain(r),
     commodity: r.commodity,
@@ -41,6 +45,7 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
     measure: r.measure,
     source_id: r.source_id,
     year: r.year,
+    is_estimate: r.is_estimate,
     cr3: r.cr3,
   }));
   const top = rows[0];
@@ -60,7 +65,7 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
       years: rows.filter((r) => r.source_id === sourceId).map((r) => Number(r.year)),
     })),
     tables: ['production_concentration'],
-    columns: ['series', 'commodity', 'stage', 'measure', 'source_id', 'year', 'cr3'],
+    columns: ['series', 'commodity', 'stage', 'measure', 'source_id', 'year', 'is_estimate', 'cr3'],
     rows,
     countries: [],
     spec: (_colours, size) => ({

@@ -1,14 +1,10 @@
 import { shortCitation } from '../citations.ts';
-import type {
-  ProductionConcentrationRow,
-  ProductionShareRow,
-  ProductionTrendRow,
-} from '../../../../data-schemas/index.ts';
+import type { ProductionShareRow, ProductionTrendRow } from '../../../../data-schemas/index.ts';
 import type { ChartDef } from '../charts/chart.ts';
 import { productionBarsChart } from '../charts/production-bars.ts';
 import { productionSharesChart } from '../charts/production-shares.ts';
-import { stageCr3Chart } from '../charts/stage-cr3.ts';
-import { figureValue, formatShare } from '../format.ts';
+import { type ConcentrationYear, stageCr3Chart } from '../charts/stage-cr3.ts';
+import { estimatedYear, figureValue, formatShare } from '../format.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
 import type { PagePlan } from '../page.ts';
@@ -116,17 +112,14 @@ export function commodityCharts(model: SiteModel, commodity: Commodity): ChartDe
 const commodityLabel = (id: string) => humanize(id);
 
 /** Concentration rows of drawn series at production stages, over enough countries to mean something. */
-export function cr3Rows(
-  rows: readonly ProductionConcentrationRow[],
-  keys: ReadonlySet<string>,
-): ProductionConcentrationRow[] {
+export function cr3Rows(rows: readonly ConcentrationYear[], keys: ReadonlySet<string>): ConcentrationYear[] {
   return rows.filter(
     (r) => CR3_STAGES.includes(r.stage) && keys.has(seriesKey(r)) && r.n_countries >= MIN_COUNTRIES_FOR_CR3,
   );
 }
 
 /** The table's own order (production_concentration.sql's ORDER BY), which the CR3 charts break ties by. */
-export const byTableOrder = (a: ProductionConcentrationRow, b: ProductionConcentrationRow): number => {
+export const byTableOrder = (a: ConcentrationYear, b: ConcentrationYear): number => {
   for (const k of ['sector', 'commodity', 'stage', 'measure', 'source_id'] as const)
     if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
   return a.year - b.year;
@@ -135,7 +128,7 @@ export const byTableOrder = (a: ProductionConcentrationRow, b: ProductionConcent
 export function productionPage(model: SiteModel, commodity: Commodity, page: CommodityRows): PagePlan {
   const charts = commodityCharts(model, commodity);
   const keys = new Set(commodity.groups.map(seriesKey));
-  const concentration = cr3Rows(page.rows.concentration as unknown as ProductionConcentrationRow[], keys).sort(
+  const concentration = cr3Rows(page.rows.concentration as unknown as ConcentrationYear[], keys).sort(
     (a, b) =>
       a.stage.localeCompare(b.stage) ||
       a.measure.localeCompare(b.measure) ||
@@ -167,7 +160,7 @@ ${
 <thead><tr><th scope="col">Stage</th><th scope="col">Series</th><th scope="col">Year</th><th scope="col" class="num">Countries</th><th scope="col" class="num">CR3</th><th scope="col" class="num">HHI</th><th scope="col">Largest</th><th scope="col">Source</th></tr></thead>
 <tbody>${concentration.map(
         (r) =>
-          html`<tr><td>${r.stage}</td><td>${seriesName(r.commodity, r.measure)}</td><td>${r.year}</td><td class="num">${r.n_countries}</td><td class="num">${figureValue(r.cr3, formatShare(r.cr3))}</td><td class="num">${figureValue(r.hhi, r.hhi.toFixed(3))}</td><td>${model.countryName(r.top_geo_iso3)}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
+          html`<tr><td>${r.stage}</td><td>${seriesName(r.commodity, r.measure)}</td><td>${estimatedYear(r.year, r.is_estimate)}</td><td class="num">${r.n_countries}</td><td class="num">${figureValue(r.cr3, formatShare(r.cr3))}</td><td class="num">${figureValue(r.hhi, r.hhi.toFixed(3))}</td><td>${model.countryName(r.top_geo_iso3)}</td><td>${sourceLink(ctx, r.source_id)}</td></tr>`,
       )}</tbody>
 </table></div></section>`
     : ''
@@ -198,7 +191,7 @@ export interface CommodityListing {
 export function productionIndexPage(
   model: SiteModel,
   list: readonly CommodityListing[],
-  cr3: readonly ProductionConcentrationRow[],
+  cr3: readonly ConcentrationYear[],
 ): PagePlan {
   const rows = [...cr3].sort(byTableOrder);
   const charts = rows.length ? [stageCr3Chart({ id: 'production-cr3', sectorLabel: 'All sectors', rows })] : [];
