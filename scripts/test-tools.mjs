@@ -110,7 +110,9 @@ export function installPlan(probe, tools = TOOLS) {
   const steps = [];
   if (npm.length > 0)
     steps.push(['npm', 'install', '--no-save', '--no-package-lock', '--prefix', LOCAL_NODE_PREFIX, ...npm]);
-  if (pip.length > 0) steps.push(['pip', 'install', ...pip]);
+  // One retry, not pip's five: where the default index cannot be reached (a machine with only a local
+  // index), each package's five retries with back-off cost ~8 s before pip falls through to the next index.
+  if (pip.length > 0) steps.push(['pip', 'install', '--retries', '1', ...pip]);
   if (apt.length > 0) steps.push(['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', ...apt]);
   return { missing: missing.map((t) => `${t.name} (${t.why})`), steps };
 }

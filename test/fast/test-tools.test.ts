@@ -45,7 +45,20 @@ describe('the test-tool installer (npm pretest)', () => {
     expect(plan.missing).toHaveLength(TOOLS.length);
     expect(plan.steps).toEqual([
       ['npm', 'install', '--no-save', '--no-package-lock', '--prefix', LOCAL_NODE_PREFIX, NODE_PACKAGE],
-      ['pip', 'install', 'moto[server]', 'pandas', 'polars', 'pyarrow', 'duckdb', 'nbclient', 'nbformat', 'ipykernel'],
+      [
+        'pip',
+        'install',
+        '--retries',
+        '1',
+        'moto[server]',
+        'pandas',
+        'polars',
+        'pyarrow',
+        'duckdb',
+        'nbclient',
+        'nbformat',
+        'ipykernel',
+      ],
       ['apt-get', 'update', '-qq'],
       ['apt-get', 'install', '-y', '-qq', 'chromium', 'time'],
     ]);
@@ -68,7 +81,7 @@ describe('the test-tool installer (npm pretest)', () => {
   it('installs only what is missing: moto_server off the PATH means one pip install of moto', () => {
     const p = probe(full, empty);
     const plan = installPlan({ ...p, onPath: (c: string) => c !== 'moto_server' && p.onPath(c), file: () => true });
-    expect(plan.steps).toEqual([['pip', 'install', 'moto[server]']]);
+    expect(plan.steps).toEqual([['pip', 'install', '--retries', '1', 'moto[server]']]);
     expect(plan.missing[0]).toMatch(/^moto_server/);
   });
 
