@@ -113,6 +113,9 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
     ],
   });
   const tables = metricTables;
+  // A contender whose last run failed (killed at the memory cap, say) left no tables to compare.
+  const ok = (name: string) => result.contenders.some((c) => c.name === name && !c.runs.at(-1)?.error);
+  if (!ok('chainwatch')) return { ...result, checks: [] };
   // chainwatch's tables as readers see them: the one file of each table's current version.
   const store = new FolderObjectStore(lake);
   const current = new Map<string, string>();
@@ -120,11 +123,11 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
   const chainwatch = { contender: 'chainwatch', file: (t: string) => current.get(t)! };
   const other = (name: string) => ({ contender: name, file: (t: string) => join(out(name), `${t}.parquet`) });
   const checks = [
-    ...(await crossCheck(tables, chainwatch, [other('duckdb')])),
+    ...(await crossCheck(tables, chainwatch, ['duckdb'].filter(ok).map(other))),
     ...(await crossCheck(
       tables.filter((t) => TRADE_METRICS.includes(t.name)),
       chainwatch,
-      [other('pandas'), other('polars')],
+      ['pandas', 'polars'].filter(ok).map(other),
     )),
   ];
   return { ...result, checks };
