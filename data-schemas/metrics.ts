@@ -187,6 +187,9 @@ export const productionConcentration = defineTable({
     cr3: col.double('Share of the three largest countries.'),
     hhi: col.double('HHI on country shares, 0–1 (the OTH residual is not a country).'),
     top_geo_iso3: col.string('Largest country, ISO3.'),
+    is_estimate: col.boolean(
+      'True when the shares of this series and year are source estimates (production_shares.is_estimate): so are cr1, cr3 and hhi.',
+    ),
   }),
 });
 

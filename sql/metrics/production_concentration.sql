@@ -6,10 +6,11 @@
 --   cr1/cr3/hhi are not renormalized over the listed countries (hhi is the "residual excluded"
 --   lower bound of the metrics spec, §4.6).
 --   n_countries = countries with a value > 0; rank by share desc, then value desc, then ISO3.
+--   is_estimate = production_shares.is_estimate of the series-year (decided there, once per series-year).
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
 WITH
 ranked AS (
-  SELECT s.sector, s.commodity, s.stage, s.measure, s.source_id, s.year, s.geo_iso3, s.share,
+  SELECT s.sector, s.commodity, s.stage, s.measure, s.source_id, s.year, s.geo_iso3, s.share, s.is_estimate,
     ROW_NUMBER() OVER (
       PARTITION BY s.sector, s.commodity, s.stage, s.measure, s.source_id, s.year
       ORDER BY s.share DESC, s.value DESC, s.geo_iso3
@@ -23,7 +24,8 @@ years AS (
     SUM(CASE WHEN r.geo_rank = 1 THEN r.share END) AS cr1,
     SUM(CASE WHEN r.geo_rank <= 3 THEN r.share END) AS cr3,
     SUM(r.share * r.share) AS hhi,
-    MAX(CASE WHEN r.geo_rank = 1 THEN r.geo_iso3 END) AS top_geo_iso3
+    MAX(CASE WHEN r.geo_rank = 1 THEN r.geo_iso3 END) AS top_geo_iso3,
+    MAX(CASE WHEN r.is_estimate THEN 1 ELSE 0 END) AS has_estimate
   FROM ranked r
   GROUP BY r.sector, r.commodity, r.stage, r.measure, r.source_id, r.year
 )
@@ -38,6 +40,7 @@ SELECT
   CAST(y.cr1 AS DOUBLE) AS cr1,
   CAST(y.cr3 AS DOUBLE) AS cr3,
   CAST(y.hhi AS DOUBLE) AS hhi,
-  CAST(y.top_geo_iso3 AS VARCHAR) AS top_geo_iso3
+  CAST(y.top_geo_iso3 AS VARCHAR) AS top_geo_iso3,
+  CAST(y.has_estimate = 1 AS BOOLEAN) AS is_estimate
 FROM years y
 ORDER BY y.sector, y.commodity, y.stage, y.measure, y.source_id, y.year

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { ProductionConcentrationRow } from '../../../data-schemas/index.ts';
 import { ChainwatchError } from '../errors.ts';
 import { projectPath } from '../project-root.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
@@ -7,7 +8,6 @@ import { metricSqlFiles } from '../sql/metric-sql.ts';
 import { loadSavedQueries } from '../sql/saved-query.ts';
 import { planColours } from './colour-plan.ts';
 import type { CountryColours } from './charts/palette.ts';
-import type { ConcentrationYear } from './charts/stage-cr3.ts';
 import { shortCitation } from './citations.ts';
 import { bundledClaims, checkClaims, type ClaimsFile } from './claims.ts';
 import { writeConsoleFiles } from './console-files.ts';
@@ -275,7 +275,7 @@ interface ProductionSummary {
   bySector: Map<string, SectorProduction>;
   commodities: CommodityListing[];
   /** CR3 rows of every drawn series (the production index's chart). */
-  cr3: ConcentrationYear[];
+  cr3: ProductionConcentrationRow[];
   /** Every production_shares row, as the snapshot keeps it. */
   shares: ProductionShareEntry[];
 }
@@ -315,7 +315,7 @@ async function writeProductionPages(
   const sectorIndex = (id: string) => model.sectors.findIndex((s) => s.id === id);
   for await (const page of familyPages(engine, commodityFamily)) {
     summary.shares.push(...(page.rows.shares as unknown as ProductionShareEntry[]));
-    const concentration = page.rows.concentration as unknown as ConcentrationYear[];
+    const concentration = page.rows.concentration as unknown as ProductionConcentrationRow[];
     const series = commoditySeries(model, page.rows.shares);
     for (const s of series) {
       const sector = summary.bySector.get(s.sector) ?? emptySectorProduction();

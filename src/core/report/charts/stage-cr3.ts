@@ -4,14 +4,11 @@ import { seriesName } from '../sectors.ts';
 import type { ChartDef, ChartRow } from './chart.ts';
 import { baseSpec, categoryAxis, shareAxis } from './theme.ts';
 
-/** A production_concentration row and whether its series-year rests on a source estimate (commodity_concentration.sql). */
-export type ConcentrationYear = ProductionConcentrationRow & { is_estimate: boolean };
-
 export interface StageCr3Input {
   id: string;
   sectorLabel: string;
   /** Concentration rows of one sector, all years. */
-  rows: readonly ConcentrationYear[];
+  rows: readonly ProductionConcentrationRow[];
 }
 
 const STAGE_COLOURS: Record<string, string> = { mining: '#E69F00', refining: '#0072B2', manufacturing: '#009E73' };
@@ -21,7 +18,7 @@ const STAGE_COLOURS: Record<string, string> = { mining: '#E69F00', refining: '#0
  * series in its latest year. Each bar is one commodity, measure and source; bars are not summed.
  */
 export function stageCr3Chart(input: StageCr3Input): ChartDef {
-  const latest = new Map<string, ConcentrationYear>();
+  const latest = new Map<string, ProductionConcentrationRow>();
   for (const r of input.rows) {
     const key = [r.commodity, r.stage, r.measure, r.source_id].join('|');
     const seen = latest.get(key);
@@ -35,9 +32,9 @@ export function stageCr3Chart(input: StageCr3Input): ChartDef {
       a.source_id.localeCompare(b.source_id),
   );
   // The source goes into the bar label only when two bars would otherwise read the same.
-  const plain = (r: ConcentrationYear) =>
+  const plain = (r: ProductionConcentrationRow) =>
     `${seriesName(r.commodity, r.measure)}, ${estimatedYear(r.year, r.is_estimate)}`;
-  const clash = (r: ConcentrationYear) => picked.filter((o) => plain(o) === plain(r)).length > 1;
+  const clash = (r: ProductionConcentrationRow) => picked.filter((o) => plain(o) === plain(r)).length > 1;
   const rows: ChartRow[] = picked.map((r) => ({
     series: clash(r) ? `${plain(r)} (${r.source_id})` : plain(r),
     commodity: r.commodity,

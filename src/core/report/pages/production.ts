@@ -1,9 +1,13 @@
 import { shortCitation } from '../citations.ts';
-import type { ProductionShareRow, ProductionTrendRow } from '../../../../data-schemas/index.ts';
+import type {
+  ProductionConcentrationRow,
+  ProductionShareRow,
+  ProductionTrendRow,
+} from '../../../../data-schemas/index.ts';
 import type { ChartDef } from '../charts/chart.ts';
 import { productionBarsChart } from '../charts/production-bars.ts';
 import { productionSharesChart } from '../charts/production-shares.ts';
-import { type ConcentrationYear, stageCr3Chart } from '../charts/stage-cr3.ts';
+import { stageCr3Chart } from '../charts/stage-cr3.ts';
 import { estimatedYear, figureValue, formatShare } from '../format.ts';
 import { html } from '../html.ts';
 import type { SiteModel } from '../model.ts';
@@ -112,14 +116,17 @@ export function commodityCharts(model: SiteModel, commodity: Commodity): ChartDe
 const commodityLabel = (id: string) => humanize(id);
 
 /** Concentration rows of drawn series at production stages, over enough countries to mean something. */
-export function cr3Rows(rows: readonly ConcentrationYear[], keys: ReadonlySet<string>): ConcentrationYear[] {
+export function cr3Rows(
+  rows: readonly ProductionConcentrationRow[],
+  keys: ReadonlySet<string>,
+): ProductionConcentrationRow[] {
   return rows.filter(
     (r) => CR3_STAGES.includes(r.stage) && keys.has(seriesKey(r)) && r.n_countries >= MIN_COUNTRIES_FOR_CR3,
   );
 }
 
 /** The table's own order (production_concentration.sql's ORDER BY), which the CR3 charts break ties by. */
-export const byTableOrder = (a: ConcentrationYear, b: ConcentrationYear): number => {
+export const byTableOrder = (a: ProductionConcentrationRow, b: ProductionConcentrationRow): number => {
   for (const k of ['sector', 'commodity', 'stage', 'measure', 'source_id'] as const)
     if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
   return a.year - b.year;
@@ -128,7 +135,7 @@ export const byTableOrder = (a: ConcentrationYear, b: ConcentrationYear): number
 export function productionPage(model: SiteModel, commodity: Commodity, page: CommodityRows): PagePlan {
   const charts = commodityCharts(model, commodity);
   const keys = new Set(commodity.groups.map(seriesKey));
-  const concentration = cr3Rows(page.rows.concentration as unknown as ConcentrationYear[], keys).sort(
+  const concentration = cr3Rows(page.rows.concentration as unknown as ProductionConcentrationRow[], keys).sort(
     (a, b) =>
       a.stage.localeCompare(b.stage) ||
       a.measure.localeCompare(b.measure) ||
@@ -191,7 +198,7 @@ export interface CommodityListing {
 export function productionIndexPage(
   model: SiteModel,
   list: readonly CommodityListing[],
-  cr3: readonly ConcentrationYear[],
+  cr3: readonly ProductionConcentrationRow[],
 ): PagePlan {
   const rows = [...cr3].sort(byTableOrder);
   const charts = rows.length ? [stageCr3Chart({ id: 'production-cr3', sectorLabel: 'All sectors', rows })] : [];

@@ -1,7 +1,7 @@
 import { shortCitation } from '../citations.ts';
-import type { BasketRow, ProductionRow } from '../../../../data-schemas/index.ts';
+import type { BasketRow, ProductionConcentrationRow, ProductionRow } from '../../../../data-schemas/index.ts';
 import type { ChartDef } from '../charts/chart.ts';
-import { type ConcentrationYear, stageCr3Chart } from '../charts/stage-cr3.ts';
+import { stageCr3Chart } from '../charts/stage-cr3.ts';
 import { largestInOneSource } from '../charts/production-shares.ts';
 import { estimatedYear, figureValue, formatHhi, formatPeriod, formatPublished, formatShare } from '../format.ts';
 import { importsHeadline, type Headline } from '../headlines.ts';
@@ -42,7 +42,7 @@ export interface SectorProduction {
   duplicates: Set<string>;
   /** Headlines of the sector's mining and refining series, in series order. */
   headlines: Headline[];
-  cr3: ConcentrationYear[];
+  cr3: ProductionConcentrationRow[];
 }
 
 export const emptySectorProduction = (): SectorProduction => ({
