@@ -47,33 +47,29 @@ shares AS (
     ON t.source = s.source AND t.reporter_iso3 = s.reporter_iso3 AND t.hs6 = s.hs6 AND t.flow = s.flow
     AND t.year = s.year AND t.month = s.month
 ),
-months_before AS (
-  -- months with a value among the 24 before each month (a calendar self-join: a count, so exact)
-  SELECT c.source, c.reporter_iso3, c.hs6, c.flow, c.partner_iso3, c.month_index, COUNT(w.month_index) AS trailing_months
-  FROM shares c
-  LEFT JOIN shares w
-    ON w.source = c.source AND w.reporter_iso3 = c.reporter_iso3 AND w.hs6 = c.hs6 AND w.flow = c.flow
-    AND w.partner_iso3 = c.partner_iso3 AND w.month_index BETWEEN c.month_index - 24 AND c.month_index - 1
-  GROUP BY c.source, c.reporter_iso3, c.hs6, c.flow, c.partner_iso3, c.month_index
-),
 windows AS (
   -- Means and SDs over a window frame in month order: the same floats added in the same order on
   -- every run (a self-join's GROUP BY adds them in whatever order the threads meet them). With all 24
-  -- months present, the 24 rows before a month are exactly those months.
-  SELECT s.*, b.trailing_months,
+  -- months present, the 24 rows before a month are exactly those months. The months present are
+  -- counted over the month index itself (a RANGE frame: a gap leaves fewer than 24), in one pass
+  -- over each series instead of a self-join that makes 24 rows of every month.
+  SELECT s.*,
+    COUNT(*) OVER months_before AS trailing_months,
     AVG(s.value_usd) OVER before_month AS trailing_mean,
     STDDEV_SAMP(s.value_usd) OVER before_month AS trailing_sd,
     COUNT(s.share) OVER before_month AS share_months,
     AVG(s.share) OVER before_month AS share_mean,
     STDDEV_SAMP(s.share) OVER before_month AS share_sd
   FROM shares s
-  JOIN months_before b
-    ON b.source = s.source AND b.reporter_iso3 = s.reporter_iso3 AND b.hs6 = s.hs6 AND b.flow = s.flow
-    AND b.partner_iso3 = s.partner_iso3 AND b.month_index = s.month_index
-  WINDOW before_month AS (
-    PARTITION BY s.source, s.reporter_iso3, s.hs6, s.flow, s.partner_iso3 ORDER BY s.month_index
-    ROWS BETWEEN 24 PRECEDING AND 1 PRECEDING
-  )
+  WINDOW
+    before_month AS (
+      PARTITION BY s.source, s.reporter_iso3, s.hs6, s.flow, s.partner_iso3 ORDER BY s.month_index
+      ROWS BETWEEN 24 PRECEDING AND 1 PRECEDING
+    ),
+    months_before AS (
+      PARTITION BY s.source, s.reporter_iso3, s.hs6, s.flow, s.partner_iso3 ORDER BY s.month_index
+      RANGE BETWEEN 24 PRECEDING AND 1 PRECEDING
+    )
 ),
 scored AS (
   SELECT w.*,
