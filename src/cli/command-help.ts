@@ -63,5 +63,8 @@ ${LAKE}
 ${OUT}
 ${BASE_URL}
 
+DuckDB answers the pages' queries within a memory limit of 64MB, spilling to a temp folder past it; set
+CHAINWATCH_REPORT_MEMORY (e.g. 256MB) for a lake whose report fails with DuckDB's out-of-memory error.
+
 ${EXIT}`,
 };

@@ -3,13 +3,17 @@ import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
 import { startSiteFolderBuild } from '../adapters/link-site-pointer/site-folder.ts';
 import { buildSite, type BuildSiteOptions, type BuildSummary } from '../core/report/build-site.ts';
 import type { QueryEngine } from '../core/seams/query-engine.ts';
+import { ENV, optionalEnv } from '../core/env.ts';
 
 /**
- * DuckDB in a report build: its memory capped (the page families' sorted streams spill past it to the
- * session's temp folder), one thread (each thread holds scan and write buffers of its own; the build's
- * time is the charts', in JavaScript), so the build's memory does not grow with the lake.
+ * DuckDB in a report build: its memory capped (each page-family query's result is stored, sorted, in a
+ * TEMP table that spills past the limit to the session's temp folder), one thread (each thread holds scan
+ * and write buffers of its own; the build's time is the charts', in JavaScript), so the build's memory
+ * does not grow with the lake. 64 MB: peak RSS 429 MB at 1 M trade rows and 439 MB at 10 M, against
+ * 473 MB and 529 MB at 128 MB (bench/analysis.md); a lake whose queries need more fails with DuckDB's
+ * out-of-memory error and the variable to raise.
  */
-const REPORT_DUCKDB = { memoryLimit: '128MB', threads: 1 };
+const reportDuckDb = () => ({ memoryLimit: optionalEnv(ENV.reportMemory) ?? '64MB', threads: 1 });
 
 /**
  * The local publish: build the report from a folder lake, its rows asked of DuckDB over that folder
@@ -24,7 +28,7 @@ export async function buildSiteFolder(
   },
 ): Promise<BuildSummary> {
   const { outDir, store, ...rest } = options;
-  const engine = options.engine ?? (await DuckDBQueryEngine.create({ lakeRoot: store.root, store, ...REPORT_DUCKDB }));
+  const engine = options.engine ?? (await DuckDBQueryEngine.create({ lakeRoot: store.root, store, ...reportDuckDb() }));
   try {
     const build = await startSiteFolderBuild(outDir);
     try {

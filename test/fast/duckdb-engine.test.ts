@@ -180,6 +180,19 @@ describe('DuckDBQueryEngine', () => {
     expect((await lake.engine.query('SELECT COUNT(*) AS n FROM trade_flows')).rows).toEqual([{ n: 4 }]);
   });
 
+  test('a query that fails part-way fails its stream, never ends it early with the rows so far', async () => {
+    // DuckDB's own streaming result hands over ~2.9 M of these rows and then ends as if the result were whole.
+    const sql =
+      "SELECT CASE WHEN i < 3000000 THEN i ELSE error('failed at row 3,000,000') END AS i FROM range(6000000) t(i)";
+    let rows = 0;
+    const error = await (async () => {
+      for await (const batch of lake.engine.stream(sql)) rows += batch.length;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).message).toMatch(/failed at row 3,000,000/);
+    expect(rows).toBe(0);
+  });
+
   test('a read-only session streams a read with the same settings, and refuses anything else there too', async () => {
     const reader = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: lake.store, readOnly: true });
     try {

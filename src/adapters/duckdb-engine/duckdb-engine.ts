@@ -14,6 +14,7 @@ import {
 import { TABLE_NAMES } from '../../../data-schemas/table-names.ts';
 import type { TableDef } from '../../../data-schemas/table.ts';
 import { ChainwatchError, QueryError } from '../../core/errors.ts';
+import { ENV } from '../../core/env.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import type { ViewFiles } from './duckdb-views.ts';
 import { literalPattern, sqlString } from './sql-literals.ts';
@@ -112,6 +113,9 @@ function hintFor(message: string): string {
     return 'Check the column names against the table schemas in data-schemas/ (the analyst guide lists them).';
   }
   if (/prepared statement parameters/.test(message)) return 'Pass one value for each ? placeholder, in order.';
+  if (/\bOut of Memory Error/.test(message)) {
+    return `DuckDB reached the session's memory limit; a report build's is ${ENV.reportMemory} (default 64MB): set it higher, e.g. ${ENV.reportMemory}=256MB.`;
+  }
   return 'See the DuckDB message; check the SQL and that the lake folder holds readable Parquet files.';
 }
 
@@ -178,6 +182,9 @@ async function configure(session: DuckDBConnection): Promise<void> {
 const PARQUET_ROW_GROUP_ROWS = 20_000;
 
 const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
+
+/** The TEMP table a stream's result is stored in, in the stream's own connection (so one name serves every stream). */
+const STREAM_SPOOL = 'chainwatch_stream_result';
 
 /**
  * The local query engine: an in-memory DuckDB whose views have the Glue table names and read the
@@ -426,14 +433,30 @@ export class DuckDBQueryEngine implements QueryEngine {
   /**
    * Each stream runs on a connection of its own (the views are shared by the instance), so several
    * results can be read side by side, chunk by chunk; the connection closes when the loop ends.
+   * The result is first stored as a TEMP table of that connection, then read back: DuckDB's streaming
+   * result ends without an error when the query fails part-way (an out-of-memory error under the
+   * session's memory limit ended a report stream silently, and pages went out without their rows), so
+   * the query runs whole first, where its error is thrown, and a read that stops short of the rows
+   * the table holds fails too. The query's sort is done (or spilled) before the first row is read.
    */
   async *stream(sql: string, params: SqlValue[] = []): AsyncGenerator<Row[]> {
     await this.viewsFor(sql);
     const session = await this.instance.connect();
     try {
-      const statement = this.readOnly ? await this.prepareRead(sql, session) : await session.prepare(sql);
-      bindAll(statement, params);
-      for await (const chunk of (await statement.stream()).yieldRowObjectJs()) yield chunk.map(toRow);
+      if (this.readOnly) (await this.prepareRead(sql, session)).destroySync();
+      const spool = await session.prepare(`CREATE TEMP TABLE ${STREAM_SPOOL} AS\n${statementBody(sql)}\n`);
+      bindAll(spool, params);
+      const stored = Number((await spool.runAndReadAll()).getRowsJS()[0]?.[0] ?? 0);
+      let read = 0;
+      for await (const chunk of (await session.stream(`SELECT * FROM ${STREAM_SPOOL}`)).yieldRowObjectJs()) {
+        read += chunk.length;
+        yield chunk.map(toRow);
+      }
+      if (read !== stored)
+        throw new QueryError(
+          `Query failed: DuckDB returned ${read} of the ${stored} rows of the result`,
+          `DuckDB stopped part-way, most often out of memory; a report build's limit is ${ENV.reportMemory} (default 64MB): set it higher, e.g. ${ENV.reportMemory}=256MB.`,
+        );
     } catch (cause) {
       throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
     } finally {

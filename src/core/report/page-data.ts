@@ -75,7 +75,7 @@ async function* pageGroups(batches: AsyncIterable<Row[]>, key: string, query: st
 }
 
 /**
- * The pages of a family, in page-key order: every query streams from the engine at once and each
+ * The pages of a family, in page-key order: the family's queries are read side by side and each
  * page's rows are handed over before the next page's are read, so memory holds one page.
  */
 export async function* familyPages<Part extends string>(
@@ -88,7 +88,10 @@ export async function* familyPages<Part extends string>(
     return { part, groups: pageGroups(engine.stream(sql.sql, params), family.key, sql.path) };
   });
   try {
-    const heads = await Promise.all(parts.map(async (p) => ({ ...p, next: await p.groups.next() })));
+    // One query started at a time: each runs whole before its first rows come back, so their sorts never
+    // hold memory side by side.
+    const heads = [];
+    for (const p of parts) heads.push({ ...p, next: await p.groups.next() });
     for (;;) {
       const live = heads.filter((h) => !h.next.done);
       if (live.length === 0) return;
