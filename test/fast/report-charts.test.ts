@@ -8,6 +8,8 @@ import { CHART_SIZES, wrapLines } from '../../src/core/report/charts/theme.ts';
 import { productionSharesChart } from '../../src/core/report/charts/production-shares.ts';
 import { productionBarsChart } from '../../src/core/report/charts/production-bars.ts';
 import { hhiLineChart } from '../../src/core/report/charts/hhi-line.ts';
+import { countrySharesChart } from '../../src/core/report/charts/country-shares.ts';
+import { COUNTRY_PRODUCTS_DRAWN } from '../../src/core/report/thresholds.ts';
 import { figureHtml, renderChart } from '../../src/core/report/figure.ts';
 import { alertsAtom, alertsJson } from '../../src/core/report/feeds.ts';
 import type { ReleaseChanges } from '../../src/core/report/release.ts';
@@ -458,5 +460,44 @@ describe('absolute URLs in citations and feeds', () => {
     expect(JSON.parse(alertsJson(changes, base).body).alerts[0].page).toBe(`${base}products/854231.html`);
     expect(alertsAtom(changes, null).body).toContain('href="products/854231.html"');
     expect(JSON.parse(alertsJson(changes, null).body).alerts[0].page).toBe('products/854231.html');
+  });
+});
+
+describe('a supplier country’s chart', () => {
+  it(`draws its ${COUNTRY_PRODUCTS_DRAWN} largest products and keeps every product in its rows (data table, CSV, JSON)`, async () => {
+    const latest = Array.from({ length: 100 }, (_, i) => ({
+      hs6: String(100000 + i),
+      year: 2024,
+      rank: 1,
+      value_usd: 1000 + i,
+      share: (i + 1) / 200,
+    }));
+    const chart = countrySharesChart({
+      id: 'country-JPN-shares',
+      iso3: 'JPN',
+      name: 'Japan',
+      latest,
+      labels: new Map(),
+      sources: [],
+      yearText: String,
+    });
+    expect(chart.rows).toHaveLength(100);
+    const { csv } = await renderChart(chart, new Map());
+    expect(csv.body.trim().split('\n')).toHaveLength(101);
+    for (const size of CHART_SIZES) {
+      const spec = chart.spec(new Map(), size) as { data: { values: { hs6: string }[] } };
+      expect(
+        spec.data.values.map((r) => r.hs6),
+        size.name,
+      ).toEqual(
+        latest
+          .slice(-COUNTRY_PRODUCTS_DRAWN)
+          .map((r) => r.hs6)
+          .reverse(),
+      );
+      const svg = await renderChartSvg('country', chart.spec(new Map(), size));
+      expect(svg.match(/<path[^>]*aria-roledescription="bar"/g), size.name).toHaveLength(COUNTRY_PRODUCTS_DRAWN);
+    }
+    expect(chart.description).toContain(`the ${COUNTRY_PRODUCTS_DRAWN} products with the largest shares, of 100`);
   });
 });

@@ -26,5 +26,12 @@ export const NES_WARNING_SHARE = 0.05;
 /** How many suppliers a product's stacked bar names before "all other countries". */
 export const TOP_SUPPLIERS_SHOWN = 5;
 
+/**
+ * How many products a supplier country's chart draws, largest share first: at 24 px a bar, a country
+ * that supplies a thousand products would draw a chart 24,000 px tall. Every product stays in the
+ * chart's data table, CSV and JSON.
+ */
+export const COUNTRY_PRODUCTS_DRAWN = 30;
+
 /** A supplier with more than this share of a product's imports is a single-country dependence (KIET "sensitive item", metrics specification §2). */
 export const MAJORITY_SHARE = 0.5;

@@ -1,5 +1,6 @@
 import type { SupplierShareRow } from '../../../../data-schemas/index.ts';
 import { readShare } from '../format.ts';
+import { COUNTRY_PRODUCTS_DRAWN } from '../thresholds.ts';
 import type { ChartDef, ChartRow, ChartSource } from './chart.ts';
 import { colourOf } from './palette.ts';
 import { baseSpec, categoryAxis, shareAxis } from './theme.ts';
@@ -19,7 +20,8 @@ export interface CountrySharesInput {
 
 /**
  * One supplier country across products: its share of US imports of each product in that product's
- * latest year, largest first, in the country's own site-wide colour.
+ * latest year, largest first, in the country's own site-wide colour. The chart draws the
+ * COUNTRY_PRODUCTS_DRAWN largest; its rows (the data table, CSV and JSON) are every product.
  */
 export function countrySharesChart(input: CountrySharesInput): ChartDef {
   const rows: ChartRow[] = [...input.latest]
@@ -35,8 +37,12 @@ export function countrySharesChart(input: CountrySharesInput): ChartDef {
   const top = rows[0];
   const led = rows.filter((r) => r.rank === 1).length;
   const title = `US imports from ${input.name}: share by product`;
-  const subtitle = 'Share of US imports of each product, in its latest year';
-  const description = `Bar chart of ${input.name}’s share of US imports of ${rows.length} products, each in its latest year, largest first.`;
+  const drawn = rows.slice(0, COUNTRY_PRODUCTS_DRAWN);
+  const subtitle =
+    drawn.length < rows.length
+      ? `Share of US imports of a product, in its latest year: the ${drawn.length} largest of ${rows.length} (all in the data table)`
+      : 'Share of US imports of each product, in its latest year';
+  const description = `Bar chart of ${input.name}’s share of US imports of ${drawn.length < rows.length ? `the ${drawn.length} products with the largest shares, of ${rows.length},` : `${rows.length} products,`} each in its latest year, largest first.`;
   return {
     id: input.id,
     title,
@@ -50,8 +56,8 @@ export function countrySharesChart(input: CountrySharesInput): ChartDef {
     rows,
     countries: [input.iso3],
     spec: (colours, size) => ({
-      ...baseSpec(title, subtitle, description, size, Math.max(60, rows.length * 24)),
-      data: { values: rows },
+      ...baseSpec(title, subtitle, description, size, Math.max(60, drawn.length * 24)),
+      data: { values: drawn },
       mark: { type: 'bar', height: { band: 0.75 }, color: colourOf(colours, input.iso3) },
       encoding: {
         y: {
@@ -59,7 +65,7 @@ export function countrySharesChart(input: CountrySharesInput): ChartDef {
           type: 'nominal',
           sort: null,
           axis: categoryAxis(
-            rows.map((r) => String(r.product)),
+            drawn.map((r) => String(r.product)),
             size,
           ),
         },
