@@ -1,3 +1,5 @@
+import { ENV, REPORT_MEMORY_DEFAULT } from '../core/env.ts';
+
 /** `chainwatch <command> --help` for the pipeline commands (query, shell, export-views, serve, smoke print their own). */
 const LAKE = `  --lake <dir|s3://bucket/prefix>  the lake (default .lake/). chainwatch writes only to a new or empty
                        folder or a lake it made (it carries _chainwatch-lake.json), one run at a time
@@ -63,8 +65,8 @@ ${LAKE}
 ${OUT}
 ${BASE_URL}
 
-DuckDB answers the pages' queries within a memory limit of 64MB, spilling to a temp folder past it; set
-CHAINWATCH_REPORT_MEMORY (e.g. 256MB) for a lake whose report fails with DuckDB's out-of-memory error.
+DuckDB answers the pages' queries within a memory limit of ${REPORT_MEMORY_DEFAULT}, spilling to a temp folder past it;
+set ${ENV.reportMemory} (e.g. 256MB) for a lake whose report fails with DuckDB's out-of-memory error.
 
 ${EXIT}`,
 };

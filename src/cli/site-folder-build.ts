@@ -3,17 +3,16 @@ import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
 import { startSiteFolderBuild } from '../adapters/link-site-pointer/site-folder.ts';
 import { buildSite, type BuildSiteOptions, type BuildSummary } from '../core/report/build-site.ts';
 import type { QueryEngine } from '../core/seams/query-engine.ts';
-import { ENV, optionalEnv } from '../core/env.ts';
+import { ENV, optionalEnv, REPORT_MEMORY_DEFAULT } from '../core/env.ts';
 
 /**
  * DuckDB in a report build: its memory capped (each page-family query's result is stored, sorted, in a
  * TEMP table that spills past the limit to the session's temp folder), one thread (each thread holds scan
  * and write buffers of its own; the build's time is the charts', in JavaScript), so the build's memory
- * does not grow with the lake. 64 MB: peak RSS 429 MB at 1 M trade rows and 439 MB at 10 M, against
- * 473 MB and 529 MB at 128 MB (bench/analysis.md); a lake whose queries need more fails with DuckDB's
- * out-of-memory error and the variable to raise.
+ * does not grow with the lake (bench/analysis.md measures the limit); a lake whose queries need more fails
+ * with DuckDB's out-of-memory error and the variable to raise.
  */
-const reportDuckDb = () => ({ memoryLimit: optionalEnv(ENV.reportMemory) ?? '64MB', threads: 1 });
+const reportDuckDb = () => ({ memoryLimit: optionalEnv(ENV.reportMemory) ?? REPORT_MEMORY_DEFAULT, threads: 1 });
 
 /**
  * The local publish: build the report from a folder lake, its rows asked of DuckDB over that folder

@@ -28,7 +28,7 @@ export const ENV = {
   cliDatabase: 'CHAINWATCH_DATABASE',
   /** The user's state folder (XDG Base Directory); `chainwatch shell` keeps its history there. */
   xdgStateHome: 'XDG_STATE_HOME',
-  /** DuckDB's memory limit in a local report build (`64MB` unless set): the rows of a page family spill past it to disk. */
+  /** DuckDB's memory limit in a local report build (REPORT_MEMORY_DEFAULT unless set): the rows of a page family spill past it to disk. */
   reportMemory: 'CHAINWATCH_REPORT_MEMORY',
   /** Print the stack of an unexpected failure. */
   debug: 'CHAINWATCH_DEBUG',
@@ -37,6 +37,12 @@ export const ENV = {
   /** …or the name of the SSM SecureString parameter that holds it (the Lambda). */
   apiKeyParameter: (source: KeyedSource) => `${source.toUpperCase()}_API_KEY_PARAM`,
 } as const;
+
+/** The report build's DuckDB memory limit when ENV.reportMemory is not set (bench/analysis.md: why 64 MB). */
+export const REPORT_MEMORY_DEFAULT = '64MB';
+
+/** What to do when DuckDB runs out of the session's memory: the variable a report build reads. */
+export const REPORT_MEMORY_HINT = `DuckDB reached the session's memory limit; a report build's is ${ENV.reportMemory} (default ${REPORT_MEMORY_DEFAULT}): set it higher, e.g. ${ENV.reportMemory}=256MB.`;
 
 export type Env = Record<string, string | undefined>;
 

@@ -14,7 +14,7 @@ import {
 import { TABLE_NAMES } from '../../../data-schemas/table-names.ts';
 import type { TableDef } from '../../../data-schemas/table.ts';
 import { ChainwatchError, QueryError } from '../../core/errors.ts';
-import { ENV } from '../../core/env.ts';
+import { REPORT_MEMORY_HINT } from '../../core/env.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import type { ViewFiles } from './duckdb-views.ts';
 import { literalPattern, sqlString } from './sql-literals.ts';
@@ -113,9 +113,7 @@ function hintFor(message: string): string {
     return 'Check the column names against the table schemas in data-schemas/ (the analyst guide lists them).';
   }
   if (/prepared statement parameters/.test(message)) return 'Pass one value for each ? placeholder, in order.';
-  if (/\bOut of Memory Error/.test(message)) {
-    return `DuckDB reached the session's memory limit; a report build's is ${ENV.reportMemory} (default 64MB): set it higher, e.g. ${ENV.reportMemory}=256MB.`;
-  }
+  if (/\bOut of Memory Error/.test(message)) return REPORT_MEMORY_HINT;
   return 'See the DuckDB message; check the SQL and that the lake folder holds readable Parquet files.';
 }
 
@@ -455,7 +453,7 @@ export class DuckDBQueryEngine implements QueryEngine {
       if (read !== stored)
         throw new QueryError(
           `Query failed: DuckDB returned ${read} of the ${stored} rows of the result`,
-          `DuckDB stopped part-way, most often out of memory; a report build's limit is ${ENV.reportMemory} (default 64MB): set it higher, e.g. ${ENV.reportMemory}=256MB.`,
+          `DuckDB stopped part-way, most often out of memory. ${REPORT_MEMORY_HINT}`,
         );
     } catch (cause) {
       throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
