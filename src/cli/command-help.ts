@@ -65,8 +65,8 @@ ${LAKE}
 ${OUT}
 ${BASE_URL}
 
-DuckDB answers the pages' queries within a memory limit of ${REPORT_MEMORY_DEFAULT}, spilling to a temp folder past it;
-set ${ENV.reportMemory} (e.g. 256MB) for a lake whose report fails with DuckDB's out-of-memory error.
+DuckDB answers the pages' queries, and writes the Data page's tables in a second session, each within a
+memory limit of ${REPORT_MEMORY_DEFAULT}, spilling to a temp folder past it; set ${ENV.reportMemory} (e.g. 256MB) for a lake whose report fails with DuckDB's out-of-memory error.
 
 ${EXIT}`,
 };

@@ -28,7 +28,7 @@ export const ENV = {
   cliDatabase: 'CHAINWATCH_DATABASE',
   /** The user's state folder (XDG Base Directory); `chainwatch shell` keeps its history there. */
   xdgStateHome: 'XDG_STATE_HOME',
-  /** DuckDB's memory limit in a local report build (REPORT_MEMORY_DEFAULT unless set): the rows of a page family spill past it to disk. */
+  /** DuckDB's memory limit in a local report build, per session (REPORT_MEMORY_DEFAULT unless set): the rows of a page family spill past it to disk. */
   reportMemory: 'CHAINWATCH_REPORT_MEMORY',
   /** Print the stack of an unexpected failure. */
   debug: 'CHAINWATCH_DEBUG',

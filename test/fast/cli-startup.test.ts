@@ -75,6 +75,23 @@ describe('CLI start-up', () => {
     expect(imports.some((i) => i.external && i.path === '@duckdb/node-bindings')).toBe(true);
   });
 
+  it('the chart renderer’s thread loads its own small chunk: Vega, and no DuckDB, AWS SDK, schemas or Parquet writer', async () => {
+    const metafile = (await build({ ...CLI_BUILD, write: false, metafile: true, sourcemap: false })).metafile!;
+    // The thread imports the chunk that holds chart-renderer.ts (its import.meta.url), so that chunk's static
+    // imports are everything the thread loads before it asks for Vega.
+    const thread = Object.keys(metafile.outputs).find(
+      (f) =>
+        metafile.outputs[f].entryPoint === undefined &&
+        'src/core/report/charts/chart-renderer.ts' in metafile.outputs[f].inputs,
+    )!;
+    expect([...staticPackages(metafile, thread)].filter((p) => !p.startsWith('node:'))).toEqual([]);
+    const render = metafile.outputs[thread].imports.find((i) => i.kind === 'dynamic-import');
+    expect(render).toBeDefined();
+    const drawing = staticPackages(metafile, render!.path);
+    expect(drawing).toContain('vega');
+    expect([...drawing].filter((p) => /duckdb|aws-sdk|^zod$|hyparquet/.test(p))).toEqual([]);
+  });
+
   it('knows the table names without the schemas: data-schemas/table-names.ts names every table there is', () => {
     expect([...TABLE_NAMES].sort()).toEqual(allTables.map((t) => t.name).sort());
   });

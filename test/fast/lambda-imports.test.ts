@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -82,4 +86,32 @@ describe('Lambda handlers import only what they use', () => {
       expect(external.filter((p) => p.startsWith('@duckdb/'))).toEqual([]);
     });
   }
+});
+
+describe('the report handler’s chart renderer in a single-file bundle', () => {
+  it('runs its thread from the bundle itself (bundled as the CDK app bundles a handler: ESM, one file, minified)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-bundle-'));
+    try {
+      const outfile = join(dir, 'index.mjs');
+      await build({
+        absWorkingDir: REPO,
+        entryPoints: ['test/support/render-one-chart.ts'],
+        outfile,
+        bundle: true,
+        minify: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: {
+          js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        },
+        logLevel: 'error',
+      });
+      const svg = execFileSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 60_000 });
+      expect(svg).toMatch(/^<svg [^>]*aria-label="One bar"/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -2,8 +2,10 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { assignCountryColours, COUNTRY_PALETTE } from '../../src/core/report/charts/palette.ts';
-import { ChartError, renderChartSvg } from '../../src/core/report/charts/render.ts';
-import { estimateTextWidth } from '../../src/core/report/charts/text-metrics.ts';
+import { ChartError } from '../../src/core/report/charts/chart.ts';
+import { startChartRenderer, type ChartRenderer } from '../../src/core/report/charts/chart-renderer.ts';
+import { renderChartSvg } from '../../src/core/report/charts/render.ts';
+import { estimateTextWidth } from '../../src/core/report/charts/text-width.ts';
 import { CHART_SIZES, wrapLines } from '../../src/core/report/charts/theme.ts';
 import { productionSharesChart } from '../../src/core/report/charts/production-shares.ts';
 import { productionBarsChart } from '../../src/core/report/charts/production-bars.ts';
@@ -74,6 +76,46 @@ describe('renderChartSvg', () => {
     const svg = await renderChartSvg('x', bars([{ k: '<script>alert(1)</script>', v: 1 }]));
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;');
+  });
+});
+
+/** The same renderer in this thread, for tests of what is made around the SVG. */
+const inProcess: ChartRenderer = { render: renderChartSvg, close: async () => undefined };
+
+describe('the chart renderer thread', () => {
+  it('draws the same bytes as rendering in this thread, charts asked at once answered each its own', async () => {
+    const renderer = startChartRenderer();
+    try {
+      const specs = Array.from({ length: 6 }, (_, i) => bars([{ k: `k${i}`, v: i + 1 }]));
+      const drawn = await Promise.all(specs.map((spec, i) => renderer.render(`chart-${i}`, spec)));
+      for (const [i, spec] of specs.entries())
+        expect(drawn[i], `chart-${i}`).toBe(await renderChartSvg(`chart-${i}`, spec));
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('fails a chart the thread cannot draw with its ChartError and hint, and draws the next', async () => {
+    const renderer = startChartRenderer();
+    try {
+      const remote = { ...bars([]), data: { url: 'https://example.com/data.csv' } } as TopLevelSpec;
+      const failed = renderer.render('remote', remote);
+      await expect(failed).rejects.toThrow(ChartError);
+      await expect(failed).rejects.toMatchObject({ hint: expect.stringContaining('data inline') });
+      await expect(renderer.render('after', bars([{ k: 'a', v: 1 }]))).resolves.toMatch(/^<svg /);
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('fails the charts still pending when it is closed, and every chart asked after', async () => {
+    const renderer = startChartRenderer();
+    const pending = expect(renderer.render('pending', bars([{ k: 'a', v: 1 }]))).rejects.toThrow(
+      /closed with charts still to draw/,
+    );
+    await renderer.close();
+    await pending;
+    await expect(renderer.render('late', bars([]))).rejects.toThrow(ChartError);
   });
 });
 
@@ -432,7 +474,7 @@ describe('absolute URLs in citations and feeds', () => {
       maxGeos: 6,
       sourceName: (id) => id,
     });
-    const rendered = await renderChart(chart, new Map());
+    const rendered = await renderChart(chart, new Map(), inProcess);
     const cite = (site: string | null) =>
       /<details class="chart-cite">[\s\S]*?<p>([\s\S]*?)<\/p>/.exec(
         figureHtml(rendered, 'production/chips.html', { release: '2026-03', cite: (id) => id, site }).toString(),
@@ -482,7 +524,7 @@ describe('a supplier country’s chart', () => {
       yearText: String,
     });
     expect(chart.rows).toHaveLength(100);
-    const { csv } = await renderChart(chart, new Map());
+    const { csv } = await renderChart(chart, new Map(), inProcess);
     expect(csv.body.trim().split('\n')).toHaveLength(101);
     for (const size of CHART_SIZES) {
       const spec = chart.spec(new Map(), size) as { data: { values: { hs6: string }[] } };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
+import { buildSite } from '../../src/core/report/build-site.ts';
 import { SITE_MARKER } from '../../src/adapters/link-site-pointer/site-folder.ts';
 import { QueryError, StoreError } from '../../src/core/errors.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
@@ -606,6 +607,37 @@ describe('a failed build', () => {
     expect(written).toBe(1);
     expect(await snapshot(own)).toEqual(before);
     expect(await leftovers()).toEqual([]);
+  });
+
+  it('fails when a page written while later pages’ charts draw cannot be written', async () => {
+    // Pages are written after their charts are drawn, while the build plans the next ones: a write that fails
+    // then must still fail the build (and not just the write).
+    const failing = 'latest/products/854231.html';
+    const tried: string[] = [];
+    class FailingStore extends FolderObjectStore {
+      override async put(key: string, body: Uint8Array | string): Promise<void> {
+        if (key === failing) {
+          tried.push(key);
+          throw new StoreError(`Could not write ${key}: disk full`, 'Free some space.');
+        }
+        return super.put(key, body);
+      }
+    }
+    const store = new FolderObjectStore(ownLake);
+    const engine = await DuckDBQueryEngine.create({ lakeRoot: store.root, store });
+    try {
+      await expect(
+        buildSite({
+          engine,
+          store,
+          out: new FailingStore(join(work, 'failing-out')),
+          builtAt: new Date('2030-01-01T00:00:00Z'),
+        }),
+      ).rejects.toThrow(/Could not write latest\/products\/854231\.html: disk full/);
+    } finally {
+      await engine.close();
+    }
+    expect(tried).toEqual([failing]);
   });
 
   it('says the lake is empty and what to run when the tables are missing', async () => {

@@ -15,7 +15,8 @@ import { contentTypeOf } from './content-types.ts';
 import { emptyWarnings, keepMonthly, keepScreen, type WarningSnapshot } from './early-warnings.ts';
 import { alertsAtom, alertsJson } from './feeds.ts';
 import { siteUrl, type SiteUrl } from './site-url.ts';
-import { figureHtml, renderChart, type SiteFile } from './figure.ts';
+import { figureHtml, renderChart, type RenderedChart, type SiteFile } from './figure.ts';
+import { startChartRenderer, type ChartRenderer } from './charts/chart-renderer.ts';
 import { seedHeadlines, worldShareHeadline, type Headline } from './headlines.ts';
 import { layout, type FramedPage, type Mount } from './layout.ts';
 import { compareSectors, loadModel, type SiteModel } from './model.ts';
@@ -59,7 +60,7 @@ import { landingsBySource, sourcesPage, type PageCitations } from './pages/sourc
 import { mounts, paths, relativeHref } from './paths.ts';
 import { compareSeries, seriesKey, type ShareSeriesGroup } from './production-series.ts';
 import { loadQuality } from './quality.ts';
-import { publishTables } from './table-files.ts';
+import { publishTables, type PublishedTable } from './table-files.ts';
 import {
   checkMonth,
   diffReleases,
@@ -79,6 +80,12 @@ class ReportError extends ChainwatchError {}
 export interface BuildSiteOptions {
   /** The query engine over the lake (DuckDB locally, Athena in AWS): every page's rows come from it. */
   engine: QueryEngine;
+  /**
+   * The engine that writes the Data page's tables while the pages render; default `engine`. Locally a
+   * second DuckDB session over the same lake, so the table files and the pages' queries each have their
+   * own memory limit instead of sharing one.
+   */
+  tablesEngine?: QueryEngine;
   /** The lake (folder or S3): the run manifests, source states and quarantine files the data-quality page reads. */
   store: ObjectStore;
   /** Where the build's files go (a fresh folder or bucket prefix); the edge that called switches readers to it. */
@@ -115,6 +122,8 @@ const CHART_PNG_SCRIPT = projectPath('reports', 'chart-png.js');
 
 /** Files written at once: enough to keep the disk or S3 busy while pages render, few enough to hold in memory. */
 const WRITES_IN_FLIGHT = 32;
+/** Pages whose charts are drawing while the build reads the next pages' rows: enough to keep the renderer busy. */
+const PAGES_IN_FLIGHT = 4;
 
 /**
  * The order pages are listed in (the sources page's "used on"): overview, sectors, products index,
@@ -153,12 +162,16 @@ class ReleaseWriter {
     private readonly colours: CountryColours,
     private readonly cite: (sourceId: string) => string,
     private readonly site: SiteUrl,
+    private readonly renderer: ChartRenderer,
   ) {
     this.copies = [mounts.release(model.release.month), mounts.latest, ''];
   }
 
   /** Writes in flight: the disk or the network works while the next chart renders. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Pages planned and not yet written, and the last of them (each is written after the one before). */
+  private readonly pagesInFlight = new Set<Promise<void>>();
+  private lastPage: Promise<void> = Promise.resolve();
   private failure: unknown;
 
   async put(path: string, body: string): Promise<void> {
@@ -179,14 +192,16 @@ class ReleaseWriter {
     this.inFlight.add(running);
   }
 
-  /** Wait for every write; the first that failed fails the build. */
+  /** Wait for every page and write; the first that failed fails the build. */
   async flush(): Promise<void> {
+    await this.lastPage;
     await Promise.all(this.inFlight);
     this.rethrow();
   }
 
-  /** After a failure: wait for the writes still running, so none lands after the caller discards the build. */
+  /** After a failure: wait for the pages and writes still running, so none lands after the caller discards the build. */
   async settle(): Promise<void> {
+    await this.lastPage;
     await Promise.allSettled(this.inFlight);
   }
 
@@ -208,9 +223,14 @@ class ReleaseWriter {
     this.files += this.copies.length;
   }
 
-  /** Draw a page's charts, write its body, and write it with its files into every copy of the release. */
+  /**
+   * Plan a page: its charts start drawing in the renderer's thread at once, and the page is written (its
+   * body framed for every copy of the release, its files, its charts' files) once they are drawn and the
+   * pages planned before it are written. Returns while its charts draw, so the build reads the next
+   * page's rows meanwhile; waits while PAGES_IN_FLIGHT pages are drawing.
+   */
   async page(plan: PagePlan, order: PageOrder): Promise<void> {
-    const rendered = new Map<string, Awaited<ReturnType<typeof renderChart>>>();
+    this.rethrow();
     for (const chart of plan.charts) {
       if (this.chartIds.has(chart.id))
         throw new ReportError(
@@ -224,8 +244,29 @@ class ReleaseWriter {
           'A chart’s tables must be metric tables of data-schemas/metrics.ts.',
         );
       this.chartIds.add(chart.id);
-      rendered.set(chart.id, await renderChart(chart, this.colours));
     }
+    const drawing = Promise.all(plan.charts.map((chart) => renderChart(chart, this.colours, this.renderer)));
+    // A chart that fails is the page's failure, taken below once the pages before it are written.
+    drawing.catch(() => undefined);
+    this.charts += plan.charts.length;
+    this.written.push({ order, path: plan.path, title: plan.title, sourceIds: pageSourceIds(plan) });
+    const before = this.lastPage;
+    const page: Promise<void> = (async () => {
+      await before;
+      await this.writePage(plan, new Map((await drawing).map((r) => [r.chart.id, r])));
+    })()
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.pagesInFlight.delete(page));
+    this.lastPage = page;
+    this.pagesInFlight.add(page);
+    while (this.pagesInFlight.size >= PAGES_IN_FLIGHT) await Promise.race(this.pagesInFlight);
+    this.rethrow();
+  }
+
+  /** A page whose charts are drawn: its body, written into every copy of the release with its files. */
+  private async writePage(plan: PagePlan, rendered: ReadonlyMap<string, RenderedChart>): Promise<void> {
     const body = plan.body({
       figure: (chart) => {
         const drawn = rendered.get(chart.id);
@@ -247,8 +288,6 @@ class ReleaseWriter {
     }
     for (const file of plan.files ?? []) await this.shared(file);
     for (const r of rendered.values()) for (const file of [r.csv, r.json, r.spec, r.svgFile]) await this.shared(file);
-    this.charts += plan.charts.length;
-    this.written.push({ order, path: plan.path, title: plan.title, sourceIds: pageSourceIds(plan) });
   }
 
   /** A chartless page outside the release copies (the release list, a page only earlier releases had), in one place. */
@@ -360,6 +399,9 @@ async function writeProductionPages(
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary> {
   const { engine, store, out, onProgress } = options;
   let writer: ReleaseWriter | undefined;
+  let tablesWritten: Promise<PublishedTable[]> | undefined;
+  // Started first: the renderer's thread loads Vega while the model is read.
+  const renderer = startChartRenderer();
   try {
     const site = siteUrl(options.baseUrl);
     const builtAt = options.builtAt ?? new Date();
@@ -376,7 +418,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
       return source ? shortCitation(source) : sourceId;
     };
     const colours = await planColours(engine, model);
-    writer = new ReleaseWriter(model, out, colours, cite, site);
+    writer = new ReleaseWriter(model, out, colours, cite, site, renderer);
     onProgress?.(`writing release ${month} to ${out.location} page by page, with rows from the ${engine.name} engine`);
 
     for (const file of [
@@ -386,12 +428,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     ])
       await writer.shared(file);
 
-    // The Data page's tables first, while the heap holds no page: written by the engine (or streamed through
-    // here) in the release folder once and copied to the other copies; the page itself comes last.
+    // The Data page's tables, written while the pages render: by the engine itself where it can (DuckDB's
+    // COPY runs in a thread of its own; Athena's rows stream through here), in the release folder once and
+    // copied to the other copies. The page itself comes last.
     const [release, ...others] = writer.copies;
-    const tables = await publishTables(engine, out, release, others, {
+    tablesWritten = publishTables(options.tablesEngine ?? engine, out, release, others, {
       'chainwatch.release': month,
     });
+    tablesWritten.catch(() => undefined);
 
     const warnings = emptyWarnings();
     const { products, snapshot: productYears } = await writeProductPages(engine, model, writer, warnings);
@@ -473,6 +517,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     await writer.page(methodologyPage(model), [10]);
     await writer.page(dataQualityPage(model, coverage), [11]);
     const consoleBytes = await writeConsoleFiles(out);
+    const tables = await tablesWritten;
     await writer.page(dataPage(tables, await loadSavedQueries(), consoleBytes), [13]);
     onProgress?.(
       `  ${tables.length} tables as Parquet and CSV (${tables.reduce((n, t) => n + t.rows, 0)} rows); SQL console ${(consoleBytes / 1024 ** 2).toFixed(1)} MB at ${mounts.console}`,
@@ -507,12 +552,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     onProgress?.(`wrote ${writer.files} files to ${out.location} (releases/${month}/, latest/ and the site root)`);
     return { pages, charts: writer.charts, bytes: writer.bytes, release: month, largestPage };
   } catch (cause) {
-    await writer?.settle();
+    await Promise.allSettled([writer?.settle(), tablesWritten]);
     if (cause instanceof ChainwatchError) throw cause;
     throw new ReportError(
       `The report build failed: ${(cause as Error).message}`,
       `The published site is unchanged. If the lake tables look right, this is a bug in the report builder.`,
       { cause },
     );
+  } finally {
+    await renderer.close();
   }
 }

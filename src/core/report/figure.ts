@@ -1,6 +1,6 @@
 import type { ChartDef, ChartRow } from './charts/chart.ts';
 import type { CountryColours } from './charts/palette.ts';
-import { renderChartSvg } from './charts/render.ts';
+import type { ChartRenderer } from './charts/chart-renderer.ts';
 import { CHART_SIZES, type ChartSize } from './charts/theme.ts';
 import { toCsv, type Cell } from './csv.ts';
 import { estimatedYear, formatShare, formatUsd, formatYears } from './format.ts';
@@ -41,17 +41,20 @@ const dataThrough = (chart: ChartDef): number | null => {
   return years.length ? Math.max(...years) : null;
 };
 
-export async function renderChart(chart: ChartDef, colours: CountryColours): Promise<RenderedChart> {
-  const svgs = [];
-  for (const size of CHART_SIZES) {
-    svgs.push({
+export async function renderChart(
+  chart: ChartDef,
+  colours: CountryColours,
+  renderer: ChartRenderer,
+): Promise<RenderedChart> {
+  const svgs = await Promise.all(
+    CHART_SIZES.map(async (size) => ({
       size,
-      svg: await renderChartSvg(
+      svg: await renderer.render(
         size.name === 'wide' ? chart.id : `${chart.id}-${size.name}`,
         chart.spec(colours, size),
       ),
-    });
-  }
+    })),
+  );
   return {
     chart,
     svgs,

@@ -1,7 +1,11 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { ChainwatchError } from '../../errors.ts';
 import type { Cell } from '../csv.ts';
 import type { CountryColours } from './palette.ts';
 import type { ChartSize } from './theme.ts';
+
+/** A chart failed to compile or render: a bug in a chart module or rows it cannot draw. */
+export class ChartError extends ChainwatchError {}
 
 export type ChartRow = Record<string, Cell>;
 

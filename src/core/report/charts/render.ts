@@ -4,10 +4,8 @@ import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { escapeHtml } from '../html.ts';
 import { ChainwatchError } from '../../errors.ts';
+import { ChartError } from './chart.ts';
 import { useTextWidthTable } from './text-metrics.ts';
-
-/** A chart failed to compile or render: a bug in a chart module or rows it cannot draw. */
-export class ChartError extends ChainwatchError {}
 
 /**
  * Charts carry their data inline; a spec that asks to load anything (a URL, a file) is refused, so

@@ -1,5 +1,5 @@
 import type { Config } from 'vega-lite';
-import { estimateTextWidth } from './text-metrics.ts';
+import { estimateTextWidth } from './text-width.ts';
 
 /** A fixed font list, the same as the page's, so text width estimates (and so layouts) never vary by machine. */
 const CHART_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';

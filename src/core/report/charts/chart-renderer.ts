@@ -1,0 +1,132 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { TopLevelSpec } from 'vega-lite';
+import { ChainwatchError } from '../../errors.ts';
+import { ChartError } from './chart.ts';
+
+/**
+ * Charts render in a thread of their own: Vega's compile, parse and SVG writing are most of a build's
+ * time, and in their own thread they run while the build's thread reads the next pages' rows, writes
+ * pages and files. Only that thread loads Vega. The thread's entry is this very module (it serves when
+ * loaded with the role below), so the same file works from the sources, from the CLI's bundled chunks
+ * and from a Lambda's single-file bundle.
+ */
+const ROLE = 'chainwatch-chart-renderer';
+
+/**
+ * The thread's young generation. Drawing a chart allocates fast and keeps little, and V8's default lets
+ * the young generation grow several times larger than that needs; 16 MB held a 1 M-row build ~50 MB lower
+ * at about the same time (bench/analysis.md). Only a thread can be given its own: the main thread's is
+ * fixed when node starts.
+ */
+const RENDERER_YOUNG_GENERATION_MB = 16;
+
+interface RenderRequest {
+  seq: number;
+  id: string;
+  spec: TopLevelSpec;
+}
+type RenderReply = { seq: number; svg: string } | { seq: number; error: { message: string; hint: string } };
+
+/** Draws charts to SVG (renderChartSvg's output) away from the caller's thread, in the order asked. */
+export interface ChartRenderer {
+  render(id: string, spec: TopLevelSpec): Promise<string>;
+  /** Stop the thread; renders still pending fail. */
+  close(): Promise<void>;
+}
+
+/**
+ * The thread's code: this module. From the TypeScript sources (the tests, the benchmarks' helpers) the
+ * thread first installs tsx's loader, as `tsx` or vitest compiled them for the parent thread.
+ */
+function entryScript(moduleUrl: string): string {
+  const load = `import(${JSON.stringify(moduleUrl)})`;
+  if (!moduleUrl.endsWith('.ts')) return load;
+  const tsxApi = pathToFileURL(createRequire(moduleUrl).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return ${load}; })`;
+}
+
+export function startChartRenderer(): ChartRenderer {
+  const worker = new Worker(entryScript(import.meta.url), {
+    eval: true,
+    workerData: { role: ROLE },
+    resourceLimits: { maxYoungGenerationSizeMb: RENDERER_YOUNG_GENERATION_MB },
+  });
+  const pending = new Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }>();
+  let next = 0;
+  let stopped: Error | undefined;
+  const stop = (error: Error) => {
+    stopped ??= error;
+    for (const { reject } of pending.values()) reject(stopped);
+    pending.clear();
+  };
+  worker.on('message', (reply: RenderReply) => {
+    const waiting = pending.get(reply.seq);
+    pending.delete(reply.seq);
+    if ('svg' in reply) waiting?.resolve(reply.svg);
+    else waiting?.reject(new ChartError(reply.error.message, reply.error.hint));
+  });
+  worker.on('error', (cause) =>
+    stop(
+      new ChartError(
+        `The chart renderer failed: ${cause.message}`,
+        'This is a bug in chainwatch’s report builder; report it with this message.',
+        { cause },
+      ),
+    ),
+  );
+  worker.on('exit', (code) =>
+    stop(
+      new ChartError(
+        `The chart renderer stopped (exit code ${code}) with charts still to draw`,
+        'If the machine ran out of memory, free some and run the build again.',
+      ),
+    ),
+  );
+  return {
+    render(id, spec) {
+      if (stopped) return Promise.reject(stopped);
+      const seq = next++;
+      const request: RenderRequest = { seq, id, spec };
+      return new Promise<string>((resolve, reject) => {
+        pending.set(seq, { resolve, reject });
+        worker.postMessage(request);
+      });
+    },
+    async close() {
+      stop(new ChartError('The chart renderer was closed with charts still to draw', 'Wait for every chart first.'));
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * The thread's side: one chart at a time, in the order asked (Vega's SVG def ids are a global counter
+ * that each render restarts, so two renders must not interleave).
+ */
+function serveRenders(port: NonNullable<typeof parentPort>): void {
+  const renderer = import('./render.ts');
+  let queue = Promise.resolve();
+  port.on('message', ({ seq, id, spec }: RenderRequest) => {
+    queue = queue.then(async () => {
+      let reply: RenderReply;
+      try {
+        reply = { seq, svg: await (await renderer).renderChartSvg(id, spec) };
+      } catch (error) {
+        const known = error instanceof ChainwatchError;
+        reply = {
+          seq,
+          error: {
+            message: known ? error.message : `Chart ${id} could not be rendered: ${(error as Error).message}`,
+            hint: known ? error.hint : 'This is a bug in the chart module; report it with the chart id.',
+          },
+        };
+      }
+      port.postMessage(reply);
+    });
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as { role?: string } | undefined)?.role === ROLE)
+  serveRenders(parentPort);
