@@ -18,15 +18,21 @@
  * It prints "start" when the step begins (the tests time their kills from there) and the step's own
  * progress lines. Clocks are fixed so that the same inputs give the same bytes.
  */
+import { isMainThread } from 'node:worker_threads';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { killBeforePut, killBeforeWrite } from './hooked-store.ts';
 
 const [mode, lake, target, third, killPattern, killNth] = process.argv.slice(2);
 const log = (line: string) => console.log(line);
-const lakeStore = new FolderObjectStore(lake);
 
-if (mode === 'ingest') {
+// Bundled into one file, this module is also the entry of the report's chart renderer thread
+// (src/core/report/charts/chart-renderer.ts): there it only loads the renderer, which the bundle initializes
+// when imported (the steps import their code when chosen); only the main thread runs a step.
+if (!isMainThread) {
+  await import('../../src/core/report/charts/chart-renderer.ts');
+} else if (mode === 'ingest') {
   const { runIngest } = await import('../../src/core/ingest/ingest.ts');
+  const lakeStore = new FolderObjectStore(lake);
   const store = killPattern ? killBeforePut(lakeStore, new RegExp(killPattern), Number(killNth)) : lakeStore;
   log('start');
   await runIngest({ store, runId: third, dataDir: target, now: new Date('2026-03-01T06:00:00Z'), onProgress: log });
@@ -35,7 +41,7 @@ if (mode === 'ingest') {
   const { buildSiteFolder } = await import('../../src/cli/site-folder-build.ts');
   log('start');
   await buildSiteFolder({
-    store: lakeStore,
+    store: new FolderObjectStore(lake),
     outDir: target,
     builtAt: new Date('2026-03-15T00:00:00Z'),
     releaseMonth: third,
@@ -60,7 +66,7 @@ if (mode === 'ingest') {
 } else if (mode === 'metric-version') {
   const { publishMetricVersion } = await import('../../src/core/lake/metric-versions.ts');
   const { generationFiles, METRIC_UNDER_TEST } = await import('./metric-generations.ts');
-  let store = lakeStore;
+  let store = new FolderObjectStore(lake);
   if (lake.startsWith('s3://')) {
     const { S3ObjectStore } = await import('../../src/adapters/s3-store/s3-store.ts');
     const { s3ClientFor } = await import('../support/moto.ts');

@@ -10,7 +10,9 @@ import { ChartError } from './chart.ts';
  * time, and in their own thread they run while the build's thread reads the next pages' rows, writes
  * pages and files. Only that thread loads Vega. The thread's entry is this very module (it serves when
  * loaded with the role below), so the same file works from the sources, from the CLI's bundled chunks
- * and from a Lambda's single-file bundle.
+ * and from a Lambda's single-file bundle. A single-file bundle must load this module when it loads (a
+ * static import, as lambdas/report.ts has through build-site.ts) and do nothing else at load outside
+ * the main thread; else its thread ends at once and the build fails with "The chart renderer stopped".
  */
 const ROLE = 'chainwatch-chart-renderer';
 
@@ -38,18 +40,24 @@ export interface ChartRenderer {
 
 /**
  * The thread's code: this module. From the TypeScript sources (the tests, the benchmarks' helpers) the
- * thread first installs tsx's loader, as `tsx` or vitest compiled them for the parent thread.
+ * thread first installs tsx's loader, as `tsx` or vitest compiled them for the parent thread, without
+ * tsx's cache folder (it would be left in the temp folder, which a build must leave as it found it).
  */
-function entryScript(moduleUrl: string): string {
+function threadEntry(moduleUrl: string): { script: string; env?: NodeJS.ProcessEnv } {
   const load = `import(${JSON.stringify(moduleUrl)})`;
-  if (!moduleUrl.endsWith('.ts')) return load;
+  if (!moduleUrl.endsWith('.ts')) return { script: load };
   const tsxApi = pathToFileURL(createRequire(moduleUrl).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return ${load}; })`;
+  return {
+    script: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return ${load}; })`,
+    env: { ...process.env, TSX_DISABLE_CACHE: '1' },
+  };
 }
 
 export function startChartRenderer(): ChartRenderer {
-  const worker = new Worker(entryScript(import.meta.url), {
+  const { script, env } = threadEntry(import.meta.url);
+  const worker = new Worker(script, {
     eval: true,
+    env,
     workerData: { role: ROLE },
     resourceLimits: { maxYoungGenerationSizeMb: RENDERER_YOUNG_GENERATION_MB },
   });
