@@ -88,30 +88,40 @@ describe('Lambda handlers import only what they use', () => {
   }
 });
 
+/** `entry` bundled as the CDK app bundles a handler (ESM, one file, minified), run; what it prints. */
+async function runBundled(entry: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'chainwatch-bundle-'));
+  try {
+    const outfile = join(dir, 'index.mjs');
+    await build({
+      absWorkingDir: REPO,
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
+      logLevel: 'error',
+    });
+    return execFileSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 60_000 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('the report handler’s chart renderer in a single-file bundle', () => {
-  it('runs its thread from the bundle itself (bundled as the CDK app bundles a handler: ESM, one file, minified)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-bundle-'));
-    try {
-      const outfile = join(dir, 'index.mjs');
-      await build({
-        absWorkingDir: REPO,
-        entryPoints: ['test/support/render-one-chart.ts'],
-        outfile,
-        bundle: true,
-        minify: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: {
-          js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        },
-        logLevel: 'error',
-      });
-      const svg = execFileSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 60_000 });
-      expect(svg).toMatch(/^<svg [^>]*aria-label="One bar"/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  it('runs its thread from the bundle itself, the report handler’s module included', async () => {
+    expect(await runBundled('test/support/render-one-chart.ts')).toMatch(/^<svg [^>]*aria-label="One bar"/);
+  });
+
+  it('says what is wrong with a bundle that loads the renderer only when asked (its thread has nothing to serve)', async () => {
+    const said = await runBundled('test/support/render-lazily.ts');
+    expect(said).toMatch(/thread ended before it served .*did not load chart-renderer\.ts/);
+    expect(said).toMatch(/must import src\/core\/report\/charts\/chart-renderer\.ts statically/);
   });
 });

@@ -30,6 +30,8 @@ interface RenderRequest {
   spec: TopLevelSpec;
 }
 type RenderReply = { seq: number; svg: string } | { seq: number; error: { message: string; hint: string } };
+/** The thread's first message: it is serving. */
+const SERVING = 'serving';
 
 /** Draws charts to SVG (renderChartSvg's output) away from the caller's thread, in the order asked. */
 export interface ChartRenderer {
@@ -69,7 +71,12 @@ export function startChartRenderer(): ChartRenderer {
     for (const { reject } of pending.values()) reject(stopped);
     pending.clear();
   };
-  worker.on('message', (reply: RenderReply) => {
+  let serving = false;
+  worker.on('message', (reply: RenderReply | typeof SERVING) => {
+    if (reply === SERVING) {
+      serving = true;
+      return;
+    }
     const waiting = pending.get(reply.seq);
     pending.delete(reply.seq);
     if ('svg' in reply) waiting?.resolve(reply.svg);
@@ -86,10 +93,15 @@ export function startChartRenderer(): ChartRenderer {
   );
   worker.on('exit', (code) =>
     stop(
-      new ChartError(
-        `The chart renderer stopped (exit code ${code}) with charts still to draw`,
-        'If the machine ran out of memory, free some and run the build again.',
-      ),
+      serving
+        ? new ChartError(
+            `The chart renderer stopped (exit code ${code}) with charts still to draw`,
+            'If the machine ran out of memory, free some and run the build again.',
+          )
+        : new ChartError(
+            `The chart renderer's thread ended before it served (exit code ${code}): the code that started it did not load chart-renderer.ts as it loaded`,
+            'A single-file bundle must import src/core/report/charts/chart-renderer.ts statically (lambdas/report.ts does, through build-site.ts); this is a bug in how chainwatch was bundled.',
+          ),
     ),
   );
   return {
@@ -134,6 +146,7 @@ function serveRenders(port: NonNullable<typeof parentPort>): void {
       port.postMessage(reply);
     });
   });
+  port.postMessage(SERVING);
 }
 
 if (!isMainThread && parentPort && (workerData as { role?: string } | undefined)?.role === ROLE)
