@@ -4,8 +4,9 @@
 // its own code. Packages stay in node_modules (the AWS SDK is large and shared), except the Trino grammar (its
 // ESM files import each other without file extensions, which only a bundler resolves) and DuckDB's JavaScript
 // API (its 120 CommonJS files load in a third of the time as one; the native bindings stay in node_modules).
-// The chart renderer is an entry of its own: its thread loads the chunk that holds it, which then holds only
-// the renderer, instead of the report command's chunk with DuckDB, the schemas and the Parquet writer.
+// The chart renderer and the report build are entries of their own: each one's thread loads the chunk that
+// holds its module, which then holds only that module (the build's code is a dynamic import of it), instead of
+// a command's chunk with DuckDB, the schemas and the Parquet writer.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { copyFile, link, mkdir, rm } from 'node:fs/promises';
@@ -18,7 +19,7 @@ const BUNDLED_PACKAGES = ['dt-sql-parser', '@duckdb/node-api'];
 /** The esbuild options of the CLI build; the start-up test builds with them to inspect what loads when. */
 export const CLI_BUILD = {
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts', 'src/core/report/charts/chart-renderer.ts'],
+  entryPoints: ['src/cli/main.ts', 'src/cli/report-thread.ts', 'src/core/report/charts/chart-renderer.ts'],
   outdir: `${root}dist`,
   outbase: 'src',
   bundle: true,

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
-import { buildSiteFolder } from './site-folder-build.ts';
+import { buildSiteInThread } from './report-thread.ts';
 import { count, noop, requireFolderLake, seconds, type PipelineOptions } from './step-options.ts';
 
 /**
@@ -14,19 +13,15 @@ import { count, noop, requireFolderLake, seconds, type PipelineOptions } from '.
  */
 const REPORT_HEAP_GROWING_PERCENT = 50;
 
-/** The report: every page's rows asked of DuckDB over the folder lake, the site switched when the build is whole. */
+/** The report: every page's rows asked of DuckDB over the folder lake, the site switched when the build is whole (in the report's thread). */
 export async function reportStep(o: PipelineOptions): Promise<void> {
   setFlagsFromString(`--heap-growing-percent=${REPORT_HEAP_GROWING_PERCENT}`);
   requireFolderLake(o.lake, 'report');
-  const store = new FolderObjectStore(o.lake);
   const log = o.log ?? noop;
   const start = performance.now();
-  const site = await buildSiteFolder({
-    store,
-    outDir: o.outDir,
-    baseUrl: o.baseUrl,
-    onProgress: (line) => log(`  ${line}`),
-  });
+  const site = await buildSiteInThread({ lake: o.lake, outDir: o.outDir, baseUrl: o.baseUrl }, (line) =>
+    log(`  ${line}`),
+  );
   log(
     `report   ${site.pages} pages, ${site.charts} charts, ${count(Math.round(site.bytes / 1024))} KiB → ${join(o.outDir, 'index.html')} (${seconds(start)})`,
   );

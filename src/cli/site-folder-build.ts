@@ -20,7 +20,7 @@ const reportDuckDb = () => ({ memoryLimit: optionalEnv(ENV.reportMemory) ?? REPO
  * archive of earlier releases, then switch the site link to it. A failed build leaves the site as it was.
  */
 export async function buildSiteFolder(
-  options: Omit<BuildSiteOptions, 'out' | 'archive' | 'engine' | 'tablesEngine' | 'store'> & {
+  options: Omit<BuildSiteOptions, 'out' | 'archive' | 'engine' | 'tablesSession' | 'store'> & {
     store: FolderObjectStore;
     outDir: string;
     engine?: QueryEngine;
@@ -29,17 +29,15 @@ export async function buildSiteFolder(
   const { outDir, store, ...rest } = options;
   const session = () => DuckDBQueryEngine.create({ lakeRoot: store.root, store, ...reportDuckDb() });
   const engine = options.engine ?? (await session());
-  let tablesEngine: QueryEngine | undefined;
   try {
-    // The Data page's table files are written while the pages render, by a session of their own: a table's
-    // COPY and the pages' queries side by side do not fit in one session's limit.
-    tablesEngine = options.engine ?? (await session());
     const build = await startSiteFolderBuild(outDir);
     try {
       const summary = await buildSite({
         ...rest,
         engine,
-        tablesEngine,
+        // The Data page's table files are written while the pages render, by a session of their own: a
+        // table's COPY and the pages' queries side by side do not fit in one session's limit.
+        tablesSession: options.engine ? undefined : session,
         store,
         out: new FolderObjectStore(build.dir),
         archive: new FolderObjectStore(outDir),
@@ -51,6 +49,6 @@ export async function buildSiteFolder(
       throw error;
     }
   } finally {
-    if (!options.engine) await Promise.all([engine.close(), tablesEngine?.close()]);
+    if (!options.engine) await engine.close();
   }
 }

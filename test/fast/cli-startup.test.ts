@@ -75,6 +75,18 @@ describe('CLI start-up', () => {
     expect(imports.some((i) => i.external && i.path === '@duckdb/node-bindings')).toBe(true);
   });
 
+  it('the report build’s thread loads its own small chunk, the build behind a dynamic import', async () => {
+    const metafile = (await build({ ...CLI_BUILD, write: false, metafile: true, sourcemap: false })).metafile!;
+    // The thread imports the chunk that holds report-thread.ts (its import.meta.url); the main thread, which
+    // imports the same chunk to start it, must not load the build with it.
+    const thread = Object.keys(metafile.outputs).find(
+      (f) => metafile.outputs[f].entryPoint === undefined && 'src/cli/report-thread.ts' in metafile.outputs[f].inputs,
+    )!;
+    expect([...staticPackages(metafile, thread)].filter((p) => !p.startsWith('node:'))).toEqual([]);
+    const builds = metafile.outputs[thread].imports.filter((i) => i.kind === 'dynamic-import');
+    expect(builds.some((i) => staticPackages(metafile, i.path).has('@duckdb/node-api'))).toBe(true);
+  });
+
   it('the chart renderer’s thread loads its own small chunk: Vega, and no DuckDB, AWS SDK, schemas or Parquet writer', async () => {
     const metafile = (await build({ ...CLI_BUILD, write: false, metafile: true, sourcemap: false })).metafile!;
     // The thread imports the chunk that holds chart-renderer.ts (its import.meta.url), so that chunk's static

@@ -10,6 +10,7 @@ import { QueryError, StoreError } from '../../src/core/errors.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import type { QueryEngine } from '../../src/core/seams/query-engine.ts';
 import { reportSqlFiles } from '../../src/core/sql/report-sql.ts';
+import { allTables } from '../../data-schemas/index.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import {
   ALLY_EXPORT_PRODUCT,
@@ -638,6 +639,61 @@ describe('a failed build', () => {
       await engine.close();
     }
     expect(tried).toEqual([failing]);
+  });
+
+  /** A DuckDB session over `lake` that records what it was asked: files written, and its close. */
+  async function recordedSession(lake: string, log: string[], name: string): Promise<QueryEngine> {
+    const store = new FolderObjectStore(lake);
+    const real = await DuckDBQueryEngine.create({ lakeRoot: store.root, store });
+    return new Proxy(real, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (key === 'close' || key === 'writeFile')
+          return (...args: unknown[]) => {
+            log.push(`${name} ${String(key)}`);
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  it('writes the Data page’s tables in a session of its own, closed once they are written, also when the build fails', async () => {
+    for (const failing of [false, true]) {
+      const log: string[] = [];
+      const engine = await recordedSession(ownLake, log, 'pages');
+      class Store extends FolderObjectStore {
+        override async put(key: string, body: Uint8Array | string): Promise<void> {
+          if (failing && key === 'latest/products/854231.html') throw new StoreError('disk full', 'Free some space.');
+          return super.put(key, body);
+        }
+      }
+      const build = buildSite({
+        engine,
+        tablesSession: () => recordedSession(ownLake, log, 'tables'),
+        store: new FolderObjectStore(ownLake),
+        out: new Store(join(work, `own-session-${failing}`)),
+        builtAt: BUILT_AT,
+        onProgress: (line) => log.push(line),
+      });
+      try {
+        if (failing) await expect(build).rejects.toThrow(/disk full/);
+        else await build;
+      } finally {
+        await engine.close();
+      }
+      const tables = log.filter((l) => l.startsWith('tables '));
+      // Two files a table (Parquet and CSV), all by the tables' session, which is closed once, after the last.
+      const written = tables.filter((l) => l === 'tables writeFile').length;
+      if (failing) expect(written).toBeGreaterThan(0);
+      else expect(written).toBe(2 * allTables.length);
+      expect(tables.filter((l) => l === 'tables close')).toHaveLength(1);
+      expect(tables.at(-1), `failing: ${failing}`).toBe('tables close');
+      expect(log.filter((l) => l === 'pages writeFile')).toEqual([]);
+      // Closed before the build said it was done, not when its caller ends.
+      if (!failing)
+        expect(log.indexOf('tables close')).toBeLessThan(log.findIndex((l) => l.startsWith('rendered release')));
+    }
   });
 
   it('says the lake is empty and what to run when the tables are missing', async () => {

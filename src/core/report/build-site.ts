@@ -81,11 +81,12 @@ export interface BuildSiteOptions {
   /** The query engine over the lake (DuckDB locally, Athena in AWS): every page's rows come from it. */
   engine: QueryEngine;
   /**
-   * The engine that writes the Data page's tables while the pages render; default `engine`. Locally a
-   * second DuckDB session over the same lake, so the table files and the pages' queries each have their
-   * own memory limit instead of sharing one.
+   * Opens the session that writes the Data page's tables while the pages render; the build closes it as
+   * soon as the tables are written (an idle DuckDB session keeps the memory it used). Default: `engine`
+   * writes them. Locally a second DuckDB session over the same lake, so the table files and the pages'
+   * queries each have their own memory limit instead of sharing one.
    */
-  tablesEngine?: QueryEngine;
+  tablesSession?: () => Promise<QueryEngine>;
   /** The lake (folder or S3): the run manifests, source states and quarantine files the data-quality page reads. */
   store: ObjectStore;
   /** Where the build's files go (a fresh folder or bucket prefix); the edge that called switches readers to it. */
@@ -396,6 +397,21 @@ async function writeProductionPages(
  * written as soon as it is rendered, so memory holds one page, never a table. Earlier releases are
  * read from `archive` to say what changed, and never rewritten.
  */
+/** `work` in a session of its own when the caller opens one, closed as soon as `work` is done; else in `engine`. */
+async function inOwnSession<T>(
+  open: (() => Promise<QueryEngine>) | undefined,
+  engine: QueryEngine,
+  work: (engine: QueryEngine) => Promise<T>,
+): Promise<T> {
+  if (!open) return work(engine);
+  const session = await open();
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}
+
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary> {
   const { engine, store, out, onProgress } = options;
   let writer: ReleaseWriter | undefined;
@@ -432,9 +448,9 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     // COPY runs in a thread of its own; Athena's rows stream through here), in the release folder once and
     // copied to the other copies. The page itself comes last.
     const [release, ...others] = writer.copies;
-    tablesWritten = publishTables(options.tablesEngine ?? engine, out, release, others, {
-      'chainwatch.release': month,
-    });
+    tablesWritten = inOwnSession(options.tablesSession, engine, (tables) =>
+      publishTables(tables, out, release, others, { 'chainwatch.release': month }),
+    );
     tablesWritten.catch(() => undefined);
 
     const warnings = emptyWarnings();

@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import { ChainwatchError } from '../../errors.ts';
+import { startModuleThread, threadRole } from '../../module-thread.ts';
 import { ChartError } from './chart.ts';
 
 /**
@@ -17,10 +16,8 @@ import { ChartError } from './chart.ts';
 const ROLE = 'chainwatch-chart-renderer';
 
 /**
- * The thread's young generation. Drawing a chart allocates fast and keeps little, and V8's default lets
- * the young generation grow several times larger than that needs; 16 MB held a 1 M-row build ~50 MB lower
- * at about the same time (bench/analysis.md). Only a thread can be given its own: the main thread's is
- * fixed when node starts.
+ * The thread's young generation. Drawing a chart allocates fast and keeps little; 16 MB held a 1 M-row
+ * build ~50 MB lower than V8's default at about the same time, 8 MB ~10 % slower (bench/analysis.md).
  */
 const RENDERER_YOUNG_GENERATION_MB = 16;
 
@@ -40,29 +37,8 @@ export interface ChartRenderer {
   close(): Promise<void>;
 }
 
-/**
- * The thread's code: this module. From the TypeScript sources (the tests, the benchmarks' helpers) the
- * thread first installs tsx's loader, as `tsx` or vitest compiled them for the parent thread, without
- * tsx's cache folder (it would be left in the temp folder, which a build must leave as it found it).
- */
-function threadEntry(moduleUrl: string): { script: string; env?: NodeJS.ProcessEnv } {
-  const load = `import(${JSON.stringify(moduleUrl)})`;
-  if (!moduleUrl.endsWith('.ts')) return { script: load };
-  const tsxApi = pathToFileURL(createRequire(moduleUrl).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  return {
-    script: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return ${load}; })`,
-    env: { ...process.env, TSX_DISABLE_CACHE: '1' },
-  };
-}
-
 export function startChartRenderer(): ChartRenderer {
-  const { script, env } = threadEntry(import.meta.url);
-  const worker = new Worker(script, {
-    eval: true,
-    env,
-    workerData: { role: ROLE },
-    resourceLimits: { maxYoungGenerationSizeMb: RENDERER_YOUNG_GENERATION_MB },
-  });
+  const worker = startModuleThread(import.meta.url, { role: ROLE, youngGenerationMb: RENDERER_YOUNG_GENERATION_MB });
   const pending = new Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }>();
   let next = 0;
   let stopped: Error | undefined;
@@ -149,5 +125,4 @@ function serveRenders(port: NonNullable<typeof parentPort>): void {
   port.postMessage(SERVING);
 }
 
-if (!isMainThread && parentPort && (workerData as { role?: string } | undefined)?.role === ROLE)
-  serveRenders(parentPort);
+if (parentPort && threadRole()?.role === ROLE) serveRenders(parentPort);
