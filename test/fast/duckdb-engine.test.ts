@@ -95,6 +95,19 @@ describe('DuckDBQueryEngine', () => {
     expect((await lake.engine.query('SELECT COUNT(*) AS n FROM supplier_shares')).rows).toEqual([{ n: 0 }]);
   });
 
+  test('a session with a memory limit keeps no cache of the files it read (the cache would fill the limit)', async () => {
+    const setting = async (engine: DuckDBQueryEngine) =>
+      (await engine.query("SELECT current_setting('enable_external_file_cache') AS cached")).rows[0].cached;
+    const capped = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: lake.store, memoryLimit: '64MB' });
+    try {
+      expect(await setting(capped)).toBe(false);
+      expect((await capped.query("SELECT current_setting('memory_limit') AS m")).rows[0].m).toBe('61.0 MiB');
+    } finally {
+      await capped.close();
+    }
+    expect(await setting(lake.engine as DuckDBQueryEngine)).toBe(true);
+  });
+
   test('partition columns come back typed from the folder names', async () => {
     const { rows, columns } = await lake.engine.query(
       'SELECT source, year, month, COUNT(*) AS n FROM trade_flows GROUP BY source, year, month ORDER BY year',

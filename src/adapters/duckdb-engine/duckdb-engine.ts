@@ -171,7 +171,6 @@ async function configure(session: DuckDBConnection): Promise<void> {
   await session.run('SET GLOBAL integer_division = true');
 }
 
-/** A SQL file's statement without its trailing `;`, so it can be wrapped in COPY (…). */
 /**
  * Rows per row group of a Parquet file `writeFile` writes: DuckDB's writer holds a row group in memory
  * before it flushes it (its default, 122,880 rows of a wide table, cost ~100 MB at 1M trade rows), and a
@@ -179,6 +178,7 @@ async function configure(session: DuckDBConnection): Promise<void> {
  */
 const PARQUET_ROW_GROUP_ROWS = 20_000;
 
+/** A SQL file's statement without its trailing `;`, so it can be wrapped in COPY (…). */
 const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
 
 /** The TEMP table a stream's result is stored in, in the stream's own connection (so one name serves every stream). */
@@ -233,7 +233,13 @@ export class DuckDBQueryEngine implements QueryEngine {
     try {
       await configure(connection);
       if (spillDir) await engine.run(`SET temp_directory = ${sqlString(spillDir)}`);
-      if (memoryLimit) await engine.run(`SET memory_limit = ${sqlString(memoryLimit)}`);
+      if (memoryLimit) {
+        await engine.run(`SET memory_limit = ${sqlString(memoryLimit)}`);
+        // Nor a cache of the files it read: DuckDB's external file cache keeps what it read in the buffer pool, up
+        // to the limit. A report's table files session held ~50 MB more with it at 10M rows (bench/analysis.md);
+        // the operating system's page cache serves a local file read again.
+        await engine.run('SET enable_external_file_cache = false');
+      }
       if (threads) await engine.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
       if (readOnly) await engine.lockDown();
     } catch (cause) {
