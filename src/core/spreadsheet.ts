@@ -6,6 +6,12 @@
  * same way, and ingest never trims a value into one.
  */
 
+/**
+ * The most rows a spreadsheet opens: Excel's and LibreOffice Calc's 1,048,576, the header row included. A
+ * CSV longer than that opens cut off, so the site offers such a table as Parquet only.
+ */
+export const SPREADSHEET_MAX_ROWS = 1_048_576;
+
 /** A plain decimal number ("-5", "+1.5e3") starts with a sign but is a number, not a formula. */
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TRIGGER = /^[=+\-@\t\r]/;

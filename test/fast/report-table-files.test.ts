@@ -5,7 +5,7 @@
  * CSV exactly as `csvField` defuses it in the streamed one.
  */
 import { scaled } from '../support/slowdown.ts';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
@@ -14,6 +14,7 @@ import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engin
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { csvLine } from '../../src/core/report/csv.ts';
 import { publishTables, type PublishedTable } from '../../src/core/report/table-files.ts';
+import { dataPage } from '../../src/core/report/pages/data.ts';
 import type { QueryEngine } from '../../src/core/seams/query-engine.ts';
 import { csvTextSql } from '../../src/core/spreadsheet.ts';
 import { allTables } from '../../data-schemas/index.ts';
@@ -31,16 +32,22 @@ beforeAll(async () => {
   const { lake } = await bundledBuild();
   engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store: new FolderObjectStore(lake) });
   byEngine = await publishTables(engine, new FolderObjectStore(join(work, 'engine')), 'r/', ['latest/'], METADATA);
-  // The same engine without writeFile: the report streams the rows and writes the files itself.
-  const streaming: QueryEngine = {
-    name: engine.name,
-    query: (sql, params) => engine.query(sql, params),
-    stream: (sql, params) => engine.stream(sql, params),
-    materialize: (table, sql, params) => engine.materialize(table, sql, params),
-    close: async () => {},
-  };
+  const { streaming } = streamingOf(engine);
   streamed = await publishTables(streaming, new FolderObjectStore(join(work, 'streamed')), 'r/', [], METADATA);
 }, scaled(120_000));
+
+/** The same engine without writeFile: the report streams the rows and writes the files itself (as with Athena). */
+function streamingOf(engine: DuckDBQueryEngine): { streaming: QueryEngine } {
+  return {
+    streaming: {
+      name: engine.name,
+      query: (sql, params) => engine.query(sql, params),
+      stream: (sql, params) => engine.stream(sql, params),
+      materialize: (table, sql, params) => engine.materialize(table, sql, params),
+      close: async () => {},
+    },
+  };
+}
 
 afterAll(async () => {
   await engine?.close();
@@ -74,7 +81,40 @@ describe('the Data page’s downloads', () => {
     expect(byEngine.map((t) => t.name)).toEqual(allTables.map((t) => t.name));
     expect(byEngine.map(({ bytes: _, ...t }) => t)).toEqual(streamed.map(({ bytes: _, ...t }) => t));
     expect(byEngine.reduce((n, t) => n + t.rows, 0)).toBeGreaterThan(1000);
-    for (const t of byEngine) expect(t.bytes.parquet > 0 && t.bytes.csv > 0, t.name).toBe(true);
+    for (const t of byEngine) expect(t.bytes.parquet > 0 && (t.bytes.csv ?? 0) > 0, t.name).toBe(true);
+  });
+
+  it('offer a table longer than a spreadsheet opens as Parquet only, on both paths, and the Data page says how to get a CSV', async () => {
+    // The bundled lake's tables hold up to a few thousand rows: a limit of 100 stands for the spreadsheet's.
+    const limit = 100;
+    const { streaming } = streamingOf(engine);
+    for (const [name, by] of [
+      ['engine-capped', engine],
+      ['streamed-capped', streaming],
+    ] as const) {
+      const out = join(work, name);
+      const published = await publishTables(by, new FolderObjectStore(out), 'r/', ['latest/'], METADATA, limit);
+      const long = published.filter((t) => t.rows > limit);
+      expect(long.length, name).toBeGreaterThan(0);
+      expect(published.filter((t) => t.rows <= limit).length, name).toBeGreaterThan(0);
+      for (const t of published) {
+        const files = await readdir(join(out, 'latest', 'tables'));
+        expect(files.includes(`${t.name}.parquet`), `${name} ${t.name}`).toBe(true);
+        expect(files.includes(`${t.name}.csv`), `${name} ${t.name}`).toBe(t.rows <= limit);
+        expect(t.bytes.csv === null, `${name} ${t.name}`).toBe(t.rows > limit);
+      }
+      const page = dataPage(published, [], 1).body({
+        figure: () => {
+          throw new Error('the Data page draws no chart');
+        },
+        href: (path) => path,
+        cite: (id) => id,
+      }).value;
+      const first = long[0].name;
+      expect(page).toContain(
+        `no CSV: more rows than a spreadsheet opens (1,048,576); read the Parquet file, or write one with <code>chainwatch query "SELECT * FROM ${first}" --out ${first}.csv</code>`,
+      );
+    }
   });
 
   it.each(allTables.map((t) => t.name))('%s: the same rows in its CSV and Parquet files', async (name) => {

@@ -535,8 +535,9 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     const consoleBytes = await writeConsoleFiles(out);
     const tables = await tablesWritten;
     await writer.page(dataPage(tables, await loadSavedQueries(), consoleBytes), [13]);
+    const parquetOnly = tables.filter((t) => t.bytes.csv === null).length;
     onProgress?.(
-      `  ${tables.length} tables as Parquet and CSV (${tables.reduce((n, t) => n + t.rows, 0)} rows); SQL console ${(consoleBytes / 1024 ** 2).toFixed(1)} MB at ${mounts.console}`,
+      `  ${tables.length} tables as Parquet and CSV${parquetOnly ? ` (${parquetOnly} past a spreadsheet's rows as Parquet only)` : ''} (${tables.reduce((n, t) => n + t.rows, 0)} rows); SQL console ${(consoleBytes / 1024 ** 2).toFixed(1)} MB at ${mounts.console}`,
     );
     const cited = [...writer.written].sort((a, b) => compareOrder(a.order, b.order));
     await writer.page(sourcesPage(model, cited, landings), [12]);

@@ -9,7 +9,7 @@ import { ChainwatchError } from '../errors.ts';
 import { PARQUET_TYPE } from '../lake/parquet.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import type { QueryEngine, Row } from '../seams/query-engine.ts';
-import { csvTextSql } from '../spreadsheet.ts';
+import { csvTextSql, SPREADSHEET_MAX_ROWS } from '../spreadsheet.ts';
 import { csvLine } from './csv.ts';
 import { paths } from './paths.ts';
 
@@ -24,7 +24,8 @@ export interface PublishedTable {
   /** The engine's columns, in its order, with the schema's description of each. */
   columns: { name: string; type: string; description: string }[];
   rows: number;
-  bytes: { parquet: number; csv: number };
+  /** The files' sizes; `csv` null when the table has more rows than a spreadsheet opens (Parquet only). */
+  bytes: { parquet: number; csv: number | null };
 }
 
 /** Rows per Parquet row group: the engine hands over small batches; a reader skips by row group. */
@@ -37,14 +38,14 @@ const ROW_GROUP_ROWS = 100_000;
  */
 class TableWriter {
   private readonly parquet: ParquetWriter;
-  private readonly csv: WriteStream;
+  private readonly csv: WriteStream | undefined;
   private pending: Row[] = [];
   rows = 0;
 
   constructor(
     private readonly columns: readonly Column[],
     parquetPath: string,
-    csvPath: string,
+    csvPath: string | undefined,
     metadata: Record<string, string>,
   ) {
     this.parquet = new ParquetWriter({
@@ -53,8 +54,8 @@ class TableWriter {
       kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
       createdBy: 'chainwatch',
     });
-    this.csv = createWriteStream(csvPath);
-    this.csv.write(csvLine(columns.map((c) => c.name)));
+    this.csv = csvPath === undefined ? undefined : createWriteStream(csvPath);
+    this.csv?.write(csvLine(columns.map((c) => c.name)));
   }
 
   private columnData(rows: readonly Row[]) {
@@ -72,8 +73,11 @@ class TableWriter {
   async add(batch: readonly Row[]): Promise<void> {
     this.rows += batch.length;
     this.pending.push(...batch);
-    const text = batch.map((r) => csvLine(this.columns.map((c) => r[c.name]))).join('');
-    if (!this.csv.write(text)) await new Promise<void>((ok) => this.csv.once('drain', () => ok()));
+    const csv = this.csv;
+    if (csv) {
+      const text = batch.map((r) => csvLine(this.columns.map((c) => r[c.name]))).join('');
+      if (!csv.write(text)) await new Promise<void>((ok) => csv.once('drain', () => ok()));
+    }
     if (this.pending.length >= ROW_GROUP_ROWS) this.flushRowGroup();
   }
 
@@ -86,8 +90,10 @@ class TableWriter {
   async finish(): Promise<void> {
     this.flushRowGroup();
     this.parquet.finish();
-    this.csv.end();
-    await finished(this.csv);
+    if (this.csv) {
+      this.csv.end();
+      await finished(this.csv);
+    }
   }
 }
 
@@ -97,7 +103,8 @@ const orderByAll = (count: number): string => Array.from({ length: count }, (_, 
 const sizeOf = async (path: string): Promise<number> => (await stat(path)).size;
 
 /**
- * Publish one table at `tables/<name>.parquet` and `.csv` under `mount` (the release folder): the engine
+ * Publish one table at `tables/<name>.parquet` and, when a spreadsheet can open it (at most `csvMaxRows`
+ * rows), `.csv` under `mount` (the release folder): the engine
  * says which columns the table has (`LIMIT 0`) and writes every row in a fixed order, so the same lake
  * writes the same bytes: itself when it can (DuckDB's COPY, no row passes through this process), or
  * streamed through here batch by batch (Athena). `out` must write local files (a folder store: the site is built in a folder
@@ -109,6 +116,7 @@ async function publishTable(
   table: TableDef,
   mount: string,
   metadata: Record<string, string>,
+  csvMaxRows: number,
 ): Promise<PublishedTable> {
   const putWith = out.putWith?.bind(out);
   if (!putWith)
@@ -147,6 +155,7 @@ async function publishTable(
       format: 'parquet',
       metadata: fileMetadata,
     });
+    if (parquet.rows > csvMaxRows) return { rows: parquet.rows, bytes: { parquet: parquet.bytes, csv: null } };
     const csvColumns = columns.map((c, i) =>
       c.type === 'string' ? `${csvTextSql(names[i])} AS ${names[i]}` : names[i],
     );
@@ -156,18 +165,21 @@ async function publishTable(
 
   /** An engine that cannot write files (Athena) streams the rows into both files here, a batch at a time, sorted (Athena's order is not fixed). */
   async function streamThrough(put: NonNullable<ObjectStore['putWith']>) {
-    const bytes = { parquet: 0, csv: 0 };
+    // Counted first: whether a spreadsheet could open the CSV decides whether it is written at all.
+    const counted = Number((await engine.query(`SELECT COUNT(*) AS n FROM ${table.name}`)).rows[0].n);
+    const bytes: PublishedTable['bytes'] = { parquet: 0, csv: null };
     let rows = 0;
+    const write = async (parquetPath: string, csvPath?: string) => {
+      const writer = new TableWriter(columns, parquetPath, csvPath, fileMetadata);
+      for await (const batch of engine.stream(`${select(names)} ORDER BY ${orderByAll(columns.length)}`))
+        await writer.add(batch);
+      await writer.finish();
+      rows = writer.rows;
+      bytes.parquet = await sizeOf(parquetPath);
+      if (csvPath) bytes.csv = await sizeOf(csvPath);
+    };
     await put(parquetKey, (parquetPath) =>
-      put(csvKey, async (csvPath) => {
-        const writer = new TableWriter(columns, parquetPath, csvPath, fileMetadata);
-        for await (const batch of engine.stream(`${select(names)} ORDER BY ${orderByAll(columns.length)}`))
-          await writer.add(batch);
-        await writer.finish();
-        rows = writer.rows;
-        bytes.csv = await sizeOf(csvPath);
-        bytes.parquet = await sizeOf(parquetPath);
-      }),
+      counted > csvMaxRows ? write(parquetPath) : put(csvKey, (csvPath) => write(parquetPath, csvPath)),
     );
     return { rows, bytes };
   }
@@ -184,6 +196,8 @@ async function publishTable(
 /**
  * Every lake table (the Glue tables, the views `chainwatch query` reads) as Parquet and CSV in the
  * release folder `mount`, one table at a time; the other copies of the release get theirs by `copy`.
+ * A table of more than `csvMaxRows` rows (default: what a spreadsheet opens below its header row) is
+ * offered as Parquet only: its CSV would open cut off, and writing it was most of a large build's table time.
  */
 export async function publishTables(
   engine: QueryEngine,
@@ -191,11 +205,13 @@ export async function publishTables(
   mount: string,
   otherMounts: readonly string[],
   metadata: Record<string, string>,
+  csvMaxRows = SPREADSHEET_MAX_ROWS - 1,
 ): Promise<PublishedTable[]> {
   const published: PublishedTable[] = [];
   for (const table of allTables) {
-    published.push(await publishTable(engine, out, table, mount, metadata));
-    for (const ext of ['parquet', 'csv'] as const)
+    const done = await publishTable(engine, out, table, mount, metadata, csvMaxRows);
+    published.push(done);
+    for (const ext of done.bytes.csv === null ? (['parquet'] as const) : (['parquet', 'csv'] as const))
       for (const other of otherMounts)
         await out.copy(mount + paths.table(table.name, ext), other + paths.table(table.name, ext));
   }

@@ -1,7 +1,8 @@
 import { withDefaults, type SavedQuery } from '../../sql/saved-query.ts';
 import { CONSOLE_SCRIPT } from '../console-files.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { PagePlan } from '../page.ts';
+import type { PageContext, PagePlan } from '../page.ts';
+import { SPREADSHEET_MAX_ROWS } from '../../spreadsheet.ts';
 import { paths } from '../paths.ts';
 import type { PublishedTable } from '../table-files.ts';
 
@@ -21,13 +22,23 @@ LIMIT 20`;
 
 const tableAnchor = (name: string) => `table-${name}`;
 
+/**
+ * A table's CSV download, or why there is none: it has more rows than a spreadsheet opens
+ * (table-files.ts), and the way to a CSV all the same.
+ */
+const csvLink = (t: PublishedTable, ctx: PageContext): SafeHtml =>
+  t.bytes.csv === null
+    ? html`no CSV: more rows than a spreadsheet opens (${SPREADSHEET_MAX_ROWS.toLocaleString('en-US')}); read the Parquet file, or write one with <code>chainwatch query "SELECT * FROM ${t.name}" --out ${t.name}.csv</code>`
+    : html`<a href="${ctx.href(paths.table(t.name, 'csv'))}" download>CSV</a> (${formatBytes(t.bytes.csv)})`;
+
 /** A table's description with the identifiers it names (`source_id`) set as code. */
 const withCode = (text: string): SafeHtml =>
   html`${text.split(/\b([a-z0-9]+(?:_[a-z0-9]+)+)\b/).map((part, i) => (i % 2 ? html`<code>${part}</code>` : part))}`;
 
 /**
  * The Data page: every lake table of the release with its columns (as the engine reports them, with
- * the schema's description of each), its row count and its Parquet and CSV files, and a SQL console
+ * the schema's description of each), its row count and its Parquet and CSV files (Parquet only past a
+ * spreadsheet's rows), and a SQL console
  * over those files in the browser (DuckDB-WASM, loaded by the page's console script). The saved analyst
  * queries are its examples, their parameters written as their defaults.
  */
@@ -44,7 +55,7 @@ export function dataPage(
     sourceIds: [],
     scripts: [CONSOLE_SCRIPT],
     body: (ctx) => html`<h1>Data</h1>
-<p class="lede">Every table of this release as Parquet and CSV, under the names <code>chainwatch query</code>, the DuckDB views and Athena use, and a SQL console that queries them in your browser.</p>
+<p class="lede">Every table of this release as Parquet and, where a spreadsheet can open it, CSV, under the names <code>chainwatch query</code>, the DuckDB views and Athena use, and a SQL console that queries them in your browser.</p>
 <section aria-labelledby="console-heading">
 <h2 id="console-heading">SQL console</h2>
 <p>DuckDB runs in this page (DuckDB-WASM, ${formatBytes(consoleBytes)}, downloaded from this site on the first Run, then cached by the browser) over this release's Parquet files, each table under its name in the lake, so the SQL of <code>chainwatch query</code> runs here unchanged and gives the same rows. Your queries run in your browser and are sent nowhere.</p>
@@ -69,7 +80,7 @@ ${tables.map(
   ) => html`<section class="data-table" id="${tableAnchor(t.name)}" data-table="${t.name}" data-parquet="${ctx.href(paths.table(t.name, 'parquet'))}">
 <h3><code>${t.name}</code></h3>
 <p>${withCode(t.description)}</p>
-<p class="small">${t.zone === 'curated' ? 'Curated table (landed by ingest)' : 'Metric table (computed in SQL)'} · ${t.rows.toLocaleString('en-US')} rows · <a href="${ctx.href(paths.table(t.name, 'parquet'))}" download>Parquet</a> (${formatBytes(t.bytes.parquet)}) · <a href="${ctx.href(paths.table(t.name, 'csv'))}" download>CSV</a> (${formatBytes(t.bytes.csv)})</p>
+<p class="small">${t.zone === 'curated' ? 'Curated table (landed by ingest)' : 'Metric table (computed in SQL)'} · ${t.rows.toLocaleString('en-US')} rows · <a href="${ctx.href(paths.table(t.name, 'parquet'))}" download>Parquet</a> (${formatBytes(t.bytes.parquet)}) · ${csvLink(t, ctx)}</p>
 <details><summary>${t.columns.length} columns</summary>
 <table class="analyst">
 <thead><tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Meaning</th></tr></thead>
