@@ -206,6 +206,40 @@ describe('DuckDBQueryEngine', () => {
     expect(rows).toBe(0);
   });
 
+  test('a stream holds its stored result in a file, not in the memory limit, exact in every type, and leaves no file', async () => {
+    const capped = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: lake.store, memoryLimit: '64MB' });
+    try {
+      const folder = String((await capped.query("SELECT current_setting('temp_directory') AS d")).rows[0].d);
+      const spooled = async () =>
+        (await capped.query(`SELECT COUNT(*) AS n FROM glob(${`'${folder}/*'`})`)).rows[0].n as number;
+      const held = async () =>
+        (await capped.query("SELECT SUM(memory_usage_bytes) AS b FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'"))
+          .rows[0].b as number;
+      // ~40 MB of result: as a TEMP table it took most of the 64 MB limit while it was read.
+      const sql = "SELECT i, repeat('x', 100) || i AS s FROM range(?) t(i) ORDER BY i DESC";
+      let rows = 0;
+      let inOrder = true;
+      for await (const batch of capped.stream(sql, [400_000])) {
+        if (rows === 0) expect([await held(), await spooled()]).toEqual([0, 1]);
+        for (const row of batch) inOrder &&= row.i === 400_000 - 1 - rows++;
+      }
+      expect([rows, inOrder]).toEqual([400_000, true]);
+      expect(await spooled()).toBe(0);
+      // A HUGEINT (SUM of BIGINT) past 2^53 comes back exact, as from query(); a Parquet file alone holds it as DOUBLE.
+      const big = 'SELECT SUM(x) AS h, 7 AS k FROM (VALUES (9007199254740993::BIGINT), (10::BIGINT)) t(x)';
+      const streamed = [];
+      for await (const batch of capped.stream(big)) streamed.push(...batch);
+      expect(streamed).toEqual([{ h: '9007199254741003', k: 7 }]);
+      expect(streamed).toEqual((await capped.query(big)).rows);
+      await expect(capped.stream('SELECT error(?) AS e', ['boom'])[Symbol.asyncIterator]().next()).rejects.toThrow(
+        /boom/,
+      );
+      expect(await spooled()).toBe(0);
+    } finally {
+      await capped.close();
+    }
+  });
+
   test('a read-only session streams a read with the same settings, and refuses anything else there too', async () => {
     const reader = await DuckDBQueryEngine.create({ lakeRoot: lake.root, store: lake.store, readOnly: true });
     try {

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 // 120 CommonJS files cost about 0.1 s of every `chainwatch query`'s start-up (docs/benchmarks.md).
 import {
   DuckDBInstance,
+  DuckDBTypeId,
   listValue,
   StatementType,
   type DuckDBConnection,
@@ -17,7 +18,7 @@ import { ChainwatchError, QueryError } from '../../core/errors.ts';
 import { REPORT_MEMORY_HINT } from '../../core/env.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import type { ViewFiles } from './duckdb-views.ts';
-import { literalPattern, sqlString } from './sql-literals.ts';
+import { literalPattern, sqlIdent, sqlString } from './sql-literals.ts';
 import type { FileTarget, QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 
 /**
@@ -181,8 +182,11 @@ const PARQUET_ROW_GROUP_ROWS = 20_000;
 /** A SQL file's statement without its trailing `;`, so it can be wrapped in COPY (…). */
 const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
 
-/** The TEMP table a stream's result is stored in, in the stream's own connection (so one name serves every stream). */
-const STREAM_SPOOL = 'chainwatch_stream_result';
+/**
+ * Column types a Parquet file does not hold exactly (DuckDB writes a HUGEINT, what SUM of a BIGINT gives, as a
+ * DOUBLE): a stream's spool file holds them as text, and the read back casts them to their own type again.
+ */
+const SPOOLED_AS_TEXT: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
 
 /**
  * The local query engine: an in-memory DuckDB whose views have the Glue table names and read the
@@ -197,6 +201,8 @@ export class DuckDBQueryEngine implements QueryEngine {
   /** The tables whose views exist, by name, and the view making in progress. */
   private readonly viewsMade = new Set<string>();
   private viewsMaking: Promise<unknown> = Promise.resolve();
+  /** Spool files made so far, which names the next. */
+  private spools = 0;
   /** The type checker's empty TEMP views, made by the first materialize. */
   private typeViews?: Promise<void>;
   /** The metric tables' files when a statement first named one (`metricFiles`). */
@@ -212,8 +218,11 @@ export class DuckDBQueryEngine implements QueryEngine {
     private readonly typeChecker: DuckDBConnection,
     private readonly lakeRoot: string,
     private readonly store: ObjectStore,
-    /** The session's own spill folder (removed at close): an analyst session's, or one with a memory limit. */
-    private readonly spillDir: string | undefined,
+    /**
+     * The session's own folder (removed at close): its streams' spool files, and its spill files when it is an
+     * analyst's or has a memory limit.
+     */
+    private readonly workDir: string,
     /** An analyst session: one read query per statement, no writes. */
     private readonly readOnly: boolean,
   ) {}
@@ -228,11 +237,11 @@ export class DuckDBQueryEngine implements QueryEngine {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const typeChecker = await instance.connect();
-    const spillDir = readOnly || memoryLimit ? await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-spill-')) : undefined;
-    const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, spillDir, readOnly);
+    const workDir = await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-'));
+    const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, workDir, readOnly);
     try {
       await configure(connection);
-      if (spillDir) await engine.run(`SET temp_directory = ${sqlString(spillDir)}`);
+      if (readOnly || memoryLimit) await engine.run(`SET temp_directory = ${sqlString(workDir)}`);
       if (memoryLimit) {
         await engine.run(`SET memory_limit = ${sqlString(memoryLimit)}`);
         // Nor a cache of the files it read: DuckDB's external file cache keeps what it read in the buffer pool, up
@@ -251,8 +260,8 @@ export class DuckDBQueryEngine implements QueryEngine {
 
   /**
    * The analyst session's sandbox, set once and locked: DuckDB may open files only under the lake's
-   * table folders (reads of a view, read_parquet of a table file) and its own spill folder; every other
-   * file, extension, ATTACH or setting change is refused by DuckDB itself. Writing inside the allowed
+   * table folders (reads of a view, read_parquet of a table file) and its own folder (spill files, the
+   * streams' spool files); every other file, extension, ATTACH or setting change is refused by DuckDB itself. Writing inside the allowed
    * folders (COPY … TO) is what the statement check of `query` refuses.
    */
   private async lockDown(): Promise<void> {
@@ -263,7 +272,7 @@ export class DuckDBQueryEngine implements QueryEngine {
       `${lake}/${p}`,
       `${literalPattern(lake)}/${p}`,
     ]);
-    const allowed = [...new Set(folders)].map(sqlString);
+    const allowed = [...new Set([...folders, this.workDir])].map(sqlString);
     await this.run(`SET allowed_directories = [${allowed.join(', ')}]`);
     await this.run('SET enable_external_access = false');
     await this.run('SET lock_configuration = true');
@@ -437,34 +446,50 @@ export class DuckDBQueryEngine implements QueryEngine {
   /**
    * Each stream runs on a connection of its own (the views are shared by the instance), so several
    * results can be read side by side, chunk by chunk; the connection closes when the loop ends.
-   * The result is first stored as a TEMP table of that connection, then read back: DuckDB's streaming
-   * result ends without an error when the query fails part-way (an out-of-memory error under the
-   * session's memory limit ended a report stream silently, and pages went out without their rows), so
-   * the query runs whole first, where its error is thrown, and a read that stops short of the rows
-   * the table holds fails too. The query's sort is done (or spilled) before the first row is read.
+   * The result is first written whole to a Parquet spool file in the session's folder, then read back
+   * from it: DuckDB's streaming result ends without an error when the query fails part-way (an
+   * out-of-memory error under the session's memory limit ended a report stream silently, and pages went
+   * out without their rows), so the query runs whole first, where its error is thrown, and a read that
+   * stops short of the rows written fails too. A file, not a TEMP table: a TEMP table's blocks stay in the
+   * buffer pool up to the memory limit (a report's page families held 33 MB at 1M trade rows, the whole
+   * 64 MB at 10M), a file read back keeps a row group at a time.
    */
   async *stream(sql: string, params: SqlValue[] = []): AsyncGenerator<Row[]> {
     await this.viewsFor(sql);
     const session = await this.instance.connect();
+    const spool = join(this.workDir, `stream-${this.spools++}.parquet`);
     try {
-      if (this.readOnly) (await this.prepareRead(sql, session)).destroySync();
-      const spool = await session.prepare(`CREATE TEMP TABLE ${STREAM_SPOOL} AS\n${statementBody(sql)}\n`);
-      bindAll(spool, params);
-      const stored = Number((await spool.runAndReadAll()).getRowsJS()[0]?.[0] ?? 0);
+      const query = this.readOnly ? await this.prepareRead(sql, session) : await session.prepare(statementBody(sql));
+      const asText = Array.from({ length: query.columnCount }, (_, i) => i)
+        .filter((i) => SPOOLED_AS_TEXT.has(query.columnTypeId(i)))
+        .map((i) => ({ name: sqlIdent(query.columnName(i)), type: query.columnType(i).toString() }));
+      query.destroySync();
+      // Only a result with such a column is wrapped (the result's own ORDER BY is then a subquery's, which
+      // DuckDB keeps in order; a page family checks its order as it reads).
+      const cast = (to: (c: (typeof asText)[number]) => string) =>
+        `SELECT * REPLACE (${asText.map((c) => `CAST(${c.name} AS ${to(c)}) AS ${c.name}`).join(', ')})`;
+      const body = statementBody(sql);
+      const write = await session.prepare(
+        `COPY (${asText.length ? `${cast(() => 'VARCHAR')} FROM (\n${body}\n)` : `\n${body}\n`}) TO ${sqlString(spool)} (FORMAT parquet, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS})`,
+      );
+      bindAll(write, params);
+      const written = Number((await write.runAndReadAll()).getRowsJS()[0]?.[0] ?? 0);
+      const readBack = `${asText.length ? cast((c) => c.type) : 'SELECT *'} FROM read_parquet(${sqlString(spool)})`;
       let read = 0;
-      for await (const chunk of (await session.stream(`SELECT * FROM ${STREAM_SPOOL}`)).yieldRowObjectJs()) {
+      for await (const chunk of (await session.stream(readBack)).yieldRowObjectJs()) {
         read += chunk.length;
         yield chunk.map(toRow);
       }
-      if (read !== stored)
+      if (read !== written)
         throw new QueryError(
-          `Query failed: DuckDB returned ${read} of the ${stored} rows of the result`,
+          `Query failed: DuckDB returned ${read} of the ${written} rows of the result`,
           `DuckDB stopped part-way, most often out of memory. ${REPORT_MEMORY_HINT}`,
         );
     } catch (cause) {
       throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
     } finally {
       session.closeSync();
+      await rm(spool, { force: true });
     }
   }
 
@@ -594,6 +619,6 @@ export class DuckDBQueryEngine implements QueryEngine {
     this.typeChecker.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
-    if (this.spillDir) await rm(this.spillDir, { recursive: true, force: true });
+    await rm(this.workDir, { recursive: true, force: true });
   }
 }
