@@ -533,7 +533,7 @@ describe('headline figures come from the lake rows', () => {
   });
 });
 
-describe('a failed build', () => {
+describe('a build into a store of its own: its writes, its sessions, its failures', () => {
   /** A copy of the shared fixture's lake and site: these builds try to replace the site. */
   let own: string;
   let ownLake: string;
@@ -639,6 +639,31 @@ describe('a failed build', () => {
       await engine.close();
     }
     expect(tried).toEqual([failing]);
+  });
+
+  it('writes a page’s copies one after another, so a large page is never held framed three times', async () => {
+    const events: string[] = [];
+    class Store extends FolderObjectStore {
+      override async put(key: string, body: Uint8Array | string): Promise<void> {
+        if (posix.basename(key) !== 'screen.html') return super.put(key, body);
+        events.push(`start ${key}`);
+        // A slow disk: a copy started before the one before it is written would show here.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await super.put(key, body);
+        events.push(`end ${key}`);
+      }
+    }
+    const store = new FolderObjectStore(ownLake);
+    const engine = await DuckDBQueryEngine.create({ lakeRoot: store.root, store });
+    try {
+      await buildSite({ engine, store, out: new Store(join(work, 'copies-out')), builtAt: BUILT_AT });
+    } finally {
+      await engine.close();
+    }
+    const release = `releases/${FIXTURE_SITE_MONTH}/screen.html`;
+    expect(events).toEqual(
+      [release, 'latest/screen.html', 'screen.html'].flatMap((key) => [`start ${key}`, `end ${key}`]),
+    );
   });
 
   /** A DuckDB session over `lake` that records what it was asked: files written, and its close. */
