@@ -7,7 +7,7 @@ import { ENV, optionalEnv, REPORT_MEMORY_DEFAULT } from '../core/env.ts';
 
 /**
  * DuckDB in a report build: its memory capped (each page-family query's result is stored, sorted, in a
- * TEMP table that spills past the limit to the session's temp folder), one thread (each thread holds scan
+ * Parquet spool file in the session's own folder, and its sort spills past the limit there), one thread (each thread holds scan
  * and write buffers of its own; the build's time is the charts', in JavaScript), so the build's memory
  * does not grow with the lake (bench/analysis.md measures the limit); a lake whose queries need more fails
  * with DuckDB's out-of-memory error and the variable to raise.
