@@ -54,12 +54,42 @@ const REVIEWED: { file: string; expression: string; why: string }[] = [
   {
     file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
     expression: 'statementBody(sql)',
-    why: 'a stream’s own statement, stored as a TEMP table before it is read: the same SQL the caller ran, its values still bound (an analyst session checks it is one read first)',
+    why: 'a stream’s own statement, stored in a spool file before it is read: the same SQL the caller ran, its values still bound (an analyst session checks it is one read first)',
   },
   {
     file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
-    expression: 'STREAM_SPOOL',
-    why: 'a constant table name',
+    expression: 'result',
+    why: 'that same statement, or it wrapped in selectCasting',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
+    expression: "selectCasting(asText, 'VARCHAR')",
+    why: 'casts of the result’s own HUGEINT columns, their names quoted by sqlIdent',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
+    expression: 'selectCasting(asText)',
+    why: 'the same columns cast back to the type DuckDB named for them',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
+    expression: 'c.name',
+    why: 'selectCasting: a column name DuckDB gave, quoted by sqlIdent',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
+    expression: 'type ?? c.type',
+    why: 'selectCasting: VARCHAR, or a type name DuckDB gave for the column',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
+    expression: "casts.join(', ')",
+    why: 'selectCasting: the casts above',
+  },
+  {
+    file: 'src/adapters/duckdb-engine/duckdb-engine.ts',
+    expression: 'PARQUET_ROW_GROUP_ROWS',
+    why: 'a constant row group size',
   },
   {
     file: 'src/adapters/duckdb-engine/duckdb-engine.ts',

@@ -188,6 +188,12 @@ const statementBody = (sql: string): string => sql.trim().replace(/;\s*$/, '');
  */
 const SPOOLED_AS_TEXT: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
 
+/** `SELECT *` with `columns` (quoted names, DuckDB's type names) cast to `type`, or each to its own. */
+function selectCasting(columns: readonly { name: string; type: string }[], type?: string): string {
+  const casts = columns.map((c) => `CAST(${c.name} AS ${type ?? c.type}) AS ${c.name}`);
+  return casts.length ? `SELECT * REPLACE (${casts.join(', ')})` : 'SELECT *';
+}
+
 /**
  * The local query engine: an in-memory DuckDB whose views have the Glue table names and read the
  * lake folder's Parquet files, configured to behave like Athena (Trino) where the two differ. A
@@ -457,7 +463,7 @@ export class DuckDBQueryEngine implements QueryEngine {
   async *stream(sql: string, params: SqlValue[] = []): AsyncGenerator<Row[]> {
     await this.viewsFor(sql);
     const session = await this.instance.connect();
-    const spool = join(this.workDir, `stream-${this.spools++}.parquet`);
+    const file = join(this.workDir, `stream-${this.spools++}.parquet`);
     try {
       const query = this.readOnly ? await this.prepareRead(sql, session) : await session.prepare(statementBody(sql));
       const asText = Array.from({ length: query.columnCount }, (_, i) => i)
@@ -466,15 +472,15 @@ export class DuckDBQueryEngine implements QueryEngine {
       query.destroySync();
       // Only a result with such a column is wrapped (the result's own ORDER BY is then a subquery's, which
       // DuckDB keeps in order; a page family checks its order as it reads).
-      const cast = (to: (c: (typeof asText)[number]) => string) =>
-        `SELECT * REPLACE (${asText.map((c) => `CAST(${c.name} AS ${to(c)}) AS ${c.name}`).join(', ')})`;
-      const body = statementBody(sql);
+      const result = asText.length
+        ? `${selectCasting(asText, 'VARCHAR')} FROM (\n${statementBody(sql)}\n)`
+        : statementBody(sql);
       const write = await session.prepare(
-        `COPY (${asText.length ? `${cast(() => 'VARCHAR')} FROM (\n${body}\n)` : `\n${body}\n`}) TO ${sqlString(spool)} (FORMAT parquet, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS})`,
+        `COPY (\n${result}\n) TO ${sqlString(file)} (FORMAT parquet, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS})`,
       );
       bindAll(write, params);
       const written = Number((await write.runAndReadAll()).getRowsJS()[0]?.[0] ?? 0);
-      const readBack = `${asText.length ? cast((c) => c.type) : 'SELECT *'} FROM read_parquet(${sqlString(spool)})`;
+      const readBack = `${selectCasting(asText)} FROM read_parquet(${sqlString(file)})`;
       let read = 0;
       for await (const chunk of (await session.stream(readBack)).yieldRowObjectJs()) {
         read += chunk.length;
@@ -489,7 +495,7 @@ export class DuckDBQueryEngine implements QueryEngine {
       throw cause instanceof ChainwatchError ? cause : this.fail('Query failed', cause);
     } finally {
       session.closeSync();
-      await rm(spool, { force: true });
+      await rm(file, { force: true });
     }
   }
 
