@@ -7,10 +7,10 @@ import { ENV, optionalEnv, REPORT_MEMORY_DEFAULT } from '../core/env.ts';
 
 /**
  * DuckDB in a report build: its memory capped (each page-family query's result is stored, sorted, in a
- * Parquet spool file in the session's own folder, and its sort spills past the limit there), one thread (each thread holds scan
- * and write buffers of its own; the build's time is the charts', in JavaScript), so the build's memory
- * does not grow with the lake (bench/analysis.md measures the limit); a lake whose queries need more fails
- * with DuckDB's out-of-memory error and the variable to raise.
+ * Parquet spool file in the session's own folder, and its sort spills past the limit there), one thread
+ * (each thread holds scan and write buffers of its own; the build's time is the charts', in JavaScript),
+ * so the build's memory does not grow with the lake (bench/analysis.md measures the limit); a lake whose
+ * queries need more fails with DuckDB's out-of-memory error and the variable to raise.
  */
 const reportDuckDb = () => ({ memoryLimit: optionalEnv(ENV.reportMemory) ?? REPORT_MEMORY_DEFAULT, threads: 1 });
 

@@ -267,8 +267,8 @@ export class DuckDBQueryEngine implements QueryEngine {
   /**
    * The analyst session's sandbox, set once and locked: DuckDB may open files only under the lake's
    * table folders (reads of a view, read_parquet of a table file) and its own folder (spill files, the
-   * streams' spool files); every other file, extension, ATTACH or setting change is refused by DuckDB itself. Writing inside the allowed
-   * folders (COPY … TO) is what the statement check of `query` refuses.
+   * streams' spool files); every other file, extension, ATTACH or setting change is refused by DuckDB
+   * itself. Writing inside the allowed folders (COPY … TO) is what the statement check of `query` refuses.
    */
   private async lockDown(): Promise<void> {
     const lake = resolve(this.lakeRoot);

@@ -398,13 +398,6 @@ async function writeProductionPages(
   return summary;
 }
 
-/**
- * Build the static report site from the lake into `out`: this month's release under
- * `releases/<YYYY-MM>/`, the same release under `latest/` and at the site root, and the release
- * index. Every page's rows come from the query engine, one page family at a time, and each page is
- * written as soon as it is rendered, so memory holds one page, never a table. Earlier releases are
- * read from `archive` to say what changed, and never rewritten.
- */
 /** `work` in a session of its own when the caller opens one, closed as soon as `work` is done; else in `engine`. */
 async function inOwnSession<T>(
   open: (() => Promise<QueryEngine>) | undefined,
@@ -420,6 +413,13 @@ async function inOwnSession<T>(
   }
 }
 
+/**
+ * Build the static report site from the lake into `out`: this month's release under
+ * `releases/<YYYY-MM>/`, the same release under `latest/` and at the site root, and the release
+ * index. Every page's rows come from the query engine, one page family at a time, and each page is
+ * written as soon as it is rendered, so memory holds one page, never a table. Earlier releases are
+ * read from `archive` to say what changed, and never rewritten.
+ */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary> {
   const { engine, store, out, onProgress } = options;
   let writer: ReleaseWriter | undefined;
