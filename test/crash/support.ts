@@ -113,7 +113,7 @@ export async function readableCounts(lake: string): Promise<Record<string, numbe
 }
 
 /** Seeded uniform [0, 1) (mulberry32): the same seed gives the same kill delays on every run. */
-export function seeded(seed: number): () => number {
+function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -123,6 +123,13 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Where in a run kill `seed` (1..`kills`) lands, as a fraction [0, 1) of the run: a seeded random point
+ * inside the seed's own slice of `kills` equal slices. The kills cover the whole run evenly, so a dozen
+ * find every part of it where twenty uniform points left gaps and clumps.
+ */
+export const killPoint = (seed: number, kills: number): number => (seed - 1 + seeded(seed)()) / kills;
 
 export interface Child {
   process: ChildProcess;

@@ -1,7 +1,7 @@
 /**
  * Kill the ingest at random points: a child process runs the bundled ingest of dataset B over a lake
- * holding dataset A and is SIGKILLed after a seeded random delay (20 seeds, spread over the length of
- * an uninterrupted run). After every kill:
+ * holding dataset A and is SIGKILLed after a seeded random delay (12 seeds, spread evenly over the
+ * length of an uninterrupted run). After every kill:
  *   - every lake table still opens, for the JS reader and for DuckDB;
  *   - the curated files are exactly A's (killed before the commit marker), exactly B's (killed after the
  *     run finished its writes), or — only while a commit marker is pending — each file A's or B's;
@@ -22,14 +22,14 @@ import {
   curatedFiles,
   leftovers,
   readableCounts,
-  seeded,
+  killPoint,
   sleep,
   smallData,
   spawnNode,
   type BundledChild,
 } from '../crash/support.ts';
 
-const KILLS = 20;
+const KILLS = 12;
 const NOW = new Date('2026-03-01T06:00:00Z');
 let root: string;
 let dataB: string;
@@ -97,7 +97,7 @@ describe(`ingest killed at ${KILLS} seeded random points`, () => {
       // the whole run seldom lands.
       const [anchor, span] = seed % 2 === 1 ? [/^start$/m, runMs * 1.1] : [LAST_PLAN, tailMs];
       const from = await run.line(anchor);
-      await sleep(from + seeded(seed)() * span - performance.now());
+      await sleep(from + killPoint(Math.ceil(seed / 2), KILLS / 2) * span - performance.now());
       run.process.kill('SIGKILL');
       const exit = await run.exited;
 

@@ -1,11 +1,11 @@
 /**
  * Kill the report build while it publishes the site folder. The sites of lake A and lake B are built
- * once, uninterrupted (the same release month, as a rebuild after a corrected ingest is). Then, 20
+ * once, uninterrupted (the same release month, as a rebuild after a corrected ingest is). Then, 12
  * times, a child process publishes B's rendered files over a copy of A's site folder — the report
- * build's own last step, the site folder switch, without re-rendering every time — and is SIGKILLed after a
- * seeded random delay spread over the length of an uninterrupted publish. After every kill the site
- * folder is exactly A's site or exactly B's, file for file and byte for byte; a clean rebuild then
- * gives B's site. (test/system/fault-injection.test.ts also kills a whole `chainwatch report` once.)
+ * build's own last step, the site folder switch, without re-rendering every time — and is SIGKILLed
+ * after a seeded random delay, one in each of twelve equal slices of an uninterrupted publish. After
+ * every kill the site folder is exactly A's site or exactly B's, file for file and byte for byte; a
+ * clean rebuild then gives B's site. (test/system/fault-injection.test.ts also kills a whole `chainwatch report` once.)
  */
 import { scaled } from '../support/slowdown.ts';
 import { cp, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import { runMetrics } from '../../src/core/metrics/metrics.ts';
 import {
   bundleChild,
   linkCopy,
-  seeded,
+  killPoint,
   sleep,
   smallData,
   snapshot,
@@ -27,7 +27,7 @@ import {
   type BundledChild,
 } from '../crash/support.ts';
 
-const KILLS = 20;
+const KILLS = 12;
 const MONTH = '2026-03';
 let root: string;
 let child: BundledChild;
@@ -117,7 +117,7 @@ describe(`site publish killed at ${KILLS} seeded random points`, () => {
       linkCopy(join(root, 'old'), parent);
       const run = publish(parent);
       const from = await run.line(/^start$/m);
-      await sleep(from + seeded(seed)() * writeMs * 1.1 - performance.now());
+      await sleep(from + killPoint(seed, KILLS) * writeMs * 1.1 - performance.now());
       run.process.kill('SIGKILL');
       await run.exited;
 

@@ -7,10 +7,10 @@
  * switch and clean-up test/system/report-publish.test.ts runs on moto; a folder makes twenty kills cheap.
  *
  * Release 2026-03 of site A is live (it carries release 2026-02); a child process publishes site B,
- * the same month rebuilt from corrected data, and is SIGKILLed after a seeded random delay spread
- * over an uninterrupted publish. After every kill a reader gets every page of A or every page of B,
- * byte for byte, never a mix; the next publish then completes B and leaves only B and, for
- * rollback, A — no orphan of the killed run.
+ * the same month rebuilt from corrected data, and is SIGKILLed after a seeded random delay, one in
+ * each of twelve equal slices of an uninterrupted publish. After every kill a reader gets every page
+ * of A or every page of B, byte for byte, never a mix; the next publish then completes B and leaves
+ * only B and, for rollback, A — no orphan of the killed run.
  */
 import { scaled } from '../support/slowdown.ts';
 import { createHash } from 'node:crypto';
@@ -23,11 +23,11 @@ import { liveSite, publishSite } from '../../src/core/report/publish-site.ts';
 import { BUILDS, POINTER_KEYS } from '../../src/core/seams/site-pointer.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { fixtureLake, writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
-import { bundleChild, linkCopy, seeded, sleep, spawnNode, type BundledChild } from '../crash/support.ts';
+import { bundleChild, killPoint, linkCopy, sleep, spawnNode, type BundledChild } from '../crash/support.ts';
 import { siteBucket } from '../crash/site-bucket.ts';
 import { loadSiteRouter, type ViewerRequest } from '../support/site-router.ts';
 
-const KILLS = 20;
+const KILLS = 12;
 const MONTH = '2026-03';
 let root: string;
 let child: BundledChild;
@@ -180,7 +180,7 @@ describe(`site publish (write a build, switch the pointer) killed at ${KILLS} se
       linkCopy(join(root, 'seed'), dir);
       const run = publishB(dir);
       const from = await run.line(/^start$/m);
-      await sleep(from + seeded(seed)() * publishMs * 1.1 - performance.now());
+      await sleep(from + killPoint(seed, KILLS) * publishMs * 1.1 - performance.now());
       run.process.kill('SIGKILL');
       await run.exited;
 
