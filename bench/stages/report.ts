@@ -11,6 +11,8 @@ export interface ReportSize {
   products: number;
   /** Monthly rows of the report lake (US trade only); annual totals come on top. */
   rows: number;
+  /** Years of trade data (10; fewer only for the smoke run). */
+  years: number;
 }
 
 /** What `chainwatch report` says it built, from its summary line ("report   1,040 pages, 3,028 charts, …"). */
@@ -33,6 +35,7 @@ const PEAK_RSS_MB = 300;
 export async function reportStage(ctx: StageContext, size: ReportSize): Promise<StageResult & { sizeLabel: string }> {
   const data = await ensureGenerated({
     rows: size.rows,
+    years: size.years,
     dir: join(ctx.work, `report-${size.products}-${size.rows}`),
     reporters: 1,
     products: size.products,

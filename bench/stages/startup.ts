@@ -23,7 +23,7 @@ export async function startupStage(ctx: SizedContext): Promise<StageResult> {
   return runStage({
     stage: 'startup',
     size: ctx.data.rows,
-    runs: Math.max(ctx.runs, 5),
+    runs: ctx.runs,
     log: ctx.log,
     contenders: [
       { name: 'node', label: 'node -e 0', command: ['node', '-e', '0'], ...whole },
