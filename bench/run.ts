@@ -141,7 +141,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const { data } = ctx;
     if (want('startup') && rows === o.sizes[0]) {
       o.log('start-up of the CLI');
-      stages.push({ ...(await startupStage({ ...ctx, runs: Math.max(ctx.runs, o.startupRuns) })), sizeLabel: `the ${sizeLabel(data.rows, data.annualRows)} lake` });
+      stages.push({
+        ...(await startupStage({ ...ctx, runs: Math.max(ctx.runs, o.startupRuns) })),
+        sizeLabel: `the ${sizeLabel(data.rows, data.annualRows)} lake`,
+      });
     }
     if (want('metrics')) {
       o.log(`metrics at ${sizeLabel(data.rows, data.annualRows)}`);
