@@ -5,7 +5,7 @@
  * them through the process. Every S3 request of each publish is counted at the SDK client.
  */
 import { CreateBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,14 +88,14 @@ describe('publishing the same lake twice, then the next month', () => {
       archive: liveSite(store(), await pointer().read()),
     });
     const two = await counted(() => publishSite(new FolderObjectStore(lateInMonth), store(), pointer()));
-    expect(two.result).toEqual({ build: first, switched: false, uploaded: 0, carried: 0, deleted: 0 });
+    expect(two.result).toEqual({ build: first, switched: false, uploaded: 0, unchanged: 0, carried: 0, deleted: 0 });
     const writes = two.requests.filter((r) =>
       /^(PutObject|CopyObject|CreateMultipartUpload|UploadPart|DeleteObjects)\b/.test(r),
     );
     expect(writes).toEqual([]);
   });
 
-  it('copies the earlier release into the next month’s build inside the bucket: no GetObject of it, one CopyObject per file', async () => {
+  it('copies the earlier release, and this month’s files the live build has byte for byte, into the next month’s build inside the bucket: no GetObject of them, one CopyObject per file', async () => {
     const next = join(work, 'site-march');
     const changed = fixtureLake();
     changed.tradeFlows.find((f) => f.hs6 === '280530' && f.year === 2024 && f.partner_iso3 === 'CHN')!.value_usd =
@@ -120,10 +120,20 @@ describe('publishing the same lake twice, then the next month', () => {
     expect(named(three.requests, 'GetObject').filter((r) => r.startsWith('GetObject site/'))).toEqual([
       `GetObject site/${manifestKey(first)}`,
     ]);
+    // This month's files that the live build (February's, built from site-early) has at the same path with the same
+    // bytes: the SQL console, the stylesheet, the pages the changed value does not reach.
+    const unchanged = [];
+    for (const key of await new FolderObjectStore(next).list('')) {
+      const before = await readFile(join(work, 'site-early', key)).catch(() => undefined);
+      if (before?.equals(await readFile(join(next, key)))) unchanged.push(key);
+    }
+    expect(unchanged).toContain('console/duckdb-eh.wasm');
+    expect(three.result).toMatchObject({ unchanged: unchanged.length });
     const copies = named(three.requests, 'CopyObject');
     expect(copies.map((r) => r.replace(`CopyObject site/${buildPrefix(three.result.build)}`, '')).sort()).toEqual(
-      earlier,
+      [...earlier, ...unchanged].sort(),
     );
+    expect(named(three.requests, 'PutObject').filter((r) => r.endsWith('.wasm'))).toEqual([]);
     // Byte for byte, with the content type they were published with.
     const built = store();
     for (const key of earlier)
@@ -137,5 +147,9 @@ describe('publishing the same lake twice, then the next month', () => {
       }),
     );
     expect(head.ContentType).toBe('text/html; charset=utf-8');
+    const wasm = await s3.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: `site/${buildPrefix(three.result.build)}console/duckdb-eh.wasm` }),
+    );
+    expect(wasm.ContentType).toBe('application/wasm');
   });
 });

@@ -183,7 +183,11 @@ export class S3ObjectStore implements ObjectStore {
     // CopySource is "<bucket>/<key>", URL-encoded but for the key's "/"; metadata and content type come along.
     const CopySource = `${this.bucket}/${encodeURIComponent(this.objectKey(from)).replaceAll('%2F', '/')}`;
     try {
-      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.objectKey(to), CopySource }));
+      // The copy gets a whole-object checksum of its own: a source uploaded in parts has a checksum of its parts'
+      // checksums, which a copy (one part) cannot carry and a reader's checksum validation would refuse.
+      await this.client.send(
+        new CopyObjectCommand({ Bucket: this.bucket, Key: this.objectKey(to), CopySource, ChecksumAlgorithm: 'CRC32' }),
+      );
     } catch (cause) {
       throw this.fail('copy', `${from} to ${to}`, cause);
     }

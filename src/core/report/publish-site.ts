@@ -15,6 +15,11 @@ export interface PublishSummary {
   switched: boolean;
   /** Files of this build uploaded from the built folder. */
   uploaded: number;
+  /**
+   * Files of this build whose bytes the live build has at the same path (the SQL console's WebAssembly, the
+   * stylesheet, pages no new data changed): copied inside the store, never uploaded again.
+   */
+  unchanged: number;
   /** Files of earlier releases taken over from the build that was live (copied inside the store, never downloaded). */
   carried: number;
   /** Objects of retired builds removed after the switch. */
@@ -108,13 +113,9 @@ export async function publishSite(
   const state = options.live ?? (await pointer.read());
   const live = liveSite(store, state);
   const own = await source.list('');
-  const files = new Map<string, Uint8Array>();
+  // Digests first, the bytes read again when uploaded: a site of a thousand products is never held whole.
   const digests = new Map<string, string>();
-  for (const key of own) {
-    const body = (await source.get(key))!;
-    files.set(key, body);
-    digests.set(key, sha256(body));
-  }
+  for (const key of own) digests.set(key, sha256((await source.get(key))!));
 
   // A build in AWS starts from an empty folder and writes one month: every other month is carried over, as published.
   const built = new Set(own.map(releaseOf).filter((m) => m !== undefined));
@@ -139,17 +140,27 @@ export async function publishSite(
   if (state.builds && id === state.builds.current) {
     onProgress?.(`build ${id} (${digests.size} files) is already the current site; nothing to upload or switch`);
     const deleted = await removeRetired(store, state.builds);
-    return { build: id, switched: false, uploaded: 0, carried: earlier.length, deleted };
+    return { build: id, switched: false, uploaded: 0, unchanged: 0, carried: earlier.length, deleted };
   }
 
   const target = buildPrefix(id);
   const livePrefix = state.builds ? buildPrefix(state.builds.current) : '';
-  await eachLimited(own, CONCURRENCY, (key) => store.put(target + key, files.get(key)!, contentTypeOf(key)));
-  await eachLimited(earlier, CONCURRENCY, (key) => store.copy(livePrefix + key, target + key));
+  const unchanged = own.filter((key) => known[key] === digests.get(key));
+  const changed = own.filter((key) => known[key] !== digests.get(key));
+  await eachLimited(changed, CONCURRENCY, async (key) => {
+    const body = await source.get(key);
+    if (!body || sha256(body) !== digests.get(key))
+      throw new StoreError(
+        `${source.location}${key} changed while the publish read it`,
+        'Something rewrote the built site during its publish; run the report step again.',
+      );
+    await store.put(target + key, body, contentTypeOf(key));
+  });
+  await eachLimited([...unchanged, ...earlier], CONCURRENCY, (key) => store.copy(livePrefix + key, target + key));
   const manifest: BuildManifest = { files: Object.fromEntries([...digests].sort(([a], [b]) => (a < b ? -1 : 1))) };
   await putJson(store, manifestKey(id), manifest);
   onProgress?.(
-    `uploaded build ${id} to ${store.location}${target}: ${own.length} files of this build, ${earlier.length} of earlier releases copied from the live build`,
+    `uploaded build ${id} to ${store.location}${target}: ${changed.length} files of this build (${unchanged.length} more unchanged since the live build, copied from it), ${earlier.length} of earlier releases copied from the live build`,
   );
 
   const next: SiteBuilds = state.builds ? { current: id, previous: state.builds.current } : { current: id };
@@ -160,5 +171,12 @@ export async function publishSite(
 
   const deleted = await removeRetired(store, next);
   onProgress?.(`deleted ${deleted} objects of retired builds`);
-  return { build: id, switched: true, uploaded: own.length, carried: earlier.length, deleted };
+  return {
+    build: id,
+    switched: true,
+    uploaded: changed.length,
+    unchanged: unchanged.length,
+    carried: earlier.length,
+    deleted,
+  };
 }
