@@ -86,6 +86,9 @@ export interface DuckDBQueryEngineOptions {
   threads?: number;
 }
 
+/** Freed at once, past which a capped session hands free memory back to the operating system. */
+const TRIM_AFTER_FREEING = '8MB';
+
 /** The statement's first keyword, past comments and parentheses: what a refusal calls it ("COPY", "SET"). */
 const firstWord = (sql: string): string =>
   /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*([A-Za-z_]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'UNKNOWN';
@@ -254,6 +257,10 @@ export class DuckDBQueryEngine implements QueryEngine {
         // to the limit. A report's table files session held ~50 MB more with it at 10M rows (bench/analysis.md);
         // the operating system's page cache serves a local file read again.
         await engine.run('SET enable_external_file_cache = false');
+        // And what it frees goes back to the operating system: past this much freed at once DuckDB calls glibc's
+        // malloc_trim, which returns every thread's free pages. At its default (512 MB) a capped session never
+        // reaches it, and the pages freed by its queries stayed in the process (bench/analysis.md).
+        await engine.run(`SET allocator_bulk_deallocation_flush_threshold = ${sqlString(TRIM_AFTER_FREEING)}`);
       }
       if (threads) await engine.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
       if (readOnly) await engine.lockDown();
