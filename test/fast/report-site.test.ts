@@ -673,9 +673,12 @@ describe('a build into a store of its own: its writes, its sessions, its failure
     return new Proxy(real, {
       get(target, key, receiver) {
         const value = Reflect.get(target, key, receiver);
-        if (key === 'close' || key === 'writeFile')
+        if (key === 'close' || key === 'writeFile' || key === 'stream')
           return (...args: unknown[]) => {
-            log.push(`${name} ${String(key)}`);
+            // A stream is logged with the report query it runs (sql/report/<name>.sql).
+            const query =
+              key === 'stream' ? ` ${[...reportSqlFiles()].find(([, f]) => f.sql === args[0])?.[0] ?? '?'}` : '';
+            log.push(`${name} ${String(key)}${query}`);
             return (value as (...a: unknown[]) => unknown).apply(target, args);
           };
         return typeof value === 'function' ? value.bind(target) : value;
@@ -695,7 +698,10 @@ describe('a build into a store of its own: its writes, its sessions, its failure
       }
       const build = buildSite({
         engine,
-        tablesSession: () => recordedSession(ownLake, log, 'tables'),
+        tablesSession: () => {
+          log.push('tables open');
+          return recordedSession(ownLake, log, 'tables');
+        },
         store: new FolderObjectStore(ownLake),
         out: new Store(join(work, `own-session-${failing}`)),
         builtAt: BUILT_AT,
@@ -715,6 +721,11 @@ describe('a build into a store of its own: its writes, its sessions, its failure
       expect(tables.filter((l) => l === 'tables close')).toHaveLength(1);
       expect(tables.at(-1), `failing: ${failing}`).toBe('tables close');
       expect(log.filter((l) => l === 'pages writeFile')).toEqual([]);
+      // Opened once the product pages' query has its rows (their sort and the tables' COPY at once were the peak).
+      // (The colour plan reads top partners before: the product pages' family starts with product_trade.)
+      const productRows = log.indexOf('pages stream product_trade');
+      expect(productRows).toBeGreaterThan(-1);
+      expect(log.indexOf('tables open')).toBeGreaterThan(productRows);
       // Closed before the build said it was done, not when its caller ends.
       if (!failing)
         expect(log.indexOf('tables close')).toBeLessThan(log.findIndex((l) => l.startsWith('rendered release')));

@@ -331,17 +331,22 @@ interface ProductionSummary {
 /** Stages whose series give a sector headline (China's share of world output). */
 const HEADLINE_STAGES = ['mining', 'refining'];
 
-/** The product pages, one at a time; returns what the other pages need of each product, in index order. */
+/**
+ * The product pages, one at a time; returns what the other pages need of each product, in index order.
+ * `onRowsReady` is called once the family's query has its rows (with the first page).
+ */
 async function writeProductPages(
   engine: QueryEngine,
   model: SiteModel,
   writer: ReleaseWriter,
   warnings: WarningSnapshot,
+  onRowsReady: () => void,
 ): Promise<{ products: Product[]; snapshot: ReleaseSnapshot['products'] }> {
   const products: Product[] = [];
   const snapshot: ReleaseSnapshot['products'] = {};
   const sectorIndex = (id: string) => model.sectors.findIndex((s) => s.id === id);
   for await (const page of familyPages(engine, productFamily, PRODUCT_QUERY_VALUES)) {
+    if (products.length === 0) onRowsReady();
     const product = productOf(page);
     products.push(product);
     snapshot[product.hs6] = productSnapshot(product.label, page.rows.years as never);
@@ -454,15 +459,23 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
 
     // The Data page's tables, written while the pages render: by the engine itself where it can (DuckDB's
     // COPY runs in a thread of its own; Athena's rows stream through here), in the release folder once and
-    // copied to the other copies. The page itself comes last.
+    // copied to the other copies. The page itself comes last. They start once the product pages' query has
+    // its rows: that query's sort and the tables' COPY at once were the build's peak (bench/analysis.md).
     const [release, ...others] = writer.copies;
-    tablesWritten = inOwnSession(options.tablesSession, engine, (tables) =>
-      publishTables(tables, out, release, others, { 'chainwatch.release': month }),
-    );
-    tablesWritten.catch(() => undefined);
+    const writeTables = (): Promise<PublishedTable[]> => {
+      if (!tablesWritten) {
+        tablesWritten = inOwnSession(options.tablesSession, engine, (tables) =>
+          publishTables(tables, out, release, others, { 'chainwatch.release': month }),
+        );
+        tablesWritten.catch(() => undefined);
+      }
+      return tablesWritten;
+    };
 
     const warnings = emptyWarnings();
-    const { products, snapshot: productYears } = await writeProductPages(engine, model, writer, warnings);
+    const { products, snapshot: productYears } = await writeProductPages(engine, model, writer, warnings, writeTables);
+    // A lake without products: the tables start here.
+    writeTables();
     await writer.page(productsIndexPage(model, products), [2]);
     onProgress?.(`  ${products.length} product pages`);
 
@@ -541,7 +554,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
     await writer.page(methodologyPage(model), [10]);
     await writer.page(dataQualityPage(model, coverage), [11]);
     const consoleBytes = await writeConsoleFiles(out);
-    const tables = await tablesWritten;
+    const tables = await writeTables();
     await writer.page(dataPage(tables, await loadSavedQueries(), consoleBytes), [13]);
     const parquetOnly = tables.filter((t) => t.bytes.csv === null).length;
     onProgress?.(
