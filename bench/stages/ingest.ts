@@ -2,17 +2,16 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { INGEST_HEAP_MB } from '../../infra/lambda-budgets.ts';
 import { runStage, type StageResult } from '../harness/stage.ts';
 import { loadUniverse } from '../synthetic/universe.ts';
-import { ingestContender, nodeContender, type SizedContext } from './context.ts';
-
-const API_SCRIPT = fileURLToPath(new URL('../harness/comtrade-api.ts', import.meta.url));
+import { compiledScript, ingestContender, nodeContender, type SizedContext } from './context.ts';
 
 /** Run `work` while the local Comtrade API serves `raw`; the server is this harness's own child, stopped by closing its stdin. */
 export async function withComtradeApi<T>(raw: string, work: (url: string) => Promise<T>): Promise<T> {
-  const server = spawn('node', ['--import', 'tsx', API_SCRIPT, '--raw', raw], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn('node', [compiledScript('harness/comtrade-api.ts'), '--raw', raw], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   try {
     const [line] = await Promise.race([
