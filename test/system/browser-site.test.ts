@@ -282,7 +282,6 @@ async function scannedPages(paths: string[], width: Width): Promise<Set<string>>
   return scanned;
 }
 
-
 interface WidthVisit {
   /** Console errors, CSP violations, failed or outside requests, error statuses. */
   problems: string[];
