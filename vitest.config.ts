@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { measureSlowdown } from './test/support/slowdown.ts';
+import { buildThreadCode } from './test/support/thread-build.ts';
 
 /**
  * Two lanes. `fast`: pure logic and DuckDB on small data, many files at once — what a developer runs
@@ -9,6 +10,7 @@ import { measureSlowdown } from './test/support/slowdown.ts';
  * machine's measured slowdown (test/support/slowdown.ts), so a loaded machine is slower, never red.
  */
 const slowdown = measureSlowdown();
+buildThreadCode();
 
 export default defineConfig({
   test: {

@@ -32,6 +32,12 @@ export const ENV = {
   reportMemory: 'CHAINWATCH_REPORT_MEMORY',
   /** Print the stack of an unexpected failure. */
   debug: 'CHAINWATCH_DEBUG',
+  /**
+   * A build of src/ with the CLI's build options (scripts/build.mjs), for code run from the TypeScript
+   * sources: a module thread runs its module's compiled copy from there (src/core/module-thread.ts). The
+   * test setup builds one per run (test/support/thread-build.ts).
+   */
+  threadBuild: 'CHAINWATCH_THREAD_BUILD',
   /** A live source's API key, given directly (local runs)… */
   apiKey: (source: KeyedSource) => `${source.toUpperCase()}_API_KEY`,
   /** …or the name of the SSM SecureString parameter that holds it (the Lambda). */

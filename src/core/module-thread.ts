@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
+import { ENV } from './env.ts';
+import { projectPath } from './project-root.ts';
 
 /**
  * A thread whose code is a module of chainwatch: the module serves when it loads in a thread started with
@@ -19,16 +22,23 @@ export interface ModuleThreadOptions {
 }
 
 /**
- * The thread's code: the module at `moduleUrl`. From the TypeScript sources (the tests, the benchmarks'
- * helpers) the thread first installs tsx's loader, as `tsx` or vitest compiled them for the parent thread,
- * without tsx's cache folder (it would be left in the temp folder, which a build must leave as it found it).
+ * The thread's code: the module at `moduleUrl`. From the TypeScript sources (the tests, a script run with
+ * tsx) the thread runs the module's compiled copy in the build ENV.threadBuild names, when one is named
+ * (the tests: loading a report build's modules through tsx's loader cost each thread ~1 s of CPU). Else it
+ * first installs tsx's loader, as `tsx` or vitest compiled them for the parent thread, without tsx's cache
+ * folder (it would be left in the temp folder, which a build must leave as it found it).
  */
 function threadEntry(moduleUrl: string): { script: string; env?: NodeJS.ProcessEnv } {
-  const load = `import(${JSON.stringify(moduleUrl)})`;
-  if (!moduleUrl.endsWith('.ts')) return { script: load };
+  const load = (url: string) => `import(${JSON.stringify(url)})`;
+  if (!moduleUrl.endsWith('.ts')) return { script: load(moduleUrl) };
+  const build = process.env[ENV.threadBuild];
+  if (build) {
+    const compiled = join(build, relative(projectPath('src'), fileURLToPath(moduleUrl)).replace(/\.ts$/, '.js'));
+    return { script: load(pathToFileURL(compiled).href) };
+  }
   const tsxApi = pathToFileURL(createRequire(moduleUrl).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   return {
-    script: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return ${load}; })`,
+    script: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return ${load(moduleUrl)}; })`,
     env: { ...process.env, TSX_DISABLE_CACHE: '1' },
   };
 }
