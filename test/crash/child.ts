@@ -4,8 +4,9 @@
  *
  *   ingest <lake> <data-dir> <run-id> [<kill-before-put regex> <nth>]   the bundled ingest (runIngest)
  *   report <lake> <site-dir> <release-month>                            the report build (buildSite)
- *   publish - <site-dir> <release-month> <files.json>                   only its last step: the site folder
- *                                                                       switch (startSiteFolderBuild) of rendered files
+ *   publish - <site-dir> <release-month> <rendered-dir>                 only its last step: the site folder
+ *                                                                       switch (startSiteFolderBuild) of the files
+ *                                                                       rendered into <rendered-dir>
  *   publish-build - <site-dir> <bucket-dir>                             the report Lambda's publish (publishSite) of a
  *                                                                       built site into <bucket-dir>/site as a new
  *                                                                       build, switching <bucket-dir>/pointer
@@ -49,10 +50,20 @@ if (!isMainThread) {
   });
   log('done');
 } else if (mode === 'publish') {
-  const { readFile } = await import('node:fs/promises');
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join, relative, sep } = await import('node:path');
   const { writeSiteFiles } = await import('../support/write-site-files.ts');
-  const encoded = JSON.parse(await readFile(killPattern, 'utf8')) as { path: string; base64: string }[];
-  const files = encoded.map(({ path, base64 }) => ({ path, body: Buffer.from(base64, 'base64') }));
+  // Every rendered file, read before the step starts, in path order.
+  const entries = await readdir(killPattern, { recursive: true, withFileTypes: true });
+  const files = await Promise.all(
+    entries
+      .filter((e) => e.isFile())
+      .map(async (e) => {
+        const full = join(e.parentPath, e.name);
+        return { path: relative(killPattern, full).split(sep).join('/'), body: await readFile(full) };
+      }),
+  );
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
   log('start');
   await writeSiteFiles(target, files, third);
   log('done');

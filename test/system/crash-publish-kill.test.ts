@@ -8,7 +8,7 @@
  * clean rebuild then gives B's site. (test/system/fault-injection.test.ts also kills a whole `chainwatch report` once.)
  */
 import { scaled } from '../support/slowdown.ts';
-import { cp, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,8 +34,8 @@ let child: BundledChild;
 let lakeB: string;
 let oldSite: Map<string, string>;
 let newSite: Map<string, string>;
-/** B's rendered files, as the publish step takes them. */
-let filesJson: string;
+/** B's rendered files, as the publish step takes them: B's site folder. */
+let rendered: string;
 /** Uninterrupted: milliseconds from the publish child's "start" to its "done". */
 let writeMs: number;
 const outcomes: Record<string, number> = {};
@@ -66,7 +66,7 @@ async function build(lakeDir: string, parent: string): Promise<void> {
 }
 
 const publish = (parent: string) =>
-  spawnNode(child.args('publish', '-', join(parent, 'site'), MONTH, filesJson), child.env);
+  spawnNode(child.args('publish', '-', join(parent, 'site'), MONTH, rendered), child.env);
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'chainwatch-kill-publish-'));
@@ -86,15 +86,7 @@ beforeAll(async () => {
   ).toBeGreaterThan(10);
 
   // The publish step alone, from B's files, gives B's site: the kills below interrupt exactly that.
-  filesJson = join(root, 'files-b.json');
-  const files = await Promise.all(
-    // Base64: the site has binary files (Parquet downloads, the console's WebAssembly) that text would corrupt.
-    [...newSite.keys()].map(async (path) => ({
-      path,
-      base64: (await readFile(join(root, 'new', 'site', path))).toString('base64'),
-    })),
-  );
-  await writeFile(filesJson, JSON.stringify(files));
+  rendered = join(root, 'new', 'site');
   linkCopy(join(root, 'old'), join(root, 'calibration'));
   const run = publish(join(root, 'calibration'));
   const [start, done] = await Promise.all([run.line(/^start$/m), run.line(/^done$/m)]);
