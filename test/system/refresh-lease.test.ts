@@ -3,11 +3,15 @@
  * an S3 conditional PUT with If-None-Match: *) and its last step gives it back. Each execution here is
  * modelled as the handler calls the state machine makes — take the lease; if taken, the ingest Lambda for
  * the bundled source (the step that used to discard another run's staging); give the lease back — against
- * a real S3 API (moto_server).
+ * a real S3 API (moto_server). The ingest Lambda reads the bundled data from its task root, where its asset
+ * puts them: here a task root holding the bad-input corpus's small bundled set (4 trade rows), so that the
+ * step a lease guards takes a fraction of a second.
  */
 import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handleIngest } from '../../lambdas/ingest.ts';
 import { handler as lease, type TakeResult } from '../../lambdas/lease.ts';
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
 import { LEASE_KEY } from '../../src/core/lake/layout.ts';
@@ -24,11 +28,25 @@ let s3: S3Client;
 let restoreEnv: () => void;
 let store: S3ObjectStore;
 let lakeNumber = 0;
+let taskRoot: string;
+let handleIngest: typeof import('../../lambdas/ingest.ts').handleIngest;
 
 beforeAll(async () => {
   moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
-  restoreEnv = setEnv({ LAKE_PREFIX: undefined, AWS_ENDPOINT_URL_S3: moto.endpoint, ...MOTO_SDK_ENV });
+  taskRoot = await mkdtemp(join(tmpdir(), 'lease-task-root-'));
+  const bundled = join(taskRoot, 'data', 'bundled');
+  await cp('test/corpus/bundled/_companions', bundled, { recursive: true });
+  await cp('test/corpus/bundled/trade-good.csv', join(bundled, 'us_imports_by_partner_hs6.csv'));
+  await cp('data-schemas/reference', join(taskRoot, 'data-schemas', 'reference'), { recursive: true });
+  restoreEnv = setEnv({
+    LAKE_PREFIX: undefined,
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    LAMBDA_TASK_ROOT: taskRoot,
+    ...MOTO_SDK_ENV,
+  });
+  // Imported once the task root is set: the handler finds its shipped files there when it loads.
+  ({ handleIngest } = await import('../../lambdas/ingest.ts'));
 });
 
 beforeEach(async () => {
@@ -44,6 +62,7 @@ afterAll(async () => {
   restoreEnv?.();
   s3?.destroy();
   await moto?.stop();
+  if (taskRoot) await rm(taskRoot, { recursive: true, force: true });
 });
 
 interface Execution {
@@ -56,7 +75,9 @@ interface Execution {
 async function execution(name: string, o: { release?: boolean; now?: () => Date } = {}): Promise<Execution> {
   const take = (await lease({ action: 'take', runId: name, ttlSeconds: TTL_SECONDS }, { now: o.now })) as TakeResult;
   if (!take.taken) return { name, take, ingested: false };
-  await handleIngest({ source: 'bundled', runId: name });
+  const summary = await handleIngest({ source: 'bundled', runId: name });
+  // The task root's small set, not the checkout's bundled data (tens of thousands of rows).
+  expect(summary.rowsIn, 'rows read from the task root').toBeLessThan(1000);
   if (o.release ?? true) expect(await lease({ action: 'release', lease: take.lease })).toEqual({ released: true });
   return { name, take, ingested: true };
 }
