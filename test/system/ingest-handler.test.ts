@@ -1,37 +1,44 @@
 /**
  * The ingest Lambda handler as Lambda runs it: configured only by environment (LAKE_BUCKET,
  * LAKE_PREFIX, and the SDK's own AWS_* settings, pointed at moto_server), invoked with the
- * Step Functions event.
+ * Step Functions event, from a small task root (test/support/small-task-root.ts).
  */
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../lambdas/ingest.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import { setEnv } from '../support/env.ts';
 import { captureLambdaLog, emittedMetrics, logRecords } from '../support/lambda-log.ts';
 import { OPERATOR_NAMESPACE, SOURCE_METRIC, STEP_METRIC } from '../../src/core/operator-metrics.ts';
 import { s3ClientFor, MOTO_SDK_ENV, claimMoto, type Moto } from '../support/moto.ts';
+import { smallTaskRoot } from '../support/small-task-root.ts';
 
 let moto: Moto;
 let s3: S3Client;
 let restoreEnv: () => void;
+let taskRoot: string;
+let handler: typeof import('../../lambdas/ingest.ts').handler;
 
 beforeAll(async () => {
   moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'handler-lake' }));
+  taskRoot = await smallTaskRoot();
   restoreEnv = setEnv({
     LAKE_BUCKET: undefined,
     LAKE_PREFIX: undefined,
     AWS_ENDPOINT_URL_S3: moto.endpoint,
+    LAMBDA_TASK_ROOT: taskRoot,
     ...MOTO_SDK_ENV,
   });
+  ({ handler } = await import('../../lambdas/ingest.ts'));
 });
 
 afterAll(async () => {
   restoreEnv?.();
   s3?.destroy();
   await moto?.stop();
+  if (taskRoot) await rm(taskRoot, { recursive: true, force: true });
 });
 
 describe('ingest Lambda handler', () => {
@@ -70,6 +77,7 @@ describe('ingest Lambda handler', () => {
       outcome: 'succeeded',
       manifestKey: '_runs/sfn-execution-1-bundled.json',
     });
+    expect(summary.rowsIn, 'rows read from the task root').toBeLessThan(1000);
     expect(summary.rowsIn + summary.rowsDerived).toBe(summary.rowsOut + summary.rowsRejected + summary.rowsDuplicate);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'handler-lake', Prefix: 'lake/_runs/' }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual(['lake/_runs/sfn-execution-1-bundled.json']);

@@ -3,14 +3,11 @@
  * an S3 conditional PUT with If-None-Match: *) and its last step gives it back. Each execution here is
  * modelled as the handler calls the state machine makes — take the lease; if taken, the ingest Lambda for
  * the bundled source (the step that used to discard another run's staging); give the lease back — against
- * a real S3 API (moto_server). The ingest Lambda reads the bundled data from its task root, where its asset
- * puts them: here a task root holding the bad-input corpus's small bundled set (4 trade rows), so that the
- * step a lease guards takes a fraction of a second.
+ * a real S3 API (moto_server). The ingest Lambda runs from a small task root (test/support/small-task-root.ts),
+ * so that the step a lease guards takes a fraction of a second.
  */
 import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as lease, type TakeResult } from '../../lambdas/lease.ts';
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
@@ -18,6 +15,7 @@ import { LEASE_KEY } from '../../src/core/lake/layout.ts';
 import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import { getJson } from '../../src/core/seams/object-store.ts';
 import { setEnv } from '../support/env.ts';
+import { smallTaskRoot } from '../support/small-task-root.ts';
 import { MOTO_SDK_ENV, s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
 /** The stack's value: the state machine's 2-hour timeout and a margin. */
@@ -34,11 +32,7 @@ let handleIngest: typeof import('../../lambdas/ingest.ts').handleIngest;
 beforeAll(async () => {
   moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
-  taskRoot = await mkdtemp(join(tmpdir(), 'lease-task-root-'));
-  const bundled = join(taskRoot, 'data', 'bundled');
-  await cp('test/corpus/bundled/_companions', bundled, { recursive: true });
-  await cp('test/corpus/bundled/trade-good.csv', join(bundled, 'us_imports_by_partner_hs6.csv'));
-  await cp('data-schemas/reference', join(taskRoot, 'data-schemas', 'reference'), { recursive: true });
+  taskRoot = await smallTaskRoot();
   restoreEnv = setEnv({
     LAKE_PREFIX: undefined,
     AWS_ENDPOINT_URL_S3: moto.endpoint,
