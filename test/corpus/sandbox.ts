@@ -7,7 +7,7 @@
  * (read from the lake itself, as the input cases do).
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { curatedTables } from '../../data-schemas/curated.ts';
@@ -16,7 +16,7 @@ import { main } from '../../src/cli/main.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import { getJson, textOf } from '../../src/core/seams/object-store.ts';
-import { CORPUS_DIR } from './harness.ts';
+import { corpusData } from './data-folder.ts';
 
 export interface CliRun {
   args: string[];
@@ -36,7 +36,6 @@ export interface ScenarioOutcome {
 }
 
 const sha = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
-const COMPANIONS = new URL('bundled/_companions/', CORPUS_DIR);
 
 export class Sandbox {
   readonly runs: CliRun[] = [];
@@ -62,11 +61,8 @@ export class Sandbox {
   }
 
   /** A bundled-data folder: the corpus companions and a trade file from test/corpus/bundled/ (4 good rows by default). */
-  async data(rel = 'data', trade = 'trade-good.csv'): Promise<string> {
-    const dir = this.path(rel);
-    await cp(COMPANIONS, dir, { recursive: true });
-    await cp(new URL(`bundled/${trade}`, CORPUS_DIR), join(dir, 'us_imports_by_partner_hs6.csv'));
-    return dir;
+  data(rel = 'data', trade = 'trade-good.csv'): Promise<string> {
+    return corpusData(this.path(rel), trade);
   }
 
   /** A file of the user's: after the case it must still be there, byte for byte. */

@@ -1,6 +1,7 @@
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { corpusData } from '../corpus/data-folder.ts';
 
 /**
  * A Lambda task root as the ingest Lambda's asset lays it out (data/bundled, data-schemas/reference), holding
@@ -11,9 +12,7 @@ import { join } from 'node:path';
  */
 export async function smallTaskRoot(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'chainwatch-task-root-'));
-  const bundled = join(root, 'data', 'bundled');
-  await cp('test/corpus/bundled/_companions', bundled, { recursive: true });
-  await cp('test/corpus/bundled/trade-good.csv', join(bundled, 'us_imports_by_partner_hs6.csv'));
+  await corpusData(join(root, 'data', 'bundled'));
   await cp('data-schemas/reference', join(root, 'data-schemas', 'reference'), { recursive: true });
   return root;
 }
