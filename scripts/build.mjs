@@ -7,8 +7,8 @@
 // The chart renderer and the report build are entries of their own: each one's thread loads the chunk that
 // holds its module, which then holds only that module (the build's code is a dynamic import of it), instead of
 // a command's chunk with DuckDB, the schemas and the Parquet writer.
-import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { build, buildSync } from 'esbuild';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { copyFile, link, mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +40,19 @@ export const CLI_BUILD = {
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 };
+
+/**
+ * Compile `entryPoints` with the CLI's build options into a new folder under `parent` (inside the checkout:
+ * the compiled code finds the project's files from where it runs), removed when this process exits. The
+ * test run's thread code and the bench's contenders are compiled this way.
+ */
+export function compileForThisProcess(parent, entryPoints, outbase = CLI_BUILD.outbase) {
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(`${parent}/.compiled-`);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  buildSync({ ...CLI_BUILD, entryPoints, outbase, outdir: dir, sourcemap: false });
+  return dir;
+}
 
 /**
  * The Data page's SQL console, as the report copies it into the site (src/core/report/console-files.ts

@@ -1,10 +1,9 @@
 import { INGEST_HEAP_MB } from '../../infra/lambda-budgets.ts';
-import { buildSync } from 'esbuild';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
-import { CLI_BUILD } from '../../scripts/build.mjs';
+import { compileForThisProcess } from '../../scripts/build.mjs';
 import type { GeneratedData } from '../generate.ts';
 
 /** What every stage gets from the harness. */
@@ -31,19 +30,10 @@ let compiled: string | undefined;
  */
 function compiledScripts(): string {
   if (compiled) return compiled;
-  mkdirSync(join(REPO, 'bench', 'work'), { recursive: true });
-  const dir = mkdtempSync(join(REPO, 'bench', 'work', '.compiled-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const contenders = readdirSync(bench('contenders')).filter((f) => f.endsWith('.ts') && f !== 'result.ts');
-  buildSync({
-    ...CLI_BUILD,
-    entryPoints: [...contenders.map((f) => bench(`contenders/${f}`)), bench('harness/comtrade-api.ts')],
-    outdir: dir,
-    outbase: bench(''),
-    sourcemap: false,
-  });
-  compiled = dir;
-  return dir;
+  const entries = [...contenders.map((f) => bench(`contenders/${f}`)), bench('harness/comtrade-api.ts')];
+  compiled = compileForThisProcess(join(REPO, 'bench', 'work'), entries, bench('')) as string;
+  return compiled;
 }
 
 /** A benchmark script of the harness (`contenders/x.ts`, `harness/y.ts`), compiled: the file node runs. */

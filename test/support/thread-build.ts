@@ -1,13 +1,11 @@
-import { buildSync } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV } from '../../src/core/env.ts';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
 // @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
-import { CLI_BUILD } from '../../scripts/build.mjs';
+import { CLI_BUILD, compileForThisProcess } from '../../scripts/build.mjs';
 
 /**
- * The report build's threads, compiled once per test run from the sources as the CLI compiles them: a thread
+ * The report build's threads, compiled once per test run from the sources as the CLI compiles them (compileForThisProcess): a thread
  * a test starts from the TypeScript sources runs its module's compiled copy from here (src/core/module-thread.ts)
  * instead of loading every module of a report build through tsx's loader (~1 s of CPU per thread, two threads
  * per build, a few hundred builds in a run). Built when vitest loads its config, named to the test workers in
@@ -17,16 +15,10 @@ import { CLI_BUILD } from '../../scripts/build.mjs';
 export function buildThreadCode(env: NodeJS.ProcessEnv = process.env): string {
   const given = env[ENV.threadBuild];
   if (given) return given;
-  const parent = join(PROJECT_ROOT, '.tmp');
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, 'thread-build-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  buildSync({
-    ...CLI_BUILD,
-    entryPoints: CLI_BUILD.entryPoints.filter((entry: string) => entry !== 'src/cli/main.ts'),
-    outdir: dir,
-    sourcemap: false,
-  });
+  const dir = compileForThisProcess(
+    join(PROJECT_ROOT, '.tmp'),
+    CLI_BUILD.entryPoints.filter((entry: string) => entry !== 'src/cli/main.ts'),
+  );
   env[ENV.threadBuild] = dir;
   return dir;
 }
