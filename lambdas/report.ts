@@ -5,7 +5,7 @@ import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-k
 import { ENV, optionalEnv, requireEnv } from '../src/core/env.ts';
 import { redactingLog } from '../src/core/log.ts';
 import { AthenaQueryEngine } from '../src/adapters/athena-engine/athena-engine.ts';
-import { FolderObjectStore } from '../src/adapters/folder-store/folder-store.ts';
+import { BuildFolderStore } from '../src/adapters/folder-store/build-folder-store.ts';
 import { lakeStoreFromEnv, siteStoreFromEnv } from '../src/adapters/s3-store/from-env.ts';
 import { buildSite, type BuildSummary } from '../src/core/report/build-site.ts';
 import { KvsSitePointer } from '../src/adapters/kvs-site-pointer/kvs-site-pointer.ts';
@@ -48,7 +48,7 @@ export async function publishReport(
   const workDir = deps.workDir ?? (await mkdtemp(join(tmpdir(), 'chainwatch-report-')));
   try {
     const live = await pointer.read();
-    const out = new FolderObjectStore(join(workDir, 'site'));
+    const out = new BuildFolderStore(join(workDir, 'site'));
     // The CloudFront domain the pipeline stack passes: citations and feeds carry absolute URLs.
     const built = await buildSite({
       engine,

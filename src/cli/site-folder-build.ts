@@ -1,5 +1,6 @@
 import { DuckDBQueryEngine } from '../adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../adapters/folder-store/folder-store.ts';
+import { BuildFolderStore } from '../adapters/folder-store/build-folder-store.ts';
 import { startSiteFolderBuild } from '../adapters/link-site-pointer/site-folder.ts';
 import { buildSite, type BuildSiteOptions, type BuildSummary } from '../core/report/build-site.ts';
 import type { QueryEngine } from '../core/seams/query-engine.ts';
@@ -39,7 +40,7 @@ export async function buildSiteFolder(
         // table's COPY and the pages' queries side by side do not fit in one session's limit.
         tablesSession: options.engine ? undefined : session,
         store,
-        out: new FolderObjectStore(build.dir),
+        out: new BuildFolderStore(build.dir),
         archive: new FolderObjectStore(outDir),
       });
       await build.switch(summary.release);

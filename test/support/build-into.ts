@@ -1,5 +1,6 @@
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import { BuildFolderStore } from '../../src/adapters/folder-store/build-folder-store.ts';
 import { buildSite, type BuildSiteOptions, type BuildSummary } from '../../src/core/report/build-site.ts';
 
 /**
@@ -12,7 +13,7 @@ export const buildInto = async (
   const { outDir, store, ...rest } = options;
   const engine = await DuckDBQueryEngine.create({ lakeRoot: store.root, store });
   try {
-    return await buildSite({ ...rest, engine, store, out: new FolderObjectStore(outDir) });
+    return await buildSite({ ...rest, engine, store, out: new BuildFolderStore(outDir) });
   } finally {
     await engine.close();
   }

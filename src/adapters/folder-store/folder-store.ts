@@ -38,7 +38,7 @@ export class FolderObjectStore implements ObjectStore {
     this.location = root.endsWith('/') ? root : root + '/';
   }
 
-  private path(key: string): string {
+  protected path(key: string): string {
     if (key.startsWith('/') || key.split('/').includes('..')) {
       throw new StoreError(`Invalid object key "${key}"`, 'Keys are relative, "/"-separated paths without "..".');
     }
@@ -61,6 +61,8 @@ export class FolderObjectStore implements ObjectStore {
   ): Promise<T> {
     const path = this.path(key);
     const tmp = `${path}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2)}`;
+    // A rename takes the temp file with it; any other end leaves it to remove (one more call a file otherwise).
+    let renamed = false;
     try {
       for (let attempt = 1; ; attempt++) {
         // Another writer's cleanup may remove the folder while it is empty (a lock released while the next writer
@@ -81,12 +83,14 @@ export class FolderObjectStore implements ObjectStore {
           if (errno(cause) !== 'ENOENT' || attempt === 5 || (await this.folderExists(dirname(path)))) throw cause;
         }
       }
-      return await place(tmp, path);
+      const placed = await place(tmp, path);
+      renamed = place === rename;
+      return placed;
     } catch (cause) {
       if (cause instanceof ChainwatchError) throw cause;
       throw this.writeError(key, cause);
     } finally {
-      await rm(tmp, { force: true });
+      if (!renamed) await rm(tmp, { force: true });
     }
   }
 
