@@ -18,7 +18,7 @@ import { siteUrl, type SiteUrl } from './site-url.ts';
 import { figureHtml, renderChart, type RenderedChart, type SiteFile } from './figure.ts';
 import { startChartRenderer, type ChartRenderer } from './charts/chart-renderer.ts';
 import { seedHeadlines, worldShareHeadline, type Headline } from './headlines.ts';
-import { layout, type FramedPage, type Mount } from './layout.ts';
+import { pageFrames, type FramedPage, type Mount } from './layout.ts';
 import { compareSectors, loadModel, type SiteModel } from './model.ts';
 import { pageSourceIds, type PageContext, type PagePlan } from './page.ts';
 import { familyPages } from './page-data.ts';
@@ -176,9 +176,9 @@ class ReleaseWriter {
   private failure: unknown;
 
   /** Start writing a file; returns once it is started, with `written`, which settles when the file is written. */
-  async put(path: string, body: string): Promise<{ written: Promise<void> }> {
+  async put(path: string, body: string | Uint8Array): Promise<{ written: Promise<void> }> {
     const started = await this.start(() => this.out.put(path, body, contentTypeOf(path)));
-    this.bytes += Buffer.byteLength(body);
+    this.bytes += typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     this.files++;
     return started;
   }
@@ -287,13 +287,14 @@ class ReleaseWriter {
       href: (to) => relativeHref(plan.path, to),
       cite: this.cite,
     });
+    const frames = pageFrames(this.model, plan, body);
     for (const mount of this.copies) {
-      const framed = layout(this.model, plan, body, mount);
+      const framed = frames(mount);
       // One copy at a time: the largest page (the dependency screen, 3.6 MB at 1,000 products) is written at the
-      // build's peak, and its three framed copies with their bytes were held at once (bench/analysis.md).
+      // build's peak, and its three framed copies were held at once (bench/analysis.md).
       await (await this.put(mount + plan.path, framed)).written;
-      if (mount === '' && Buffer.byteLength(framed) > this.largestPage.bytes)
-        this.largestPage = { path: plan.path, bytes: Buffer.byteLength(framed) };
+      if (mount === '' && framed.byteLength > this.largestPage.bytes)
+        this.largestPage = { path: plan.path, bytes: framed.byteLength };
     }
     for (const file of plan.files ?? []) await this.shared(file);
     for (const r of rendered.values()) for (const file of [r.csv, r.json, r.spec, r.svgFile]) await this.shared(file);
@@ -302,7 +303,7 @@ class ReleaseWriter {
   /** A chartless page outside the release copies (the release list, a page only earlier releases had), in one place. */
   async outside(plan: PagePlan & FramedPage, mount: Mount): Promise<void> {
     const body = plan.body(chartlessContext(plan.path, this.cite));
-    await this.put(mount + plan.path, layout(this.model, plan, body, mount));
+    await this.put(mount + plan.path, pageFrames(this.model, plan, body)(mount));
   }
 }
 
