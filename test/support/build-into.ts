@@ -1,5 +1,5 @@
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
-import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
+import type { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { BuildFolderStore } from '../../src/adapters/folder-store/build-folder-store.ts';
 import { buildSite, type BuildSiteOptions, type BuildSummary } from '../../src/core/report/build-site.ts';
 
