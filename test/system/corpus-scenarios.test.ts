@@ -23,8 +23,9 @@ const INTRO = [
   'Scenario cases (paths, cli, concurrent) run the real CLI in a sandbox whose $HOME, lake, site and data',
   "folders sit among the user's own files; every planted user file is checked afterwards, byte for byte. Their",
   "counts are those of the lake's last succeeded run, read back from the lake; the last column lists each",
-  'command with its exit code and, for a refusal, its one-line reason. The analyst-SQL cases that must be refused each',
-  'query a copy of one measured lake (made once by `ingest` and `metrics`), so they list only their own commands.',
+  'command with its exit code and, for a refusal, its one-line reason. The cases that only read a measured lake (the',
+  'analyst SQL that must be refused, the reports into awkward --out folders) each get a copy of one, made once by',
+  '`ingest` and `metrics`, so they list only their own commands.',
 ];
 
 describe('bad-input corpus: scenario families', () => {
