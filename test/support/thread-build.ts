@@ -5,10 +5,10 @@ import { PROJECT_ROOT } from '../../src/core/project-root.ts';
 import { CLI_BUILD, compileForThisProcess } from '../../scripts/build.mjs';
 
 /**
- * The report build's threads, compiled once per test run from the sources as the CLI compiles them (compileForThisProcess): a thread
- * a test starts from the TypeScript sources runs its module's compiled copy from here (src/core/module-thread.ts)
- * instead of loading every module of a report build through tsx's loader (~1 s of CPU per thread, two threads
- * per build, a few hundred builds in a run). Built when vitest loads its config, named to the test workers in
+ * The report build's threads, compiled once per test run from the sources as the CLI compiles them
+ * (`compileForThisProcess`): a thread a test starts from the TypeScript sources runs its module's compiled copy
+ * from here (src/core/module-thread.ts) instead of loading every module of a report build through tsx's loader
+ * (~1 s of CPU per thread, two threads per build, a few hundred builds in a run). Built when vitest loads its config, named to the test workers in
  * the environment, in the checkout (the compiled code finds the project's files from where it runs) and
  * removed when the run ends.
  */
