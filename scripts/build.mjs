@@ -9,7 +9,8 @@
 // a command's chunk with DuckDB, the schemas and the Parquet writer.
 import { build, buildSync } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { copyFile, link, mkdir, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,15 +63,17 @@ export function compileForThisProcess(parent, entryPoints, outbase = CLI_BUILD.o
  * honours the page's CSP ('wasm-unsafe-eval': Chrome 97, Firefox 102, Safari 16) runs it, so the build for
  * older browsers (mvp, 39 MB) could never load there.
  */
-const CONSOLE_DIR = `${root}dist/site-console`;
+const CONSOLE_FOLDER = 'site-console';
 const DUCKDB_WASM_DIST = `${root}node_modules/@duckdb/duckdb-wasm/dist`;
 const DUCKDB_WASM_FILES = ['duckdb-eh.wasm', 'duckdb-browser-eh.worker.js'];
 
-async function buildConsole() {
+async function buildConsole(outdir) {
+  const consoleDir = join(outdir, CONSOLE_FOLDER);
+  await mkdir(consoleDir, { recursive: true });
   await build({
     absWorkingDir: root,
     entryPoints: ['src/browser/data-console.ts'],
-    outfile: `${CONSOLE_DIR}/data-console.js`,
+    outfile: join(consoleDir, 'data-console.js'),
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -81,14 +84,45 @@ async function buildConsole() {
   });
   // Several MB each: a hard link where the file system allows it, else a copy.
   for (const file of DUCKDB_WASM_FILES)
-    await link(`${DUCKDB_WASM_DIST}/${file}`, `${CONSOLE_DIR}/${file}`).catch(() =>
-      copyFile(`${DUCKDB_WASM_DIST}/${file}`, `${CONSOLE_DIR}/${file}`),
+    await link(`${DUCKDB_WASM_DIST}/${file}`, join(consoleDir, file)).catch(() =>
+      copyFile(`${DUCKDB_WASM_DIST}/${file}`, join(consoleDir, file)),
     );
 }
 
+async function filesUnder(dir) {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((e) => {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  });
+  return entries.filter((e) => !e.isDirectory()).map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/**
+ * Move a finished build into dist/ without a moment where dist/ or one of its files is missing or half
+ * written: other processes may be running the CLI from it (the bench, run from the test suite, builds while
+ * other tests run `chainwatch`). Each file is renamed over its old copy (atomic), then the files the new build
+ * no longer has are removed. Chunk names carry a content hash, so a running process never has a chunk it
+ * imports changed under it; the same sources give the same files.
+ */
+async function replaceDist(staged, dist) {
+  const fresh = await filesUnder(staged);
+  for (const file of fresh) {
+    await mkdir(dirname(join(dist, file)), { recursive: true });
+    await rename(join(staged, file), join(dist, file));
+  }
+  const keep = new Set(fresh);
+  for (const file of await filesUnder(dist)) if (!keep.has(file)) await rm(join(dist, file), { force: true });
+  for (const entry of (await readdir(dist, { recursive: true, withFileTypes: true })).reverse())
+    if (entry.isDirectory()) await rmdir(join(entry.parentPath, entry.name)).catch(() => {});
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await rm(CLI_BUILD.outdir, { recursive: true, force: true });
-  await build(CLI_BUILD);
-  await mkdir(CONSOLE_DIR, { recursive: true });
-  await buildConsole();
+  const staged = mkdtempSync(`${root}.dist-`);
+  try {
+    await build({ ...CLI_BUILD, outdir: staged });
+    await buildConsole(staged);
+    await replaceDist(staged, CLI_BUILD.outdir);
+  } finally {
+    await rm(staged, { recursive: true, force: true });
+  }
 }
