@@ -1,10 +1,11 @@
 /**
  * The metrics step keeps a table whose inputs are unchanged since it was written: on the bundled lake,
  * what a new monthly partition, a changed annual partition, a changed SQL file and a hand-edited
- * output each make it recompute — and that what it keeps is what a full recomputation would write.
+ * output each make it recompute — and that what it keeps is what a full recomputation would write. A
+ * table declared `recompute-from` computes only the months from the earliest changed one, to the same bits.
  */
 import { scaled } from '../support/slowdown.ts';
-import { metricSqlFiles, partitionFiltersOf } from '../../src/core/sql/metric-sql.ts';
+import { metricSqlFiles, partitionFiltersOf, recomputeFromOf } from '../../src/core/sql/metric-sql.ts';
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -150,10 +151,74 @@ describe('incremental metrics', () => {
         .sort(),
     );
     for (const t of MONTHLY_METRICS) expect(result.tables[t].kept).toBeUndefined();
+    expect(result.tables.monthly_anomalies.from).toBe('2023-05');
     const keptFiles = await metricFiles(lake);
     const forced = await metrics(lake, { force: true });
     expect(kept(forced)).toEqual([]);
     expect(await metricFiles(lake)).toEqual(keptFiles);
+  });
+
+  it('computes monthly_anomalies again from the earliest month whose files changed, keeps the months before as they were, and writes the bits a full run writes', async () => {
+    const lake = await copyOfBase();
+    const store = new FolderObjectStore(lake);
+    // A revised month in the middle of the monthly series, and the last month withdrawn.
+    const revised = (await readTable<TradeFlow>(store, tradeFlows)).filter(
+      (r) => r.source === 'bundled' && r.year === 2025 && r.month === 3,
+    );
+    expect(revised.length).toBeGreaterThan(0);
+    await writePartitions(
+      store,
+      tradeFlows,
+      revised.map((r) => ({ ...r, value_usd: r.value_usd === null ? null : r.value_usd * 3 })),
+      rowOrder(tradeFlows),
+    );
+    const withdrawn = (await store.list('curated/trade_flows/source=bundled/year=2026/')).filter((k) =>
+      k.includes('/month=7/'),
+    );
+    expect(withdrawn).toHaveLength(1);
+    await store.delete(withdrawn);
+
+    const lines: string[] = [];
+    const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+    try {
+      const result = await runMetrics({ engine, store, onProgress: (l) => lines.push(l) });
+      expect(result.tables.monthly_anomalies.from).toBe('2025-03');
+      expect(lines).toContainEqual(expect.stringMatching(/^monthly_anomalies: [\d,]+ rows, computed from 2025-03 on/));
+    } finally {
+      await engine.close();
+    }
+    const rows = async (root: string, where: string) => {
+      const reader = await DuckDBQueryEngine.create({ lakeRoot: root, store: new FolderObjectStore(root) });
+      try {
+        return (
+          await reader.query(
+            `SELECT * FROM monthly_anomalies WHERE ${where} ORDER BY source, reporter_iso3, hs6, flow, partner_iso3, year, month`,
+          )
+        ).rows;
+      } finally {
+        await reader.close();
+      }
+    };
+    const before = 'year * 12 + month - 1 < 2025 * 12 + 2';
+    expect((await rows(lake, before)).length).toBeGreaterThan(0);
+    expect(await rows(lake, before)).toEqual(await rows(base, before));
+    const after = `NOT (${before})`;
+    expect(await rows(lake, after)).not.toEqual(await rows(base, after));
+    expect(await rows(lake, 'year = 2026 AND month = 7')).toEqual([]);
+
+    const incremental = await metricFiles(lake);
+    const forced = await metrics(lake, { force: true });
+    expect(forced.tables.monthly_anomalies.from).toBeUndefined();
+    expect(await metricFiles(lake)).toEqual(incremental);
+  });
+
+  it('computes every month of monthly_anomalies when its rows may not be what this SQL wrote (no state of the run that wrote them)', async () => {
+    const lake = await copyOfBase();
+    await writeTradeYear(lake, 2023, 5, (r) => r);
+    await rm(join(lake, '_state/metrics/monthly_anomalies.json'));
+    const result = await metrics(lake);
+    expect(result.tables.monthly_anomalies.kept).toBeUndefined();
+    expect(result.tables.monthly_anomalies.from).toBeUndefined();
   });
 
   it('recomputes the trade metrics after an annual partition changed, keeps the production ones, and matches a full run', async () => {
@@ -207,6 +272,31 @@ describe('incremental metrics', () => {
     } finally {
       await duckdb.close();
     }
+  });
+
+  it('reads the recompute-from declaration, and refuses parameters without it, it without :from_month, a table not read by month, or metric inputs', () => {
+    expect(
+      metricSqlFiles()
+        .filter((f) => f.recomputeFrom)
+        .map((f) => [f.table, f.recomputeFrom]),
+    ).toEqual([['monthly_anomalies', 'trade_flows']]);
+    const header = '-- recompute-from: trade_flows month\n';
+    const ok = `${header}SELECT 1 FROM trade_flows WHERE year * 12 + month - 1 >= :from_month`;
+    expect(recomputeFromOf(ok, 'x.sql', ['trade_flows'], [])).toBe('trade_flows');
+    expect(() => recomputeFromOf('SELECT :from_month FROM trade_flows', 'x.sql', ['trade_flows'], [])).toThrow(
+      /takes parameters \(:from_month\)/,
+    );
+    expect(() => recomputeFromOf(`${header}SELECT 1 FROM trade_flows`, 'x.sql', ['trade_flows'], [])).toThrow(
+      /does not take :from_month alone/,
+    );
+    expect(() => recomputeFromOf(`${ok} AND hs6 = :hs6`, 'x.sql', ['trade_flows'], [])).toThrow(
+      /does not take :from_month alone/,
+    );
+    const production = '-- recompute-from: production month\nSELECT :from_month FROM production';
+    expect(() => recomputeFromOf(production, 'x.sql', ['production'], [])).toThrow(/partitioned by year and month/);
+    expect(() => recomputeFromOf(ok, 'x.sql', ['concentration', 'trade_flows'], ['concentration'])).toThrow(
+      /reads metric tables \(concentration\)/,
+    );
   });
 
   it('reads partition declarations from the SQL and refuses one that names no partition column of a table it reads', () => {

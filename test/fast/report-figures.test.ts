@@ -34,3 +34,14 @@ describe('the bundled site, before and after the engine-first report', () => {
     expect(figureDifferences(before.data, after.data)).toEqual([]);
   });
 });
+
+describe('figureDifferences, the comparison above', () => {
+  it('lets a number in running text move by float noise, and nothing else', () => {
+    const page = 'Band low 8576734.771715567 z -0.692820521619304 of 93 months';
+    expect(figureDifferences(page, 'Band low 8576734.771715568 z -0.6928205216193041 of 93 months')).toEqual([]);
+    expect(figureDifferences(page, 'Band low 8576734.771715567 z -0.692820521619304 of 94 months')).toHaveLength(1);
+    expect(figureDifferences(page, 'Band low 8576735.771715567 z -0.692820521619304 of 93 months')).toHaveLength(1);
+    expect(figureDifferences(page, 'Band high 8576734.771715567 z -0.692820521619304 of 93 months')).toHaveLength(1);
+    expect(figureDifferences(page, 'Band low 8576734.771715567 z -0.692820521619304 of 93 months 1')).toHaveLength(1);
+  });
+});

@@ -92,12 +92,25 @@ const TOLERANCE = 1e-9;
 const sameNumber = (a: number, b: number) => a === b || Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a));
 const numeric = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
 
+/** Numbers written in running text (a page's data table prints a value as the engine returns it). */
+const NUMBER_IN_TEXT = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g;
+
+/** Two texts that differ only in numbers within the tolerance: the same words, the same count of numbers. */
+function sameText(before: string, after: string): boolean {
+  const numbers = (s: string) => [...s.matchAll(NUMBER_IN_TEXT)].map((m) => Number(m[0]));
+  const words = (s: string) => s.replace(NUMBER_IN_TEXT, '#');
+  if (words(before) !== words(after)) return false;
+  const [a, b] = [numbers(before), numbers(after)];
+  return a.length === b.length && a.every((n, i) => sameNumber(n, b[i]));
+}
+
 /** Where `after` differs from `before`: path and both values, numbers compared within the tolerance. */
 export function figureDifferences(before: unknown, after: unknown, path = ''): string[] {
   if (typeof before === 'number' && typeof after === 'number')
     return sameNumber(before, after) ? [] : [`${path}: ${before} → ${after}`];
   if (typeof before === 'string' && typeof after === 'string') {
     if (before === after || (numeric(before) && numeric(after) && sameNumber(Number(before), Number(after)))) return [];
+    if (sameText(before, after)) return [];
     return [`${path}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`];
   }
   if (Array.isArray(before) && Array.isArray(after)) {

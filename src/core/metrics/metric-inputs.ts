@@ -2,7 +2,7 @@ import type { PartitionFilter } from '../sql/metric-sql.ts';
 import { createHash } from 'node:crypto';
 import { metricManifestKey, metricStateKey } from '../lake/layout.ts';
 import { tableKeys } from '../lake/metric-versions.ts';
-import { allTables, tablePrefix, type TableDef } from '../../../data-schemas/index.ts';
+import { allTables, columnsOf, tablePrefix, type TableDef } from '../../../data-schemas/index.ts';
 import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
 
 /**
@@ -20,6 +20,8 @@ import { getJson, putJson, type ObjectStore } from '../seams/object-store.ts';
 export interface MetricInputState {
   /** SHA-256 over the engine, the output columns, the SQL text and every input (curated file: key and content hash; metric table: its fingerprint). */
   fingerprint: string;
+  /** SHA-256 over the engine, the output columns and the SQL text alone: what wrote the rows a recompute from a month keeps. */
+  producer?: string;
   /** The table's manifest and current files with their store stamps as written: a switch, or a file replaced or removed since, means recompute. */
   outputs: { key: string; stamp: string }[];
   rows: number;
@@ -28,6 +30,10 @@ export interface MetricInputState {
 }
 
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** What decides a metric table's bytes besides its inputs: the engine, the declared output columns and the SQL text. */
+export const producerOf = (engine: string, table: string, sql: string): string =>
+  `${engine}\0${JSON.stringify(columnsOf(allTables.find((t) => t.name === table)!))}\0${sql}`;
 
 /** Keys of a table's data files, narrowed by the metric's partition filters, sorted. */
 async function inputKeys(store: ObjectStore, table: TableDef, filters: readonly PartitionFilter[]): Promise<string[]> {
@@ -75,7 +81,7 @@ export class FileHashes {
 /** The fingerprint of a metric's inputs as they are in the lake now, and the curated files it covers. */
 export async function fingerprintInputs(
   store: ObjectStore,
-  /** What computes the table from its inputs: the SQL text and whatever else decides its bytes. */
+  /** What computes the table from its inputs: the SQL text and whatever else decides its bytes (`producerOf`). */
   producer: string,
   reads: readonly string[],
   filters: readonly PartitionFilter[],
@@ -144,6 +150,7 @@ export async function recordInputs(
   store: ObjectStore,
   table: string,
   inputs: { fingerprint: string; files: readonly string[] },
+  producer: string,
   rows: number,
   hashes: FileHashes,
 ): Promise<void> {
@@ -151,8 +158,47 @@ export async function recordInputs(
   if (!outputs) return;
   await putJson(store, metricStateKey(table), {
     fingerprint: inputs.fingerprint,
+    producer: sha256(producer),
     outputs,
     rows,
     hashes: hashes.used(inputs.files),
   } satisfies MetricInputState);
+}
+
+/** Year and month of a month-partitioned file's key (`…/year=2024/month=3/…`); month 0 is a year's annual rows. */
+const MONTH_PARTITION = /\/year=(\d+)\/month=(\d+)\//;
+
+/**
+ * The first month (index year·12 + month − 1) a table declared `recompute-from: <table> month` must compute
+ * again, its earlier rows kept: the earliest month of a file of `table` added, replaced or removed since the
+ * table was written; 0 (compute every month) unless the table's files are the ones written then, by the same
+ * producer, and every changed input is such a file. An annual file (month 0) counts from its year's January.
+ */
+export async function firstChangedMonth(
+  store: ObjectStore,
+  table: string,
+  from: string,
+  inputs: { files: readonly string[] },
+  producer: string,
+  hashes: FileHashes,
+): Promise<number> {
+  const state = await getJson<MetricInputState>(store, metricStateKey(table));
+  if (!state || state.producer !== sha256(producer)) return 0;
+  const outputs = await outputsOf(store, table);
+  if (!outputs || JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return 0;
+  const now = hashes.used(inputs.files);
+  // A file whose content this run did not hash (a store without stamps) cannot be compared.
+  if (inputs.files.some((k) => now[k] === undefined)) return 0;
+  const changed = [
+    ...Object.keys(now).filter((k) => state.hashes[k]?.sha256 !== now[k].sha256),
+    ...Object.keys(state.hashes).filter((k) => now[k] === undefined),
+  ];
+  const prefix = tablePrefix(allTables.find((t) => t.name === from)!);
+  let first = Number.POSITIVE_INFINITY;
+  for (const key of changed) {
+    const partition = key.startsWith(prefix) ? MONTH_PARTITION.exec(key) : null;
+    if (!partition) return 0;
+    first = Math.min(first, Number(partition[1]) * 12 + Math.max(Number(partition[2]), 1) - 1);
+  }
+  return Number.isFinite(first) ? first : 0;
 }

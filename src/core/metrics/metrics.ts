@@ -1,8 +1,15 @@
 import { metricSqlFiles } from '../sql/metric-sql.ts';
-import { allTables, columnsOf } from '../../../data-schemas/index.ts';
+import { toPositional } from '../sql/placeholders.ts';
 import type { QueryEngine } from '../seams/query-engine.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
-import { FileHashes, fingerprintInputs, recordInputs, unchangedRows } from './metric-inputs.ts';
+import {
+  FileHashes,
+  firstChangedMonth,
+  fingerprintInputs,
+  producerOf,
+  recordInputs,
+  unchangedRows,
+} from './metric-inputs.ts';
 
 export interface RunMetricsOptions {
   engine: QueryEngine;
@@ -20,9 +27,15 @@ export interface RunMetricsOptions {
 }
 
 export interface MetricsResult {
-  /** Rows per table; `kept` when its inputs were unchanged and the table was not recomputed. */
-  tables: Record<string, { rows: number; kept?: true }>;
+  /**
+   * Rows per table; `kept` when its inputs were unchanged and the table was not recomputed; `from` (`YYYY-MM`)
+   * when only the months from then on were computed and the earlier rows kept (`-- recompute-from:`).
+   */
+  tables: Record<string, { rows: number; kept?: true; from?: string }>;
 }
+
+/** `YYYY-MM` of a month index (year·12 + month − 1). */
+const monthOf = (index: number): string => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 
 /**
  * Bring every metric table up to date with the curated tables, each replacing its `metrics/<table>/`
@@ -48,7 +61,7 @@ export async function runMetrics({
   for (const file of files) {
     // What produces the table besides its inputs: the engine and the declared output columns (a schema
     // change must recompute even when the SQL text did not change).
-    const producer = `${engine.name}\0${JSON.stringify(columnsOf(allTables.find((t) => t.name === file.table)!))}\0${file.sql}`;
+    const producer = producerOf(engine.name, file.table, file.sql);
     const inputs =
       store && hashes && (await fingerprintInputs(store, producer, file.inputs, file.partitions, hashes, fingerprints));
     if (inputs) fingerprints.set(file.table, inputs.fingerprint);
@@ -59,10 +72,20 @@ export async function runMetrics({
       onProgress?.(`${file.table}: ${kept.toLocaleString('en-US')} rows, kept: inputs unchanged (${file.path})`);
       continue;
     }
-    const { rows } = await engine.materialize(file.table, file.sql);
-    if (store && hashes && inputs) await recordInputs(store, file.table, inputs, rows, hashes);
-    tables[file.table] = { rows };
-    onProgress?.(`${file.table}: ${rows.toLocaleString('en-US')} rows (${file.path})`);
+    const from =
+      file.recomputeFrom && store && hashes && inputs && !force
+        ? await firstChangedMonth(store, file.table, file.recomputeFrom, inputs, producer, hashes)
+        : 0;
+    const statement = toPositional(file.sql);
+    const { rows } = await engine.materialize(
+      file.table,
+      statement.sql,
+      statement.order.map(() => from),
+    );
+    if (store && hashes && inputs) await recordInputs(store, file.table, inputs, producer, rows, hashes);
+    tables[file.table] = from > 0 ? { rows, from: monthOf(from) } : { rows };
+    const recomputed = from > 0 ? `, computed from ${monthOf(from)} on (the months before kept)` : '';
+    onProgress?.(`${file.table}: ${rows.toLocaleString('en-US')} rows${recomputed} (${file.path})`);
   }
   return { tables };
 }

@@ -4,6 +4,7 @@ import { allTables, partitionColumnsOf } from '../../../data-schemas/index.ts';
 import { metricTables } from '../../../data-schemas/metrics.ts';
 import { UsageError } from '../errors.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
+import { toPositional } from './placeholders.ts';
 
 /**
  * The metric SQL files (`sql/metrics/<table>.sql`) as the code sees them: which table each makes,
@@ -37,6 +38,53 @@ export function partitionFiltersOf(sql: string, path: string, reads: readonly st
   });
 }
 
+const RECOMPUTE_FROM_LINE = /^--\s*recompute-from:\s*(\w+)\s+month\s*$/m;
+/** The one parameter a metric SQL file may take: the first month it computes (see `recompute-from`). */
+const FROM_MONTH = 'from_month';
+
+/**
+ * The month-partitioned table a metric is recomputed from, declared in its SQL as
+ * `-- recompute-from: trade_flows month`: the SQL takes `:from_month` (a month index, year·12 + month − 1)
+ * and computes only the rows of that month on, reading the earlier ones back from the table itself, so a
+ * run whose new files are all recent months recomputes only those months. Only curated inputs may be read
+ * (their changed files name the months that changed), and that table must be partitioned by year and month.
+ */
+export function recomputeFromOf(
+  sql: string,
+  path: string,
+  reads: readonly string[],
+  metricReads: readonly string[],
+): string | undefined {
+  const table = RECOMPUTE_FROM_LINE.exec(sql)?.[1];
+  const params = [...new Set(toPositional(sql).order.map((p) => p.name))];
+  const fix = `Declare "-- recompute-from: <table> month" for a table read by month, and use :${FROM_MONTH} and no other parameter; or neither.`;
+  if (table === undefined) {
+    if (params.length > 0)
+      throw new UsageError(`${path} takes parameters (${params.map((p) => `:${p}`).join(', ')})`, fix);
+    return undefined;
+  }
+  const def = allTables.find((t) => t.name === table);
+  const partitions = def ? partitionColumnsOf(def).map((c) => c.name) : [];
+  if (!def || !reads.includes(table) || !partitions.includes('year') || !partitions.includes('month')) {
+    throw new UsageError(
+      `${path} declares "-- recompute-from: ${table} month", but ${table} is not a table it reads partitioned by year and month`,
+      fix,
+    );
+  }
+  if (params.join() !== FROM_MONTH)
+    throw new UsageError(
+      `${path} declares "-- recompute-from: ${table} month" but does not take :${FROM_MONTH} alone`,
+      fix,
+    );
+  if (metricReads.length > 0) {
+    throw new UsageError(
+      `${path} declares "-- recompute-from: ${table} month" but reads metric tables (${metricReads.join(', ')})`,
+      'A table recomputed from a month reads curated tables only: their changed files name the months that changed.',
+    );
+  }
+  return table;
+}
+
 /** Tables of the lake a statement reads (`FROM trade_flows`, `JOIN countries …`), ignoring comments. */
 function tablesReadBy(sql: string, self: string): string[] {
   const code = sql.replace(/--.*$/gm, '');
@@ -61,6 +109,8 @@ export interface MetricSql {
   inputs: string[];
   /** Partitions it reads of its inputs, as its header declares (`-- partitions: trade_flows month=0`). */
   partitions: PartitionFilter[];
+  /** The month-partitioned table it can be recomputed from (`-- recompute-from: trade_flows month`), if any. */
+  recomputeFrom?: string;
 }
 
 const metricNames = metricTables.map((t) => t.name);
@@ -107,13 +157,15 @@ export function metricSqlFiles(root: string = PROJECT_ROOT): MetricSql[] {
       const sql = readFileSync(join(sqlDir, `${table}.sql`), 'utf8');
       const path = `${METRIC_SQL_DIR}${table}.sql`;
       const inputs = tablesReadBy(sql, table);
+      const reads = inputs.filter((t) => metricNames.includes(t));
       return {
         table,
         path,
         sql,
         inputs,
-        reads: inputs.filter((t) => metricNames.includes(t)),
+        reads,
         partitions: partitionFiltersOf(sql, path, inputs),
+        recomputeFrom: recomputeFromOf(sql, path, inputs, reads),
       };
     }),
   );
