@@ -17,17 +17,19 @@
 --
 -- recompute-from: trade_flows month
 --   :from_month is the first month computed, as a month index (year·12 + month − 1); 0 computes them all.
---   Rows of earlier months are read back from the table as it is. A month's row depends only on its month
---   and the 24 before it, and adds them up in an order written here (not a window aggregate's, which
---   depends on where the rows sit among all others), so computing from a month gives the bits a run over
---   every month gives. The metrics step passes the earliest month whose trade_flows files changed since
---   it last wrote the table with this SQL; run by hand, pass 0.
+--   The table's own rows of the months before :keep_before are read back as they are (0: none). A month's
+--   row depends only on its month and the 24 before it, and adds them up in an order written here (not a
+--   window aggregate's, which depends on where the rows sit among all others), so computing from a month
+--   gives the bits a run over every month gives. The metrics step passes the earliest month whose
+--   trade_flows files changed since it last wrote the table with this SQL, and either keeps the months
+--   before it (:keep_before = :from_month) or, when only later months came, keeps the table's files as they
+--   are beside the new rows (:keep_before = 0). Run by hand, pass 0 for both.
 -- Portable SQL: runs unchanged on Athena (Trino) and DuckDB.
 WITH
 kept AS (
   SELECT k.*
   FROM monthly_anomalies k
-  WHERE k.year * 12 + k.month - 1 < CAST(:from_month AS INTEGER)
+  WHERE k.year * 12 + k.month - 1 < CAST(:keep_before AS INTEGER)
 ),
 months AS (
   SELECT t.source, t.reporter_iso3, t.hs6, t.flow, t.year, t.month, t.partner_iso3, t.partner_is_aggregate,

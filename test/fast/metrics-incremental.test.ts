@@ -17,6 +17,7 @@ import { tableKeys } from '../../src/core/lake/metric-versions.ts';
 import { rowOrder } from '../../src/core/ingest/partition-merge.ts';
 
 import { runMetrics, type MetricsResult } from '../../src/core/metrics/metrics.ts';
+import { FileHashes, fingerprintInputs, producerOf, recomputePlan } from '../../src/core/metrics/metric-inputs.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import { writePartitions } from '../../src/core/lake/partitions.ts';
@@ -56,6 +57,7 @@ const kept = (r: MetricsResult) =>
     .map(([n]) => n)
     .sort();
 let copies = 0;
+const monthlyAnomalies = metricTables.find((t) => t.name === 'monthly_anomalies')!;
 /**
  * A copy of the base lake as it is, modification times included to the nanosecond (`cp -a`), as the
  * same lake is on its next run; or with new times, as a plain copy has.
@@ -212,6 +214,78 @@ describe('incremental metrics', () => {
     expect(await metricFiles(lake)).toEqual(incremental);
   });
 
+  it("writes months after every month the table holds beside its files, kept as they are, up to a number of files; the rows are a full run's", async () => {
+    const lake = await copyOfBase();
+    const store = new FolderObjectStore(lake);
+    /** A month after the bundled series' last (2026-07): its rows again, with other values. */
+    const nextMonth = async (month: number, factor: number) => {
+      const july = (await readTable<TradeFlow>(store, tradeFlows)).filter(
+        (r) => r.source === 'bundled' && r.year === 2026 && r.month === 7,
+      );
+      expect(july.length).toBeGreaterThan(0);
+      await writePartitions(
+        store,
+        tradeFlows,
+        july.map((r) => ({ ...r, month, value_usd: r.value_usd === null ? null : r.value_usd * factor })),
+        rowOrder(tradeFlows),
+      );
+    };
+    const before = await tableKeys(store, monthlyAnomalies);
+    expect(before).toHaveLength(1);
+    await nextMonth(8, 1.5);
+    const lines: string[] = [];
+    const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+    let appended: MetricsResult;
+    try {
+      appended = await runMetrics({ engine, store, onProgress: (l) => lines.push(l) });
+    } finally {
+      await engine.close();
+    }
+    expect(appended.tables.monthly_anomalies.from).toBe('2026-08');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^monthly_anomalies: [\d,]+ rows, computed from 2026-08 on, beside its 1 file\(s\) kept/),
+    );
+    const files = await tableKeys(store, monthlyAnomalies);
+    expect(files).toHaveLength(2);
+    // The kept file is the previous version's, byte for byte.
+    expect(Buffer.compare(Buffer.from((await store.get(files[0]))!), Buffer.from((await store.get(before[0]))!))).toBe(
+      0,
+    );
+    const all = async () => {
+      const reader = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
+      try {
+        return (
+          await reader.query(
+            'SELECT * FROM monthly_anomalies ORDER BY source, reporter_iso3, hs6, flow, partner_iso3, year, month',
+          )
+        ).rows;
+      } finally {
+        await reader.close();
+      }
+    };
+    const rows = await all();
+    expect(rows).toHaveLength(appended.tables.monthly_anomalies.rows);
+    expect(rows.filter((r) => r.year === 2026 && r.month === 8).length).toBeGreaterThan(0);
+
+    // A version at the most files a table is appended to is written whole at the next month.
+    await nextMonth(9, 2);
+    const hashes = await FileHashes.load(store, ['monthly_anomalies']);
+    const file = metricSqlFiles().find((f) => f.table === 'monthly_anomalies')!;
+    const producer = producerOf('duckdb', file.table, file.sql);
+    const inputs = await fingerprintInputs(store, producer, file.inputs, file.partitions, hashes, new Map());
+    const plan = (maxFiles?: number) =>
+      recomputePlan(store, file.table, 'trade_flows', inputs, producer, hashes, maxFiles);
+    expect(await plan()).toMatchObject({ from: 2026 * 12 + 8, keepBefore: 0, carry: files });
+    expect(await plan(2)).toEqual({ from: 2026 * 12 + 8, keepBefore: 2026 * 12 + 8, carry: [], carriedRows: 0 });
+
+    // What a full run writes: the same rows, in one file.
+    await rm(join(lake, 'curated/trade_flows/source=bundled/year=2026/month=9'), { recursive: true });
+    const forced = await metrics(lake, { force: true });
+    expect(await tableKeys(store, monthlyAnomalies)).toHaveLength(1);
+    expect(forced.tables.monthly_anomalies.rows).toBe(appended.tables.monthly_anomalies.rows);
+    expect(await all()).toEqual(rows);
+  });
+
   it('computes every month of monthly_anomalies when its rows may not be what this SQL wrote (no state of the run that wrote them)', async () => {
     const lake = await copyOfBase();
     await writeTradeYear(lake, 2023, 5, (r) => r);
@@ -274,23 +348,26 @@ describe('incremental metrics', () => {
     }
   });
 
-  it('reads the recompute-from declaration, and refuses parameters without it, it without :from_month, a table not read by month, or metric inputs', () => {
+  it('reads the recompute-from declaration, and refuses parameters without it, it without :from_month and :keep_before, a table not read by month, or metric inputs', () => {
     expect(
       metricSqlFiles()
         .filter((f) => f.recomputeFrom)
         .map((f) => [f.table, f.recomputeFrom]),
     ).toEqual([['monthly_anomalies', 'trade_flows']]);
     const header = '-- recompute-from: trade_flows month\n';
-    const ok = `${header}SELECT 1 FROM trade_flows WHERE year * 12 + month - 1 >= :from_month`;
+    const ok = `${header}SELECT 1 FROM trade_flows WHERE year * 12 + month - 1 >= :from_month AND :keep_before = 0`;
     expect(recomputeFromOf(ok, 'x.sql', ['trade_flows'], [])).toBe('trade_flows');
     expect(() => recomputeFromOf('SELECT :from_month FROM trade_flows', 'x.sql', ['trade_flows'], [])).toThrow(
       /takes parameters \(:from_month\)/,
     );
     expect(() => recomputeFromOf(`${header}SELECT 1 FROM trade_flows`, 'x.sql', ['trade_flows'], [])).toThrow(
-      /does not take :from_month alone/,
+      /does not take :from_month and :keep_before alone/,
+    );
+    expect(() => recomputeFromOf(`${header}SELECT :from_month FROM trade_flows`, 'x.sql', ['trade_flows'], [])).toThrow(
+      /does not take :from_month and :keep_before alone/,
     );
     expect(() => recomputeFromOf(`${ok} AND hs6 = :hs6`, 'x.sql', ['trade_flows'], [])).toThrow(
-      /does not take :from_month alone/,
+      /does not take :from_month and :keep_before alone/,
     );
     const production = '-- recompute-from: production month\nSELECT :from_month FROM production';
     expect(() => recomputeFromOf(production, 'x.sql', ['production'], [])).toThrow(/partitioned by year and month/);

@@ -430,7 +430,7 @@ describe('AthenaQueryEngine.materialize', () => {
    * Run materialize while the UNLOAD is held "running", and write `files` where the UNLOAD points, as Athena
    * would. The engine's store refuses to read a version's files whole: only their footers may be read.
    */
-  async function materializeWithUnloadOutput(files: Uint8Array[]) {
+  async function materializeWithUnloadOutput(files: Uint8Array[], carry: string[] = []) {
     await holdAthenaQueries(moto.endpoint);
     const before = await executionIds();
     const footersOnly = new Proxy(store, {
@@ -446,18 +446,21 @@ describe('AthenaQueryEngine.materialize', () => {
       'supplier_shares',
       'SELECT * FROM supplier_shares WHERE year = ?;\n',
       [2023],
+      carry,
     );
     done.catch(() => {});
     const execution = await describeQuery(await newExecution(before));
     const target = /\) TO '(s3:\/\/[^']+)'/.exec(execution.Query!)![1];
     const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(target)!;
+    // UNLOAD refuses a location that holds anything: nothing is there while it runs.
+    const atUnload = await store.list(prefix.slice('lake/'.length));
     for (const [i, Body] of files.entries()) {
       await s3.send(
         new PutObjectCommand({ Bucket: bucket, Key: `${prefix}20240101_000000_0000${i}_abcde_${i}f6c3a1e-uuid`, Body }),
       );
     }
     await releaseAthenaQueries(moto.endpoint);
-    return { execution, target, done };
+    return { execution, target, done, atUnload };
   }
 
   const MANIFEST = 'metrics/supplier_shares/_symlink_format_manifest/manifest';
@@ -497,6 +500,30 @@ describe('AthenaQueryEngine.materialize', () => {
     // The orphan is gone; the replaced version stays for readers that started before the switch.
     expect(await store.list('metrics/supplier_shares/')).toEqual([MANIFEST, ...old, ...unloaded]);
     expect((await readTable(store, supplierShares)).sort(byKey)).toEqual([...rows].sort(byKey));
+  });
+
+  it('carries files of the current version into the new one after the UNLOAD, beside its files (a table appended to)', async () => {
+    const old = await previousVersion();
+    const { done, atUnload } = await materializeWithUnloadOutput(await athenaUnloadFiles([rows]), old.slice(0, 2));
+    expect(atUnload).toEqual([]);
+    expect(await done).toEqual({ rows: rows.length });
+    const version = [
+      'metrics/supplier_shares/v=2/20240101_000000_00000_abcde_0f6c3a1e-uuid',
+      'metrics/supplier_shares/v=2/carried-00000.parquet',
+      'metrics/supplier_shares/v=2/carried-00001.parquet',
+    ];
+    expect(textOf((await store.get(MANIFEST))!)).toBe(version.map((k) => `s3://athena-lake/lake/${k}\n`).join(''));
+    expect((await readTable(store, supplierShares)).map((r) => r.share).sort()).toEqual(
+      [0.99, 0.99, ...rows.map((r) => r.share)].sort(),
+    );
+    await expect(
+      engineWith().materialize(
+        'supplier_shares',
+        'SELECT * FROM supplier_shares',
+        [],
+        ['metrics/supplier_shares/v=9/x'],
+      ),
+    ).rejects.toThrow(/not a file of the current version/);
   });
 
   it('rejects UNLOAD output whose column types differ from the schema and keeps readers on the previous version', async () => {

@@ -134,7 +134,12 @@ export class AthenaQueryEngine implements QueryEngine {
    * `rows` is the sum of the footers' row counts: Athena's query statistics carry no row count for
    * UNLOAD, and a COUNT(*) would scan the data a second time.
    */
-  async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
+  async materialize(
+    table: string,
+    selectSql: string,
+    params: SqlValue[] = [],
+    carry: readonly string[] = [],
+  ): Promise<{ rows: number }> {
     const def = tableByName(table);
     if (def?.zone !== 'metrics') {
       throw new QueryError(
@@ -143,13 +148,18 @@ export class AthenaQueryEngine implements QueryEngine {
       );
     }
     const store = this.o.store;
-    const { rows } = await publishMetricVersion(store, def, async (prefix) => {
-      await this.execute(unloadStatement(selectSql, this.lakeUri + prefix), params);
-      const keys = await store.list(prefix);
-      let total = 0;
-      for (const key of keys) total += await checkUnloadedFile(store, def, key);
-      return { rows: total, keys };
-    });
+    const { rows } = await publishMetricVersion(
+      store,
+      def,
+      async (prefix) => {
+        await this.execute(unloadStatement(selectSql, this.lakeUri + prefix), params);
+        const keys = await store.list(prefix);
+        let total = 0;
+        for (const key of keys) total += await checkUnloadedFile(store, def, key);
+        return { rows: total, keys };
+      },
+      carry,
+    );
     return { rows };
   }
 

@@ -506,7 +506,12 @@ export class DuckDBQueryEngine implements QueryEngine {
     }
   }
 
-  async materialize(table: string, selectSql: string, params: SqlValue[] = []): Promise<{ rows: number }> {
+  async materialize(
+    table: string,
+    selectSql: string,
+    params: SqlValue[] = [],
+    carry: readonly string[] = [],
+  ): Promise<{ rows: number }> {
     if (this.readOnly) throw notARead(`a write of the metric table ${table}`);
     const { tableByName, publishMetricVersion } = await tables();
     const def = tableByName(table);
@@ -530,12 +535,17 @@ export class DuckDBQueryEngine implements QueryEngine {
     };
     await this.viewsFor(body);
     await this.checkColumns(def, body, params);
-    const published = await publishMetricVersion(this.store, def, async (prefix) => {
-      const key = prefix + PART_FILE;
-      if (this.store.putWith) await this.store.putWith(key, copyTo);
-      else await this.putThroughTempFile(key, copyTo);
-      return { rows, keys: [key] };
-    });
+    const published = await publishMetricVersion(
+      this.store,
+      def,
+      async (prefix) => {
+        const key = prefix + PART_FILE;
+        if (this.store.putWith) await this.store.putWith(key, copyTo);
+        else await this.putThroughTempFile(key, copyTo);
+        return { rows, keys: [key] };
+      },
+      carry,
+    );
     // Later metric SQL of this run reads the new version.
     await this.refreshViews([def]);
     return { rows: published.rows };

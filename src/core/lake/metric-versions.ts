@@ -85,15 +85,19 @@ export interface WrittenVersion {
 }
 
 /**
- * Write a new version of a metric table with `write` (given the empty folder to write into), switch
- * readers to it, and remove the versions before the one it replaced.
+ * Write a new version of a metric table with `write` (given the empty folder to write into), copy into it
+ * the current version's files named in `carry` (kept as they are: a table appended to), switch readers to
+ * it, and remove the versions before the one it replaced. `rows` counts what `write` wrote.
  */
 export async function publishMetricVersion(
   store: ObjectStore,
   table: TableDef,
   write: (prefix: string) => Promise<WrittenVersion>,
+  carry: readonly string[] = [],
 ): Promise<{ rows: number; version: MetricVersion }> {
   const current = await currentMetricVersion(store, table);
+  const stranger = carry.find((k) => !current?.keys.includes(k));
+  if (stranger) throw new Error(`${stranger} is not a file of the current version of ${table.name}`);
   const next = (current?.version ?? 0) + 1;
   const prefix = metricVersionPrefix(table, next);
   // Only a killed run can have written here (readers never follow a version above the current one).
@@ -101,7 +105,10 @@ export async function publishMetricVersion(
   const written = await write(prefix);
   const outside = written.keys.find((k) => !k.startsWith(prefix));
   if (outside) throw new Error(`The engine wrote ${outside} outside the new version ${prefix}`);
-  const keys = [...written.keys].sort();
+  // After the write: Athena's UNLOAD refuses a location that holds anything.
+  const carried = carry.map((_, i) => `${prefix}carried-${String(i).padStart(5, '0')}.parquet`);
+  for (const [i, key] of carry.entries()) await store.copy(key, carried[i]);
+  const keys = [...written.keys, ...carried].sort();
   if (keys.length === 0) await store.put(emptyMarkerKey(table), String(next), 'text/plain');
   const line = (k: string) => `${store.uri?.(k) ?? k}\n`;
   await store.put(metricManifestKey(table), keys.map(line).join(''), 'text/plain');

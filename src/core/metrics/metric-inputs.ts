@@ -168,27 +168,55 @@ export async function recordInputs(
 /** Year and month of a month-partitioned file's key (`…/year=2024/month=3/…`); month 0 is a year's annual rows. */
 const MONTH_PARTITION = /\/year=(\d+)\/month=(\d+)\//;
 
+/** The months (first and last index, year·12 + month − 1) a month-partitioned file holds: an annual file, its whole year. */
+function monthsOf(key: string, prefix: string): [number, number] | undefined {
+  const partition = key.startsWith(prefix) ? MONTH_PARTITION.exec(key) : null;
+  if (!partition) return undefined;
+  const [year, month] = [Number(partition[1]), Number(partition[2])];
+  return month === 0 ? [year * 12, year * 12 + 11] : [year * 12 + month - 1, year * 12 + month - 1];
+}
+
 /**
- * The first month (index year·12 + month − 1) a table declared `recompute-from: <table> month` must compute
- * again, its earlier rows kept: the earliest month of a file of `table` added, replaced or removed since the
- * table was written; 0 (compute every month) unless the table's files are the ones written then, by the same
- * producer, and every changed input is such a file. An annual file (month 0) counts from its year's January.
+ * How a table declared `recompute-from: <table> month` is brought up to date: the first month it computes
+ * (`from`, 0 for every month), the month before which its own rows are read back (`keepBefore`), and the
+ * files of its current version kept as they are (`carry`, holding `carriedRows`) when only months after
+ * all it holds came.
  */
-export async function firstChangedMonth(
+export interface RecomputePlan {
+  from: number;
+  keepBefore: number;
+  carry: string[];
+  carriedRows: number;
+}
+
+const EVERY_MONTH: RecomputePlan = { from: 0, keepBefore: 0, carry: [], carriedRows: 0 };
+
+/** A version appended to up to this many files is written whole at the next recompute, so files do not pile up. */
+const MAX_VERSION_FILES = 12;
+
+/**
+ * The plan for a table declared `recompute-from: <table> month`. It computes from the earliest month of a
+ * file of `table` added, replaced or removed since the table was written; every month unless the table's
+ * files are the ones written then, by the same producer, and every changed input is such a file. When that
+ * month is after every month of the files it was computed from, the table's files are kept and the new
+ * months written beside them (up to MAX_VERSION_FILES files); otherwise the months before it are read back.
+ */
+export async function recomputePlan(
   store: ObjectStore,
   table: string,
   from: string,
   inputs: { files: readonly string[] },
   producer: string,
   hashes: FileHashes,
-): Promise<number> {
+  maxFiles = MAX_VERSION_FILES,
+): Promise<RecomputePlan> {
   const state = await getJson<MetricInputState>(store, metricStateKey(table));
-  if (!state || state.producer !== sha256(producer)) return 0;
+  if (!state || state.producer !== sha256(producer)) return EVERY_MONTH;
   const outputs = await outputsOf(store, table);
-  if (!outputs || JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return 0;
+  if (!outputs || JSON.stringify(outputs) !== JSON.stringify(state.outputs)) return EVERY_MONTH;
   const now = hashes.used(inputs.files);
   // A file whose content this run did not hash (a store without stamps) cannot be compared.
-  if (inputs.files.some((k) => now[k] === undefined)) return 0;
+  if (inputs.files.some((k) => now[k] === undefined)) return EVERY_MONTH;
   const changed = [
     ...Object.keys(now).filter((k) => state.hashes[k]?.sha256 !== now[k].sha256),
     ...Object.keys(state.hashes).filter((k) => now[k] === undefined),
@@ -196,9 +224,15 @@ export async function firstChangedMonth(
   const prefix = tablePrefix(allTables.find((t) => t.name === from)!);
   let first = Number.POSITIVE_INFINITY;
   for (const key of changed) {
-    const partition = key.startsWith(prefix) ? MONTH_PARTITION.exec(key) : null;
-    if (!partition) return 0;
-    first = Math.min(first, Number(partition[1]) * 12 + Math.max(Number(partition[2]), 1) - 1);
+    const months = monthsOf(key, prefix);
+    if (!months) return EVERY_MONTH;
+    first = Math.min(first, months[0]);
   }
-  return Number.isFinite(first) ? first : 0;
+  if (!Number.isFinite(first)) return EVERY_MONTH;
+  // The table holds no month later than the files it was computed from.
+  const last = Math.max(-1, ...Object.keys(state.hashes).map((k) => monthsOf(k, prefix)?.[1] ?? -1));
+  const current = await tableKeys(store, allTables.find((t) => t.name === table)!);
+  if (first > last && current.length > 0 && current.length < maxFiles)
+    return { from: first, keepBefore: 0, carry: current, carriedRows: state.rows };
+  return { from: first, keepBefore: first, carry: [], carriedRows: 0 };
 }

@@ -4,11 +4,12 @@ import type { QueryEngine } from '../seams/query-engine.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import {
   FileHashes,
-  firstChangedMonth,
   fingerprintInputs,
   producerOf,
+  recomputePlan,
   recordInputs,
   unchangedRows,
+  type RecomputePlan,
 } from './metric-inputs.ts';
 
 export interface RunMetricsOptions {
@@ -72,19 +73,26 @@ export async function runMetrics({
       onProgress?.(`${file.table}: ${kept.toLocaleString('en-US')} rows, kept: inputs unchanged (${file.path})`);
       continue;
     }
-    const from =
+    const plan: RecomputePlan =
       file.recomputeFrom && store && hashes && inputs && !force
-        ? await firstChangedMonth(store, file.table, file.recomputeFrom, inputs, producer, hashes)
-        : 0;
+        ? await recomputePlan(store, file.table, file.recomputeFrom, inputs, producer, hashes)
+        : { from: 0, keepBefore: 0, carry: [], carriedRows: 0 };
     const statement = toPositional(file.sql);
-    const { rows } = await engine.materialize(
+    const written = await engine.materialize(
       file.table,
       statement.sql,
-      statement.order.map(() => from),
+      statement.order.map((p) => (p.name === 'keep_before' ? plan.keepBefore : plan.from)),
+      plan.carry,
     );
+    const rows = written.rows + plan.carriedRows;
     if (store && hashes && inputs) await recordInputs(store, file.table, inputs, producer, rows, hashes);
-    tables[file.table] = from > 0 ? { rows, from: monthOf(from) } : { rows };
-    const recomputed = from > 0 ? `, computed from ${monthOf(from)} on (the months before kept)` : '';
+    tables[file.table] = plan.from > 0 ? { rows, from: monthOf(plan.from) } : { rows };
+    const recomputed =
+      plan.from === 0
+        ? ''
+        : plan.carry.length > 0
+          ? `, computed from ${monthOf(plan.from)} on, beside its ${plan.carry.length} file(s) kept`
+          : `, computed from ${monthOf(plan.from)} on (the months before kept)`;
     onProgress?.(`${file.table}: ${rows.toLocaleString('en-US')} rows${recomputed} (${file.path})`);
   }
   return { tables };

@@ -29,9 +29,16 @@ export interface QueryEngine {
   stream(sql: string, params?: SqlValue[]): AsyncIterable<Row[]>;
   /**
    * Run a SELECT and store its result as Parquet under `metrics/<table>/` in the lake, replacing
-   * what was there. Locally DuckDB writes the file; on Athena an UNLOAD writes it.
+   * what was there. Locally DuckDB writes the file; on Athena an UNLOAD writes it. `carry` names files
+   * of the table's current version that the new version keeps as they are, beside the SELECT's rows (copied
+   * within the store); `rows` counts the SELECT's rows only.
    */
-  materialize(table: string, selectSql: string, params?: SqlValue[]): Promise<{ rows: number }>;
+  materialize(
+    table: string,
+    selectSql: string,
+    params?: SqlValue[],
+    carry?: readonly string[],
+  ): Promise<{ rows: number }>;
   /**
    * Write a SELECT's result as one file at `key` of `out`, by the engine itself: the rows never pass
    * through this process (DuckDB: COPY … TO the store's local file). Only an engine that can write where

@@ -39,15 +39,16 @@ export function partitionFiltersOf(sql: string, path: string, reads: readonly st
 }
 
 const RECOMPUTE_FROM_LINE = /^--\s*recompute-from:\s*(\w+)\s+month\s*$/m;
-/** The one parameter a metric SQL file may take: the first month it computes (see `recompute-from`). */
-const FROM_MONTH = 'from_month';
+/** The parameters of a metric SQL file recomputed from a month (see `recompute-from`), and only those. */
+const RECOMPUTE_PARAMS = ['from_month', 'keep_before'] as const;
 
 /**
  * The month-partitioned table a metric is recomputed from, declared in its SQL as
  * `-- recompute-from: trade_flows month`: the SQL takes `:from_month` (a month index, year·12 + month − 1)
- * and computes only the rows of that month on, reading the earlier ones back from the table itself, so a
- * run whose new files are all recent months recomputes only those months. Only curated inputs may be read
- * (their changed files name the months that changed), and that table must be partitioned by year and month.
+ * and computes only the rows of that month on, and `:keep_before`, before which it reads the table's own
+ * rows back; so a run whose new files are all recent months recomputes only those months. Only curated
+ * inputs may be read (their changed files name the months that changed), and that table must be
+ * partitioned by year and month.
  */
 export function recomputeFromOf(
   sql: string,
@@ -57,7 +58,8 @@ export function recomputeFromOf(
 ): string | undefined {
   const table = RECOMPUTE_FROM_LINE.exec(sql)?.[1];
   const params = [...new Set(toPositional(sql).order.map((p) => p.name))];
-  const fix = `Declare "-- recompute-from: <table> month" for a table read by month, and use :${FROM_MONTH} and no other parameter; or neither.`;
+  const expected = RECOMPUTE_PARAMS.map((p) => `:${p}`).join(' and ');
+  const fix = `Declare "-- recompute-from: <table> month" for a table read by month, and use ${expected} and no other parameter; or neither.`;
   if (table === undefined) {
     if (params.length > 0)
       throw new UsageError(`${path} takes parameters (${params.map((p) => `:${p}`).join(', ')})`, fix);
@@ -71,9 +73,9 @@ export function recomputeFromOf(
       fix,
     );
   }
-  if (params.join() !== FROM_MONTH)
+  if ([...params].sort().join() !== RECOMPUTE_PARAMS.join())
     throw new UsageError(
-      `${path} declares "-- recompute-from: ${table} month" but does not take :${FROM_MONTH} alone`,
+      `${path} declares "-- recompute-from: ${table} month" but does not take ${expected} alone`,
       fix,
     );
   if (metricReads.length > 0) {
