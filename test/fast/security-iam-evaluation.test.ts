@@ -209,6 +209,14 @@ describe('IAM evaluation of the synthesized roles', () => {
           ...each(['s3:GetObject', 's3:PutObject'], [s3('lake', '_state/metrics/supplier_shares.json')]),
         ],
       },
+      {
+        why: 'carry a file of the current version into the new one (CopyObject: read the source, write the copy)',
+        doc: DOC.s3Actions,
+        pairs: [
+          ...each(['s3:GetObject'], [s3('lake', 'metrics/monthly_anomalies/v=1/part-00000.parquet')]),
+          ...each(['s3:PutObject'], [s3('lake', 'metrics/monthly_anomalies/v=2/carried-00000.parquet')]),
+        ],
+      },
     ];
     const mustNot: MustNot[] = [
       {
