@@ -100,6 +100,40 @@ async function writeTradeYear(
   );
 }
 
+/** Write the bundled source's monthly rows of `year`-`month` again, as month `into`, their values times `factor`. */
+async function rewriteMonth(
+  lakeRoot: string,
+  year: number,
+  month: number,
+  into: number,
+  factor: number,
+): Promise<void> {
+  const store = new FolderObjectStore(lakeRoot);
+  const rows = (await readTable<TradeFlow>(store, tradeFlows)).filter(
+    (r) => r.source === 'bundled' && r.year === year && r.month === month,
+  );
+  expect(rows.length).toBeGreaterThan(0);
+  await writePartitions(
+    store,
+    tradeFlows,
+    rows.map((r) => ({ ...r, month: into, value_usd: r.value_usd === null ? null : r.value_usd * factor })),
+    rowOrder(tradeFlows),
+  );
+}
+/** monthly_anomalies as a reader of the lake finds it, in its key order. */
+async function anomalyRows(lakeRoot: string, where = 'true'): Promise<Record<string, unknown>[]> {
+  const reader = await DuckDBQueryEngine.create({ lakeRoot, store: new FolderObjectStore(lakeRoot) });
+  try {
+    return (
+      await reader.query(
+        `SELECT * FROM monthly_anomalies WHERE ${where} ORDER BY source, reporter_iso3, hs6, flow, partner_iso3, year, month`,
+      )
+    ).rows;
+  } finally {
+    await reader.close();
+  }
+}
+
 describe('incremental metrics', () => {
   it('keeps every table when nothing changed, and the files stay byte-identical', async () => {
     const lake = await copyOfBase();
@@ -164,16 +198,7 @@ describe('incremental metrics', () => {
     const lake = await copyOfBase();
     const store = new FolderObjectStore(lake);
     // A revised month in the middle of the monthly series, and the last month withdrawn.
-    const revised = (await readTable<TradeFlow>(store, tradeFlows)).filter(
-      (r) => r.source === 'bundled' && r.year === 2025 && r.month === 3,
-    );
-    expect(revised.length).toBeGreaterThan(0);
-    await writePartitions(
-      store,
-      tradeFlows,
-      revised.map((r) => ({ ...r, value_usd: r.value_usd === null ? null : r.value_usd * 3 })),
-      rowOrder(tradeFlows),
-    );
+    await rewriteMonth(lake, 2025, 3, 3, 3);
     const withdrawn = (await store.list('curated/trade_flows/source=bundled/year=2026/')).filter((k) =>
       k.includes('/month=7/'),
     );
@@ -185,28 +210,16 @@ describe('incremental metrics', () => {
     try {
       const result = await runMetrics({ engine, store, onProgress: (l) => lines.push(l) });
       expect(result.tables.monthly_anomalies.from).toBe('2025-03');
-      expect(lines).toContainEqual(expect.stringMatching(/^monthly_anomalies: [\d,]+ rows, computed from 2025-03 on/));
+      expect(lines).toContainEqual(expect.stringMatching(/^monthly_anomalies: [\d,]+ rows, computed from 2025-03 on \(the months before kept\)/));
     } finally {
       await engine.close();
     }
-    const rows = async (root: string, where: string) => {
-      const reader = await DuckDBQueryEngine.create({ lakeRoot: root, store: new FolderObjectStore(root) });
-      try {
-        return (
-          await reader.query(
-            `SELECT * FROM monthly_anomalies WHERE ${where} ORDER BY source, reporter_iso3, hs6, flow, partner_iso3, year, month`,
-          )
-        ).rows;
-      } finally {
-        await reader.close();
-      }
-    };
     const before = 'year * 12 + month - 1 < 2025 * 12 + 2';
-    expect((await rows(lake, before)).length).toBeGreaterThan(0);
-    expect(await rows(lake, before)).toEqual(await rows(base, before));
+    expect((await anomalyRows(lake, before)).length).toBeGreaterThan(0);
+    expect(await anomalyRows(lake, before)).toEqual(await anomalyRows(base, before));
     const after = `NOT (${before})`;
-    expect(await rows(lake, after)).not.toEqual(await rows(base, after));
-    expect(await rows(lake, 'year = 2026 AND month = 7')).toEqual([]);
+    expect(await anomalyRows(lake, after)).not.toEqual(await anomalyRows(base, after));
+    expect(await anomalyRows(lake, 'year = 2026 AND month = 7')).toEqual([]);
 
     const incremental = await metricFiles(lake);
     const forced = await metrics(lake, { force: true });
@@ -217,22 +230,10 @@ describe('incremental metrics', () => {
   it("writes months after every month the table holds beside its files, kept as they are, up to a number of files; the rows are a full run's", async () => {
     const lake = await copyOfBase();
     const store = new FolderObjectStore(lake);
-    /** A month after the bundled series' last (2026-07): its rows again, with other values. */
-    const nextMonth = async (month: number, factor: number) => {
-      const july = (await readTable<TradeFlow>(store, tradeFlows)).filter(
-        (r) => r.source === 'bundled' && r.year === 2026 && r.month === 7,
-      );
-      expect(july.length).toBeGreaterThan(0);
-      await writePartitions(
-        store,
-        tradeFlows,
-        july.map((r) => ({ ...r, month, value_usd: r.value_usd === null ? null : r.value_usd * factor })),
-        rowOrder(tradeFlows),
-      );
-    };
     const before = await tableKeys(store, monthlyAnomalies);
     expect(before).toHaveLength(1);
-    await nextMonth(8, 1.5);
+    // A month after the bundled series' last (2026-07): its rows again, with other values.
+    await rewriteMonth(lake, 2026, 7, 8, 1.5);
     const lines: string[] = [];
     const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
     let appended: MetricsResult;
@@ -251,24 +252,12 @@ describe('incremental metrics', () => {
     expect(Buffer.compare(Buffer.from((await store.get(files[0]))!), Buffer.from((await store.get(before[0]))!))).toBe(
       0,
     );
-    const all = async () => {
-      const reader = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
-      try {
-        return (
-          await reader.query(
-            'SELECT * FROM monthly_anomalies ORDER BY source, reporter_iso3, hs6, flow, partner_iso3, year, month',
-          )
-        ).rows;
-      } finally {
-        await reader.close();
-      }
-    };
-    const rows = await all();
+    const rows = await anomalyRows(lake);
     expect(rows).toHaveLength(appended.tables.monthly_anomalies.rows);
     expect(rows.filter((r) => r.year === 2026 && r.month === 8).length).toBeGreaterThan(0);
 
     // A version at the most files a table is appended to is written whole at the next month.
-    await nextMonth(9, 2);
+    await rewriteMonth(lake, 2026, 7, 9, 2);
     const hashes = await FileHashes.load(store, ['monthly_anomalies']);
     const file = metricSqlFiles().find((f) => f.table === 'monthly_anomalies')!;
     const producer = producerOf('duckdb', file.table, file.sql);
@@ -283,7 +272,7 @@ describe('incremental metrics', () => {
     const forced = await metrics(lake, { force: true });
     expect(await tableKeys(store, monthlyAnomalies)).toHaveLength(1);
     expect(forced.tables.monthly_anomalies.rows).toBe(appended.tables.monthly_anomalies.rows);
-    expect(await all()).toEqual(rows);
+    expect(await anomalyRows(lake)).toEqual(rows);
   });
 
   it('computes every month of monthly_anomalies when its rows may not be what this SQL wrote (no state of the run that wrote them)', async () => {
