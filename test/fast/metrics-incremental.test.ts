@@ -210,7 +210,9 @@ describe('incremental metrics', () => {
     try {
       const result = await runMetrics({ engine, store, onProgress: (l) => lines.push(l) });
       expect(result.tables.monthly_anomalies.from).toBe('2025-03');
-      expect(lines).toContainEqual(expect.stringMatching(/^monthly_anomalies: [\d,]+ rows, computed from 2025-03 on \(the months before kept\)/));
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^monthly_anomalies: [\d,]+ rows, computed from 2025-03 on \(the months before kept\)/),
+      );
     } finally {
       await engine.close();
     }
