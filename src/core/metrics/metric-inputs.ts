@@ -189,7 +189,8 @@ export interface RecomputePlan {
   carriedRows: number;
 }
 
-const EVERY_MONTH: RecomputePlan = { from: 0, keepBefore: 0, carry: [], carriedRows: 0 };
+/** The plan of a table computed whole: every month, nothing read back or kept. */
+export const EVERY_MONTH: RecomputePlan = { from: 0, keepBefore: 0, carry: [], carriedRows: 0 };
 
 /** A version appended to up to this many files is written whole at the next recompute, so files do not pile up. */
 const MAX_VERSION_FILES = 12;

@@ -3,6 +3,7 @@ import { toPositional } from '../sql/placeholders.ts';
 import type { QueryEngine } from '../seams/query-engine.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import {
+  EVERY_MONTH,
   FileHashes,
   fingerprintInputs,
   producerOf,
@@ -76,7 +77,7 @@ export async function runMetrics({
     const plan: RecomputePlan =
       file.recomputeFrom && store && hashes && inputs && !force
         ? await recomputePlan(store, file.table, file.recomputeFrom, inputs, producer, hashes)
-        : { from: 0, keepBefore: 0, carry: [], carriedRows: 0 };
+        : EVERY_MONTH;
     const statement = toPositional(file.sql);
     const written = await engine.materialize(
       file.table,
