@@ -71,8 +71,8 @@ export const TOOLS = [
   },
   {
     name: 'moto_server',
-    why: 'a real S3 and Athena API on loopback (test/support/moto.ts)',
-    present: (p) => p.onPath('moto_server'),
+    why: 'a real S3 and Athena API on loopback (test/support/moto.ts starts it with python3)',
+    present: (p) => p.python(['moto', 'flask', 'flask_cors']),
     pip: ['moto[server]'],
   },
   {

@@ -24,10 +24,8 @@ describe('the test-tool installer (npm pretest)', () => {
   beforeAll(async () => {
     empty = await mkdtemp(join(tmpdir(), 'chainwatch-tools-empty-'));
     full = await mkdtemp(join(tmpdir(), 'chainwatch-tools-full-'));
-    for (const name of ['moto_server', 'python3']) {
-      await writeFile(join(full, name), '#!/bin/sh\nexit 0\n');
-      await chmod(join(full, name), 0o755);
-    }
+    await writeFile(join(full, 'python3'), '#!/bin/sh\nexit 0\n');
+    await chmod(join(full, 'python3'), 0o755);
   });
   afterAll(async () => {
     await rm(empty, { recursive: true, force: true });
@@ -78,9 +76,13 @@ describe('the test-tool installer (npm pretest)', () => {
     expect(node('20.19.0', false)[0]).toMatch(/^Node\.js 24/);
   });
 
-  it('installs only what is missing: moto_server off the PATH means one pip install of moto', () => {
+  it('installs only what is missing: a python3 that cannot import moto means one pip install of moto', () => {
     const p = probe(full, empty);
-    const plan = installPlan({ ...p, onPath: (c: string) => c !== 'moto_server' && p.onPath(c), file: () => true });
+    const plan = installPlan({
+      ...p,
+      python: (modules: string[]) => !modules.includes('moto') && p.python(modules),
+      file: () => true,
+    });
     expect(plan.steps).toEqual([['pip', 'install', '--retries', '1', 'moto[server]']]);
     expect(plan.missing[0]).toMatch(/^moto_server/);
   });

@@ -11,6 +11,7 @@ import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, 
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   AthenaClient,
   type GetQueryResultsCommandInput,
@@ -28,7 +29,9 @@ export interface Moto {
 }
 
 const MISSING =
-  "moto_server not found: install it with `pip install 'moto[server]'` (npm test installs it: scripts/test-tools.mjs)";
+  "python3 not found: moto_server runs on it; install Python 3 and `pip install 'moto[server]'` (npm test installs moto: scripts/test-tools.mjs)";
+/** moto_server without its per-request service lookup and request log (the script says why). */
+const SERVER = fileURLToPath(new URL('moto-server.py', import.meta.url));
 
 function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {
@@ -41,7 +44,7 @@ function onPath(command: string): boolean {
   });
 }
 
-/** moto_server runs behind a pyenv shim or a venv wrapper: kill its whole process group, not just the shim. */
+/** python3 may be a pyenv shim or a venv wrapper: kill the server's whole process group, not just the shim. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid!, signal);
@@ -89,13 +92,13 @@ async function answering(endpoint: string): Promise<void> {
 }
 
 export async function startMoto(): Promise<Moto> {
-  if (!onPath('moto_server')) throw new Error(MISSING);
+  if (!onPath('python3')) throw new Error(MISSING);
   // moto logs every request to stderr. It goes to a file, not a pipe: a pipe drained by this process
   // fills up and blocks the server whenever this event loop waits (a test's spawnSync of a Lambda bundle).
   const logDir = mkdtempSync(join(tmpdir(), 'moto-log-'));
   const logFile = join(logDir, 'stderr.log');
   const logFd = openSync(logFile, 'w');
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
+  const child = spawn('python3', [SERVER, '-H', '127.0.0.1', '-p', '0'], {
     detached: true, // own process group, so stop() reaches the Python process behind any wrapper
     stdio: ['ignore', 'ignore', logFd],
   });

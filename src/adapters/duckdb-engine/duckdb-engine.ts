@@ -1,5 +1,5 @@
 import { lakePrefix, PART_FILE } from '../../core/lake/layout.ts';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 // The compiled CLI bundles this package's JavaScript (scripts/build.mjs): loaded from node_modules, its
@@ -16,6 +16,7 @@ import { TABLE_NAMES } from '../../../data-schemas/table-names.ts';
 import type { TableDef } from '../../../data-schemas/table.ts';
 import { ChainwatchError, QueryError } from '../../core/errors.ts';
 import { REPORT_MEMORY_HINT } from '../../core/env.ts';
+import { readBytes } from '../../core/read-bytes.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import type { ViewFiles } from './duckdb-views.ts';
 import { literalPattern, sqlIdent, sqlString } from './sql-literals.ts';
@@ -592,7 +593,7 @@ export class DuckDBQueryEngine implements QueryEngine {
     try {
       const file = join(dir, PART_FILE);
       await copyTo(file);
-      await this.store.put(key, new Uint8Array(await readFile(file)), (await tables()).PARQUET_CONTENT_TYPE);
+      await this.store.put(key, await readBytes(file), (await tables()).PARQUET_CONTENT_TYPE);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

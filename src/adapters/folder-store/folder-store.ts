@@ -17,6 +17,7 @@ import {
 import { dirname, join, relative, sep } from 'node:path';
 import { ChainwatchError, StoreError, UsageError } from '../../core/errors.ts';
 import { isRunning } from '../../core/process-alive.ts';
+import { readBytes } from '../../core/read-bytes.ts';
 import type { ObjectStore, Versioned } from '../../core/seams/object-store.ts';
 
 /** A temp file is `<final name>.tmp-<writer pid>-<random>`; readers never list it. */
@@ -125,7 +126,7 @@ export class FolderObjectStore implements ObjectStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      return new Uint8Array(await readFile(this.path(key)));
+      return await readBytes(this.path(key));
     } catch (cause) {
       return this.absentOrFail(key, cause);
     }

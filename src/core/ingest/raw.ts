@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readBytes } from '../read-bytes.ts';
 import { rawKey } from '../lake/layout.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 
@@ -36,6 +36,6 @@ export async function landRawFile(store: ObjectStore, source: string, file: stri
   const key = rawKey(source, sha256, file);
   if (await store.exists(key)) return { rawKey: key, sha256, written: false };
   if (store.putFile) await store.putFile(key, path);
-  else await store.put(key, new Uint8Array(await readFile(path)));
+  else await store.put(key, await readBytes(path));
   return { rawKey: key, sha256, written: true };
 }

@@ -1,5 +1,5 @@
 import { BUNDLED_SOURCE } from '../../sources.ts';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   basket,
@@ -15,6 +15,7 @@ import {
 } from '../../../../data-schemas/curated.ts';
 import type { TableDef } from '../../../../data-schemas/table.ts';
 import { InputError } from '../../errors.ts';
+import { readBytes } from '../../read-bytes.ts';
 import type { ObjectStore } from '../../seams/object-store.ts';
 import { decodeUtf8, parseCsv, type CsvFile } from '../csv.ts';
 import type { IngestInput } from '../../lake/manifest.ts';
@@ -103,7 +104,7 @@ async function readDir(dir: string): Promise<string[]> {
 
 async function readInput(dir: string, file: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(join(dir, file)));
+    return readBytes(join(dir, file));
   } catch (cause) {
     throw new InputError(
       `Input ${join(dir, file)} cannot be read: ${(cause as Error).message}`,
