@@ -45,6 +45,21 @@ describe('csvBatches', () => {
     expect(batches.flatMap((b) => b.records)).toEqual(whole.records);
   });
 
+  it('reads records longer than a read: a quoted field over several chunks and a header split across reads', async () => {
+    // A 3.5 MB field holding line breaks and doubled quotes, between short records; and a header whose line
+    // break comes after the first 1 MB read, so the header itself spans two reads.
+    const long = `"${'x""y\n'.repeat(700_000)}"`;
+    const header = `${'h'.repeat((1 << 20) + 10)},b`;
+    const text = `${header}\n1,a\n2,${long}\n3,c\n`;
+    const whole = parseCsv(text, 'f.csv');
+    expect(whole.records).toHaveLength(3);
+    for (const size of [1, 2, 10]) {
+      const batches = await batchesOf(text, size);
+      for (const b of batches) expect(b.header).toEqual(whole.header);
+      expect(batches.flatMap((b) => b.records)).toEqual(whole.records);
+    }
+  });
+
   it('reads a last record without a line break, and a header-only file as no records', async () => {
     expect((await batchesOf('a,b\n1,2\n3,4', 1)).flatMap((b) => b.records.map((r) => [r.line, r.values.b]))).toEqual([
       [2, '2'],

@@ -12,14 +12,21 @@ export async function* csvBatches(path: string, file: string, batchRecords: numb
   const hint = `Save ${file} as UTF-8 (in a spreadsheet: "CSV UTF-8"), then run the ingest again.`;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let header: string | undefined;
-  /** Text not yet parsed: starts at a record boundary (after the header, once it is read). */
-  let pending = '';
-  /** Lines before `pending` in the file. */
+  /**
+   * Text not yet parsed, in the pieces it was read in; it starts at a record boundary (after the header,
+   * once it is read). Pieces, not one string grown by `+=` and scanned: V8 copies a grown string whole
+   * when it is read, so a record longer than a read (a 50 MB line) was copied at every read, quadratic in
+   * its length (9 s for 50 MB). Each piece is scanned as it arrives and joined once, when a batch is cut.
+   */
+  let pieces: string[] = [];
+  /** Characters in `pieces`. */
+  let pendingLength = 0;
+  /** Lines before the pending text in the file. */
   let linesBefore = 0;
-  /** Where the quote scan of `pending` stopped, and whether it stopped inside a quoted field. */
-  let scanned = 0;
+  /** Whether the scan stopped inside a quoted field. */
   let inQuotes = false;
   let first = true;
+  /** Records already scanned in the pending text. */
   let records = 0;
 
   const countLines = (text: string): number => {
@@ -27,11 +34,14 @@ export async function* csvBatches(path: string, file: string, batchRecords: numb
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
     return n;
   };
-  /** Parse `pending` up to `cut` (just after a record's line break) as one batch. */
+  const pendingText = (): string => pieces.join('');
+  /** Parse the pending text up to `cut` (just after a record's line break) as one batch. */
   const take = (cut: number): CsvFile => {
-    const text = pending.slice(0, cut);
-    pending = pending.slice(cut);
-    scanned -= cut;
+    const all = pendingText();
+    const text = all.slice(0, cut);
+    const rest = all.slice(cut);
+    pieces = rest === '' ? [] : [rest];
+    pendingLength = rest.length;
     const batch = parseCsv(`${header}\n${text}`, file);
     // parseCsv numbers the header line 1, so a record on its line 2 is on line linesBefore + 1 of the file.
     for (const record of batch.records) record.line += linesBefore - 1;
@@ -48,57 +58,66 @@ export async function* csvBatches(path: string, file: string, batchRecords: numb
       text = decoder.decode(chunk, { stream: true });
     } catch {
       const lenient = new TextDecoder('utf-8').decode(chunk);
-      const line = linesBefore + countLines(pending) + countLines(lenient.slice(0, lenient.indexOf('\uFFFD'))) + 1;
+      const line =
+        linesBefore + countLines(pendingText()) + countLines(lenient.slice(0, lenient.indexOf('\uFFFD'))) + 1;
       throw new InputError(`${file} is not valid UTF-8 (first bad byte on line ${line})`, hint);
     }
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     first = false;
     const nul = text.indexOf('\u0000');
     if (nul >= 0) {
-      const line = linesBefore + countLines(pending) + countLines(text.slice(0, nul)) + 1;
+      const line = linesBefore + countLines(pendingText()) + countLines(text.slice(0, nul)) + 1;
       throw new InputError(
         `${file} holds NUL bytes (line ${line}): UTF-16 without a byte-order mark, or not text`,
         hint,
       );
     }
-    pending += text;
     if (header === undefined) {
-      const end = pending.indexOf('\n');
-      if (end < 0) continue;
-      header = pending.slice(0, end).replace(/\r$/, '');
-      pending = pending.slice(end + 1);
+      const end = text.indexOf('\n');
+      if (end < 0) {
+        pieces.push(text);
+        pendingLength += text.length;
+        continue;
+      }
+      header = (pendingText() + text.slice(0, end)).replace(/\r$/, '');
+      text = text.slice(end + 1);
+      pieces = [];
+      pendingLength = 0;
       linesBefore = 1;
     }
     // Record boundaries are line breaks outside quotes; a doubled quote ("") toggles twice and changes nothing.
-    let lastBoundary = -1;
+    // `base` is where this piece starts in the pending text (it moves back when a batch is cut before it).
+    let base = pendingLength;
+    pieces.push(text);
+    pendingLength += text.length;
     let recordsSeen = 0;
-    for (let i = scanned; i < pending.length; i++) {
-      const c = pending.charCodeAt(i);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
       if (c === 34) inQuotes = !inQuotes;
-      else if (c === 10 && !inQuotes) {
-        lastBoundary = i + 1;
-        if (++recordsSeen + records >= batchRecords) {
-          yield take(lastBoundary);
-          i -= lastBoundary;
-          lastBoundary = -1;
-          recordsSeen = 0;
-          records = 0;
-        }
+      else if (c === 10 && !inQuotes && ++recordsSeen + records >= batchRecords) {
+        const cut = base + i + 1;
+        yield take(cut);
+        base -= cut;
+        recordsSeen = 0;
+        records = 0;
       }
     }
-    scanned = pending.length;
     records += recordsSeen;
   }
   try {
-    pending += decoder.decode();
+    const rest = decoder.decode();
+    pieces.push(rest);
+    pendingLength += rest.length;
   } catch {
     throw new InputError(`${file} is not valid UTF-8 (it ends inside a character)`, hint);
   }
   if (header === undefined) {
-    if (pending === '') throw new InputError(`${file} is empty`, `Restore ${file}: it must start with a header line.`);
-    header = pending.replace(/\r?\n?$/, '');
-    pending = '';
+    const all = pendingText();
+    if (all === '') throw new InputError(`${file} is empty`, `Restore ${file}: it must start with a header line.`);
+    header = all.replace(/\r?\n?$/, '');
+    pieces = [];
+    pendingLength = 0;
   }
-  const last = take(pending.length);
+  const last = take(pendingLength);
   if (last.records.length > 0 || records === 0) yield last;
 }
