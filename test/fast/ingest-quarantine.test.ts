@@ -3,7 +3,7 @@
  * with its reason, the manifest counts it, and a file whose header lacks a column stops the run.
  */
 import { manifestKey } from '../../src/core/lake/layout.ts';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFlows } from '../../data-schemas/curated.ts';
@@ -112,6 +112,15 @@ describe('ingest of a file whose header lacks a required column', () => {
     const manifest = await getJson<IngestManifest>(lake, manifestKey('bad-header'));
     expect(manifest).toMatchObject({ outcome: 'failed', error: { name: 'InputError' } });
     expect(await lake.list('curated/')).toEqual([]);
+  });
+
+  it('says which input cannot be read and how to restore it (a folder where the file was)', async () => {
+    const dataDir = await temp.bundledCopy('data-unreadable');
+    await rm(join(dataDir, SEMIS));
+    await mkdir(join(dataDir, SEMIS));
+    const run = runIngest({ store: await temp.lake('quarantine-unreadable'), runId: 'unreadable', dataDir });
+    await expect(run).rejects.toBeInstanceOf(InputError);
+    await expect(run).rejects.toThrow(`Input ${join(dataDir, SEMIS)} cannot be read`);
   });
 
   it('does the same for a production file (tidy layout)', async () => {

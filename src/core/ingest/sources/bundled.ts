@@ -104,7 +104,7 @@ async function readDir(dir: string): Promise<string[]> {
 
 async function readInput(dir: string, file: string): Promise<Uint8Array> {
   try {
-    return readBytes(join(dir, file));
+    return await readBytes(join(dir, file));
   } catch (cause) {
     throw new InputError(
       `Input ${join(dir, file)} cannot be read: ${(cause as Error).message}`,
