@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { measureSlowdown } from './test/support/slowdown.ts';
+import { LongestFirst } from './test/support/longest-first.ts';
 import { buildThreadCode } from './test/support/thread-build.ts';
 
 /**
@@ -17,6 +18,8 @@ export default defineConfig({
     // One test file per core. vitest's default is one fewer than the cores: on the 2-core CI machine that
     // ran the whole suite in one worker, file after file, with the second core mostly idle.
     maxWorkers: availableParallelism(),
+    // Longest files first, across both lanes: both cores stay busy to the end (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
