@@ -93,8 +93,8 @@ async function answering(endpoint: string): Promise<void> {
 
 export async function startMoto(): Promise<Moto> {
   if (!onPath('python3')) throw new Error(MISSING);
-  // moto logs every request to stderr. It goes to a file, not a pipe: a pipe drained by this process
-  // fills up and blocks the server whenever this event loop waits (a test's spawnSync of a Lambda bundle).
+  // moto's stderr (its errors; moto-server.py drops the per-request log) goes to a file, not a pipe: a pipe drained
+  // by this process fills up and blocks the server whenever this event loop waits (a test's spawnSync of a Lambda bundle).
   const logDir = mkdtempSync(join(tmpdir(), 'moto-log-'));
   const logFile = join(logDir, 'stderr.log');
   const logFd = openSync(logFile, 'w');
