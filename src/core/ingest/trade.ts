@@ -48,37 +48,53 @@ export interface TradeReference {
 }
 
 /**
+ * The checks both bundled trade files make against the reference tables: the HS code is in the basket, the
+ * partner code is a Comtrade code of countries.csv, and an ISO3 the row states agrees with it.
+ */
+function tradeCodes(ref: TradeReference) {
+  const byCode = new Map(ref.countries.filter((c) => c.comtrade_code !== null).map((c) => [c.comtrade_code!, c]));
+  const basketCodes = new Set(ref.basket.map((b) => b.hs6));
+  return {
+    basketCode(raw: Record<string, string>, column: string): string {
+      const hs6 = required(raw, column);
+      if (!basketCodes.has(hs6))
+        throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
+      return hs6;
+    },
+    partner(raw: Record<string, string>): { code: string; country: CountryRow } {
+      const code = required(raw, 'partner_code');
+      const country = byCode.get(code);
+      if (!country)
+        throw new RowProblem(
+          `unknown partner code ${code}: not a Comtrade code in data-schemas/reference/countries.csv`,
+        );
+      const statedIso3 = raw.partner_iso3.trim();
+      if (statedIso3 !== '' && statedIso3 !== country.iso3)
+        throw new RowProblem(
+          `partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${code} to ${country.iso3}`,
+        );
+      return { code, country };
+    },
+  };
+}
+
+/**
  * `us_imports_by_partner_hs6.csv` → trade_flows. Row checks first (a bad row is rejected with its
  * reason), then arquero verbs derive the table: partner code → ISO3 and aggregate flag by a lookup
  * on countries.csv (which maps 490 to TWN), the mart's constants, and the notes.
  */
 export function normalizeTrade(csv: CsvFile, ref: TradeReference): Normalized<TradeFlow> {
   requireColumns(csv, TRADE_MART_COLUMNS);
-  const byCode = new Map(ref.countries.filter((c) => c.comtrade_code !== null).map((c) => [c.comtrade_code!, c]));
-  const basketCodes = new Set(ref.basket.map((b) => b.hs6));
-
+  const codes = tradeCodes(ref);
   const checked = normalizeRows(tradeFlows.name, originsOf(csv), ({ raw }) => {
-    const hs6 = required(raw, 'canonical_product_id');
-    if (!basketCodes.has(hs6))
-      throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
+    const hs6 = codes.basketCode(raw, 'canonical_product_id');
     const year = parseDecimal(required(raw, 'year'), 'year');
     if (!Number.isInteger(year)) throw new RowProblem(`year "${raw.year}" is not a whole number`);
     if (year > ref.latestYear)
       throw new RowProblem(
         `year ${year} is after ${ref.latestYear}, the year of this run: not a recorded trade figure`,
       );
-    const partnerCode = required(raw, 'partner_code');
-    const partner = byCode.get(partnerCode);
-    if (!partner)
-      throw new RowProblem(
-        `unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`,
-      );
-    const statedIso3 = raw.partner_iso3.trim();
-    if (statedIso3 !== '' && statedIso3 !== partner.iso3) {
-      throw new RowProblem(
-        `partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${partnerCode} to ${partner.iso3}`,
-      );
-    }
+    const { code: partnerCode } = codes.partner(raw);
     return {
       year,
       hs6,
@@ -125,8 +141,7 @@ const MONTH_PERIOD = /^(\d{4})-(\d{2})$/;
  */
 export function normalizeMonthlyTrade(csv: CsvFile, ref: TradeReference): Normalized<TradeFlow> {
   requireColumns(csv, MONTHLY_COLUMNS);
-  const byCode = new Map(ref.countries.filter((c) => c.comtrade_code !== null).map((c) => [c.comtrade_code!, c]));
-  const basketCodes = new Set(ref.basket.map((b) => b.hs6));
+  const codes = tradeCodes(ref);
   return normalizeRows(tradeFlows.name, originsOf(csv), ({ raw }): TradeFlow => {
     const period = required(raw, 'period');
     const m = MONTH_PERIOD.exec(period);
@@ -142,21 +157,8 @@ export function normalizeMonthlyTrade(csv: CsvFile, ref: TradeReference): Normal
         `reporter ${raw.reporter} flow ${raw.flow}: the monthly series holds US imports only (USA, M)`,
       );
     }
-    const hs6 = required(raw, 'cmd_code');
-    if (!basketCodes.has(hs6))
-      throw new RowProblem(`HS code ${hs6} is not in the basket (data-schemas/reference/basket.csv)`);
-    const partnerCode = required(raw, 'partner_code');
-    const partner = byCode.get(partnerCode);
-    if (!partner)
-      throw new RowProblem(
-        `unknown partner code ${partnerCode}: not a Comtrade code in data-schemas/reference/countries.csv`,
-      );
-    const statedIso3 = raw.partner_iso3.trim();
-    if (statedIso3 !== '' && statedIso3 !== partner.iso3) {
-      throw new RowProblem(
-        `partner_iso3 ${statedIso3} contradicts countries.csv, which maps code ${partnerCode} to ${partner.iso3}`,
-      );
-    }
+    const hs6 = codes.basketCode(raw, 'cmd_code');
+    const { code: partnerCode, country: partner } = codes.partner(raw);
     return {
       ...MART_CONSTANTS,
       source_id: 'COMTRADE_MONTHLY_USA_CHN',
