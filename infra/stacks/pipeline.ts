@@ -198,6 +198,18 @@ export class PipelineStack extends Stack {
       }),
     );
 
+    /** Athena queries in the pipeline's workgroup over every catalog table (and Lake Formation's read, when it governs them). */
+    const grantPipelineQueries = (fn: lambda.IFunction) => {
+      grantAthenaQueries(fn.role!, {
+        workGroup: names.workGroup('pipeline'),
+        database: catalog.database,
+        tables: catalog.tables.values(),
+        lakeBucket,
+        results: { bucket: athenaResultsBucket, prefix: 'pipeline/' },
+      });
+      if (config.lakeFormation) grantLakeFormationRead(fn.role as iam.Role, catalog.database);
+    };
+
     this.metricsFunction = this.handler('Metrics', {
       name: 'metrics',
       description:
@@ -211,14 +223,7 @@ export class PipelineStack extends Stack {
       memorySize: 512,
       bundleFiles: { 'sql/metrics': 'sql/metrics' },
     });
-    grantAthenaQueries(this.metricsFunction.role!, {
-      workGroup: names.workGroup('pipeline'),
-      database: catalog.database,
-      tables: catalog.tables.values(),
-      lakeBucket,
-      results: { bucket: athenaResultsBucket, prefix: 'pipeline/' },
-    });
-    if (config.lakeFormation) grantLakeFormationRead(this.metricsFunction.role as iam.Role, catalog.database);
+    grantPipelineQueries(this.metricsFunction);
     grantObjects(
       this.metricsFunction.role!,
       lakeBucket,
@@ -259,14 +264,7 @@ export class PipelineStack extends Stack {
       },
     });
     // Every page's rows come from Athena, as the metrics do.
-    grantAthenaQueries(this.reportFunction.role!, {
-      workGroup: names.workGroup('pipeline'),
-      database: catalog.database,
-      tables: catalog.tables.values(),
-      lakeBucket,
-      results: { bucket: athenaResultsBucket, prefix: 'pipeline/' },
-    });
-    if (config.lakeFormation) grantLakeFormationRead(this.reportFunction.role as iam.Role, catalog.database);
+    grantPipelineQueries(this.reportFunction);
     grantObjects(
       this.reportFunction.role!,
       lakeBucket,
