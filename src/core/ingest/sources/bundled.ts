@@ -44,23 +44,13 @@ const CITATIONS_FILE = 'SOURCES.md';
 const TRADE_FILE = /^us_imports_by_partner_hs6\.csv$/;
 const USGS_FILE = /^usgs_mcs\d{4}_world_production\.csv$/;
 const MONTHLY_TRADE_FILE = /^comtrade_monthly_us_imports_from_[a-z]+_[\d_]+\.csv$/;
-const [TRADE_FLOWS, PRODUCTION, SOURCES, COUNTRIES, PARTNER_GROUPS, BASKET, WORLD_TRADE, SCREEN_FRAMEWORKS] = [
-  tradeFlows,
-  production,
-  sources,
-  countries,
-  partnerGroups,
-  basket,
-  worldTrade,
-  screenFrameworks,
-];
 /** Reference CSVs and the tables they fill; their header is the table's column list. */
 const REFERENCE_FILES: readonly [string, TableDef][] = [
-  ['countries.csv', COUNTRIES],
-  ['partner_groups.csv', PARTNER_GROUPS],
-  ['basket.csv', BASKET],
-  ['screen_frameworks.csv', SCREEN_FRAMEWORKS],
-  ['sources.csv', SOURCES],
+  ['countries.csv', countries],
+  ['partner_groups.csv', partnerGroups],
+  ['basket.csv', basket],
+  ['screen_frameworks.csv', screenFrameworks],
+  ['sources.csv', sources],
 ];
 
 export interface BundledOptions {
@@ -178,8 +168,8 @@ async function readBundled(store: ObjectStore, opts: BundledOptions, trade: Trad
     ]),
   );
 
-  const settledCountries = settle<CountryRow>(COUNTRIES, reference.get(countries.name)!);
-  const settledBasket = settle<BasketRow>(BASKET, reference.get(basket.name)!);
+  const settledCountries = settle<CountryRow>(countries, reference.get(countries.name)!);
+  const settledBasket = settle<BasketRow>(basket, reference.get(basket.name)!);
   const countryRows = settledCountries.rows.map((c) => c.row);
 
   const asOfYear = new Date(opts.asOf ?? Date.now()).getUTCFullYear();
@@ -252,13 +242,13 @@ async function readBundled(store: ObjectStore, opts: BundledOptions, trade: Trad
     inputs,
     derived: derivedCitations.length + derivedWorld,
     tables: [
-      await covered(PRODUCTION, settle(PRODUCTION, productionRows)),
-      await covered(SOURCES, settle(SOURCES, citations)),
-      await covered(COUNTRIES, settledCountries),
-      await covered(PARTNER_GROUPS, settle(PARTNER_GROUPS, reference.get(partnerGroups.name)!)),
-      await covered(BASKET, settledBasket),
-      await covered(WORLD_TRADE, settle(WORLD_TRADE, world)),
-      await covered(SCREEN_FRAMEWORKS, settle(SCREEN_FRAMEWORKS, reference.get(screenFrameworks.name)!)),
+      await covered(production, settle(production, productionRows)),
+      await covered(sources, settle(sources, citations)),
+      await covered(countries, settledCountries),
+      await covered(partnerGroups, settle(partnerGroups, reference.get(partnerGroups.name)!)),
+      await covered(basket, settledBasket),
+      await covered(worldTrade, settle(worldTrade, world)),
+      await covered(screenFrameworks, settle(screenFrameworks, reference.get(screenFrameworks.name)!)),
     ],
   };
 }
@@ -272,16 +262,16 @@ async function* tradeParts(store: ObjectStore, trade: TradeSpill): AsyncGenerato
   const part = (settled: Settled, coverages: SettledTable['coverages']): SourcePart => ({
     inputs: [],
     derived: 0,
-    tables: [{ table: TRADE_FLOWS, settled, coverages }],
+    tables: [{ table: tradeFlows, settled, coverages }],
   });
   for await (const { values, candidates } of trade.spill.partitions()) {
-    yield part(settle(TRADE_FLOWS, { candidates, rejects: [] }), [
-      { table: TRADE_FLOWS, partitions: [values], owns: () => true },
+    yield part(settle(tradeFlows, { candidates, rejects: [] }), [
+      { table: tradeFlows, partitions: [values], owns: () => true },
     ]);
   }
   for (const rejects of trade.rejects.splice(0)) yield part({ rows: [], rejects, duplicates: 0 }, []);
-  const stored = await ownedCoverage(store, TRADE_FLOWS, [], () => true, ownPartitions(TRADE_FLOWS));
-  const emptied = stored.partitions.filter((p) => !trade.spill.has(partitionPath(TRADE_FLOWS, p)));
+  const stored = await ownedCoverage(store, tradeFlows, [], () => true, ownPartitions(tradeFlows));
+  const emptied = stored.partitions.filter((p) => !trade.spill.has(partitionPath(tradeFlows, p)));
   if (emptied.length > 0) yield part({ rows: [], rejects: [], duplicates: 0 }, [{ ...stored, partitions: emptied }]);
 }
 
@@ -302,7 +292,7 @@ export const bundledSource = (opts: Omit<BundledOptions, 'onProgress'> = {}): In
   // partition: memory holds one batch of the trade mart while reading it, one partition while writing.
   async *collect(ctx) {
     const scratch = stagingScratchKey(lakePrefix.ingestStaging(BUNDLED_SOURCE), ctx.runId, 'trade-spill/');
-    const trade: TradeSpill = { spill: new PartitionSpill(ctx.store, TRADE_FLOWS, scratch), rejects: [] };
+    const trade: TradeSpill = { spill: new PartitionSpill(ctx.store, tradeFlows, scratch), rejects: [] };
     yield await readBundled(ctx.store, { ...opts, asOf: ctx.at, onProgress: ctx.progress }, trade);
     yield* tradeParts(ctx.store, trade);
   },
