@@ -7,7 +7,7 @@ import { describeMachine } from './harness/machine.ts';
 import { BenchSetupError, requireGnuTime } from './harness/measure.ts';
 import { readResults, writeResults, type BenchResults, type StageReport } from './harness/results.ts';
 import { figureOf, type FigureResult } from './harness/stage.ts';
-import { REPO } from './stages/context.ts';
+import { REPO, removeCompiledScripts } from './stages/context.ts';
 import { bundledStage } from './stages/bundled.ts';
 import { ingestStage } from './stages/ingest.ts';
 import { startupStage } from './stages/startup.ts';
@@ -137,52 +137,57 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const runsFor = (rows: number) => (rows >= o.largeFrom ? o.runsLarge : o.runs);
   const want = (s: StageName) => o.stages.includes(s);
 
-  // `scaling` measures nothing itself: its figures come from the metrics and ingest stages at both sizes.
-  const sized = async (rows: number) => {
-    const data = await ensureGenerated({ rows, years: o.years, dir: join(o.work, `rows-${rows}`), log: o.log });
-    return { work: o.work, runs: runsFor(rows), log: o.log, data };
-  };
-  for (const rows of want('startup') || want('metrics') || want('ingest') ? o.sizes : []) {
-    const ctx = await sized(rows);
-    const { data } = ctx;
-    if (want('startup') && rows === o.sizes[0]) {
-      o.log('start-up of the CLI');
+  try {
+    // `scaling` measures nothing itself: its figures come from the metrics and ingest stages at both sizes.
+    const sized = async (rows: number) => {
+      const data = await ensureGenerated({ rows, years: o.years, dir: join(o.work, `rows-${rows}`), log: o.log });
+      return { work: o.work, runs: runsFor(rows), log: o.log, data };
+    };
+    for (const rows of want('startup') || want('metrics') || want('ingest') ? o.sizes : []) {
+      const ctx = await sized(rows);
+      const { data } = ctx;
+      if (want('startup') && rows === o.sizes[0]) {
+        o.log('start-up of the CLI');
+        stages.push({
+          ...(await startupStage({ ...ctx, runs: Math.max(ctx.runs, o.startupRuns) })),
+          sizeLabel: `the ${sizeLabel(data.rows, data.annualRows)} lake`,
+        });
+      }
+      if (want('metrics')) {
+        o.log(`metrics at ${sizeLabel(data.rows, data.annualRows)}`);
+        stages.push({ ...(await metricsStage(ctx)), sizeLabel: sizeLabel(data.rows, data.annualRows) });
+      }
+      if (want('ingest')) {
+        const label = `${data.rawMonthlyRows.toLocaleString('en-US')} raw monthly records (${data.badRows.toLocaleString('en-US')} defective across all periods)`;
+        o.log(`ingest of ${label}`);
+        stages.push({ ...(await ingestStage(ctx)), sizeLabel: label });
+      }
+    }
+    if (want('bundled')) {
+      o.log(`bundled ingest of a ${o.bundledSize.toLocaleString('en-US')}-row trade mart`);
       stages.push({
-        ...(await startupStage({ ...ctx, runs: Math.max(ctx.runs, o.startupRuns) })),
-        sizeLabel: `the ${sizeLabel(data.rows, data.annualRows)} lake`,
+        ...(await bundledStage({ work: o.work, runs: runsFor(o.bundledSize), log: o.log }, o.bundledSize)),
+        sizeLabel: `${o.bundledSize.toLocaleString('en-US')}-row trade mart`,
       });
     }
-    if (want('metrics')) {
-      o.log(`metrics at ${sizeLabel(data.rows, data.annualRows)}`);
-      stages.push({ ...(await metricsStage(ctx)), sizeLabel: sizeLabel(data.rows, data.annualRows) });
+    if (want('refresh')) {
+      const ctx = await sized(o.refreshSize);
+      o.log(`refresh vs rebuild at ${ctx.data.rows.toLocaleString('en-US')} monthly rows`);
+      stages.push({
+        ...(await refreshStage(ctx)),
+        sizeLabel: `${ctx.data.rows.toLocaleString('en-US')} monthly rows, one more month`,
+      });
     }
-    if (want('ingest')) {
-      const label = `${data.rawMonthlyRows.toLocaleString('en-US')} raw monthly records (${data.badRows.toLocaleString('en-US')} defective across all periods)`;
-      o.log(`ingest of ${label}`);
-      stages.push({ ...(await ingestStage(ctx)), sizeLabel: label });
+    if (want('report')) {
+      for (const rows of o.sizes) {
+        const size: ReportSize = { products: o.reportProducts, rows, years: o.years };
+        o.log(`report with ${size.products} product pages from ${rows.toLocaleString('en-US')} monthly rows`);
+        stages.push(await reportStage({ work: o.work, runs: runsFor(rows), log: o.log }, size));
+      }
     }
-  }
-  if (want('bundled')) {
-    o.log(`bundled ingest of a ${o.bundledSize.toLocaleString('en-US')}-row trade mart`);
-    stages.push({
-      ...(await bundledStage({ work: o.work, runs: runsFor(o.bundledSize), log: o.log }, o.bundledSize)),
-      sizeLabel: `${o.bundledSize.toLocaleString('en-US')}-row trade mart`,
-    });
-  }
-  if (want('refresh')) {
-    const ctx = await sized(o.refreshSize);
-    o.log(`refresh vs rebuild at ${ctx.data.rows.toLocaleString('en-US')} monthly rows`);
-    stages.push({
-      ...(await refreshStage(ctx)),
-      sizeLabel: `${ctx.data.rows.toLocaleString('en-US')} monthly rows, one more month`,
-    });
-  }
-  if (want('report')) {
-    for (const rows of o.sizes) {
-      const size: ReportSize = { products: o.reportProducts, rows, years: o.years };
-      o.log(`report with ${size.products} product pages from ${rows.toLocaleString('en-US')} monthly rows`);
-      stages.push(await reportStage({ work: o.work, runs: runsFor(rows), log: o.log }, size));
-    }
+  } finally {
+    // A test worker ends by a signal, and a process's exit handlers do not run then.
+    removeCompiledScripts();
   }
 
   const measuredAt = new Date().toISOString();

@@ -1,5 +1,5 @@
 import { INGEST_HEAP_MB } from '../../infra/lambda-budgets.ts';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
@@ -26,7 +26,8 @@ let compiled: string | undefined;
  * The contenders and the harness's local Comtrade API, compiled once per bench process with the CLI's build
  * options: each starts as plain JavaScript, as the CLI does (npm run build), so neither side of a comparison
  * pays for compiling TypeScript at start-up (under tsx a contender spent ~1.5 s of CPU on it, cold). The
- * folder is in the checkout (the code finds the project's files from where it runs) and removed at exit.
+ * folder is in the checkout (the code finds the project's files from where it runs) and removed when the
+ * benchmark run ends (removeCompiledScripts), or else at exit.
  */
 function compiledScripts(): string {
   if (compiled) return compiled;
@@ -34,6 +35,12 @@ function compiledScripts(): string {
   const entries = [...contenders.map((f) => bench(`contenders/${f}`)), bench('harness/comtrade-api.ts')];
   compiled = compileForThisProcess(join(REPO, 'bench', 'work'), entries, bench('')) as string;
   return compiled;
+}
+
+/** Remove the compiled scripts, if any; the next compiledScript compiles them again. */
+export function removeCompiledScripts(): void {
+  if (compiled) rmSync(compiled, { recursive: true, force: true });
+  compiled = undefined;
 }
 
 /** A benchmark script of the harness (`contenders/x.ts`, `harness/y.ts`), compiled: the file node runs. */

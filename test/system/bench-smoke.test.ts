@@ -8,6 +8,7 @@ import { metricTables } from '../../data-schemas/metrics.ts';
 import { generate } from '../../bench/generate.ts';
 import { COMTRADE_FIELDS } from '../../src/core/ingest/sources/comtrade.ts';
 import { DEFAULTS, runBench, SMOKE, STAGES } from '../../bench/run.ts';
+import { REPO } from '../../bench/stages/context.ts';
 import type { BenchResults } from '../../bench/harness/results.ts';
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
@@ -77,9 +78,15 @@ describe('bench data generator', () => {
   });
 });
 
+/** The harness's compiled scripts (bench/stages/context.ts) in the checkout's bench/work/. */
+const compiledFolders = async (): Promise<string[]> =>
+  (await readdir(join(REPO, 'bench', 'work')).catch(() => [] as string[])).filter((f) => f.startsWith('.compiled-'));
+
 describe('bench harness smoke run', () => {
   let results: BenchResults;
+  let compiledBefore: string[];
   beforeAll(async () => {
+    compiledBefore = await compiledFolders();
     results = await runBench({
       ...DEFAULTS,
       ...SMOKE,
@@ -146,6 +153,10 @@ describe('bench harness smoke run', () => {
       expect(c, `${c.table}: chainwatch vs ${c.b}`).toMatchObject({ ok: true, onlyInA: 0, onlyInB: 0, differing: 0 });
       expect(c.worst).toBeLessThanOrEqual(1e-9);
     }
+  });
+
+  it('leaves no compiled scripts behind in bench/work/ (a test worker ends by a signal, without exit handlers)', async () => {
+    expect(await compiledFolders()).toEqual(compiledBefore);
   });
 
   it('writes results.md and results.json with every figure, the machine, the date and the command', async () => {
