@@ -4,10 +4,10 @@
  * evaluator), who it notifies, every alarm, the failed-run notice, the dashboard, the stack outputs
  * the smoke check reads, and the Lake Formation option.
  */
-import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
+import { appSynthesizer } from '../support/synth-app.ts';
+import type { ChainwatchApp } from '../../infra/build-app.ts';
 import {
   DIMENSION,
   OPERATOR_NAMESPACE,
@@ -18,15 +18,7 @@ import {
 import { ACCOUNT, REGION } from '../support/cfn-resolve.ts';
 import { AppPolicies, decide } from '../support/iam-evaluate.ts';
 
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
-  string,
-  unknown
->;
-const synthesize = (context: Record<string, unknown> = {}): ChainwatchApp =>
-  buildApp({
-    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context },
-    builtinCloudFormationValidation: false,
-  });
+const synthesize = appSynthesizer();
 
 type Resource = { Type: string; Properties: Record<string, any> };
 const resourcesOf = (t: Template, type: string) => t.findResources(type) as Record<string, Resource>;

@@ -4,10 +4,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appSynthesizer, assemblyFolders } from '../support/synth-app.ts';
 import { allTables, col, defineTable, tableByName, tablePrefix } from '../../data-schemas/index.ts';
 import { metricManifestFolder } from '../../src/core/lake/layout.ts';
 import { ENV } from '../../src/core/env.ts';
-import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
+import type { ChainwatchApp } from '../../infra/build-app.ts';
 import { readConfig } from '../../infra/config.ts';
 import { glueColumnsOf, gluePartitionKeysOf } from '../../infra/glue-columns.ts';
 import { INGEST_HEAP_MB, INGEST_MEMORY_MB } from '../../infra/lambda-budgets.ts';
@@ -21,15 +22,8 @@ import { ACTIONS_WITHOUT_RESOURCE_SCOPE, LAMBDA_RUNTIME } from '../../infra/stac
  * CloudFormation validation is off here to keep this fast; test/system/infra-synth.test.ts runs the real
  * `cdk synth` with both.
  */
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
-  string,
-  unknown
->;
-const synthesize = (context: Record<string, unknown> = {}): ChainwatchApp =>
-  buildApp({
-    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context },
-    builtinCloudFormationValidation: false,
-  });
+const synthesize = appSynthesizer();
+const assemblyFolder = assemblyFolders();
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 const resourcesOf = (t: Template, type: string): Resources => t.findResources(type) as Resources;
@@ -243,11 +237,15 @@ describe('catalog', () => {
       ...tradeFlows,
       schema: tradeFlows.schema.extend({ freight_usd: col.double('Freight and insurance, US dollars.') }),
     });
-    const stack = new CatalogStack(new App({ builtinCloudFormationValidation: false }), 'changed', {
-      config: readConfig(() => undefined),
-      names: resourceNames('dev'),
-      tables: [changed],
-    });
+    const stack = new CatalogStack(
+      new App({ builtinCloudFormationValidation: false, outdir: assemblyFolder() }),
+      'changed',
+      {
+        config: readConfig(() => undefined),
+        names: resourceNames('dev'),
+        tables: [changed],
+      },
+    );
     const columns = glueTable(Template.fromStack(stack), 'trade_flows').StorageDescriptor.Columns;
     expect(columns.at(-1)).toEqual({
       Name: 'freight_usd',

@@ -6,19 +6,16 @@
  * (test/support/iam-evaluate.ts). moto does not evaluate IAM, so this is where a missing Glue or
  * Athena permission shows up before a deploy does.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appSynthesizer } from '../support/synth-app.ts';
 import { allTables, tablePrefix } from '../../data-schemas/index.ts';
 import { LEASE_KEY } from '../../src/core/lake/layout.ts';
-import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
+import type { ChainwatchApp } from '../../infra/build-app.ts';
 import { metricManifestKey, metricVersionPrefix } from '../../src/core/lake/layout.ts';
 import { ACCOUNT, PARTITION, REGION } from '../support/cfn-resolve.ts';
 import { AppPolicies, decide, type Decision, type Principal } from '../support/iam-evaluate.ts';
 
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
-  string,
-  unknown
->;
+const synthesize = appSynthesizer();
 
 /** Where each requirement is documented. */
 const DOC = {
@@ -111,10 +108,7 @@ const PIPELINE = 'chainwatch-dev-pipeline';
 const CATALOG = 'chainwatch-dev-catalog';
 
 beforeAll(() => {
-  built = buildApp({
-    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], comtradeApiKeyParameter: '/chainwatch/dev/comtrade' },
-    builtinCloudFormationValidation: false,
-  });
+  built = synthesize({ comtradeApiKeyParameter: '/chainwatch/dev/comtrade' });
   policies = new AppPolicies(built.app);
 });
 

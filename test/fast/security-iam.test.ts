@@ -6,15 +6,12 @@
  * no lake object at all, and it alone may switch the site's key value store. No Lambda gets a secret in
  * its environment: only the name of an SSM parameter.
  */
-import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type ChainwatchApp } from '../../infra/build-app.ts';
+import { appSynthesizer } from '../support/synth-app.ts';
+import type { ChainwatchApp } from '../../infra/build-app.ts';
 
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
-  string,
-  unknown
->;
+const synthesize = appSynthesizer();
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -42,10 +39,7 @@ let writes: Map<string, { description: string; patterns: string[] }>;
 let statementsOf: Map<string, Statement[]>;
 
 beforeAll(() => {
-  built = buildApp({
-    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], comtradeApiKeyParameter: '/chainwatch/dev/comtrade' },
-    builtinCloudFormationValidation: false,
-  });
+  built = synthesize({ comtradeApiKeyParameter: '/chainwatch/dev/comtrade' });
   pipeline = Template.fromStack(built.pipeline);
   // A role's permissions are its inline policy and any managed policy attached to it: CDK moves
   // statements into an overflow managed policy once the inline one outgrows its size limit.
