@@ -1,6 +1,5 @@
 import { lakePrefix, PART_FILE } from '../../core/lake/layout.ts';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 // The compiled CLI bundles this package's JavaScript (scripts/build.mjs): loaded from node_modules, its
 // 120 CommonJS files cost about 0.1 s of every `chainwatch query`'s start-up (docs/benchmarks.md).
@@ -20,6 +19,7 @@ import { readBytes } from '../../core/read-bytes.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import type { ViewFiles } from './duckdb-views.ts';
 import { literalPattern, sqlIdent, sqlString } from './sql-literals.ts';
+import { newSessionFolder } from './work-folder.ts';
 import type { FileTarget, QueryEngine, QueryResult, Row, SqlValue } from '../../core/seams/query-engine.ts';
 
 /**
@@ -247,7 +247,7 @@ export class DuckDBQueryEngine implements QueryEngine {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const typeChecker = await instance.connect();
-    const workDir = await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-'));
+    const workDir = await newSessionFolder();
     const engine = new DuckDBQueryEngine(instance, connection, typeChecker, lakeRoot, store, workDir, readOnly);
     try {
       await configure(connection);
@@ -587,9 +587,9 @@ export class DuckDBQueryEngine implements QueryEngine {
     return result;
   }
 
-  /** For a store without local files (S3): COPY to a temp file, then put its bytes. */
+  /** For a store without local files (S3): COPY to a temp file in the session's folder, then put its bytes. */
   private async putThroughTempFile(key: string, copyTo: (file: string) => Promise<void>): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), 'chainwatch-duckdb-'));
+    const dir = await mkdtemp(join(this.workDir, 'put-'));
     try {
       const file = join(dir, PART_FILE);
       await copyTo(file);
