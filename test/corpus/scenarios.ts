@@ -8,7 +8,6 @@
  * command crashed and every row its lake read is accounted for.
  */
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -67,15 +66,24 @@ async function measured(sb: Sandbox, lake: string): Promise<void> {
  * --out folders): made once by the same commands (ingest, then metrics) in a sandbox of its own, then copied into
  * each case's sandbox (a lake holds no path of its own), so each case still runs against a lake of its own.
  */
-let measuredOnce: Promise<string> | undefined;
+let measuredOnce: Promise<Sandbox> | undefined;
 async function measuredCopy(sb: Sandbox, lake: string): Promise<void> {
   measuredOnce ??= Sandbox.create().then(async (own) => {
-    process.once('exit', () => rmSync(own.root, { recursive: true, force: true }));
     await measured(own, own.path('lake'));
-    return own.path('lake');
+    return own;
   });
-  await cp(await measuredOnce, lake, { recursive: true });
+  await cp((await measuredOnce).path('lake'), lake, { recursive: true });
   sb.account(lake);
+}
+
+/**
+ * Remove the measured lake's sandbox: call once the cases have run. (At the process's exit would be too late: a
+ * test worker ends by a signal, without running exit handlers, and each run left one in the temp folder.)
+ */
+export async function disposeMeasuredLake(): Promise<void> {
+  const own = await measuredOnce?.catch(() => undefined);
+  measuredOnce = undefined;
+  await own?.dispose();
 }
 
 /** A lake beside the case's lake, from a 3-row trade file: a glob that matched it would read the wrong numbers. */

@@ -5,14 +5,23 @@
  * commands (ingest → metrics → report), so they are in the system lane; the input cases are in
  * test/fast/corpus.test.ts. The summary is written to test/corpus/SCENARIO-RESULTS.md.
  */
-import { describe, expect, it } from 'vitest';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, type Result, writeResults } from '../corpus/results.ts';
 import { Sandbox } from '../corpus/sandbox.ts';
-import { SCENARIOS } from '../corpus/scenarios.ts';
+import { disposeMeasuredLake, SCENARIOS } from '../corpus/scenarios.ts';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
 import { scaled } from '../support/slowdown.ts';
 
 const results: Result[] = [];
+/** The sandboxes in the temp folder before the cases: the cases must leave none of their own behind. */
+let sandboxesBefore: string[];
+const sandboxes = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('chainwatch-scenario-'));
+beforeAll(async () => {
+  sandboxesBefore = await sandboxes();
+});
+afterAll(disposeMeasuredLake);
 
 const INTRO = [
   '# Bad-input corpus: scenario families',
@@ -87,5 +96,10 @@ describe('bad-input corpus: scenario families', () => {
   it('writes test/corpus/SCENARIO-RESULTS.md: no crash, no row unaccounted for, no user file deleted', () => {
     expect(results).toHaveLength(SCENARIOS.length);
     writeResults('SCENARIO-RESULTS.md', INTRO, results);
+  });
+
+  it('leaves no sandbox in the temp folder, the shared measured lake included, once it is removed', async () => {
+    await disposeMeasuredLake();
+    expect(await sandboxes()).toEqual(sandboxesBefore);
   });
 });
