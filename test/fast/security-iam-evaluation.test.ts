@@ -155,33 +155,36 @@ const expectEvaluation = async (principal: Principal, needs: Need[], mustNot: Mu
   return { allowed, denied };
 };
 
+/**
+ * What a function that queries Athena in the pipeline's workgroup needs (the metrics and the report): run and
+ * follow its queries (`why`), read the catalog of `tables` and their files, and write the query results.
+ */
+const pipelineQueryNeeds = (why: string, tables: string[]): Need[] => [
+  {
+    why,
+    doc: DOC.athenaWorkgroup,
+    pairs: each(
+      ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+      [workGroup('pipeline')],
+    ),
+  },
+  ...glueNeeds(tables),
+  {
+    why: 'Athena reads the table files with the caller’s credentials',
+    doc: DOC.athenaS3,
+    pairs: [
+      ...each(['s3:GetBucketLocation', 's3:ListBucket'], [s3('lake')]),
+      ...each(['s3:GetObject'], tableFiles(tables)),
+    ],
+  },
+  resultsNeeds('pipeline/'),
+];
+
 describe('IAM evaluation of the synthesized roles', () => {
   it('metrics: runs the metric SQL on Athena and writes only metric tables', async () => {
     const tables = allTables.map((t) => t.name);
     const needs: Need[] = [
-      {
-        why: 'run, poll, read and stop queries in the pipeline workgroup',
-        doc: DOC.athenaWorkgroup,
-        pairs: each(
-          [
-            'athena:StartQueryExecution',
-            'athena:GetQueryExecution',
-            'athena:GetQueryResults',
-            'athena:StopQueryExecution',
-          ],
-          [workGroup('pipeline')],
-        ),
-      },
-      ...glueNeeds(tables),
-      {
-        why: 'Athena reads the table files with the caller’s credentials',
-        doc: DOC.athenaS3,
-        pairs: [
-          ...each(['s3:GetBucketLocation', 's3:ListBucket'], [s3('lake')]),
-          ...each(['s3:GetObject'], tableFiles(tables)),
-        ],
-      },
-      resultsNeeds('pipeline/'),
+      ...pipelineQueryNeeds('run, poll, read and stop queries in the pipeline workgroup', tables),
       {
         why: 'UNLOAD writes the metric rows into a new version folder of the table',
         doc: DOC.athenaUnload,
@@ -324,29 +327,7 @@ describe('IAM evaluation of the synthesized roles', () => {
     );
     const tables = allTables.map((t) => t.name);
     const needs: Need[] = [
-      {
-        why: 'ask Athena for every page’s rows in the pipeline workgroup',
-        doc: DOC.athenaWorkgroup,
-        pairs: each(
-          [
-            'athena:StartQueryExecution',
-            'athena:GetQueryExecution',
-            'athena:GetQueryResults',
-            'athena:StopQueryExecution',
-          ],
-          [workGroup('pipeline')],
-        ),
-      },
-      ...glueNeeds(tables),
-      {
-        why: 'Athena reads the table files with the caller’s credentials',
-        doc: DOC.athenaS3,
-        pairs: [
-          ...each(['s3:GetBucketLocation', 's3:ListBucket'], [s3('lake')]),
-          ...each(['s3:GetObject'], tableFiles(tables)),
-        ],
-      },
-      resultsNeeds('pipeline/'),
+      ...pipelineQueryNeeds('ask Athena for every page’s rows in the pipeline workgroup', tables),
       {
         why: 'read the tables, manifests and source states it reports on',
         doc: DOC.s3Actions,
