@@ -155,9 +155,23 @@ const expectEvaluation = async (principal: Principal, needs: Need[], mustNot: Mu
   return { allowed, denied };
 };
 
+/** What any Athena caller needs to query `tables`: their catalog, their files, and its results prefix. */
+const tableQueryNeeds = (tables: string[], resultsPrefix: string): Need[] => [
+  ...glueNeeds(tables),
+  {
+    why: 'Athena reads the table files with the caller’s credentials',
+    doc: DOC.athenaS3,
+    pairs: [
+      ...each(['s3:GetBucketLocation', 's3:ListBucket'], [s3('lake')]),
+      ...each(['s3:GetObject'], tableFiles(tables)),
+    ],
+  },
+  resultsNeeds(resultsPrefix),
+];
+
 /**
  * What a function that queries Athena in the pipeline's workgroup needs (the metrics and the report): run and
- * follow its queries (`why`), read the catalog of `tables` and their files, and write the query results.
+ * follow its queries (`why`), and what any caller needs to query `tables`.
  */
 const pipelineQueryNeeds = (why: string, tables: string[]): Need[] => [
   {
@@ -168,16 +182,7 @@ const pipelineQueryNeeds = (why: string, tables: string[]): Need[] => [
       [workGroup('pipeline')],
     ),
   },
-  ...glueNeeds(tables),
-  {
-    why: 'Athena reads the table files with the caller’s credentials',
-    doc: DOC.athenaS3,
-    pairs: [
-      ...each(['s3:GetBucketLocation', 's3:ListBucket'], [s3('lake')]),
-      ...each(['s3:GetObject'], tableFiles(tables)),
-    ],
-  },
-  resultsNeeds('pipeline/'),
+  ...tableQueryNeeds(tables, 'pipeline/'),
 ];
 
 describe('IAM evaluation of the synthesized roles', () => {
@@ -559,16 +564,7 @@ describe('IAM evaluation of the synthesized roles', () => {
           [arn('athena', 'datacatalog/AwsDataCatalog')],
         ),
       },
-      ...glueNeeds(tables),
-      {
-        why: 'Athena reads the table files with the caller’s credentials',
-        doc: DOC.athenaS3,
-        pairs: [
-          ...each(['s3:GetBucketLocation', 's3:ListBucket'], [s3('lake')]),
-          ...each(['s3:GetObject'], tableFiles(tables)),
-        ],
-      },
-      resultsNeeds('analysts/'),
+      ...tableQueryNeeds(tables, 'analysts/'),
     ];
     const mustNot: MustNot[] = [
       {
