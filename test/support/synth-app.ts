@@ -11,8 +11,8 @@ const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.met
 
 /**
  * Cloud assembly folders for one test file, all removed when the file's tests end. CDK synthesizes an app given
- * no `outdir` into a new `cdk.out*` folder in the temp folder and never removes it: a run of the template tests
- * left eight there.
+ * no `outdir` into a new `cdk.out*` folder in the temp folder and never removes it: the four template test files
+ * left 14 there per run.
  */
 export function assemblyFolders(): () => string {
   let root: string | undefined;
