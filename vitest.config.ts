@@ -29,6 +29,7 @@ export default defineConfig({
           hookTimeout: 60_000 * slowdown,
           pool: 'forks',
           isolate: false,
+          setupFiles: ['test/support/file-scope.ts'],
         },
       },
       {
@@ -39,6 +40,10 @@ export default defineConfig({
           hookTimeout: 240_000 * slowdown,
           pool: 'forks',
           globalSetup: ['test/support/moto-pool.ts'],
+          // Files share their worker processes, as in the fast lane: a file no longer loads the AWS SDK, DuckDB
+          // and vega anew (docs/architecture.md, "Shared worker processes").
+          isolate: false,
+          setupFiles: ['test/support/file-scope.ts'],
         },
       },
     ],
