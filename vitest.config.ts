@@ -40,10 +40,8 @@ export default defineConfig({
           hookTimeout: 240_000 * slowdown,
           pool: 'forks',
           globalSetup: ['test/support/moto-pool.ts'],
-          // Files share their worker processes, as in the fast lane: a file no longer loads the AWS SDK, DuckDB
-          // and vega anew (docs/architecture.md, "Shared worker processes").
-          isolate: false,
-          setupFiles: ['test/support/file-scope.ts'],
+          // Each file in a process of its own: sources that keep what they read of the environment at first use
+          // (a Lambda's task root) would keep an earlier file's (docs/architecture.md, "Shared worker processes").
         },
       },
     ],
