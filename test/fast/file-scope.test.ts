@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
 
 /**
- * The lanes run their files in shared worker processes (vitest.config.ts, `isolate: false`), so
+ * The fast lane runs its files in shared worker processes (vitest.config.ts, `isolate: false`), so
  * test/support/file-scope.ts puts back what a file changed of the process when it ends. Two files that each
  * change the environment and spy on the console run in one worker: the second must find neither change.
  */
