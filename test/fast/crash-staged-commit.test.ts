@@ -183,6 +183,20 @@ describe('folder store leftovers', () => {
     expect(await readdir(join(dir, 'notes'))).toEqual(['draft.txt.tmp-4194305-dead']);
   });
 
+  it('removes the folders that held only such files, as a delete does; a run killed at its first staged file leaves none', async () => {
+    // Killed while writing the first object of its staging folder: a temp file and no key in the folder.
+    const staged = join(dir, '_staging', 'ingest', 'bundled', 'killed', 'objects', 'curated', 't');
+    await mkdir(staged, { recursive: true });
+    await writeFile(join(staged, 'a.parquet.tmp-4194305-dead'), 'half');
+    expect(await store.list('_staging/')).toEqual([]);
+    expect(await store.removeLeftovers(LAKE_FOLDERS)).toEqual([
+      '_staging/ingest/bundled/killed/objects/curated/t/a.parquet.tmp-4194305-dead',
+    ]);
+    expect(await readdir(dir)).not.toContain('_staging');
+    // A folder with anything else in it stays.
+    expect((await readdir(join(dir, 'curated', 't'))).sort()).toEqual(['a.parquet', 'gone.parquet']);
+  });
+
   it('a delete removes the folders it leaves empty, as in S3, and keeps every folder with something in it', async () => {
     await commitStaged(store, STAGING, 'r1', plan);
     expect(await readdir(dir)).toEqual(['curated']);

@@ -174,10 +174,12 @@ export class FolderObjectStore implements ObjectStore {
    * Delete the temp files of writers that are no longer running (a process killed between writing its
    * temp file and renaming it) under `prefixes`; nothing outside them is looked at, and nothing but a
    * temp name this store makes is removed. A running writer's temp file, this process's included, is
-   * left alone.
+   * left alone. A folder that held only such files goes too (as `delete` does): a run killed while writing the
+   * first file of its staging folder leaves no key there, so nothing else would ever remove the folder.
    */
   async removeLeftovers(prefixes: readonly string[]): Promise<string[]> {
     const removed: string[] = [];
+    const emptied = new Set<string>();
     const walk = async (dir: string): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch((cause: NodeJS.ErrnoException) => {
         if (cause.code === 'ENOENT') return [];
@@ -192,22 +194,27 @@ export class FolderObjectStore implements ObjectStore {
         else if (pid && pid !== process.pid && !isRunning(pid)) {
           await rm(full, { force: true });
           removed.push(relative(this.root, full).split(sep).join('/'));
+          emptied.add(dir);
         }
       }
     };
     for (const prefix of prefixes) await walk(this.path(prefix.replace(/\/$/, '')));
+    await this.removeEmpty(emptied);
     return removed.sort();
   }
 
   /** Delete the keys, and every folder that deleting them left empty (as in S3, a folder is only its keys). */
   async delete(keys: string[]): Promise<void> {
     await Promise.all(keys.map((k) => rm(this.path(k), { force: true })));
-    const folders = new Set(keys.map((k) => dirname(this.path(k))));
-    for (const folder of [...folders].sort((a, b) => b.length - a.length)) await this.removeEmpty(folder);
+    await this.removeEmpty(new Set(keys.map((k) => dirname(this.path(k)))));
   }
 
-  /** Remove `folder` and its parents up to the root while they are empty; a folder with anything in it stays. */
-  private async removeEmpty(folder: string): Promise<void> {
+  /** Remove each folder and its parents up to the root while they are empty; a folder with anything in it stays. */
+  private async removeEmpty(folders: Iterable<string>): Promise<void> {
+    for (const folder of [...folders].sort((a, b) => b.length - a.length)) await this.removeEmptyUp(folder);
+  }
+
+  private async removeEmptyUp(folder: string): Promise<void> {
     for (let dir = folder; relative(this.root, dir) !== '' && !relative(this.root, dir).startsWith('..'); ) {
       try {
         await rmdir(dir);
@@ -301,7 +308,7 @@ export class FolderObjectStore implements ObjectStore {
         return current?.version === version ? await change() : undefined;
       } finally {
         await rm(guard, { force: true });
-        await this.removeEmpty(dirname(path));
+        await this.removeEmpty([dirname(path)]);
       }
     }
     return undefined;
