@@ -3,7 +3,11 @@ import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { assignCountryColours, COUNTRY_PALETTE } from '../../src/core/report/charts/palette.ts';
 import { ChartError } from '../../src/core/report/charts/chart.ts';
-import { startChartRenderer, type ChartRenderer } from '../../src/core/report/charts/chart-renderer.ts';
+import {
+  chartRendererAtFirstChart,
+  startChartRenderer,
+  type ChartRenderer,
+} from '../../src/core/report/charts/chart-renderer.ts';
 import { renderChartSvg } from '../../src/core/report/charts/render.ts';
 import { estimateTextWidth } from '../../src/core/report/charts/text-width.ts';
 import { CHART_SIZES, wrapLines } from '../../src/core/report/charts/theme.ts';
@@ -106,6 +110,30 @@ describe('the chart renderer thread', () => {
     } finally {
       await renderer.close();
     }
+  });
+
+  it('is started at the first chart asked for, once, and closed only if it was started', async () => {
+    const started: ChartRenderer[] = [];
+    const start = () => {
+      const renderer = startChartRenderer();
+      started.push(renderer);
+      return renderer;
+    };
+    const unused = chartRendererAtFirstChart(start);
+    await unused.close();
+    expect(started).toHaveLength(0);
+
+    const renderer = chartRendererAtFirstChart(start);
+    expect(started).toHaveLength(0);
+    try {
+      const spec = bars([{ k: 'a', v: 1 }]);
+      const drawn = await Promise.all([renderer.render('one', spec), renderer.render('two', spec)]);
+      expect(started).toHaveLength(1);
+      expect(drawn).toEqual([await renderChartSvg('one', spec), await renderChartSvg('two', spec)]);
+    } finally {
+      await renderer.close();
+    }
+    await expect(renderer.render('late', bars([]))).rejects.toThrow(/closed/);
   });
 
   it('fails the charts still pending when it is closed, and every chart asked after', async () => {

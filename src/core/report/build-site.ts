@@ -16,7 +16,7 @@ import { emptyWarnings, keepMonthly, keepScreen, type WarningSnapshot } from './
 import { alertsAtom, alertsJson } from './feeds.ts';
 import { siteUrl, type SiteUrl } from './site-url.ts';
 import { figureHtml, renderChart, type RenderedChart, type SiteFile } from './figure.ts';
-import { startChartRenderer, type ChartRenderer } from './charts/chart-renderer.ts';
+import { chartRendererAtFirstChart, type ChartRenderer } from './charts/chart-renderer.ts';
 import { seedHeadlines, worldShareHeadline, type Headline } from './headlines.ts';
 import { pageFrames, type FramedPage, type Mount } from './layout.ts';
 import { compareSectors, loadModel, type SiteModel } from './model.ts';
@@ -430,8 +430,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSummary
   const { engine, store, out, onProgress } = options;
   let writer: ReleaseWriter | undefined;
   let tablesWritten: Promise<PublishedTable[]> | undefined;
-  // Started first: the renderer's thread loads Vega while the model is read.
-  const renderer = startChartRenderer();
+  const renderer = chartRendererAtFirstChart();
   try {
     const site = siteUrl(options.baseUrl);
     const builtAt = options.builtAt ?? new Date();

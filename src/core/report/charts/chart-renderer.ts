@@ -98,6 +98,22 @@ export function startChartRenderer(): ChartRenderer {
 }
 
 /**
+ * A renderer whose thread starts at the first chart asked for. A build reads its model and runs the
+ * product pages' queries first, and the largest of those sorts (every supplier of every product) held the
+ * memory it may use beside Vega's heap at start-up: the build's peak at 10M trade rows (bench/analysis.md).
+ */
+export function chartRendererAtFirstChart(start: () => ChartRenderer = startChartRenderer): ChartRenderer {
+  let started: ChartRenderer | undefined;
+  return {
+    render: (id, spec) => {
+      started ??= start();
+      return started.render(id, spec);
+    },
+    close: async () => started?.close(),
+  };
+}
+
+/**
  * The thread's side: one chart at a time, in the order asked (Vega's SVG def ids are a global counter
  * that each render restarts, so two renders must not interleave).
  */
