@@ -1,9 +1,13 @@
 import { ENV, REPORT_MEMORY_DEFAULT } from '../core/env.ts';
 
 /** `chainwatch <command> --help` for the pipeline commands (query, shell, export-views, serve, smoke print their own). */
-const LAKE = `  --lake <dir|s3://bucket/prefix>  the lake (default .lake/). chainwatch writes only to a new or empty
+const LAKE_WRITER = `the lake (default .lake/). chainwatch writes only to a new or empty
                        folder or a lake it made (it carries _chainwatch-lake.json), one run at a time
   --wait <seconds>     how long to wait for another run writing to the same lake (default 120)`;
+/** ingest and refresh write through the object store: a folder or S3. */
+const LAKE = `  --lake <dir|s3://bucket/prefix>  ${LAKE_WRITER}`;
+/** The steps DuckDB runs read local Parquet: a folder. */
+const LAKE_FOLDER = `  --lake <dir>         ${LAKE_WRITER}`;
 const OUT = `  --out <dir>          site output folder (default site/): a new or empty folder, or the site
                        chainwatch made there; never the checkout, the lake, the data or home folder`;
 const BASE_URL = `  --base-url <url>     the site's public address (https://…/): "cite this chart" and the alert feeds
@@ -16,7 +20,7 @@ export const COMMAND_HELP: Record<string, string> = {
 
 Usage: chainwatch run [--lake <dir>] [--out <dir>] [--data <dir>] [--base-url <url>]
 
-${LAKE}
+${LAKE_FOLDER}
 ${OUT}
   --data <dir>         bundled data folder (default data/bundled)
 ${BASE_URL}
@@ -53,15 +57,16 @@ ${EXIT}`,
 Usage: chainwatch metrics [--lake <dir>] [--force]
 
   --force              recompute every table (default: keep a table whose inputs are unchanged)
-${LAKE}
+${LAKE_FOLDER}
 The lake must be a folder (DuckDB reads local Parquet); chainwatch run or ingest fills it.
 
 ${EXIT}`,
   report: `chainwatch report — build the static report site from the lake
 
-Usage: chainwatch report [--lake <dir|s3://…>] [--out <dir>] [--base-url <url>]
+Usage: chainwatch report [--lake <dir>] [--out <dir>] [--base-url <url>]
 
-${LAKE}
+  --lake <dir>         the lake folder to read (default .lake/): the report only reads it, so it takes
+                       no turn among the runs that write it
 ${OUT}
 ${BASE_URL}
 

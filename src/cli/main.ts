@@ -32,9 +32,9 @@ Commands:
   smoke         after a deploy: run the refresh once in AWS and check the site (--stack <pipeline stack>)
 
 Options:
-  --lake <dir|s3://bucket/prefix>  the lake (default .lake/; metrics need a folder). chainwatch
-                       writes only to a new or empty folder or a lake it made (it carries
-                       _chainwatch-lake.json), one run at a time
+  --lake <dir|s3://bucket/prefix>  the lake (default .lake/; run, metrics and report need a folder).
+                       chainwatch writes only to a new or empty folder or a lake it made (it
+                       carries _chainwatch-lake.json), one run at a time
   --out <dir>          site output folder (default site/): a new or empty folder, or the site
                        chainwatch made there; never the checkout, the lake, the data or home folder
   --data <dir>         bundled data folder (default data/bundled)
