@@ -24,3 +24,32 @@ export async function timed(work: () => Promise<Record<string, unknown> | undefi
   const result: ContenderResult = { seconds: (performance.now() - start) / 1000, ...details };
   console.log(JSON.stringify(result));
 }
+
+/** What a metrics contender reports of its own time: opening the lake, then each table it wrote. */
+export interface TableTimes {
+  openSeconds: number;
+  tableSeconds: Record<string, number>;
+}
+
+/**
+ * A metrics contender's clock: the seconds to open the lake, then each table's, from the end of the one
+ * written before it. The harness compares a contender with a peer that computes only some of the tables
+ * (the pandas and polars baselines) on those tables' time, so both sides do the same work.
+ */
+export function tableClock(): { opened(): void; written(table: string): void; result(): TableTimes } {
+  const start = performance.now();
+  let last = start;
+  const times: TableTimes = { openSeconds: 0, tableSeconds: {} };
+  return {
+    opened() {
+      last = performance.now();
+      times.openSeconds = (last - start) / 1000;
+    },
+    written(table) {
+      const now = performance.now();
+      times.tableSeconds[table] = (now - last) / 1000;
+      last = now;
+    },
+    result: () => times,
+  };
+}

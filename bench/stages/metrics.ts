@@ -5,13 +5,46 @@ import { metricTables } from '../../data-schemas/metrics.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { tableKeys } from '../../src/core/lake/metric-versions.ts';
 import { crossCheck, type TableCheck } from '../cross-check.ts';
-import { BenchSetupError, wholeProcess } from '../harness/measure.ts';
+import { metricSqlFiles } from '../../src/core/sql/metric-sql.ts';
+import type { TableTimes } from '../contenders/result.ts';
+import { BenchSetupError, type Measurement, wholeProcess } from '../harness/measure.ts';
 import { runStage, type StageResult } from '../harness/stage.ts';
 import { cliContender, nodeContender, pythonContender, type SizedContext } from './context.ts';
 
 const PYTHON_SETUP = 'pip install pandas polars pyarrow duckdb';
 /** The tables the pandas and polars baselines reproduce (bench/baselines/common.py TABLES). */
 const TRADE_METRICS = ['supplier_shares', 'concentration', 'dependency', 'trade_trend'];
+
+/**
+ * What a metric-SQL contender computes to produce `tables`: they and every metric table they read
+ * (supplier_shares reads trade_cell_sources, whose choice of source the baselines make inside).
+ */
+function withMetricInputs(tables: readonly string[]): string[] {
+  const files = new Map(metricSqlFiles().map((f) => [f.table, f]));
+  const needed = new Set<string>();
+  const add = (table: string): void => {
+    const file = files.get(table);
+    if (!file || needed.has(table)) return;
+    needed.add(table);
+    file.inputs.forEach(add);
+  };
+  tables.forEach(add);
+  return [...needed];
+}
+const BASELINE_WORK = withMetricInputs(TRADE_METRICS);
+
+/**
+ * A SQL contender's seconds for the baselines' work: opening the lake and the tables in BASELINE_WORK,
+ * out of the run in which it computed every metric table. The baselines compute four of the eighteen
+ * (the screens, mirror gaps and monthly anomalies came later); their time against a whole run would
+ * compare unequal work.
+ */
+function baselineWorkSeconds(m: Measurement): number {
+  const { openSeconds, tableSeconds } = m.result as unknown as TableTimes;
+  const missing = BASELINE_WORK.filter((t) => tableSeconds?.[t] === undefined);
+  if (missing.length) throw new Error(`the contender reported no time for ${missing.join(', ')}`);
+  return openSeconds + BASELINE_WORK.reduce((sum, t) => sum + tableSeconds[t], 0);
+}
 
 /** Read every file under a folder once (the page cache then holds it, as it would for every later run). */
 async function readAll(dir: string): Promise<void> {
@@ -98,17 +131,23 @@ export async function metricsStage(ctx: SizedContext): Promise<MetricsStageResul
       },
       {
         id: 'metrics.vs_pandas',
-        label: 'metrics: speed-up over pandas (pandas time / chainwatch time)',
+        label: `metrics, the ${TRADE_METRICS.length} trade tables the baselines compute: speed-up over pandas (pandas time / chainwatch's time for ${BASELINE_WORK.join(', ')}, lake opening included)`,
         unit: '×',
-        value: (r) => r.pandas.seconds / r.chainwatch.seconds,
+        value: (r) => r.pandas.seconds / baselineWorkSeconds(r.chainwatch),
         target: { op: '>=', value: 5 },
       },
       {
         id: 'metrics.vs_polars',
-        label: 'metrics: speed-up over polars (polars time / chainwatch time)',
+        label: `metrics, the ${TRADE_METRICS.length} trade tables: speed-up over polars (polars time / chainwatch's time for the same tables)`,
         unit: '×',
-        value: (r) => r.polars.seconds / r.chainwatch.seconds,
+        value: (r) => r.polars.seconds / baselineWorkSeconds(r.chainwatch),
         target: { op: '>=', value: 1 },
+      },
+      {
+        id: 'metrics.duckdb_vs_pandas',
+        label: `metrics, the ${TRADE_METRICS.length} trade tables: bare DuckDB's speed-up over pandas (the SQL's own limit against the baseline)`,
+        unit: '×',
+        value: (r) => r.pandas.seconds / baselineWorkSeconds(r.duckdb),
       },
     ],
   });
