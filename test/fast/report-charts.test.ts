@@ -121,6 +121,7 @@ describe('the chart renderer thread', () => {
     };
     const unused = chartRendererAtFirstChart(start);
     await unused.close();
+    await expect(unused.render('late', bars([]))).rejects.toThrow(/closed/);
     expect(started).toHaveLength(0);
 
     const renderer = chartRendererAtFirstChart(start);

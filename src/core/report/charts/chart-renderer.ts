@@ -37,6 +37,9 @@ export interface ChartRenderer {
   close(): Promise<void>;
 }
 
+const closedError = () =>
+  new ChartError('The chart renderer was closed with charts still to draw', 'Wait for every chart first.');
+
 export function startChartRenderer(): ChartRenderer {
   const worker = startModuleThread(import.meta.url, { role: ROLE, youngGenerationMb: RENDERER_YOUNG_GENERATION_MB });
   const pending = new Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }>();
@@ -91,7 +94,7 @@ export function startChartRenderer(): ChartRenderer {
       });
     },
     async close() {
-      stop(new ChartError('The chart renderer was closed with charts still to draw', 'Wait for every chart first.'));
+      stop(closedError());
       await worker.terminate();
     },
   };
@@ -104,12 +107,18 @@ export function startChartRenderer(): ChartRenderer {
  */
 export function chartRendererAtFirstChart(start: () => ChartRenderer = startChartRenderer): ChartRenderer {
   let started: ChartRenderer | undefined;
+  let closed = false;
   return {
     render: (id, spec) => {
+      // Closed before its first chart: no thread to start (nothing would ever end it).
+      if (closed && !started) return Promise.reject(closedError());
       started ??= start();
       return started.render(id, spec);
     },
-    close: async () => started?.close(),
+    close: async () => {
+      closed = true;
+      await started?.close();
+    },
   };
 }
 
