@@ -19,19 +19,13 @@
  * It prints "start" when the step begins (the tests time their kills from there) and the step's own
  * progress lines. Clocks are fixed so that the same inputs give the same bytes.
  */
-import { isMainThread } from 'node:worker_threads';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { killBeforePut, killBeforeWrite } from './hooked-store.ts';
 
 const [mode, lake, target, third, killPattern, killNth] = process.argv.slice(2);
 const log = (line: string) => console.log(line);
 
-// Bundled into one file, this module is also the entry of the report's chart renderer thread
-// (src/core/report/charts/chart-renderer.ts): there it only loads the renderer, which the bundle initializes
-// when imported (the steps import their code when chosen); only the main thread runs a step.
-if (!isMainThread) {
-  await import('../../src/core/report/charts/chart-renderer.ts');
-} else if (mode === 'ingest') {
+if (mode === 'ingest') {
   const { runIngest } = await import('../../src/core/ingest/ingest.ts');
   const lakeStore = new FolderObjectStore(lake);
   const store = killPattern ? killBeforePut(lakeStore, new RegExp(killPattern), Number(killNth)) : lakeStore;

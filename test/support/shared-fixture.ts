@@ -3,9 +3,9 @@
  * lake with its metrics and the site built from it take ~10 s of CPU each time, and a dozen files used to
  * build their own. A fixture lives in `.tmp/fixtures/<name>-<key>/` (gitignored), where the key is a hash
  * of everything that can change what it holds — the project's inputs (src/, sql/, data/, data-schemas/,
- * reports/, package-lock.json), test/support/, where the recipes live, and test/fixtures/, the data some
- * recipes write — so an edit to any of them builds it anew, and an unchanged checkout reuses it from the
- * last run.
+ * reports/, package-lock.json), test/support/, where the recipes live, test/fixtures/, the data some
+ * recipes write, and test/crash/, the crash tests' child process that one fixture bundles — so an edit to
+ * any of them builds it anew, and an unchanged checkout reuses it from the last run.
  *
  * Test workers run in parallel: the first that asks builds (under a lock folder), the others wait for it.
  * A fixture is built into a temporary folder and renamed into place, so it is there whole or not at all.
@@ -20,7 +20,17 @@ import { scaled } from './slowdown.ts';
 
 const FIXTURES = join(PROJECT_ROOT, '.tmp', 'fixtures');
 /** What a fixture can be built from: the product's inputs, the recipes and their fixture data (test files are not). */
-const INPUTS = ['src', 'sql', 'data', 'data-schemas', 'reports', 'package-lock.json', 'test/support', 'test/fixtures'];
+const INPUTS = [
+  'src',
+  'sql',
+  'data',
+  'data-schemas',
+  'reports',
+  'package-lock.json',
+  'test/support',
+  'test/fixtures',
+  'test/crash',
+];
 
 async function filesUnder(path: string): Promise<string[]> {
   const info = await stat(path).catch(() => undefined);

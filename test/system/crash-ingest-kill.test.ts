@@ -68,7 +68,7 @@ beforeAll(async () => {
   expect(changed.length).toBeGreaterThan(3);
   expect([...before.keys()].filter((k) => before.get(k) === after.get(k)).length).toBeGreaterThan(0);
 
-  child = await bundleChild(root);
+  child = await bundleChild();
   const lake = await copyLake('calibration');
   const run = spawnNode(child.args('ingest', lake, dataB, 'calibration'), child.env);
   const [started, planned, done] = await Promise.all([run.line(/^start$/m), run.line(LAST_PLAN), run.line(/^done$/m)]);

@@ -31,7 +31,7 @@ let s3: S3Client;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chainwatch-metric-kill-'));
-  child = await bundleChild(work);
+  child = await bundleChild();
   moto = await claimMoto();
   s3 = s3ClientFor(moto.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: 'kill-lake' }));

@@ -70,7 +70,7 @@ const publish = (parent: string) =>
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'chainwatch-kill-publish-'));
-  child = await bundleChild(root);
+  child = await bundleChild();
   const lakeA = await lake('lake-a', 'a');
   lakeB = await lake('lake-b', 'b');
   await build(lakeA, join(root, 'old'));

@@ -14,7 +14,7 @@
  */
 import { scaled } from '../support/slowdown.ts';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ import { liveSite, publishSite } from '../../src/core/report/publish-site.ts';
 import { BUILDS, POINTER_KEYS } from '../../src/core/seams/site-pointer.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { fixtureLake, writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
-import { bundleChild, killPoint, linkCopy, sleep, spawnNode, type BundledChild } from '../crash/support.ts';
+import { bundleChild, fileDigest, killPoint, linkCopy, sleep, spawnNode, type BundledChild } from '../crash/support.ts';
 import { siteBucket } from '../crash/site-bucket.ts';
 import { loadSiteRouter, type ViewerRequest } from '../support/site-router.ts';
 
@@ -69,22 +69,9 @@ async function readerView(dir: string): Promise<Map<string, string>> {
   return view;
 }
 
-/** Digests of bucket files by inode (with size and modification time), shared by every bucket copy's reader view. */
-const digests = new Map<string, string>();
-/**
- * The digest of a key's bytes. A file is never rewritten in place (`linkCopy`, test/crash/support.ts), so a file with the same inode,
- * size and modification time has the same bytes: the hard-linked copies of the seed's files are hashed once.
- */
-async function shaOfKey(store: FolderObjectStore, key: string): Promise<string> {
-  const file = await stat(join(store.root, key)).catch(() => undefined);
-  if (!file) return sha(await store.get(key));
-  const id = `${file.dev}:${file.ino}:${file.size}:${file.mtimeMs}`;
-  const known = digests.get(id);
-  if (known !== undefined) return known;
-  const digest = sha(await store.get(key));
-  digests.set(id, digest);
-  return digest;
-}
+/** The digest of a key's bytes: of its file, hashed once per inode (`fileDigest`), or of what the store says is there. */
+const shaOfKey = async (store: FolderObjectStore, key: string): Promise<string> =>
+  (await fileDigest(join(store.root, key))) ?? sha(await store.get(key));
 
 async function lakeFrom(name: string, change: boolean): Promise<FolderObjectStore> {
   const lake = fixtureLake();
@@ -100,7 +87,7 @@ const publishB = (dir: string) => spawnNode(child.args('publish-build', '-', sit
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'chainwatch-kill-switch-'));
-  child = await bundleChild(root);
+  child = await bundleChild();
   // The live bucket: release 2026-02, then 2026-03 of site A over it.
   const seed = join(root, 'seed');
   const { store, pointer } = siteBucket(seed);
