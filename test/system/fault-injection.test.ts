@@ -10,7 +10,7 @@
 import { scaled } from '../support/slowdown.ts';
 import type { LiveSourceId } from '../../src/core/sources.ts';
 import { readFileSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -37,6 +37,7 @@ import {
   bundleChild,
   curatedFiles,
   leftovers,
+  linkCopy,
   readableCounts,
   REPO,
   smallData,
@@ -123,22 +124,30 @@ let goodLake: string;
 let goodSite: string;
 let good: Map<string, string>;
 let site0: Map<string, string>;
+/** The last good lake with B ingested over it, undisturbed: what a clean re-run of a failed ingest of B writes. */
+let withB: string;
+let afterB: Map<string, string>;
 let child: BundledChild;
 const figures: string[] = [];
 
-const copy = async (from: string, name: string) => {
+/**
+ * A copy made of hard links (`linkCopy`): neither the lake's writers nor the site's ever rewrite a file in place,
+ * so a scenario's writes never reach the original, and a copy costs its folders, not its bytes.
+ */
+const copy = (from: string, name: string) => {
   const to = join(root, name);
-  // verbatimSymlinks: a copied site's link must name its own build folder, not the original's.
-  await cp(from, to, { recursive: true, verbatimSymlinks: true });
+  linkCopy(from, to);
   return to;
 };
 const manifestOf = (lake: string, runId: string) =>
   getJson<IngestManifest>(new FolderObjectStore(lake), `_runs/${runId}.json`);
 
+/** As `chainwatch metrics` runs them: with the store, so a table whose inputs are unchanged is kept. */
 async function metrics(lake: string): Promise<void> {
-  const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store: new FolderObjectStore(lake) });
+  const store = new FolderObjectStore(lake);
+  const engine = await DuckDBQueryEngine.create({ lakeRoot: lake, store });
   try {
-    await runMetrics({ engine });
+    await runMetrics({ engine, store });
   } finally {
     await engine.close();
   }
@@ -157,7 +166,10 @@ beforeAll(async () => {
   await buildSiteFolder({ store, outDir: goodSite });
   good = await curatedFiles(goodLake);
   site0 = await snapshot(goodSite);
-  child = await bundleChild(root);
+  withB = copy(goodLake, 'with-b');
+  await runIngest({ store: new FolderObjectStore(withB), runId: 'rerun', dataDir: dataB, now: NOW });
+  afterB = await curatedFiles(withB);
+  child = await bundleChild();
 }, scaled(120_000));
 
 afterAll(async () => {
@@ -169,6 +181,7 @@ afterAll(async () => {
 async function lastGoodIntact(lake: string): Promise<void> {
   expect(await curatedFiles(lake)).toEqual(good);
   await readableCounts(lake);
+  // Hashed once: snapshot knows a file by its inode, size and modification time (test/crash/support.ts).
   expect(await snapshot(goodSite)).toEqual(site0);
 }
 
@@ -211,9 +224,19 @@ describe('a live source fails (HTTP seam): it is reported stale and keeps its la
       message: /last: unusable response body \(not valid JSON/,
     },
   ];
+  /** Each source's refresh over the last good lake, undisturbed: what the clean re-run must write. */
+  const fresh = new Map<LiveSourceId, Map<string, string>>();
+  beforeAll(async () => {
+    for (const source of new Set(cases.map((c) => c.source))) {
+      const lake = copy(goodLake, `http-reference-${source}`);
+      await refresh(new FolderObjectStore(lake), 'rerun', '2025-07', { sources: [source] });
+      fresh.set(source, await curatedFiles(lake));
+    }
+  });
+
   for (const c of cases) {
     it(`${c.name} (${c.source})`, async () => {
-      const lake = await copy(goodLake, `http-${c.source}-${c.name.replace(/\W+/g, '-')}`);
+      const lake = copy(goodLake, `http-${c.source}-${c.name.replace(/\W+/g, '-')}`);
       const store = new FolderObjectStore(lake);
       const manifest = await refresh(store, 'faulty', '2025-07', {
         sources: [c.source],
@@ -226,11 +249,9 @@ describe('a live source fails (HTTP seam): it is reported stale and keeps its la
       expect((await manifestOf(lake, 'faulty'))?.sources[c.source].error?.message).toMatch(c.message);
       await lastGoodIntact(lake);
 
-      const reference = await copy(goodLake, `http-reference-${c.source}-${c.name.replace(/\W+/g, '-')}`);
-      await refresh(new FolderObjectStore(reference), 'rerun', '2025-07', { sources: [c.source] });
       const rerun = await refresh(store, 'rerun', '2025-07', { sources: [c.source] });
       expect(rerun.staleSources).toEqual([]);
-      expect(await curatedFiles(lake)).toEqual(await curatedFiles(reference));
+      expect(await curatedFiles(lake)).toEqual(fresh.get(c.source));
       figures.push(
         `${c.name}: ${c.source} stale — ${manifest.sources[c.source].error?.message.replace(/https?:\S+/, '<url>')}; re-run fresh`,
       );
@@ -238,7 +259,7 @@ describe('a live source fails (HTTP seam): it is reported stale and keeps its la
   }
 
   it('the site built after a stale run says so, and still shows the stale source’s last good data', async () => {
-    const lake = await copy(goodLake, 'stale-site-lake');
+    const lake = copy(goodLake, 'stale-site-lake');
     const store = new FolderObjectStore(lake);
     await refresh(store, 'stale-run', '2025-07', {
       sources: ['comtrade'],
@@ -262,12 +283,22 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
   let moto: Moto;
   let proxy: S3FaultProxy;
   let s3: S3Client;
+  let bucket: S3ObjectStore;
   let after: Map<string, string>;
   beforeAll(async () => {
     moto = await claimMoto();
     proxy = await startS3FaultProxy(moto.endpoint);
     s3 = s3ClientFor(proxy.endpoint);
     await s3.send(new CreateBucketCommand({ Bucket: 'lake' }));
+    // Lake A, ingested once under a/: each scenario starts from a copy of it (a request per object, where an
+    // ingest makes several).
+    bucket = new S3ObjectStore({ bucket: 'lake', client: s3 });
+    await runIngest({
+      store: new S3ObjectStore({ bucket: 'lake', prefix: 'a/', client: s3 }),
+      runId: 'good-bundled',
+      dataDir: dataA,
+      now: NOW,
+    });
     // What B over A writes, uninterrupted (on a folder: the same keys and bytes as in S3).
     const reference = new FolderObjectStore(join(root, 's3-reference'));
     await runIngest({ store: reference, runId: 'a', dataDir: dataA, now: NOW });
@@ -280,12 +311,11 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
     await moto?.stop();
   });
 
-  /** A prefix of the bucket holding lake A (bundled only), and the store over it. */
+  /** A prefix of the bucket holding a copy of lake A (bundled only), and the store over it. */
   async function lakeA(prefix: string): Promise<S3ObjectStore> {
     proxy.setRule(() => 'forward');
-    const store = new S3ObjectStore({ bucket: 'lake', prefix, client: s3 });
-    await runIngest({ store, runId: 'good-bundled', dataDir: dataA, now: NOW });
-    return store;
+    await Promise.all((await bucket.list('a/')).map((key) => bucket.copy(key, prefix + key.slice('a/'.length))));
+    return new S3ObjectStore({ bucket: 'lake', prefix, client: s3 });
   }
   const curatedOf = async (store: ObjectStore) => digests(store, 'curated/');
   const readable = async (store: ObjectStore) => {
@@ -403,7 +433,7 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
 
 describe('the local lake’s disk is full', () => {
   it('a write that does not fit fails the run with ENOSPC; A is intact; with space again the re-run completes', async () => {
-    const lake = await copy(goodLake, 'disk-full');
+    const lake = copy(goodLake, 'disk-full');
     const folder = new FolderObjectStore(lake);
     // Room for a few kilobytes: the raw copies of B's changed files fit, the staged Parquet does not.
     let free = 60_000;
@@ -431,22 +461,13 @@ describe('the local lake’s disk is full', () => {
 
     const rerun = await runIngest({ store: folder, runId: 'rerun', dataDir: dataB, now: NOW });
     expect(rerun.outcome).toBe('succeeded');
-    const reference = await copy(goodLake, 'disk-full-reference');
-    await runIngest({ store: new FolderObjectStore(reference), runId: 'rerun', dataDir: dataB, now: NOW });
-    expect(await curatedFiles(lake)).toEqual(await curatedFiles(reference));
+    expect(await curatedFiles(lake)).toEqual(afterB);
     expect(await leftovers(lake)).toEqual([]);
     figures.push('disk full: run failed with ENOSPC before its commit, manifest says so, A intact, re-run completed');
   });
 });
 
 describe('the process is killed at a chosen point of the ingest', () => {
-  let reference: Map<string, string>;
-  beforeAll(async () => {
-    const lake = await copy(goodLake, 'kill-reference');
-    await runIngest({ store: new FolderObjectStore(lake), runId: 'rerun', dataDir: dataB, now: NOW });
-    reference = await curatedFiles(lake);
-  });
-
   const points = [
     {
       name: 'after staging the curated files, before the commit marker',
@@ -472,18 +493,19 @@ describe('the process is killed at a chosen point of the ingest', () => {
   ] as const;
   for (const p of points) {
     it(`killed ${p.name}`, async () => {
-      const lake = await copy(goodLake, `kill-${p.nth}-${p.pattern.replace(/\W+/g, '')}`);
+      const lake = copy(goodLake, `kill-${p.nth}-${p.pattern.replace(/\W+/g, '')}`);
       const exit = await spawnNode(child.args('ingest', lake, dataB, 'killed', p.pattern, String(p.nth)), child.env)
         .exited;
       expect(exit.signal).toBe('SIGKILL');
-      await readableCounts(lake);
       const curated = await curatedFiles(lake);
+      // lastGoodIntact reads every table too.
       if (p.state === 'old') await lastGoodIntact(lake);
-      if (p.state === 'new') expect(curated).toEqual(reference);
+      else await readableCounts(lake);
+      if (p.state === 'new') expect(curated).toEqual(afterB);
       if (p.state === 'mixed') {
-        for (const [key, hash] of curated) expect([good.get(key), reference.get(key)], key).toContain(hash);
+        for (const [key, hash] of curated) expect([good.get(key), afterB.get(key)], key).toContain(hash);
         expect(curated).not.toEqual(good);
-        expect(curated).not.toEqual(reference);
+        expect(curated).not.toEqual(afterB);
       }
       // The killed run's manifest says it never finished.
       expect(await manifestOf(lake, 'killed')).toMatchObject({ outcome: 'failed', error: { name: 'Unfinished' } });
@@ -492,7 +514,7 @@ describe('the process is killed at a chosen point of the ingest', () => {
       expect(rerun.sources.bundled.recovered ?? []).toEqual(
         p.recovery ? [expect.objectContaining({ id: 'killed', action: p.recovery })] : [],
       );
-      expect(await curatedFiles(lake)).toEqual(reference);
+      expect(await curatedFiles(lake)).toEqual(afterB);
       expect(await leftovers(lake)).toEqual([]);
       figures.push(
         `killed ${p.name}: curated ${p.state}, manifest "Unfinished", re-run ${p.recovery ?? 'had nothing to recover'} and completed`,
@@ -505,10 +527,9 @@ describe('the process is killed while the report publishes the site', () => {
   it(
     '`chainwatch report` killed as it starts writing leaves the published site as it was; a re-run publishes the new one',
     async () => {
-      const lake = await copy(goodLake, 'publish-lake');
-      await runIngest({ store: new FolderObjectStore(lake), runId: 'b', dataDir: dataB, now: NOW });
+      const lake = copy(withB, 'publish-lake');
       await metrics(lake);
-      const parent = await copy(join(root, 'good-site'), 'publish-site');
+      const parent = copy(join(root, 'good-site'), 'publish-site');
       const site = join(parent, 'site');
       const cli = join(REPO, 'bin', 'chainwatch.js');
       const run = spawnNode([cli, 'report', '--lake', lake, '--out', site]);
