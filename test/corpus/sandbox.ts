@@ -102,11 +102,16 @@ export class Sandbox {
     return run;
   }
 
-  /** The number in the one cell `chainwatch query --format csv` prints for `sql` on `lake`. */
-  async count(lake: string, sql: string): Promise<number> {
+  /** The numbers in the one row `chainwatch query --format csv` prints for `sql` on `lake`. */
+  async row(lake: string, sql: string): Promise<number[]> {
     const run = await this.cli('query', sql, '--lake', lake, '--format', 'csv');
     if (run.code !== 0) throw new Error(`query failed: ${run.err}`);
-    return Number(run.out.split('\n')[1]);
+    return run.out.split('\n')[1].split(',').map(Number);
+  }
+
+  /** The number in the one cell `chainwatch query --format csv` prints for `sql` on `lake`. */
+  async count(lake: string, sql: string): Promise<number> {
+    return (await this.row(lake, sql))[0];
   }
 
   async outcome(): Promise<ScenarioOutcome> {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, type Result, writeResults } from '../corpus/results.ts';
 import { Sandbox } from '../corpus/sandbox.ts';
-import { disposeMeasuredLake, SCENARIOS } from '../corpus/scenarios.ts';
+import { disposePreparedLakes, SCENARIOS } from '../corpus/scenarios.ts';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
 import { scaled } from '../support/slowdown.ts';
 
@@ -21,7 +21,7 @@ const sandboxes = async () => (await readdir(tmpdir())).filter((n) => n.startsWi
 beforeAll(async () => {
   sandboxesBefore = await sandboxes();
 });
-afterAll(disposeMeasuredLake);
+afterAll(disposePreparedLakes);
 
 const INTRO = [
   '# Bad-input corpus: scenario families',
@@ -32,9 +32,10 @@ const INTRO = [
   'Scenario cases (paths, cli, concurrent) run the real CLI in a sandbox whose $HOME, lake, site and data',
   "folders sit among the user's own files; every planted user file is checked afterwards, byte for byte. Their",
   "counts are those of the lake's last succeeded run, read back from the lake; the last column lists each",
-  'command with its exit code and, for a refusal, its one-line reason. The cases that only read a measured lake (the',
-  'analyst SQL that must be refused, the reports into awkward --out folders) each get a copy of one, made once by',
-  '`ingest` and `metrics`, so they list only their own commands.',
+  'command with its exit code and, for a refusal, its one-line reason. A lake a case only starts from (one to query,',
+  'to report from or to plant a lock or a leftover in, and the decoy beside an awkward name) is a copy of one made',
+  'once by `ingest` (and `metrics`, for the lake the reports and the refused analyst SQL read), so each case lists',
+  'only its own commands.',
 ];
 
 describe('bad-input corpus: scenario families', () => {
@@ -98,8 +99,8 @@ describe('bad-input corpus: scenario families', () => {
     writeResults('SCENARIO-RESULTS.md', INTRO, results);
   });
 
-  it('leaves no sandbox in the temp folder, the shared measured lake included, once it is removed', async () => {
-    await disposeMeasuredLake();
+  it('leaves no sandbox in the temp folder, the prepared lakes included, once they are removed', async () => {
+    await disposePreparedLakes();
     expect(await sandboxes()).toEqual(sandboxesBefore);
   });
 });
