@@ -18,13 +18,13 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/** Launch Chromium, or fail with how to install it (never a skip). */
-export async function launchChromium(): Promise<Browser> {
+/** Launch Chromium, with `args` besides the ones above, or fail with how to install it (never a skip). */
+export async function launchChromium(args: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `Chromium is missing at ${CHROMIUM}; install it: apt-get update && apt-get install -y chromium (npm test installs it: scripts/test-tools.mjs)`,
     );
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...args] });
 }
 
 /**

@@ -2,7 +2,9 @@
  * The published site in a real browser (Debian chromium driven by playwright-core): the bundled data
  * through the whole pipeline, with two country names and one product label made hostile in the
  * reference tables, served by `chainwatch serve`'s server (so the CloudFront CSP applies) and once
- * opened from disk. One build, one browser, every page visited once at each width.
+ * opened from disk. One build, one browser, every page visited once at each width, in two tabs (a desk and a
+ * phone one) that the other checks of the served site reuse: a fresh browser context costs ~1 s of CPU, more
+ * than the page it loads.
  *
  * axe-core is evaluated through the DevTools protocol, which the CSP (script-src 'self') does not govern,
  * so the pages are scanned as served. The script-injection check runs without the CSP, so it is the
@@ -36,6 +38,11 @@ const SCRIPT_LABEL = 'Magnets <script>alert(2)</script>';
 const SCREENSHOT_PRODUCT = 'products/854231.html';
 const DESK = { viewport: { width: 1280, height: 900 } };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+/**
+ * The pages' one long script is axe-core, new in each document and run once there: V8's optimizing tiers
+ * (Maglev, TurboFan) compile more than they save, and without them a scan takes ~25 % less CPU.
+ */
+const JS_FLAGS = '--js-flags=--no-opt,--no-maglev';
 /** Screenshots kept in the repository (the issue's evidence); written only when missing, so a test run leaves git clean. */
 const KEPT_SCREENSHOTS = 'test/artifacts';
 const KEPT_HEIGHT = 2000;
@@ -46,6 +53,8 @@ let site: string;
 let server: SiteServer;
 let browser: Browser;
 let pages: string[];
+let desk: Tab;
+let phone: Tab;
 
 const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -100,7 +109,8 @@ beforeAll(async () => {
     `releases/${MONTH}/${SCREENSHOT_PRODUCT}`,
   ];
   server = await serveSite({ root: site });
-  browser = await launchChromium();
+  browser = await launchChromium([JS_FLAGS]);
+  [desk, phone] = await Promise.all([openTab('1280', DESK), openTab('390', PHONE)]);
   await mkdir(ARTIFACTS, { recursive: true });
 }, scaled(180_000));
 
@@ -110,10 +120,40 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function withContext<T>(
-  options: Parameters<Browser['newContext']>[0],
-  fn: (context: BrowserContext) => Promise<T>,
-): Promise<T> {
+type Width = '1280' | '390';
+type ContextOptions = Parameters<Browser['newContext']>[0];
+
+/** A page of the served site in a context of its own, open for the whole file. */
+interface Tab {
+  page: Page;
+  /** Console errors, CSP violations, failed or outside requests, error statuses: all since the tab opened. */
+  problems: string[];
+  /** Go to a page of the site and wait for its load; a status other than 200 is a problem. */
+  open(path: string): Promise<void>;
+}
+
+async function openTab(width: Width, options: ContextOptions): Promise<Tab> {
+  const context = await browser.newContext(options);
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
+    );
+  });
+  const page = await context.newPage();
+  let path = '';
+  const problems = watch(page, server.url, () => `${width} ${path}`);
+  return {
+    page,
+    problems,
+    async open(to) {
+      path = to;
+      const response = await page.goto(server.url + to);
+      if (response?.status() !== 200) problems.push(`${width} ${to}: status ${response?.status()}`);
+    },
+  };
+}
+
+async function withContext<T>(options: ContextOptions, fn: (context: BrowserContext) => Promise<T>): Promise<T> {
   const context = await browser.newContext(options);
   try {
     return await fn(context);
@@ -124,63 +164,55 @@ async function withContext<T>(
 
 describe('the site in Chromium, served with the CloudFront CSP', () => {
   it('opens and closes a chart’s data table', async () => {
-    await withContext({}, async (context) => {
-      const page = await context.newPage();
-      await page.goto(server.url + SCREENSHOT_PRODUCT);
-      const details = page.locator('figure.chart details.chart-data').first();
-      const table = details.locator('table');
-      expect(await table.isVisible()).toBe(false);
-      await details.locator('summary').click();
-      expect(await table.isVisible()).toBe(true);
-      expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
-      expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
-      await details.locator('summary').click();
-      expect(await table.isVisible()).toBe(false);
-    });
+    await desk.open(SCREENSHOT_PRODUCT);
+    const details = desk.page.locator('figure.chart details.chart-data').first();
+    const table = details.locator('table');
+    expect(await table.isVisible()).toBe(false);
+    await details.locator('summary').click();
+    expect(await table.isVisible()).toBe(true);
+    expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
+    await details.locator('summary').click();
+    expect(await table.isVisible()).toBe(false);
   });
 
   it('writes screenshots of the overview and a product page', async () => {
-    await withContext({ viewport: { width: 1280, height: 900 } }, async (context) => {
-      const page = await context.newPage();
-      await page.goto(server.url + 'index.html');
-      await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true });
-      await page.goto(server.url + SCREENSHOT_PRODUCT);
-      await page.screenshot({ path: join(ARTIFACTS, 'product-854231.png'), fullPage: true });
-    });
-    await withContext(PHONE, async (context) => {
-      const page = await context.newPage();
-      await page.goto(server.url + SCREENSHOT_PRODUCT);
-      expect(await page.locator('.chart-narrow svg').first().isVisible()).toBe(true);
-      expect(await page.locator('.chart-wide svg').first().isVisible()).toBe(false);
-      await page.goto(server.url + 'index.html');
-      await page.screenshot({ path: join(ARTIFACTS, 'overview-phone.png'), fullPage: true });
-    });
+    await desk.open('index.html');
+    await desk.page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true });
+    await desk.open(SCREENSHOT_PRODUCT);
+    await desk.page.screenshot({ path: join(ARTIFACTS, 'product-854231.png'), fullPage: true });
+    await phone.open(SCREENSHOT_PRODUCT);
+    expect(await phone.page.locator('.chart-narrow svg').first().isVisible()).toBe(true);
+    expect(await phone.page.locator('.chart-wide svg').first().isVisible()).toBe(false);
+    await phone.open('index.html');
+    await phone.page.screenshot({ path: join(ARTIFACTS, 'overview-phone.png'), fullPage: true });
     for (const file of ['overview.png', 'product-854231.png', 'overview-phone.png'])
       expect((await readFile(join(ARTIFACTS, file))).subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('follows the reader’s colour scheme and prints without navigation', async () => {
-    const background = async (scheme: 'light' | 'dark') =>
-      withContext({ colorScheme: scheme }, async (context) => {
-        const page = await context.newPage();
-        await page.goto(server.url + SCREENSHOT_PRODUCT);
-        return page.evaluate(() => ({
-          body: getComputedStyle(document.body).backgroundColor,
-          chart: getComputedStyle(document.querySelector('.chart-svg')!).color,
-        }));
-      });
-    const [light, dark] = [await background('light'), await background('dark')];
-    expect(light.body).toBe('rgb(255, 255, 255)');
-    expect(dark.body).toBe('rgb(21, 24, 28)');
-    // Chart ink is currentColor: the SVG takes the page's text colour.
-    expect(dark.chart).not.toBe(light.chart);
-    await withContext({}, async (context) => {
-      const page = await context.newPage();
-      await page.goto(server.url + SCREENSHOT_PRODUCT);
-      await page.emulateMedia({ media: 'print' });
+    const { page } = desk;
+    const colours = () =>
+      page.evaluate(() => ({
+        body: getComputedStyle(document.body).backgroundColor,
+        chart: getComputedStyle(document.querySelector('.chart-svg')!).color,
+      }));
+    await desk.open(SCREENSHOT_PRODUCT);
+    // The reader's setting changed while the page is open (the desk tab is light, as a context is by default).
+    try {
+      const light = await colours();
+      await page.emulateMedia({ colorScheme: 'dark' });
+      const dark = await colours();
+      expect(light.body).toBe('rgb(255, 255, 255)');
+      expect(dark.body).toBe('rgb(21, 24, 28)');
+      // Chart ink is currentColor: the SVG takes the page's text colour.
+      expect(dark.chart).not.toBe(light.chart);
+      await page.emulateMedia({ colorScheme: 'light', media: 'print' });
       expect(await page.locator('.site-header nav').isVisible()).toBe(false);
       expect(await page.locator('.chart-wide svg').first().isVisible()).toBe(true);
-    });
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light', media: null });
+    }
   });
 });
 
@@ -258,8 +290,6 @@ async function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
-type Width = '1280' | '390';
-
 /** A page kind: a folder's pages (a product, a country, a commodity, a sector: one template each) or a page of its own. */
 const kindOf = (path: string) => (/^[^/]+\/(?!index\.html$)/.test(path) ? path.split('/')[0] : path);
 
@@ -294,152 +324,134 @@ interface WidthVisit {
 }
 
 /** Every page at one width, once: what it loads, its charts, its layout and (on the pages scanned) axe's findings. */
-function visitAt(width: Width, options: Parameters<Browser['newContext']>[0], paths: string[]): Promise<WidthVisit> {
-  return withContext(options, async (context) => {
-    await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) =>
-        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
-      );
-    });
-    const page = await context.newPage();
-    let path = '';
-    const visit: WidthVisit = {
-      problems: watch(page, server.url, () => `${width} ${path}`),
-      incompleteCharts: [],
-      layout: [],
-      axe: [],
-      visited: 0,
-      scanned: 0,
-    };
-    // The root copy of the release is laid out and scanned (the other copies have the same bodies).
-    const root = paths.filter((p) => !/^(latest|releases)\//.test(p) || p === 'releases/index.html');
-    const scans = await scannedPages(root, width);
-    for (path of paths) {
-      const response = await page.goto(server.url + path, { waitUntil: 'load' });
-      if (response?.status() !== 200) visit.problems.push(`${width} ${path}: status ${response?.status()}`);
-      visit.visited++;
-      const figures = await page.$$eval('figure.chart', (figs) =>
-        figs.map((f) => ({
-          id: f.id,
-          label: f.querySelector('.chart-wide svg')?.getAttribute('aria-label') ?? '',
-          narrow: Boolean(f.querySelector('.chart-narrow svg[aria-label]')),
-          caption: f.querySelector('figcaption .takeaway')?.textContent ?? '',
-          table: f.querySelectorAll('details.chart-data table tbody tr').length,
-        })),
-      );
-      for (const f of figures)
-        if (f.label.length < 20 || !f.narrow || f.caption.length < 20 || f.table === 0)
-          visit.incompleteCharts.push(`${path}#${f.id}: ${JSON.stringify(f)}`);
-      if (!root.includes(path)) continue;
-      for (const p of await layoutProblems(page)) visit.layout.push(`${width} ${path}: ${p}`);
-      if (!scans.has(path)) continue;
-      visit.scanned++;
-      for (const p of await axeViolations(page)) visit.axe.push(`${width} ${path}: ${p}`);
-    }
-    return visit;
-  });
+async function visitAt(tab: Tab, width: Width, paths: string[]): Promise<WidthVisit> {
+  const { page } = tab;
+  const earlier = tab.problems.length;
+  const visit: WidthVisit = { problems: [], incompleteCharts: [], layout: [], axe: [], visited: 0, scanned: 0 };
+  // The root copy of the release is laid out and scanned (the other copies have the same bodies).
+  const root = paths.filter((p) => !/^(latest|releases)\//.test(p) || p === 'releases/index.html');
+  const scans = await scannedPages(root, width);
+  for (const path of paths) {
+    await tab.open(path);
+    visit.visited++;
+    // page.evaluate, not page.$$eval: a selector first injects Playwright's selector engine, ~50 ms a page.
+    const figures = await page.evaluate(() =>
+      [...document.querySelectorAll('figure.chart')].map((f) => ({
+        id: f.id,
+        label: f.querySelector('.chart-wide svg')?.getAttribute('aria-label') ?? '',
+        narrow: Boolean(f.querySelector('.chart-narrow svg[aria-label]')),
+        caption: f.querySelector('figcaption .takeaway')?.textContent ?? '',
+        table: f.querySelectorAll('details.chart-data table tbody tr').length,
+      })),
+    );
+    for (const f of figures)
+      if (f.label.length < 20 || !f.narrow || f.caption.length < 20 || f.table === 0)
+        visit.incompleteCharts.push(`${path}#${f.id}: ${JSON.stringify(f)}`);
+    if (!root.includes(path)) continue;
+    for (const p of await layoutProblems(page)) visit.layout.push(`${width} ${path}: ${p}`);
+    if (!scans.has(path)) continue;
+    visit.scanned++;
+    for (const p of await axeViolations(page)) visit.axe.push(`${width} ${path}: ${p}`);
+  }
+  visit.problems = tab.problems.slice(earlier);
+  return visit;
 }
 
 describe('every page at desk and phone widths (1280 and 390 px), served with the CSP', () => {
-  let desk: WidthVisit;
-  let phone: WidthVisit;
+  let deskVisit: WidthVisit;
+  let phoneVisit: WidthVisit;
   beforeAll(async () => {
-    // Each width visits every page once, the two side by side (two pages of one browser); the tests below
+    // Each width visits every page once, the two side by side (the two tabs); the tests below
     // read what the visits found. Desk width visits the other copies' pages too (the release list, the
     // latest copy, a page of this month's release); the layout and axe look at the root copy.
     const rootPages = pages.filter((p) => !/^(latest|releases)\//.test(p)).concat('releases/index.html');
-    [desk, phone] = await Promise.all([visitAt('1280', DESK, pages), visitAt('390', PHONE, rootPages)]);
+    [deskVisit, phoneVisit] = await Promise.all([visitAt(desk, '1280', pages), visitAt(phone, '390', rootPages)]);
   }, scaled(240_000));
 
   it('loads every page with no console error, no CSP violation, no failed request and nothing requested from outside the site', () => {
     expect(pages.length).toBeGreaterThan(40);
-    expect(desk.visited).toBe(pages.length);
-    expect([...desk.problems, ...phone.problems]).toEqual([]);
+    expect(deskVisit.visited).toBe(pages.length);
+    expect([...deskVisit.problems, ...phoneVisit.problems]).toEqual([]);
   });
 
   it('draws every chart as an SVG with an aria-label, a narrow copy, a caption and a data table', () => {
-    expect(desk.incompleteCharts).toEqual([]);
+    expect(deskVisit.incompleteCharts).toEqual([]);
   });
 
   it('never scrolls sideways, keeps every chart and its text inside its column, and names every table region', () => {
     // A phone changes the CSS, and with it what is shown, hidden, stacked or clipped, and a long name of one
     // product can clip where another's fits: the layout is checked on every page at both widths.
-    expect(phone.visited).toBeGreaterThan(40);
-    expect([...desk.layout, ...phone.layout]).toEqual([]);
+    expect(phoneVisit.visited).toBeGreaterThan(40);
+    expect([...deskVisit.layout, ...phoneVisit.layout]).toEqual([]);
   });
 
   it('finds no serious or critical axe violation on a page of each kind at both widths', () => {
-    expect(desk.scanned).toBeGreaterThan(15);
-    expect(phone.scanned).toBeGreaterThan(10);
-    expect([...desk.axe, ...phone.axe]).toEqual([]);
+    expect(deskVisit.scanned).toBeGreaterThan(15);
+    expect(phoneVisit.scanned).toBeGreaterThan(10);
+    expect([...deskVisit.axe, ...phoneVisit.axe]).toEqual([]);
   });
 
   it('keeps screenshots of the overview and the claims page at both widths', async () => {
     await mkdir(KEPT_SCREENSHOTS, { recursive: true });
-    for (const [width, options] of [
-      ['1280', DESK],
-      ['390', PHONE],
+    for (const [width, tab] of [
+      ['1280', desk],
+      ['390', phone],
     ] as const)
-      await withContext(options, async (context) => {
-        const page = await context.newPage();
-        for (const name of ['index', 'claims']) {
-          await page.goto(`${server.url}${name}.html`);
-          // The top of the page (the headline figures; the first claim with its evidence table): small enough to keep in git.
-          const height = await page.evaluate(
-            (max) => Math.min(document.documentElement.scrollHeight, max),
-            KEPT_HEIGHT,
-          );
-          const shot = await page.screenshot({ fullPage: true, clip: { x: 0, y: 0, width: Number(width), height } });
-          expect(shot.subarray(1, 4).toString()).toBe('PNG');
-          await writeFile(join(ARTIFACTS, `${name}-${width}.png`), shot);
-          const kept = join(KEPT_SCREENSHOTS, `${name}-${width}.png`);
-          if (!existsSync(kept)) await writeFile(kept, shot);
-        }
-      });
+      for (const name of ['index', 'claims']) {
+        await tab.open(`${name}.html`);
+        // The top of the page (the headline figures; the first claim with its evidence table): small enough to keep in git.
+        const height = await tab.page.evaluate(
+          (max) => Math.min(document.documentElement.scrollHeight, max),
+          KEPT_HEIGHT,
+        );
+        const shot = await tab.page.screenshot({ fullPage: true, clip: { x: 0, y: 0, width: Number(width), height } });
+        expect(shot.subarray(1, 4).toString()).toBe('PNG');
+        await writeFile(join(ARTIFACTS, `${name}-${width}.png`), shot);
+        const kept = join(KEPT_SCREENSHOTS, `${name}-${width}.png`);
+        if (!existsSync(kept)) await writeFile(kept, shot);
+      }
   });
 });
 
 describe('share and cite', () => {
   it('links each chart to itself, cites it, and downloads it as SVG and as PNG; its marks carry hover text', async () => {
-    await withContext({ ...DESK, acceptDownloads: true }, async (context) => {
-      const page = await context.newPage();
-      const path = SCREENSHOT_PRODUCT;
-      const problems = watch(page, server.url, () => path);
-      await page.goto(server.url + path);
-      const figure = page.locator('figure.chart').first();
-      const id = await figure.getAttribute('id');
-      // The visible "#" link is the chart's permanent anchor.
-      await figure.locator('a.permalink').click();
-      expect(new URL(page.url()).hash).toBe(`#${id}`);
-      expect(await page.evaluate(() => document.querySelector(':target')?.id)).toBe(id);
-      // The citation: title, release, sources and the chart's address in its release.
-      await figure.locator('details.chart-cite summary').click();
-      const citation = await figure.locator('details.chart-cite p').textContent();
-      expect(citation).toContain(`release ${MONTH}`);
-      expect(citation).toContain(`releases/${MONTH}/${SCREENSHOT_PRODUCT}#${id}`);
-      expect(citation).toContain(await figure.getAttribute('data-title'));
-      // SVG: a file of its own with a size; PNG: drawn by the page's script at twice the chart's size.
-      const [svgDownload] = await Promise.all([
-        page.waitForEvent('download'),
-        figure.locator('a[download]', { hasText: 'SVG' }).click(),
-      ]);
-      const svg = await readFile((await svgDownload.path())!, 'utf8');
-      const viewBox = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg)!;
-      expect(svg).toMatch(/^<svg [^>]*width="[\d.]+" height="[\d.]+"/);
-      const [pngDownload] = await Promise.all([
-        page.waitForEvent('download'),
-        figure.getByRole('button', { name: /PNG/ }).click(),
-      ]);
-      expect(pngDownload.suggestedFilename()).toBe(`${id}.png`);
-      const png = await readFile((await pngDownload.path())!);
-      expect(png.subarray(1, 4).toString()).toBe('PNG');
-      expect(png.readUInt32BE(16)).toBe(Math.round(Number(viewBox[1]) * 2));
-      expect(png.readUInt32BE(20)).toBe(Math.round(Number(viewBox[2]) * 2));
-      // Hover text without a script: the data marks carry an SVG <title>.
-      const titled = await figure.locator('.chart-wide svg [role="graphics-symbol"] > title').count();
-      expect(titled).toBeGreaterThan(0);
-      expect(problems).toEqual([]);
-    });
+    // The desk tab accepts downloads, as a context does by default.
+    const { page } = desk;
+    const earlier = desk.problems.length;
+    await desk.open(SCREENSHOT_PRODUCT);
+    const figure = page.locator('figure.chart').first();
+    const id = await figure.getAttribute('id');
+    // The visible "#" link is the chart's permanent anchor.
+    await figure.locator('a.permalink').click();
+    expect(new URL(page.url()).hash).toBe(`#${id}`);
+    expect(await page.evaluate(() => document.querySelector(':target')?.id)).toBe(id);
+    // The citation: title, release, sources and the chart's address in its release.
+    await figure.locator('details.chart-cite summary').click();
+    const citation = await figure.locator('details.chart-cite p').textContent();
+    expect(citation).toContain(`release ${MONTH}`);
+    expect(citation).toContain(`releases/${MONTH}/${SCREENSHOT_PRODUCT}#${id}`);
+    expect(citation).toContain(await figure.getAttribute('data-title'));
+    // SVG: a file of its own with a size; PNG: drawn by the page's script at twice the chart's size.
+    const [svgDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      figure.locator('a[download]', { hasText: 'SVG' }).click(),
+    ]);
+    const svg = await readFile((await svgDownload.path())!, 'utf8');
+    const viewBox = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg)!;
+    expect(svg).toMatch(/^<svg [^>]*width="[\d.]+" height="[\d.]+"/);
+    const [pngDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      figure.getByRole('button', { name: /PNG/ }).click(),
+    ]);
+    expect(pngDownload.suggestedFilename()).toBe(`${id}.png`);
+    const png = await readFile((await pngDownload.path())!);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(Math.round(Number(viewBox[1]) * 2));
+    expect(png.readUInt32BE(20)).toBe(Math.round(Number(viewBox[2]) * 2));
+    // Hover text without a script: the data marks carry an SVG <title>.
+    const titled = await figure.locator('.chart-wide svg [role="graphics-symbol"] > title').count();
+    expect(titled).toBeGreaterThan(0);
+    expect(desk.problems.slice(earlier)).toEqual([]);
   });
 });
 
@@ -516,14 +528,14 @@ describe('accessibility (axe-core)', () => {
     'finds no serious or critical violation in dark mode',
     async () => {
       const violations: string[] = [];
-      for (const colorScheme of ['dark'] as const) {
-        await withContext({ bypassCSP: true, colorScheme }, async (context) => {
-          const page = await context.newPage();
-          for (const path of SCANNED) {
-            await page.goto(server.url + path);
-            for (const found of await axeViolations(page)) violations.push(`${colorScheme} ${path}: ${found}`);
-          }
-        });
+      await desk.page.emulateMedia({ colorScheme: 'dark' });
+      try {
+        for (const path of SCANNED) {
+          await desk.open(path);
+          for (const found of await axeViolations(desk.page)) violations.push(`dark ${path}: ${found}`);
+        }
+      } finally {
+        await desk.page.emulateMedia({ colorScheme: 'light' });
       }
       expect(violations).toEqual([]);
     },
