@@ -13,16 +13,16 @@ import type { TestSpecification } from 'vitest/node';
 import { BaseSequencer } from 'vitest/node';
 
 /**
- * Seconds each file took, hooks included, in whole runs on a 2-core machine (2026-12-04; vitest's results cache):
+ * Seconds each file took, hooks included, in whole runs on a 2-core machine (2026-12-04 and -05; vitest's results cache):
  * the files over 5 s.
  */
 export const ESTIMATED_SECONDS: Record<string, number> = {
-  'test/system/browser-site.test.ts': 144,
+  'test/system/browser-site.test.ts': 80,
   'test/system/bench-smoke.test.ts': 89,
-  'test/system/corpus-scenarios.test.ts': 67,
-  'test/system/report-publish.test.ts': 54,
+  'test/system/corpus-scenarios.test.ts': 55,
+  'test/system/report-publish.test.ts': 58,
   'test/system/infra-synth.test.ts': 48,
-  'test/system/fault-injection.test.ts': 46,
+  'test/system/fault-injection.test.ts': 39,
   'test/system/crash-site-switch-kill.test.ts': 46,
   'test/system/crash-publish-kill.test.ts': 38,
   'test/system/smoke-command.test.ts': 36,
