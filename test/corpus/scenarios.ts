@@ -92,17 +92,16 @@ async function copyOf(kind: PreparedLake, lake: string): Promise<void> {
   cpSync((await own).path('lake'), lake, { recursive: true });
 }
 
-/** What `ingested` leaves (the sandbox's data folder and a lake of its rows, accounted for), the lake a copy. */
-async function ingestedCopy(sb: Sandbox, lake: string): Promise<void> {
-  await sb.data();
-  await copyOf('ingested', lake);
+/** A copy of the `kind` lake at `lake`, its rows accounted for in the case's sandbox. */
+async function accountedCopy(sb: Sandbox, kind: PreparedLake, lake: string): Promise<void> {
+  await copyOf(kind, lake);
   sb.account(lake);
 }
 
-/** A copy of the measured lake, its rows accounted for. */
-async function measuredCopy(sb: Sandbox, lake: string): Promise<void> {
-  await copyOf('measured', lake);
-  sb.account(lake);
+/** What `ingested` leaves (the sandbox's data folder and a lake of its rows, accounted for), the lake a copy. */
+async function ingestedCopy(sb: Sandbox, lake: string): Promise<void> {
+  await sb.data();
+  await accountedCopy(sb, 'ingested', lake);
 }
 
 /**
@@ -169,7 +168,7 @@ const refusedSql = (id: string, sql: (lake: string) => string, what: string, rea
   expected: 'exit 1: refused, the lake unchanged',
   async run(sb) {
     const lake = sb.path('lake');
-    await measuredCopy(sb, lake);
+    await accountedCopy(sb, 'measured', lake);
     const before = await snapshot(lake);
     refused(await sb.cli('query', sql(lake), '--lake', lake), 1, reason);
     expect(await snapshot(lake)).toEqual(before);
@@ -313,7 +312,7 @@ export const SCENARIOS: ScenarioCase[] = [
       async run(sb) {
         if (decoy) await sb.plant(`${decoy}/index.html`, '<p>my own page</p>');
         const lake = sb.path('lake');
-        await measuredCopy(sb, lake);
+        await accountedCopy(sb, 'measured', lake);
         ok(await sb.cli('report', '--lake', lake, '--out', sb.path(name!)));
         expect(await readFile(sb.path(name!, 'index.html'), 'utf8')).toMatch(/<html/);
       },
@@ -420,7 +419,7 @@ export const SCENARIOS: ScenarioCase[] = [
     expected: 'exit 0; the folder becomes the site link',
     async run(sb) {
       const lake = sb.path('lake');
-      await measuredCopy(sb, lake);
+      await accountedCopy(sb, 'measured', lake);
       await mkdir(sb.path('site'));
       ok(await sb.cli('report', '--lake', lake, '--out', sb.path('site')));
       expect(await readlink(sb.path('site'))).toMatch(/^\.site\.build-\d+-[0-9a-f]+$/);
@@ -433,7 +432,7 @@ export const SCENARIOS: ScenarioCase[] = [
     expected: 'exit 0 twice; the lookalike folder (no marker) untouched',
     async run(sb) {
       const lake = sb.path('lake');
-      await measuredCopy(sb, lake);
+      await accountedCopy(sb, 'measured', lake);
       await sb.plant(`.site.build-${DEAD_PID}-0000cafe/mine.txt`);
       ok(await sb.cli('report', '--lake', lake, '--out', sb.path('site')));
       ok(await sb.cli('report', '--lake', lake, '--out', sb.path('site')));
@@ -448,7 +447,7 @@ export const SCENARIOS: ScenarioCase[] = [
     expected: 'exit 0; recognised by its layout, marked, replaced',
     async run(sb) {
       const lake = sb.path('lake');
-      await measuredCopy(sb, lake);
+      await accountedCopy(sb, 'measured', lake);
       const old = `.site.build-${DEAD_PID}-00c0ffee`;
       await mkdir(sb.path(old));
       await writeFile(sb.path(old, 'index.html'), '<html>earlier</html>');
