@@ -91,7 +91,7 @@ const tableFiles = (names: string[]) =>
     return [s3('lake', metricManifestKey(table)), s3('lake', `${metricVersionPrefix(table, 3)}20260101_x`)];
   });
 const resultsNeeds = (prefix: string): Need => ({
-  why: `write and read back query results under ${prefix}`,
+  why: `write query results under ${prefix} and read them back (the engine reads a SELECT’s result file itself)`,
   doc: DOC.athenaS3,
   pairs: [
     ...each(['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], [s3('results')]),

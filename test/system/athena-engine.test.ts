@@ -311,6 +311,63 @@ describe('AthenaQueryEngine.stream', () => {
     paged.destroy();
   });
 
+  it('reads a SELECT’s rows from the result file Athena wrote, one GetQueryResults call for the column types', async () => {
+    const RESULTS = 'athena-results';
+    await s3.send(new CreateBucketCommand({ Bucket: RESULTS }));
+    const counted = athenaClientFor(moto.endpoint);
+    const reads = pageResultsLikeAthena(counted);
+    const objects: string[] = [];
+    const results = s3ClientFor(moto.endpoint);
+    results.middlewareStack.add(
+      (next, context) => async (args) => {
+        objects.push(`${context.commandName} ${(args.input as { Key?: string }).Key}`);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countObjectReads' },
+    );
+    // moto writes the canned rows to the result location as Athena does (quoted values, NULL unquoted);
+    // it does not double a quote inside a value, so no value here holds one (test/fast/athena-result-file.test.ts reads that case).
+    const rows: (string | null)[][] = [
+      ['Korea, Republic of', '2023', '0.5'],
+      ['', '2024', null],
+      ['two\nlines', null, '0.25'],
+      ...Array.from({ length: 2500 }, (_, i) => [`P${i}`, String(2000 + (i % 25)), String(i / 2500)]),
+    ];
+    const canned = selectResult(
+      [
+        ['partner', 'varchar'],
+        ['year', 'integer'],
+        ['share', 'double'],
+      ],
+      rows,
+    );
+    await queueAthenaResults(moto.endpoint, [canned, canned]);
+    const engine = engineWith({ client: counted, s3: results, outputLocation: `s3://${RESULTS}/queries/` });
+    const batches = [];
+    for await (const batch of engine.stream('SELECT partner, year, share FROM t')) batches.push(batch);
+    expect(batches.map((b) => b.length)).toEqual([1000, 1000, 503]);
+    const expected = rows.map(([partner, year, share]) => ({
+      partner,
+      year: year === null ? null : Number(year),
+      share: share === null ? null : Number(share),
+    }));
+    expect(batches.flat()).toEqual(expected);
+    // One metadata call, no paging: the rows came from the object.
+    expect(reads.requestedTokens).toEqual([undefined]);
+    expect(objects).toEqual([expect.stringMatching(/^GetObjectCommand queries\/[0-9a-f-]+\.csv$/)]);
+    // query() reads the same way and gives the same rows and columns.
+    const answer = await engine.query('SELECT partner, year, share FROM t');
+    expect(answer.rows).toEqual(expected);
+    expect(answer.columns).toEqual([
+      { name: 'partner', type: 'varchar' },
+      { name: 'year', type: 'integer' },
+      { name: 'share', type: 'double' },
+    ]);
+    await engine.close();
+    counted.destroy();
+    results.destroy();
+  });
+
   it('binds parameters as a query does, and fails like one', async () => {
     const before = await executionIds();
     const rows = [];

@@ -8,12 +8,14 @@ import {
   type ColumnInfo,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { tableByName } from '../../../data-schemas/index.ts';
 import { QueryError, UsageError } from '../../core/errors.ts';
 import { publishMetricVersion } from '../../core/lake/metric-versions.ts';
 import type { ObjectStore } from '../../core/seams/object-store.ts';
 import { awsErrorHint } from '../aws-error-hint.ts';
 import { renderLiteral } from './athena-literals.ts';
+import { resultFileRows } from './athena-result-file.ts';
 import { isHeaderRow, rowObjects } from './athena-results.ts';
 import { retryOnThrottle, type RetryOptions } from './athena-retry.ts';
 import { checkUnloadedFile, unloadStatement } from './athena-unload.ts';
@@ -29,6 +31,8 @@ export interface AthenaQueryEngineOptions {
   /** The lake store (an S3ObjectStore on lakeBucket/lakePrefix): materialize lists and checks the UNLOAD output and switches the table through it. */
   store: ObjectStore;
   client?: AthenaClient;
+  /** Reads a query's result file from the workgroup's result location; default a client of its own. */
+  s3?: S3Client;
   /** First wait between GetQueryExecution polls; it doubles up to maxPollIntervalMs. Default 250 ms. */
   pollIntervalMs?: number;
   /** Longest wait between polls. Default 5 s. */
@@ -37,7 +41,7 @@ export interface AthenaQueryEngineOptions {
   timeoutMs?: number;
   /** Query result location, when the workgroup does not enforce one. */
   outputLocation?: string;
-  /** Rows per GetQueryResults page (Athena allows at most 1000). */
+  /** Rows per GetQueryResults page (Athena allows at most 1000), and per batch read from a result file. */
   maxResults?: number;
   /** Backoff for StartQueryExecution when Athena throttles it. */
   startRetry?: RetryOptions;
@@ -57,6 +61,7 @@ export class AthenaQueryEngine implements QueryEngine {
   bytesScanned = 0;
   private readonly client: AthenaClient;
   private readonly ownsClient: boolean;
+  private s3?: S3Client;
   private readonly lakeUri: string;
   private readonly o: Required<
     Pick<AthenaQueryEngineOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'timeoutMs' | 'maxResults'>
@@ -73,6 +78,7 @@ export class AthenaQueryEngine implements QueryEngine {
     };
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? new AthenaClient({});
+    this.s3 = options.s3;
     const prefix = (options.lakePrefix ?? '').replace(/^\/+/, '');
     this.lakeUri = `s3://${options.lakeBucket}/${prefix === '' || prefix.endsWith('/') ? prefix : prefix + '/'}`;
     // UNLOAD writes to lakeUri and materialize reads back through the store: they must be one place.
@@ -88,7 +94,7 @@ export class AthenaQueryEngine implements QueryEngine {
     const execution = await this.execute(sql, params);
     let columns: ColumnInfo[] = [];
     const rows: Row[] = [];
-    for await (const page of this.pages(execution)) {
+    for await (const page of this.results(execution)) {
       columns = page.columns;
       rows.push(...page.rows);
     }
@@ -99,9 +105,48 @@ export class AthenaQueryEngine implements QueryEngine {
     };
   }
 
-  /** The query runs to completion on Athena; its result is then read one GetQueryResults page at a time. */
+  /** The query runs to completion on Athena; its rows are then read as they arrive (`results`). */
   async *stream(sql: string, params: SqlValue[] = []): AsyncGenerator<Row[]> {
-    for await (const page of this.pages(await this.execute(sql, params))) yield page.rows;
+    for await (const page of this.results(await this.execute(sql, params))) yield page.rows;
+  }
+
+  /**
+   * A finished query's rows. A SELECT's whole result is one CSV object Athena wrote to the result location,
+   * read here as it streams in: GetQueryResults hands out at most 1,000 rows a call, so a table of millions of
+   * rows (the Data page's files) took thousands of calls, longer than a Lambda may run. GetQueryResults still
+   * gives the columns' types (one call), and the rows where Athena wrote no file this process can read (a
+   * statement other than a SELECT, or results Athena keeps itself).
+   */
+  private async *results(execution: QueryExecution): AsyncGenerator<{ columns: ColumnInfo[]; rows: Row[] }> {
+    const location = execution.ResultConfiguration?.OutputLocation;
+    const file = execution.StatementType === 'DML' ? /^s3:\/\/([^/]+)\/(.+\.csv)$/.exec(location ?? '') : null;
+    if (!file) {
+      yield* this.pages(execution);
+      return;
+    }
+    const queryId = execution.QueryExecutionId!;
+    const first = await this.call(`read the columns of query ${queryId}`, () =>
+      this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: 1 })),
+    );
+    const columns = first.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+    this.s3 ??= new S3Client({});
+    const s3 = this.s3;
+    const object = await this.call(
+      `read the result file ${location} of query ${queryId}`,
+      () => s3.send(new GetObjectCommand({ Bucket: file[1], Key: file[2] })),
+      `the result location of Athena workgroup "${this.o.workgroup}" (s3:GetObject on ${location})`,
+    );
+    let read = false;
+    for await (const rows of resultFileRows(
+      object.Body as AsyncIterable<Uint8Array>,
+      columns,
+      this.o.maxResults,
+      location!,
+    )) {
+      read = true;
+      yield { columns, rows };
+    }
+    if (!read) yield { columns, rows: [] };
   }
 
   /** The result pages of a finished query, typed by the first page's column metadata, without Athena's header row. */
@@ -165,6 +210,7 @@ export class AthenaQueryEngine implements QueryEngine {
 
   async close(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
+    if (this.s3 !== this.o.s3) this.s3?.destroy();
   }
 
   /** Start a query, wait for it to finish, and return its final QueryExecution (state SUCCEEDED). */
@@ -228,8 +274,12 @@ export class AthenaQueryEngine implements QueryEngine {
     }
   }
 
-  /** Run one Athena API call; an SDK failure becomes a QueryError that says what to check. */
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /** Run one AWS API call; an SDK failure becomes a QueryError that says what to check (`resource`: what the call reached). */
+  private async call<T>(
+    what: string,
+    fn: () => Promise<T>,
+    resource = `Athena workgroup "${this.o.workgroup}"`,
+  ): Promise<T> {
     try {
       return await fn();
     } catch (cause) {
@@ -238,7 +288,7 @@ export class AthenaQueryEngine implements QueryEngine {
       const hint =
         name === 'InvalidRequestException'
           ? `Check that workgroup "${this.o.workgroup}" and database "${this.o.database}" exist and that the SQL is valid Athena (Trino) SQL.`
-          : awsErrorHint(cause, `Athena workgroup "${this.o.workgroup}"`);
+          : awsErrorHint(cause, resource);
       throw new QueryError(`Could not ${what} on Athena: ${name}: ${(cause as Error)?.message ?? cause}`, hint, {
         cause,
       });
