@@ -9,3 +9,12 @@
 export const INGEST_MEMORY_MB = 512;
 /** V8 old-space limit (NODE_OPTIONS --max-old-space-size): below the function's memory, for buffers and code. */
 export const INGEST_HEAP_MB = 192;
+
+/**
+ * The report Lambda's /tmp, where it builds the whole release before publishing it. The Data page's table
+ * files grow with the lake (at the benchmark's 10 M-row lake: trade_flows 198 MB and monthly_anomalies
+ * 216 MB as Parquet, 462 MB of tables in all), so Lambda's default 512 MB fails a large lake's build with
+ * ENOSPC. Measured builds (bench/work, `du` of the build folder): 642 MB at 1 M rows and 1.9 GB at 10 M, each
+ * with the benchmark's 1,000 product pages; 4 GB holds twice the 10 M build.
+ */
+export const REPORT_TMP_MB = 4096;

@@ -1,6 +1,6 @@
 import type { IngestSourceId, KeyedSource } from '../../src/core/sources.ts';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -23,7 +23,7 @@ import { grantAthenaQueries, grantLakeFormationRead, grantObjects } from '../gra
 import { ingestWritePatterns } from '../lake-layout.ts';
 import { renderResource } from '../nag.ts';
 import type { ResourceNames } from '../names.ts';
-import { INGEST_HEAP_MB, INGEST_MEMORY_MB } from '../lambda-budgets.ts';
+import { INGEST_HEAP_MB, INGEST_MEMORY_MB, REPORT_TMP_MB } from '../lambda-budgets.ts';
 import type { CatalogStack } from './catalog.ts';
 import { AlarmTopic, Operations } from './operations.ts';
 
@@ -107,6 +107,8 @@ interface HandlerOptions {
   memorySize: number;
   /** V8 heap limit in MB (NODE_OPTIONS), for a step whose memory is budgeted (see infra/lambda-budgets.ts). */
   heapMb?: number;
+  /** /tmp in MB, for a step that writes more there than Lambda's default 512 MB (see infra/lambda-budgets.ts). */
+  tmpMb?: number;
   /** Repository folders the handler reads at run time → where they go in the bundle (the task root). */
   bundleFiles?: Record<string, string>;
 }
@@ -253,6 +255,7 @@ export class PipelineStack extends Stack {
       },
       timeout: Duration.minutes(10),
       memorySize: 1769,
+      tmpMb: REPORT_TMP_MB,
       // The stylesheet, the metric SQL files (linked from every chart), the report's queries, the saved analyst
       // queries (the Data page's examples) and the Data page's SQL console (npm run build makes it) ship beside the bundle.
       bundleFiles: {
@@ -623,6 +626,7 @@ export class PipelineStack extends Stack {
       runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: o.memorySize,
+      ephemeralStorageSize: o.tmpMb ? Size.mebibytes(o.tmpMb) : undefined,
       timeout: o.timeout,
       role,
       logGroup,

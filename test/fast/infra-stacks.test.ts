@@ -11,7 +11,7 @@ import { ENV } from '../../src/core/env.ts';
 import type { ChainwatchApp } from '../../infra/build-app.ts';
 import { readConfig } from '../../infra/config.ts';
 import { glueColumnsOf, gluePartitionKeysOf } from '../../infra/glue-columns.ts';
-import { INGEST_HEAP_MB, INGEST_MEMORY_MB } from '../../infra/lambda-budgets.ts';
+import { INGEST_HEAP_MB, INGEST_MEMORY_MB, REPORT_TMP_MB } from '../../infra/lambda-budgets.ts';
 import { resourceNames, RETAINED_BY_NAME } from '../../infra/names.ts';
 import { CatalogStack } from '../../infra/stacks/catalog.ts';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -374,6 +374,14 @@ describe('pipeline', () => {
         `--enable-source-maps --max-old-space-size=${INGEST_HEAP_MB}`,
       );
     }
+  });
+
+  it('gives the report Lambda the /tmp its build needs (infra/lambda-budgets.ts), and the others Lambda’s default', () => {
+    const tmp = Object.fromEntries(
+      functions().map((fn) => [fn.Properties.Description.split(':')[0], fn.Properties.EphemeralStorage?.Size ?? 512]),
+    );
+    expect(tmp['chainwatch report']).toBe(REPORT_TMP_MB);
+    for (const [fn, mb] of Object.entries(tmp)) if (fn !== 'chainwatch report') expect(mb, fn).toBe(512);
   });
 
   it('gives the ingest Lambdas the SSM parameter they are configured with, and nothing broader', () => {
