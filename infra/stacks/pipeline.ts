@@ -253,7 +253,9 @@ export class PipelineStack extends Stack {
         [ENV.athenaWorkgroup]: names.workGroup('pipeline'),
         [ENV.glueDatabase]: names.database,
       },
-      timeout: Duration.minutes(10),
+      // Lambda's longest: on Athena the Data page's table files pass every table's rows through the function
+      // (~7 minutes for a 10 M-row lake measured locally on two cores, bench/analysis.md).
+      timeout: Duration.minutes(15),
       memorySize: 1769,
       tmpMb: REPORT_TMP_MB,
       // The stylesheet, the metric SQL files (linked from every chart), the report's queries, the saved analyst

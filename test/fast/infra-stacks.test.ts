@@ -376,7 +376,9 @@ describe('pipeline', () => {
     }
   });
 
-  it('gives the report Lambda the /tmp its build needs (infra/lambda-budgets.ts), and the others Lambda’s default', () => {
+  it('gives the report Lambda the /tmp its build needs (infra/lambda-budgets.ts) and Lambda’s longest run, the others /tmp’s default', () => {
+    const report = functions().find((fn) => fn.Properties.Description.startsWith('chainwatch report:'))!;
+    expect(report.Properties.Timeout).toBe(15 * 60);
     const tmp = Object.fromEntries(
       functions().map((fn) => [fn.Properties.Description.split(':')[0], fn.Properties.EphemeralStorage?.Size ?? 512]),
     );
