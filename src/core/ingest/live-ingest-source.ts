@@ -3,7 +3,7 @@ import type { TableDef } from '../../../data-schemas/table.ts';
 import type { SourceError } from '../errors.ts';
 import type { HttpContext } from '../http/retry.ts';
 import { partitionPath } from '../lake/partitions.ts';
-import type { IngestInput, RunMark, SourceRun } from '../lake/manifest.ts';
+import { noRowsYet, type IngestInput, type RunMark, type SourceRun } from '../lake/manifest.ts';
 import type { LiveProgress } from './progress-bar.ts';
 import type { Coverage } from './partition-merge.ts';
 import { landRaw } from './raw.ts';
@@ -194,16 +194,9 @@ export function liveIngestSource(
         lastFailure: { ...mark(ctx), error: error.message, hint: error.hint },
       });
       return {
-        inputs: [],
-        rowsIn: 0,
-        rowsDerived: 0,
-        rowsOut: 0,
-        rowsRejected: 0,
-        rowsDuplicate: 0,
+        ...noRowsYet(),
         quarantineKey: null,
-        tables: {},
         status: 'stale',
-        partitions: { written: [], deleted: [], unchanged: 0 },
         requests,
         warnings,
         lastSuccess: state.lastSuccess,

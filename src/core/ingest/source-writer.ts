@@ -4,7 +4,7 @@ import { partitionPath } from '../lake/partitions.ts';
 import { StagedCommit } from '../lake/staged-commit.ts';
 import type { ObjectStore } from '../seams/object-store.ts';
 import { lakePrefix, quarantineKey } from '../lake/layout.ts';
-import type { SourceRun, TableWrite } from '../lake/manifest.ts';
+import { noRowsYet, type SourceRun, type TableWrite } from '../lake/manifest.ts';
 import { planMerge } from './partition-merge.ts';
 import { reject, type Reject } from './rows.ts';
 import type { SettledTable, SourcePart } from './source.ts';
@@ -33,16 +33,7 @@ export class SourceWriter {
   /** Partition paths earlier parts covered: parts must not share one. */
   private readonly covered = new Set<string>();
   private readonly rejectParts: string[] = [];
-  private readonly run: Omit<SourceRun, 'status' | 'quarantineKey'> = {
-    inputs: [],
-    rowsIn: 0,
-    rowsDerived: 0,
-    rowsOut: 0,
-    rowsRejected: 0,
-    rowsDuplicate: 0,
-    tables: {},
-    partitions: { written: [], deleted: [], unchanged: 0 },
-  };
+  private readonly run: Omit<SourceRun, 'status' | 'quarantineKey'> = noRowsYet();
 
   constructor(
     private readonly store: ObjectStore,

@@ -66,6 +66,18 @@ export interface SourceRun {
   recovered?: Recovery[];
 }
 
+/** A source run's counters before its first row: nothing read, written or replaced. */
+export const noRowsYet = (): Omit<SourceRun, 'status' | 'quarantineKey'> => ({
+  inputs: [],
+  rowsIn: 0,
+  rowsDerived: 0,
+  rowsOut: 0,
+  rowsRejected: 0,
+  rowsDuplicate: 0,
+  tables: {},
+  partitions: { written: [], deleted: [], unchanged: 0 },
+});
+
 /**
  * `_runs/<run-id>.json`. Written first as an unfinished run (outcome 'failed', error 'Unfinished'),
  * replaced by the real outcome last: a run that is killed or times out leaves the first one behind,
