@@ -15,6 +15,8 @@ import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engin
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { sharedFixture } from '../support/shared-fixture.ts';
+// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
+import { CLI_BUILD } from '../../scripts/build.mjs';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLED = join(REPO, 'data', 'bundled');
@@ -211,20 +213,15 @@ export interface BundledChild {
 export async function bundleChild(): Promise<BundledChild> {
   const dir = await sharedFixture('crash-child', async (out) => {
     const { build } = await import('esbuild');
+    // The CLI's build, with the packages bundled too (one chunk loads faster than their files), DuckDB's aside.
     await build({
+      ...CLI_BUILD,
       entryPoints: { child: join(REPO, 'test', 'crash', 'child.ts') },
       outdir: out,
       outExtension: { '.js': '.mjs' },
-      splitting: true,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
       external: ['@duckdb/*'],
+      sourcemap: false,
       logLevel: 'error',
-      banner: {
-        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-      },
     });
   });
   return { args: (...args) => [join(dir, 'child.mjs'), ...args], env: { LAMBDA_TASK_ROOT: REPO } };

@@ -4,8 +4,9 @@
  * build their own. A fixture lives in `.tmp/fixtures/<name>-<key>/` (gitignored), where the key is a hash
  * of everything that can change what it holds — the project's inputs (src/, sql/, data/, data-schemas/,
  * reports/, package-lock.json), test/support/, where the recipes live, test/fixtures/, the data some
- * recipes write, and test/crash/, the crash tests' child process that one fixture bundles — so an edit to
- * any of them builds it anew, and an unchanged checkout reuses it from the last run.
+ * recipes write, and test/crash/, the crash tests' child process that one fixture bundles with the CLI's
+ * build options (scripts/build.mjs) — so an edit to any of them builds it anew, and an unchanged checkout
+ * reuses it from the last run.
  *
  * Test workers run in parallel: the first that asks builds (under a lock folder), the others wait for it.
  * A fixture is built into a temporary folder and renamed into place, so it is there whole or not at all.
@@ -30,6 +31,7 @@ const INPUTS = [
   'test/support',
   'test/fixtures',
   'test/crash',
+  'scripts/build.mjs',
 ];
 
 async function filesUnder(path: string): Promise<string[]> {
