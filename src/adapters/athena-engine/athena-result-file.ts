@@ -12,7 +12,9 @@ interface Field {
 /**
  * The records of a CSV text that arrives in chunks (RFC 4180: fields in double quotes may hold commas,
  * line breaks and doubled quotes; a record ends at a line break outside quotes, `\r\n` or `\n`). Each field
- * says whether it was quoted, the only way a CSV tells an empty string from a missing value.
+ * says whether it was quoted, the only way a CSV tells an empty string from a missing value. Not the ingest's
+ * parser (src/core/ingest/csv.ts): it reads spreadsheet exports, where a quoted and an unquoted empty field are
+ * both '' and a blank line is no record; in Athena's file the one is NULL and the other a one-column NULL row.
  */
 export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<Field[]> {
   let record: Field[] = [];
