@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkTrinoPortability, mayNeedGrammar } from '../../src/core/analyst/portability.ts';
 import { projectPath } from '../../src/core/project-root.ts';
 import { toPositional } from '../../src/core/sql/placeholders.ts';
@@ -116,6 +116,28 @@ describe('checkTrinoPortability', () => {
     ]);
     // What the token scan does not know, the Trino grammar still catches.
     expect((await checkTrinoPortability('SELECT [1, 2] AS xs FROM basket'))[0].message).toMatch(/Trino cannot parse/);
+  });
+
+  it("says what Trino refuses in its warnings only: nothing of the grammar's own reaches the terminal", async () => {
+    // dt-sql-parser words a message with a second parse of the statement's tail, which kept ANTLR's console listener.
+    const printed: unknown[] = [];
+    const spies = (['error', 'warn', 'log'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...line: unknown[]) => void printed.push(line)),
+    );
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => printed.push(chunk) > 0);
+    try {
+      const warnings = await checkTrinoPortability("COPY (SELECT 1 AS x) TO '/tmp/x.parquet' (FORMAT parquet)");
+      expect(warnings.map((w) => w.message)).toEqual([
+        "Trino cannot parse this: 'COPY' is not valid at this position, expecting a keyword",
+        "Trino cannot parse this: 'TO' is not valid at this position",
+        "Trino cannot parse this: 'FORMAT' is not valid at this position",
+      ]);
+      // A lexer error too (a character Trino has no token for).
+      expect((await checkTrinoPortability('SELECT $x FROM basket')).length).toBeGreaterThan(0);
+    } finally {
+      for (const spy of [...spies, stderr]) spy.mockRestore();
+    }
+    expect(printed).toEqual([]);
   });
 
   it('names DuckDB-only functions and what to use on Athena', async () => {

@@ -1,3 +1,4 @@
+import type { ErrorListener } from 'dt-sql-parser/dist/parser/common/parseErrorListener.js';
 import type { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
 import { toPositional } from '../sql/placeholders.ts';
 import { segmentSql } from '../sql/sql-text.ts';
@@ -13,10 +14,30 @@ import { duckdbOnlyWarnings, type PortabilityWarning } from './duckdb-only.ts';
 /**
  * The Trino grammar, loaded the first time a statement needs it: the parser is ~2 MB of JavaScript
  * whose loading and first parse cost ~0.35 s, more than a plain query takes to run.
+ *
+ * A lexer or parser made without a listener of dt-sql-parser's own drops ANTLR's console listener too.
+ * dt-sql-parser replaces that listener wherever it collects errors, but not in the parse of a statement's
+ * tail it makes to word a message ("'TO' is not valid at this position"), and that parse printed raw ANTLR
+ * lines ("line 1:16 extraneous input 'TO' expecting {<EOF>, '(', 'ALTER', …}") to the analyst's terminal
+ * beside chainwatch's own warning.
  */
 let trino: Promise<TrinoSQL> | undefined;
 const trinoGrammar = (): Promise<TrinoSQL> =>
-  (trino ??= import('dt-sql-parser/dist/parser/trino/index.js').then(({ TrinoSQL }) => new TrinoSQL()));
+  (trino ??= import('dt-sql-parser/dist/parser/trino/index.js').then(({ TrinoSQL }) => {
+    class QuietTrinoSQL extends TrinoSQL {
+      override createLexer(input: string, errorListener?: ErrorListener) {
+        const lexer = super.createLexer(input, errorListener);
+        if (!errorListener) lexer.removeErrorListeners();
+        return lexer;
+      }
+      override createParser(input: string, errorListener?: ErrorListener) {
+        const parser = super.createParser(input, errorListener);
+        if (!errorListener) parser.removeErrorListeners();
+        return parser;
+      }
+    }
+    return new QuietTrinoSQL();
+  }));
 
 /** Words of DuckDB's dialect past Trino's grammar, or where Trino wants another order (OFFSET before LIMIT). */
 const DIALECT_WORDS =
