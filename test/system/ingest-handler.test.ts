@@ -101,7 +101,7 @@ describe('ingest Lambda handler', () => {
   it('refuses an unknown source and a missing LAKE_BUCKET with what to do', async () => {
     await expect(handler({ source: 'nope' })).rejects.toThrow(/Unknown ingest source "nope"/);
     delete process.env.LAKE_BUCKET;
-    const error = await handler({ source: 'bundled' }).catch((e: unknown) => e);
+    const { error } = await captureLambdaLog(() => handler({ source: 'bundled' }));
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toBe('Environment variable LAKE_BUCKET is not set');
   });

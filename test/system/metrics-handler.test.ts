@@ -54,12 +54,19 @@ const queries = async () =>
 describe('metrics Lambda handler', () => {
   it('refuses to run over a pending ingest commit, names the source and how to finish it, and starts no query', async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: MARKER, Body: '{}' }));
-    const error = await handler().catch((e: unknown) => e);
+    const { error, records } = await captureLambdaLog(() => handler());
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toBe(
       'An interrupted ingest of census has not finished moving its files into the lake',
     );
     expect((error as InputError).hint).toMatch(/ingest Lambda of census with \{"source": "census", "recover": true\}/);
+    // CloudWatch gets the same reason and what to do, on the failed run's one error line.
+    expect(logRecords(records).filter((r) => r.level === 'ERROR')).toEqual([
+      expect.objectContaining({
+        message: 'metrics failed',
+        error: expect.objectContaining({ message: (error as InputError).message, hint: (error as InputError).hint }),
+      }),
+    ]);
     expect(await queries()).toEqual([]);
   });
 

@@ -124,9 +124,19 @@ describe('ingest Lambda handler, live sources', () => {
 
   it('names a missing SSM parameter and what to do', async () => {
     process.env.CENSUS_API_KEY_PARAM = '/chainwatch/missing';
-    const error = await handleIngest({ source: 'census', runId: 'sfn-3' }, deps(CENSUS).deps).catch((e: unknown) => e);
+    const { error, records } = await captureLambdaLog(() =>
+      handleIngest({ source: 'census', runId: 'sfn-3' }, deps(CENSUS).deps),
+    );
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toMatch(/SSM parameter \/chainwatch\/missing cannot be read/);
     expect((error as UsageError).hint).toMatch(/SecureString/);
+    // CloudWatch gets the same reason and what to do, on the failed run's one error line.
+    expect(logRecords(records).filter((r) => r.level === 'ERROR')).toEqual([
+      expect.objectContaining({
+        message: 'ingest failed',
+        runId: 'sfn-3',
+        error: expect.objectContaining({ message: (error as UsageError).message, hint: (error as UsageError).hint }),
+      }),
+    ]);
   });
 });

@@ -8,13 +8,14 @@
  */
 import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
 import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as lease, type TakeResult } from '../../lambdas/lease.ts';
 import { S3ObjectStore } from '../../src/adapters/s3-store/s3-store.ts';
 import { LEASE_KEY } from '../../src/core/lake/layout.ts';
 import type { IngestManifest } from '../../src/core/lake/manifest.ts';
 import { getJson } from '../../src/core/seams/object-store.ts';
 import { setEnv } from '../support/env.ts';
+import { captureLambdaLog, logRecords } from '../support/lambda-log.ts';
 import { smallTaskRoot } from '../support/small-task-root.ts';
 import { MOTO_SDK_ENV, s3ClientFor, claimMoto, type Moto } from '../support/moto.ts';
 
@@ -76,14 +77,15 @@ async function execution(name: string, o: { release?: boolean; now?: () => Date 
   return { name, take, ingested: true };
 }
 
-const quietly = async <T>(work: () => Promise<T>): Promise<T> => {
-  const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
-  try {
-    return await work();
-  } finally {
-    spy.mockRestore();
-  }
-};
+/**
+ * Run the handlers with what they log captured (test/support/lambda-log.ts): checked here, where the log says what
+ * happened to an execution, and not printed into the suite's output.
+ */
+async function logged<T>(work: () => Promise<T>): Promise<{ result: T; log: string[] }> {
+  const { result, error, records } = await captureLambdaLog(work);
+  if (error !== undefined) throw error;
+  return { result: result as T, log: logRecords(records).map((r) => `${r.level} ${r.message}`) };
+}
 
 /** The lake is consistent: no staged or committed-but-unapplied writes, every manifest finished. */
 async function expectConsistent(): Promise<void> {
@@ -95,7 +97,10 @@ async function expectConsistent(): Promise<void> {
 
 describe('two executions of the refresh at once', () => {
   it('one runs, the other ends at once as "another refresh is running"; the lake is consistent; the next one runs', async () => {
-    const [a, b] = await quietly(() => Promise.all([execution('exec-a'), execution('exec-b')]));
+    const {
+      result: [a, b],
+      log,
+    } = await logged(() => Promise.all([execution('exec-a'), execution('exec-b')]));
     const ran = [a, b].filter((e) => e.ingested);
     const stopped = [a, b].filter((e) => !e.ingested);
     expect(ran).toHaveLength(1);
@@ -104,49 +109,59 @@ describe('two executions of the refresh at once', () => {
       taken: false,
       heldBy: expect.stringMatching(new RegExp(`^refresh execution ${ran[0].name} \\(since `)),
     });
+    expect(log).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^INFO another refresh is running: refresh execution ${ran[0].name} \\(since .*\\); this execution changes nothing$`,
+        ),
+      ),
+    );
     expect(await store.list('_runs/')).toEqual([`_runs/${ran[0].name}-bundled.json`]);
     await expectConsistent();
     expect(await store.exists(LEASE_KEY)).toBe(false);
 
-    const c = await quietly(() => execution('exec-c'));
+    const { result: c } = await logged(() => execution('exec-c'));
     expect(c.ingested).toBe(true);
     await expectConsistent();
   });
 
   it('of many executions started at once, exactly one takes the lease', async () => {
-    const takes = (await quietly(() =>
+    const { result: takes, log } = await logged(() =>
       Promise.all(
         Array.from({ length: 8 }, (_, i) => lease({ action: 'take', runId: `burst-${i}`, ttlSeconds: TTL_SECONDS })),
       ),
-    )) as TakeResult[];
-    expect(takes.filter((t) => t.taken)).toHaveLength(1);
+    );
+    expect((takes as TakeResult[]).filter((t) => t.taken)).toHaveLength(1);
+    expect(log.filter((line) => line.startsWith('INFO another refresh is running: '))).toHaveLength(7);
   });
 });
 
 describe('an execution that never gave the lease back (timed out, stopped)', () => {
   it('blocks the next one until the lease lapses; then the next one takes it over, runs and releases', async () => {
     const start = new Date('2026-03-03T06:00:00Z');
-    const dead = await quietly(() => execution('exec-dead', { release: false, now: () => start }));
+    const { result: dead } = await logged(() => execution('exec-dead', { release: false, now: () => start }));
     expect(dead.ingested).toBe(true);
 
-    const early = await quietly(() => execution('exec-early', { now: () => new Date(start.getTime() + 60 * 60_000) }));
+    const { result: early } = await logged(() =>
+      execution('exec-early', { now: () => new Date(start.getTime() + 60 * 60_000) }),
+    );
     expect(early.ingested).toBe(false);
 
     const late = new Date(start.getTime() + (TTL_SECONDS + 1) * 1000);
-    const next = await quietly(() => execution('exec-late', { now: () => late }));
+    const { result: next, log } = await logged(() => execution('exec-late', { now: () => late }));
     expect(next.ingested).toBe(true);
     expect(next.take).toMatchObject({
       taken: true,
       tookOver: expect.stringMatching(/took over the lease of refresh execution exec-dead .*: its lease expired at /),
     });
+    expect(log).toContain(`WARN ${(next.take as Extract<TakeResult, { taken: true }>).tookOver}`);
     // The lapsed execution's late release must not delete its successor's lease.
     const successor = await lease({ action: 'take', runId: 'exec-x', ttlSeconds: TTL_SECONDS });
     expect(successor).toMatchObject({ taken: true });
-    expect(
-      await quietly(() =>
-        lease({ action: 'release', lease: (dead.take as Extract<TakeResult, { taken: true }>).lease }),
-      ),
-    ).toEqual({ released: false });
+    const deadLease = (dead.take as Extract<TakeResult, { taken: true }>).lease;
+    const release = await logged(() => lease({ action: 'release', lease: deadLease }));
+    expect(release.result).toEqual({ released: false });
+    expect(release.log).toEqual([`WARN lease ${deadLease.id} was no longer this execution's: left to its holder`]);
     expect(await store.exists(LEASE_KEY)).toBe(true);
     await expectConsistent();
   });
