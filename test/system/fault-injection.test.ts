@@ -14,7 +14,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLambdaLog, logRecords } from '../support/lambda-log.ts';
 import { production, tradeFlows } from '../../data-schemas/curated.ts';
 import { buildSiteFolder } from '../../src/cli/site-folder-build.ts';
 import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engine.ts';
@@ -357,16 +358,22 @@ describe('the object store fails (S3 API on loopback, faults injected on the wir
         AWS_ENDPOINT_URL_S3: proxy.endpoint,
         ...MOTO_SDK_ENV,
       });
-      const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
       try {
-        expect(await handler({ source: 'bundled', runId: 'sfn', recover: true })).toEqual({
+        const { result, error, records } = await captureLambdaLog(() =>
+          handler({ source: 'bundled', runId: 'sfn', recover: true }),
+        );
+        expect(error).toBeUndefined();
+        expect(result).toEqual({
           source: 'bundled',
           recovered: [
             { id: 'faulty', action: 'rolled-forward', objects: expect.any(Number), reason: expect.any(String) },
           ],
         });
+        // The operator reads what the recovery did in the function's log.
+        expect(logRecords(records).map((r) => r.message)).toContainEqual(
+          expect.stringMatching(/^bundled: rolled-forward the staged writes of run faulty \(\d+ objects\)/),
+        );
       } finally {
-        quiet.mockRestore();
         process.env = saved;
       }
       expect(await curatedOf(store)).toEqual(after);
