@@ -2,7 +2,6 @@ import { INGEST_HEAP_MB } from '../../infra/lambda-budgets.ts';
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
 import { compileForThisProcess } from '../../scripts/build.mjs';
 import type { GeneratedData } from '../generate.ts';
 
@@ -33,7 +32,7 @@ function compiledScripts(): string {
   if (compiled) return compiled;
   const contenders = readdirSync(bench('contenders')).filter((f) => f.endsWith('.ts') && f !== 'result.ts');
   const entries = [...contenders.map((f) => bench(`contenders/${f}`)), bench('harness/comtrade-api.ts')];
-  compiled = compileForThisProcess(join(REPO, 'bench', 'work'), entries, bench('')) as string;
+  compiled = compileForThisProcess(join(REPO, 'bench', 'work'), entries, bench(''));
   return compiled;
 }
 

@@ -15,7 +15,6 @@ import { DuckDBQueryEngine } from '../../src/adapters/duckdb-engine/duckdb-engin
 import { readTable } from '../../src/core/lake/read-table.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { sharedFixture } from '../support/shared-fixture.ts';
-// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
 import { CLI_BUILD } from '../../scripts/build.mjs';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,7 +4,6 @@ import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { allTables } from '../../data-schemas/index.ts';
 import { TABLE_NAMES } from '../../data-schemas/table-names.ts';
-// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
 import { CLI_BUILD } from '../../scripts/build.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));

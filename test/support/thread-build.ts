@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { ENV } from '../../src/core/env.ts';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
-// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
 import { CLI_BUILD, compileForThisProcess } from '../../scripts/build.mjs';
 
 /**
@@ -17,7 +16,7 @@ export function buildThreadCode(env: NodeJS.ProcessEnv = process.env): string {
   if (given) return given;
   const dir = compileForThisProcess(
     join(PROJECT_ROOT, '.tmp'),
-    CLI_BUILD.entryPoints.filter((entry: string) => entry !== 'src/cli/main.ts'),
+    CLI_BUILD.entryPoints.filter((entry) => entry !== 'src/cli/main.ts'),
   );
   env[ENV.threadBuild] = dir;
   return dir;

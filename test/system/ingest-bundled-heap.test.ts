@@ -15,7 +15,6 @@ import { bundledMartData } from '../../bench/synthetic/bundled-mart.ts';
 import { INGEST_HEAP_MB } from '../../infra/lambda-budgets.ts';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import type { IngestManifest } from '../../src/core/lake/manifest.ts';
-// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
 import { CLI_BUILD } from '../../scripts/build.mjs';
 import { REPO } from '../crash/support.ts';
 import { scaled } from '../support/slowdown.ts';

@@ -12,7 +12,6 @@ import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FolderObjectStore } from '../../src/adapters/folder-store/folder-store.ts';
 import { PROJECT_ROOT } from '../../src/core/project-root.ts';
-// @ts-expect-error: a plain JavaScript script (npm runs it before anything is compiled), without types.
 import { CLI_BUILD } from '../../scripts/build.mjs';
 import { writeFixtureLake } from '../fixtures/report/fixture-lake.ts';
 import { scaled } from '../support/slowdown.ts';
